@@ -1,0 +1,6 @@
+"""The `procmine` command line: thin commands over the library; errors end in exit code 2."""
+
+from __future__ import annotations
+
+from procmine.cli.app import app, main  # noqa: F401
+from procmine.cli import data_commands  # noqa: F401  (registers commands)

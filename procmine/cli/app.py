@@ -1,0 +1,50 @@
+"""The Typer application and the error handling every command shares."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+import typer.core
+
+from procmine.errors import ProcmineError
+
+_state = {"debug": False}
+
+
+class _ProcmineGroup(typer.core.TyperGroup):
+    """Turns a ProcmineError or an OS error into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (ProcmineError, OSError) as exc:
+            if _state["debug"]:
+                raise
+            prefix = "Error" if isinstance(exc, ProcmineError) else "File error"
+            click.echo(f"{prefix}: {exc}", err=True)
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # a bug: say so plainly, never a traceback without --debug
+            if _state["debug"]:
+                raise
+            click.echo(f"Unexpected error: {type(exc).__name__}: {exc}. This is a bug in procmine; "
+                       "run the command again with --debug for the details and report it.", err=True)
+            ctx.exit(1)
+
+
+app = typer.Typer(cls=_ProcmineGroup, no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False,
+                  help="procmine: process mining for Danish municipal case workflows.")
+
+
+@app.callback()
+def _options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors.")) -> None:
+    _state["debug"] = debug
+
+
+def main() -> None:
+    """Entry point of the `procmine` console script."""
+    sys.exit(app(prog_name="procmine", standalone_mode=True))

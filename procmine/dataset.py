@@ -1,0 +1,201 @@
+"""The canonical dataset folder: events.parquet (+ cases.parquet) + procmine.json.
+
+`write_dataset` checks and sorts an Arrow table of events once, at the door, and
+writes the folder atomically; `read_dataset` reads it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from procmine import schema as s
+from procmine.atomic import atomic_folder
+from procmine.errors import DatasetError, LogValidationError
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset read from disk: sorted events, optional case attributes, metadata."""
+
+    path: Path
+    events: pa.Table
+    cases: pa.Table | None
+    meta: dict = field(default_factory=dict)
+
+
+def normalise_events(events: pa.Table, *, timezone: str = s.DEFAULT_TIMEZONE,
+                     origin: str = "the input") -> pa.Table:
+    """Give events the canonical types and order: by case, then time, ties in the order read."""
+    _require_columns(events, origin)
+    n = events.num_rows
+    if n == 0:
+        raise LogValidationError(f"{origin} holds no events. Import a log with at least one event.")
+    columns = {}
+    for name in events.column_names:
+        if name in (s.CASE_INDEX, s.EVENT_INDEX):
+            continue
+        column = events.column(name)
+        if name in (s.CASE_ID, s.ACTIVITY, s.RESOURCE, s.LIFECYCLE):
+            column = _as_string(column, name, origin)
+        elif name in (s.TIMESTAMP, s.START_TIMESTAMP):
+            column = as_utc_timestamp(column, name, origin, timezone)
+        columns[name] = column
+    for name in s.REQUIRED_EVENT_COLUMNS:
+        nulls = columns[name].null_count
+        if nulls:
+            first = pc.index(pc.is_null(columns[name]), True).as_py()
+            raise LogValidationError(
+                f"{origin}: column {name!r} is empty in {nulls} event(s), first at event {first + 1}. "
+                f"Every event needs a {name}; fill it in or map another column to it.")
+    table = pa.table(columns)
+    order = pc.sort_indices(
+        table.append_column("__read_order", pa.array(np.arange(n, dtype=np.int64))),
+        sort_keys=[(s.CASE_ID, "ascending"), (s.TIMESTAMP, "ascending"), ("__read_order", "ascending")])
+    table = table.take(order)
+    case_ids = table.column(s.CASE_ID).combine_chunks()
+    changes = pc.not_equal(case_ids[1:], case_ids[:-1]).to_numpy(zero_copy_only=False)
+    case_index = np.zeros(n, dtype=np.int32)
+    np.cumsum(changes, out=case_index[1:])
+    core = {
+        s.CASE_INDEX: pa.array(case_index),
+        s.EVENT_INDEX: pa.array(np.arange(n, dtype=np.int64)),
+        s.CASE_ID: case_ids,
+        s.ACTIVITY: pc.dictionary_encode(table.column(s.ACTIVITY).combine_chunks())
+        .cast(s.ACTIVITY_TYPE),
+    }
+    ordered = [c for c in s.CORE_EVENT_COLUMNS if c in core or c in table.column_names]
+    extra = [c for c in table.column_names if c not in s.CORE_EVENT_COLUMNS]
+    return pa.table({c: core[c] if c in core else table.column(c) for c in ordered + extra})
+
+
+def normalise_cases(cases: pa.Table, events: pa.Table, origin: str = "the input") -> pa.Table:
+    """Keep one row per case that has events, in the events' case order."""
+    if s.CASE_ID not in cases.column_names:
+        raise LogValidationError(f"{origin}: the case table has no {s.CASE_ID!r} column.")
+    cases = cases.set_column(cases.column_names.index(s.CASE_ID), s.CASE_ID,
+                             _as_string(cases.column(s.CASE_ID), s.CASE_ID, origin))
+    case_order = pc.unique(events.column(s.CASE_ID))
+    position = pc.index_in(cases.column(s.CASE_ID), value_set=case_order)
+    keep = pc.is_valid(position)
+    cases = cases.filter(keep).append_column("__pos", pc.filter(position, keep))
+    if pc.count_distinct(cases.column(s.CASE_ID)).as_py() != cases.num_rows:
+        raise LogValidationError(f"{origin}: the case table has more than one row for a case id.")
+    cases = cases.take(pc.sort_indices(cases, [("__pos", "ascending")])).drop_columns(["__pos"])
+    return cases
+
+
+def write_dataset(target: str | os.PathLike, events: pa.Table, cases: pa.Table | None = None, *,
+                  source: dict | None = None, timezone: str = s.DEFAULT_TIMEZONE,
+                  notes: list[str] | None = None, extra_meta: dict | None = None) -> Dataset:
+    """Check, sort and write events (and case attributes) as a dataset folder, atomically.
+
+    An existing dataset at `target` is replaced only once the new one is complete;
+    a folder that is not a dataset is never touched.
+    """
+    target = Path(target)
+    if target.exists() and not (target / s.META_FILE).is_file():
+        if not target.is_dir() or any(target.iterdir()):
+            raise DatasetError(
+                f"{target} exists and is not a procmine dataset; refusing to overwrite it. "
+                "Choose a new folder name for the output.")
+    origin = str((source or {}).get("path", "the input"))
+    events = normalise_events(events, timezone=timezone, origin=origin)
+    if cases is not None:
+        cases = normalise_cases(cases, events, origin)
+    meta = {
+        "schema_version": s.SCHEMA_VERSION,
+        "source": source or {},
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "timezone": timezone,
+        "events": events.num_rows,
+        "cases": int(events.column(s.CASE_INDEX)[-1].as_py()) + 1,
+        "activities": len(events.column(s.ACTIVITY).combine_chunks().dictionary),
+        "notes": list(notes or []),
+        **(extra_meta or {}),
+    }
+    with atomic_folder(target) as tmp:
+        pq.write_table(events, tmp / s.EVENTS_FILE, row_group_size=1_000_000)
+        if cases is not None:
+            pq.write_table(cases, tmp / s.CASES_FILE)
+        (tmp / s.META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+    return Dataset(target, events, cases, meta)
+
+
+def read_dataset(path: str | os.PathLike) -> Dataset:
+    """Read a dataset folder written by `write_dataset` or a connector."""
+    path = Path(path)
+    meta_file = path / s.META_FILE
+    if not meta_file.is_file():
+        raise DatasetError(
+            f"{path} is not a procmine dataset (no {s.META_FILE}). "
+            "Create one with `procmine import SOURCE OUT` or `procmine extract`.")
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"{meta_file} cannot be read: {exc}. Re-create the dataset.") from exc
+    version = meta.get("schema_version")
+    if version != s.SCHEMA_VERSION:
+        raise DatasetError(
+            f"{path} has dataset schema version {version!r}; this procmine reads version "
+            f"{s.SCHEMA_VERSION}. Re-import the source with this version.")
+    events_path = path / s.EVENTS_FILE
+    if not events_path.exists():
+        events_path = path / s.EVENTS_DIR
+    try:
+        events = pq.read_table(events_path)
+        cases = pq.read_table(path / s.CASES_FILE) if (path / s.CASES_FILE).exists() else None
+    except (OSError, pa.ArrowException) as exc:
+        raise DatasetError(f"{path}: the Parquet files cannot be read: {exc}. "
+                           "Re-create the dataset.") from exc
+    if events_path.is_dir():
+        # Parts written by incremental runs are sorted within a part only.
+        events = normalise_events(events.drop_columns(
+            [c for c in (s.CASE_INDEX, s.EVENT_INDEX) if c in events.column_names]),
+            timezone=meta.get("timezone", s.DEFAULT_TIMEZONE), origin=str(path))
+    return Dataset(path, events, cases, meta)
+
+
+def as_utc_timestamp(column: pa.ChunkedArray | pa.Array, name: str, origin: str,
+                     timezone: str = s.DEFAULT_TIMEZONE) -> pa.ChunkedArray:
+    """Cast a timestamp column to timestamp[us, UTC]; naive values are local time in `timezone`."""
+    kind = column.type
+    if not pa.types.is_timestamp(kind):
+        raise LogValidationError(
+            f"{origin}: column {name!r} holds {kind}, not timestamps. "
+            "Parse it as dates and times before writing, or map another column.")
+    if kind.tz is None:
+        column = pc.assume_timezone(column, timezone, ambiguous="earliest", nonexistent="latest")
+    return column.cast(s.TIMESTAMP_TYPE)
+
+
+def _as_string(column, name: str, origin: str):
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = column.type
+    if pa.types.is_string(kind):
+        return column
+    if pa.types.is_large_string(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+        return column.cast(pa.string())
+    raise LogValidationError(
+        f"{origin}: column {name!r} holds {kind}; it must hold text or whole numbers. "
+        "Map a text column to it.")
+
+
+def _require_columns(events: pa.Table, origin: str) -> None:
+    missing = [c for c in s.REQUIRED_EVENT_COLUMNS if c not in events.column_names]
+    if missing:
+        raise LogValidationError(
+            f"{origin} has no {', '.join(repr(m) for m in missing)} column "
+            f"(columns: {', '.join(events.column_names) or 'none'}). "
+            "Name the source columns with --case-id, --activity and --timestamp.")
