@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from procmine.dataset import Dataset, read_dataset, write_dataset
 from procmine.errors import ProcmineError
+from procmine.eventlog import EventLog
+from procmine.eventlog import open_log as open  # noqa: A001  (procmine.open(path))
 
-__all__ = ["Dataset", "ProcmineError", "read_dataset", "write_dataset"]
+__all__ = ["Dataset", "EventLog", "ProcmineError", "open", "read_dataset", "write_dataset"]
 __version__ = "0.1.0"
