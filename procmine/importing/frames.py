@@ -1,0 +1,207 @@
+"""From a table as read (CSV, Excel, Parquet, pandas) and its column mapping to a RawLog.
+
+Shared by every tabular importer: the core columns get canonical names and types,
+text attributes get their types (int, float, bool, timestamp, else string), and
+columns that are constant within every case become case attributes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from procmine import schema as s
+from procmine.errors import LogValidationError, located
+from procmine.importing.mapping import ColumnMapping, detect_mapping
+from procmine.importing.options import ImportOptions, RawLog
+from procmine.importing.timestamps import ColumnPlace, looks_like_timestamps, parse_timestamp_column
+
+PM4PY_CASE_ID = "case:concept:name"
+CASE_PREFIX = "case:"
+_INDEX_NAME = re.compile(r"^(|Unnamed: \d+)$")
+_INT_TEXT = r"^[+-]?(?:0|[1-9]\d{0,17})$"
+_FLOAT_TEXT = r"^[+-]?(?:0|[1-9]\d*)(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+)$|^[+-]?\.\d+$"
+_BOOL_TEXT = r"(?i)^(?:true|false)$"
+
+
+def raw_log_from_table(table: pa.Table, options: ImportOptions, *, origin: str,
+                       first_row: int, where: str = "") -> RawLog:
+    """Map, type and split a table of source columns into canonical events and case attributes.
+
+    `first_row` is the row number a user sees for the table's first row (2 below a header);
+    `where` (e.g. "sheet 'Ark1'") is added to messages about columns.
+    """
+    table = drop_index_column(table)
+    check_column_names(table.column_names, origin, where)
+    if table.num_rows == 0:
+        raise LogValidationError(located(f"The log has a header but no rows{_in(where)}", file=origin,
+                                         hint="Export the log again with its events"))
+    mapping = detect_mapping(table.column_names, options, origin)
+    notes: list[str] = []
+    events = _core_columns(table, mapping, origin, first_row, options.timezone, notes)
+    for name in table.column_names:
+        if name in mapping.roles().values():
+            continue
+        place = ColumnPlace(origin, name, first_row)
+        events[_attribute_name(name, notes)] = type_attribute(table.column(name), place, options.timezone)
+    event_table = pa.table(events)
+    explicit = mapping.case_id.strip().casefold() == PM4PY_CASE_ID
+    event_table, cases = split_case_attributes(event_table, explicit_prefix=explicit)
+    return RawLog(event_table, cases, notes, {"mapping": mapping.roles()})
+
+
+def drop_index_column(table: pa.Table) -> pa.Table:
+    """Drop a leading unnamed column of whole numbers: a row index written by pandas."""
+    if table.num_columns < 2 or not _INDEX_NAME.match(table.column_names[0].strip()):
+        return table
+    first = table.column(0)
+    if pa.types.is_integer(first.type):
+        return table.remove_column(0) if first.null_count == 0 else table
+    if pa.types.is_string(first.type) and first.null_count == 0 and pc.all(
+            pc.match_substring_regex(first, r"^\d+$")).as_py():
+        return table.remove_column(0)
+    return table
+
+
+def check_column_names(names: list[str], origin: str, where: str = "") -> None:
+    """Every column needs a name of its own; say the position of an empty or repeated one."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if not name.strip():
+            raise LogValidationError(located(
+                f"Column {position}{_in(where)} has an empty header cell", file=origin,
+                hint="Give every column a name in the first row (merged header cells leave "
+                     "all but the first empty)"))
+        key = name.strip().casefold()
+        if key in seen:
+            raise LogValidationError(located(
+                f"Columns {seen[key]} and {position}{_in(where)} have the same name {name!r}",
+                file=origin, hint="Rename one of them so every column name is unique"))
+        seen[key] = position
+
+
+def type_attribute(values: pa.ChunkedArray | pa.Array, place: ColumnPlace, timezone: str) -> pa.Array:
+    """An attribute column with its natural type; text is read as int, float, bool or time if all fits."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        values, kind = values.cast(kind.value_type), kind.value_type
+    if pa.types.is_null(kind):
+        return values.cast(pa.string())
+    if pa.types.is_large_string(kind):
+        values, kind = values.cast(pa.string()), pa.string()
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        return parse_timestamp_column(values, place, timezone=timezone, notes=[])
+    if not pa.types.is_string(kind):
+        return values
+    return type_text(values, place, timezone)
+
+
+def type_text(values: pa.Array, place: ColumnPlace, timezone: str) -> pa.Array:
+    """Text as int64, float64, bool or timestamp when every non-empty value fits, else the text."""
+    present = pc.is_valid(values)
+    if not pc.any(present).as_py():
+        return values
+
+    def all_match(pattern: str) -> bool:
+        return bool(pc.all(pc.or_(pc.invert(present),
+                                  pc.match_substring_regex(values, pattern))).as_py())
+
+    if all_match(_BOOL_TEXT):
+        return pc.equal(pc.utf8_lower(values), "true")
+    if all_match(_INT_TEXT):
+        return values.cast(pa.int64())
+    if all_match(_FLOAT_TEXT) or (all_match(_FLOAT_TEXT + "|" + _INT_TEXT)):
+        return values.cast(pa.float64())
+    if looks_like_timestamps(values):
+        try:
+            return parse_timestamp_column(values, place, timezone=timezone, notes=[])
+        except LogValidationError:
+            return values  # dates that do not all parse stay text: attributes are not validated
+    return values
+
+
+def split_case_attributes(events: pa.Table, *, explicit_prefix: bool) -> tuple[pa.Table, pa.Table | None]:
+    """Move attributes that are constant within every case to a case table.
+
+    With pm4py's naming (`case:concept:name`) the file says which columns are case
+    attributes: exactly the constant `case:<name>` columns, stored as `<name>`.
+    """
+    candidates = [c for c in events.column_names if c not in s.CORE_EVENT_COLUMNS
+                  and (not explicit_prefix or c.startswith(CASE_PREFIX))]
+    if not candidates:
+        return events, None
+    grouped = events.select([s.CASE_ID, *candidates]).group_by(s.CASE_ID, use_threads=False)
+    distinct = grouped.aggregate([(c, "count_distinct", pc.CountOptions(mode="all")) for c in candidates])
+    constant = [c for c in candidates if pc.max(distinct.column(f"{c}_count_distinct")).as_py() == 1]
+    if not constant:
+        return events, None
+    first = grouped.aggregate([(c, "first", pc.ScalarAggregateOptions(skip_nulls=False))
+                               for c in constant])
+    renamed = {f"{c}_first": (c[len(CASE_PREFIX):] if explicit_prefix else c) for c in constant}
+    cases = pa.table({s.CASE_ID: first.column(s.CASE_ID),
+                      **{new: first.column(old) for old, new in renamed.items()}})
+    return events.drop_columns(constant), cases
+
+
+def from_pandas(frame, options: ImportOptions = ImportOptions(), *, origin: str = "the DataFrame") -> RawLog:
+    """A RawLog from a pandas DataFrame, with the same mapping and typing rules as a CSV file."""
+    names = [str(n) for n in frame.columns]
+    check_column_names(names, origin)
+    columns = {}
+    for position, name in enumerate(names):
+        series = frame.iloc[:, position]
+        try:
+            columns[name] = pa.array(series, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed Python objects: read them as text
+            columns[name] = pa.array(series.map(lambda v: None if v is None or v != v else str(v)),
+                                          type=pa.string())
+    return raw_log_from_table(pa.table(columns), options, origin=origin, first_row=0)
+
+
+def _core_columns(table: pa.Table, mapping: ColumnMapping, origin: str, first_row: int,
+                  timezone: str, notes: list[str]) -> dict[str, pa.Array]:
+    core: dict[str, pa.Array] = {}
+    for role, source in mapping.roles().items():
+        place = ColumnPlace(origin, source, first_row)
+        values = table.column(source).combine_chunks()
+        if role in (s.TIMESTAMP, s.START_TIMESTAMP):
+            core[role] = parse_timestamp_column(values, place, timezone=timezone, notes=notes)
+        else:
+            core[role] = _as_text(values, place)
+        if role in s.REQUIRED_EVENT_COLUMNS and core[role].null_count:
+            index = pc.index(pc.is_null(core[role]), True).as_py()
+            raise place.error(f"The {role.replace('_', ' ')} is empty in {core[role].null_count} "
+                              "row(s); this is the first", index,
+                              hint=f"Every event needs a {role.replace('_', ' ')}; fill it in")
+    return core
+
+
+def _as_text(values: pa.Array, place: ColumnPlace) -> pa.Array:
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        values, kind = values.cast(kind.value_type), kind.value_type
+    if pa.types.is_floating(kind):
+        numbers = values.to_numpy(zero_copy_only=False)
+        if np.all(np.isnan(numbers) | (numbers == np.round(numbers))):
+            values = values.cast(pa.int64())
+    if pa.types.is_null(kind):
+        return values.cast(pa.string())
+    text = values.cast(pa.string()) if not pa.types.is_timestamp(kind) else None
+    if text is None:
+        raise place.error(f"The column holds {kind}, not text", hint="Map a text column to it")
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+
+
+def _attribute_name(name: str, notes: list[str]) -> str:
+    if name not in s.CORE_EVENT_COLUMNS:
+        return name
+    notes.append(f"Column {name!r} is not the mapped {name} column; it was kept as {name}_attribute.")
+    return f"{name}_attribute"
+
+
+def _in(where: str) -> str:
+    return f" in {where}" if where else ""
