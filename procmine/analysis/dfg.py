@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
+from procmine.analysis import kernels as k
+from procmine.analysis.variants import Variants, variants
+from procmine.eventlog import EventLog
 
 EDGE_COLUMNS = ("source", "target", "count", "cases", "mean_seconds", "median_seconds",
                 "p90_seconds", "min_seconds", "max_seconds", "total_seconds")
@@ -31,3 +36,86 @@ class Dfg:
 
     def to_pandas(self) -> pd.DataFrame:
         return self.edges.copy()
+
+
+def dfg(log: EventLog) -> Dfg:
+    """The directly-follows graph of the log: frequencies, distinct cases and waiting times.
+
+    Waiting time on an edge a -> b is the timestamp of b minus the timestamp of a
+    (as pm4py's performance DFG). Frequencies come from the variants (one pass per
+    variant, weighted by its cases); waiting times from every transition.
+    """
+    arrays = log.arrays
+    found = variants(log)
+    names = arrays.activity_names
+    variant_edges, variant_of_edge = _variant_edges(found, len(names))
+    edge_codes = np.unique(variant_edges)
+    follows = k.follows_mask(arrays)
+    codes = arrays.activity[:-1][follows].astype(np.int64) * len(names) + arrays.activity[1:][follows]
+    waits = arrays.timestamp[1:][follows] - arrays.timestamp[:-1][follows]
+    stats = k.group_stats(k.dense_codes(codes, edge_codes), waits, len(edge_codes))
+    edge_cases = _distinct_cases(k.dense_codes(variant_edges, edge_codes), variant_of_edge,
+                                 found.cases, len(edge_codes))
+    edges = pd.DataFrame({
+        "source": [names[c] for c in (edge_codes // len(names)).tolist()],
+        "target": [names[c] for c in (edge_codes % len(names)).tolist()],
+        "count": stats.count, "cases": edge_cases,
+        "mean_seconds": k.seconds(stats.mean), "median_seconds": k.seconds(stats.median),
+        "p90_seconds": k.seconds(stats.p90), "min_seconds": k.seconds(stats.minimum),
+        "max_seconds": k.seconds(stats.maximum), "total_seconds": k.seconds(stats.total),
+    }, columns=list(EDGE_COLUMNS))
+    edges = edges.sort_values(["count", "source", "target"], ascending=[False, True, True],
+                              kind="stable", ignore_index=True)
+    return Dfg(edges=edges, activities=_activities(log, found),
+               start_activities=_endpoint_counts(found, found.offsets[:-1]),
+               end_activities=_endpoint_counts(found, found.offsets[1:] - 1),
+               num_cases=arrays.num_cases, num_events=arrays.num_events)
+
+
+def _variant_of_position(found: Variants) -> np.ndarray:
+    return np.repeat(np.arange(len(found)), np.diff(found.offsets))
+
+
+def _variant_edges(found: Variants, num_activities: int) -> tuple[np.ndarray, np.ndarray]:
+    """Edge code (source * activities + target) of each transition of each variant, and its variant."""
+    variant = _variant_of_position(found)
+    same = variant[1:] == variant[:-1]
+    codes = found.codes[:-1][same].astype(np.int64) * num_activities + found.codes[1:][same]
+    return codes, variant[:-1][same]
+
+
+def _distinct_cases(items: np.ndarray, variant: np.ndarray, cases: np.ndarray, num_items: int) -> np.ndarray:
+    """Number of distinct cases in which each item (edge or activity) occurs."""
+    pairs = np.unique(variant.astype(np.int64) * num_items + items)
+    return np.bincount(pairs % num_items, weights=cases[pairs // num_items],
+                       minlength=num_items).astype(np.int64)
+
+
+def _endpoint_counts(found: Variants, positions: np.ndarray) -> dict[str, int]:
+    counts = np.bincount(found.codes[positions], weights=found.cases, minlength=len(found.activity_names))
+    present = np.flatnonzero(counts)
+    order = sorted(present.tolist(), key=lambda code: (-counts[code], found.activity_names[code]))
+    return {found.activity_names[code]: int(counts[code]) for code in order}
+
+
+def _activities(log: EventLog, found: Variants) -> pd.DataFrame:
+    arrays = log.arrays
+    names = arrays.activity_names
+    variant = _variant_of_position(found)
+    events = np.bincount(found.codes, weights=found.cases[variant], minlength=len(names)).astype(np.int64)
+    cases = _distinct_cases(found.codes.astype(np.int64), variant, found.cases, len(names))
+    service_mean = service_median = np.full(len(names), np.nan)
+    if arrays.start_timestamp is not None:
+        start = np.asarray(arrays.start_timestamp, dtype=np.float64)
+        known = ~np.isnan(start)
+        service = arrays.timestamp[known] - start[known].astype(np.int64)
+        stats = k.group_stats(arrays.activity[known], service, len(names))
+        service_mean, service_median = k.seconds(stats.mean), k.seconds(stats.median)
+    present = np.flatnonzero(events)
+    table = pd.DataFrame({
+        "activity": [names[c] for c in present.tolist()], "events": events[present],
+        "cases": cases[present], "mean_repeats": events[present] / np.maximum(cases[present], 1),
+        "service_mean_seconds": service_mean[present], "service_median_seconds": service_median[present],
+    }, columns=list(ACTIVITY_COLUMNS))
+    return table.sort_values(["events", "activity"], ascending=[False, True], kind="stable",
+                             ignore_index=True)

@@ -1,0 +1,212 @@
+"""NumPy kernels over the sorted, integer-coded event arrays of an EventLog.
+
+Everything here is vectorised: no Python loop runs per event or per case on the
+hot path. Results of the expensive kernels are remembered per EventLog view, so
+overview, variants and dfg of one filtered view share one pass.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+
+from procmine.eventlog import EventArrays, EventLog
+
+MICROS = 1_000_000
+# Odd 64-bit multipliers for the two independent polynomial hashes of a case's activity codes.
+HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)
+
+_memo: "weakref.WeakKeyDictionary[EventLog, dict]" = weakref.WeakKeyDictionary()
+
+
+def remembered(log: EventLog, key: str, compute):
+    """The value of `compute(log)` remembered for this log view under `key`."""
+    store = _memo.setdefault(log, {})
+    if key not in store:
+        store[key] = compute(log)
+    return store[key]
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    """Per-group statistics of integer values (µs): NaN where a group is empty."""
+
+    count: np.ndarray
+    total: np.ndarray
+    mean: np.ndarray
+    median: np.ndarray
+    p90: np.ndarray
+    minimum: np.ndarray
+    maximum: np.ndarray
+
+
+def case_durations(arrays: EventArrays) -> np.ndarray:
+    """Microseconds from the first to the last event of each selected case (int64)."""
+    if arrays.num_cases == 0:
+        return np.zeros(0, np.int64)
+    return arrays.timestamp[arrays.case_starts[1:] - 1] - arrays.timestamp[arrays.case_starts[:-1]]
+
+
+def case_first_last(arrays: EventArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Timestamps (µs) of the first and last event of each selected case."""
+    return arrays.timestamp[arrays.case_starts[:-1]], arrays.timestamp[arrays.case_starts[1:] - 1]
+
+
+def follows_mask(arrays: EventArrays) -> np.ndarray:
+    """True at i when event i+1 directly follows event i in the same case (length events-1)."""
+    if arrays.num_events < 2:
+        return np.zeros(0, bool)
+    return arrays.case[1:] == arrays.case[:-1]
+
+
+def position_in_case(arrays: EventArrays) -> np.ndarray:
+    """0-based position of each event within its case."""
+    return np.arange(arrays.num_events, dtype=np.int64) - arrays.case_starts[:-1][arrays.case]
+
+
+def sort_within_groups(groups: np.ndarray, values: np.ndarray,
+                       num_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Values sorted by (group, value) and the offsets of each group (length num_groups+1).
+
+    Group and value are packed into one int64 key when they fit, because a plain
+    np.sort is several times faster than argsort or lexsort on large arrays.
+    """
+    values = np.asarray(values, dtype=np.int64)
+    offsets = np.zeros(num_groups + 1, np.int64)
+    np.cumsum(np.bincount(groups, minlength=num_groups), out=offsets[1:])
+    if len(values) == 0:
+        return values, offsets
+    low = int(values.min())
+    shifted = values - low
+    value_bits = max(int(shifted.max()).bit_length(), 1)
+    group_bits = max(int(num_groups - 1).bit_length(), 1)
+    if value_bits + group_bits <= 63:
+        key = (groups.astype(np.int64) << value_bits) | shifted
+        key.sort()
+        return (key & ((1 << value_bits) - 1)) + low, offsets
+    ordered = np.sort(values)          # rank the values so (group, rank) fits one key
+    rank = np.searchsorted(ordered, values)
+    key = (groups.astype(np.int64) << 32) | rank
+    key.sort()
+    return ordered[key & 0xFFFFFFFF], offsets
+
+
+def quantile_of_groups(sorted_values: np.ndarray, offsets: np.ndarray, q: float) -> np.ndarray:
+    """Linear-interpolated quantile q of each group (like numpy/pandas); NaN for empty groups."""
+    counts = np.diff(offsets)
+    result = np.full(len(counts), np.nan)
+    present = counts > 0
+    position = q * (counts[present] - 1)
+    low = np.floor(position).astype(np.int64)
+    high = np.ceil(position).astype(np.int64)
+    start = offsets[:-1][present]
+    low_value = sorted_values[start + low].astype(np.float64)
+    high_value = sorted_values[start + high].astype(np.float64)
+    result[present] = low_value + (high_value - low_value) * (position - low)
+    return result
+
+
+def group_stats(groups: np.ndarray, values: np.ndarray, num_groups: int) -> GroupStats:
+    """Count, total, mean, median, P90, min and max of integer values per group."""
+    sorted_values, offsets = sort_within_groups(groups, values, num_groups)
+    counts = np.diff(offsets)
+    present = counts > 0
+    total = np.zeros(num_groups, np.float64)
+    minimum = np.full(num_groups, np.nan)
+    maximum = np.full(num_groups, np.nan)
+    if present.any():
+        starts = offsets[:-1][present]
+        total[present] = np.add.reduceat(sorted_values, starts)
+        minimum[present] = sorted_values[starts]
+        maximum[present] = sorted_values[offsets[1:][present] - 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(present, total / np.maximum(counts, 1), np.nan)
+    return GroupStats(count=counts, total=total, mean=mean,
+                      median=quantile_of_groups(sorted_values, offsets, 0.5),
+                      p90=quantile_of_groups(sorted_values, offsets, 0.9),
+                      minimum=minimum, maximum=maximum)
+
+
+def summary(values: np.ndarray) -> GroupStats:
+    """Statistics of one group of integer values."""
+    return group_stats(np.zeros(len(values), np.int64), values, 1)
+
+
+@dataclass(frozen=True)
+class CaseVariants:
+    """Variant id of every selected case; variants ordered most frequent first, ties by first case."""
+
+    variant_of_case: np.ndarray   # int64 per selected case
+    representative: np.ndarray    # selected-case position of the first case of each variant
+    cases: np.ndarray             # int64 cases per variant
+
+
+def group_case_sequences(arrays: EventArrays,
+                         multipliers: tuple[int, int] = HASH_MULTIPLIERS) -> CaseVariants:
+    """Group cases with the same activity sequence: two polynomial hashes, then an exact check."""
+    if arrays.num_cases == 0:
+        empty = np.zeros(0, np.int64)
+        return CaseVariants(empty, empty, empty)
+    lengths = np.diff(arrays.case_starts)
+    position = position_in_case(arrays)
+    symbols = arrays.activity.astype(np.uint64) + np.uint64(1)
+    first_hash, second_hash = (_sequence_hash(symbols, position, arrays, lengths, m) for m in multipliers)
+    _, first_case, inverse, counts = np.unique(first_hash, return_index=True,
+                                               return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    if not _groups_are_exact(arrays, inverse, first_case, lengths, position, second_hash):
+        first_case, inverse, counts = _group_exactly(arrays)
+    order = np.lexsort((first_case, -counts))
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return CaseVariants(variant_of_case=rank[inverse], representative=first_case[order].astype(np.int64),
+                        cases=counts[order].astype(np.int64))
+
+
+def _sequence_hash(symbols, position, arrays: EventArrays, lengths, multiplier: int) -> np.ndarray:
+    powers = np.full(int(lengths.max()), np.uint64(multiplier), dtype=np.uint64)
+    powers[0] = 1
+    with np.errstate(over="ignore"):
+        powers = np.cumprod(powers, dtype=np.uint64)   # wraps modulo 2**64 on purpose
+        terms = symbols * powers[position]
+        return np.add.reduceat(terms, arrays.case_starts[:-1]) + np.uint64(lengths.max()) * lengths.astype(np.uint64)
+
+
+def _groups_are_exact(arrays: EventArrays, inverse, first_case, lengths, position, second_hash) -> bool:
+    """True when every case has exactly its group representative's activity sequence."""
+    representative = first_case[inverse]
+    if not (np.array_equal(lengths[representative], lengths)
+            and np.array_equal(second_hash[representative], second_hash)):
+        return False
+    mirrored = arrays.case_starts[:-1][representative][arrays.case] + position
+    return bool(np.array_equal(arrays.activity[mirrored], arrays.activity))
+
+
+def _group_exactly(arrays: EventArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact grouping by sequence tuples; only reached when the hashes collide."""
+    seen: dict[tuple, int] = {}
+    inverse = np.empty(arrays.num_cases, np.int64)
+    first: list[int] = []
+    for case, sequence in enumerate(np.split(arrays.activity, arrays.case_starts[1:-1])):
+        key = tuple(sequence.tolist())
+        if key not in seen:
+            seen[key] = len(first)
+            first.append(case)
+        inverse[case] = seen[key]
+    return np.asarray(first, np.int64), inverse, np.bincount(inverse)
+
+
+def dense_codes(codes: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Position of each code in the sorted array `known` (every code must be in it)."""
+    if len(known) and int(known[-1]) < 1 << 24:
+        table = np.zeros(int(known[-1]) + 1, np.int64)
+        table[known] = np.arange(len(known))
+        return table[codes]
+    return np.searchsorted(known, codes)
+
+
+def seconds(micros):
+    """Microseconds (array or number) as float seconds."""
+    return np.asarray(micros, dtype=np.float64) / MICROS
