@@ -1,0 +1,221 @@
+"""Incremental state of a connector dataset: watermarks, look-back, seen event keys, parts, lock.
+
+Layout: `events/part-000001.parquet, ...`, `cases.parquet`, `procmine.json`. procmine.json
+lists the committed parts; a part on disk that it does not list is debris of a failed run
+and is removed by the next run, so a failed run never shows partial data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from procmine import schema as s
+from procmine.errors import ConnectorError, DatasetError
+
+PART_PATTERN = "part-{:06d}.parquet"
+CASES_BACKUP = ".cases.parquet.before-run-{}"
+EVENT_KEY = "event_key"
+
+
+@dataclass
+class DatasetState:
+    """What procmine.json of an existing connector dataset says (empty for a new one)."""
+
+    path: Path
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def parts(self) -> list[dict]:
+        """The committed parts, oldest first."""
+        return list(self.meta.get("parts", []))
+
+    @property
+    def runs(self) -> int:
+        """How many runs have been committed."""
+        return int(self.meta.get("runs", 0))
+
+    def watermark(self, source: str):
+        """The saved watermark of a source (datetime or int), or None before the first run."""
+        return decode_watermark(self.meta.get("watermarks", {}).get(source))
+
+    def next_part_name(self) -> str:
+        """The file name of the part the next run writes."""
+        return PART_PATTERN.format(len(self.parts) + 1)
+
+    def seen_keys(self, source: str, lower_bound) -> set[str]:
+        """Event keys of committed parts that may hold rows past `lower_bound` of `source`."""
+        keys: set[str] = set()
+        for part in self.parts:
+            mark = decode_watermark(part.get("watermarks", {}).get(source))
+            if mark is None or lower_bound is None or not _after(mark, lower_bound):
+                continue
+            table = pq.read_table(self.path / s.EVENTS_DIR / part["file"], columns=[EVENT_KEY])
+            keys.update(table.column(EVENT_KEY).to_pylist())
+        return keys
+
+
+def _after(mark, lower_bound) -> bool:
+    try:
+        return mark > lower_bound
+    except TypeError:  # a cursor changed kind (int <-> time): be safe and look at the part
+        return True
+
+
+def encode_watermark(value) -> str | int | None:
+    """A watermark as JSON: ISO text for times, a number for integer cursors."""
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def decode_watermark(value):
+    """The inverse of encode_watermark."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def lower_bound(mark, lookback: dt.timedelta):
+    """Read rows past this value: the watermark minus the look-back (integers: no look-back)."""
+    if isinstance(mark, dt.datetime):
+        return mark - lookback
+    return mark
+
+
+def load_state(target: Path) -> DatasetState | None:
+    """The state of an existing connector dataset at `target`, or None if there is none."""
+    meta_file = target / s.META_FILE
+    if not meta_file.is_file():
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise DatasetError(f"{target} exists and is not a procmine dataset; refusing to write "
+                               "into it. Choose a new output folder.")
+        return None
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"{meta_file} cannot be read ({exc}). Rebuild with --full.") from exc
+    if "parts" not in meta:
+        raise DatasetError(f"{target} is a dataset but was not written by a connector (no parts "
+                           "in procmine.json). Rebuild it with --full or choose a new folder.")
+    state = DatasetState(target, meta)
+    recover(state)
+    return state
+
+
+def recover(state: DatasetState) -> None:
+    """Undo what a run that died mid-commit left behind: unlisted parts, a cases backup."""
+    events = state.path / s.EVENTS_DIR
+    listed = {part["file"] for part in state.parts}
+    if events.is_dir():
+        for entry in events.iterdir():
+            if entry.name not in listed:
+                entry.unlink()
+    for backup in state.path.glob(CASES_BACKUP.format("*")):
+        run = int(backup.name.rsplit("-", 1)[1])
+        if run > state.runs:  # the run never committed: its cases file must go back
+            os.replace(backup, state.path / s.CASES_FILE)
+        else:
+            backup.unlink()
+
+
+@contextlib.contextmanager
+def dataset_lock(target: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold an exclusive lock on `target` (a lock file beside it); wait or stop clearly."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = target.parent / f".{target.name}.lock"
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ConnectorError(
+                        f"another extraction is writing {target} (lock {lock_path}). Wait for it to "
+                        "finish, or pass --wait SECONDS to queue behind it.") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class PartWriter:
+    """Writes one run's new events into a hidden temporary part; `path` is set on first write."""
+
+    def __init__(self, folder: Path, name: str, schema: pa.Schema, seen: set[str]):
+        self.folder, self.name, self.schema, self.seen = folder, name, schema, seen
+        self.temporary = folder / f".{name}.tmp"
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, events: pa.Table) -> int:
+        """Append the events whose key was not seen before; returns how many were new."""
+        keys = events.column(EVENT_KEY).to_pylist()
+        fresh = [i for i, key in enumerate(keys) if key not in self.seen]
+        if len(fresh) < len(keys):
+            events = events.take(pa.array(fresh, pa.int64()))
+        self.seen.update(keys)
+        if events.num_rows == 0:
+            return 0
+        if self._writer is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self.temporary, self.schema, compression="zstd")
+        self._writer.write_table(events, row_group_size=1_000_000)
+        self.rows += events.num_rows
+        return events.num_rows
+
+    def close(self) -> Path | None:
+        """Finish the temporary file; returns its path, or None if nothing was written."""
+        if self._writer is None:
+            return None
+        self._writer.close()
+        self._writer = None
+        return self.temporary
+
+    def discard(self) -> None:
+        """Remove the temporary file after a failure."""
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                self._writer.close()
+            self._writer = None
+        self.temporary.unlink(missing_ok=True)
+
+
+def commit(state: DatasetState, part: Path | None, part_name: str, cases: Path | None,
+           meta: dict) -> None:
+    """Move the new part, cases and procmine.json into place; roll all back if one step fails."""
+    root = state.path
+    meta_tmp = root / f".{s.META_FILE}.tmp"
+    backup = root / CASES_BACKUP.format(meta["runs"])
+    final_part = root / s.EVENTS_DIR / part_name
+    had_cases = (root / s.CASES_FILE).exists()
+    moved_cases = False
+    try:
+        meta_tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if cases is not None:
+            if had_cases:
+                os.link(root / s.CASES_FILE, backup)
+            os.replace(cases, root / s.CASES_FILE)
+            moved_cases = True
+        if part is not None:
+            os.replace(part, final_part)
+        os.replace(meta_tmp, root / s.META_FILE)  # the commit point
+    except BaseException:
+        if part is not None:
+            final_part.unlink(missing_ok=True)
+        if backup.exists():
+            os.replace(backup, root / s.CASES_FILE)
+        elif moved_cases and not had_cases:
+            (root / s.CASES_FILE).unlink(missing_ok=True)
+        meta_tmp.unlink(missing_ok=True)
+        raise
+    backup.unlink(missing_ok=True)

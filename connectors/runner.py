@@ -1,0 +1,216 @@
+"""One extraction run: stream every source past its watermark into a new part, then commit.
+
+The watermark is saved in procmine.json, which is replaced last: a run that fails at any
+point leaves the dataset and the watermarks exactly as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import sqlalchemy as sa
+
+from connectors import incremental as inc
+from connectors.events import event_schema, max_cursor, to_cases, to_events
+from connectors.pseudonymise import Pseudonymiser
+from connectors.sql import CasePlan, SourcePlan, create_engine, database_error, safe_url, stream_rows
+from procmine import schema as s
+from procmine.atomic import atomic_folder
+from procmine.errors import ConfigError, DatasetError
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one run needs: where from, what, how to pseudonymise, where to."""
+
+    url: str
+    plans: list[SourcePlan]
+    cases: CasePlan | None
+    output: Path
+    pseudonyms: Pseudonymiser
+    timezone: str = s.DEFAULT_TIMEZONE
+    lookback: dt.timedelta = dt.timedelta(hours=48)
+    chunk_size: int = 50_000
+    source_info: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run added: events per source, case rows, the part written (None if none)."""
+
+    new_events: dict[str, int]
+    cases: int
+    part: str | None
+    full: bool
+
+    @property
+    def total(self) -> int:
+        """New events over all sources."""
+        return sum(self.new_events.values())
+
+
+def run_extraction(job: Extraction, *, full: bool = False, progress: Progress | None = None,
+                   wait_seconds: float = 0.0) -> RunResult:
+    """Extract new events into the dataset at `job.output` (all of them with `full`)."""
+    target = Path(job.output)
+    with inc.dataset_lock(target, wait_seconds):
+        state = _replaceable(target) if full else inc.load_state(target)
+        if state is not None and not full:
+            _check_same_key(state, job.pseudonyms, target)
+            return _run(job, state, progress)
+        with atomic_folder(target) as folder:
+            return _run(job, inc.DatasetState(folder), progress, full=True)
+
+
+def _replaceable(target: Path) -> None:
+    if target.exists() and not (target / s.META_FILE).is_file():
+        if not target.is_dir() or any(target.iterdir()):
+            raise DatasetError(f"{target} exists and is not a procmine dataset; refusing to replace "
+                               "it. Choose a new output folder.")
+
+
+def count_rows(job: Extraction) -> dict[str, int]:
+    """Rows each source would read now (past its watermark), without writing anything."""
+    state = inc.load_state(Path(job.output))
+    engine = create_engine(job.url)
+    counts = {}
+    try:
+        with engine.connect() as connection:
+            for plan in job.plans:
+                bound = _lower_bound(state, plan.name, job.lookback)
+                query = sa.select(sa.func.count()).select_from(plan.since(bound).subquery())
+                counts[plan.name] = int(connection.execute(query).scalar_one())
+            if job.cases is not None:
+                query = sa.select(sa.func.count()).select_from(job.cases.select.subquery())
+                counts["cases"] = int(connection.execute(query).scalar_one())
+    except sa.exc.SQLAlchemyError as exc:
+        raise database_error(exc, job.url, "checking the sources") from None
+    finally:
+        engine.dispose()
+    return counts
+
+
+def _run(job: Extraction, state: inc.DatasetState, progress: Progress | None,
+         full: bool = False) -> RunResult:
+    schema = event_schema(job.plans)
+    part_name = state.next_part_name()
+    engine = create_engine(job.url)
+    writers: list[inc.PartWriter] = []
+    cases_tmp = state.path / f".{s.CASES_FILE}.tmp"
+    try:
+        with engine.connect() as connection:
+            marks, counts = {}, {}
+            writer = inc.PartWriter(state.path / s.EVENTS_DIR, part_name, schema, set())
+            writers.append(writer)
+            for plan in job.plans:
+                counts[plan.name], marks[plan.name] = _read_source(
+                    connection, job, state, plan, writer, progress)
+            case_rows = _read_cases(connection, job, state, cases_tmp)
+        part = writer.close()
+        meta = _meta(job, state, marks, counts, case_rows, part_name if part else None)
+        inc.commit(state, part, part_name, cases_tmp if case_rows is not None else None, meta)
+    except sa.exc.SQLAlchemyError as exc:
+        raise database_error(exc, job.url, "reading the sources") from None
+    finally:
+        for writer in writers:
+            writer.discard()
+        cases_tmp.unlink(missing_ok=True)
+        engine.dispose()
+    return RunResult(counts, case_rows or 0, part_name if part else None, full)
+
+
+def _read_source(connection, job: Extraction, state, plan: SourcePlan, writer, progress):
+    mark = state.watermark(plan.name)
+    bound = _lower_bound(state, plan.name, job.lookback)
+    writer.seen.update(state.seen_keys(plan.name, bound))
+    added = 0
+    for raw in stream_rows(connection, plan.since(bound), job.chunk_size):
+        if raw.num_rows == 0:
+            continue
+        newest = max_cursor(raw)
+        mark = newest if mark is None or newest > mark else mark
+        added += writer.write(to_events(raw, plan, writer.schema, job.pseudonyms, job.timezone))
+        if progress is not None:
+            progress(plan.name, raw.num_rows)
+    return added, mark
+
+
+def _lower_bound(state: inc.DatasetState | None, source: str, lookback: dt.timedelta):
+    if state is None:
+        return None
+    mark = state.watermark(source)
+    return None if mark is None else inc.lower_bound(mark, lookback)
+
+
+def _read_cases(connection, job: Extraction, state, target: Path) -> int | None:
+    if job.cases is None:
+        return None
+    chunks = [to_cases(raw, job.cases, job.pseudonyms, job.timezone)
+              for raw in stream_rows(connection, job.cases.select, job.chunk_size) if raw.num_rows]
+    old_file = state.path / s.CASES_FILE
+    if chunks:
+        new = pa.concat_tables(chunks)
+    elif old_file.exists():
+        return pq.read_metadata(old_file).num_rows
+    else:
+        return None
+    if old_file.exists():
+        old = pq.read_table(old_file)
+        keep = pc.invert(pc.is_in(old.column(s.CASE_ID), value_set=new.column(s.CASE_ID)))
+        new = pa.concat_tables([old.filter(keep).cast(new.schema), new])
+    new = new.take(pc.sort_indices(new, [(s.CASE_ID, "ascending")]))
+    pq.write_table(new, target, compression="zstd")
+    return new.num_rows
+
+
+def _meta(job: Extraction, state, marks: dict, counts: dict, cases: int | None,
+          part: str | None) -> dict:
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    old = state.meta
+    watermarks = {**old.get("watermarks", {}),
+                  **{k: inc.encode_watermark(v) for k, v in marks.items() if v is not None}}
+    parts = state.parts
+    if part is not None:
+        parts.append({"file": part, "events": sum(counts.values()), "extracted_at": now,
+                      "watermarks": watermarks})
+    totals = {**old.get("counts", {}).get("events_per_source", {})}
+    for name, added in counts.items():
+        totals[name] = totals.get(name, 0) + added
+    events = sum(p["events"] for p in parts)
+    case_count = cases if cases is not None else old.get("cases", 0)
+    return {
+        "schema_version": s.SCHEMA_VERSION,
+        "source": {**job.source_info, "url": safe_url(job.url),
+                   "sources": [plan.name for plan in job.plans]},
+        "created_at": old.get("created_at", now),
+        "extracted_at": now,
+        "timezone": job.timezone,
+        "events": events,
+        "cases": case_count,
+        "runs": state.runs + 1,
+        "lookback_hours": job.lookback.total_seconds() / 3600,
+        "watermarks": watermarks,
+        "pseudonymisation": job.pseudonyms.info(),
+        "counts": {"events": events, "cases": case_count, "events_per_source": totals,
+                   "last_run": counts},
+        "parts": parts,
+    }
+
+
+def _check_same_key(state: inc.DatasetState, pseudonyms: Pseudonymiser, target: Path) -> None:
+    before = state.meta.get("pseudonymisation", {})
+    now = pseudonyms.info()
+    if before.get("enabled") != now.get("enabled") or \
+            before.get("key_fingerprint") != now.get("key_fingerprint"):
+        raise ConfigError(
+            f"{target} was pseudonymised with another key or setting (fingerprint "
+            f"{before.get('key_fingerprint')!r}, now {now.get('key_fingerprint')!r}); new events would "
+            "not match the old ones. Use the old key, or rebuild the dataset with --full.")

@@ -1,0 +1,161 @@
+"""The generic SQLAlchemy source: a plan per event source, streamed as Arrow tables in chunks.
+
+A plan is a SELECT whose columns carry fixed internal labels (`case_id`, `timestamp`,
+`attr__<name>`, ...); config values only ever become quoted identifiers, never SQL text,
+and the incremental lower bound is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import sqlalchemy as sa
+
+from connectors.config import CaseSource, EventSource, ExtractConfig, template_fields
+from procmine.errors import ConfigError, ConnectorError
+
+CURSOR = "cursor__"
+ATTRIBUTE_PREFIX = "attr__"
+FIELD_PREFIX = "field__"
+KEY_PREFIX = "key__"
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """One event source as a labelled SELECT plus how to turn its rows into events."""
+
+    name: str
+    select: sa.Select
+    cursor: sa.ColumnElement
+    activity_template: str | None = None
+    attribute_types: dict[str, str] = field(default_factory=dict)
+    person_attributes: frozenset[str] = frozenset()
+    scrub: frozenset[str] = frozenset()
+
+    def since(self, lower_bound) -> sa.Select:
+        """The SELECT restricted to rows whose cursor is past `lower_bound` (None: all rows)."""
+        if lower_bound is None:
+            return self.select
+        kind = sa.DateTime(timezone=lower_bound.tzinfo is not None) \
+            if isinstance(lower_bound, dt.datetime) else sa.BigInteger()
+        return self.select.where(self.cursor > sa.bindparam("lower_bound", lower_bound, type_=kind))
+
+
+@dataclass(frozen=True)
+class CasePlan:
+    """Case attributes: a labelled SELECT with `case_id` and `attr__<name>` columns."""
+
+    select: sa.Select
+    attribute_types: dict[str, str] = field(default_factory=dict)
+    person_attributes: frozenset[str] = frozenset()
+    scrub: frozenset[str] = frozenset()
+
+
+def create_engine(url: str) -> sa.Engine:
+    """An engine for `url`; a malformed URL or a missing driver is a ConfigError without the password."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise ConfigError("the database url cannot be parsed. Write it as "
+                          "dialect+driver://user:${PASSWORD_VAR}@host:port/database.") from None
+    try:
+        return sa.create_engine(parsed)
+    except (sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise ConfigError(f"no database driver for {parsed.drivername!r} ({exc}). Install the driver "
+                          "package or use one of postgresql+psycopg, mysql+pymysql, sqlite, "
+                          "mssql+pyodbc.") from None
+
+
+def safe_url(url: str | sa.URL) -> str:
+    """The url as it may be shown or stored: the password replaced by ***."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(unparsable url)"
+
+
+def database_error(exc: Exception, url: str, where: str) -> ConnectorError:
+    """A ConnectorError for a driver error, never showing the SQL parameters or the password."""
+    original = getattr(exc, "orig", None) or exc
+    text = " ".join(str(original).split())
+    password = sa.make_url(url).password if "://" in url else None
+    if password:
+        text = text.replace(str(password), "***")
+    return ConnectorError(f"{where}: the database at {safe_url(url)} reported: {text}. "
+                          "Check the url, credentials, network and that the tables exist, "
+                          "then run the extraction again.")
+
+
+def stream_rows(connection: sa.Connection, statement: sa.Select, chunk_size: int
+                ) -> Iterator[pa.Table]:
+    """Run `statement` with a server-side cursor and yield Arrow tables of `chunk_size` rows."""
+    result = connection.execution_options(stream_results=True, yield_per=chunk_size).execute(statement)
+    names = list(result.keys())
+    for rows in result.partitions():
+        columns = list(zip(*rows))
+        yield pa.table({name: _as_arrow(values, name) for name, values in zip(names, columns)})
+
+
+def _as_arrow(values: tuple, name: str) -> pa.Array:
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise ConnectorError(f"column {name!r} holds values of mixed types ({exc}). Cast the "
+                             "column to one type in a `query:` source.") from None
+
+
+def plans_from_config(config: ExtractConfig) -> tuple[list[SourcePlan], CasePlan | None]:
+    """Build the plans of a generic config: identifiers quoted by SQLAlchemy, nothing formatted."""
+    rules = config.pseudonymise
+    persons = frozenset(rules.person_attributes) if rules else frozenset()
+    scrub = frozenset(k for k, v in config.free_text.items() if v == "scrub")
+    drop = frozenset(k for k, v in config.free_text.items() if v == "drop")
+    plans = [_event_plan(source, persons, scrub, drop) for source in config.events]
+    cases = None
+    if config.cases is not None:
+        rows, attributes = _rows_and_attributes(config.cases, [], drop)
+        labelled = [rows.c[config.cases.case_id].label("case_id")] + attributes
+        cases = CasePlan(sa.select(*labelled), _types(config.cases, drop), persons, scrub)
+    return plans, cases
+
+
+def _event_plan(source: EventSource, persons, scrub, drop) -> SourcePlan:
+    fields = template_fields(source.activity_template) if source.activity_template else []
+    extra = [source.timestamp, source.cursor or source.timestamp, *fields, *source.row_key]
+    extra += [c for c in (source.activity, source.resource) if c]
+    rows, attributes = _rows_and_attributes(source, extra, drop)
+    labelled = [rows.c[source.case_id].label("case_id"),
+                rows.c[source.timestamp].label("timestamp")]
+    if source.activity:
+        labelled.append(rows.c[source.activity].label("activity"))
+    labelled += [rows.c[f].label(f"{FIELD_PREFIX}{f}") for f in dict.fromkeys(fields)]
+    if source.resource:
+        labelled.append(rows.c[source.resource].label("resource"))
+    labelled += attributes
+    labelled += [rows.c[k].label(f"{KEY_PREFIX}{i}") for i, k in enumerate(source.row_key)]
+    cursor = rows.c[source.cursor or source.timestamp]
+    labelled.append(cursor.label(CURSOR))
+    select = sa.select(*labelled).where(cursor.is_not(None), rows.c[source.timestamp].is_not(None))
+    return SourcePlan(source.name, select, cursor, source.activity_template,
+                      _types(source, drop), persons, scrub)
+
+
+def _rows_and_attributes(source: EventSource | CaseSource, extra: list[str], drop: frozenset):
+    kept = {name: spec for name, spec in source.attributes.items() if name not in drop}
+    needed = list(dict.fromkeys([source.case_id, *extra, *(s.column for s in kept.values())]))
+    columns = [sa.column(name) for name in needed]
+    if source.table is not None:
+        schema, _, table = source.table.rpartition(".")
+        rows = sa.table(table, *columns, schema=schema or None)
+    else:
+        rows = sa.text(source.query).columns(*columns).subquery("source_rows")
+    attributes = [rows.c[spec.column].label(f"{ATTRIBUTE_PREFIX}{name}")
+                  for name, spec in kept.items()]
+    return rows, attributes
+
+
+def _types(source: EventSource | CaseSource, drop: frozenset) -> dict[str, str]:
+    return {name: spec.type for name, spec in source.attributes.items() if name not in drop}
