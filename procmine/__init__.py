@@ -6,6 +6,8 @@ from procmine.dataset import Dataset, read_dataset, write_dataset
 from procmine.errors import ProcmineError
 from procmine.eventlog import EventLog
 from procmine.eventlog import open_log as open  # noqa: A001  (procmine.open(path))
+from procmine.importing.frames import pandas_to_dataset as from_pandas
 
-__all__ = ["Dataset", "EventLog", "ProcmineError", "open", "read_dataset", "write_dataset"]
+__all__ = ["Dataset", "EventLog", "ProcmineError", "from_pandas", "open", "read_dataset",
+           "write_dataset"]
 __version__ = "0.1.0"

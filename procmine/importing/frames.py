@@ -7,6 +7,7 @@ columns that are constant within every case become case attributes.
 
 from __future__ import annotations
 
+import os
 import re
 
 import numpy as np
@@ -14,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from procmine import schema as s
+from procmine.dataset import Dataset, normalise_cases, normalise_events, write_dataset
 from procmine.errors import LogValidationError, located
 from procmine.importing.mapping import ColumnMapping, detect_mapping
 from procmine.importing.options import ImportOptions, RawLog
@@ -205,3 +207,28 @@ def _attribute_name(name: str, notes: list[str]) -> str:
 
 def _in(where: str) -> str:
     return f" in {where}" if where else ""
+
+
+def pandas_to_dataset(frame, target: str | os.PathLike | None = None, *, case_id: str | None = None,
+                      activity: str | None = None, timestamp: str | None = None,
+                      start_timestamp: str | None = None, resource: str | None = None,
+                      timezone: str = s.DEFAULT_TIMEZONE) -> Dataset:
+    """A dataset from a pandas DataFrame: written to `target` if given, else kept in memory.
+
+    Example: `procmine.from_pandas(df, "out/ds", case_id="Sag", activity="Trin")`.
+    An in-memory dataset has no folder: its `path` is None.
+    """
+    options = ImportOptions(case_id=case_id, activity=activity, timestamp=timestamp,
+                            start_timestamp=start_timestamp, resource=resource, timezone=timezone)
+    raw = from_pandas(frame, options)
+    if target is not None:
+        return write_dataset(target, raw.events, raw.cases, timezone=timezone, notes=raw.notes,
+                             source={"path": "pandas DataFrame", "format": "pandas", **raw.source_info})
+    events = normalise_events(raw.events, timezone=timezone, origin="the DataFrame")
+    cases = None if raw.cases is None else normalise_cases(raw.cases, events, "the DataFrame")
+    meta = {"schema_version": s.SCHEMA_VERSION, "source": {"format": "pandas", **raw.source_info},
+            "timezone": timezone, "events": events.num_rows,
+            "cases": int(events.column(s.CASE_INDEX)[-1].as_py()) + 1,
+            "activities": len(events.column(s.ACTIVITY).combine_chunks().dictionary),
+            "notes": raw.notes}
+    return Dataset(None, events, cases, meta)

@@ -1,0 +1,126 @@
+"""Excel (.xlsx) event logs: the first sheet or a named one, header in row 1, same mapping as CSV.
+
+Date cells arrive as date-times; numbers in a time column are read as Excel
+serial numbers. Header cells must be filled and unique; merged header cells
+leave all but their first cell empty and are reported as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pyarrow as pa
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from procmine.errors import LogValidationError, located
+from procmine.importing.frames import raw_log_from_table
+from procmine.importing.options import ImportOptions, RawLog
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def read_excel_log(path: Path, options: ImportOptions = ImportOptions()) -> RawLog:
+    """Read one sheet of an .xlsx workbook into canonical events and case attributes."""
+    path = Path(path)
+    workbook = _open_workbook(path)
+    try:
+        sheet = _choose_sheet(workbook, options.sheet, path)
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    where = f"sheet {sheet.title!r}"
+    rows = _trim(rows)
+    if not rows:
+        raise LogValidationError(located(f"The {where} is empty", file=path,
+                                         hint="Put a header row and the events on it, or pass --sheet"))
+    header = _header(rows[0], path, where)
+    width = len(header)
+    columns = {name: _column([row[i] if i < len(row) else None for row in rows[1:]])
+               for i, name in enumerate(header)}
+    table = pa.table(columns) if rows[1:] else pa.table({n: pa.array([], pa.string()) for n in header})
+    if table.num_columns != width:  # cannot happen after _header, kept as a guard for dict collapse
+        raise LogValidationError(located(f"Repeated column names in {where}", file=path))
+    raw = raw_log_from_table(table, options, origin=str(path), first_row=2, where=where)
+    raw.source_info["sheet"] = sheet.title
+    return raw
+
+
+def _open_workbook(path: Path):
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise LogValidationError(located(
+            f"Cannot open the file as an Excel workbook: {exc}", file=path,
+            hint="Save it from Excel as .xlsx (an old .xls must be saved again as .xlsx)")) from exc
+
+
+def _choose_sheet(workbook, name: str | None, path: Path):
+    if name is None:
+        return workbook.worksheets[0]
+    if name in workbook.sheetnames:
+        return workbook[name]
+    raise LogValidationError(located(
+        f"The workbook has no sheet {name!r}; its sheets are "
+        f"{', '.join(repr(n) for n in workbook.sheetnames)}", file=path,
+        hint="Pass one of those names with --sheet"))
+
+
+def _trim(rows: list[list]) -> list[list]:
+    """Drop empty rows at the end and empty columns at the right: formatting leaves them behind."""
+    while rows and all(_blank(v) for v in rows[-1]):
+        rows.pop()
+    width = max((max((i + 1 for i, v in enumerate(row) if not _blank(v)), default=0) for row in rows),
+                default=0)
+    return [row[:width] for row in rows]
+
+
+def _header(cells: list, path: Path, where: str) -> list[str]:
+    names: list[str] = []
+    for position, cell in enumerate(cells, start=1):
+        column = f"{position} ({get_column_letter(position)})"
+        name = "" if cell is None else str(cell).strip()
+        if not name:
+            raise LogValidationError(located(
+                f"Column {column} in {where} has an empty header cell", file=path, row=1,
+                hint="Give every column a name in row 1; merged header cells leave all but the "
+                     "first cell empty, so unmerge them"))
+        if name.casefold() in (n.casefold() for n in names):
+            first = [n.casefold() for n in names].index(name.casefold()) + 1
+            raise LogValidationError(located(
+                f"Columns {first} ({get_column_letter(first)}) and {column} in {where} have the "
+                f"same name {name!r}", file=path, row=1,
+                hint="Rename one of them so every column name is unique"))
+        names.append(name)
+    return names
+
+
+def _column(values: list) -> pa.Array:
+    """Cells as one typed Arrow array: dates mixed with numbers read the numbers as Excel serials,
+    any other mix of kinds of value is read as text."""
+    values = [None if _blank(v) else v for v in values]
+    kinds = {_kind(v) for v in values if v is not None}
+    if kinds == {"time", "number"}:
+        values = [EXCEL_EPOCH + dt.timedelta(days=v) if _kind(v) == "number" else v for v in values]
+    elif len(kinds) > 1 or kinds == {"clock"}:
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+    return pa.array(values)
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, (dt.datetime, dt.date)):
+        return "time"
+    if isinstance(value, dt.time):
+        return "clock"
+    return "text"
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
