@@ -1,0 +1,58 @@
+"""Shared test fixtures: the real public logs in ../shared/data, imported once per session."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of real public event logs (read-only)."""
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def imported_dataset(tmp_path_factory):
+    """A factory: file name in ../shared/data -> path of its dataset, imported once per session."""
+    cache: dict[str, Path] = {}
+
+    def load(name: str) -> Path:
+        if name not in cache:
+            target = tmp_path_factory.mktemp("dataset") / name.split(".")[0]
+            _import(SHARED_DATA / name, target)
+            cache[name] = target
+        return cache[name]
+
+    return load
+
+
+def _import(source: Path, target: Path) -> None:
+    from procmine.importing import detect_format, import_log
+
+    if detect_format(source) != "xes" or importlib.util.find_spec("procmine.importing.xes_reader"):
+        import_log(source, target)
+        return
+    _import_through_pm4py(source, target)  # until procmine's XES importer exists
+
+
+def _import_through_pm4py(source: Path, target: Path) -> None:
+    import pandas as pd
+    import pm4py
+    import pyarrow as pa
+
+    from procmine.dataset import write_dataset
+
+    names = {"case:concept:name": "case_id", "concept:name": "activity", "time:timestamp": "timestamp",
+             "org:resource": "resource", "lifecycle:transition": "lifecycle"}
+    frame = pm4py.read_xes(str(source))
+    frame = frame[[c for c in names if c in frame.columns]].rename(columns=names)
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
+    for column in ("case_id", "activity", "resource", "lifecycle"):
+        if column in frame:
+            frame[column] = frame[column].astype("string")
+    write_dataset(target, pa.Table.from_pandas(frame, preserve_index=False), source={"path": str(source)})
