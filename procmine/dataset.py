@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,26 +103,14 @@ def write_dataset(target: str | os.PathLike, events: pa.Table, cases: pa.Table |
     a folder that is not a dataset is never touched.
     """
     target = Path(target)
-    if target.exists() and not (target / s.META_FILE).is_file():
-        if not target.is_dir() or any(target.iterdir()):
-            raise DatasetError(
-                f"{target} exists and is not a procmine dataset; refusing to overwrite it. "
-                "Choose a new folder name for the output.")
+    _check_target(target)
     origin = str((source or {}).get("path", "the input"))
     events = normalise_events(events, timezone=timezone, origin=origin)
     if cases is not None:
         cases = normalise_cases(cases, events, origin)
-    meta = {
-        "schema_version": s.SCHEMA_VERSION,
-        "source": source or {},
-        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "timezone": timezone,
-        "events": events.num_rows,
-        "cases": int(events.column(s.CASE_INDEX)[-1].as_py()) + 1,
-        "activities": len(events.column(s.ACTIVITY).combine_chunks().dictionary),
-        "notes": list(notes or []),
-        **(extra_meta or {}),
-    }
+    meta = _dataset_meta(source, timezone, notes, extra_meta, events=events.num_rows,
+                         cases=int(events.column(s.CASE_INDEX)[-1].as_py()) + 1,
+                         activities=len(events.column(s.ACTIVITY).combine_chunks().dictionary))
     with atomic_folder(target) as tmp:
         pq.write_table(events, tmp / s.EVENTS_FILE, row_group_size=1_000_000)
         if cases is not None:
@@ -129,6 +118,77 @@ def write_dataset(target: str | os.PathLike, events: pa.Table, cases: pa.Table |
         (tmp / s.META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
     return Dataset(target, events, cases, meta)
+
+
+def write_dataset_parts(target: str | os.PathLike, parts: Iterable[tuple[pa.Table, pa.Table | None]], *,
+                        source: dict | None = None, timezone: str = s.DEFAULT_TIMEZONE,
+                        notes: list[str] | None = None, extra_meta: dict | None = None) -> dict:
+    """Write a dataset from (events, cases) parts in bounded memory; gives the metadata written.
+
+    Each part holds whole cases, with case ids above those of the part before. Parts are
+    normalised like `write_dataset` does and their case_index and event_index continue,
+    so the folder holds the same rows as `write_dataset` over all parts at once.
+    """
+    target = Path(target)
+    _check_target(target)
+    origin = str((source or {}).get("path", "the input"))
+    written = _PartsWritten()
+    with atomic_folder(target) as tmp:
+        try:
+            for events, cases in parts:
+                events = normalise_events(events, timezone=timezone, origin=origin)
+                written.add(tmp, events, None if cases is None else normalise_cases(cases, events, origin),
+                            origin)
+        finally:
+            written.close()
+        if not written.events:
+            raise LogValidationError(f"{origin} holds no events. Import a log with at least one event.")
+        meta = _dataset_meta(source, timezone, notes, extra_meta, events=written.events,
+                             cases=written.cases, activities=len(written.activities))
+        (tmp / s.META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+    return meta
+
+
+class _PartsWritten:
+    """Parquet writers of a dataset written in parts, and the running counts that continue across parts."""
+
+    def __init__(self) -> None:
+        self.events = self.cases = 0
+        self.activities: set[str] = set()
+        self.last_case_id: str | None = None
+        self.writers: dict[str, pq.ParquetWriter] = {}
+
+    def add(self, folder: Path, events: pa.Table, cases: pa.Table | None, origin: str) -> None:
+        case_ids = events.column(s.CASE_ID)
+        if self.last_case_id is not None and case_ids[0].as_py() <= self.last_case_id:
+            raise DatasetError(
+                f"{origin}: a part starts with case {case_ids[0].as_py()!r}, not after the previous "
+                f"part's last case {self.last_case_id!r}. Write parts in ascending case-id order, "
+                "each holding whole cases.")
+        self.last_case_id = case_ids[-1].as_py()
+        part_cases = int(events.column(s.CASE_INDEX)[-1].as_py()) + 1
+        for name, offset in ((s.CASE_INDEX, self.cases), (s.EVENT_INDEX, self.events)):
+            shifted = pc.add_checked(events.column(name), pa.scalar(offset, s.CORE_EVENT_TYPES[name]))
+            events = events.set_column(events.column_names.index(name), name, shifted)
+        self.activities.update(events.column(s.ACTIVITY).combine_chunks().dictionary.to_pylist())
+        self._write(folder / s.EVENTS_FILE, events, row_group_size=1_000_000)
+        if cases is not None:
+            self._write(folder / s.CASES_FILE, cases)
+        self.events += events.num_rows
+        self.cases += part_cases
+
+    def _write(self, path: Path, table: pa.Table, **options) -> None:
+        writer = self.writers.get(path.name)
+        if writer is None:
+            writer = self.writers[path.name] = pq.ParquetWriter(path, table.schema)
+        elif table.schema != writer.schema:
+            table = table.cast(writer.schema)
+        writer.write_table(table, **options)
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
 
 
 def read_dataset(path: str | os.PathLike) -> Dataset:
@@ -190,6 +250,29 @@ def _as_string(column, name: str, origin: str):
     raise LogValidationError(
         f"{origin}: column {name!r} holds {kind}; it must hold text or whole numbers. "
         "Map a text column to it.")
+
+
+def _check_target(target: Path) -> None:
+    if target.exists() and not (target / s.META_FILE).is_file():
+        if not target.is_dir() or any(target.iterdir()):
+            raise DatasetError(
+                f"{target} exists and is not a procmine dataset; refusing to overwrite it. "
+                "Choose a new folder name for the output.")
+
+
+def _dataset_meta(source: dict | None, timezone: str, notes: list[str] | None, extra_meta: dict | None,
+                  *, events: int, cases: int, activities: int) -> dict:
+    return {
+        "schema_version": s.SCHEMA_VERSION,
+        "source": source or {},
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "timezone": timezone,
+        "events": events,
+        "cases": cases,
+        "activities": activities,
+        "notes": list(notes or []),
+        **(extra_meta or {}),
+    }
 
 
 def _require_columns(events: pa.Table, origin: str) -> None:
