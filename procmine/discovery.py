@@ -1,0 +1,128 @@
+"""Model discovery from the engine's abstractions (variants, DFG) with pm4py's miners.
+
+Inductive miner: IMf over the variants (a Counter of activity tuples), or IMd over
+the DFG when a log has more variants than `max_variants`. Heuristics miner: over
+the DFG. Every result comes as Petri net and BPMN (and process tree for IM).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Literal, Mapping
+
+from procmine.analysis.dfg import Dfg
+from procmine.bpmn_model import BpmnModel, from_pm4py
+from procmine.errors import ModelError
+
+Miner = Literal["inductive", "heuristics"]
+
+
+@dataclass(frozen=True)
+class DiscoveryOptions:
+    """Which miner, its noise threshold (0..1), and when IM switches from variants to the DFG."""
+
+    miner: Miner = "inductive"
+    noise: float = 0.2
+    max_variants: int = 20_000
+
+    def __post_init__(self):
+        if self.miner not in ("inductive", "heuristics"):
+            raise ModelError(f"Unknown miner {self.miner!r}; use inductive or heuristics (--miner).")
+        if not 0.0 <= self.noise <= 1.0:
+            raise ModelError(f"The noise threshold is {self.noise!r}; give a share between 0 and 1 "
+                             "(e.g. --noise 0.2).")
+
+
+@dataclass(frozen=True)
+class DiscoveredModel:
+    """A discovered model as process tree (inductive only), accepting Petri net and BPMN."""
+
+    miner: str
+    tree: Any
+    net: Any
+    initial_marking: Any
+    final_marking: Any
+    bpmn: BpmnModel
+
+
+def discover_inductive(variants: Mapping[tuple[str, ...], int], noise: float = 0.2) -> DiscoveredModel:
+    """IMf (noise threshold `noise`) over variants: activity tuple -> number of cases."""
+    from pm4py.algo.discovery.inductive.dtypes.im_ds import IMDataStructureUVCL
+    from pm4py.algo.discovery.inductive.variants.imf import IMFUVCL
+
+    uvcl = Counter({tuple(v): int(n) for v, n in variants.items() if n > 0})
+    if not uvcl:
+        raise ModelError("Cannot discover a model from a log without cases. "
+                         "Loosen the filter or choose a dataset with events.")
+    parameters = {"noise_threshold": noise}
+    tree = IMFUVCL(parameters).apply(IMDataStructureUVCL(uvcl), parameters)
+    return _from_tree(tree, "inductive")
+
+
+def discover_inductive_dfg(dfg: Dfg) -> DiscoveredModel:
+    """IMd over the DFG: for logs with too many variants to mine them one by one."""
+    from pm4py.algo.discovery.inductive.dtypes.im_dfg import InductiveDFG
+    from pm4py.algo.discovery.inductive.dtypes.im_ds import IMDataStructureDFG
+    from pm4py.algo.discovery.inductive.variants.imd import IMD
+
+    _require_cases(dfg)
+    tree = IMD({}).apply(IMDataStructureDFG(InductiveDFG(dfg=_pm4py_dfg(dfg), skip=False)), {})
+    return _from_tree(tree, "inductive")
+
+
+def discover_heuristics(dfg: Dfg, dependency_threshold: float = 0.5) -> DiscoveredModel:
+    """Heuristics miner over the DFG (dependency threshold 0..1)."""
+    from pm4py.algo.discovery.heuristics.variants import classic
+    from pm4py.objects.conversion.wf_net.variants import to_bpmn
+
+    _require_cases(dfg)
+    graph = {(str(s), str(t)): int(n) for s, t, n in zip(dfg.edges["source"], dfg.edges["target"],
+                                                            dfg.edges["count"])}
+    occurrences = {str(a): int(n) for a, n in zip(dfg.activities["activity"], dfg.activities["events"])}
+    net, im, fm = classic.apply_dfg(
+        graph, activities=list(occurrences), activities_occurrences=occurrences,
+        start_activities=dict(dfg.start_activities), end_activities=dict(dfg.end_activities),
+        parameters={"dependency_thresh": dependency_threshold})
+    bpmn = from_pm4py(to_bpmn.apply(net, im, fm))
+    return DiscoveredModel("heuristics", None, net, im, fm, bpmn)
+
+
+def discover(log, options: DiscoveryOptions = DiscoveryOptions()) -> DiscoveredModel:
+    """Discover a model of an EventLog (filtered or not) with the options' miner."""
+    from procmine.analysis.dfg import dfg as compute_dfg
+    from procmine.analysis.variants import variants as compute_variants
+
+    if log.num_cases == 0:
+        raise ModelError("The (filtered) log has no cases, so there is nothing to discover. "
+                         "Loosen the filter.")
+    if options.miner == "heuristics":
+        return discover_heuristics(compute_dfg(log), dependency_threshold=1.0 - options.noise)
+    variants = compute_variants(log).counts()
+    if len(variants) > options.max_variants:
+        return discover_inductive_dfg(compute_dfg(log))
+    return discover_inductive(variants, options.noise)
+
+
+def _from_tree(tree, miner: str) -> DiscoveredModel:
+    from pm4py.objects.conversion.process_tree.variants import to_bpmn, to_petri_net
+    from pm4py.objects.process_tree.utils import generic
+
+    tree = generic.fold(tree)
+    generic.tree_sort(tree)
+    net, im, fm = to_petri_net.apply(tree)
+    return DiscoveredModel(miner, tree, net, im, fm, from_pm4py(to_bpmn.apply(tree)))
+
+
+def _pm4py_dfg(dfg: Dfg):
+    from pm4py.objects.dfg.obj import DFG
+
+    graph = Counter({(str(s), str(t)): int(n) for s, t, n in zip(dfg.edges["source"],
+                                                                 dfg.edges["target"], dfg.edges["count"])})
+    return DFG(graph, Counter(dict(dfg.start_activities)), Counter(dict(dfg.end_activities)))
+
+
+def _require_cases(dfg: Dfg) -> None:
+    if dfg.num_cases == 0:
+        raise ModelError("Cannot discover a model from a log without cases. "
+                         "Loosen the filter or choose a dataset with events.")

@@ -1,0 +1,111 @@
+"""A left-to-right layered layout of a BPMN model, computed by the bundled Graphviz library in process.
+
+Shapes get BPMN's usual sizes (events 36x36, gateways 50x50, tasks at least
+100x80 and wide enough for their wrapped label); every edge is a polyline whose
+first and last points lie on the outline of its source and target shapes.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+
+from procmine.bpmn_model import GATEWAYS, BpmnModel, BpmnNode
+
+MARGIN = 40.0
+CHAR_WIDTH = 7.0      # average width of a 12 px sans-serif character
+LINE_HEIGHT = 16.0
+WRAP = 20             # characters per label line
+
+
+@dataclass(frozen=True)
+class Bounds:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.x + self.width / 2, self.y + self.height / 2
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Shape bounds per node id and waypoints per flow id, in BPMN DI coordinates (y down)."""
+
+    shapes: dict[str, Bounds]
+    waypoints: dict[str, tuple[tuple[float, float], ...]]
+
+
+def shape_size(node: BpmnNode) -> tuple[float, float]:
+    """(width, height) of a node: 36x36 events, 50x50 gateways, tasks sized to their label."""
+    if node.kind in ("startEvent", "endEvent"):
+        return 36.0, 36.0
+    if node.kind in GATEWAYS:
+        return 50.0, 50.0
+    lines = textwrap.wrap(node.name, WRAP, break_long_words=True) or [""]
+    width = max(100.0, math.ceil(max(len(line) for line in lines) * CHAR_WIDTH + 24))
+    height = max(80.0, len(lines) * LINE_HEIGHT + 32)
+    return width, height
+
+
+def layout_model(model: BpmnModel) -> Layout:
+    """Place every node and route every flow, left to right."""
+    import pygraphviz
+
+    graph = pygraphviz.AGraph(directed=True, strict=False, rankdir="LR", splines="polyline",
+                              nodesep="0.5", ranksep="0.6")
+    for node in model.nodes:
+        width, height = shape_size(node)
+        graph.add_node(node.id, shape="box", fixedsize="true", label="",
+                       width=f"{width / 72:.4f}", height=f"{height / 72:.4f}")
+    for flow in model.flows:
+        graph.add_edge(flow.source, flow.target, key=flow.id)
+    graph.layout(prog="dot")
+    top = float(graph.graph_attr["bb"].split(",")[3])
+    shapes = {}
+    for node in model.nodes:
+        x, y = (float(v) for v in graph.get_node(node.id).attr["pos"].split(","))
+        width, height = shape_size(node)
+        shapes[node.id] = Bounds(round(x - width / 2 + MARGIN, 1), round(top - y - height / 2 + MARGIN, 1),
+                                 width, height)
+    kinds = {node.id: node.kind for node in model.nodes}
+    waypoints = {}
+    for flow in model.flows:
+        inner = _inner_points(graph.get_edge(flow.source, flow.target, key=flow.id).attr["pos"], top)
+        waypoints[flow.id] = _attach(inner, shapes[flow.source], kinds[flow.source],
+                                     shapes[flow.target], kinds[flow.target])
+    return Layout(shapes, waypoints)
+
+
+def _inner_points(pos: str, top: float) -> list[tuple[float, float]]:
+    """The bends of a Graphviz polyline edge (without its ends), flipped to y-down."""
+    points = [token for token in pos.split() if not token.startswith(("e,", "s,"))]
+    vertices = [tuple(float(v) for v in p.split(",")) for p in points][::3]
+    return [(round(x + MARGIN, 1), round(top - y + MARGIN, 1)) for x, y in vertices[1:-1]]
+
+
+def _attach(inner, source: Bounds, source_kind: str, target: Bounds, target_kind: str):
+    first_towards = inner[0] if inner else target.centre
+    last_from = inner[-1] if inner else source.centre
+    start = outline_point(source, source_kind, first_towards)
+    end = outline_point(target, target_kind, last_from)
+    return (start, *inner, end)
+
+
+def outline_point(bounds: Bounds, kind: str, towards: tuple[float, float]) -> tuple[float, float]:
+    """Where the ray from the shape's centre towards `towards` leaves the shape's outline."""
+    cx, cy = bounds.centre
+    dx, dy = towards[0] - cx, towards[1] - cy
+    if dx == 0 and dy == 0:
+        dx = 1.0
+    half_w, half_h = bounds.width / 2, bounds.height / 2
+    if kind in ("startEvent", "endEvent"):
+        scale = half_w / math.hypot(dx, dy)
+    elif kind in GATEWAYS:
+        scale = 1.0 / (abs(dx) / half_w + abs(dy) / half_h)
+    else:
+        scale = min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
+    return round(cx + dx * scale, 2), round(cy + dy * scale, 2)
