@@ -179,6 +179,30 @@ class ExtractConfig(_Strict):
         return self
 
 
+class SbsysConfig(_Strict):
+    """The SBSYS preset as a config file: `preset: sbsys` plus connection and privacy choices."""
+
+    preset: Literal["sbsys"]
+    url: str
+    output: Path
+    database_schema: str | None = None
+    include_protected: bool = False
+    pseudonymise: Pseudonymisation | Literal[False] = Field(default_factory=Pseudonymisation)
+    incremental: Incremental = Field(default_factory=Incremental)
+    timezone: str = "Europe/Copenhagen"
+    chunk_size: int = Field(default=50_000, ge=1)
+
+    @field_validator("database_schema")
+    @classmethod
+    def _schema(cls, value: str | None) -> str | None:
+        return value if value is None else check_identifier(value, "database_schema")
+
+    @field_validator("pseudonymise", mode="before")
+    @classmethod
+    def _switch(cls, value):
+        return {} if value is True else value
+
+
 def template_fields(template: str) -> list[str]:
     """The placeholder names of an activity template, e.g. ['status_name']."""
     return _PLACEHOLDER.findall(template)
@@ -203,7 +227,7 @@ def interpolate_env(value, key: str = ""):
     return _ENV_REFERENCE.sub(_lookup, value)
 
 
-def load_config(path: str | os.PathLike) -> ExtractConfig:
+def load_config(path: str | os.PathLike) -> ExtractConfig | SbsysConfig:
     """Read and check a connector config file; relative output paths are relative to it."""
     path = Path(path)
     try:
@@ -222,10 +246,11 @@ def load_config(path: str | os.PathLike) -> ExtractConfig:
     return config
 
 
-def parse_config(raw: dict, origin: str = "the connector config") -> ExtractConfig:
+def parse_config(raw: dict, origin: str = "the connector config") -> ExtractConfig | SbsysConfig:
     """Check a parsed config mapping; every problem is reported with its key."""
+    model = SbsysConfig if "preset" in raw else ExtractConfig
     try:
-        return ExtractConfig.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in error['loc']) or '(top)'}: {_redacted(error)}"
