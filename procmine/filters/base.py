@@ -1,0 +1,146 @@
+"""The Filter base: frozen data that keeps what matches, compiles to SQL, describes itself.
+
+A filter either keeps whole cases (its SQL selects `case_index` values from the
+views `events` and `cases`) or trims events (its SQL selects `event_index`
+values). `invert=True` keeps the complement within the current selection.
+Every kind registers itself under its `kind` so a stack can be read back from
+JSON or YAML.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from procmine.errors import FilterError
+
+if TYPE_CHECKING:
+    from procmine.eventlog import EventLog
+
+LANGUAGES = ("en", "da")
+REGISTRY: dict[str, type["Filter"]] = {}
+
+_EXCEPT = {
+    ("en", True): "all cases except {}", ("da", True): "alle sager undtagen {}",
+    ("en", False): "all events except {}", ("da", False): "alle hændelser undtagen {}",
+}
+
+
+class Filter(BaseModel):
+    """Base of every filter: keeps the cases or events that match, or the rest when invert=True."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    invert: bool = False
+
+    def __init__(self, **data: Any):
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise FilterError(validation_message(type(self).model_fields.get("kind"), exc)) from None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        field = cls.model_fields.get("kind")
+        if field is not None and isinstance(field.default, str):
+            REGISTRY[field.default] = cls
+
+    @property
+    def keeps_whole_cases(self) -> bool:
+        """True when the filter keeps or drops whole cases; False when it trims events."""
+        return True
+
+    def describe(self, lang: str = "en") -> str:
+        """One sentence saying what the filter keeps, in English ("en") or Danish ("da")."""
+        if lang not in LANGUAGES:
+            raise FilterError(f"Unknown language {lang!r} for a filter description. "
+                              f"Use one of {', '.join(LANGUAGES)}.")
+        phrase = self._phrase(lang)
+        return _EXCEPT[lang, self.keeps_whole_cases].format(phrase) if self.invert else phrase
+
+    def to_sql(self) -> tuple[str, list]:
+        """SQL over the views `events` and `cases` selecting the kept case_index or event_index values.
+
+        Filter values are bound parameters (`?`); they never appear in the SQL text.
+        """
+        sql, params = self._matching_sql()
+        if not self.invert:
+            return sql, params
+        if self.keeps_whole_cases:
+            return f"SELECT case_index FROM cases WHERE case_index NOT IN ({sql})", params
+        return f"SELECT event_index FROM events WHERE event_index NOT IN ({sql})", params
+
+    def apply(self, log: "EventLog") -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The new (case_mask, event_mask) of `log` with this filter stacked on its selection."""
+        self.check(log)
+        matches = self._fast_matches(log)
+        if matches is None:
+            return self._apply_sql(log)
+        if self.invert:
+            matches = ~matches
+        arrays = log.arrays
+        if self.keeps_whole_cases:
+            return _mask(log.base.num_cases, arrays.case_index[matches]), log.event_mask
+        return log.case_mask, _mask(len(log.base.case_index), arrays.event_index[matches])
+
+    def apply_sql(self, log: "EventLog") -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Like `apply`, but always through `to_sql()` on DuckDB (the reference path)."""
+        self.check(log)
+        return self._apply_sql(log)
+
+    def check(self, log: "EventLog") -> None:
+        """Raise FilterError when a value does not fit the log (unknown activity, attribute...)."""
+
+    def to_dict(self) -> dict:
+        """The serialised form: {"kind": ..., fields..., "invert": ...}."""
+        data = self.model_dump(mode="json")
+        invert = data.pop("invert")
+        return {"kind": data.pop("kind"), **data, "invert": invert}
+
+    def error(self, message: str, hint: str) -> FilterError:
+        """A FilterError that names this filter, the problem and what to do."""
+        return FilterError(f"{self.kind} filter: {message.rstrip('.')}. {hint.rstrip('.')}.")
+
+    def _apply_sql(self, log: "EventLog") -> tuple[np.ndarray | None, np.ndarray | None]:
+        sql, params = self.to_sql()
+        column = "case_index" if self.keeps_whole_cases else "event_index"
+        with log.sql() as con:
+            kept = con.execute(sql, params).fetchnumpy()[column]
+        kept = np.asarray(kept, dtype=np.int64)
+        if self.keeps_whole_cases:
+            return _mask(log.base.num_cases, kept), log.event_mask
+        return log.case_mask, _mask(len(log.base.case_index), kept)
+
+    def _fast_matches(self, log: "EventLog") -> np.ndarray | None:
+        """Bool per selected case (or event) that matches, by NumPy; None to use SQL instead."""
+        return None
+
+    def _matching_sql(self) -> tuple[str, list]:
+        raise NotImplementedError
+
+    def _phrase(self, lang: str) -> str:
+        raise NotImplementedError
+
+
+def validation_message(kind_field: Any, exc: ValidationError) -> str:
+    """A one-line FilterError message from a pydantic ValidationError."""
+    kind = getattr(kind_field, "default", None) or "unknown"
+    problems = []
+    for item in exc.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(filter)"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            fields = ", ".join(n for n in REGISTRY[kind].model_fields if n != "kind") \
+                if kind in REGISTRY else ""
+            message = f"unknown key; the keys of a {kind} filter are {fields}"
+        problems.append(f"{key} = {item.get('input')!r}: {message}")
+    return f"{kind} filter: " + "; ".join(problems) + ". Correct the value and try again."
+
+
+def _mask(size: int, kept: np.ndarray) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[kept] = True
+    return mask
