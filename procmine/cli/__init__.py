@@ -4,4 +4,5 @@ from __future__ import annotations
 
 from procmine.cli.app import app, main  # noqa: F401
 from procmine.cli import data_commands  # noqa: F401  (registers commands)
+from procmine.cli import app_command  # noqa: F401  (registers app and demo)
 from procmine.cli import extract_command  # noqa: F401  (registers extract commands)

@@ -1,0 +1,79 @@
+"""`procmine app [DATASET]` and `procmine demo`: start the Streamlit app, bound to 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from procmine.cli.app import app
+from procmine.dataset import read_dataset
+from procmine.errors import ConfigError, DatasetError
+from procmine.i18n import check_language
+from procmine.ui import state
+
+SCRIPT = Path(__file__).resolve().parents[1] / "ui" / "script.py"
+
+
+@app.command("app")
+def app_command(
+    dataset: Path = typer.Argument(None, help="Dataset folder to open (default: the bundled sample logs)."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on; 0.0.0.0 serves everyone on the network."),
+    port: int = typer.Option(8501, help="Port to listen on."),
+    lang: str = typer.Option("en", help="Language to start in: en or da (switchable in the app)."),
+    open_browser: bool = typer.Option(True, "--open-browser/--no-open-browser",
+                                      help="Open the app in the default web browser."),
+) -> None:
+    """Start the app for process consultants on DATASET or on the bundled sample logs."""
+    environment = {state.LANG_ENV: check_language(lang)}
+    if dataset is not None:
+        read_dataset(dataset)  # a wrong folder fails here, with its message, before the server starts
+        environment[state.DATASET_ENV] = str(dataset.resolve())
+    else:
+        _require_samples()
+    serve(host, port, open_browser, environment)
+
+
+@app.command("demo")
+def demo_command(
+    port: int = typer.Option(8501, help="Port to listen on."),
+    lang: str = typer.Option("en", help="Language to start in: en or da."),
+    open_browser: bool = typer.Option(True, "--open-browser/--no-open-browser",
+                                      help="Open the app in the default web browser."),
+) -> None:
+    """Start the app on the bundled sample logs (what `make demo` runs)."""
+    _require_samples()
+    serve("127.0.0.1", port, open_browser, {state.LANG_ENV: check_language(lang)})
+
+
+def serve(host: str, port: int, open_browser: bool, environment: dict[str, str]) -> None:
+    """Run `streamlit run` on the app script until it is stopped (Ctrl+C)."""
+    if not 0 < port < 65536:
+        raise ConfigError(f"--port {port} is not a port number; use 1-65535, e.g. --port 8501.")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"Warning: serving on {host}: anyone who can reach this machine on port {port} "
+                   "sees the data. The app has no login; put it behind a proxy with authentication.",
+                   err=True)
+    command = [sys.executable, "-m", "streamlit", "run", str(SCRIPT),
+               "--server.address", host, "--server.port", str(port),
+               "--server.headless", "false" if open_browser else "true",
+               "--browser.gatherUsageStats", "false", "--browser.serverAddress",
+               "localhost" if host in ("127.0.0.1", "::1") else host]
+    typer.echo(f"procmine app on http://{'localhost' if host == '127.0.0.1' else host}:{port} "
+               "(Ctrl+C stops it)")
+    try:
+        completed = subprocess.run(command, env={**os.environ, **environment}, check=False)
+    except KeyboardInterrupt:
+        return
+    if completed.returncode not in (0, -2, 130):
+        raise typer.Exit(completed.returncode)
+
+
+def _require_samples() -> None:
+    if not state.sample_datasets():
+        raise DatasetError(
+            f"No sample logs in {state.samples_dir()}. Create them with `procmine simulate` "
+            "(or name a dataset folder: `procmine app FOLDER`).")

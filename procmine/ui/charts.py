@@ -1,0 +1,79 @@
+"""Altair charts drawn from engine results, each with SVG and PNG downloads.
+
+The charts only draw numbers the engine computed. Histograms are binned here,
+before drawing, so a chart of 150,000 cases sends 40 bars to the browser, not
+150,000 values.
+"""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from procmine.ui import downloads
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _svg(spec_json: str) -> str:
+    import vl_convert
+    return vl_convert.vegalite_to_svg(json.loads(spec_json))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _png(spec_json: str) -> bytes:
+    import vl_convert
+    return vl_convert.vegalite_to_png(json.loads(spec_json), scale=2)
+
+
+def show(chart: alt.Chart, name: str, *, key: str) -> None:
+    """Draw a chart full width with SVG and PNG downloads made on click."""
+    st.altair_chart(chart, width="stretch", key=f"{key}_chart")
+    spec = json.dumps(chart.to_dict(), sort_keys=True, default=str)
+    downloads.picture(name, key=key, svg=lambda: _svg(spec), png=lambda: _png(spec))
+
+
+def bars(frame: pd.DataFrame, x: str, y: str, *, x_title: str, y_title: str,
+         x_type: str = "O", color: str = "#3b6ea5", sort: str | None = None,
+         tooltip: list | None = None, horizontal: bool = False, height: int = 320) -> alt.Chart:
+    """A bar chart of ready values (x categories or bins, y counts)."""
+    x_encoding = alt.X(f"{x}:{x_type}", title=x_title, sort=sort)
+    y_encoding = alt.Y(f"{y}:Q", title=y_title)
+    if horizontal:
+        x_encoding, y_encoding = alt.X(f"{y}:Q", title=y_title), alt.Y(f"{x}:{x_type}", title=x_title,
+                                                                        sort=sort or "-x")
+    return (alt.Chart(frame).mark_bar(color=color)
+            .encode(x=x_encoding, y=y_encoding, tooltip=tooltip or [x, y])
+            .properties(height=height))
+
+
+def lines(frame: pd.DataFrame, x: str, y: str, *, x_title: str, y_title: str,
+          series: str | None = None, series_title: str | None = None, x_type: str = "T",
+          height: int = 300) -> alt.Chart:
+    """A line chart over time (one line per `series` value when given)."""
+    encoding = {"x": alt.X(f"{x}:{x_type}", title=x_title), "y": alt.Y(f"{y}:Q", title=y_title),
+                "tooltip": [x, y] + ([series] if series else [])}
+    if series:
+        encoding["color"] = alt.Color(f"{series}:N", title=series_title or series)
+    return alt.Chart(frame).mark_line(point=True).encode(**encoding).properties(height=height)
+
+
+def histogram_frame(values: np.ndarray, value_title: str, count_title: str, bins: int = 40) -> pd.DataFrame:
+    """Equal-width bins of `values` (NaN left out): columns start, end and the count."""
+    values = values[~np.isnan(values)]
+    counts, edges = np.histogram(values, bins=bins) if len(values) else (np.zeros(0, int), np.zeros(1))
+    return pd.DataFrame({"start": edges[:-1], "end": edges[1:], count_title: counts,
+                         value_title: (edges[:-1] + edges[1:]) / 2})
+
+
+def histogram(frame: pd.DataFrame, value_title: str, count_title: str, height: int = 320) -> alt.Chart:
+    """Bars over the bins of `histogram_frame`."""
+    return (alt.Chart(frame).mark_bar(color="#3b6ea5")
+            .encode(x=alt.X("start:Q", title=value_title), x2="end:Q",
+                    y=alt.Y(f"{count_title}:Q", title=count_title),
+                    tooltip=[alt.Tooltip("start:Q", format=".1f"), alt.Tooltip("end:Q", format=".1f"),
+                             count_title])
+            .properties(height=height))

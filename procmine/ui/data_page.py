@@ -1,0 +1,87 @@
+"""Data page: choose a bundled sample, a dataset folder or an uploaded log, and see its facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from procmine.errors import ProcmineError
+from procmine.ui import state, upload
+from procmine.ui.state import t
+
+SOURCES = ("sample", "folder", "upload")
+
+
+def render() -> None:
+    """Draw the data page."""
+    st.header(t("page.data"))
+    source = st.radio(t("data.source"), SOURCES, key="data_source", horizontal=True,
+                      format_func=lambda key: t(f"data.source.{key}"))
+    if source == "sample":
+        _choose_sample()
+    elif source == "folder":
+        _choose_folder()
+    else:
+        upload.render_upload()
+    st.divider()
+    if state.dataset_path():
+        render_facts()
+
+
+def _choose_sample() -> None:
+    samples = state.sample_datasets()
+    if not samples:
+        st.warning(t("data.no_samples", folder=str(state.samples_dir())))
+        return
+    names = list(samples)
+    current = Path(state.dataset_path() or "").name
+    name = st.selectbox(t("data.sample"), names, key="data_sample",
+                        index=names.index(current) if current in names else 0)
+    if st.button(t("data.open"), key="data_open_sample", type="primary"):
+        _open(samples[name])
+
+
+def _choose_folder() -> None:
+    folder = st.text_input(t("data.folder"), key="data_folder", placeholder="/data/syddjurs-byggesager")
+    st.caption(t("data.folder_help"))
+    if st.button(t("data.open"), key="data_open_folder", type="primary", disabled=not folder):
+        _open(Path(folder).expanduser())
+
+
+def _open(path: Path) -> None:
+    """Switch to the dataset at `path`, or say why not and keep the current one."""
+    try:
+        state.set_dataset(path)
+    except ProcmineError as exc:
+        st.error(str(exc))
+        return
+    st.success(t("data.opened", name=path.name))
+
+
+def render_facts() -> None:
+    """The shown dataset's facts: cases, events, activities, period and source."""
+    from procmine.analysis.overview import overview
+    from procmine.i18n import format_date, format_number
+    log = state.full_log()
+    facts = state.computed(overview, log=log)
+    meta = log.dataset.meta
+    lang = state.lang()
+    st.subheader(t("data.facts", name=Path(state.dataset_path()).name))
+    columns = st.columns(4)
+    columns[0].metric(t("kpi.cases"), format_number(facts.cases, lang))
+    columns[1].metric(t("kpi.events"), format_number(facts.events, lang))
+    columns[2].metric(t("kpi.activities"), format_number(facts.activities, lang))
+    columns[3].metric(t("kpi.period"), f"{format_date(facts.first_timestamp, lang)} – "
+                                       f"{format_date(facts.last_timestamp, lang)}")
+    source = meta.get("source") or {}
+    st.caption(t("data.source_line", source=_describe_source(source),
+                 created=str(meta.get("created_at", meta.get("extracted_at", "–")))))
+    for note in meta.get("notes") or []:
+        st.caption(f"ℹ️ {note}")
+
+
+def _describe_source(source: dict) -> str:
+    kind = source.get("format") or source.get("kind") or source.get("connector") or ""
+    where = source.get("name") or source.get("path") or source.get("url") or ""
+    return " · ".join(str(part) for part in (kind, where) if part) or "–"

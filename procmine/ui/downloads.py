@@ -1,0 +1,50 @@
+"""Download buttons shared by the pages: every table as CSV, every picture as SVG/PNG (and DOT)."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from procmine.ui.state import t
+
+
+def safe_name(name: str) -> str:
+    """A file name stem without characters browsers or file systems object to."""
+    return re.sub(r"[^\w.-]+", "-", name, flags=re.UNICODE).strip("-") or "procmine"
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV with a byte-order mark, so Excel shows æ, ø and å."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | None = None,
+          **dataframe_options):
+    """Show a table (or its formatted `shown` version) with a CSV download of the data below it."""
+    selection = st.dataframe(frame if shown is None else shown, key=f"{key}_table",
+                             hide_index=True, **dataframe_options)
+    st.download_button(t("download.csv"), lambda: csv_bytes(frame), file_name=f"{safe_name(name)}.csv",
+                       mime="text/csv", key=f"{key}_csv", icon=":material/download:",
+                       on_click="ignore")
+    return selection
+
+
+def picture(name: str, *, key: str, svg: Callable[[], str | bytes] | None = None,
+            png: Callable[[], bytes] | None = None, dot: Callable[[], str] | None = None,
+            extra: dict[str, tuple[Callable[[], str | bytes], str]] | None = None) -> None:
+    """A row of download buttons for one picture; each file is made only when clicked."""
+    buttons = [(label, maker, suffix, mime) for label, maker, suffix, mime in (
+        ("download.svg", svg, "svg", "image/svg+xml"),
+        ("download.png", png, "png", "image/png"),
+        ("download.dot", dot, "dot", "text/vnd.graphviz"),
+    ) if maker is not None]
+    for suffix, (maker, mime) in (extra or {}).items():
+        buttons.append((f"download.{suffix}", maker, suffix, mime))
+    columns = st.columns(len(buttons) + 2)
+    for column, (label, maker, suffix, mime) in zip(columns, buttons):
+        column.download_button(t(label), maker, file_name=f"{safe_name(name)}.{suffix}", mime=mime,
+                               key=f"{key}_{suffix}", icon=":material/download:", on_click="ignore")
+

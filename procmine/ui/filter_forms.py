@@ -1,0 +1,167 @@
+"""The 'add a filter' form: one small form per filter kind, and a JSON form for any other kind.
+
+Every kind in the engine's filter registry can be added; the common ones get
+widgets filled with the log's activities, attributes and values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Callable
+
+import pyarrow.compute as pc
+import streamlit as st
+
+from procmine import schema as s
+from procmine.errors import FilterError, ProcmineError
+from procmine.ui import state
+from procmine.ui.state import t
+
+MAX_CHOICES = 500
+_CORE = {s.CASE_INDEX, s.EVENT_INDEX, s.CASE_ID, s.TIMESTAMP, s.START_TIMESTAMP}
+
+
+def render_add_form() -> None:
+    """Choose a kind, fill its form, press Add: the filter goes on top of the stack."""
+    from procmine.filters import REGISTRY
+    kinds = sorted(REGISTRY, key=lambda kind: (kind not in FORMS, kind))
+    kind = st.selectbox(t("filters.kind"), kinds, key="filter_kind",
+                        format_func=lambda k: t(f"filter.kind.{k}") if k in FORMS else k)
+    form = FORMS.get(kind, _json_form)
+    try:
+        values = form(kind)
+    except ProcmineError as exc:
+        st.error(str(exc))
+        return
+    invert = st.checkbox(t("filters.invert"), key="filter_invert")
+    if st.button(t("filters.apply"), key="filter_add", type="primary", width="stretch"):
+        try:
+            new = REGISTRY[kind](**{**values, "invert": invert})
+            state.filtered_log(state.filters() + [new])  # a value that does not fit fails here
+        except ProcmineError as exc:
+            st.error(str(exc))
+            return
+        state.add_filter(new)
+        st.rerun()
+
+
+def _activities() -> list[str]:
+    return sorted(state.full_log().base.activity_names, key=str.casefold)
+
+
+def _case_attributes() -> list[str]:
+    return [c for c in state.full_log().base.cases.column_names if c not in _CORE]
+
+
+def _event_attributes() -> list[str]:
+    return [c for c in state.full_log().base.events.column_names if c not in _CORE]
+
+
+def _distinct(column) -> list:
+    values = pc.unique(column.combine_chunks() if hasattr(column, "combine_chunks") else column)
+    values = [v for v in values.to_pylist() if v is not None][:MAX_CHOICES]
+    return sorted(values, key=str)
+
+
+def _timeframe(kind: str) -> dict:
+    base = state.full_log().base
+    first = _date(int(base.timestamp.min()))
+    last = _date(int(base.timestamp.max()))
+    period = st.date_input(t("filter.period"), (first, last), min_value=first, max_value=last,
+                           key="filter_timeframe_period", format="DD.MM.YYYY")
+    modes = ("intersecting", "contained", "started", "completed", "trim")
+    mode = st.selectbox(t("filter.mode"), modes, key="filter_timeframe_mode",
+                        format_func=lambda m: t(f"filter.timeframe.{m}"))
+    low, high = (tuple(period) + (None, None))[:2]
+    return {"between": (_start_of(low), _start_of(high + dt.timedelta(days=1)) if high else None),
+            "mode": mode}
+
+
+def _case_attribute(kind: str) -> dict:
+    names = _case_attributes()
+    if not names:
+        st.caption(t("filter.no_case_attributes"))
+        return {"attribute": "", "values": ()}
+    attribute = st.selectbox(t("filter.attribute"), names, key="filter_case_attribute")
+    column = state.full_log().base.cases.column(attribute)
+    values = st.multiselect(t("filter.values"), _distinct(column), key=f"filter_case_values_{attribute}")
+    return {"attribute": attribute, "values": tuple(values)}
+
+
+def _event_attribute(kind: str) -> dict:
+    names = _event_attributes()
+    attribute = st.selectbox(t("filter.attribute"), names, key="filter_event_attribute",
+                             format_func=lambda n: t("data.role.activity") if n == s.ACTIVITY else n)
+    column = state.full_log().base.events.column(attribute)
+    options = _activities() if attribute == s.ACTIVITY else _distinct(column)
+    values = st.multiselect(t("filter.values"), options, key=f"filter_event_values_{attribute}")
+    modes = ("any", "all", "none", "keep")
+    mode = st.selectbox(t("filter.mode"), modes, key="filter_event_mode",
+                        format_func=lambda m: t(f"filter.event.{m}"))
+    return {"attribute": attribute, "values": tuple(values), "mode": mode}
+
+
+def _endpoints(kind: str) -> dict:
+    start = st.multiselect(t("filter.starts_with"), _activities(), key="filter_endpoints_start")
+    end = st.multiselect(t("filter.ends_with"), _activities(), key="filter_endpoints_end")
+    return {"start": tuple(start), "end": tuple(end)}
+
+
+def _variants(kind: str) -> dict:
+    how = st.radio(t("filter.variants.how"), ("top", "share"), key="filter_variants_how", horizontal=True,
+                   format_func=lambda h: t(f"filter.variants.{h}_choice"))
+    if how == "top":
+        return {"top": int(st.number_input(t("filter.variants.top"), 1, 100_000, 10, key="filter_top"))}
+    return {"share": st.slider(t("filter.variants.share"), 0.05, 1.0, 0.8, 0.05, key="filter_share")}
+
+
+def _throughput(kind: str) -> dict:
+    units = ("days", "working_days", "hours")
+    unit = st.selectbox(t("filter.unit"), units, key="filter_throughput_unit",
+                        format_func=lambda u: t(f"filter.unit.{u}"))
+    return {"between": _range_inputs("filter_throughput", float), "unit": unit}
+
+
+def _case_size(kind: str) -> dict:
+    return {"between": _range_inputs("filter_case_size", int)}
+
+
+def _range_inputs(key: str, kind: Callable) -> tuple:
+    left, right = st.columns(2)
+    low = left.number_input(t("filter.at_least"), min_value=0, value=None, key=f"{key}_low")
+    high = right.number_input(t("filter.at_most"), min_value=0, value=None, key=f"{key}_high")
+    return (None if low is None else kind(low), None if high is None else kind(high))
+
+
+def _json_form(kind: str) -> dict:
+    """Any other registered kind: its fields as JSON (the same form as in a saved filter file)."""
+    from procmine.filters import REGISTRY
+    fields = [name for name in REGISTRY[kind].model_fields if name not in ("kind", "invert")]
+    st.caption(t("filter.json_help", fields=", ".join(fields)))
+    text = st.text_area(t("filter.json"), "{}", key=f"filter_json_{kind}", height=100)
+    try:
+        data = json.loads(text or "{}")
+    except ValueError as exc:
+        raise FilterError(f"{kind} filter: the fields are not JSON ({exc}). "
+                          'Write them as {"key": value, ...}.') from None
+    if not isinstance(data, dict):
+        raise FilterError(f"{kind} filter: the fields must be a JSON object, not {text!r}. "
+                          'Write them as {"key": value, ...}.')
+    return data
+
+
+def _date(micros: int) -> dt.date:
+    from procmine.i18n import local_time
+    return local_time(dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=micros)).date()
+
+
+def _start_of(day: dt.date | None) -> dt.datetime | None:
+    """Local midnight of `day` (the filter reads naive times as Europe/Copenhagen)."""
+    return None if day is None else dt.datetime(day.year, day.month, day.day)
+
+
+FORMS: dict[str, Callable[[str], dict]] = {
+    "timeframe": _timeframe, "case_attribute": _case_attribute, "event_attribute": _event_attribute,
+    "endpoints": _endpoints, "variants": _variants, "throughput": _throughput, "case_size": _case_size,
+}

@@ -1,0 +1,67 @@
+"""The app's frame: page setup, the sidebar (language, pages, filter stack) and the chosen page."""
+
+from __future__ import annotations
+
+import importlib
+
+import streamlit as st
+
+from procmine.errors import ProcmineError
+from procmine.i18n import LANGUAGE_NAMES, LANGUAGES
+from procmine.ui import state
+from procmine.ui.state import t
+
+# Page key -> module under procmine.ui with a `render()` function.
+PAGES = {
+    "data": "data_page",
+    "overview": "overview_page",
+    "map": "map_page",
+    "variants": "variants_page",
+    "throughput": "throughput_page",
+    "bottlenecks": "bottlenecks_page",
+    "cases": "cases_page",
+    "model": "model_page",
+    "compare": "compare_page",
+}
+PAGE_ICONS = {"data": "📂", "overview": "📊", "map": "🗺️", "variants": "🔀", "throughput": "⏱️",
+              "bottlenecks": "🚧", "cases": "🗂️", "model": "🧩", "compare": "⚖️"}
+
+
+def run() -> None:
+    """Draw the whole app once (Streamlit calls this on every interaction)."""
+    st.set_page_config(page_title="procmine", page_icon="🔎", layout="wide",
+                       initial_sidebar_state="expanded")
+    state.init_session()
+    page = _sidebar_navigation()
+    if page != "data" and state.dataset_path() is None:
+        st.info(t("app.no_dataset"))
+        page = "data"
+    if page != "data":
+        _render_filter_stack()
+    _render_page(page)
+
+
+def _render_filter_stack() -> None:
+    from procmine.ui import sidebar
+    try:
+        sidebar.render_filter_stack()
+    except ProcmineError as exc:
+        st.sidebar.error(str(exc))
+
+
+def _sidebar_navigation() -> str:
+    with st.sidebar:
+        st.title("procmine")
+        st.radio(t("app.language"), LANGUAGES, key=state.LANG_KEY, format_func=LANGUAGE_NAMES.get,
+                 horizontal=True)
+        st.session_state.setdefault(state.PAGE_KEY, "overview" if state.dataset_path() else "data")
+        return st.radio(t("app.pages"), list(PAGES), key=state.PAGE_KEY,
+                        format_func=lambda key: f"{PAGE_ICONS[key]} {t('page.' + key)}")
+
+
+def _render_page(page: str) -> None:
+    module = importlib.import_module(f"procmine.ui.{PAGES[page]}")
+    try:
+        module.render()
+    except ProcmineError as exc:
+        st.error(str(exc))

@@ -1,0 +1,161 @@
+"""Session state of the app and the caches: one EventLog per dataset, one per filter stack.
+
+Every analysis result shown is computed once per (dataset, filter stack, parameters):
+moving between pages or back to an earlier filter stack costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import streamlit as st
+
+from procmine import schema as s
+from procmine.dataset import read_dataset
+from procmine.eventlog import EventLog, open_log
+from procmine.i18n import LANGUAGES, text
+
+LANG_KEY = "lang"
+PAGE_KEY = "page"
+DATASET_KEY = "dataset_path"
+FILTERS_KEY = "filter_stack"
+DATASET_ENV = "PROCMINE_APP_DATASET"
+SAMPLES_ENV = "PROCMINE_SAMPLES"
+LANG_ENV = "PROCMINE_APP_LANG"
+
+
+def init_session() -> None:
+    """Fill the session's defaults once: language, the filter stack and the starting dataset."""
+    state = st.session_state
+    if LANG_KEY not in state:
+        wanted = os.environ.get(LANG_ENV, "en")
+        state[LANG_KEY] = wanted if wanted in LANGUAGES else "en"
+    state.setdefault(FILTERS_KEY, [])
+    if DATASET_KEY not in state:
+        state[DATASET_KEY] = _starting_dataset()
+
+
+def lang() -> str:
+    """The language the user chose."""
+    return st.session_state.get(LANG_KEY, "en")
+
+
+def t(key: str, **values: object) -> str:
+    """The text `key` in the user's language."""
+    return text(key, lang(), **values)
+
+
+def samples_dir() -> Path:
+    """The folder of bundled sample datasets (PROCMINE_SAMPLES overrides it)."""
+    configured = os.environ.get(SAMPLES_ENV)
+    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "sample_logs"
+
+
+def sample_datasets() -> dict[str, Path]:
+    """Bundled sample datasets by name: every folder under samples_dir() holding a procmine.json."""
+    folder = samples_dir()
+    if not folder.is_dir():
+        return {}
+    return {p.name: p for p in sorted(folder.iterdir()) if (p / s.META_FILE).is_file()}
+
+
+def _starting_dataset() -> str | None:
+    configured = os.environ.get(DATASET_ENV)
+    if configured:
+        return str(Path(configured).resolve())
+    samples = sample_datasets()
+    return str(next(iter(samples.values()))) if samples else None
+
+
+def dataset_path() -> str | None:
+    """The path of the dataset the app shows, or None before one is chosen."""
+    return st.session_state.get(DATASET_KEY)
+
+
+def set_dataset(path: str | os.PathLike) -> None:
+    """Show another dataset; the filter stack is cleared since its values belong to the old one.
+
+    The dataset is read first (and cached): when it cannot be read, the ProcmineError
+    propagates and the dataset shown so far stays.
+    """
+    path = str(Path(path).expanduser().resolve())
+    if not (Path(path) / s.META_FILE).is_file():
+        read_dataset(path)  # raises the DatasetError that says what is missing
+    _base_log(path, _stamp(path))
+    st.session_state[DATASET_KEY] = path
+    st.session_state[FILTERS_KEY] = []
+
+
+def _stamp(path: str) -> float:
+    """When the dataset was last written, so a rewritten dataset is read again."""
+    return (Path(path) / s.META_FILE).stat().st_mtime
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _base_log(path: str, stamp: float) -> EventLog:
+    return open_log(path)
+
+
+def full_log() -> EventLog:
+    """The chosen dataset without filters (read once per dataset)."""
+    path = dataset_path()
+    return _base_log(path, _stamp(path))
+
+
+def filters() -> list:
+    """The filter stack of the session (Filter objects, applied in order)."""
+    return list(st.session_state.get(FILTERS_KEY, []))
+
+
+def set_filters(stack: list) -> None:
+    """Replace the filter stack."""
+    st.session_state[FILTERS_KEY] = list(stack)
+
+
+def add_filter(new_filter) -> None:
+    """Put a filter on top of the stack (used by clicks on other pages)."""
+    set_filters(filters() + [new_filter])
+
+
+def filters_json(stack: list | None = None) -> str:
+    """The stack as canonical JSON: the cache key of everything computed over it."""
+    data = [f.to_dict() for f in (filters() if stack is None else stack)]
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _filtered_log(path: str, stamp: float, stack_json: str, _stack: tuple) -> EventLog:
+    return _base_log(path, stamp).filter(*_stack)
+
+
+def filtered_log(stack: list | None = None) -> EventLog:
+    """The chosen dataset seen through the filter stack (or through `stack`)."""
+    stack = filters() if stack is None else stack
+    if not stack:
+        return full_log()
+    path = dataset_path()
+    return _filtered_log(path, _stamp(path), filters_json(stack), tuple(stack))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _computed(name: str, path: str, stamp: float, stack_json: str, params_key: str,
+              _fn: Callable, _log: EventLog, _params: dict) -> Any:
+    return _fn(_log, **_params)
+
+
+def computed(fn: Callable, log: EventLog | None = None, stack: list | None = None, **params) -> Any:
+    """`fn(log, **params)`, computed once per dataset, filter stack and parameters.
+
+    `log` defaults to the filtered log of `stack` (default: the session's stack).
+    """
+    stack = filters() if stack is None else stack
+    if log is None:
+        log = filtered_log(stack)
+    path = dataset_path()
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    params_key = json.dumps(params, sort_keys=True, default=repr)
+    return _computed(name, path, _stamp(path), filters_json(list(log.filters)), params_key,
+                     fn, log, params)

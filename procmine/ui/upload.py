@@ -1,0 +1,104 @@
+"""Upload a log file: mapping step for CSV/Excel, import with progress, switch to the new dataset.
+
+A failed import shows the ProcmineError on the page and leaves the open dataset as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import streamlit as st
+
+from procmine.dataset import write_dataset
+from procmine.errors import ProcmineError
+from procmine.i18n import format_number
+from procmine.importing import detect_format, read_log
+from procmine.importing.options import ImportOptions
+from procmine.importing.preview import ROLES, preview_log
+from procmine.ui import state
+from procmine.ui.state import t
+
+UPLOAD_TYPES = ["csv", "txt", "tsv", "gz", "xlsx", "xlsm", "xes", "parquet", "pq"]
+OPTIONAL_ROLES = ("start_timestamp", "resource")
+
+
+def work_dir() -> Path:
+    """Where uploaded files and the datasets imported from them are kept (per machine)."""
+    folder = Path(tempfile.gettempdir()) / "procmine-app"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def render_upload() -> None:
+    """The file uploader, then the mapping step (CSV/Excel) and the import button."""
+    uploaded = st.file_uploader(t("data.upload"), type=UPLOAD_TYPES, key="data_upload")
+    if uploaded is None:
+        return
+    content = uploaded.getvalue()
+    digest = hashlib.sha256(content).hexdigest()[:20]
+    path = work_dir() / "uploads" / digest / Path(uploaded.name).name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    try:
+        kind = detect_format(path)
+        options = _mapping_step(path, kind) if kind in ("csv", "xlsx") else ImportOptions(format=kind)
+    except ProcmineError as exc:
+        _failed(exc)
+        return
+    if options is not None and st.button(t("data.import"), key="data_import", type="primary"):
+        import_upload(path, options, digest)
+
+
+def _mapping_step(path: Path, kind: str) -> ImportOptions | None:
+    sheet = None
+    preview = preview_log(path, kind)
+    if preview.sheets and len(preview.sheets) > 1:
+        sheet = st.selectbox(t("data.sheet"), preview.sheets, key="data_sheet")
+        preview = preview_log(path, kind, sheet=sheet)
+    st.caption(t("data.preview", name=path.name))
+    st.dataframe(preview.rows.to_pandas(), hide_index=True, key="data_preview", height=240)
+    st.markdown(f"**{t('data.mapping')}** · {t('data.mapping_help')}")
+    none = t("data.none")
+    choices = [none] + list(preview.columns)
+    chosen = {}
+    columns = st.columns(len(ROLES))
+    for column, role in zip(columns, ROLES):
+        guess = preview.guessed.get(role)
+        options = choices if role in OPTIONAL_ROLES or guess is None else list(preview.columns)
+        picked = column.selectbox(t(f"data.role.{role}"), options, key=f"data_role_{role}_{path.parent.name}",
+                                  index=options.index(guess) if guess in options else 0)
+        chosen[role] = None if picked == none else picked
+    return ImportOptions(format=kind, sheet=sheet, **chosen)
+
+
+def import_upload(path: Path, options: ImportOptions, digest: str) -> None:
+    """Read, check and write the uploaded log as a dataset, then show it; progress in three steps."""
+    settings = hashlib.sha256(json.dumps(asdict(options), sort_keys=True).encode()).hexdigest()[:8]
+    target = work_dir() / "datasets" / f"{Path(path.name).stem.split('.')[0]}-{digest[:8]}-{settings}"
+    progress = st.progress(0.0, text=t("data.step.read"))
+    try:
+        raw = read_log(path, options)
+        progress.progress(0.4, text=t("data.step.write"))
+        dataset = write_dataset(target, raw.events, raw.cases, timezone=options.timezone,
+                                notes=raw.notes, source={"path": path.name, "format": options.format,
+                                                         **raw.source_info})
+        progress.progress(0.8, text=t("data.step.open"))
+        state.set_dataset(dataset.path)
+    except ProcmineError as exc:
+        progress.empty()
+        _failed(exc)
+        return
+    progress.progress(1.0, text=t("data.step.open"))
+    st.success(t("data.imported", name=path.name, events=format_number(dataset.events.num_rows,
+                                                                        state.lang())))
+
+
+def _failed(exc: ProcmineError) -> None:
+    st.error(str(exc))
+    if state.dataset_path():
+        st.caption(t("data.kept_previous"))
