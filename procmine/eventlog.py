@@ -167,8 +167,24 @@ class EventLog:
     def sql(self) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection with views `events` and `cases` over this selection."""
         con = duckdb.connect()
-        con.register("events", self.events_table())
-        con.register("cases", self.cases_table())
+        # Dates and naive times compare in the dataset's local time, as everywhere else.
+        zone = str(self.dataset.meta.get("timezone", s.DEFAULT_TIMEZONE)).replace("'", "''")
+        con.execute(f"SET TimeZone = '{zone}'")
+        # The dataset tables are registered zero-copy; a selection is a semi-join on its indices,
+        # so no column of the dataset is copied per filtered view.
+        con.register("dataset_events", self.base.events)
+        con.register("dataset_cases", self.base.cases)
+        if self.case_mask is None and self.event_mask is None:
+            con.execute("CREATE VIEW events AS SELECT * FROM dataset_events")
+            con.execute("CREATE VIEW cases AS SELECT * FROM dataset_cases")
+            return con
+        arrays = self.arrays
+        con.register("selected_events", pa.table({s.EVENT_INDEX: arrays.event_index}))
+        con.register("selected_cases", pa.table({s.CASE_INDEX: arrays.case_index}))
+        con.execute("CREATE VIEW events AS SELECT * FROM dataset_events "
+                    "SEMI JOIN selected_events USING (event_index)")
+        con.execute("CREATE VIEW cases AS SELECT * FROM dataset_cases "
+                    "SEMI JOIN selected_cases USING (case_index)")
         return con
 
 
