@@ -1,0 +1,208 @@
+"""Incremental runs on an SBSYS demo database in SQLite: new rows once, late rows once, atomic faults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import os
+import threading
+import time
+
+import pyarrow.parquet as pq
+import pytest
+import sqlalchemy as sa
+
+from connectors import incremental
+from connectors.runner import run_extraction
+from connectors.sbsys import SbsysOptions, sbsys_extraction
+from connectors.sbsys_demo import fill_sbsys_demo
+from connectors.sbsys_tables import sbsys_tables
+from procmine.dataset import read_dataset
+from procmine.errors import ConfigError, ConnectorError
+
+KEY = "test-key-incremental-0123456789"
+TABLES = sbsys_tables()
+
+
+@pytest.fixture(autouse=True)
+def _key(monkeypatch):
+    monkeypatch.setenv("PROCMINE_PSEUDONYM_KEY", KEY)
+
+
+@pytest.fixture()
+def demo(tmp_path):
+    """URL of a fresh SQLite SBSYS demo database and a dataset path beside it."""
+    url = f"sqlite:///{tmp_path / 'sbsys.db'}"
+    fill_sbsys_demo(url, cases=80, seed=5)
+    return url, tmp_path / "dataset"
+
+
+def _job(url, out, **options):
+    return sbsys_extraction(url, out, SbsysOptions(**options))
+
+
+def _open_case(url) -> int:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        case = connection.execute(sa.select(TABLES.Sag.c.ID).where(
+            TABLES.Sag.c.ErBeskyttet == sa.false()).order_by(TABLES.Sag.c.ID)).scalars().first()
+    engine.dispose()
+    return case
+
+
+def _insert(url, table, rows) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(table.insert(), rows)
+    engine.dispose()
+
+
+def _watermark(out, source):
+    return incremental.load_state(out).watermark(source)
+
+
+def _fingerprint(folder) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_rerun_adds_exactly_the_new_events_then_nothing(demo):
+    url, out = demo
+    first = run_extraction(_job(url, out))
+    case = _open_case(url)
+    later = _watermark(out, "status") + dt.timedelta(days=3)
+    _insert(url, TABLES.SagHistorikStatus, [
+        {"ID": 1, "SagID": case, "TilSagsStatusID": 109, "Tidspunkt": later, "RegistreretAfID": 730_002},
+        {"ID": 2, "SagID": case, "TilSagsStatusID": 105, "Tidspunkt": later + dt.timedelta(hours=5),
+         "RegistreretAfID": 730_002}])
+    _insert(url, TABLES.Dokument, [{"ID": 1, "Navn": "Nyt brev", "DokumentArtID": 2}])
+    _insert(url, TABLES.DokumentRegistrering, [
+        {"ID": 1, "SagID": case, "DokumentID": 1, "Registreret": later, "RegistreretAfID": 730_003}])
+    second = run_extraction(_job(url, out))
+    assert second.new_events == {**{name: 0 for name in second.new_events}, "status": 2, "dokument": 1}
+    assert second.part == "part-000002.parquet"
+    third = run_extraction(_job(url, out))
+    assert third.total == 0 and third.part is None
+    dataset = read_dataset(out)
+    assert len(dataset.events) == first.total + 3
+    assert len(dataset.events.column("event_key").unique()) == len(dataset.events)
+    activities = dataset.events.filter(
+        dataset.events.column("timestamp").cast("int64").to_numpy() >=
+        int(later.replace(tzinfo=dt.timezone.utc).timestamp() - 7200) * 1_000_000)
+    assert sorted(activities.column("activity").to_pylist()) == [
+        "Dokument journaliseret (Udgående)", "Status: Afventer", "Status: Opklaring"]
+    assert _watermark(out, "status") == later + dt.timedelta(hours=5)
+
+
+def test_late_row_inside_the_lookback_is_picked_up_once(demo):
+    url, out = demo
+    first = run_extraction(_job(url, out, lookback_hours=24))
+    mark = _watermark(out, "status")
+    case = _open_case(url)
+    late = {"ID": 3, "SagID": case, "TilSagsStatusID": 109, "Tidspunkt": mark - dt.timedelta(hours=2),
+            "RegistreretAfID": 730_004}
+    too_late = {**late, "ID": 4, "Tidspunkt": mark - dt.timedelta(hours=30)}
+    _insert(url, TABLES.SagHistorikStatus, [late, too_late])
+    second = run_extraction(_job(url, out, lookback_hours=24))
+    assert second.total == 1 and second.new_events["status"] == 1
+    assert run_extraction(_job(url, out, lookback_hours=24)).total == 0
+    assert len(read_dataset(out).events) == first.total + 1
+    assert _watermark(out, "status") == mark
+
+
+def _with_new_rows(url, out):
+    run_extraction(_job(url, out))
+    later = _watermark(out, "status") + dt.timedelta(days=1)
+    _insert(url, TABLES.SagHistorikStatus, [{"ID": 5, "SagID": _open_case(url),
+                                             "TilSagsStatusID": 113, "Tidspunkt": later}])
+    return _fingerprint(out), incremental.load_state(out).meta
+
+
+@pytest.mark.parametrize("where", ["part", "commit"])
+def test_disk_error_leaves_dataset_and_watermark_as_they_were(demo, monkeypatch, where):
+    url, out = demo
+    before, meta = _with_new_rows(url, out)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    if where == "part":
+        monkeypatch.setattr(pq.ParquetWriter, "write_table", disk_full)
+    else:  # the part and cases are in place, procmine.json cannot be replaced
+        real_replace = os.replace
+
+        def replace(source, target):
+            if str(target).endswith("procmine.json"):
+                disk_full()
+            return real_replace(source, target)
+
+        monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError):
+        run_extraction(_job(url, out))
+    assert _fingerprint(out) == before
+    assert incremental.load_state(out).meta == meta
+    monkeypatch.undo()
+    monkeypatch.setenv("PROCMINE_PSEUDONYM_KEY", KEY)
+    assert run_extraction(_job(url, out)).total == 1
+
+
+def test_debris_of_a_crashed_run_is_removed(demo):
+    url, out = demo
+    run_extraction(_job(url, out))
+    stray = out / "events" / "part-000002.parquet"
+    stray.write_bytes((out / "events" / "part-000001.parquet").read_bytes())
+    (out / "events" / ".part-000002.parquet.tmp").write_bytes(b"half")
+    assert len(read_dataset(out).events) > 0
+    run_extraction(_job(url, out))
+    assert sorted(p.name for p in (out / "events").iterdir()) == ["part-000001.parquet"]
+
+
+def test_second_run_on_the_same_dataset_stops_or_waits(demo):
+    url, out = demo
+    run_extraction(_job(url, out))
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        with incremental.dataset_lock(out):
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=hold_lock)
+    thread.start()
+    holding.wait(10)
+    try:
+        with pytest.raises(ConnectorError, match="another extraction is writing"):
+            run_extraction(_job(url, out))
+        threading.Timer(0.5, release.set).start()
+        started = time.monotonic()
+        assert run_extraction(_job(url, out), wait_seconds=10).total == 0
+        assert time.monotonic() - started >= 0.4
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_changed_key_needs_a_full_rebuild(demo, monkeypatch):
+    url, out = demo
+    run_extraction(_job(url, out))
+    monkeypatch.setenv("PROCMINE_PSEUDONYM_KEY", "another-key-abcdefghijklmnop")
+    with pytest.raises(ConfigError, match="--full"):
+        run_extraction(_job(url, out))
+    assert run_extraction(_job(url, out), full=True).full
+
+
+def test_cli_extract_twice_and_check(demo):
+    from typer.testing import CliRunner
+
+    from procmine.cli import app
+    url, out = demo
+    runner = CliRunner()
+    first = runner.invoke(app, ["extract", "sbsys", "--url", url, "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    assert "part-000001.parquet" in first.output
+    second = runner.invoke(app, ["extract-sbsys", "--url", url, "--out", str(out)])
+    assert second.exit_code == 0 and "no new events" in second.output
+    check = runner.invoke(app, ["extract", "sbsys", "--url", url, "--out", str(out), "--check"])
+    assert check.exit_code == 0 and "status" in check.output
+    assert len(list((out / "events").iterdir())) == 1
