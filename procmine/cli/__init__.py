@@ -6,3 +6,4 @@ from procmine.cli.app import app, main  # noqa: F401
 from procmine.cli import data_commands  # noqa: F401  (registers commands)
 from procmine.cli import app_command  # noqa: F401  (registers app and demo)
 from procmine.cli import extract_command  # noqa: F401  (registers extract commands)
+from procmine.cli import simulate_command  # noqa: F401  (registers simulate)
