@@ -127,6 +127,28 @@ def _case_size(kind: str) -> dict:
     return {"between": _range_inputs("filter_case_size", int)}
 
 
+def _follower(kind: str) -> dict:
+    activities = _activities()
+    activity = st.selectbox(t("filter.follower.activity"), activities, key="filter_follower_activity")
+    followed = st.selectbox(t("filter.follower.followed_by"), activities, key="filter_follower_next")
+    relation = st.radio(t("filter.follower.relation"), ("eventually", "directly"), horizontal=True,
+                        key="filter_follower_relation", format_func=lambda r: t(f"filter.follower.{r}"))
+    never = st.checkbox(t("filter.follower.never"), key="filter_follower_never")
+    return {"activity": activity, "followed_by": followed, "relation": relation, "never": never}
+
+
+def _rework(kind: str) -> dict:
+    activity = st.selectbox(t("filter.rework.activity"), _activities(), key="filter_rework_activity")
+    times = st.number_input(t("filter.rework.at_least"), 0, 1000, 2, key="filter_rework_times")
+    return {"activity": activity, "at_least": int(times)}
+
+
+def _resources(kind: str) -> dict:
+    events = state.full_log().base.events
+    options = _distinct(events.column(s.RESOURCE)) if s.RESOURCE in events.column_names else []
+    return {"resources": tuple(st.multiselect(t("filter.resources"), options, key="filter_resources"))}
+
+
 def _range_inputs(key: str, kind: Callable) -> tuple:
     left, right = st.columns(2)
     low = left.number_input(t("filter.at_least"), min_value=0, value=None, key=f"{key}_low")
@@ -164,4 +186,5 @@ def _start_of(day: dt.date | None) -> dt.datetime | None:
 FORMS: dict[str, Callable[[str], dict]] = {
     "timeframe": _timeframe, "case_attribute": _case_attribute, "event_attribute": _event_attribute,
     "endpoints": _endpoints, "variants": _variants, "throughput": _throughput, "case_size": _case_size,
+    "follower": _follower, "rework": _rework, "resources": _resources,
 }
