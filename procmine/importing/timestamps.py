@@ -76,6 +76,10 @@ def parse_timestamp_column(values: pa.Array | pa.ChunkedArray, place: ColumnPlac
             "Use ISO 8601 (2024-03-01 14:30:00), dd-mm-yyyy HH:MM or an Excel serial number"))
     if family == "Excel serial number":
         return _from_serial(pc.cast(text, pa.float64()), place, timezone)
+    if family == "ISO 8601":
+        fast = _from_iso_by_cast(text, place, timezone)
+        if fast is not None:
+            return fast
     return _from_text(text, family, place, timezone, notes)
 
 
@@ -89,9 +93,10 @@ def looks_like_timestamps(values: pa.Array) -> bool:
                for f in ("ISO 8601", "day-first (dd-mm-yyyy)"))
 
 
-def detect_family(text: pa.Array) -> str | None:
-    """The format family matched by most values of a text column, or None when none matches."""
-    counts = {family: pc.sum(pc.match_substring_regex(text, pattern)).as_py() or 0
+def detect_family(text: pa.Array, sample_size: int = 10_000) -> str | None:
+    """The format family matched by most of the first non-empty values, or None when none matches."""
+    sample = pc.drop_null(text)[:sample_size]
+    counts = {family: pc.sum(pc.match_substring_regex(sample, pattern)).as_py() or 0
               for family, pattern in _FAMILIES.items()}
     best = max(counts, key=lambda family: counts[family])
     return best if counts[best] else None
@@ -99,21 +104,55 @@ def detect_family(text: pa.Array) -> str | None:
 
 def _from_text(text: pa.Array, family: str, place: ColumnPlace, timezone: str,
                notes: list[str]) -> pa.Array:
-    matches = pc.match_substring_regex(text, _FAMILIES[family])
-    _raise_first(pc.and_(pc.is_valid(text), pc.invert(matches)), text, place, family)
-    parts = pc.extract_regex(text, _FAMILIES[family])
-    fields = {name: parts.field(name) for name in ("year", "month", "day", "hour", "minute", "second")}
-    frame = pd.DataFrame({name: _integers(field) for name, field in fields.items()})
-    frame[["hour", "minute", "second"]] = frame[["hour", "minute", "second"]].fillna(0)
-    local = pd.to_datetime(frame, errors="coerce").to_numpy(dtype="datetime64[us]")
+    parts = pc.extract_regex(text, _FAMILIES[family])  # null where a value does not match
+    present = pc.is_valid(text).to_numpy(zero_copy_only=False)
+    _raise_first(present & parts.is_null().to_numpy(zero_copy_only=False), text, place, family)
+    numbers = {name: _integers(parts.field(name))
+               for name in ("year", "month", "day", "hour", "minute", "second")}
+    local, fits = _assemble(numbers)
     local = local + _fraction_microseconds(parts.field("fraction")).astype("timedelta64[us]")
-    _raise_first(pa.array(np.isnat(local) & pc.is_valid(text).to_numpy(zero_copy_only=False)),
-                 text, place, family)
+    _raise_first(present & ~fits, text, place, family)
+    local[~present] = np.datetime64("NaT")
     if family == "day-first (dd-mm-yyyy)":
-        _note_day_first(fields["day"], fields["month"], text, place, notes)
+        _note_day_first(numbers["day"][present], numbers["month"][present], text, place, notes)
     if family != "ISO 8601":
         return _localise(local, place, timezone)
     return _apply_zones(local, parts.field("zone"), text, place, timezone)
+
+
+def _from_iso_by_cast(text: pa.Array, place: ColumnPlace, timezone: str) -> pa.Array | None:
+    """Arrow's C++ ISO 8601 parser, when every value is naive or every value has an offset.
+
+    Gives None for anything else, so the regex path can point at the offending value.
+    """
+    try:
+        return _localise_arrow(text.cast(pa.timestamp("us")), place, timezone)
+    except pa.ArrowInvalid:
+        pass
+    try:
+        utc = text.cast(TIMESTAMP_TYPE)
+    except pa.ArrowInvalid:
+        return None
+    tail = pc.extract_regex(pc.utf8_slice_codeunits(text, -6), r"(?P<zone>Z|[+-]\d\d:?\d\d)$")
+    if tail.null_count != text.null_count:
+        return None
+    offsets = _offset_minutes(tail.field("zone"))
+    _check_one_zone(utc.to_numpy(zero_copy_only=False).astype("datetime64[us]"), offsets, text,
+                    place, timezone)
+    return utc
+
+
+def _assemble(n: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Local date-times from calendar fields, and whether each field set is a real date and time."""
+    month_index = (n["year"] - 1970) * 12 + np.clip(n["month"], 1, 12) - 1
+    month_start = month_index.astype("datetime64[M]").astype("datetime64[D]")
+    month_days = ((month_index + 1).astype("datetime64[M]").astype("datetime64[D]") - month_start
+                  ).astype(np.int64)
+    fits = ((n["month"] >= 1) & (n["month"] <= 12) & (n["day"] >= 1) & (n["day"] <= month_days)
+            & (n["hour"] <= 23) & (n["minute"] <= 59) & (n["second"] <= 59))
+    seconds = (n["day"] - 1) * 86_400 + n["hour"] * 3_600 + n["minute"] * 60 + n["second"]
+    local = month_start.astype("datetime64[us]") + (seconds * 1_000_000).astype("timedelta64[us]")
+    return local, fits
 
 
 def _apply_zones(local: np.ndarray, zones: pa.Array, text: pa.Array, place: ColumnPlace,
@@ -133,7 +172,7 @@ def _apply_zones(local: np.ndarray, zones: pa.Array, text: pa.Array, place: Colu
     offsets = _offset_minutes(zones)
     utc = local - offsets.astype("timedelta64[m]").astype("timedelta64[us]")
     _check_one_zone(utc, offsets, text, place, timezone)
-    return pa.array(utc.astype(np.int64), type=pa.int64()).cast(TIMESTAMP_TYPE)
+    return pa.array(utc, type=pa.timestamp("us"), from_pandas=True).cast(TIMESTAMP_TYPE)
 
 
 def _check_one_zone(utc: np.ndarray, offsets: np.ndarray, text: pa.Array, place: ColumnPlace,
@@ -172,25 +211,29 @@ def _from_serial(serial: pa.Array, place: ColumnPlace, timezone: str) -> pa.Arra
 
 
 def _localise(local: np.ndarray, place: ColumnPlace, timezone: str) -> pa.Array:
-    naive = pa.array(local.astype("datetime64[us]"), type=pa.timestamp("us"))
+    naive = pa.array(local.astype("datetime64[us]"), type=pa.timestamp("us"), from_pandas=True)
+    return _localise_arrow(naive, place, timezone)
+
+
+def _localise_arrow(naive: pa.Array, place: ColumnPlace, timezone: str) -> pa.Array:
     return _single_array(as_utc_timestamp(naive, place.column, place.origin, timezone))
 
 
-def _note_day_first(day: pa.Array, month: pa.Array, text: pa.Array, place: ColumnPlace,
+def _note_day_first(days: np.ndarray, months: np.ndarray, text: pa.Array, place: ColumnPlace,
                     notes: list[str]) -> None:
-    days, months = _integers(day), _integers(month)
-    if np.nanmax(days) > 12:
+    if not len(days) or days.max() > 12:
         return
-    ambiguous = np.flatnonzero((days != months) & ~np.isnan(days))
+    ambiguous = np.flatnonzero(days != months)
     if len(ambiguous):
-        example = text[int(ambiguous[0])].as_py()
+        example = pc.drop_null(text)[int(ambiguous[0])].as_py()
         notes.append(f"Column {place.column!r}: dates such as {example!r} could be day-first or "
                      "month-first; they were read day first (Danish style).")
 
 
-def _raise_first(bad: pa.Array, text: pa.Array, place: ColumnPlace, family: str) -> None:
-    index = pc.index(pc.fill_null(bad, False), True).as_py()
-    if index >= 0:
+def _raise_first(bad: np.ndarray, text: pa.Array, place: ColumnPlace, family: str) -> None:
+    wrong = np.flatnonzero(bad)
+    if len(wrong):
+        index = int(wrong[0])
         hint = f"The other values of the column are {family} dates; correct this value"
         if family.startswith("day-first"):
             hint += " (dates are read day first; a month above 12 means month-first dates)"
@@ -198,9 +241,8 @@ def _raise_first(bad: pa.Array, text: pa.Array, place: ColumnPlace, family: str)
 
 
 def _integers(field: pa.Array) -> np.ndarray:
-    """Digits as float numbers (NaN where empty) so pandas can assemble dates from them."""
-    field = pc.if_else(pc.equal(field, ""), pa.scalar(None, pa.string()), field)
-    return field.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    """Digit fields as int64; an empty field (absent time part, or no match) is 0."""
+    return pc.utf8_lpad(field, 1, "0").cast(pa.int64()).to_numpy(zero_copy_only=False)
 
 
 def _fraction_microseconds(fraction: pa.Array) -> np.ndarray:
