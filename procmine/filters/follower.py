@@ -91,10 +91,10 @@ class FollowerFilter(Filter):
         how = {("en", "directly"): "directly followed by", ("en", "eventually"): "eventually followed by",
                ("da", "directly"): "direkte efterfulgt af", ("da", "eventually"): "senere efterfulgt af"}
         relation = how[lang, self.relation]
-        if self.never:
-            relation = ("never " if lang == "en" else "aldrig ") + relation
-        text = (f"cases where {self.activity} is {relation} {self.followed_by}" if lang == "en"
-                else f"sager hvor {self.activity} er {relation} {self.followed_by}")
+        if lang == "en":
+            text = f"cases where {self.activity} is {'never ' * self.never}{relation} {self.followed_by}"
+        else:  # Danish puts "aldrig" before the verb in a subordinate clause
+            text = f"sager hvor {self.activity} {'aldrig ' * self.never}er {relation} {self.followed_by}"
         if self.between is not None:
             gap = range_text(self.between, lang, self.unit)
             text += f" with {gap} between" if lang == "en" else f" med {gap} imellem"
