@@ -49,7 +49,7 @@ def dfg(log: EventLog) -> Dfg:
     found = variants(log)
     names = arrays.activity_names
     variant_edges, variant_of_edge = _variant_edges(found, len(names))
-    edge_codes = np.unique(variant_edges)
+    edge_codes = k.sorted_unique(variant_edges)
     follows = k.follows_mask(arrays)
     codes = arrays.activity[:-1][follows].astype(np.int64) * len(names) + arrays.activity[1:][follows]
     waits = arrays.timestamp[1:][follows] - arrays.timestamp[:-1][follows]
@@ -86,7 +86,7 @@ def _variant_edges(found: Variants, num_activities: int) -> tuple[np.ndarray, np
 
 def _distinct_cases(items: np.ndarray, variant: np.ndarray, cases: np.ndarray, num_items: int) -> np.ndarray:
     """Number of distinct cases in which each item (edge or activity) occurs."""
-    pairs = np.unique(variant.astype(np.int64) * num_items + items)
+    pairs = k.sorted_unique(variant.astype(np.int64) * num_items + items)
     return np.bincount(pairs % num_items, weights=cases[pairs // num_items],
                        minlength=num_items).astype(np.int64)
 

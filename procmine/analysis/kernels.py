@@ -153,9 +153,7 @@ def group_case_sequences(arrays: EventArrays,
     position = position_in_case(arrays)
     symbols = arrays.activity.astype(np.uint64) + np.uint64(1)
     first_hash, second_hash = (_sequence_hash(symbols, position, arrays, lengths, m) for m in multipliers)
-    _, first_case, inverse, counts = np.unique(first_hash, return_index=True,
-                                               return_inverse=True, return_counts=True)
-    inverse = inverse.reshape(-1)
+    first_case, inverse, counts = group_equal(first_hash)
     if not _groups_are_exact(arrays, inverse, first_case, lengths, position, second_hash):
         first_case, inverse, counts = _group_exactly(arrays)
     order = np.lexsort((first_case, -counts))
@@ -163,6 +161,31 @@ def group_case_sequences(arrays: EventArrays,
     rank[order] = np.arange(len(order))
     return CaseVariants(variant_of_case=rank[inverse], representative=first_case[order].astype(np.int64),
                         cases=counts[order].astype(np.int64))
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (np.sort based: faster than np.unique's hash table here)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def group_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Groups of equal keys: first position of each group, group of each key, and group sizes."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    change = np.empty(len(keys), bool)
+    change[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
+    counts = np.diff(np.append(starts, len(keys)))
+    inverse = np.empty(len(keys), np.int64)
+    inverse[order] = np.repeat(np.arange(len(starts)), counts)
+    return np.minimum.reduceat(order, starts), inverse, counts
 
 
 def _sequence_hash(symbols, position, arrays: EventArrays, lengths, multiplier: int) -> np.ndarray:
