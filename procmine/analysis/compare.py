@@ -1,0 +1,110 @@
+"""Compare two (filtered) logs: KPIs side by side, and the edges and variants that differ most."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from procmine.analysis.dfg import dfg
+from procmine.analysis.overview import overview
+from procmine.analysis.throughput import case_attribute
+from procmine.analysis.variants import variants
+from procmine.errors import FilterError
+from procmine.eventlog import EventLog
+
+KPIS = ("cases", "events", "activities", "variants", "open_cases", "median_throughput_seconds",
+        "mean_throughput_seconds", "p90_throughput_seconds")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Log A against log B: KPIs, edges and variants; differences are B minus A.
+
+    Shares are fractions of each log's cases (an edge's share: cases in which it
+    occurs). Edges and variants are ranked by the size of the share difference;
+    `edges_by_waiting` ranks edges by the difference of their median waiting time.
+    """
+
+    labels: tuple[str, str]
+    kpis: pd.DataFrame
+    edges: pd.DataFrame
+    edges_by_waiting: pd.DataFrame
+    variants: pd.DataFrame
+
+    def to_pandas(self) -> pd.DataFrame:
+        return self.kpis.copy()
+
+
+def compare(log_a: EventLog, log_b: EventLog, labels: tuple[str, str] = ("A", "B")) -> Comparison:
+    """Compare log B against log A (e.g. two periods, case types or filters)."""
+    first, second = overview(log_a).as_dict(), overview(log_b).as_dict()
+    kpis = pd.DataFrame({"metric": KPIS, "a": [first[m] for m in KPIS], "b": [second[m] for m in KPIS]})
+    a, b = (pd.to_numeric(kpis[c], errors="coerce") for c in ("a", "b"))
+    kpis["difference"] = b - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kpis["relative_difference"] = np.where(a != 0, (b - a) / a.abs(), np.nan)
+    edges = _edge_differences(log_a, log_b)
+    by_waiting = edges.assign(_size=edges["median_difference_seconds"].abs()).sort_values(
+        ["_size", "source", "target"], ascending=[False, True, True], kind="stable",
+        na_position="last").drop(columns="_size").reset_index(drop=True)
+    return Comparison(labels=labels, kpis=kpis, edges=edges, edges_by_waiting=by_waiting,
+                      variants=_variant_differences(log_a, log_b))
+
+
+def compare_by(log: EventLog, attribute: str) -> Comparison:
+    """Compare the two largest groups of a case attribute (e.g. case_type), larger group as A."""
+    values = pd.Series(case_attribute(log, attribute))
+    counts = values.value_counts(dropna=True)
+    if len(counts) < 2:
+        raise FilterError(f"Case attribute {attribute!r} has {len(counts)} value(s) in the log; "
+                          "comparing needs two. Group by another attribute or compare two filters.")
+    top = sorted(counts.index[:2], key=lambda v: (-counts[v], str(v)))
+    logs = [_cases_where(log, values.to_numpy() == value) for value in top]
+    return compare(logs[0], logs[1], labels=(f"{attribute}={top[0]}", f"{attribute}={top[1]}"))
+
+
+def _cases_where(log: EventLog, keep_selected: np.ndarray) -> EventLog:
+    """The view of the log keeping the selected cases where `keep_selected` is True."""
+    mask = np.zeros(log.base.num_cases, bool)
+    mask[log.arrays.case_index[keep_selected]] = True
+    if log.case_mask is not None:
+        mask &= log.case_mask
+    return EventLog(log.base, mask, log.event_mask, log.filters)
+
+
+def _edge_differences(log_a: EventLog, log_b: EventLog) -> pd.DataFrame:
+    keys = ["source", "target"]
+    frames = []
+    for log in (log_a, log_b):
+        edges = dfg(log).edges
+        frames.append(edges[keys].assign(share=edges["cases"] / max(log.num_cases, 1),
+                                         median=edges["median_seconds"]))
+    merged = frames[0].merge(frames[1], on=keys, how="outer", suffixes=("_a", "_b"))
+    merged[["share_a", "share_b"]] = merged[["share_a", "share_b"]].fillna(0.0)
+    merged = merged.rename(columns={"median_a": "median_seconds_a", "median_b": "median_seconds_b"})
+    merged["share_difference"] = merged["share_b"] - merged["share_a"]
+    merged["median_difference_seconds"] = merged["median_seconds_b"] - merged["median_seconds_a"]
+    return _ranked(merged, "share_difference", keys)
+
+
+def _variant_differences(log_a: EventLog, log_b: EventLog) -> pd.DataFrame:
+    frames = []
+    for log in (log_a, log_b):
+        found = variants(log)
+        frames.append(pd.DataFrame({"activities": list(found.sequences), "share": found.share,
+                                    "median": found.median_throughput_seconds}))
+    merged = frames[0].merge(frames[1], on="activities", how="outer", suffixes=("_a", "_b"))
+    merged[["share_a", "share_b"]] = merged[["share_a", "share_b"]].fillna(0.0)
+    merged = merged.rename(columns={"median_a": "median_throughput_seconds_a",
+                                    "median_b": "median_throughput_seconds_b"})
+    merged["share_difference"] = merged["share_b"] - merged["share_a"]
+    merged["sort_key"] = merged["activities"].map(" → ".join)
+    return _ranked(merged, "share_difference", ["sort_key"]).drop(columns="sort_key")
+
+
+def _ranked(frame: pd.DataFrame, column: str, tie_keys: list[str]) -> pd.DataFrame:
+    frame = frame.assign(_size=frame[column].abs())
+    return frame.sort_values(["_size", *tie_keys], ascending=[False] + [True] * len(tie_keys),
+                             kind="stable").drop(columns="_size").reset_index(drop=True)
