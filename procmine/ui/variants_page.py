@@ -34,8 +34,10 @@ def render() -> None:
         picked = _table(frame)
     with curve_column:
         _coverage(frame)
-    rows = sorted(picked.selection.rows) if picked else []
-    chosen = [found.sequences[row] for row in rows]
+    rows = set(picked.selection.rows) if picked else set()
+    numbers = st.multiselect(t("variants.pick"), list(range(1, min(len(frame), SHOWN_ROWS) + 1)),
+                             key="variants_pick", placeholder=t("variants.pick_placeholder"))
+    chosen = [found.sequences[row] for row in sorted(rows | {number - 1 for number in numbers})]
     if st.button(t("variants.keep_selected", count=len(chosen)), key="variants_keep", type="primary",
                  disabled=not chosen):
         state.add_filter(VariantsFilter(variants=tuple(chosen)))
