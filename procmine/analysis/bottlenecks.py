@@ -82,7 +82,8 @@ def workload(log: EventLog, codes: np.ndarray, names: list[str]) -> pd.DataFrame
     size = len(names)
     events = np.bincount(codes, minlength=size)
     cases = _distinct_cases(arrays.case, codes, size)
-    days = _local_days(arrays.timestamp)
+    days = k.local_days(arrays.timestamp, s.DEFAULT_TIMEZONE)
+    days = days - days.min() if len(days) else days
     active_days = np.bincount(k.sorted_unique(codes * (int(days.max()) + 1) + days) // (int(days.max()) + 1),
                               minlength=size) if len(days) else np.zeros(size, np.int64)
     service = np.full(size, np.nan)
@@ -134,11 +135,3 @@ def _distinct_cases(case: np.ndarray, items: np.ndarray, num_items: int) -> np.n
     """Number of distinct cases per item code."""
     pairs = k.sorted_unique(case.astype(np.int64) * num_items + items)
     return np.bincount(pairs % num_items, minlength=num_items)
-
-
-def _local_days(micros: np.ndarray) -> np.ndarray:
-    """Local (Europe/Copenhagen) calendar day number of each instant."""
-    instants = pa.array(micros, type=pa.timestamp("us", tz=s.DEFAULT_TIMEZONE))
-    local = pc.local_timestamp(instants).cast(pa.int64()).to_numpy(zero_copy_only=False)
-    return (local // 86_400_000_000).astype(np.int64) - int(local.min() // 86_400_000_000) \
-        if len(local) else local

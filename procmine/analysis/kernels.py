@@ -233,3 +233,23 @@ def dense_codes(codes: np.ndarray, known: np.ndarray) -> np.ndarray:
 def seconds(micros):
     """Microseconds (array or number) as float seconds."""
     return np.asarray(micros, dtype=np.float64) / MICROS
+
+
+def local_days(micros: np.ndarray, timezone: str) -> np.ndarray:
+    """Local calendar day of each UTC instant (µs), as days since 1970-01-01 (int64)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    instants = pa.array(np.asarray(micros, dtype=np.int64), type=pa.timestamp("us", tz=timezone))
+    local = pc.local_timestamp(instants).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    return local // 86_400_000_000
+
+
+def first_position(arrays: EventArrays, code: int, not_before: np.ndarray | None = None) -> np.ndarray:
+    """Per case, the event position of the first `code` activity (at or after `not_before`); events if none."""
+    n = arrays.num_events
+    hits = arrays.activity == code
+    if not_before is not None:
+        hits &= np.arange(n) >= not_before[arrays.case]
+    candidate = np.where(hits, np.arange(n), n)
+    return np.minimum.reduceat(candidate, arrays.case_starts[:-1]) if arrays.num_cases else candidate[:0]

@@ -1,0 +1,201 @@
+"""Deadline compliance: "from A (or case start) to B (or case end) within N working/calendar days".
+
+Working days count as offentlighedsloven § 36 does (WorkCalendar.business_days_between:
+whole working days after the start's local day, up to and including the end's day);
+calendar days are local dates apart; weeks are 7 calendar days. A case is measured
+from the first start activity to the first end activity at or after it; cases that
+have the start but not yet the end are open (and overdue when the deadline passed
+before the log's last event).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from procmine.analysis import kernels as k
+from procmine.analysis.throughput import case_attribute
+from procmine.errors import ConfigError
+from procmine.eventlog import EventArrays, EventLog
+from procmine.schema import CASE_ID
+from procmine.workcalendar import WorkCalendar
+
+CASE_START, CASE_END, CASE_TYPE = "case start", "case end", "case_type"
+Unit = Literal["working_days", "calendar_days", "weeks"]
+
+
+class DeadlineRule(BaseModel):
+    """One deadline: from `start` to `end` within `within` units, for cases of `case_type` (None = all)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    case_type: str | None = None
+    start: str = CASE_START
+    end: str = CASE_END
+    within: int = Field(gt=0)
+    unit: Unit
+
+    @property
+    def limit_days(self) -> int:
+        return self.within * 7 if self.unit == "weeks" else self.within
+
+    def describe(self) -> str:
+        unit = self.unit.replace("_", " ")
+        scope = f"{self.case_type}: " if self.case_type else ""
+        return f"{scope}from {self.start} to {self.end} within {self.within} {unit}"
+
+
+DEFAULT_RULES = (
+    DeadlineRule(name="aktindsigt § 36", case_type="aktindsigt", start="Anmodning modtaget",
+                 end="Afgørelse", within=7, unit="working_days"),
+    DeadlineRule(name="borgerhenvendelse svar", case_type="borgerhenvendelse",
+                 start="Henvendelse modtaget", end="Svar sendt", within=10, unit="working_days"),
+    DeadlineRule(name="byggetilladelse servicemål", case_type="byggetilladelse", start="Sag fuldt oplyst",
+                 end="Afgørelse", within=40, unit="calendar_days"),
+    DeadlineRule(name="genoptræning første træning", case_type="genoptraening",
+                 start="Genoptræningsplan modtaget", end="Første træning", within=7, unit="calendar_days"),
+    DeadlineRule(name="merudgifter § 100", case_type="merudgifter", start="Ansøgning modtaget",
+                 end="Afgørelse", within=12, unit="weeks"),
+)
+RULE_COLUMNS = ("rule", "case_type", "description", "limit_days", "unit", "cases", "met", "share_met",
+                "median_days", "p90_days", "open_cases", "open_overdue")
+BREACH_COLUMNS = ("rule", CASE_ID, "start", "end", "days", "limit_days", "due")
+
+
+@dataclass(frozen=True)
+class DeadlineReport:
+    """Per rule: cases measured, share met, median and P90 days, open cases; plus every breach."""
+
+    rules: pd.DataFrame
+    breaches: pd.DataFrame
+    calendar: str
+    skipped: tuple[str, ...]
+
+    def to_pandas(self) -> pd.DataFrame:
+        return self.rules.copy()
+
+
+def load_rules(path: str | Path) -> tuple[DeadlineRule, ...]:
+    """Read deadline rules from YAML or JSON: {"rules": [{name, case_type, start, end, within, unit}]}."""
+    import yaml
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read the deadline rules ({exc}). Give a YAML or JSON file.") from None
+    if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
+        raise ConfigError(f"{path}: expected one key 'rules' holding a list of rules, got "
+                          f"{sorted(data) if isinstance(data, dict) else type(data).__name__}.")
+    rules = []
+    for number, entry in enumerate(data["rules"], start=1):
+        try:
+            rules.append(DeadlineRule.model_validate(entry))
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'rule'}: {e['msg']}" for e in exc.errors())
+            raise ConfigError(f"{path}: rule {number} is invalid ({problems}). Each rule needs name, "
+                              "within and unit (working_days, calendar_days or weeks).") from None
+    return tuple(rules)
+
+
+def deadlines(log: EventLog, rules: tuple[DeadlineRule, ...] | None = None,
+              calendar: WorkCalendar | None = None) -> DeadlineReport:
+    """Deadline compliance per rule; without rules, the five sample workflows' deadlines that fit the log."""
+    calendar = calendar or WorkCalendar()
+    strict = rules is not None
+    rows, breaches, skipped = [], [], []
+    for rule in (rules if strict else DEFAULT_RULES):
+        cases = _cases_of(log, rule, strict)
+        codes = _codes_of(log, rule, strict) if cases is not None else None
+        if codes is None:
+            skipped.append(rule.name)
+            continue
+        row, breach = _measure(log, rule, cases, codes, calendar)
+        rows.append(row)
+        breaches.append(breach)
+    return DeadlineReport(
+        rules=pd.DataFrame(rows, columns=list(RULE_COLUMNS)),
+        breaches=pd.concat(breaches, ignore_index=True) if breaches else pd.DataFrame(columns=list(BREACH_COLUMNS)),
+        calendar=calendar.describe(), skipped=tuple(skipped))
+
+
+def _cases_of(log: EventLog, rule: DeadlineRule, strict: bool) -> np.ndarray | None:
+    """Bool per selected case that the rule covers; None when a default rule does not fit the log."""
+    if rule.case_type is None:
+        return np.ones(log.num_cases, bool)
+    if CASE_TYPE not in log.cases_table().column_names:
+        if strict:
+            raise ConfigError(f"Deadline rule {rule.name!r} is for case_type {rule.case_type!r}, but the "
+                              "log has no case_type attribute. Drop case_type from the rule.")
+        return None
+    covered = case_attribute(log, CASE_TYPE) == rule.case_type
+    return covered if covered.any() or strict else None
+
+
+def _codes_of(log: EventLog, rule: DeadlineRule, strict: bool) -> tuple[int | None, int | None] | None:
+    codes = []
+    for key, name, endpoint in (("start", rule.start, CASE_START), ("end", rule.end, CASE_END)):
+        code = None if name == endpoint else log.base.activity_code(name)
+        if name != endpoint and code is None:
+            if not strict:
+                return None
+            raise ConfigError(f"Deadline rule {rule.name!r}: {key} activity {name!r} does not occur in the "
+                              f"log. Use one of its activities or {endpoint!r}.")
+        codes.append(code)
+    return codes[0], codes[1]
+
+
+def _measure(log: EventLog, rule: DeadlineRule, covered: np.ndarray, codes, calendar: WorkCalendar):
+    arrays = log.arrays
+    start_code, end_code = codes
+    start = arrays.case_starts[:-1] if start_code is None else k.first_position(arrays, start_code)
+    end = arrays.case_starts[1:] - 1 if end_code is None else k.first_position(arrays, end_code, start)
+    has_start = covered & (start < arrays.num_events)
+    done = has_start & (end < arrays.num_events)
+    start_at = arrays.timestamp[np.minimum(start, arrays.num_events - 1)][done]
+    end_at = arrays.timestamp[end[done]]
+    days = _days(rule, start_at, end_at, calendar)
+    met = days <= rule.limit_days
+    open_cases = has_start & ~done
+    open_start = arrays.timestamp[start[open_cases]]
+    overdue = _days(rule, open_start, np.full(len(open_start), arrays.timestamp.max()), calendar) > rule.limit_days
+    stats = k.summary(days.astype(np.int64))
+    row = (rule.name, rule.case_type, rule.describe(), rule.limit_days, rule.unit, int(done.sum()),
+           int(met.sum()), float(met.mean()) if len(met) else np.nan, float(stats.median[0]),
+           float(stats.p90[0]), int(open_cases.sum()), int(overdue.sum()))
+    late = ~met
+    breach = pd.DataFrame({
+        "rule": rule.name, CASE_ID: _case_ids(log, arrays, np.flatnonzero(done)[late]),
+        "start": pd.to_datetime(start_at[late], unit="us", utc=True),
+        "end": pd.to_datetime(end_at[late], unit="us", utc=True), "days": days[late],
+        "limit_days": rule.limit_days, "due": _due(rule, start_at[late], calendar)}, columns=list(BREACH_COLUMNS))
+    return row, breach
+
+
+def _days(rule: DeadlineRule, start: np.ndarray, end: np.ndarray, calendar: WorkCalendar) -> np.ndarray:
+    if len(start) == 0:
+        return np.zeros(0, np.int64)
+    if rule.unit == "working_days":
+        return calendar.business_days_between(start, end).astype(np.int64)
+    return k.local_days(end, calendar.timezone) - k.local_days(start, calendar.timezone)
+
+
+def _due(rule: DeadlineRule, start: np.ndarray, calendar: WorkCalendar) -> pd.Series:
+    """The last local day on which the deadline is still met."""
+    if len(start) == 0:
+        return pd.Series([], dtype="datetime64[ns]")
+    if rule.unit == "working_days":
+        instants = calendar.add_working_days(start, rule.within).view(np.int64)
+        days = k.local_days(instants, calendar.timezone)
+    else:
+        days = k.local_days(start, calendar.timezone) + rule.limit_days
+    return pd.Series(days.astype("datetime64[D]")).dt.date
+
+
+def _case_ids(log: EventLog, arrays: EventArrays, positions: np.ndarray) -> list:
+    return log.base.case_ids.take(arrays.case_index[positions]).to_pylist()
