@@ -56,3 +56,17 @@ def _import_through_pm4py(source: Path, target: Path) -> None:
         if column in frame:
             frame[column] = frame[column].astype("string")
     write_dataset(target, pa.Table.from_pandas(frame, preserve_index=False), source={"path": str(source)})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (PROCMINE_REQUIRE_SERVICES=1) a test skipped because a service is absent fails instead."""
+    import os
+
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("PROCMINE_REQUIRE_SERVICES") == "1":
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if "not reachable" in reason or "absent" in reason:
+            report.outcome = "failed"
+            report.longrepr = f"a required service is missing in CI: {reason}"
