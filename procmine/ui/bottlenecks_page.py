@@ -1,0 +1,148 @@
+"""Bottlenecks page: transitions and activities by total waiting, workload, handover-of-work graph."""
+
+from __future__ import annotations
+
+import altair as alt
+import graphviz
+import pandas as pd
+import streamlit as st
+
+from procmine.analysis.bottlenecks import NO_VALUE, bottlenecks
+from procmine.filters import EventAttributeFilter, FollowerFilter, ResourcesFilter
+from procmine.i18n import format_duration, format_number
+from procmine.ui import charts, downloads, state
+from procmine.ui.map_page import rendered, show_svg
+from procmine.ui.state import t
+
+TOP = 15
+HANDOVER_EDGES = 40
+
+
+def render() -> None:
+    """Draw the bottlenecks page."""
+    st.header(t("page.bottlenecks"))
+    found = state.computed(bottlenecks)
+    waiting, people = st.tabs([t("bottlenecks.waiting"), t("bottlenecks.workload")])
+    with waiting:
+        _transitions(found.transitions)
+        _activities(found.activities)
+    with people:
+        if found.resources is None:
+            st.info(t("bottlenecks.no_resources"))
+        else:
+            _resources(found.resources)
+            _handover_graph(found.handovers, "resources")
+        if found.org_unit_handovers is not None:
+            _handover_graph(found.org_unit_handovers, "org_units")
+
+
+def _transitions(transitions: pd.DataFrame) -> None:
+    lang = state.lang()
+    st.subheader(t("bottlenecks.transitions"))
+    top = transitions.head(TOP)
+    label, total = t("bottlenecks.transition"), t("bottlenecks.total_wait_days")
+    frame = pd.DataFrame({label: top["source"] + " → " + top["target"], total: top["total_seconds"] / 86400,
+                          t("kpi.cases"): top["cases"]})
+    chart = (alt.Chart(frame).mark_bar(color="#d7191c", opacity=0.8)
+             .encode(y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
+                     x=alt.X(f"{total}:Q"), tooltip=list(frame.columns))
+             .properties(height=max(120, 26 * len(frame))))
+    charts.show(chart, "bottleneck-transitions", key="bottlenecks_transitions_chart")
+    shown = pd.DataFrame({
+        t("map.from"): transitions["source"], t("map.to"): transitions["target"],
+        t("map.count"): [format_number(v, lang) for v in transitions["count"]],
+        t("kpi.cases"): [format_number(v, lang) for v in transitions["cases"]],
+        t("map.median_wait"): [format_duration(v, lang) for v in transitions["median_seconds"]],
+        t("map.total_wait"): [format_duration(v, lang) for v in transitions["total_seconds"]],
+    })
+    downloads.table(transitions, "bottleneck-transitions", key="bottlenecks_transitions", shown=shown, height=260)
+    names = [f"{a} → {b}" for a, b in zip(transitions["source"], transitions["target"])][:200]
+    if names:
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        picked = left.selectbox(t("bottlenecks.pick_transition"), range(len(names)),
+                                format_func=names.__getitem__, key="bottlenecks_pick_transition")
+        if right.button(t("map.keep_transition"), key="bottlenecks_keep_transition"):
+            row = transitions.iloc[picked]
+            state.add_filter(FollowerFilter(activity=row["source"], followed_by=row["target"],
+                                            relation="directly"))
+            st.rerun()
+
+
+def _activities(activities: pd.DataFrame) -> None:
+    lang = state.lang()
+    st.subheader(t("bottlenecks.activities"))
+    shown = pd.DataFrame({
+        t("map.activity"): activities["activity"],
+        t("bottlenecks.arrivals"): [format_number(v, lang) for v in activities["arrivals"]],
+        t("kpi.cases"): [format_number(v, lang) for v in activities["cases"]],
+        t("map.median_wait"): [format_duration(v, lang) for v in activities["median_wait_seconds"]],
+        t("map.total_wait"): [format_duration(v, lang) for v in activities["total_wait_seconds"]],
+    })
+    downloads.table(activities, "bottleneck-activities", key="bottlenecks_activities", shown=shown, height=260)
+    if len(activities):
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        activity = left.selectbox(t("map.activity"), list(activities["activity"]),
+                                  key="bottlenecks_pick_activity")
+        if right.button(t("map.keep_activity"), key="bottlenecks_keep_activity"):
+            state.add_filter(EventAttributeFilter(values=(activity,)))
+            st.rerun()
+
+
+def _resources(resources: pd.DataFrame) -> None:
+    lang = state.lang()
+    st.subheader(t("bottlenecks.resources"))
+    top = resources.head(TOP)
+    label, events = t("filter.resources"), t("kpi.events")
+    chart = (alt.Chart(pd.DataFrame({label: top["resource"], events: top["events"],
+                                     t("kpi.cases"): top["cases"]}))
+             .mark_bar(color="#3b6ea5").encode(y=alt.Y(f"{label}:N", sort=None, title=None), x=f"{events}:Q",
+                                                tooltip=[label, events, t("kpi.cases")])
+             .properties(height=max(120, 24 * len(top))))
+    charts.show(chart, "workload", key="bottlenecks_workload_chart")
+    shown = pd.DataFrame({
+        label: resources["resource"], events: [format_number(v, lang) for v in resources["events"]],
+        t("kpi.cases"): [format_number(v, lang) for v in resources["cases"]],
+        t("bottlenecks.active_days"): [format_number(v, lang) for v in resources["active_days"]],
+    })
+    downloads.table(resources, "workload", key="bottlenecks_resources", shown=shown, height=260)
+    names = [r for r in resources["resource"] if r != NO_VALUE]
+    if names:
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        resource = left.selectbox(label, names, key="bottlenecks_pick_resource")
+        if right.button(t("bottlenecks.keep_resource"), key="bottlenecks_keep_resource"):
+            state.add_filter(ResourcesFilter(resources=(resource,)))
+            st.rerun()
+
+
+def _handover_graph(handovers: pd.DataFrame, who: str) -> None:
+    st.subheader(t(f"bottlenecks.handovers.{who}"))
+    if handovers is None or handovers.empty:
+        st.info(t("bottlenecks.no_handovers"))
+        return
+    top = handovers.head(HANDOVER_EDGES)
+    if len(handovers) > HANDOVER_EDGES:
+        st.caption(t("bottlenecks.handovers_capped", shown=HANDOVER_EDGES, total=len(handovers)))
+    source = handover_dot(top, state.lang())
+    show_svg(rendered(source, "svg"), key=f"handovers_{who}", max_height="70vh")
+    downloads.picture(f"handovers-{who}", key=f"handovers_{who}_download",
+                      svg=lambda: rendered(source, "svg"), png=lambda: rendered(source, "png"),
+                      dot=lambda: source)
+    downloads.table(handovers, f"handovers-{who}", key=f"handovers_{who}_table", height=220)
+
+
+def handover_dot(handovers: pd.DataFrame, lang: str) -> str:
+    """DOT of a handover-of-work table (source, target, count): thicker arrows for more handovers."""
+    graph = graphviz.Digraph("handovers", graph_attr={"rankdir": "LR", "fontname": "Helvetica", "bgcolor": "white",
+                                                      "nodesep": "0.3", "ranksep": "0.8"},
+                             node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "box",
+                                        "style": "rounded,filled", "fillcolor": "#eef3f9", "color": "#4a4a4a"},
+                             edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#3b6ea5"})
+    names = sorted(set(handovers["source"]) | set(handovers["target"]))
+    ids = {name: f"n{number}" for number, name in enumerate(names)}
+    for name in names:
+        graph.node(ids[name], name)
+    largest = max(int(handovers["count"].max()), 1)
+    for row in handovers.itertuples():
+        graph.edge(ids[row.source], ids[row.target], label=format_number(row.count, lang),
+                   penwidth=f"{1 + 5 * row.count / largest:.2f}")
+    return graph.source
