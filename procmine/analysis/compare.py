@@ -83,9 +83,9 @@ def _edge_differences(log_a: EventLog, log_b: EventLog) -> pd.DataFrame:
                                          median=edges["median_seconds"]))
     merged = frames[0].merge(frames[1], on=keys, how="outer", suffixes=("_a", "_b"))
     merged[["share_a", "share_b"]] = merged[["share_a", "share_b"]].fillna(0.0)
-    merged = merged.rename(columns={"median_a": "median_seconds_a", "median_b": "median_seconds_b"})
+    merged = merged.rename(columns={"median_a": "median_a_seconds", "median_b": "median_b_seconds"})
     merged["share_difference"] = merged["share_b"] - merged["share_a"]
-    merged["median_difference_seconds"] = merged["median_seconds_b"] - merged["median_seconds_a"]
+    merged["median_difference_seconds"] = merged["median_b_seconds"] - merged["median_a_seconds"]
     return _ranked(merged, "share_difference", keys)
 
 
@@ -97,8 +97,8 @@ def _variant_differences(log_a: EventLog, log_b: EventLog) -> pd.DataFrame:
                                     "median": found.median_throughput_seconds}))
     merged = frames[0].merge(frames[1], on="activities", how="outer", suffixes=("_a", "_b"))
     merged[["share_a", "share_b"]] = merged[["share_a", "share_b"]].fillna(0.0)
-    merged = merged.rename(columns={"median_a": "median_throughput_seconds_a",
-                                    "median_b": "median_throughput_seconds_b"})
+    merged = merged.rename(columns={"median_a": "median_throughput_a_seconds",
+                                    "median_b": "median_throughput_b_seconds"})
     merged["share_difference"] = merged["share_b"] - merged["share_a"]
     merged["sort_key"] = merged["activities"].map(" → ".join)
     return _ranked(merged, "share_difference", ["sort_key"]).drop(columns="sort_key")
