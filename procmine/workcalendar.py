@@ -139,7 +139,7 @@ class WorkCalendar:
     def add_working_days(self, start, n) -> np.ndarray:
         """Deadline: the last instant of the n-th working day after start's local day (datetime64[us], UTC)."""
         (start_us,), valid = _instants(start)
-        n = np.broadcast_to(np.asarray(n, dtype=np.int64), start_us.shape)
+        start_us, valid, n = np.broadcast_arrays(start_us, valid, np.asarray(n, dtype=np.int64))
         if n.size and n.min() < 1:
             raise ConfigError(f"add_working_days needs n of at least 1 working day, got {n.min()}.")
         days = _days_for(self, start_us, extra_days=int(n.max(initial=0)), valid=valid)
@@ -154,7 +154,8 @@ class WorkCalendar:
         result always lies within office hours on a working day.
         """
         (start_us,), valid = _instants(start)
-        office_days = np.broadcast_to(np.asarray(office_days, dtype=np.float64), start_us.shape)
+        start_us, valid, office_days = np.broadcast_arrays(start_us, valid,
+                                                           np.asarray(office_days, dtype=np.float64))
         if office_days.size and np.nanmin(office_days) < 0:
             raise ConfigError(f"add_office_days needs office time of 0 or more, got {np.nanmin(office_days)}.")
         extra = int(np.nanmax(office_days, initial=0.0)) + 1

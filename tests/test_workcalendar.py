@@ -139,11 +139,11 @@ def test_ten_million_pairs_in_about_a_second():
     end = start + rng.integers(0, 60 * 86_400_000_000, start.size)
     timings = []
     for _ in range(2):  # the first run also builds the day table and touches fresh memory
-        began = time.perf_counter()
+        began = time.process_time()  # CPU time: other work on a shared machine does not count
         office = MUNICIPAL.working_days_between(start, end)
-        timings.append(time.perf_counter() - began)
-    # About 0.7 s on an idle core; the bound leaves room for a shared CPU.
-    assert min(timings) < 3.0, f"10M working-day durations took {min(timings):.2f} s"
+        timings.append(time.process_time() - began)
+    # About 0.7 s on an idle core.
+    assert min(timings) < 2.0, f"10M working-day durations took {min(timings):.2f} s of CPU"
     assert ((office >= 0) & (office <= 60)).all()
     whole = MUNICIPAL.business_days_between(start, end)
     assert (np.abs(whole - office) <= 1.0 + 1e-9).all()

@@ -45,6 +45,17 @@ class Period:
         return int(self.calendar.localize(np.array([midnight]))[0])
 
     @functools.cached_property
+    def start_us(self) -> int:
+        """UTC microseconds of the local midnight that starts the period."""
+        midnight = self.first_day.astype("datetime64[us]").astype(np.int64)
+        return int(self.calendar.localize(np.array([midnight]))[0])
+
+    @functools.cached_property
+    def office_days(self) -> float:
+        """Office time in the period, in working days."""
+        return float(self.calendar.working_days_between(self.start_us, self.end_us)[0])
+
+    @functools.cached_property
     def day_weights(self) -> np.ndarray:
         """Arrival weight of each day: weekdays 1, weekends and holidays less, July (summer) less."""
         dates = self.first_day + np.arange(self.days)
@@ -100,7 +111,9 @@ class CaseBatch:
         local = ((self.period.first_day + days).astype("datetime64[us]").astype(np.int64)
                  + (hours * HOUR_US).astype(np.int64))
         received = self.calendar.localize(local)
-        in_office = self.office(received, median=0.05, sigma=1.0)
+        # Calls and letters: any moment of the period's office time.
+        office_time = self.rng.uniform(0.0, self.period.office_days, self.size)
+        in_office = self.calendar.add_office_days(self.period.start_us, office_time).view(np.int64)
         return np.where(office_channel, in_office, received)
 
     def office(self, start: np.ndarray, *, median, sigma: float) -> np.ndarray:
