@@ -47,7 +47,8 @@ def write_csv(dataset: Dataset, out: str | os.PathLike) -> None:
     """Write the dataset as UTF-8 CSV; times in ISO 8601 UTC with microseconds, floats keep a point.
 
     Null values are written as empty fields and empty strings as "", so a re-import
-    tells them apart.
+    tells them apart. CSV carries no types: a column without any value reads back
+    as text, and text that looks like numbers or dates reads back as such.
     """
     table = pm4py_table(dataset)
     table = pa.table({name: _csv_text(table.column(name)) for name in table.column_names})
