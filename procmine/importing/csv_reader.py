@@ -159,7 +159,6 @@ def _read_table(path: Path, encoding: str, delimiter: str, header: list[str], mu
     read = pa_csv.ReadOptions(column_names=positional, skip_rows_after_names=1,
                               encoding="utf8" if encoding == "utf-8" else encoding)
     for newlines in ((multiline,) if multiline else (False, True)):
-        invalid.clear()
         parse = pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines,
                                     invalid_row_handler=on_invalid_row)
         try:
@@ -167,14 +166,30 @@ def _read_table(path: Path, encoding: str, delimiter: str, header: list[str], mu
             return table.rename_columns(header)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             error = exc
-    raise _parse_error(path, error, invalid[0] if invalid else None, delimiter, len(header))
+    # Line numbers are known only without quoted newlines: prefer a row from that attempt.
+    numbered = [row for row in invalid if row.number is not None] or invalid
+    row = numbered[0] if numbered else None
+    number = row.number if row is not None and row.number is not None else (
+        _find_ragged_row(path, encoding, delimiter, len(header)) if row is not None else None)
+    raise _parse_error(path, error, row, number, delimiter, len(header))
 
 
-def _parse_error(path: Path, exc: Exception, row, delimiter: str, width: int) -> LogValidationError:
+def _find_ragged_row(path: Path, encoding: str, delimiter: str, width: int) -> int | None:
+    """Record number (header = 1) of the first row with another field count; only on the error path."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding=encoding, newline="") as stream:
+        for number, record in enumerate(csv.reader(stream, delimiter=delimiter), start=1):
+            if record and len(record) != width:
+                return number
+    return None
+
+
+def _parse_error(path: Path, exc: Exception, row, number: int | None, delimiter: str,
+                 width: int) -> LogValidationError:
     if row is not None:
         return LogValidationError(located(
             f"A row has {row.actual_columns} fields where the header has {width} "
-            f"({_NAMES[delimiter]}-delimited): {str(row.text)[:120]!r}", file=path, row=row.number,
+            f"({_NAMES[delimiter]}-delimited): {str(row.text)[:120]!r}", file=path, row=number,
             hint="Quote fields that contain the delimiter, or fix the row"))
     return LogValidationError(located(f"Cannot parse the CSV: {exc}", file=path,
                                       hint="Check that the file is a CSV export of an event log"))
