@@ -193,6 +193,7 @@ def test_unknown_workflow_and_bad_numbers_are_config_errors():
         SimulationOptions("aktindsigt", cases=0)
 
 
+@pytest.mark.slow
 def test_chunked_writing_equals_writing_in_one_go(tmp_path):
     options = SimulationOptions("aktindsigt", cases=25_000, seed=4)
     meta = write_simulated_dataset(tmp_path / "chunked", options, chunk_cases=10_000)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from procmine.simulation.batch import DAY_US, CaseBatch
+from procmine.simulation.batch import CaseBatch
 from procmine.simulation.spec import Team, WorkflowSpec
 
-FIRST_TRAINING_DAYS = 7
+FIRST_TRAINING_DAYS = 7  # calendar days from discharge (the plan) to the first training
 MAX_SESSIONS = 20
 
 
@@ -18,9 +18,10 @@ def simulate(batch: CaseBatch) -> None:
     """Genoptræningsplan modtaget → Borger kontaktet → Første træning → Træning (repeated) →
     Afsluttende status → Afsluttet."""
     level = batch.choose({"almen genoptræning": 80, "avanceret genoptræning": 20})
+    general = level == "almen genoptræning"
     channel = batch.choose({"MedCom": 95, "letter": 5})
     received = batch.arrivals(office_channel=channel == "letter")
-    batch.open(received, kle=np.where(level == "almen genoptræning", "29.09.04", "29.09.06").astype(object),
+    batch.open(received, kle=np.where(general, "29.09.04", "29.09.06").astype(object),
                facet=np.full(batch.size, "G01", dtype=object),
                department=np.full(batch.size, "Sundhed og Omsorg", dtype=object),
                channel=channel, category=level)
@@ -28,17 +29,18 @@ def simulate(batch: CaseBatch) -> None:
 
     contacted = batch.office(received, median=0.8, sigma=0.6)
     batch.emit("Borger kontaktet", contacted, batch.staff("visitation"))
-    therapist = np.where(level == "almen genoptræning", batch.staff("fysio"), batch.staff("ergo"))
+    therapist = np.where(general, batch.staff("fysio"), batch.staff("ergo"))
     planned = batch.later_in_office(received, median_days=3.5, sigma=0.45)
     # Never before the citizen has been contacted: then the next free slot.
     first = np.maximum(planned, batch.office(contacted, median=0.3, sigma=0.5))
     batch.emit("Første træning", first, therapist)
 
-    sessions = np.minimum(2 + batch.rng.poisson(np.where(level == "almen genoptræning", 6, 10)), MAX_SESSIONS)
+    sessions = np.minimum(2 + batch.rng.poisson(np.where(general, 6, 10)), MAX_SESSIONS)
     last = first
     for session in range(MAX_SESSIONS):
         held = session < sessions
-        therapist = batch.handover(therapist, "fysio", 0.02)
+        therapist = np.where(general, batch.handover(therapist, "fysio", 0.02),
+                             batch.handover(therapist, "ergo", 0.02))
         when = batch.later_in_office(last, median_days=3.5, sigma=0.35)
         batch.emit("Træning", when, therapist, where=held)
         last = np.where(held, when, last)
@@ -48,11 +50,6 @@ def simulate(batch: CaseBatch) -> None:
     ended = batch.office(status, median=1.0, sigma=0.8)
     batch.emit("Afsluttet", ended, batch.staff("visitation"))
     batch.close(ended)
-
-
-def late_first_training(received: np.ndarray, first: np.ndarray) -> np.ndarray:
-    """Whether the first training came more than 7 calendar days after the plan was received."""
-    return (first - received) > FIRST_TRAINING_DAYS * DAY_US
 
 
 SPEC = WorkflowSpec(
