@@ -86,12 +86,12 @@ def render_map(dfg: Dfg, options: MapOptions = MapOptions(), format: str = "svg"
     return render_dot(source, format)
 
 
-def render_dot(source: str, format: str) -> bytes:
+def render_dot(source: str, format: str, prog: str = "dot", args: str = "") -> bytes:
     """Lay out DOT source with the in-process Graphviz library and render it as `format`."""
     import pygraphviz
 
     graph = pygraphviz.AGraph(string=source)
-    data = graph.draw(format=format, prog="dot")
+    data = graph.draw(format=format, prog=prog, args=args)
     return bytes(data)
 
 

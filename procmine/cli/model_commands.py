@@ -1,0 +1,106 @@
+"""Model commands: `procmine map`, `procmine discover` and `procmine conformance`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from procmine.cli.app import app
+from procmine.errors import ModelError
+
+
+def _open_log(dataset: Path, filter_file: Path | None):
+    import procmine
+    log = procmine.open(dataset)
+    if filter_file is not None:
+        from procmine.filters.io import load_filters
+        log = log.filter(*load_filters(filter_file))
+    if log.num_cases == 0:
+        raise ModelError(f"No case of {dataset} is left after the filters in {filter_file}. "
+                         "Loosen the filters.")
+    return log
+
+
+@app.command("map")
+def map_command(
+    dataset: Path = typer.Argument(..., help="Dataset folder."),
+    out: Path = typer.Option(..., "-o", "--out", help="Map file to write: .svg, .png or .dot."),
+    metric: str = typer.Option("frequency", "--metric", help="frequency|performance|both"),
+    statistic: str = typer.Option("median", "--statistic", help="median|mean|p90|total|max waiting time."),
+    activities: float = typer.Option(1.0, "--activities", help="Share of activities to show, 0..1."),
+    paths: float = typer.Option(1.0, "--paths", help="Share of paths to show, 0..1."),
+    filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
+    lang: str = typer.Option("en", "--lang", help="en|da"),
+) -> None:
+    """Draw the process map (directly-follows graph) of a dataset."""
+    from procmine.analysis.dfg import dfg
+    from procmine.render.process_map import MapOptions, write_map
+
+    options = MapOptions(metric=metric, statistic=statistic, activities=activities, paths=paths,
+                         lang=lang)
+    write_map(dfg(_open_log(dataset, filter_file)), out, options)
+    typer.echo(f"Wrote the process map to {out}.")
+
+
+@app.command("discover")
+def discover_command(
+    dataset: Path = typer.Argument(..., help="Dataset folder."),
+    out: Path = typer.Option(..., "-o", "--out", help="Model file: .bpmn, .pnml, .svg or .png."),
+    miner: str = typer.Option("inductive", "--miner", help="inductive|heuristics"),
+    noise: float = typer.Option(0.2, "--noise", help="Noise threshold 0..1."),
+    filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
+) -> None:
+    """Discover a process model and write it as BPMN, PNML or a picture of the BPMN."""
+    from procmine.discovery import DiscoveryOptions, discover
+    from procmine.render.model_files import write_model
+
+    suffix = out.suffix.lower()
+    if suffix not in (".bpmn", ".pnml", ".svg", ".png"):
+        raise ModelError(f"Cannot write a model as {out.name!r}: unknown suffix {out.suffix!r}. "
+                         "Name the output .bpmn, .pnml, .svg or .png.")
+    model = discover(_open_log(dataset, filter_file), DiscoveryOptions(miner=miner, noise=noise))
+    write_model(model, out)
+    typer.echo(f"Wrote the {miner} model ({len(model.bpmn.of_kind('task'))} activities) to {out}.")
+
+
+@app.command("conformance")
+def conformance_command(
+    dataset: Path = typer.Argument(..., help="Dataset folder."),
+    model: Path = typer.Option(..., "--model", help="Reference model: .bpmn or .pnml."),
+    format: str = typer.Option("table", "--format", help="table|json"),
+    filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
+) -> None:
+    """Check a dataset against a reference model: fitness, precision, deviating cases."""
+    from procmine.conformance import check_conformance, read_model
+
+    if format not in ("table", "json"):
+        raise ModelError(f"Unknown --format {format!r}; use table or json.")
+    reference = read_model(model)
+    result = check_conformance(_open_log(dataset, filter_file), reference)
+    deviating = result.deviating_cases()
+    if format == "json":
+        typer.echo(json.dumps({**result.summary(), "deviating_cases": deviating.to_dict("records")},
+                              ensure_ascii=False, default=float))
+        return
+    _print_table(result, deviating)
+
+
+def _print_table(result, deviating) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    summary = Table(title="Conformance")
+    summary.add_column("measure")
+    summary.add_column("value", justify="right")
+    for key, value in result.summary().items():
+        summary.add_row(key, f"{value:.4f}" if isinstance(value, float) else f"{value:,}")
+    console.print(summary)
+    table = Table(title=f"Deviating cases ({len(deviating):,}; first 20)")
+    for column in ("case_id", "alignment_fitness", "skipped", "inserted"):
+        table.add_column(column)
+    for row in deviating.head(20).itertuples(index=False):
+        table.add_row(str(row.case_id), f"{row.alignment_fitness:.3f}", row.skipped, row.inserted)
+    console.print(table)
