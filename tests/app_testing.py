@@ -25,8 +25,9 @@ def start_app(dataset: Path, page: str = "overview", lang: str = "en", filters: 
 
 
 def go(at: AppTest, page: str) -> AppTest:
-    """Switch to `page` through the sidebar and run."""
-    at.sidebar.radio(key=state.PAGE_KEY).set_value(page).run()
+    """Switch to `page` (as a click in the sidebar's page list does) and run."""
+    at.session_state[state.PAGE_KEY] = page
+    at.run()
     assert_no_exception(at)
     return at
 
@@ -45,7 +46,8 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def texts(at: AppTest) -> str:
     """All markdown, captions, headers and labels of the page, as one text to search."""
-    parts = [e.value for kind in ("markdown", "caption", "header", "subheader", "title")
+    parts = [e.value for kind in ("markdown", "caption", "header", "subheader", "title", "info", "warning",
+                                  "success", "error")
              for e in getattr(at, kind)]
     parts += [e.label for kind in ("button", "radio", "selectbox", "multiselect", "slider", "checkbox",
                                    "metric", "text_input", "number_input", "expander", "tab",

@@ -45,7 +45,8 @@ def _search(cases: pd.DataFrame, query: str) -> pd.DataFrame:
     if not query.strip():
         return cases
     needle = query.strip().casefold()
-    text_columns = [c for c in cases.columns if cases[c].dtype == object or str(cases[c].dtype) == "string"]
+    text_columns = [c for c in cases.columns
+                    if pd.api.types.is_string_dtype(cases[c]) or pd.api.types.is_object_dtype(cases[c])]
     hit = pd.Series(False, index=cases.index)
     for column in text_columns:
         hit |= cases[column].astype(str).str.casefold().str.contains(needle, regex=False)

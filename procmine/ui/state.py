@@ -38,9 +38,21 @@ def init_session() -> None:
         state[DATASET_KEY] = _starting_dataset()
 
 
+_last_language = {"lang": "en"}
+
+
 def lang() -> str:
-    """The language the user chose."""
-    return st.session_state.get(LANG_KEY, "en")
+    """The language the user chose.
+
+    Outside a script run (AppTest formats widget values in its own thread) the
+    language of the last run is used, so option labels match what was drawn.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return _last_language["lang"]
+    chosen = st.session_state.get(LANG_KEY, "en")
+    _last_language["lang"] = chosen
+    return chosen
 
 
 def t(key: str, **values: object) -> str:
