@@ -18,6 +18,7 @@ def atomic_file(target: str | os.PathLike) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    _chmod_as_umask(tmp, 0o666)
     try:
         yield tmp
         os.replace(tmp, target)
@@ -36,6 +37,7 @@ def atomic_folder(target: str | os.PathLike) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    _chmod_as_umask(tmp, 0o777)
     try:
         yield tmp
         if target.exists():
@@ -53,3 +55,14 @@ def atomic_folder(target: str | os.PathLike) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _chmod_as_umask(path: Path, mode: int) -> None:
+    """Give a temporary file or folder the permissions a plainly created one would have.
+
+    mkstemp/mkdtemp create private (0600/0700) entries; the renamed result should
+    follow the user's umask like any other file they write.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, mode & ~umask)

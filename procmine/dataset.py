@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,14 +22,48 @@ from procmine.atomic import atomic_folder
 from procmine.errors import DatasetError, LogValidationError
 
 
-@dataclass(frozen=True)
 class Dataset:
-    """A dataset read from disk: sorted events, optional case attributes, metadata."""
+    """A dataset: sorted events, optional case attributes, metadata.
 
-    path: Path
-    events: pa.Table
-    cases: pa.Table | None
-    meta: dict = field(default_factory=dict)
+    Read from disk, the events are loaded on first use, and `read_columns` loads
+    only the columns asked for, so opening a large log costs only what is used.
+    """
+
+    def __init__(self, path: Path, events: pa.Table | None = None, cases: pa.Table | None = None,
+                 meta: dict | None = None, *, events_path: Path | None = None):
+        self.path = Path(path)
+        self._events = events
+        self.cases = cases
+        self.meta = meta or {}
+        self._events_path = events_path
+
+    @property
+    def events(self) -> pa.Table:
+        """All event columns (read from disk once, when first asked for)."""
+        if self._events is None:
+            self._events = self._read(None)
+        return self._events
+
+    @property
+    def event_columns(self) -> list[str]:
+        """The names of the event columns, without loading the events."""
+        if self._events is not None or self._events_path is None:
+            return self.events.column_names
+        return pq.read_schema(self._events_path).names
+
+    def read_columns(self, columns: Iterable[str]) -> pa.Table:
+        """Only the named event columns (those that exist), loading no others."""
+        wanted = [c for c in columns if c in self.event_columns]
+        if self._events is not None or self._events_path is None:
+            return self.events.select(wanted)
+        return self._read(wanted)
+
+    def _read(self, columns: list[str] | None) -> pa.Table:
+        try:
+            return pq.read_table(self._events_path, columns=columns)
+        except (OSError, pa.ArrowException) as exc:
+            raise DatasetError(f"{self.path}: the Parquet files cannot be read: {exc}. "
+                               "Re-create the dataset.") from exc
 
 
 def normalise_events(events: pa.Table, *, timezone: str = s.DEFAULT_TIMEZONE,
@@ -212,16 +245,18 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
     if not events_path.exists():
         events_path = path / s.EVENTS_DIR
     try:
-        events = pq.read_table(events_path)
         cases = pq.read_table(path / s.CASES_FILE) if (path / s.CASES_FILE).exists() else None
+        if events_path.is_file():
+            pq.read_schema(events_path)
+            return Dataset(path, None, cases, meta, events_path=events_path)
+        events = pq.read_table(events_path)
     except (OSError, pa.ArrowException) as exc:
         raise DatasetError(f"{path}: the Parquet files cannot be read: {exc}. "
                            "Re-create the dataset.") from exc
-    if events_path.is_dir():
-        # Parts written by incremental runs are sorted within a part only.
-        events = normalise_events(events.drop_columns(
-            [c for c in (s.CASE_INDEX, s.EVENT_INDEX) if c in events.column_names]),
-            timezone=meta.get("timezone", s.DEFAULT_TIMEZONE), origin=str(path))
+    # Parts written by incremental runs are sorted within a part only.
+    events = normalise_events(events.drop_columns(
+        [c for c in (s.CASE_INDEX, s.EVENT_INDEX) if c in events.column_names]),
+        timezone=meta.get("timezone", s.DEFAULT_TIMEZONE), origin=str(path))
     return Dataset(path, events, cases, meta)
 
 

@@ -50,13 +50,15 @@ class EventArrays:
         return len(self.activity)
 
 
+_KERNEL_COLUMNS = (s.CASE_INDEX, s.ACTIVITY, s.TIMESTAMP, s.START_TIMESTAMP)
+
+
 class Base:
     """What every filtered view of one dataset shares: the table and its coded arrays."""
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
-        events = dataset.events
-        self.events = events
+        events = dataset.read_columns(_KERNEL_COLUMNS)
         self.case_index = _numpy(events.column(s.CASE_INDEX)).astype(np.int32, copy=False)
         activity = events.column(s.ACTIVITY).combine_chunks()
         if not pa.types.is_dictionary(activity.type):
@@ -68,8 +70,22 @@ class Base:
                                 if s.START_TIMESTAMP in events.column_names else None)
         self.num_cases = int(self.case_index[-1]) + 1 if len(self.case_index) else 0
         self.case_starts = np.searchsorted(self.case_index, np.arange(self.num_cases + 1)).astype(np.int64)
-        self.case_ids = events.column(s.CASE_ID).take(pa.array(self.case_starts[:-1]))
-        self.cases = _case_table(dataset, self.case_ids)
+
+    @functools.cached_property
+    def events(self) -> pa.Table:
+        """All event columns of the dataset (loaded on first use)."""
+        return self.dataset.events
+
+    @functools.cached_property
+    def case_ids(self) -> pa.Array:
+        """The case id of each dataset case code."""
+        column = self.dataset.read_columns([s.CASE_ID]).column(s.CASE_ID)
+        return column.take(pa.array(self.case_starts[:-1]))
+
+    @functools.cached_property
+    def cases(self) -> pa.Table:
+        """One row per dataset case: case_index, case_id and the case attributes."""
+        return _case_table(self.dataset, self.case_ids)
 
     def activity_code(self, name: str) -> int | None:
         """The integer code of an activity name, or None when the log has no such activity."""
