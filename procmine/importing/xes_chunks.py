@@ -1,0 +1,107 @@
+"""Cut an XES byte stream into chunks of whole tags, with the prolog checked and comments removed.
+
+Every chunk starts at a '<' and ends just before one, so no tag is split. Comments and
+processing instructions are blanked out (their line breaks kept, so line numbers stay
+right); the XES body may not contain CDATA, DOCTYPE or other markup declarations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from procmine.errors import LogValidationError, located
+from procmine.importing.xes_safety import XesByteSource, check_prolog
+
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+_MARKUP_END = {b"<!--": b"-->", b"<?": b"?>"}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Whole tags of the document body, and the 1-based line the chunk starts on."""
+
+    data: bytes
+    first_line: int
+
+
+def iter_chunks(source: XesByteSource, path: Path, chunk_bytes: int = 8 << 20) -> Iterator[Chunk]:
+    """Yield the document body from the root element on, in chunks of whole tags."""
+    buffer, line = _skip_prolog(source, path)
+    eof = False
+    while buffer or not eof:
+        while not eof and len(buffer) < chunk_bytes:
+            block = source.read()
+            eof = not block
+            buffer += block
+        buffer, limit = _blank_markup(buffer, eof, path, line)
+        cut = len(buffer) if eof else buffer.rfind(b"<", 0, limit + 1)
+        if cut <= 0 and not eof:
+            chunk_bytes *= 2  # one tag or comment larger than a chunk: read on
+            continue
+        chunk, buffer = buffer[:cut], buffer[cut:]
+        yield Chunk(chunk, line)
+        line += chunk.count(b"\n")
+
+
+def _skip_prolog(source: XesByteSource, path: Path) -> tuple[bytes, int]:
+    """Read past the XML declaration, comments and PIs; give the body and its first line."""
+    buffer = b""
+    while True:
+        block = source.read()
+        buffer += block
+        position = 0
+        while (item := _PROLOG_ITEM.match(buffer, position)) is not None:
+            position = item.end()
+        rest = buffer[position:].lstrip()
+        if rest.startswith(b"<!"):
+            end = buffer.find(b">", position)
+            check_prolog(buffer[position:] if end < 0 else buffer[position:end + 1], path)
+        if rest[:1] == b"<" and len(rest) > 1 and rest[1:2] not in (b"?", b"!"):
+            start = len(buffer) - len(rest)
+            return buffer[start:], buffer.count(b"\n", 0, start) + 1
+        if rest and rest[:1] != b"<":
+            raise LogValidationError(located(
+                "The file is not XML: it does not start with an XML tag "
+                f"(it starts with {rest[:20]!r})", file=path,
+                hint="Check that this is an XES file; export the log again as XES"))
+        if not block:
+            what = "holds no XML element" if not buffer.strip() else "ends inside its XML prolog"
+            raise LogValidationError(located(
+                f"The XES file {what}", file=path, hint="Export the log again as XES"))
+
+
+def _blank_markup(buffer: bytes, eof: bool, path: Path, first_line: int) -> tuple[bytes, int]:
+    """Blank out comments and PIs; give the buffer and where a cut may be made at the latest."""
+    if b"<!" not in buffer and b"<?" not in buffer:
+        return buffer, len(buffer)
+    parts, position = [], 0
+    for found in re.finditer(rb"<[!?]", buffer):
+        start = found.start()
+        if start < position:
+            continue
+        opener = b"<!--" if buffer.startswith(b"<!--", start) else buffer[start:start + 2]
+        if opener not in _MARKUP_END:
+            line = first_line + buffer.count(b"\n", 0, start)
+            raise LogValidationError(located(
+                f"The XES holds markup that is not allowed in a log body "
+                f"({buffer[start:start + 12]!r}, line {line}): CDATA, DOCTYPE and entity "
+                "declarations are not accepted", file=path, hint="Export the log again as plain XES"))
+        end = buffer.find(_MARKUP_END[opener], start + len(opener))
+        if end < 0:
+            if eof:
+                line = first_line + buffer.count(b"\n", 0, start)
+                raise LogValidationError(located(
+                    f"The XES ends inside a comment or instruction that starts on line {line}",
+                    file=path, hint="The file is cut short; export it again"))
+            head = b"".join(parts)
+            return head + buffer[position:], len(head) + start - position
+        end += len(_MARKUP_END[opener])
+        parts.append(buffer[position:start])
+        parts.append(b"\n" * buffer.count(b"\n", start, end))
+        position = end
+    parts.append(buffer[position:])
+    blanked = b"".join(parts)
+    return blanked, len(blanked)

@@ -1,0 +1,127 @@
+"""Pivot XES attributes from long form (owner, key, value, type) into typed Arrow columns.
+
+Values stay text until a whole key is known; then each key is converted in bulk:
+int → int64, float → float64, boolean → bool, date → timestamp[us, UTC], string and
+id → string. A key written with more than one type is kept as text, with a note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from procmine.errors import LogValidationError, located
+from procmine.importing.xes_structure import Attributes
+from procmine.importing.xes_tokens import TAG
+from procmine.schema import TIMESTAMP_TYPE
+
+_TYPE_NAMES = {TAG[name]: name for name in ("string", "date", "int", "float", "boolean", "id")}
+_ARROW_TYPES = {TAG["int"]: pa.int64(), TAG["float"]: pa.float64(), TAG["boolean"]: pa.bool_()}
+_ZONED = r"(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$"
+
+
+@dataclass(frozen=True)
+class ColumnRules:
+    """How to read keys: some always as text, some always as dates; where a row is, for errors."""
+
+    text_keys: frozenset[str]
+    date_keys: frozenset[str]
+    timezone: str
+    describe_row: Callable[[int], str]
+    origin: str
+
+
+def typed_columns(attributes: Attributes, rows: int, rules: ColumnRules) -> tuple[dict[str, pa.Array], list[str]]:
+    """One Arrow column of length `rows` per key, nulls where an owner lacks the key; and notes."""
+    if not attributes.owner:
+        return {}, []
+    owner = np.concatenate(attributes.owner)
+    value = pa.concat_arrays(attributes.value)
+    kind = np.concatenate(attributes.kind)
+    coded = pc.dictionary_encode(pa.concat_arrays(attributes.key))
+    index = coded.indices.to_numpy(zero_copy_only=False)
+    order = np.argsort(index, kind="stable")
+    bounds = np.searchsorted(index[order], np.arange(len(coded.dictionary) + 1))
+    columns, notes = {}, []
+    for number, key in enumerate(coded.dictionary.to_pylist()):
+        chosen = order[bounds[number]:bounds[number + 1]]
+        kinds = np.unique(kind[chosen])
+        texts = value.take(pa.array(chosen))
+        if key not in rules.text_keys and key not in rules.date_keys and len(kinds) > 1:
+            names = ", ".join(_TYPE_NAMES[int(k)] for k in kinds)
+            notes.append(f"The attribute {key!r} is written with several types ({names}); kept as text.")
+            kinds = np.array([TAG["string"]])
+        converted = _convert(texts, key, int(kinds[0]), owner[chosen], rules)
+        spread = np.full(rows, -1, np.int64)
+        spread[owner[chosen]] = np.arange(len(chosen))
+        columns[key] = converted.take(pa.array(spread, mask=spread < 0))
+    return columns, notes
+
+
+def _convert(texts: pa.Array, key: str, kind: int, owners: np.ndarray, rules: ColumnRules) -> pa.Array:
+    if key in rules.text_keys:
+        return texts
+    if key in rules.date_keys or kind == TAG["date"]:
+        return parse_dates(pc.utf8_trim(texts, characters=" \t\r\n"), key, owners, rules)
+    if kind not in _ARROW_TYPES:
+        return texts
+    trimmed = pc.utf8_trim(texts, characters=" \t\r\n")
+    try:
+        return trimmed.cast(_ARROW_TYPES[kind])
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    reader = {TAG["int"]: int, TAG["float"]: float, TAG["boolean"]: _boolean}[kind]
+    return pa.array([_read_one(reader, text, key, owners[i], rules, _TYPE_NAMES[kind])
+                     for i, text in enumerate(trimmed.to_pylist())], _ARROW_TYPES[kind])
+
+
+def parse_dates(texts: pa.Array, key: str, owners: np.ndarray, rules: ColumnRules) -> pa.Array:
+    """Parse ISO 8601 date-times to timestamp[us, UTC]; values without an offset are local time."""
+    zoned = pc.match_substring_regex(texts, _ZONED)
+    try:
+        if pc.all(zoned).as_py() is not False:
+            return texts.cast(TIMESTAMP_TYPE)
+        nothing = pa.scalar(None, texts.type)
+        utc = pc.if_else(zoned, texts, nothing).cast(TIMESTAMP_TYPE)
+        local = pc.if_else(zoned, nothing, texts).cast(pa.timestamp("us"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _parse_dates_slowly(texts, key, owners, rules)
+    local = pc.assume_timezone(local, rules.timezone, ambiguous="earliest", nonexistent="latest")
+    return pc.if_else(zoned, utc, local.cast(TIMESTAMP_TYPE))
+
+
+def _parse_dates_slowly(texts: pa.Array, key: str, owners: np.ndarray, rules: ColumnRules) -> pa.Array:
+    """Parse one by one what Arrow refuses (e.g. nanoseconds), naming the first bad value."""
+    parsed = [_read_one(_iso_datetime, text, key, owners[i], rules, "date")
+              for i, text in enumerate(texts.to_pylist())]
+    zoned = pa.array([p.tzinfo is not None for p in parsed])
+    naive = [p.astimezone(dt.timezone.utc).replace(tzinfo=None) if p.tzinfo else p for p in parsed]
+    stamps = pa.array(naive, pa.timestamp("us"))
+    local = pc.assume_timezone(stamps, rules.timezone, ambiguous="earliest", nonexistent="latest")
+    return pc.if_else(zoned, stamps.cast(TIMESTAMP_TYPE), local.cast(TIMESTAMP_TYPE))
+
+
+def _read_one(reader: Callable, text: str, key: str, owner: int, rules: ColumnRules, what: str):
+    try:
+        return reader(text)
+    except (ValueError, OverflowError):
+        raise LogValidationError(located(
+            f"The {what} attribute {key!r} of {rules.describe_row(int(owner))} has the value {text!r}, "
+            f"which is not a valid {what}", file=rules.origin,
+            hint="Correct the value in the source system or the file, then import again")) from None
+
+
+def _iso_datetime(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("z", "Z"))
+
+
+def _boolean(text: str) -> bool:
+    lowered = text.lower()
+    if lowered not in ("true", "false", "1", "0"):
+        raise ValueError(text)
+    return lowered in ("true", "1")

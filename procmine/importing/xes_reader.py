@@ -1,0 +1,131 @@
+"""Read an XES or XES.gz event log into canonical Arrow tables, streaming and safely.
+
+`concept:name` of a trace becomes `case_id`, of an event `activity`; `time:timestamp`
+→ `timestamp`, `org:resource` → `resource`, `lifecycle:transition` → `lifecycle`
+(start/complete events stay one row each, unpaired). Other trace attributes go to the
+cases table, other event attributes become typed event columns, sorted by name. A
+trace without `concept:name` is an error: a generated id would make the dataset
+disagree with every other tool reading the same file. Nested, list and container
+attributes are skipped, with a note. How the bytes are made safe is in xes_safety.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from procmine import schema as s
+from procmine.errors import LogValidationError, located
+from procmine.importing.options import ImportOptions, RawLog
+from procmine.importing.xes_chunks import iter_chunks
+from procmine.importing.xes_columns import ColumnRules, typed_columns
+from procmine.importing.xes_safety import XesByteSource, XesLimits
+from procmine.importing.xes_structure import XesState, absorb
+from procmine.importing.xes_tokens import tokenize
+
+LIFECYCLE_KEY = "lifecycle:transition"
+_RESERVED = frozenset(s.CORE_EVENT_COLUMNS)
+
+
+def read_xes_log(path: Path, options: ImportOptions = ImportOptions(), *,
+                 limits: XesLimits = XesLimits()) -> RawLog:
+    """Read a .xes or .xes.gz file; RawLog.events is unsorted, RawLog.cases has `case_id`."""
+    path = Path(path)
+    state = XesState(path)
+    with XesByteSource(path, limits) as source:
+        for chunk in iter_chunks(source, path, limits.block_bytes):
+            absorb(tokenize(chunk, state.names, path), state)
+    if state.stack:
+        open_path = " > ".join(state.names.names[t] for t in state.stack)
+        raise LogValidationError(located(
+            f"The XES ends inside <{open_path}>: the file is cut short", file=path,
+            hint="Download or export the log again"))
+    case_ids, cases, notes = _cases(state, options)
+    events, event_notes = _events(state, options, case_ids)
+    return RawLog(events=events, cases=cases, notes=notes + event_notes + _skip_notes(state),
+                  source_info={"xes_traces": state.traces, "xes_events": state.events})
+
+
+def _cases(state: XesState, options: ImportOptions) -> tuple[pa.Array, pa.Table, list[str]]:
+    case_key = options.case_id or "concept:name"
+    rules = ColumnRules(frozenset({case_key}), frozenset(), options.timezone,
+                        lambda row: f"trace {row + 1}", str(state.path))
+    columns, notes = typed_columns(state.trace_attributes, state.traces, rules)
+    case_ids = columns.pop(case_key, pa.nulls(state.traces, pa.string()))
+    if case_ids.null_count:
+        first = pc.index(pc.is_null(case_ids), True).as_py()
+        raise LogValidationError(located(
+            f"Trace {first + 1} has no {case_key!r} attribute, so it has no case id",
+            file=state.path, hint="Give every trace a concept:name, or name the case id attribute "
+            "with --case-id"))
+    if pc.count_distinct(case_ids).as_py() != len(case_ids):
+        counts = pc.value_counts(case_ids)
+        twice = counts.filter(pc.greater(counts.field("counts"), 1))[0]["values"].as_py()
+        raise LogValidationError(located(
+            f"The case id {twice!r} names more than one trace", file=state.path,
+            hint="Give every trace its own concept:name"))
+    table = {s.CASE_ID: case_ids}
+    for key in sorted(columns):
+        table[_column_name(key, {s.CASE_ID})] = columns[key]
+    return case_ids, pa.table(table), notes
+
+
+def _events(state: XesState, options: ImportOptions, case_ids: pa.Array) -> tuple[pa.Table, list[str]]:
+    if state.events == 0:
+        raise LogValidationError(located("The XES log holds no events", file=state.path,
+                                         hint="Export a log with at least one event"))
+    trace_of = np.concatenate(state.event_trace)
+    keys = {s.ACTIVITY: options.activity or "concept:name",
+            s.TIMESTAMP: options.timestamp or "time:timestamp",
+            s.RESOURCE: options.resource or "org:resource",
+            s.LIFECYCLE: LIFECYCLE_KEY,
+            s.START_TIMESTAMP: options.start_timestamp or "start_timestamp"}
+    describe = _event_describer(trace_of, case_ids)
+    rules = ColumnRules(frozenset({keys[s.ACTIVITY], keys[s.RESOURCE], keys[s.LIFECYCLE]}),
+                        frozenset({keys[s.TIMESTAMP], keys[s.START_TIMESTAMP]}), options.timezone,
+                        describe, str(state.path))
+    columns, notes = typed_columns(state.event_attributes, state.events, rules)
+    for column in (s.ACTIVITY, s.TIMESTAMP):
+        found = columns.get(keys[column])
+        if found is None or found.null_count:
+            first = 0 if found is None else pc.index(pc.is_null(found), True).as_py()
+            raise LogValidationError(located(
+                f"{describe(first).capitalize()} has no {keys[column]!r} attribute ({column})",
+                file=state.path, hint="Every event needs an activity and a timestamp; fix the export"))
+    table = {s.CASE_ID: case_ids.take(pa.array(trace_of))}
+    for column in (s.ACTIVITY, s.TIMESTAMP, s.START_TIMESTAMP, s.RESOURCE, s.LIFECYCLE):
+        if keys[column] in columns:
+            table[column] = columns.pop(keys[column])
+    for key in sorted(columns):
+        table[_column_name(key, _RESERVED)] = columns[key]
+    empty = state.traces - len(np.unique(trace_of))
+    if empty:
+        notes.append(f"{empty} trace(s) without events were left out.")
+    return pa.table(table), notes
+
+
+def _event_describer(trace_of: np.ndarray, case_ids: pa.Array):
+    def describe(event: int) -> str:
+        trace = int(trace_of[event])
+        position = event - int(np.searchsorted(trace_of, trace)) + 1
+        return f"event {position} of trace {trace + 1} (case {case_ids[trace].as_py()!r})"
+    return describe
+
+
+def _column_name(key: str, reserved: frozenset[str] | set[str]) -> str:
+    """The column for an XES key; keys that clash with canonical column names get a prefix."""
+    return f"attribute:{key}" if key in reserved else key
+
+
+def _skip_notes(state: XesState) -> list[str]:
+    notes = []
+    if state.skipped["container"]:
+        notes.append(f"{state.skipped['container']} list or container attribute(s) of traces and "
+                     "events were skipped: they have no single value.")
+    if state.skipped["nested"]:
+        notes.append(f"{state.skipped['nested']} nested attribute(s) inside trace or event "
+                     "attributes were skipped; the outer attribute keeps its own value.")
+    return notes

@@ -1,0 +1,181 @@
+"""Turn a chunk of XES into arrays of tags: kind, name, and the key and value attributes.
+
+A chunk is split at every '<' without copying (an Arrow string array over the bytes).
+The common XES attribute tag, `<string key="k" value="v"/>`, is recognised in bulk
+with NumPy (xes_fastpath); every other tag (`<event>`, `</trace>`, odd spacing, quotes
+or escapes) is parsed in Python once per distinct text, so the cost stays per kind of
+tag, not per tag. The parser is strict: a tag that is not well-formed is an error with
+its line number, and no entity other than the five predefined ones is ever expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from procmine.errors import LogValidationError, located
+from procmine.importing.xes_chunks import Chunk
+from procmine.importing.xes_fastpath import TYPE_NAMES, match_plain_attributes
+
+OPEN, CLOSE, EMPTY = 1, -1, 0
+KNOWN_TAGS = ("log", "trace", "event", "string", "date", "int", "float", "boolean", "id",
+              "list", "container", "values", "extension", "global", "classifier")
+TAG = {name: number for number, name in enumerate(KNOWN_TAGS)}
+VALUE_TAGS = ("string", "date", "int", "float", "boolean", "id")
+
+_TYPE_NUMBERS = np.array([TAG[name] for name in TYPE_NAMES], np.int16)
+_NAME = r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?"
+_CLOSE_TAG = re.compile(rf"</({_NAME})[ \t\r\n]*>")
+_OPEN_TAG = re.compile(rf"<({_NAME})((?:[ \t\r\n]+{_NAME}[ \t\r\n]*=[ \t\r\n]*"
+                       rf"(?:\"[^\"<]*\"|'[^'<]*'))*)[ \t\r\n]*(/?)>")
+_ATTRIBUTE = re.compile(rf"[ \t\r\n]+({_NAME})[ \t\r\n]*=[ \t\r\n]*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_REFERENCE = re.compile(r"&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+class TagNames:
+    """Numbers for tag names: the XES ones fixed, others added as they appear."""
+
+    def __init__(self) -> None:
+        self.names = list(KNOWN_TAGS)
+        self._numbers = dict(TAG)
+
+    def number(self, name: str) -> int:
+        """The number of a tag's local name (the part after any namespace prefix)."""
+        local = name.rpartition(":")[2]
+        if local not in self._numbers:
+            self._numbers[local] = len(self.names)
+            self.names.append(local)
+        return self._numbers[local]
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """One entry per tag of a chunk: kind (OPEN/CLOSE/EMPTY), tag number, key and value."""
+
+    kind: np.ndarray
+    tag: np.ndarray
+    key: pa.Array
+    value: pa.Array
+    starts: np.ndarray
+    chunk: Chunk
+
+    def line_of(self, position: int) -> int:
+        """The 1-based line of the tag at index `position`."""
+        return self.chunk.first_line + self.chunk.data.count(b"\n", 0, int(self.starts[position]))
+
+
+def tokenize(chunk: Chunk, names: TagNames, path: Path) -> Tokens:
+    """Split a chunk into tags and read their kind, name, key and value."""
+    data = chunk.data
+    starts = np.flatnonzero(np.frombuffer(data, np.uint8) == 60)
+    offsets = np.append(starts, len(data)).astype(np.int32)
+    texts = pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data))
+    try:
+        plain = match_plain_attributes(data, starts, texts)
+    except pa.ArrowInvalid:
+        _check_utf8(chunk, path)
+        raise
+    kind = np.full(len(starts), EMPTY, np.int8)
+    tag = np.zeros(len(starts), np.int16)
+    tag[plain.matched] = _TYPE_NUMBERS[plain.type_index[plain.matched]]
+    tokens = Tokens(kind, tag, plain.key, plain.value, starts, chunk)
+    slow = np.flatnonzero(~plain.matched)
+    if len(slow):
+        chosen = texts.take(pa.array(slow))
+        try:
+            chosen.validate(full=True)
+        except pa.ArrowInvalid:
+            _check_utf8(chunk, path)
+            raise
+        key, value = _parse_slow(chosen, slow, tokens, names, path)
+        tokens = Tokens(kind, tag, key, value, starts, chunk)
+    return tokens
+
+
+def _parse_slow(texts: pa.Array, slow: np.ndarray, tokens: Tokens, names: TagNames,
+                path: Path) -> tuple[pa.Array, pa.Array]:
+    """Parse the tags the fast pattern did not match, once per distinct text."""
+    trimmed = pc.ascii_rtrim(texts, characters=" \t\r\n")
+    coded = pc.dictionary_encode(trimmed)
+    which = coded.indices.to_numpy(zero_copy_only=False)
+    parsed = []
+    for number, text in enumerate(coded.dictionary.to_pylist()):
+        try:
+            parsed.append(_parse_tag(text, names))
+        except ValueError as exc:
+            first = int(slow[np.argmax(which == number)])
+            raise LogValidationError(located(
+                f"The XES is not well-formed at line {tokens.line_of(first)}: {exc} in {text[:80]!r}",
+                file=path, hint="Repair the file or export the log again")) from None
+    kinds, tags, keys, values = zip(*parsed)
+    tokens.kind[slow] = np.array(kinds, np.int8)[which]
+    tokens.tag[slow] = np.array(tags, np.int16)[which]
+    spread = np.full(len(tokens.kind), -1, np.int64)
+    spread[slow] = which
+    take = pa.array(spread, mask=spread < 0)
+    key = pc.coalesce(tokens.key, pa.array(keys, pa.string()).take(take))
+    value = pc.coalesce(tokens.value, pa.array(values, pa.string()).take(take))
+    return key, value
+
+
+def _parse_tag(text: str, names: TagNames) -> tuple[int, int, str | None, str | None]:
+    """Read one tag: (kind, tag number, key, value); ValueError when it is not well-formed."""
+    if _NOT_XML.search(text):
+        raise ValueError("a control character that XML does not allow stands in a tag")
+    if text.startswith("</"):
+        closing = _CLOSE_TAG.fullmatch(text)
+        if closing is None:
+            raise ValueError("a closing tag is malformed or followed by text")
+        return CLOSE, names.number(closing.group(1)), None, None
+    opening = _OPEN_TAG.fullmatch(text)
+    if opening is None:
+        raise ValueError("a tag is malformed, or text stands where only tags are allowed")
+    attributes: dict[str, str] = {}
+    for found in _ATTRIBUTE.finditer(opening.group(2)):
+        name = found.group(1)
+        if name in attributes:
+            raise ValueError(f"the attribute {name!r} appears twice")
+        raw = found.group(2) if found.group(2) is not None else found.group(3)
+        attributes[name] = _attribute_value(raw)
+    kind = EMPTY if opening.group(3) else OPEN
+    return kind, names.number(opening.group(1)), attributes.get("key"), attributes.get("value")
+
+
+def _attribute_value(raw: str) -> str:
+    """Normalise white space and resolve references as XML does; only predefined entities."""
+    text = raw.replace("\r\n", " ").translate({9: 32, 10: 32, 13: 32})
+    if "&" not in text:
+        return text
+    if text.count("&") != len(_REFERENCE.findall(text)):
+        raise ValueError("an '&' does not start a character reference or a predefined entity "
+                         "(&amp; &lt; &gt; &quot; &apos;); other entities are not accepted")
+    return _REFERENCE.sub(_resolve, text)
+
+
+def _resolve(reference: re.Match) -> str:
+    hexadecimal, decimal, entity = reference.groups()
+    if entity:
+        return _PREDEFINED[entity]
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    if not (code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF):
+        raise ValueError(f"the character reference {reference.group(0)} is not an XML character")
+    return chr(code)
+
+
+def _check_utf8(chunk: Chunk, path: Path) -> None:
+    """Raise an error naming the line of the first byte that is not UTF-8, if there is one."""
+    try:
+        chunk.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = chunk.first_line + chunk.data.count(b"\n", 0, exc.start)
+        raise LogValidationError(located(
+            f"The XES is not valid UTF-8 text at line {line} (byte {chunk.data[exc.start:exc.start + 1]!r})",
+            file=path, hint="Save the file as UTF-8 or declare its encoding")) from None
