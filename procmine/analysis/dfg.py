@@ -50,10 +50,7 @@ def dfg(log: EventLog) -> Dfg:
     names = arrays.activity_names
     variant_edges, variant_of_edge = _variant_edges(found, len(names))
     edge_codes = k.sorted_unique(variant_edges)
-    follows = k.follows_mask(arrays)
-    codes = arrays.activity[:-1][follows].astype(np.int64) * len(names) + arrays.activity[1:][follows]
-    waits = arrays.timestamp[1:][follows] - arrays.timestamp[:-1][follows]
-    stats = k.group_stats(k.dense_codes(codes, edge_codes), waits, len(edge_codes))
+    stats = _waiting_stats(arrays, edge_codes)
     edge_cases = _distinct_cases(k.dense_codes(variant_edges, edge_codes), variant_of_edge,
                                  found.cases, len(edge_codes))
     edges = pd.DataFrame({
@@ -70,6 +67,27 @@ def dfg(log: EventLog) -> Dfg:
                start_activities=_endpoint_counts(found, found.offsets[:-1]),
                end_activities=_endpoint_counts(found, found.offsets[1:] - 1),
                num_cases=arrays.num_cases, num_events=arrays.num_events)
+
+
+def _waiting_stats(arrays, edge_codes: np.ndarray) -> k.GroupStats:
+    """Waiting-time statistics per edge over every pair of consecutive events.
+
+    Pairs that cross from one case to the next go to an extra group that is dropped:
+    cheaper than compacting all 10M-element arrays with a mask.
+    """
+    num_edges = len(edge_codes)
+    if arrays.num_events < 2:
+        return k.group_stats(np.zeros(0, np.int64), np.zeros(0, np.int64), num_edges)
+    wide = np.int64 if len(arrays.activity_names) ** 2 >= 2 ** 31 else np.int32
+    pairs = arrays.activity[:-1].astype(wide) * len(arrays.activity_names)
+    pairs += arrays.activity[1:]
+    edge = k.dense_codes(pairs, edge_codes, size=len(arrays.activity_names) ** 2)
+    crossing = arrays.case_starts[1:-1] - 1
+    edge[crossing] = num_edges
+    waits = np.diff(arrays.timestamp)
+    waits[crossing] = 0
+    stats = k.group_stats(edge, waits, num_edges + 1)
+    return k.GroupStats(*(np.asarray(field)[:num_edges] for field in vars(stats).values()))
 
 
 def _variant_of_position(found: Variants) -> np.ndarray:

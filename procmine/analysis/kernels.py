@@ -74,23 +74,29 @@ def sort_within_groups(groups: np.ndarray, values: np.ndarray,
     np.sort is several times faster than argsort or lexsort on large arrays.
     """
     values = np.asarray(values, dtype=np.int64)
-    offsets = np.zeros(num_groups + 1, np.int64)
-    np.cumsum(np.bincount(groups, minlength=num_groups), out=offsets[1:])
     if len(values) == 0:
-        return values, offsets
-    low = int(values.min())
-    shifted = values - low
-    value_bits = max(int(shifted.max()).bit_length(), 1)
+        return values, np.zeros(num_groups + 1, np.int64)
+    low, high = int(values.min()), int(values.max())
+    value_bits = max((high - low).bit_length(), 1)
     group_bits = max(int(num_groups - 1).bit_length(), 1)
     if value_bits + group_bits <= 63:
-        key = (groups.astype(np.int64) << value_bits) | shifted
+        key = groups.astype(np.int64)
+        key <<= value_bits
+        key += values if low == 0 else values - low
         key.sort()
-        return (key & ((1 << value_bits) - 1)) + low, offsets
-    ordered = np.sort(values)          # rank the values so (group, rank) fits one key
-    rank = np.searchsorted(ordered, values)
+        offsets = np.searchsorted(key, np.arange(num_groups + 1, dtype=np.int64) << value_bits)
+        np.bitwise_and(key, (1 << value_bits) - 1, out=key)
+        if low:
+            key += low
+        return key, offsets
+    offsets = np.zeros(num_groups + 1, np.int64)
+    np.cumsum(np.bincount(groups, minlength=num_groups), out=offsets[1:])
+    order = np.argsort(values)          # rank the values so (group, rank) fits one key
+    rank = np.empty(len(values), np.int64)
+    rank[order] = np.arange(len(values))
     key = (groups.astype(np.int64) << 32) | rank
     key.sort()
-    return ordered[key & 0xFFFFFFFF], offsets
+    return values[order[key & 0xFFFFFFFF]], offsets
 
 
 def quantile_of_groups(sorted_values: np.ndarray, offsets: np.ndarray, q: float) -> np.ndarray:
@@ -221,10 +227,14 @@ def _group_exactly(arrays: EventArrays) -> tuple[np.ndarray, np.ndarray, np.ndar
     return np.asarray(first, np.int64), inverse, np.bincount(inverse)
 
 
-def dense_codes(codes: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Position of each code in the sorted array `known` (every code must be in it)."""
-    if len(known) and int(known[-1]) < 1 << 24:
-        table = np.zeros(int(known[-1]) + 1, np.int64)
+def dense_codes(codes: np.ndarray, known: np.ndarray, size: int | None = None) -> np.ndarray:
+    """Position of each code in the sorted array `known`; codes not in it get an arbitrary position.
+
+    `size` bounds every code (exclusive) when it is larger than the known ones.
+    """
+    size = max(size or 0, int(known[-1]) + 1 if len(known) else 0)
+    if size < 1 << 24:
+        table = np.zeros(size, np.int32 if len(known) < 2 ** 31 else np.int64)
         table[known] = np.arange(len(known))
         return table[codes]
     return np.searchsorted(known, codes)

@@ -48,9 +48,14 @@ class Variants:
     def sequences(self) -> tuple[tuple[str, ...], ...]:
         """Each variant's activity names in order."""
         names = np.asarray(self.activity_names, dtype=object)
-        flat = names[self.codes].tolist() if len(self.codes) else []
-        bounds = self.offsets.tolist()
-        return tuple(tuple(flat[bounds[i]:bounds[i + 1]]) for i in range(len(self)))
+        lengths = np.diff(self.offsets)
+        result: list = [()] * len(self)
+        for length in np.unique(lengths).tolist():   # one NumPy pass per distinct length, not per variant
+            which = np.flatnonzero(lengths == length)
+            rows = self.offsets[which][:, None] + np.arange(length)
+            for variant, sequence in zip(which.tolist(), map(tuple, names[self.codes[rows]].tolist())):
+                result[variant] = sequence
+        return tuple(result)
 
     def counts(self) -> dict[tuple[str, ...], int]:
         """Activity sequence -> number of cases."""
