@@ -179,7 +179,8 @@ def test_from_pandas_in_memory_and_written(tmp_path):
                           "Tid": pd.to_datetime(["2024-01-01 10:00", "2024-01-02 00:00", "2024-01-03 00:00"]),
                           "Afdeling": ["Byg", "Byg", "Miljø"]})
     memory = procmine.from_pandas(frame, case_id="Sag", activity="Trin", timestamp="Tid")
-    assert memory.path is None and memory.meta["cases"] == 2
+    assert not memory.path.exists() and memory.meta["cases"] == 2
+    assert memory.events.column("case_id").to_pylist() == ["1", "1", "2"]
     written = procmine.from_pandas(frame, tmp_path / "ds", case_id="Sag", activity="Trin", timestamp="Tid")
     assert procmine.read_dataset(tmp_path / "ds").events.equals(written.events)
     assert written.cases.column("Afdeling").to_pylist() == ["Byg", "Miljø"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -22,6 +23,7 @@ from procmine.importing.options import ImportOptions, RawLog
 from procmine.importing.timestamps import ColumnPlace, looks_like_timestamps, parse_timestamp_column
 
 PM4PY_CASE_ID = "case:concept:name"
+IN_MEMORY = Path(":memory:")  # the path of a dataset that was never written
 CASE_PREFIX = "case:"
 _INDEX_NAME = re.compile(r"^(|Unnamed: \d+)$")
 _INT_TEXT = r"^[+-]?(?:0|[1-9]\d{0,17})$"
@@ -216,7 +218,7 @@ def pandas_to_dataset(frame, target: str | os.PathLike | None = None, *, case_id
     """A dataset from a pandas DataFrame: written to `target` if given, else kept in memory.
 
     Example: `procmine.from_pandas(df, "out/ds", case_id="Sag", activity="Trin")`.
-    An in-memory dataset has no folder: its `path` is None.
+    An in-memory dataset has no folder: its `path` is IN_MEMORY, Path(":memory:").
     """
     options = ImportOptions(case_id=case_id, activity=activity, timestamp=timestamp,
                             start_timestamp=start_timestamp, resource=resource, timezone=timezone)
@@ -231,4 +233,4 @@ def pandas_to_dataset(frame, target: str | os.PathLike | None = None, *, case_id
             "cases": int(events.column(s.CASE_INDEX)[-1].as_py()) + 1,
             "activities": len(events.column(s.ACTIVITY).combine_chunks().dictionary),
             "notes": raw.notes}
-    return Dataset(None, events, cases, meta)
+    return Dataset(IN_MEMORY, events, cases, meta)
