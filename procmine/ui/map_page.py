@@ -19,9 +19,9 @@ STATISTICS = ("median", "mean", "p90", "total", "max")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def rendered(dot_source: str, format: str) -> bytes:
-    """A DOT source laid out and drawn once (SVG or PNG), shared by every session."""
-    return render_dot(dot_source, format)
+def rendered(dot_source: str, format: str, prog: str = "dot") -> bytes:
+    """A DOT source laid out (by `prog`) and drawn once as SVG or PNG, shared by every session."""
+    return render_dot(dot_source, format, prog=prog)
 
 
 def render() -> None:

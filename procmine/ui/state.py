@@ -171,3 +171,18 @@ def computed(fn: Callable, log: EventLog | None = None, stack: list | None = Non
     params_key = json.dumps(params, sort_keys=True, default=repr)
     return _computed(name, path, _stamp(path), filters_json(list(log.filters)), params_key,
                      fn, log, params)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _computed_pair(name: str, path: str, stamp: float, first_json: str, second_json: str, params_key: str,
+                   _fn: Callable, _first: EventLog, _second: EventLog, _params: dict) -> Any:
+    return _fn(_first, _second, **_params)
+
+
+def computed_pair(fn: Callable, first: list, second: list, **params) -> Any:
+    """`fn(log_first, log_second, **params)` over two filter stacks, computed once per pair."""
+    path = dataset_path()
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    params_key = json.dumps(params, sort_keys=True, default=repr)
+    return _computed_pair(name, path, _stamp(path), filters_json(first), filters_json(second), params_key,
+                          fn, filtered_log(first), filtered_log(second), params)

@@ -1,0 +1,100 @@
+"""Model page: discover a model (miner, noise), show its BPMN, download it; check a reference BPMN."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from procmine.conformance import check_conformance, read_model
+from procmine.discovery import DiscoveryOptions, discover
+from procmine.errors import ProcmineError
+from procmine.i18n import format_number, format_percent
+from procmine.render.bpmn_export import bpmn_xml
+from procmine.render.model_files import bpmn_picture_dot, write_model
+from procmine.ui import downloads, state, upload
+from procmine.ui.map_page import rendered, show_svg
+from procmine.ui.state import t
+
+MINERS = ("inductive", "heuristics")
+
+
+def render() -> None:
+    """Draw the model page."""
+    st.header(t("page.model"))
+    discovered, checked = st.tabs([t("model.discover"), t("model.conformance")])
+    with discovered:
+        _discovery()
+    with checked:
+        _conformance()
+
+
+def _discovery() -> None:
+    left, right = st.columns(2)
+    miner = left.radio(t("model.miner"), MINERS, key="model_miner", horizontal=True,
+                       format_func=lambda m: t(f"model.miner.{m}"))
+    noise = right.slider(t("model.noise"), 0.0, 1.0, 0.2, 0.05, key="model_noise",
+                         help=t("model.noise_help"))
+    with st.spinner(t("model.discovering")):
+        model = state.computed(discover, options=DiscoveryOptions(miner=miner, noise=noise))
+    source = bpmn_picture_dot(model.bpmn)
+    show_svg(rendered(source, "svg", "nop2"), key="model_bpmn", max_height="70vh")
+    stem = f"model-{miner}-{int(round(noise * 100))}"
+    downloads.picture(stem, key="model_download", svg=lambda: rendered(source, "svg", "nop2"),
+                      png=lambda: rendered(source, "png", "nop2"),
+                      extra={"bpmn": (lambda: bpmn_xml(model.bpmn), "application/xml"),
+                             "pnml": (lambda: model_file(model, "pnml"), "application/xml")})
+    st.caption(t("model.bpmn_help"))
+
+
+def model_file(model, suffix: str) -> bytes:
+    """A discovered model written by the engine's writer (.pnml, .bpmn...) and read back as bytes."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_model(model, Path(folder) / f"model.{suffix}")
+        return path.read_bytes()
+
+
+def conformance_of_file(log, model_path: str):
+    """Conformance of the log against the reference model stored at `model_path`."""
+    return check_conformance(log, read_model(model_path))
+
+
+def _conformance() -> None:
+    uploaded = st.file_uploader(t("model.reference"), type=["bpmn", "pnml", "xml"], key="model_reference")
+    if uploaded is None:
+        st.caption(t("model.reference_help"))
+        return
+    content = uploaded.getvalue()
+    digest = hashlib.sha256(content).hexdigest()[:20]
+    path = upload.work_dir() / "models" / digest / Path(uploaded.name).name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    try:
+        with st.spinner(t("model.checking")):
+            result = state.computed(conformance_of_file, model_path=str(path))
+    except ProcmineError as exc:
+        st.error(str(exc))
+        return
+    _conformance_result(result)
+
+
+def _conformance_result(result) -> None:
+    lang = state.lang()
+    cards = st.columns(4)
+    cards[0].metric(t("model.fitness"), format_percent(result.alignment_fitness, lang))
+    cards[1].metric(t("model.token_fitness"), format_percent(result.token_fitness, lang))
+    cards[2].metric(t("model.precision"), format_percent(result.precision, lang))
+    cards[3].metric(t("model.fitting_cases"), format_percent(result.fitting_cases_share, lang))
+    deviating = result.deviating_cases()
+    st.markdown(f"**{t('model.deviating', count=format_number(len(deviating), lang))}**")
+    head = deviating.head(1000)
+    shown = pd.DataFrame({
+        t("cases.case"): head["case_id"], t("variants.rank"): head["variant"],
+        t("model.fitness"): [format_percent(v, lang) for v in head["alignment_fitness"]],
+        t("model.skipped"): head["skipped"], t("model.inserted"): head["inserted"],
+    })
+    downloads.table(deviating, "deviating-cases", key="model_deviating", shown=shown, height=320)
