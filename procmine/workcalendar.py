@@ -19,19 +19,16 @@ Example: `WorkCalendar().business_days_between(received, decided) <= 7`.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
 import holidays
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from procmine.daytable import (DAY_US, NOT_A_TIME, as_datetimes, as_instants, as_numpy, days_for,
+                               local_to_utc)
 from procmine.errors import ConfigError
 
-DAY_US = 86_400_000_000
-MINUTE_US = 60_000_000
-NOT_A_TIME = np.iinfo(np.int64).min  # numpy's NaT as int64
+__all__ = ["DAY_US", "NOT_A_TIME", "WorkCalendar", "MUNICIPAL_CLOSING_DAYS", "MUNICIPAL_OFFICE_HOURS"]
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAYS_DA = ("man", "tirs", "ons", "tors", "fre", "lør", "søn")
 _MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
@@ -123,29 +120,29 @@ class WorkCalendar:
 
     def working_days_between(self, start, end) -> np.ndarray:
         """Office time from start to end in working days (float, NaN where a time is missing)."""
-        (start_us, end_us), valid = _instants(start, end)
-        days = _days_for(self, start_us, end_us, valid=valid)
+        (start_us, end_us), valid = as_instants(start, end)
+        days = days_for(self, start_us, end_us, valid=valid)
         result = days.position(end_us) - days.position(start_us)
         result[~valid] = np.nan
         return result
 
     def business_days_between(self, start, end) -> np.ndarray:
         """Working days after start's local day up to and including end's (float, NaN if missing)."""
-        (start_us, end_us), valid = _instants(start, end)
-        days = _days_for(self, start_us, end_us, valid=valid)
+        (start_us, end_us), valid = as_instants(start, end)
+        days = days_for(self, start_us, end_us, valid=valid)
         counted = days.working_through[days.index(end_us)] - days.working_through[days.index(start_us)]
         return np.where(valid, counted, np.nan)
 
     def add_working_days(self, start, n) -> np.ndarray:
         """Deadline: the last instant of the n-th working day after start's local day (datetime64[us], UTC)."""
-        (start_us,), valid = _instants(start)
+        (start_us,), valid = as_instants(start)
         start_us, valid, n = np.broadcast_arrays(start_us, valid, np.asarray(n, dtype=np.int64))
         if n.size and n.min() < 1:
             raise ConfigError(f"add_working_days needs n of at least 1 working day, got {n.min()}.")
-        days = _days_for(self, start_us, extra_days=int(n.max(initial=0)), valid=valid)
+        days = days_for(self, start_us, extra_days=int(n.max(initial=0)), valid=valid)
         rank = days.working_through[days.index(start_us)] + n - 1
         deadline = days.midnight[days.working_index[rank] + 1] - 1
-        return _as_datetimes(deadline, valid)
+        return as_datetimes(deadline, valid)
 
     def add_office_days(self, start, office_days) -> np.ndarray:
         """The instant after `office_days` working days of office time from start (datetime64[us], UTC).
@@ -153,169 +150,37 @@ class WorkCalendar:
         An instant outside office hours moves to the next opening first, so the
         result always lies within office hours on a working day.
         """
-        (start_us,), valid = _instants(start)
+        (start_us,), valid = as_instants(start)
         start_us, valid, office_days = np.broadcast_arrays(start_us, valid,
                                                            np.asarray(office_days, dtype=np.float64))
         if office_days.size and np.nanmin(office_days) < 0:
             raise ConfigError(f"add_office_days needs office time of 0 or more, got {np.nanmin(office_days)}.")
         extra = int(np.nanmax(office_days, initial=0.0)) + 1
-        days = _days_for(self, start_us, extra_days=extra, valid=valid)
-        return _as_datetimes(days.at_position(days.position(start_us) + office_days), valid)
+        days = days_for(self, start_us, extra_days=extra, valid=valid)
+        return as_datetimes(days.at_position(days.position(start_us) + office_days), valid)
 
     def is_working_day(self, values) -> np.ndarray:
         """Whether each local date (datetime64[D]) or UTC instant falls on a working day."""
-        values = _as_numpy(values)
+        values = as_numpy(values)
         if values.dtype == np.dtype("datetime64[D]"):
-            (instants,), valid = _instants(values.astype("datetime64[us]"))
-            days = _days_for(self, instants, valid=valid)
+            (instants,), valid = as_instants(values.astype("datetime64[us]"))
+            days = days_for(self, instants, valid=valid)
             return days.working[days.date_index(instants)] & valid
-        (instants,), valid = _instants(values)
-        days = _days_for(self, instants, valid=valid)
+        (instants,), valid = as_instants(values)
+        days = days_for(self, instants, valid=valid)
         return days.working[days.index(instants)] & valid
 
     def is_office_time(self, values) -> np.ndarray:
         """Whether each UTC instant falls within office hours (ends included) on a working day."""
-        (instants,), valid = _instants(values)
-        days = _days_for(self, instants, valid=valid)
+        (instants,), valid = as_instants(values)
+        days = days_for(self, instants, valid=valid)
         day = days.index(instants)
         inside = (instants >= days.opens[day]) & (instants <= days.closes[day])
         return inside & days.working[day] & valid
 
     def localize(self, local_us: np.ndarray) -> np.ndarray:
         """UTC microseconds of local wall-clock microseconds (gap times move forward, repeats take the first)."""
-        return _local_to_utc(self.timezone, np.asarray(local_us, dtype=np.int64))
-
-
-class _DayTable:
-    """Per local day: UTC midnight, opening and closing, working flag and running working-day counts."""
-
-    def __init__(self, calendar: WorkCalendar, first_year: int, last_year: int) -> None:
-        dates = np.arange(np.datetime64(f"{first_year}-01-01"), np.datetime64(f"{last_year + 1}-01-02"),
-                          dtype="datetime64[D]")
-        local_midnight = dates.astype("datetime64[us]").view(np.int64)
-        self.first_midnight_local = int(local_midnight[0])
-        self.midnight = _local_to_utc(calendar.timezone, local_midnight)
-        dates, local_midnight = dates[:-1], local_midnight[:-1]
-        weekday = (dates.view(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
-        opens = np.array([h[0].hour * 60 + h[0].minute if h else 0 for h in calendar.office_hours])
-        closes = np.array([h[1].hour * 60 + h[1].minute if h else 0 for h in calendar.office_hours])
-        closed = np.array(calendar.closed_dates(first_year, last_year), dtype="datetime64[D]")
-        self.working = (closes[weekday] > 0) & ~np.isin(dates, closed)
-        self.opens = np.where(self.working, _local_to_utc(
-            calendar.timezone, local_midnight + opens[weekday] * MINUTE_US), self.midnight[:-1])
-        self.closes = np.where(self.working, _local_to_utc(
-            calendar.timezone, local_midnight + closes[weekday] * MINUTE_US), self.midnight[:-1])
-        self.length = np.maximum(self.closes - self.opens, 1)
-        # 1 / office length on working days, 0 on closed days: their fraction of the day is 0.
-        self.per_microsecond = np.where(self.working, 1.0 / self.length, 0.0)
-        self.working_through = np.cumsum(self.working)
-        self.working_before = self.working_through - self.working
-        self.working_index = np.flatnonzero(self.working)
-
-    def date_index(self, local_midnights: np.ndarray) -> np.ndarray:
-        """Row of each local date given as its wall-clock midnight in microseconds."""
-        return np.clip((local_midnights - self.first_midnight_local) // DAY_US, 0, len(self.working) - 1)
-
-    def index(self, instants: np.ndarray) -> np.ndarray:
-        """Local day of each UTC instant, as a row of this table."""
-        last = len(self.working) - 1
-        day = instants - self.midnight[0]
-        day //= DAY_US
-        np.clip(day, 0, last, out=day)
-        day -= instants < self.midnight[day]
-        np.clip(day, 0, last, out=day)
-        day += instants >= self.midnight[day + 1]
-        return np.clip(day, 0, last, out=day)
-
-    def position(self, instants: np.ndarray) -> np.ndarray:
-        """Working days of office time from the table's start to each instant."""
-        day = self.index(instants)
-        fraction = (instants - self.opens[day]) * self.per_microsecond[day]
-        np.clip(fraction, 0.0, 1.0, out=fraction)
-        fraction += self.working_before[day]
-        return fraction
-
-    def at_position(self, position: np.ndarray) -> np.ndarray:
-        """The instant at each office-time position (inverse of `position`)."""
-        rank = np.floor(position).astype(np.int64)
-        day = self.working_index[rank]
-        return self.opens[day] + np.rint((position - rank) * self.length[day]).astype(np.int64)
-
-
-def _days_for(calendar: WorkCalendar, *instants: np.ndarray, valid: np.ndarray,
-              extra_days: int = 0) -> _DayTable:
-    """The cached day table covering the instants, plus `extra_days` working days after them."""
-    if not valid.any():
-        return _day_table(calendar, 2000, 2000)
-    low = min(int(a.min()) for a in instants)
-    high = max(int(a.max()) for a in instants)
-    first = int(np.datetime64(low, "us").astype("datetime64[Y]").astype(np.int64)) + 1970 - 1
-    last = int(np.datetime64(high, "us").astype("datetime64[Y]").astype(np.int64)) + 1970 + 1
-    last += extra_days // 200 + 1 if extra_days else 0
-    if first < 1900 or last > 2300:
-        raise ConfigError(f"times from year {first + 1} to {last - 1} are outside the working-day "
-                          "calendar (1901-2299); check the timestamps for wrong units or typos.")
-    return _day_table(calendar, first, last)
-
-
-@functools.lru_cache(maxsize=16)
-def _day_table(calendar: WorkCalendar, first_year: int, last_year: int) -> _DayTable:
-    return _DayTable(calendar, first_year, last_year)
-
-
-def _instants(*values) -> tuple[list[np.ndarray], np.ndarray]:
-    """UTC microseconds of each input (broadcast together) and where all of them are present.
-
-    A missing time is replaced by a present one, so that table look-ups stay in range.
-    """
-    arrays = np.broadcast_arrays(*[_as_microseconds(v) for v in values])
-    valid = np.ones(arrays[0].shape, dtype=bool)
-    for a in arrays:
-        valid &= a != NOT_A_TIME
-    if valid.all() or not valid.any():
-        return [np.ascontiguousarray(a) if valid.all() else np.zeros_like(a) for a in arrays], valid
-    fill = arrays[0][np.argmax(valid)]
-    return [np.where(valid, a, fill) for a in arrays], valid
-
-
-def _as_microseconds(values) -> np.ndarray:
-    values = _as_numpy(values)
-    if np.issubdtype(values.dtype, np.datetime64):
-        return values.astype("datetime64[us]").view(np.int64)
-    if np.issubdtype(values.dtype, np.integer):
-        return values.astype(np.int64)
-    raise ConfigError(f"expected UTC timestamps (datetime64, Arrow timestamps or int64 microseconds), "
-                      f"got values of type {values.dtype}. Convert the column to timestamps first.")
-
-
-def _as_numpy(values) -> np.ndarray:
-    if isinstance(values, (pa.Array, pa.ChunkedArray)):
-        if pa.types.is_timestamp(values.type):
-            values = values.cast(pa.timestamp("us", tz=values.type.tz))
-            micros = values.cast(pa.int64()).fill_null(NOT_A_TIME)
-            return micros.to_numpy().view("datetime64[us]")
-        if pa.types.is_date(values.type):
-            return values.cast(pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-        return values.to_numpy(zero_copy_only=False)
-    if isinstance(values, dt.datetime):
-        if values.tzinfo is not None:
-            values = values.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return np.asarray(np.datetime64(values, "us"))
-    if isinstance(values, dt.date):
-        return np.asarray(np.datetime64(values, "D"))
-    if hasattr(values, "to_numpy"):  # pandas: tz-aware values become UTC datetime64
-        values = values.to_numpy(dtype="datetime64[us]") if hasattr(values, "dt") else values.to_numpy()
-    return np.asarray(values)
-
-
-def _as_datetimes(micros: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    return np.where(valid, micros, NOT_A_TIME).view("datetime64[us]")
-
-
-def _local_to_utc(timezone: str, local_us: np.ndarray) -> np.ndarray:
-    naive = pa.array(local_us, type=pa.timestamp("us"))
-    aware = pc.assume_timezone(naive, timezone, ambiguous="earliest", nonexistent="latest")
-    return aware.cast(pa.int64()).to_numpy()
+        return local_to_utc(self.timezone, np.asarray(local_us, dtype=np.int64))
 
 
 def _parse_closing_day(rule: str) -> tuple[dt.date, bool]:

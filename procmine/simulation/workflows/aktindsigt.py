@@ -17,16 +17,7 @@ DEADLINE_WORKING_DAYS = 7
 def simulate(batch: CaseBatch) -> None:
     """Anmodning modtaget → Journaliseret → Afgrænsning → (Høring af tredjepart) → Vurdering af
     undtagelser → (Fristbrev sendt) → Afgørelse → Dokumenter udleveret."""
-    channel = batch.choose({"e-mail": 45, "Digital Post": 30, "borger.dk form": 20, "letter": 5})
-    requester = batch.choose({"borger": 60, "journalist": 15, "virksomhed": 15, "advokat": 10})
-    outcome = batch.choose({"fuld aktindsigt": 55, "delvis aktindsigt": 35, "afslag": 10})
-    received = batch.arrivals(office_channel=channel == "letter")
-    batch.open(received, kle=batch.choose({"00.01.10": 30, "02.34.02": 25, "27.24.00": 20,
-                                           "17.02.00": 15, "85.02.02": 10}),
-               facet=np.full(batch.size, "A53", dtype=object),
-               department=batch.choose({"Borgmesterens Afdeling": 30, "Teknik og Miljø": 35,
-                                        "Social og Sundhed": 20, "Børn og Læring": 15}),
-               channel=channel, category=requester, outcome=outcome)
+    received, requester, outcome = _open_requests(batch)
     batch.emit("Anmodning modtaget", received)
 
     jurist = batch.staff("jurist")
@@ -57,6 +48,21 @@ def simulate(batch: CaseBatch) -> None:
     released = outcome != "afslag"
     batch.emit("Dokumenter udleveret", handed_over, jurist, where=released)
     batch.close(np.where(released, handed_over, decided))
+
+
+def _open_requests(batch: CaseBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Receipt times, requester kinds and outcomes; sets the case attributes."""
+    channel = batch.choose({"e-mail": 45, "Digital Post": 30, "borger.dk form": 20, "letter": 5})
+    requester = batch.choose({"borger": 60, "journalist": 15, "virksomhed": 15, "advokat": 10})
+    outcome = batch.choose({"fuld aktindsigt": 55, "delvis aktindsigt": 35, "afslag": 10})
+    received = batch.arrivals(office_channel=channel == "letter")
+    batch.open(received, kle=batch.choose({"00.01.10": 30, "02.34.02": 25, "27.24.00": 20,
+                                           "17.02.00": 15, "85.02.02": 10}),
+               facet=np.full(batch.size, "A53", dtype=object),
+               department=batch.choose({"Borgmesterens Afdeling": 30, "Teknik og Miljø": 35,
+                                        "Social og Sundhed": 20, "Børn og Læring": 15}),
+               channel=channel, category=requester, outcome=outcome)
+    return received, requester, outcome
 
 
 SPEC = WorkflowSpec(
