@@ -1,0 +1,108 @@
+"""Kernels and the variant/DFG analyses against plain-Python references on small random logs."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from procmine.analysis import kernels as k
+from procmine.analysis.dfg import dfg
+from procmine.analysis.variants import case_variants, variants
+from analysis_helpers import make_log, sequences_by_case
+
+event = st.tuples(st.sampled_from(["c1", "c2", "c3", "c4", "c5", "c6"]),
+                  st.sampled_from(["A", "B", "C", "D"]),
+                  st.integers(min_value=0, max_value=10_000))
+event_logs = st.lists(event, min_size=1, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(event_logs)
+def test_variant_counts_sum_to_cases_and_match_reference(rows):
+    log = make_log(rows)
+    found = variants(log)
+    reference = Counter(tuple(a for a, _ in seq) for seq in sequences_by_case(rows).values())
+    assert int(found.cases.sum()) == log.num_cases
+    assert found.counts() == dict(reference)
+    assert list(found.cases) == sorted(found.cases, reverse=True)
+    assert found.cumulative_share[-1] == pytest.approx(1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(event_logs)
+def test_dfg_transitions_sum_to_events_minus_cases_and_match_reference(rows):
+    log = make_log(rows)
+    graph = dfg(log)
+    assert int(graph.edges["count"].sum()) == log.num_events - log.num_cases
+    waits: dict[tuple, list] = {}
+    cases: dict[tuple, set] = {}
+    for case, seq in sequences_by_case(rows).items():
+        for (a, ta), (b, tb) in zip(seq, seq[1:]):
+            waits.setdefault((a, b), []).append(tb - ta)
+            cases.setdefault((a, b), set()).add(case)
+    table = graph.edges.set_index(["source", "target"])
+    assert set(table.index) == set(waits)
+    for edge, values in waits.items():
+        row = table.loc[edge]
+        assert row["count"] == len(values)
+        assert row["cases"] == len(cases[edge])
+        assert row["median_seconds"] == pytest.approx(statistics.median(values))
+        assert row["mean_seconds"] == pytest.approx(statistics.fmean(values))
+        assert row["p90_seconds"] == pytest.approx(float(np.quantile(values, 0.9)))
+        assert row["total_seconds"] == pytest.approx(sum(values))
+    starts = Counter(seq[0][0] for seq in sequences_by_case(rows).values())
+    assert graph.start_activities == dict(starts)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(-2**40, 2**40)), min_size=1, max_size=50),
+       st.booleans())
+def test_group_stats_match_numpy(pairs, huge):
+    groups = np.array([g for g, _ in pairs])
+    values = np.array([v * (2**20 if huge else 1) for _, v in pairs], dtype=np.int64)  # huge: rank path
+    stats = k.group_stats(groups, values, 6)
+    for group in range(6):
+        chosen = values[groups == group]
+        if len(chosen) == 0:
+            assert stats.count[group] == 0 and np.isnan(stats.median[group])
+            continue
+        assert stats.count[group] == len(chosen)
+        assert stats.median[group] == pytest.approx(float(np.median(chosen)), rel=1e-12)
+        assert stats.p90[group] == pytest.approx(float(np.quantile(chosen, 0.9)), rel=1e-12)
+        assert stats.minimum[group] == chosen.min() and stats.maximum[group] == chosen.max()
+        assert stats.total[group] == pytest.approx(float(chosen.sum()), rel=1e-12)
+
+
+def test_hash_collisions_fall_back_to_exact_grouping():
+    # Multipliers of 1 make every permutation of the same activities collide.
+    rows = [("c1", "A", 0), ("c1", "B", 1), ("c2", "B", 0), ("c2", "A", 1), ("c3", "A", 0), ("c3", "B", 5)]
+    log = make_log(rows)
+    weak = k.group_case_sequences(log.arrays, multipliers=(1, 1))
+    strong = k.group_case_sequences(log.arrays)
+    assert list(weak.cases) == [2, 1]
+    assert np.array_equal(weak.variant_of_case, strong.variant_of_case)
+    assert np.array_equal(weak.variant_of_case, [0, 1, 0])
+
+
+def test_ties_keep_the_order_read_and_variant_ids_are_per_case():
+    rows = [("b", "X", 5), ("b", "Y", 5), ("a", "Y", 0), ("a", "X", 0), ("c", "X", 1), ("c", "Y", 2)]
+    ids, found = case_variants(make_log(rows))
+    assert found.sequences == (("X", "Y"), ("Y", "X"))   # two cases first; ties by first case id
+    assert ids.tolist() == [1, 0, 0]                      # cases a, b, c in id order
+
+
+def test_filtered_view_equals_a_log_of_only_those_cases():
+    rows = [(f"c{i % 7}", "ABCD"[(i * 5) % 4], i * 13 % 97) for i in range(80)]
+    log = make_log(rows)
+    keep = np.zeros(log.base.num_cases, bool)
+    keep[[0, 2, 5]] = True
+    view = type(log)(log.base, keep)
+    kept_ids = {log.base.case_ids[i].as_py() for i in (0, 2, 5)}
+    alone = make_log([r for r in rows if r[0] in kept_ids])
+    assert variants(view).counts() == variants(alone).counts()
+    assert dfg(view).edges.equals(dfg(alone).edges)
