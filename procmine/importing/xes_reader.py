@@ -92,8 +92,9 @@ def _events(state: XesState, options: ImportOptions, case_ids: pa.Array) -> tupl
         found = columns.get(keys[column])
         if found is None or found.null_count:
             first = 0 if found is None else pc.index(pc.is_null(found), True).as_py()
+            where = describe(first)
             raise LogValidationError(located(
-                f"{describe(first).capitalize()} has no {keys[column]!r} attribute ({column})",
+                f"{where[0].upper()}{where[1:]} has no {keys[column]!r} attribute ({column})",
                 file=state.path, hint="Every event needs an activity and a timestamp; fix the export"))
     table = {s.CASE_ID: case_ids.take(pa.array(trace_of))}
     for column in (s.ACTIVITY, s.TIMESTAMP, s.START_TIMESTAMP, s.RESOURCE, s.LIFECYCLE):

@@ -60,9 +60,11 @@ def absorb(tokens: Tokens, state: XesState) -> None:
     depth_after = len(state.stack) + np.cumsum(kind)
     depth = depth_after - kind
     if len(kind) and depth_after.min() < 0:
-        raise state.fail(tokens, int(np.argmax(depth_after < 0)), "A closing tag has no opening tag")
+        too_far = int(np.argmax(depth_after < 0))
+        _check_names(tokens, depth, state, upto=too_far)
+        raise state.fail(tokens, too_far, "A closing tag has no opening tag")
     _check_root(tokens, depth, state)
-    _check_names(tokens, depth, state)
+    _check_names(tokens, depth, state, upto=len(kind))
     parent1 = _enclosing(tokens, depth, 1, state.stack)
     parent2 = _enclosing(tokens, depth, 2, state.stack)
     state.stack = _open_at_end(tokens, depth, int(depth_after[-1]) if len(kind) else len(state.stack),
@@ -85,8 +87,9 @@ def _check_root(tokens: Tokens, depth: np.ndarray, state: XesState) -> None:
         raise state.fail(tokens, int(at_top[0]), "There is content after the end of the root element </log>")
 
 
-def _check_names(tokens: Tokens, depth: np.ndarray, state: XesState) -> None:
-    moving = np.flatnonzero(tokens.kind != 0)
+def _check_names(tokens: Tokens, depth: np.ndarray, state: XesState, upto: int) -> None:
+    """Every closing tag among the first `upto` must name the element it closes."""
+    moving = np.flatnonzero(tokens.kind[:upto] != 0)
     carried = len(state.stack)
     level = np.concatenate([np.arange(carried), depth[moving] - (tokens.kind[moving] == CLOSE)])
     kind = np.concatenate([np.ones(carried, np.int8), tokens.kind[moving]])
