@@ -180,6 +180,7 @@ class CaseBatch:
         case, time, activity, staff, step = (np.concatenate(parts) for parts in zip(*(
             (c, t, np.full(c.size, a, np.int32), w, np.full(c.size, k, np.int32))
             for k, (c, t, a, w) in enumerate(self._events))))
+        time = _whole_seconds(time)
         kept = time < self.period.end_us
         order = np.lexsort((step[kept], time[kept], case[kept]))
         return tuple(column[kept][order] for column in (case, time, activity, staff))
@@ -193,8 +194,13 @@ class CaseBatch:
                for name in ("kle", "facet", "department", "channel", "category", "outcome")},
             "citizen_id": pa.array([f"bg-{(c * 0x9E3779 + 0x3C6EF3) & 0xFFFFFF:06x}" for c in citizens],
                                    pa.string()),
-            "opened_at": pa.array(self.attributes["opened_at"], s.TIMESTAMP_TYPE),
-            "closed_at": pa.array(self.closed, s.TIMESTAMP_TYPE,
+            "opened_at": pa.array(_whole_seconds(self.attributes["opened_at"]), s.TIMESTAMP_TYPE),
+            "closed_at": pa.array(_whole_seconds(self.closed), s.TIMESTAMP_TYPE,
                                   mask=(self.closed == NOT_A_TIME) | (self.closed >= self.period.end_us)),
         }
         return pa.table(columns)
+
+
+def _whole_seconds(micros: np.ndarray) -> np.ndarray:
+    """Times cut to whole seconds, as case systems record them (still in office hours: they only go down)."""
+    return np.where(micros == NOT_A_TIME, micros, micros - micros % 1_000_000)
