@@ -76,7 +76,10 @@ class WorkCalendar:
 
     @classmethod
     def from_mapping(cls, config: dict, *, where: str = "calendar") -> WorkCalendar:
-        """Build from config data: extra_closed (list), office_hours ({weekday: "08:00-16:00"}), timezone."""
+        """Build from config data: extra_closed (list), office_hours ({weekday: "08:00-16:00"}), timezone.
+
+        Weekdays missing from office_hours are closed.
+        """
         unknown = sorted(set(config) - {"extra_closed", "office_hours", "timezone"})
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed are "
