@@ -135,3 +135,10 @@ def _distinct_cases(case: np.ndarray, items: np.ndarray, num_items: int) -> np.n
     """Number of distinct cases per item code."""
     pairs = k.sorted_unique(case.astype(np.int64) * num_items + items)
     return np.bincount(pairs % num_items, minlength=num_items)
+
+
+def workload_by(log: EventLog, column: str) -> pd.DataFrame | None:
+    """Workload (events, cases, active days, service time) per value of an event column; None if absent."""
+    if column not in log.base.events.column_names:
+        return None
+    return workload(log, *_coded_event_column(log, column)).rename(columns={"resource": column})

@@ -199,3 +199,15 @@ def _due(rule: DeadlineRule, start: np.ndarray, calendar: WorkCalendar) -> pd.Se
 
 def _case_ids(log: EventLog, arrays: EventArrays, positions: np.ndarray) -> list:
     return log.base.case_ids.take(arrays.case_index[positions]).to_pylist()
+
+
+def compliance_totals(report: DeadlineReport) -> tuple[int, int, float | None]:
+    """Cases measured, cases that met their deadline and the share met, over all rules (None if none)."""
+    measured, met = int(report.rules["cases"].sum()), int(report.rules["met"].sum())
+    return measured, met, (met / measured if measured else None)
+
+
+def check_rules(log: EventLog, rules: tuple[DeadlineRule, ...]) -> None:
+    """Raise a ConfigError when a rule names an activity the log does not have."""
+    for rule in rules:
+        _codes_of(log, rule, strict=True)

@@ -9,3 +9,4 @@ from procmine.cli import extract_command  # noqa: F401  (registers extract comma
 from procmine.cli import simulate_command  # noqa: F401  (registers simulate)
 from procmine.cli import analysis_commands  # noqa: F401  (registers analysis commands)
 from procmine.cli import model_commands  # noqa: F401  (registers map, discover, conformance)
+from procmine.cli import report_command  # noqa: F401  (registers report)

@@ -1,0 +1,211 @@
+"""Gather the engine's results for one report into a typed ReportData (no figure is computed here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from procmine.analysis import bottlenecks, dfg, load_rules, variants
+from procmine.analysis import periods as p
+from procmine.analysis.breakdown import KLE_GROUP, deadlines_by, group_summary, has_attribute
+from procmine.analysis.deadlines import DeadlineRule, check_rules
+from procmine.analysis.quality import DataQuality, data_quality
+from procmine.analysis.throughput import case_attribute
+from procmine.analysis.bottlenecks import ORG_UNIT, workload_by
+from procmine.eventlog import EventLog
+from procmine.filters import Filter, TimeframeFilter
+from procmine.render.process_map import MapOptions, render_map
+from procmine.report.config import ReportSettings
+from procmine.schema import RESOURCE
+from procmine.workcalendar import WorkCalendar
+
+CASE_TYPE = "case_type"
+STEPS = ("kpis", "trend", "deadlines", "variants", "bottlenecks", "map", "workload", "quality")
+MAP_ACTIVITIES_SHOWN = 14   # default activity slider: about this many boxes stay readable on A4
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Deadline compliance tables: per rule/case type, per KLE group and per --group-by attribute."""
+
+    by_case_type: pd.DataFrame
+    by_kle: pd.DataFrame | None
+    by_group: pd.DataFrame | None
+    calendar: str
+
+
+@dataclass(frozen=True)
+class ProcessMap:
+    """The inline process map (SVG without XML prologue or namespaces) and the sliders used."""
+
+    svg: str | None
+    activities: float
+    paths: float
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows, as the engine computed it."""
+
+    settings: ReportSettings
+    dataset_name: str
+    organisation: str | None
+    generated_at: dt.datetime
+    extracted_at: dt.datetime | None
+    first_event: dt.datetime | None
+    last_event: dt.datetime | None
+    filters: tuple[Filter, ...]
+    window: p.Window
+    comparison: p.Window | None
+    kpis: p.PeriodKpis
+    previous: p.PeriodKpis | None
+    changes: tuple[p.KpiChange, ...]
+    trend: pd.DataFrame
+    compliance: Compliance
+    groups: pd.DataFrame | None
+    variants: pd.DataFrame
+    variants_share: float
+    bottlenecks: pd.DataFrame
+    process_map: ProcessMap
+    workload: pd.DataFrame | None
+    workload_column: str | None
+    quality: DataQuality
+
+    @property
+    def empty(self) -> bool:
+        """True when no case started or closed in the report period."""
+        return self.kpis.cases_started == 0 and self.kpis.cases_closed == 0
+
+
+def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
+                 generated_at: dt.datetime | None = None, progress: Progress | None = None) -> ReportData:
+    """Run every analysis the report needs on the (filtered) log; `progress(step)` after each of STEPS."""
+    step = progress or (lambda name: None)
+    calendar = WorkCalendar(timezone=settings.timezone)
+    rules = _rules(log, settings)
+    if settings.group_by is not None:
+        case_attribute(log, settings.group_by)      # an unknown attribute fails before any work
+    window = p.report_window(log, settings.period, settings.from_date, settings.to_date, settings.timezone)
+    comparison = p.comparison_window(window, settings.compare)
+    kpis = p.period_kpis(log, window, rules, calendar)
+    previous = None if comparison is None else p.period_kpis(log, comparison, rules, calendar)
+    step("kpis")
+    trend = p.period_trend(log, p.trend_windows(window, settings.period, settings.minimum_trend_periods), calendar)
+    step("trend")
+    closed = p.closed_in(log, window, settings.timezone)
+    compliance = _compliance(closed, settings, rules, calendar)
+    groups = None if settings.group_by is None else group_summary(closed, settings.group_by, rules, calendar)
+    step("deadlines")
+    top_variants, covered = _variants(closed, settings.top)
+    step("variants")
+    transitions = bottlenecks(closed).transitions.head(settings.top) if closed.num_cases else _no_transitions()
+    step("bottlenecks")
+    process_map = _process_map(closed, settings)
+    step("map")
+    workload, column = _workload(log, window, settings)
+    step("workload")
+    quality = data_quality(log)
+    step("quality")
+    meta = log.dataset.meta
+    return ReportData(
+        settings=settings, dataset_name=dataset_name,
+        organisation=settings.organisation or meta.get("organisation"),
+        generated_at=generated_at or dt.datetime.now(dt.timezone.utc),
+        extracted_at=_instant(meta.get("extracted_at") or meta.get("created_at")),
+        first_event=quality_instant(log, "first"), last_event=quality_instant(log, "last"),
+        filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,
+        changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
+        variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
+        workload=workload, workload_column=column, quality=quality)
+
+
+def _rules(log: EventLog, settings: ReportSettings) -> tuple[DeadlineRule, ...] | None:
+    if settings.deadlines is None:
+        return None
+    rules = load_rules(settings.deadlines)
+    check_rules(log, rules)
+    return rules
+
+
+def _compliance(closed: EventLog, settings: ReportSettings, rules, calendar: WorkCalendar) -> Compliance:
+    by_type = deadlines_by(closed, CASE_TYPE if has_attribute(closed, CASE_TYPE) else None, rules, calendar)
+    by_kle = deadlines_by(closed, KLE_GROUP, rules, calendar) if has_attribute(closed, KLE_GROUP) else None
+    by_group = None if settings.group_by is None else deadlines_by(closed, settings.group_by, rules, calendar)
+    return Compliance(by_case_type=by_type, by_kle=by_kle, by_group=by_group,
+                      calendar=calendar.describe(settings.lang))
+
+
+def _variants(closed: EventLog, top: int) -> tuple[pd.DataFrame, float]:
+    """The top variants of the closed cases and the share of cases they cover together."""
+    table = variants(closed).to_pandas().head(top)
+    return table, float(table["cumulative_share"].iloc[-1]) if len(table) else 0.0
+
+
+def _process_map(closed: EventLog, settings: ReportSettings) -> ProcessMap:
+    if closed.num_cases == 0:
+        return ProcessMap(None, 1.0, settings.map_paths)
+    graph = dfg(closed)
+    activities = settings.map_activities or min(1.0, MAP_ACTIVITIES_SHOWN / max(len(graph.activities), 1))
+    options = MapOptions(metric="both", statistic="median", activities=activities, paths=settings.map_paths,
+                         lang=settings.lang)
+    return ProcessMap(inline_svg(render_map(graph, options, "svg").decode("utf-8")), activities,
+                      settings.map_paths)
+
+
+def inline_svg(svg: str) -> str:
+    """Graphviz SVG made fit for inline HTML5: no prologue, DOCTYPE, comments or namespace URLs."""
+    svg = re.sub(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", svg)
+    svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg class="process-map" role="img"', svg, count=1)
+    return svg.strip()
+
+
+def _workload(log: EventLog, window: p.Window, settings: ReportSettings) -> tuple[pd.DataFrame | None, str | None]:
+    low, high = (dt.datetime.combine(day, dt.time(0), tzinfo=_zone(settings.timezone))
+                 for day in (window.start, window.end))
+    events = log.filter(TimeframeFilter(between=(low, high), mode="trim"))
+    for column in (ORG_UNIT, RESOURCE):
+        if events.num_events and column in log.base.events.column_names:
+            return workload_by(events, column).head(settings.top), column
+    return None, None
+
+
+def quality_instant(log: EventLog, which: str) -> dt.datetime | None:
+    """The first or last event time of the log (from the engine's arrays)."""
+    from procmine.analysis.overview import overview
+
+    figures = overview(log)
+    return figures.first_timestamp if which == "first" else figures.last_timestamp
+
+
+def _no_transitions() -> pd.DataFrame:
+    return pd.DataFrame(columns=["source", "target", "count", "cases", "mean_seconds", "median_seconds",
+                                 "total_seconds"])
+
+
+def _instant(value) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def finite(value) -> bool:
+    """True for a real number (not None, not NaN)."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,95 @@
+"""The report's tables as an Excel workbook: one sheet per table, numbers as numbers, dates as dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from procmine.atomic import atomic_file
+from procmine.report.builder import ReportData
+from procmine.report.texts import Words
+
+_DAYS = {"median_days", "p90_days", "median_working_days", "p90_working_days"}
+_SHARES = {"share", "share_met", "deadline_compliance", "cumulative_share", "case_share"}
+
+
+def report_tables(data: ReportData) -> dict[str, pd.DataFrame]:
+    """Sheet name -> table, in the report's order; column names are the engine's."""
+    words = Words(data.settings.lang)
+    kpis = pd.DataFrame({
+        "kpi": [c.name for c in data.changes], "label": [words.t(f"kpi.{c.name}") for c in data.changes],
+        "value": [c.current for c in data.changes], "previous": [c.previous for c in data.changes],
+        "difference": [c.difference for c in data.changes], "verdict": [c.verdict for c in data.changes]})
+    tables = {"kpis": kpis, "trend": data.trend, "compliance_case_type": data.compliance.by_case_type,
+              "compliance_kle": data.compliance.by_kle, "compliance_group": data.compliance.by_group,
+              "groups": data.groups,
+              "variants": data.variants.assign(activities=data.variants["activities"].map(" → ".join)),
+              "bottlenecks": data.bottlenecks.assign(median_days=data.bottlenecks["median_seconds"] / 86_400,
+                                                     total_days=data.bottlenecks["total_seconds"] / 86_400),
+              "workload": data.workload, "rare_activities": data.quality.rare_activities}
+    return {name: frame for name, frame in tables.items() if frame is not None}
+
+
+def write_xlsx(data: ReportData, path: str | os.PathLike) -> Path:
+    """Write every table of the report to `path` (one sheet each), atomically."""
+    import xlsxwriter
+
+    path = Path(path)
+    with atomic_file(path) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True})
+        formats = {"header": workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True}),
+                   "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+                   "share": workbook.add_format({"num_format": "0.0%"}),
+                   "days": workbook.add_format({"num_format": "0.0"}),
+                   "number": workbook.add_format({"num_format": "#,##0"}),
+                   "decimal": workbook.add_format({"num_format": "#,##0.00"})}
+        for name, frame in report_tables(data).items():
+            _sheet(workbook.add_worksheet(name[:31]), frame.reset_index(drop=True), formats)
+        workbook.close()
+    return path
+
+
+def _sheet(sheet, frame: pd.DataFrame, formats: dict) -> None:
+    for column, name in enumerate(frame.columns):
+        sheet.write_string(0, column, str(name), formats["header"])
+        kind = _kind(name, frame[name])
+        sheet.set_column(column, column, 14 if kind != "text" else 28)
+        for row, value in enumerate(frame[name].tolist(), start=1):
+            _write(sheet, row, column, value, kind, formats)
+    sheet.freeze_panes(1, 0)
+    if len(frame.columns):
+        sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+
+
+def _kind(name: str, column: pd.Series) -> str:
+    if name in _SHARES:
+        return "share"
+    if name in _DAYS or name.endswith("_days"):
+        return "days"
+    if pd.api.types.is_integer_dtype(column):
+        return "number"
+    if pd.api.types.is_float_dtype(column):
+        return "decimal"
+    return "text"
+
+
+def _write(sheet, row: int, column: int, value, kind: str, formats: dict) -> None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        sheet.write_blank(row, column, None)
+    elif isinstance(value, pd.Timestamp):
+        sheet.write_datetime(row, column, value.tz_localize(None).to_pydatetime() if value.tzinfo is None
+                             else value.tz_convert("Europe/Copenhagen").tz_localize(None).to_pydatetime(),
+                             formats["date"])
+    elif isinstance(value, (dt.date, dt.datetime)):
+        sheet.write_datetime(row, column, value if isinstance(value, dt.datetime)
+                             else dt.datetime.combine(value, dt.time(0)), formats["date"])
+    elif isinstance(value, bool) or hasattr(value, "item") and isinstance(value.item(), bool):
+        sheet.write_boolean(row, column, bool(value))
+    elif isinstance(value, (int, float)) or hasattr(value, "item"):
+        sheet.write_number(row, column, float(value), formats.get(kind, formats["decimal"]))
+    else:
+        sheet.write_string(row, column, str(value))
