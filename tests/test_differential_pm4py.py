@@ -78,3 +78,21 @@ def test_case_durations_equal_pm4py(both):
     ours = sorted(seconds(case_durations(log.arrays)).tolist())
     assert len(ours) == len(expected)
     assert max((abs(a - b) for a, b in zip(ours, expected)), default=0.0) <= TOLERANCE_SECONDS
+
+
+PUBLISHED = {  # ../shared/data/README.md: cases, events, activities (and variants where given)
+    "WABO_receipt.xes.gz": (1434, 8577, 27, None),
+    "BPIC15_1.xes.gz": (1199, 52217, 398, 1170),
+    "Sepsis_Cases.xes.gz": (1050, 15214, 16, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_overview_matches_published_counts(name, imported_dataset):
+    from procmine.analysis.overview import overview
+
+    result = overview(procmine.open(imported_dataset(name)))
+    cases, events, activities, variant_count = PUBLISHED[name]
+    assert (result.cases, result.events, result.activities) == (cases, events, activities)
+    if variant_count is not None:
+        assert result.variants == variant_count
