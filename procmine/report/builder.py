@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +76,12 @@ class ReportData:
     workload: pd.DataFrame | None
     workload_column: str | None
     quality: DataQuality
+
+    @property
+    def data_ends_early(self) -> bool:
+        """True when the last event lies before the report period's last day (a partial period)."""
+        return self.last_event is not None and _local_day(self.last_event, self.settings.timezone) < \
+            self.window.last_day
 
     @property
     def empty(self) -> bool:
@@ -200,12 +205,13 @@ def _instant(value) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+def _local_day(moment: dt.datetime, timezone: str) -> dt.date:
+    return moment.astimezone(_zone(timezone)).date()
+
+
 def _zone(name: str):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
 
 
-def finite(value) -> bool:
-    """True for a real number (not None, not NaN)."""
-    return value is not None and not (isinstance(value, float) and math.isnan(value))

@@ -26,15 +26,17 @@ class TrendPoint:
     p90: float
 
 
-def _nice_top(value: float) -> float:
-    """A round axis maximum at or above `value`."""
+def _nice_top(value: float, whole: bool = False) -> float:
+    """A round axis maximum at or above `value` whose quarters are round too (whole numbers if `whole`)."""
     if not value or math.isnan(value) or value <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power
+        return 4.0 if whole else 1.0
+    quarter = value / 4
+    power = 10 ** math.floor(math.log10(quarter))
+    for factor in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        step = factor * power
+        if step >= quarter and (not whole or float(step).is_integer()):
+            return 4 * step
+    return 40 * power
 
 
 def trend_chart(points: list[TrendPoint], labels: dict[str, str], number) -> str:
@@ -42,7 +44,7 @@ def trend_chart(points: list[TrendPoint], labels: dict[str, str], number) -> str
     width, height, left, right, top, bottom = 720, 280, 48, 48, 34, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     days_top = _nice_top(max((v for pt in points for v in (pt.median, pt.p90) if not math.isnan(v)), default=1))
-    bars_top = _nice_top(max((pt.bar for pt in points), default=1))
+    bars_top = _nice_top(max((pt.bar for pt in points), default=1), whole=True)
     slot = plot_w / max(len(points), 1)
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(labels["title"])}" {FONT}>']
     for tick in range(5):

@@ -44,7 +44,7 @@ def report_view(data: ReportData) -> dict:
     return {
         "lang": settings.lang, "w": words, "period": period, "comparison": comparison,
         "title": settings.title or words.t("title"), "header": _header(data, words, period, comparison),
-        "empty": data.empty, "kpis": _kpis(data, words, comparison), "trend": _trend(data, words),
+        "empty": data.empty, "data_end": _data_end(data, words), "kpis": _kpis(data, words, comparison), "trend": _trend(data, words),
         "compliance": _compliance(data, words), "groups": _groups(data, words),
         "variants": _variants(data, words), "bottlenecks": _bottlenecks(data, words),
         "map": data.process_map, "workload": _workload(data, words), "quality": _quality(data, words),
@@ -68,15 +68,23 @@ def _header(data: ReportData, words: Words, period: str, comparison: str | None)
     ]
 
 
+def _data_end(data: ReportData, words: Words) -> str | None:
+    """A note when the data end before the report period does (its figures cover part of it)."""
+    if data.data_ends_early:
+        return words.t("data_ends_early", day=words.date(data.last_event), period=words.period(
+            data.window, data.settings.period))
+    return None
+
+
 def _kpis(data: ReportData, words: Words, comparison: str | None) -> list[dict]:
     cards = []
     for change in data.changes:
-        shown = _kpi_value(change.name, change.current, words)
+        shown, unit = _kpi_parts(change.name, change.current, words)
         detail = ""
         if change.name == "deadline_compliance" and data.kpis.deadline_cases:
             detail = words.t("kpi.compliance_detail", met=words.number(data.kpis.deadline_met),
                              cases=words.number(data.kpis.deadline_cases))
-        cards.append({"name": change.name, "label": words.t(f"kpi.{change.name}"), "shown": shown,
+        cards.append({"name": change.name, "label": words.t(f"kpi.{change.name}"), "shown": shown, "unit": unit,
                       "value": raw(change.current), "previous": raw(change.previous), "detail": detail,
                       "verdict": change.verdict or "none", "change": _change_text(change, words),
                       "before": words.t("kpi.previous", period=comparison,
@@ -91,6 +99,13 @@ def _kpi_value(name: str, value, words: Words) -> str:
     if name in KPI_UNITS:
         return words.days(value, KPI_UNITS[name])
     return words.number(value)
+
+
+def _kpi_parts(name: str, value, words: Words) -> tuple[str, str]:
+    """The big number of a KPI card and its unit word, shown smaller."""
+    if name in KPI_UNITS and value is not None and not math.isnan(value):
+        return words.number(value, 1), words.t(f"kpi.unit.{KPI_UNITS[name]}")
+    return _kpi_value(name, value, words), ""
 
 
 def _change_text(change, words: Words) -> str:
