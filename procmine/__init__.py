@@ -7,6 +7,7 @@ from procmine.errors import ProcmineError
 from procmine.eventlog import EventLog
 from procmine.eventlog import open_log as open  # noqa: A001  (procmine.open(path))
 from procmine.importing.frames import pandas_to_dataset as from_pandas
+from procmine.bpmn_import import read_bpmn  # noqa: F401  (procmine.read_bpmn(path))
 
 __all__ = ["Dataset", "EventLog", "ProcmineError", "from_pandas", "open", "read_dataset",
            "write_dataset"]

@@ -1,0 +1,24 @@
+// Parse a BPMN file with bpmn-moddle and lint it with bpmnlint's recommended rules.
+// Usage: node check_bpmn.mjs FILE.bpmn  -> prints JSON {warnings: [...], lint: {rule: [reports]}}
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const moddleModule = await import("bpmn-moddle");
+const BpmnModdle = moddleModule.BpmnModdle || moddleModule.default;
+const { Linter } = require("bpmnlint");
+const NodeResolver = require("bpmnlint/lib/resolver/node-resolver");
+
+const xml = readFileSync(process.argv[2], "utf8");
+const moddle = new BpmnModdle();
+const { rootElement, warnings } = await moddle.fromXML(xml, "bpmn:Definitions");
+const linter = new Linter({
+  config: { extends: "bpmnlint:recommended" },
+  resolver: new NodeResolver(),
+});
+const reports = await linter.lint(rootElement);
+const lint = {};
+for (const [rule, items] of Object.entries(reports)) {
+  lint[rule] = items.map((item) => ({ id: item.id, message: item.message, category: item.category }));
+}
+console.log(JSON.stringify({ warnings: warnings.map((w) => w.message), lint }));
