@@ -43,8 +43,8 @@ def picture(name: str, *, key: str, svg: Callable[[], str | bytes] | None = None
     ) if maker is not None]
     for suffix, (maker, mime) in (extra or {}).items():
         buttons.append((f"download.{suffix}", maker, suffix, mime))
-    columns = st.columns(len(buttons) + 2)
-    for column, (label, maker, suffix, mime) in zip(columns, buttons):
-        column.download_button(t(label), maker, file_name=f"{safe_name(name)}.{suffix}", mime=mime,
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    for label, maker, suffix, mime in buttons:
+        row.download_button(t(label), maker, file_name=f"{safe_name(name)}.{suffix}", mime=mime,
                                key=f"{key}_{suffix}", icon=":material/download:", on_click="ignore")
 

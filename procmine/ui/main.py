@@ -23,8 +23,9 @@ PAGES = {
     "model": "model_page",
     "compare": "compare_page",
 }
-PAGE_ICONS = {"data": "📂", "overview": "📊", "map": "🗺️", "variants": "🔀", "throughput": "⏱️",
-              "bottlenecks": "🚧", "cases": "🗂️", "model": "🧩", "compare": "⚖️"}
+PAGE_ICONS = {"data": "folder_open", "overview": "dashboard", "map": "account_tree", "variants": "alt_route",
+              "throughput": "timer", "bottlenecks": "hourglass_bottom", "cases": "list_alt",
+              "model": "schema", "compare": "compare_arrows"}
 
 
 def run() -> None:
@@ -56,7 +57,7 @@ def _sidebar_navigation() -> str:
                  horizontal=True)
         st.session_state.setdefault(state.PAGE_KEY, "overview" if state.dataset_path() else "data")
         return st.radio(t("app.pages"), list(PAGES), key=state.PAGE_KEY,
-                        format_func=lambda key: f"{PAGE_ICONS[key]} {t('page.' + key)}")
+                        format_func=lambda key: f":material/{PAGE_ICONS[key]}: {t('page.' + key)}")
 
 
 def _render_page(page: str) -> None:

@@ -1,0 +1,163 @@
+"""The app in a real browser: the Streamlit server on a free local port, driven by Debian's Chromium.
+
+Screenshots of every page (English and Danish) are saved in tests/artefacts/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAGES_EN = ["Data", "Overview", "Process map", "Variants", "Throughput & deadlines", "Bottlenecks", "Cases",
+            "Model", "Compare"]
+PAGES_DA = ["Data", "Overblik", "Proceskort", "Varianter", "Gennemløb og frister", "Flaskehalse", "Sager",
+            "Model", "Sammenlign"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
+                                 "/usr/bin/chromium (apt-get install chromium); .ci/run installs it")]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """`streamlit run app.py` on 127.0.0.1 and a free port, on the bundled sample logs."""
+    port = _free_port()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTEFACTS / "streamlit-server.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "PROCMINE_SAMPLES": str(ROOT / "sample_logs")})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}; see tests/artefacts/streamlit-server.log")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"streamlit did not answer on {url} within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1500, "height": 1250}, accept_downloads=True)
+        tab = context.new_page()
+        tab.set_default_timeout(60_000)
+        tab.goto(server)
+        _settled(tab)
+        yield tab
+        browser.close()
+
+
+def _settled(tab) -> None:
+    """Wait until Streamlit has finished the current run."""
+    tab.wait_for_selector("[data-testid='stSidebar']")
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
+    tab.wait_for_timeout(400)
+
+
+def _go(tab, label: str) -> None:
+    tab.locator("[data-testid='stSidebar'] label").filter(has_text=re.compile(rf"{re.escape(label)}\s*$")).click()
+    _settled(tab)
+    tab.get_by_role("heading", name=label, exact=True).wait_for()
+
+
+def _no_exception(tab, where: str) -> None:
+    problems = tab.locator("[data-testid='stException']")
+    assert problems.count() == 0, f"{where}: {problems.first.inner_text()[:500]}"
+
+
+def test_the_app_in_chromium(page):
+    from playwright.sync_api import expect
+    tab = page
+    _go(tab, "Overview")
+    first_cases = tab.locator("[data-testid='stMetricValue']").first.inner_text()
+    assert re.fullmatch(r"[\d,]+", first_cases)
+
+    _go(tab, "Process map")
+    picture = tab.locator("#map img")
+    before = picture.get_attribute("src")
+    thumb = tab.get_by_role("slider").nth(1)  # the sliders are activities, then paths
+    thumb.focus()
+    for _ in range(8):
+        tab.keyboard.press("ArrowLeft")
+    expect(picture).not_to_have_attribute("src", before, timeout=30_000)   # the map was drawn again
+    _settled(tab)
+    assert "60 %" in tab.locator("[data-testid='stSlider']").nth(1).inner_text()
+
+    _go(tab, "Variants")
+    tab.locator("[data-testid='stMultiSelect']").filter(has_text="Variants to keep").click()
+    tab.get_by_role("option", name="1", exact=True).click()
+    tab.keyboard.press("Escape")
+    _settled(tab)
+    keep = tab.get_by_role("button", name=re.compile("Keep the 1 selected"))
+    expect(keep).to_be_enabled()
+    keep.click()
+    sidebar = tab.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("cases that follow the variant").wait_for()
+    _settled(tab)
+    assert "cases that follow the variant" in sidebar.inner_text()
+    assert "(100.0 %)" not in sidebar.inner_text()
+
+    _go(tab, "Model")
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="Download BPMN").click()
+    saved = ARTEFACTS / "model.bpmn"
+    download.value.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+    assert "http://www.omg.org/spec/BPMN/20100524/MODEL" in text and "BPMNDiagram" in text
+
+    for label in PAGES_EN:
+        _go(tab, label)
+        _no_exception(tab, label)
+        tab.screenshot(path=str(ARTEFACTS / f"en-{label.split()[0].lower().strip('&')}.png"))
+
+    tab.locator("[data-testid='stSidebar'] label").filter(has_text="Dansk").click()
+    _settled(tab)
+    for label in PAGES_DA:
+        _go(tab, label)
+        _no_exception(tab, label)
+        body = tab.locator("[data-testid='stMain']").inner_text()
+        for english in ("Download", "Cases", "Waiting time", "Activities"):
+            assert english not in body, f"English {english!r} on the Danish page {label}"
+        tab.screenshot(path=str(ARTEFACTS / f"da-{label.split()[0].lower()}.png"))
