@@ -97,7 +97,11 @@ def _tidy(kinds: dict, names: dict, pairs: list[tuple], implicit_split: str) -> 
         for key, kind in list(kinds.items()):
             ins = [p for p in pairs if p[1] == key]
             outs = [p for p in pairs if p[0] == key]
-            if kind in GATEWAYS and len(ins) == 1 and len(outs) == 1:
+            if kind in GATEWAYS and (not ins or not outs):   # a dead end or unreachable: drop it
+                pairs = [p for p in pairs if key not in p]
+                del kinds[key]
+                changed = True
+            elif kind in GATEWAYS and len(ins) == 1 and len(outs) == 1:
                 pairs = [p for p in pairs if key not in p] + [(ins[0][0], outs[0][1])]
                 pairs = list(dict.fromkeys(pairs))
                 del kinds[key]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from procmine.errors import ModelError
 
+_DEVIATION_COST = 10_000
 CASE_COLUMNS = ("case_id", "variant", "token_fitness", "alignment_fitness", "skipped", "inserted")
 
 
@@ -98,8 +99,10 @@ def check_variants(variants: Mapping[tuple[str, ...], int], model: PetriModel) -
     log_token = 0.5 * (1 - _ratio(sums["missing_tokens"], sums["consumed_tokens"])) \
         + 0.5 * (1 - _ratio(sums["remaining_tokens"], sums["produced_tokens"]))
     aligned = _alignments(sequences, model)
-    costs = np.array([a["cost"] for a in aligned], dtype=np.float64)
-    worst = np.array([a["bwc"] for a in aligned], dtype=np.float64)
+    # Whole deviations only (pm4py adds 1 per silent step to 10,000 per deviation), so that
+    # nets with the same language but other silent transitions get the same fitness.
+    costs = np.array([a["cost"] // _DEVIATION_COST for a in aligned], dtype=np.float64)
+    worst = np.array([a["bwc"] // _DEVIATION_COST for a in aligned], dtype=np.float64)
     moves = [_deviations(a["alignment"]) for a in aligned]
     return VariantConformance(
         variants=sequences, cases=weights.astype(np.int64), token_fitness=token,
