@@ -95,6 +95,8 @@ def test_kpi_changes_say_better_or_worse(log):
     assert changes["median_days"].current == pytest.approx(9.0) and changes["median_days"].verdict == "better"
     assert changes["deadline_compliance"].verdict == "better"      # 1/3 -> 1/1
     assert all(c.verdict is None for c in p.kpi_changes(p.period_kpis(log, april), None))
+    january = p.period_kpis(log, p.Window(dt.date(2024, 1, 1), dt.date(2024, 2, 1)))
+    assert all(c.previous is None and c.verdict is None for c in p.kpi_changes(p.period_kpis(log, april), january))
 
 
 def test_period_trend_matches_the_kpis_of_each_window(log):

@@ -61,10 +61,12 @@ def test_kpis_equal_the_engine(pages, log):
     doc = lxml.html.fromstring(pages["en"])
     cards = {card.get("data-kpi"): card for card in doc.xpath("//*[@data-kpi]")}
     assert set(cards) == set(p.KPI_DIRECTION)
+    changes = {c.name: c for c in p.kpi_changes(current, previous)}
     for name, card in cards.items():
         assert _close(_value(card.get("data-value")), current.value(name)), name
         assert _close(_value(card.get("data-previous")), previous.value(name)), name
-    verdicts = {c.name: c.verdict for c in p.kpi_changes(current, previous)}
+        assert changes[name].previous == previous.value(name)
+    verdicts = {name: c.verdict for name, c in changes.items()}
     assert {name: card.get("class").split()[-1] for name, card in cards.items()} == \
         {name: f"verdict-{verdict}" for name, verdict in verdicts.items()}
     assert current.cases_closed > 0 and {"better", "worse"} & set(verdicts.values())

@@ -204,7 +204,12 @@ def period_trend(log: EventLog, windows: list[Window], calendar: WorkCalendar | 
 
 
 def kpi_changes(current: PeriodKpis, previous: PeriodKpis | None) -> list[KpiChange]:
-    """Each KPI of KPI_DIRECTION against the comparison window, with whether it got better or worse."""
+    """Each KPI of KPI_DIRECTION against the comparison window, with whether it got better or worse.
+
+    A comparison window in which no case started or closed gives nothing to compare with.
+    """
+    if previous is not None and previous.cases_started == 0 and previous.cases_closed == 0:
+        previous = None
     return [_change(name, current.value(name), None if previous is None else previous.value(name), way)
             for name, way in KPI_DIRECTION.items()]
 

@@ -104,7 +104,7 @@ def _legend(items: list[tuple[str, str, str]], x: float, y: float) -> str:
 
 def compliance_bars(rows: list[tuple[str, float, str]], target: float, target_label: str) -> str:
     """Horizontal bars of the share met per row (label, share 0..1, value text), with the target marked."""
-    label_w, bar_w, row_h, width = 210, 400, 30, 720
+    label_w, bar_w, row_h, width = 170, 240, 30, 480
     height = row_h * len(rows) + 26
     parts = [f'<svg class="chart bars" viewBox="0 0 {width} {height}" role="img" {FONT}>']
     target_x = label_w + bar_w * target
@@ -113,7 +113,7 @@ def compliance_bars(rows: list[tuple[str, float, str]], target: float, target_la
         filled = 0.0 if math.isnan(share) else bar_w * share
         colour = GOOD if not math.isnan(share) and share >= target else BAD
         parts.append(f'<text x="{label_w - 10}" y="{y + 15}" font-size="12" text-anchor="end" fill="{INK}">'
-                     f'{escape(_shorten(label, 30))}<title>{escape(label)}</title></text>')
+                     f'{escape(_shorten(label, 24))}<title>{escape(label)}</title></text>')
         parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{bar_w}" height="18" fill="#eef2f6" rx="3"/>')
         parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{filled:.1f}" height="18" fill="{colour}" rx="3"/>')
         parts.append(f'<text x="{label_w + bar_w + 10}" y="{y + 15}" font-size="12" fill="{INK}">'
@@ -125,24 +125,25 @@ def compliance_bars(rows: list[tuple[str, float, str]], target: float, target_la
     return "".join(parts)
 
 
-def chevron_strip(activities: tuple[str, ...], colours: dict[str, str], per_row: int = 6) -> str:
+def chevron_strip(activities: tuple[str, ...], colours: dict[str, str], per_row: int = 7) -> str:
     """The activities of a variant as a strip of coloured chevrons, wrapped after `per_row`."""
-    step, height, tip = 118, 40, 12
+    step, height, tip = 102, 42, 11
     rows = max(1, math.ceil(len(activities) / per_row))
     width = step * min(len(activities), per_row) + tip + 2
-    parts = [f'<svg class="chevrons" viewBox="0 0 {width} {rows * (height + 6)}" '
+    parts = [f'<svg class="chevrons" viewBox="0 0 {width} {rows * (height + 5)}" '
              f'style="max-width:{width}px" role="img" {FONT}>']
     for index, activity in enumerate(activities):
-        x, y = step * (index % per_row), (height + 6) * (index // per_row)
+        x, y = step * (index % per_row), (height + 5) * (index // per_row)
         notch = 0 if index % per_row == 0 else tip
         points = (f"{x},{y} {x + step},{y} {x + step + tip},{y + height / 2} {x + step},{y + height} "
                   f"{x},{y + height} {x + notch},{y + height / 2}")
         parts.append(f'<polygon points="{points}" fill="{colours.get(activity, GREY)}" stroke="#fff" '
                      f'stroke-width="2"><title>{escape(activity)}</title></polygon>')
-        lines = _wrap(activity, 17)
+        lines = _wrap(activity, 15)
+        size = min(10.5, (step - tip - 6) / (0.56 * max(len(line) for line in lines)))
         for number, line in enumerate(lines):
-            text_y = y + height / 2 + 4 + (number - (len(lines) - 1) / 2) * 12
-            parts.append(f'<text x="{x + notch / 2 + step / 2 + 2:.1f}" y="{text_y:.1f}" font-size="10.5" '
+            text_y = y + height / 2 + size / 2.8 + (number - (len(lines) - 1) / 2) * (size + 1.5)
+            parts.append(f'<text x="{x + notch / 2 + step / 2 + 2:.1f}" y="{text_y:.1f}" font-size="{size:.1f}" '
                          f'text-anchor="middle" fill="#fff">{escape(line)}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -154,18 +155,29 @@ def activity_colours(activities: list[str]) -> dict[str, str]:
 
 
 def _wrap(label: str, width: int) -> list[str]:
-    """At most two lines of about `width` characters; the rest is cut with an ellipsis."""
-    words, lines, current = label.split(), [], ""
-    for word in words:
+    """At most three lines of about `width` characters (a longer word keeps its line); the rest is cut."""
+    lines, current = [], ""
+    for word in _hyphenated(label.split(), width):
         if current and len(current) + 1 + len(word) > width:
             lines.append(current)
             current = word
         else:
             current = f"{current} {word}".strip()
     lines.append(current)
-    if len(lines) > 2:
-        lines = [lines[0], _shorten(" ".join(lines[1:]), width)]
-    return [_shorten(line, width + 2) for line in lines]
+    if len(lines) > 3:
+        lines = lines[:2] + [_shorten(" ".join(lines[2:]), width)]
+    return [_shorten(line, 2 * width) for line in lines]
+
+
+def _hyphenated(words: list[str], width: int) -> list[str]:
+    """Words longer than a line broken into line-sized pieces ending in a hyphen."""
+    pieces = []
+    for word in words:
+        count = math.ceil(len(word) / (width - 1))
+        size = math.ceil(len(word) / count)
+        parts = [word[i:i + size] for i in range(0, len(word), size)]
+        pieces += [part + "-" for part in parts[:-1]] + parts[-1:]
+    return pieces
 
 
 def _shorten(label: str, width: int) -> str:

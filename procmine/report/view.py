@@ -117,7 +117,7 @@ def _change_text(change, words: Words) -> str:
     elif change.relative is not None:
         amount = words.percent(abs(change.relative))
     else:
-        amount = words.number(abs(change.difference), 1)
+        amount = words.number(abs(change.difference), 0 if float(change.difference).is_integer() else 1)
     verdict = words.t(f"kpi.{change.verdict}")
     return f"{arrow} {amount} · {verdict}" if change.verdict != "same" else f"= {verdict}"
 
