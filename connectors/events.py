@@ -10,8 +10,8 @@ import pyarrow.compute as pc
 from connectors.pseudonymise import Pseudonymiser, scrub_cpr_column
 from connectors.sql import ATTRIBUTE_PREFIX, CURSOR, FIELD_PREFIX, KEY_PREFIX, CasePlan, SourcePlan
 from procmine import schema as s
-from procmine.dataset import as_utc_timestamp, normalise_events
-from procmine.errors import ConfigError, ConnectorError
+from procmine.dataset import as_utc_timestamp
+from procmine.errors import ConfigError, ConnectorError, LogValidationError
 
 EVENT_KEY = "event_key"
 _ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "float": pa.float64(),
@@ -66,8 +66,21 @@ def to_events(raw: pa.Table, plan: SourcePlan, target: pa.Schema, pseudonyms: Ps
     for field in target:
         if field.name not in columns:
             columns[field.name] = pa.nulls(raw.num_rows, field.type)
-    events = normalise_events(pa.table(columns), timezone=timezone, origin=origin)
+    events = pa.table(columns)
+    _require_values(events, origin)
+    # Parts are not sorted here: read_dataset orders all parts together anyway.
     return events.select(target.names).cast(target)
+
+
+def _require_values(events: pa.Table, origin: str) -> None:
+    for name in s.REQUIRED_EVENT_COLUMNS:
+        column = events.column(name)
+        if column.null_count:
+            first = pc.index(pc.is_null(column), True).as_py()
+            raise LogValidationError(
+                f"{origin}: column {name!r} is empty in {column.null_count} event(s) of a chunk, "
+                f"first at its row {first + 1}. Every event needs a {name}; filter such rows out "
+                "in a `query:` source or map another column.")
 
 
 def to_cases(raw: pa.Table, plan: CasePlan, pseudonyms: Pseudonymiser, timezone: str) -> pa.Table:

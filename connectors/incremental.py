@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from procmine import schema as s
@@ -26,6 +27,7 @@ from procmine.errors import ConnectorError, DatasetError
 PART_PATTERN = "part-{:06d}.parquet"
 CASES_BACKUP = ".cases.parquet.before-run-{}"
 EVENT_KEY = "event_key"
+KEY_BATCH_ROWS = 262_144
 
 
 @dataclass
@@ -53,16 +55,31 @@ class DatasetState:
         """The file name of the part the next run writes."""
         return PART_PATTERN.format(len(self.parts) + 1)
 
-    def seen_keys(self, source: str, lower_bound) -> set[str]:
-        """Event keys of committed parts that may hold rows past `lower_bound` of `source`."""
-        keys: set[str] = set()
+    def seen_keys(self, source: str, lower_bound, since: dt.datetime | None = None) -> pa.Array:
+        """Keys of committed events a re-read of `source` past `lower_bound` may repeat.
+
+        Only parts whose watermark is past the bound are read, and of those, with `since`
+        (a UTC time no later than any event past the bound), only events at or after it;
+        so memory follows the look-back window, not the size of the dataset.
+        """
+        chunks = []
         for part in self.parts:
             mark = decode_watermark(part.get("watermarks", {}).get(source))
             if mark is None or lower_bound is None or not _after(mark, lower_bound):
                 continue
-            table = pq.read_table(self.path / s.EVENTS_DIR / part["file"], columns=[EVENT_KEY])
-            keys.update(table.column(EVENT_KEY).to_pylist())
-        return keys
+            chunks += _keys_since(self.path / s.EVENTS_DIR / part["file"], since)
+        return pa.chunked_array(chunks, pa.string()).combine_chunks()
+
+
+def _keys_since(file: Path, since: dt.datetime | None) -> list[pa.Array]:
+    columns = [EVENT_KEY] if since is None else [EVENT_KEY, s.TIMESTAMP]
+    keys = []
+    for batch in pq.ParquetFile(file).iter_batches(batch_size=KEY_BATCH_ROWS, columns=columns):
+        chunk = batch.column(0)
+        if since is not None:
+            chunk = chunk.filter(pc.greater_equal(batch.column(1), pa.scalar(since, s.TIMESTAMP_TYPE)))
+        keys.append(chunk)
+    return keys
 
 
 def _after(mark, lower_bound) -> bool:
@@ -151,24 +168,28 @@ def dataset_lock(target: Path, wait_seconds: float = 0.0) -> Iterator[None]:
 class PartWriter:
     """Writes one run's new events into a hidden temporary part; `path` is set on first write."""
 
-    def __init__(self, folder: Path, name: str, schema: pa.Schema, seen: set[str]):
-        self.folder, self.name, self.schema, self.seen = folder, name, schema, seen
+    def __init__(self, folder: Path, name: str, schema: pa.Schema):
+        self.folder, self.name, self.schema = folder, name, schema
         self.temporary = folder / f".{name}.tmp"
         self.rows = 0
         self._writer: pq.ParquetWriter | None = None
 
-    def write(self, events: pa.Table) -> int:
-        """Append the events whose key was not seen before; returns how many were new."""
-        keys = events.column(EVENT_KEY).to_pylist()
-        fresh = [i for i, key in enumerate(keys) if key not in self.seen]
-        if len(fresh) < len(keys):
-            events = events.take(pa.array(fresh, pa.int64()))
-        self.seen.update(keys)
+    def write(self, events: pa.Table, seen: pa.Array | None = None) -> int:
+        """Append the events whose key is neither in `seen` nor earlier in the chunk; returns how many."""
+        keys = events.column(EVENT_KEY)
+        if seen is not None and len(seen):
+            events = events.filter(pc.invert(pc.is_in(keys, value_set=seen)))
+        if pc.count_distinct(events.column(EVENT_KEY)).as_py() < events.num_rows:
+            events = _first_of_each_key(events)  # e.g. a UNION query that repeats rows
         if events.num_rows == 0:
             return 0
         if self._writer is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._writer = pq.ParquetWriter(self.temporary, self.schema, compression="zstd")
+            # Event keys are random text: a dictionary or statistics for them is wasted work.
+            self._writer = pq.ParquetWriter(
+                self.temporary, self.schema, compression="zstd",
+                use_dictionary=[n for n in self.schema.names if n != EVENT_KEY],
+                write_statistics=[n for n in self.schema.names if n != EVENT_KEY])
         self._writer.write_table(events, row_group_size=1_000_000)
         self.rows += events.num_rows
         return events.num_rows
@@ -188,6 +209,13 @@ class PartWriter:
                 self._writer.close()
             self._writer = None
         self.temporary.unlink(missing_ok=True)
+
+
+def _first_of_each_key(events: pa.Table) -> pa.Table:
+    numbered = events.append_column("__row", pa.array(range(events.num_rows), pa.int64()))
+    first = numbered.group_by(EVENT_KEY, use_threads=False).aggregate([("__row", "min")])
+    rows = first.column("__row_min")
+    return events.take(pc.take(rows, pc.array_sort_indices(rows)))
 
 
 def commit(state: DatasetState, part: Path | None, part_name: str, cases: Path | None,

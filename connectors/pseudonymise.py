@@ -20,6 +20,7 @@ MIN_KEY_LENGTH = 16
 _CPR = re.compile(r"(?<![0-9])([0-3][0-9])([01][0-9])([0-9]{2})-?([0-9])([0-9]{3})(?![0-9])")
 _CPR_CANDIDATE = r"(^|[^0-9])[0-3][0-9][01][0-9][0-9]{2}-?[0-9]{4}([^0-9]|$)"
 PSEUDONYM_LENGTH = 20
+MEMO_LIMIT = 200_000
 
 
 def cpr_century(year: int, seventh_digit: int) -> int:
@@ -72,6 +73,7 @@ class Pseudonymiser:
         self.key_env = key_env
         self._memo: dict[tuple[str, str], str] = {}
         self._duckdb = None
+        self._inner, self._outer = _hmac_states(key) if key is not None else (None, None)
 
     @property
     def enabled(self) -> bool:
@@ -98,19 +100,25 @@ class Pseudonymiser:
         memo_key = (kind, value)
         found = self._memo.get(memo_key)
         if found is None:
-            digest = hmac.new(self._key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()
-            found = self._memo[memo_key] = digest[:PSEUDONYM_LENGTH]
+            if len(self._memo) >= MEMO_LIMIT:  # keep memory flat on long runs
+                self._memo.clear()
+            inner = self._inner.copy()
+            inner.update(f"{kind}\x1f{value}".encode())
+            outer = self._outer.copy()
+            outer.update(inner.digest())
+            found = self._memo[memo_key] = outer.hexdigest()[:PSEUDONYM_LENGTH]
         return found
 
     def pseudonymise(self, column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:
         """Pseudonymise a column of ids (text or numbers); nulls stay null."""
-        column = column.cast(pa.string())
         if isinstance(column, pa.ChunkedArray):
             column = column.combine_chunks()
-        if not self.enabled:
-            return column
+        if not self.enabled or pa.types.is_null(column.type):
+            return column.cast(pa.string())
+        # Each distinct id is hashed once per chunk: encode first, then cast only the distinct ids.
         encoded = column.dictionary_encode()
-        names = pa.array([self.pseudonym(kind, v) for v in encoded.dictionary.to_pylist()],
+        pseudonym = self.pseudonym
+        names = pa.array([pseudonym(kind, v) for v in encoded.dictionary.cast(pa.string()).to_pylist()],
                          pa.string())
         return names.take(encoded.indices)
 
@@ -128,6 +136,15 @@ class Pseudonymiser:
         finally:
             cursor.close()
         return keys.column(0).combine_chunks().cast(pa.string())
+
+
+def _hmac_states(key: bytes):
+    """HMAC-SHA256's inner and outer hash states after the padded key (RFC 2104), to copy per value."""
+    if len(key) > hashlib.sha256().block_size:
+        key = hashlib.sha256(key).digest()
+    padded = key.ljust(hashlib.sha256().block_size, b"\0")
+    return (hashlib.sha256(bytes(b ^ 0x36 for b in padded)),
+            hashlib.sha256(bytes(b ^ 0x5C for b in padded)))
 
 
 def load_pseudonymiser(enabled: bool, key_env: str, key_id: str | None = None) -> Pseudonymiser:

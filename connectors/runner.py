@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,7 +20,8 @@ import sqlalchemy as sa
 from connectors import incremental as inc
 from connectors.events import event_schema, max_cursor, to_cases, to_events
 from connectors.pseudonymise import Pseudonymiser
-from connectors.sql import CasePlan, SourcePlan, create_engine, database_error, safe_url, stream_rows
+from connectors.fetch import stream_rows
+from connectors.sql import CasePlan, SourcePlan, create_engine, database_error, safe_url
 from procmine import schema as s
 from procmine.atomic import atomic_folder
 from procmine.errors import ConfigError, DatasetError
@@ -108,7 +110,7 @@ def _run(job: Extraction, state: inc.DatasetState, progress: Progress | None,
     try:
         with engine.connect() as connection:
             marks, counts = {}, {}
-            writer = inc.PartWriter(state.path / s.EVENTS_DIR, part_name, schema, set())
+            writer = inc.PartWriter(state.path / s.EVENTS_DIR, part_name, schema)
             writers.append(writer)
             for plan in job.plans:
                 counts[plan.name], marks[plan.name] = _read_source(
@@ -130,17 +132,28 @@ def _run(job: Extraction, state: inc.DatasetState, progress: Progress | None,
 def _read_source(connection, job: Extraction, state, plan: SourcePlan, writer, progress):
     mark = state.watermark(plan.name)
     bound = _lower_bound(state, plan.name, job.lookback)
-    writer.seen.update(state.seen_keys(plan.name, bound))
+    since = _utc_floor(bound, job.timezone) if plan.cursor_is_timestamp else None
+    seen = state.seen_keys(plan.name, bound, since)
     added = 0
     for raw in stream_rows(connection, plan.since(bound), job.chunk_size):
         if raw.num_rows == 0:
             continue
         newest = max_cursor(raw)
         mark = newest if mark is None or newest > mark else mark
-        added += writer.write(to_events(raw, plan, writer.schema, job.pseudonyms, job.timezone))
+        events = to_events(raw, plan, writer.schema, job.pseudonyms, job.timezone)
+        added += writer.write(events, seen)
         if progress is not None:
             progress(plan.name, raw.num_rows)
     return added, mark
+
+
+def _utc_floor(bound, timezone: str) -> dt.datetime | None:
+    """A UTC time at or before every event whose cursor (= its timestamp) is past `bound`."""
+    if not isinstance(bound, dt.datetime):
+        return None
+    local = bound if bound.tzinfo is not None else bound.replace(tzinfo=ZoneInfo(timezone))
+    # A day's margin covers daylight-saving folds and gaps of naive local cursors.
+    return local.astimezone(dt.timezone.utc) - dt.timedelta(days=1)
 
 
 def _lower_bound(state: inc.DatasetState | None, source: str, lookback: dt.timedelta):

@@ -132,4 +132,5 @@ class _Planner:
             select = select.where(where)
         if not self.include_protected:
             select = select.where(_not_protected(sag))
-        return SourcePlan(name, select, timestamp, template, {"org_unit": "string"})
+        return SourcePlan(name, select, timestamp, template, {"org_unit": "string"},
+                          cursor_is_timestamp=True)

@@ -8,10 +8,8 @@ and the incremental lower bound is a bound parameter.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import pyarrow as pa
 import sqlalchemy as sa
 
 from connectors.config import CaseSource, EventSource, ExtractConfig, template_fields
@@ -34,6 +32,7 @@ class SourcePlan:
     attribute_types: dict[str, str] = field(default_factory=dict)
     person_attributes: frozenset[str] = frozenset()
     scrub: frozenset[str] = frozenset()
+    cursor_is_timestamp: bool = False
 
     def since(self, lower_bound) -> sa.Select:
         """The SELECT restricted to rows whose cursor is past `lower_bound` (None: all rows)."""
@@ -89,24 +88,6 @@ def database_error(exc: Exception, url: str, where: str) -> ConnectorError:
                           "then run the extraction again.")
 
 
-def stream_rows(connection: sa.Connection, statement: sa.Select, chunk_size: int
-                ) -> Iterator[pa.Table]:
-    """Run `statement` with a server-side cursor and yield Arrow tables of `chunk_size` rows."""
-    result = connection.execution_options(stream_results=True, yield_per=chunk_size).execute(statement)
-    names = list(result.keys())
-    for rows in result.partitions():
-        columns = list(zip(*rows))
-        yield pa.table({name: _as_arrow(values, name) for name, values in zip(names, columns)})
-
-
-def _as_arrow(values: tuple, name: str) -> pa.Array:
-    try:
-        return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise ConnectorError(f"column {name!r} holds values of mixed types ({exc}). Cast the "
-                             "column to one type in a `query:` source.") from None
-
-
 def plans_from_config(config: ExtractConfig) -> tuple[list[SourcePlan], CasePlan | None]:
     """Build the plans of a generic config: identifiers quoted by SQLAlchemy, nothing formatted."""
     rules = config.pseudonymise
@@ -140,7 +121,8 @@ def _event_plan(source: EventSource, persons, scrub, drop) -> SourcePlan:
     labelled.append(cursor.label(CURSOR))
     select = sa.select(*labelled).where(cursor.is_not(None), rows.c[source.timestamp].is_not(None))
     return SourcePlan(source.name, select, cursor, source.activity_template,
-                      _types(source, drop), persons, scrub)
+                      _types(source, drop), persons, scrub,
+                      cursor_is_timestamp=source.cursor in (None, source.timestamp))
 
 
 def _rows_and_attributes(source: EventSource | CaseSource, extra: list[str], drop: frozenset):
