@@ -18,7 +18,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SECTIONS = ("kpis", "trend", "compliance", "groups", "variants", "bottlenecks", "map", "workload", "quality")
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.slow, pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
                                  reason="Chromium is absent (/usr/bin/chromium)")]
 

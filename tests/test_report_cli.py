@@ -91,3 +91,11 @@ def test_xlsx_has_one_typed_sheet_per_table(tmp_path):
     compliance = workbook["compliance_case_type"]
     shares = [c.value for c in compliance["F"][1:]]
     assert compliance["F"][1].number_format == "0.0%" and all(0 <= s <= 1 for s in shares)
+
+
+def test_the_example_config_is_valid():
+    from procmine.report import load_config
+
+    jobs = load_config(ROOT / "procmine" / "report" / "examples" / "report.yaml")
+    assert [job.dataset.resolve() for job in jobs] == [SAMPLES / "aktindsigt", SAMPLES / "byggetilladelse"]
+    assert jobs[1].period == "quarter" and jobs[1].lang == "da" and jobs[1].filters[0]["kind"] == "case_attribute"

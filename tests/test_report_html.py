@@ -154,10 +154,17 @@ def test_golden_files(pages, lang):
     """Refresh with PROCMINE_UPDATE_GOLDEN=1 after an intended change, and review the diff."""
     golden = GOLDEN / f"report_aktindsigt_{lang}.html"
     page = _normalised(pages[lang])
-    if os.environ.get("PROCMINE_UPDATE_GOLDEN") == "1" or not golden.exists():
+    if os.environ.get("PROCMINE_UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(page, encoding="utf-8")
-    assert page == golden.read_text(encoding="utf-8")
+    assert golden.exists(), f"{golden} is missing; make it with PROCMINE_UPDATE_GOLDEN=1 and review it"
+    expected = golden.read_text(encoding="utf-8")
+    if page != expected:
+        import difflib
+
+        diff = "".join(list(difflib.unified_diff(expected.splitlines(True), page.splitlines(True), str(golden),
+                                                 "rendered", n=1))[:60])
+        pytest.fail(f"the report differs from {golden.name} (PROCMINE_UPDATE_GOLDEN=1 refreshes it):\n{diff}")
 
 
 def test_a_period_without_cases_says_so(log):

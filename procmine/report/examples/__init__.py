@@ -1,0 +1,1 @@
+"""An example report.yaml (package data)."""

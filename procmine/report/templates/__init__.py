@@ -1,0 +1,1 @@
+"""The report template and its stylesheet (package data)."""
