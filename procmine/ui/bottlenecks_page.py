@@ -46,7 +46,7 @@ def _transitions(transitions: pd.DataFrame) -> None:
     chart = (alt.Chart(frame).mark_bar(color="#d7191c", opacity=0.8)
              .encode(y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
                      x=alt.X(f"{total}:Q"), tooltip=list(frame.columns))
-             .properties(height=max(120, 26 * len(frame))))
+             .properties(height=alt.Step(28)))
     charts.show(chart, "bottleneck-transitions", key="bottlenecks_transitions_chart")
     shown = pd.DataFrame({
         t("map.from"): transitions["source"], t("map.to"): transitions["target"],
@@ -97,7 +97,7 @@ def _resources(resources: pd.DataFrame) -> None:
                                      t("kpi.cases"): top["cases"]}))
              .mark_bar(color="#3b6ea5").encode(y=alt.Y(f"{label}:N", sort=None, title=None), x=f"{events}:Q",
                                                 tooltip=[label, events, t("kpi.cases")])
-             .properties(height=max(120, 24 * len(top))))
+             .properties(height=alt.Step(26)))
     charts.show(chart, "workload", key="bottlenecks_workload_chart")
     shown = pd.DataFrame({
         label: resources["resource"], events: [format_number(v, lang) for v in resources["events"]],

@@ -22,7 +22,7 @@ def render() -> None:
     """Draw the cases page."""
     st.header(t("page.cases"))
     log = state.filtered_log()
-    cases = _case_table(log)
+    cases = state.computed(case_table)
     query = st.text_input(t("cases.search"), key="cases_search", placeholder=t("cases.search_help"))
     found = _search(cases, query)
     st.caption(t("cases.found", found=format_number(len(found), state.lang()),
@@ -34,9 +34,9 @@ def render() -> None:
     _dotted_chart(log, cases)
 
 
-def _case_table(log) -> pd.DataFrame:
-    """Throughput per case (engine) next to the case attributes (data)."""
-    per_case = state.computed(throughput).cases
+def case_table(log) -> pd.DataFrame:
+    """Throughput per case (engine) next to the case attributes (data), one row per case."""
+    per_case = state.computed(throughput, log=log).cases
     attributes = log.cases_table().drop([s.CASE_INDEX]).to_pandas()
     return per_case.merge(attributes, on=s.CASE_ID, how="left")
 
@@ -61,8 +61,7 @@ def _table(found: pd.DataFrame) -> None:
         t("deadlines.started"): [format_datetime(v, lang) for v in head["start"]],
         t("deadlines.ended"): [format_datetime(v, lang) for v in head["end"]],
         t("cases.duration"): [format_duration(v, lang) for v in head["duration_seconds"]],
-        t("throughput.median_wd").split(" (")[0] + f" ({t('unit.working_days')})":
-            [format_number(v, lang, 1) for v in head["duration_working_days"]],
+        t("cases.working_days"): [format_number(v, lang, 1) for v in head["duration_working_days"]],
     })
     for column in head.columns[5:]:
         shown[column] = head[column].astype(str)
@@ -72,8 +71,7 @@ def _table(found: pd.DataFrame) -> None:
 def _one_case(log, found: pd.DataFrame) -> None:
     lang = state.lang()
     case_id = st.selectbox(t("cases.one"), list(found[s.CASE_ID].head(SHOWN_CASES)), key="cases_pick")
-    events = log.events_table()
-    mine = events.filter(pc.equal(events.column(s.CASE_ID), pa.scalar(case_id, pa.string())))
+    mine = events_of(log, [case_id])
     frame = mine.drop([c for c in (s.CASE_INDEX, s.EVENT_INDEX, s.CASE_ID) if c in mine.column_names]).to_pandas()
     frame[s.ACTIVITY] = frame[s.ACTIVITY].astype(str)
     left, right = st.columns([3, 1])
@@ -82,9 +80,9 @@ def _one_case(log, found: pd.DataFrame) -> None:
         points = pd.DataFrame({when: [local_time(v).replace(tzinfo=None) for v in frame[s.TIMESTAMP]],
                                what: frame[s.ACTIVITY], "#": range(1, len(frame) + 1)})
         chart = (alt.Chart(points).mark_line(point=alt.OverlayMarkDef(size=80), color="#3b6ea5")
-                 .encode(x=alt.X(f"{when}:T", title=when), y=alt.Y(f"{what}:N", sort=None, title=None),
+                 .encode(x=alt.X(f"{when}:T", title=when, axis=alt.Axis(format="%d.%m.%Y", labelAngle=-30)), y=alt.Y(f"{what}:N", sort=None, title=None),
                          order="#:Q", tooltip=["#", what, alt.Tooltip(f"{when}:T", format="%d.%m.%Y %H:%M")])
-                 .properties(height=max(160, 28 * points[what].nunique()), title=t("cases.timeline", case=case_id)))
+                 .properties(height=alt.Step(30), title=t("cases.timeline", case=case_id)))
         charts.show(chart, f"case-{case_id}", key="cases_timeline")
     with right:
         row = found[found[s.CASE_ID] == case_id].iloc[0]
@@ -93,23 +91,30 @@ def _one_case(log, found: pd.DataFrame) -> None:
         facts.update({column: str(row[column]) for column in found.columns[5:]})
         st.dataframe(pd.DataFrame({t("cases.attribute"): list(facts), t("cases.value"): list(facts.values())}),
                      hide_index=True, key="cases_attributes")
-    shown = frame.copy()
+    shown = frame.astype(object).where(frame.notna(), "")
     shown[s.TIMESTAMP] = [format_datetime(v, lang) for v in frame[s.TIMESTAMP]]
     downloads.table(frame, f"case-{case_id}-events", key="cases_events", shown=shown, height=240)
+
+
+def events_of(log, case_ids: list[str], columns: list[str] | None = None) -> pa.Table:
+    """The events of the view that belong to `case_ids` (without copying the whole log)."""
+    events = log.base.events if columns is None else log.base.events.select(columns)
+    wanted = pc.is_in(log.base.events.column(s.CASE_ID), value_set=pa.array(case_ids, pa.string()))
+    keep = wanted.to_numpy(zero_copy_only=False) & log.selected_events()
+    return events.filter(pa.array(keep))
 
 
 def _dotted_chart(log, cases: pd.DataFrame) -> None:
     first = cases.sort_values("start", kind="stable").head(DOTTED_CASES)
     if len(cases) > DOTTED_CASES:
         st.caption(t("cases.dotted_capped", shown=DOTTED_CASES, total=format_number(len(cases), state.lang())))
-    events = log.events_table().select([s.CASE_ID, s.ACTIVITY, s.TIMESTAMP])
-    events = events.filter(pc.is_in(events.column(s.CASE_ID), value_set=pa.array(first[s.CASE_ID], pa.string())))
+    events = events_of(log, list(first[s.CASE_ID]), [s.CASE_ID, s.ACTIVITY, s.TIMESTAMP])
     when, case, what = t("cases.when"), t("cases.case"), t("map.activity")
     frame = pd.DataFrame({when: [local_time(v).replace(tzinfo=None) for v in events.column(s.TIMESTAMP).to_pylist()],
                           case: events.column(s.CASE_ID).to_pylist(),
                           what: [str(v) for v in events.column(s.ACTIVITY).to_pylist()]})
     chart = (alt.Chart(frame).mark_circle(size=28, opacity=0.85)
-             .encode(x=alt.X(f"{when}:T"), y=alt.Y(f"{case}:N", sort=list(first[s.CASE_ID]), axis=None),
+             .encode(x=alt.X(f"{when}:T", axis=alt.Axis(format="%d.%m.%Y")), y=alt.Y(f"{case}:N", sort=list(first[s.CASE_ID]), axis=None),
                      color=alt.Color(f"{what}:N", legend=alt.Legend(orient="bottom", columns=4, labelLimit=240)),
                      tooltip=[case, what, alt.Tooltip(f"{when}:T", format="%d.%m.%Y %H:%M")])
              .properties(height=520))

@@ -73,7 +73,7 @@ def histogram(frame: pd.DataFrame, value_title: str, count_title: str, height: i
     """Bars over the bins of `histogram_frame`."""
     return (alt.Chart(frame).mark_bar(color="#3b6ea5")
             .encode(x=alt.X("start:Q", title=value_title), x2="end:Q",
-                    y=alt.Y(f"{count_title}:Q", title=count_title),
+                    y=alt.Y(f"{count_title}:Q", title=count_title), y2=alt.datum(0),
                     tooltip=[alt.Tooltip("start:Q", format=".1f"), alt.Tooltip("end:Q", format=".1f"),
                              count_title])
             .properties(height=height))

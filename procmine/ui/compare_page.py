@@ -47,8 +47,10 @@ def _attribute_groups():
     if not names:
         st.info(t("filter.no_case_attributes"))
         return None
-    attribute = st.selectbox(t("filter.attribute"), names, key="compare_attribute")
-    values = filter_forms._distinct(state.full_log().base.cases.column(attribute))
+    several = [name for name in names if state.distinct_values("cases", name)[1] >= 2]
+    attribute = st.selectbox(t("filter.attribute"), names, key="compare_attribute",
+                             index=names.index(several[0]) if several else 0)
+    values = state.distinct_values("cases", attribute)[0]
     if len(values) < 2:
         st.info(t("compare.one_value", attribute=attribute))
         return None
@@ -81,7 +83,7 @@ def _stack_groups():
 
 def _period_groups():
     base = state.full_log().base
-    first_day, last_day = filter_forms._date(int(base.timestamp.min())), filter_forms._date(int(base.timestamp.max()))
+    first_day, last_day = filter_forms.local_date(int(base.timestamp.min())), filter_forms.local_date(int(base.timestamp.max()))
     middle = first_day + (last_day - first_day) / 2
     left, right = st.columns(2)
     period_a = left.date_input(t("compare.period", side="A"), (first_day, middle), min_value=first_day,
@@ -94,7 +96,7 @@ def _period_groups():
         return None
     current = state.filters()
     return tuple((f"{a:%d.%m.%Y}–{b:%d.%m.%Y}", current + [TimeframeFilter(
-        between=(filter_forms._start_of(a), filter_forms._start_of(b + dt.timedelta(days=1))), mode="started")])
+        between=(filter_forms.local_midnight(a), filter_forms.local_midnight(b + dt.timedelta(days=1))), mode="started")])
         for a, b in (period_a, period_b))
 
 

@@ -132,7 +132,7 @@ def _compliance(report) -> None:
              .encode(y=alt.Y(f"{t('deadlines.rule')}:N", title=None, sort=None),
                      x=alt.X(f"{met}:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
                      tooltip=[t("deadlines.rule"), alt.Tooltip(f"{met}:Q", format=".1%")])
-             .properties(height=max(80, 36 * len(frame))))
+             .properties(height=alt.Step(34)))
     charts.show(chart, "deadline-compliance", key="deadlines_chart")
 
 

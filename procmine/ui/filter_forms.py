@@ -10,7 +10,6 @@ import datetime as dt
 import json
 from typing import Callable
 
-import pyarrow.compute as pc
 import streamlit as st
 
 from procmine import schema as s
@@ -18,7 +17,6 @@ from procmine.errors import FilterError, ProcmineError
 from procmine.ui import state
 from procmine.ui.state import t
 
-MAX_CHOICES = 500
 _CORE = {s.CASE_INDEX, s.EVENT_INDEX, s.CASE_ID, s.TIMESTAMP, s.START_TIMESTAMP}
 
 
@@ -58,23 +56,17 @@ def _event_attributes() -> list[str]:
     return [c for c in state.full_log().base.events.column_names if c not in _CORE]
 
 
-def _distinct(column) -> list:
-    values = pc.unique(column.combine_chunks() if hasattr(column, "combine_chunks") else column)
-    values = [v for v in values.to_pylist() if v is not None][:MAX_CHOICES]
-    return sorted(values, key=str)
-
-
 def _timeframe(kind: str) -> dict:
     base = state.full_log().base
-    first = _date(int(base.timestamp.min()))
-    last = _date(int(base.timestamp.max()))
+    first = local_date(int(base.timestamp.min()))
+    last = local_date(int(base.timestamp.max()))
     period = st.date_input(t("filter.period"), (first, last), min_value=first, max_value=last,
                            key="filter_timeframe_period", format="DD.MM.YYYY")
     modes = ("intersecting", "contained", "started", "completed", "trim")
     mode = st.selectbox(t("filter.mode"), modes, key="filter_timeframe_mode",
                         format_func=lambda m: t(f"filter.timeframe.{m}"))
     low, high = (tuple(period) + (None, None))[:2]
-    return {"between": (_start_of(low), _start_of(high + dt.timedelta(days=1)) if high else None),
+    return {"between": (local_midnight(low), local_midnight(high + dt.timedelta(days=1)) if high else None),
             "mode": mode}
 
 
@@ -84,8 +76,8 @@ def _case_attribute(kind: str) -> dict:
         st.caption(t("filter.no_case_attributes"))
         return {"attribute": "", "values": ()}
     attribute = st.selectbox(t("filter.attribute"), names, key="filter_case_attribute")
-    column = state.full_log().base.cases.column(attribute)
-    values = st.multiselect(t("filter.values"), _distinct(column), key=f"filter_case_values_{attribute}")
+    values = st.multiselect(t("filter.values"), state.distinct_values("cases", attribute)[0],
+                            key=f"filter_case_values_{attribute}")
     return {"attribute": attribute, "values": tuple(values)}
 
 
@@ -93,8 +85,7 @@ def _event_attribute(kind: str) -> dict:
     names = _event_attributes()
     attribute = st.selectbox(t("filter.attribute"), names, key="filter_event_attribute",
                              format_func=lambda n: t("data.role.activity") if n == s.ACTIVITY else n)
-    column = state.full_log().base.events.column(attribute)
-    options = _activities() if attribute == s.ACTIVITY else _distinct(column)
+    options = _activities() if attribute == s.ACTIVITY else state.distinct_values("events", attribute)[0]
     values = st.multiselect(t("filter.values"), options, key=f"filter_event_values_{attribute}")
     modes = ("any", "all", "none", "keep")
     mode = st.selectbox(t("filter.mode"), modes, key="filter_event_mode",
@@ -145,7 +136,7 @@ def _rework(kind: str) -> dict:
 
 def _resources(kind: str) -> dict:
     events = state.full_log().base.events
-    options = _distinct(events.column(s.RESOURCE)) if s.RESOURCE in events.column_names else []
+    options = state.distinct_values("events", s.RESOURCE)[0] if s.RESOURCE in events.column_names else []
     return {"resources": tuple(st.multiselect(t("filter.resources"), options, key="filter_resources"))}
 
 
@@ -173,12 +164,13 @@ def _json_form(kind: str) -> dict:
     return data
 
 
-def _date(micros: int) -> dt.date:
+def local_date(micros: int) -> dt.date:
+    """The local (Europe/Copenhagen) date of an instant in microseconds since the epoch."""
     from procmine.i18n import local_time
     return local_time(dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=micros)).date()
 
 
-def _start_of(day: dt.date | None) -> dt.datetime | None:
+def local_midnight(day: dt.date | None) -> dt.datetime | None:
     """Local midnight of `day` (the filter reads naive times as Europe/Copenhagen)."""
     return None if day is None else dt.datetime(day.year, day.month, day.day)
 

@@ -39,7 +39,7 @@ def kpi_cards(facts: Overview) -> None:
     first[1].metric(t("kpi.events"), format_number(facts.events, lang))
     first[2].metric(t("kpi.activities"), format_number(facts.activities, lang))
     first[3].metric(t("kpi.variants"), format_number(facts.variants, lang))
-    second = st.columns(4)
+    second = st.columns([1, 1, 1, 2])
     second[0].metric(t("kpi.median_throughput"), format_duration(facts.median_throughput_seconds, lang))
     second[1].metric(t("kpi.p90_throughput"), format_duration(facts.p90_throughput_seconds, lang))
     second[2].metric(t("kpi.open_cases"),

@@ -186,3 +186,24 @@ def computed_pair(fn: Callable, first: list, second: list, **params) -> Any:
     params_key = json.dumps(params, sort_keys=True, default=repr)
     return _computed_pair(name, path, _stamp(path), filters_json(first), filters_json(second), params_key,
                           fn, filtered_log(first), filtered_log(second), params)
+
+
+MAX_CHOICES = 500
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _distinct_values(path: str, stamp: float, table: str, column: str) -> tuple[list, int]:
+    import pyarrow.compute as pc
+    source = _base_log(path, stamp).base
+    values = (source.cases if table == "cases" else source.events).column(column)
+    values = pc.unique(values.combine_chunks() if hasattr(values, "combine_chunks") else values)
+    if hasattr(values.type, "value_type"):  # dictionary-encoded
+        values = values.cast(values.type.value_type)
+    present = values.drop_null()
+    return sorted(present.slice(0, MAX_CHOICES).to_pylist(), key=str), len(present)
+
+
+def distinct_values(table: str, column: str) -> tuple[list, int]:
+    """Up to MAX_CHOICES values of a column of the dataset's "cases" or "events" (sorted), and how many there are."""
+    path = dataset_path()
+    return _distinct_values(path, _stamp(path), table, column)
