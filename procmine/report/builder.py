@@ -119,12 +119,13 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
     quality = data_quality(log)
     step("quality")
     meta = log.dataset.meta
+    first_event, last_event = data_span(log)
     return ReportData(
         settings=settings, dataset_name=dataset_name,
         organisation=settings.organisation or meta.get("organisation"),
         generated_at=generated_at or dt.datetime.now(dt.timezone.utc),
         extracted_at=_instant(meta.get("extracted_at") or meta.get("created_at")),
-        first_event=quality_instant(log, "first"), last_event=quality_instant(log, "last"),
+        first_event=first_event, last_event=last_event,
         filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,
         changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
@@ -182,12 +183,12 @@ def _workload(log: EventLog, window: p.Window, settings: ReportSettings) -> tupl
     return None, None
 
 
-def quality_instant(log: EventLog, which: str) -> dt.datetime | None:
-    """The first or last event time of the log (from the engine's arrays)."""
+def data_span(log: EventLog) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The first and last event time of the log, from the engine's overview."""
     from procmine.analysis.overview import overview
 
     figures = overview(log)
-    return figures.first_timestamp if which == "first" else figures.last_timestamp
+    return figures.first_timestamp, figures.last_timestamp
 
 
 def _no_transitions() -> pd.DataFrame:

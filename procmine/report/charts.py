@@ -29,7 +29,7 @@ class TrendPoint:
 def _nice_top(value: float, whole: bool = False) -> float:
     """A round axis maximum at or above `value` whose quarters are round too (whole numbers if `whole`)."""
     if not value or math.isnan(value) or value <= 0:
-        return 4.0 if whole else 1.0
+        return 4.0
     quarter = value / 4
     power = 10 ** math.floor(math.log10(quarter))
     for factor in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
