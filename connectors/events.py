@@ -118,6 +118,8 @@ def _attributes(raw, types, plan, pseudonyms, timezone, origin) -> dict[str, pa.
 
 
 def _cast(column, kind: pa.DataType, name: str, origin: str):
+    if pa.types.is_decimal(column.type) and pa.types.is_floating(kind):
+        column = column.cast(pa.string())  # Arrow's decimal->float cast is not correctly rounded
     try:
         return column.cast(kind)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:

@@ -71,7 +71,8 @@ class Pseudonymiser:
         self._key = key
         self.key_id = key_id
         self.key_env = key_env
-        self._memo: dict[tuple[str, str], str] = {}
+        self._memo: dict[str, dict[str, str]] = {}
+        self._kind_states: dict = {}
         self._duckdb = None
         self._inner, self._outer = _hmac_states(key) if key is not None else (None, None)
 
@@ -97,17 +98,7 @@ class Pseudonymiser:
 
     def pseudonym(self, kind: str, value: str) -> str:
         """The pseudonym of one id of a kind ('case', 'user', 'person')."""
-        memo_key = (kind, value)
-        found = self._memo.get(memo_key)
-        if found is None:
-            if len(self._memo) >= MEMO_LIMIT:  # keep memory flat on long runs
-                self._memo.clear()
-            inner = self._inner.copy()
-            inner.update(f"{kind}\x1f{value}".encode())
-            outer = self._outer.copy()
-            outer.update(inner.digest())
-            found = self._memo[memo_key] = outer.hexdigest()[:PSEUDONYM_LENGTH]
-        return found
+        return self._pseudonyms(kind, [value])[0]
 
     def pseudonymise(self, column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:
         """Pseudonymise a column of ids (text or numbers); nulls stay null."""
@@ -117,10 +108,31 @@ class Pseudonymiser:
             return column.cast(pa.string())
         # Each distinct id is hashed once per chunk: encode first, then cast only the distinct ids.
         encoded = column.dictionary_encode()
-        pseudonym = self.pseudonym
-        names = pa.array([pseudonym(kind, v) for v in encoded.dictionary.cast(pa.string()).to_pylist()],
-                         pa.string())
-        return names.take(encoded.indices)
+        values = encoded.dictionary.cast(pa.string()).to_pylist()
+        return pa.array(self._pseudonyms(kind, values), pa.string()).take(encoded.indices)
+
+    def _pseudonyms(self, kind: str, values: list[str]) -> list[str]:
+        # HMAC-SHA256(key, kind \x1f value): the hash states after the key and the kind are
+        # computed once, so each value costs two copies and two short updates.
+        memo = self._memo.setdefault(kind, {})
+        if len(memo) >= MEMO_LIMIT:  # keep memory flat on long runs
+            memo.clear()
+        if kind not in self._kind_states:
+            inner = self._inner.copy()
+            inner.update(f"{kind}\x1f".encode())
+            self._kind_states[kind] = inner
+        inner, outer = self._kind_states[kind], self._outer
+        names = []
+        for value in values:
+            found = memo.get(value)
+            if found is None:
+                digest = inner.copy()
+                digest.update(value.encode())
+                final = outer.copy()
+                final.update(digest.digest())
+                found = memo[value] = final.hexdigest()[:PSEUDONYM_LENGTH]
+            names.append(found)
+        return names
 
     def event_keys(self, joined: pa.Array) -> pa.Array:
         """A 32-hex-digit key per event from its joined identity text (keyed when pseudonymised)."""
