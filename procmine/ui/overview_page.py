@@ -1,14 +1,17 @@
-"""Overview page: KPI cards, cases finished per period, throughput histogram."""
+"""Overview page: KPI cards, cases started, closed and open per period, throughput histogram."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from procmine.analysis.overview import Overview, overview
-from procmine.analysis.throughput import PERIODS, throughput
-from procmine.i18n import format_date, format_duration, format_number
+from procmine.analysis.periods import PERIOD_KINDS, Window, period_trend, trend_windows
+from procmine.analysis.throughput import throughput
+from procmine.i18n import format_date, format_duration, format_number, local_time
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 
@@ -19,16 +22,18 @@ def render() -> None:
     facts = state.computed(overview)
     kpi_cards(facts)
     st.divider()
-    period = st.segmented_control(t("overview.granularity"), list(PERIODS), key="overview_period",
-                                  default="month", format_func=lambda p: t(f"granularity.{p}"))
-    result = state.computed(throughput, period=period or "month")
+    kind = st.segmented_control(t("overview.granularity"), list(PERIOD_KINDS), key="overview_period",
+                                default="month", format_func=lambda p: t(f"granularity.{p}")) or "month"
     left, right = st.columns(2)
     with left:
         st.subheader(t("overview.cases_over_time"))
-        _trend_chart(result.trend)
+        if facts.cases:
+            span = Window(local_time(facts.first_timestamp).date(),
+                          local_time(facts.last_timestamp).date() + dt.timedelta(days=1))
+            _trend_chart(state.computed(period_trend, windows=trend_windows(span, kind, 1)))
     with right:
         st.subheader(t("overview.throughput_histogram"))
-        _histogram(result.cases)
+        _histogram(state.computed(throughput).cases)
 
 
 def kpi_cards(facts: Overview) -> None:
@@ -48,25 +53,22 @@ def kpi_cards(facts: Overview) -> None:
                                       f"{format_date(facts.last_timestamp, lang)}")
 
 
-def _trend_chart(trend: pd.DataFrame | None) -> None:
-    if trend is None or trend.empty:
-        st.info(t("overview.no_trend"))
-        return
-    frame = pd.DataFrame({t("overview.period"): trend["period"].astype(str),
-                          t("overview.finished_cases"): trend["cases"],
-                          t("kpi.median_throughput") + f" ({t('unit.days')})":
-                              trend["median_seconds"] / 86400})
-    x, cases, median = frame.columns
-    base = alt.Chart(frame).encode(x=alt.X(f"{x}:O", title=x, axis=alt.Axis(labelAngle=-45)))
-    chart = alt.layer(
-        base.mark_bar(color="#3b6ea5", opacity=0.8).encode(
-            y=alt.Y(f"{cases}:Q", title=cases), tooltip=[x, cases, median]),
-        base.mark_line(color="#d9822b", point=True).encode(
-            y=alt.Y(f"{median}:Q", title=median), tooltip=[x, cases, median]),
-    ).resolve_scale(y="independent").properties(height=320)
+def _trend_chart(trend: pd.DataFrame) -> None:
+    period, number, series = t("overview.period"), t("overview.count"), t("overview.series")
+    names = {"cases_started": t("overview.started_cases"), "cases_closed": t("overview.finished_cases"),
+             "open_cases": t("kpi.open_cases")}
+    frame = trend.assign(**{period: pd.to_datetime(trend["start"])})[[period, *names]].rename(columns=names)
+    long = frame.melt(id_vars=[period], var_name=series, value_name=number).dropna()
+    chart = (alt.Chart(long).mark_line(point=True)
+             .encode(x=alt.X(f"{period}:T", title=period, axis=alt.Axis(format="%m.%Y", labelAngle=-45)),
+                     y=alt.Y(f"{number}:Q", title=t("overview.cases_axis")),
+                     color=alt.Color(f"{series}:N", title=None, legend=alt.Legend(orient="top"),
+                                     scale=alt.Scale(range=["#3b6ea5", "#59a14f", "#d9822b"])),
+                     tooltip=[alt.Tooltip(f"{period}:T", format="%m.%Y"), series, number])
+             .properties(height=320))
     charts.show(chart, "cases-per-period", key="overview_trend")
     with st.expander(t("overview.table")):
-        downloads.table(trend, "throughput-per-period", key="overview_trend_data")
+        downloads.table(trend, "cases-per-period", key="overview_trend_data")
 
 
 def _histogram(cases: pd.DataFrame) -> None:
