@@ -106,3 +106,20 @@ def test_filtered_view_equals_a_log_of_only_those_cases():
     alone = make_log([r for r in rows if r[0] in kept_ids])
     assert variants(view).counts() == variants(alone).counts()
     assert dfg(view).edges.equals(dfg(alone).edges)
+
+
+@settings(max_examples=40, deadline=None)
+@given(event_logs, st.lists(st.booleans(), min_size=6, max_size=6), st.booleans())
+def test_case_filtered_views_reuse_the_dataset_grouping_exactly(rows, keep, trim):
+    log = make_log(rows)
+    variants(log)                                   # the dataset's grouping is now remembered
+    case_mask = np.array(keep[:log.base.num_cases])
+    event_mask = None
+    if trim:                                        # an event filter forces a fresh grouping
+        event_mask = np.arange(log.num_events) % 3 != 1
+    view = type(log)(log.base, case_mask, event_mask)
+    fresh = k.group_case_sequences(view.arrays)
+    ids, found = case_variants(view)
+    assert np.array_equal(ids, fresh.variant_of_case)
+    assert np.array_equal(found.cases, fresh.cases)
+    assert int(found.cases.sum()) == view.num_cases

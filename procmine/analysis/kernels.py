@@ -18,11 +18,11 @@ MICROS = 1_000_000
 # Odd 64-bit multipliers for the two independent polynomial hashes of a case's activity codes.
 HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)
 
-_memo: "weakref.WeakKeyDictionary[EventLog, dict]" = weakref.WeakKeyDictionary()
+_memo: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
-def remembered(log: EventLog, key: str, compute):
-    """The value of `compute(log)` remembered for this log view under `key`."""
+def remembered(log, key: str, compute):
+    """The value of `compute(log)` remembered for this log view (or Base) under `key`."""
     store = _memo.setdefault(log, {})
     if key not in store:
         store[key] = compute(log)
@@ -162,11 +162,39 @@ def group_case_sequences(arrays: EventArrays,
     first_case, inverse, counts = group_equal(first_hash)
     if not _groups_are_exact(arrays, inverse, first_case, lengths, position, second_hash):
         first_case, inverse, counts = _group_exactly(arrays)
+    return ranked(first_case, inverse, counts)
+
+
+def ranked(first_case: np.ndarray, inverse: np.ndarray, counts: np.ndarray) -> CaseVariants:
+    """Groups renumbered most frequent first, ties by their first case."""
     order = np.lexsort((first_case, -counts))
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
     return CaseVariants(variant_of_case=rank[inverse], representative=first_case[order].astype(np.int64),
                         cases=counts[order].astype(np.int64))
+
+
+def regroup_cases(whole: CaseVariants, selected: np.ndarray) -> CaseVariants:
+    """The grouping of a selection of whole cases (dataset case codes), from the dataset's grouping.
+
+    O(cases), no pass over events: a case filter does not change any case's sequence.
+    """
+    ids = whole.variant_of_case[selected]
+    if len(ids) == 0:
+        empty = np.zeros(0, np.int64)
+        return CaseVariants(empty, empty, empty)
+    counts = np.bincount(ids, minlength=len(whole.cases))
+    first = np.full(len(whole.cases), len(ids), np.int64)
+    np.minimum.at(first, ids, np.arange(len(ids)))
+    present = np.flatnonzero(counts)
+    dense = np.zeros(len(whole.cases), np.int64)
+    dense[present] = np.arange(len(present))
+    return ranked(first[present], dense[ids], counts[present])
+
+
+def forget(owner) -> None:
+    """Drop what was remembered for a log view or a dataset's Base (for benchmarks)."""
+    _memo.pop(owner, None)
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:

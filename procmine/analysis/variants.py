@@ -87,7 +87,16 @@ def variants(log: EventLog) -> Variants:
 
 def grouped_cases(log: EventLog) -> k.CaseVariants:
     """The kernel grouping of the log's cases by activity sequence (remembered per view)."""
-    return k.remembered(log, "case_variants", lambda view: k.group_case_sequences(view.arrays))
+    return k.remembered(log, "case_variants", _group_cases)
+
+
+def _group_cases(log: EventLog) -> k.CaseVariants:
+    """Views that keep whole cases reuse the dataset's grouping (remembered on its Base)."""
+    if log.event_mask is not None:
+        return k.group_case_sequences(log.arrays)
+    whole = k.remembered(log.base, "case_variants",
+                         lambda base: k.group_case_sequences(EventLog(base).arrays))
+    return whole if log.case_mask is None else k.regroup_cases(whole, log.arrays.case_index)
 
 
 def _variants(log: EventLog) -> Variants:
