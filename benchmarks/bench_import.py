@@ -57,6 +57,7 @@ def time_pm4py(variant: str) -> float:
 
 def median_of(runs: int, measure, *args) -> tuple[float, list[float]]:
     times = [measure(*args) for _ in range(runs)]
+    print(f"{measure.__name__}{args}: {', '.join(f'{t:.2f}' for t in times)} s", flush=True)
     return statistics.median(times), times
 
 
@@ -84,7 +85,10 @@ def main() -> None:
     if not args.skip_iterparse:
         rows.append(("pm4py iterparse (lxml)", *median_of(args.runs, time_pm4py, "iterparse")))
     if importlib.util.find_spec("r4pm") is not None:
-        rows.append(("pm4py r4pm (Rust)", *median_of(args.runs, time_pm4py, "r4pm")))
+        try:
+            rows.append(("pm4py r4pm (Rust)", *median_of(args.runs, time_pm4py, "r4pm")))
+        except ImportError as exc:  # pm4py's r4pm path also needs polars
+            print(f"r4pm is installed but pm4py cannot use it: {exc}")
     ours = rows[0][1]
     for name, median, times in rows:
         print(f"{name:48s} median {median:7.2f} s  runs {', '.join(f'{t:.2f}' for t in times)}  "
