@@ -89,11 +89,16 @@ def page(server):
         browser.close()
 
 
+_IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+            && document.querySelectorAll('[data-stale="true"]').length === 0"""
+
+
 def _settled(tab) -> None:
-    """Wait until Streamlit has finished the current run."""
+    """Wait until Streamlit has finished the current run (no running widget, no stale elements), twice."""
     tab.wait_for_selector("[data-testid='stSidebar']")
-    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
-    tab.wait_for_timeout(400)
+    for _ in range(2):
+        tab.wait_for_timeout(600)
+        tab.wait_for_function(_IDLE, timeout=90_000)
 
 
 def _go(tab, label: str) -> None:

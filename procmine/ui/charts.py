@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from procmine.ui import downloads
+from procmine.ui import downloads, state
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -29,8 +29,15 @@ def _png(spec_json: str) -> bytes:
     return vl_convert.vegalite_to_png(json.loads(spec_json), scale=2)
 
 
+NUMBER_LOCALES = {
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]},
+    "da": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]},
+}
+
+
 def show(chart: alt.Chart, name: str, *, key: str) -> None:
-    """Draw a chart full width with SVG and PNG downloads made on click."""
+    """Draw a chart full width, axis numbers in the user's language, with SVG and PNG downloads on click."""
+    chart = chart.configure(locale={"number": NUMBER_LOCALES[state.lang()]})
     st.altair_chart(chart, width="stretch", key=f"{key}_chart")
     spec = json.dumps(chart.to_dict(), sort_keys=True, default=str)
     downloads.picture(name, key=key, svg=lambda: _svg(spec), png=lambda: _png(spec))

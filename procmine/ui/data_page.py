@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import streamlit as st
@@ -62,21 +63,22 @@ def _open(path: Path) -> None:
 def render_facts() -> None:
     """The shown dataset's facts: cases, events, activities, period and source."""
     from procmine.analysis.overview import overview
-    from procmine.i18n import format_date, format_number
+    from procmine.i18n import format_date, format_datetime, format_number
     log = state.full_log()
     facts = state.computed(overview, log=log)
     meta = log.dataset.meta
     lang = state.lang()
     st.subheader(t("data.facts", name=Path(state.dataset_path()).name))
-    columns = st.columns(4)
+    columns = st.columns([1, 1, 1, 2])
     columns[0].metric(t("kpi.cases"), format_number(facts.cases, lang))
     columns[1].metric(t("kpi.events"), format_number(facts.events, lang))
     columns[2].metric(t("kpi.activities"), format_number(facts.activities, lang))
     columns[3].metric(t("kpi.period"), f"{format_date(facts.first_timestamp, lang)} – "
                                        f"{format_date(facts.last_timestamp, lang)}")
     source = meta.get("source") or {}
+    written = meta.get("created_at") or meta.get("extracted_at")
     st.caption(t("data.source_line", source=_describe_source(source),
-                 created=str(meta.get("created_at", meta.get("extracted_at", "–")))))
+                 created=format_datetime(dt.datetime.fromisoformat(written), lang) if written else "–"))
     for note in meta.get("notes") or []:
         st.caption(f"ℹ️ {note}")
 

@@ -37,7 +37,7 @@ def run() -> None:
     if page != "data" and state.dataset_path() is None:
         st.info(t("app.no_dataset"))
         page = "data"
-    if page != "data":
+    if state.dataset_path() is not None:
         _render_filter_stack()
     _render_page(page)
 
