@@ -13,6 +13,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from connectors.pg_copy import copy_rows, copy_supported
+from connectors.prefetch import prefetched
 from procmine.errors import ConnectorError
 
 
@@ -22,7 +23,8 @@ def stream_rows(connection: sa.Connection, statement: sa.Select, chunk_size: int
     driver_error = connection.dialect.loaded_dbapi.Error
     try:
         if copy_supported(connection):
-            yield from copy_rows(connection, statement, chunk_size)
+            # COPY and CSV parsing run ahead in a thread while the caller processes a chunk.
+            yield from prefetched(copy_rows(connection, statement, chunk_size))
         else:
             yield from fetch_rows(connection, statement, chunk_size)
     except driver_error as exc:  # raised by the driver outside SQLAlchemy's own calls

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -165,74 +164,6 @@ def dataset_lock(target: Path, wait_seconds: float = 0.0) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-class PartWriter:
-    """Writes one run's new events into a hidden temporary part; `path` is set on first write."""
-
-    def __init__(self, folder: Path, name: str, schema: pa.Schema):
-        self.folder, self.name, self.schema = folder, name, schema
-        self.temporary = folder / f".{name}.tmp"
-        self.rows = 0
-        self._writer: pq.ParquetWriter | None = None
-
-    def write(self, events: pa.Table, seen: pa.Array | None = None) -> int:
-        """Append the events whose key is neither in `seen` nor earlier in the chunk; returns how many."""
-        keys = events.column(EVENT_KEY)
-        if seen is not None and len(seen):
-            events = events.filter(pc.invert(pc.is_in(keys, value_set=seen)))
-        if _may_repeat(events.column(EVENT_KEY)):
-            events = _first_of_each_key(events)  # e.g. a UNION query that repeats rows
-        if events.num_rows == 0:
-            return 0
-        if self._writer is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            # Event keys are random text: a dictionary or statistics for them is wasted work.
-            self._writer = pq.ParquetWriter(
-                self.temporary, self.schema, compression="zstd",
-                use_dictionary=[n for n in self.schema.names if n != EVENT_KEY],
-                write_statistics=[n for n in self.schema.names if n != EVENT_KEY])
-        self._writer.write_table(events, row_group_size=1_000_000)
-        self.rows += events.num_rows
-        return events.num_rows
-
-    def close(self) -> Path | None:
-        """Finish the temporary file; returns its path, or None if nothing was written."""
-        if self._writer is None:
-            return None
-        self._writer.close()
-        self._writer = None
-        return self.temporary
-
-    def discard(self) -> None:
-        """Remove the temporary file after a failure."""
-        if self._writer is not None:
-            with contextlib.suppress(Exception):
-                self._writer.close()
-            self._writer = None
-        self.temporary.unlink(missing_ok=True)
-
-
-def _may_repeat(keys: pa.ChunkedArray) -> bool:
-    """False if no two keys are equal; checked on 64 bits of each key, sorted (a string hash is slow)."""
-    keys = keys.combine_chunks()
-    size = len(keys)
-    if size < 2:
-        return False
-    offsets = np.frombuffer(keys.buffers()[1], np.int32, size + 1, keys.offset * 4)
-    if keys.null_count or offsets[-1] - offsets[0] != KEY_LENGTH * size:
-        return pc.count_distinct(keys).as_py() < size
-    text = np.frombuffer(keys.buffers()[2], np.uint8)[offsets[0]:offsets[-1]]
-    words = np.ascontiguousarray(text.reshape(size, KEY_LENGTH)[:, :16]).view(np.uint64)
-    mixed = np.sort(words[:, 0] * np.uint64(0x9E3779B97F4A7C15) ^ words[:, 1])
-    return bool(np.any(mixed[1:] == mixed[:-1]))
-
-
-def _first_of_each_key(events: pa.Table) -> pa.Table:
-    numbered = events.append_column("__row", pa.array(range(events.num_rows), pa.int64()))
-    first = numbered.group_by(EVENT_KEY, use_threads=False).aggregate([("__row", "min")])
-    rows = first.column("__row_min")
-    return events.take(pc.take(rows, pc.array_sort_indices(rows)))
 
 
 def commit(state: DatasetState, part: Path | None, part_name: str, cases: Path | None,

@@ -21,6 +21,7 @@ _CPR = re.compile(r"(?<![0-9])([0-3][0-9])([01][0-9])([0-9]{2})-?([0-9])([0-9]{3
 _CPR_CANDIDATE = r"(^|[^0-9])[0-3][0-9][01][0-9][0-9]{2}-?[0-9]{4}([^0-9]|$)"
 PSEUDONYM_LENGTH = 20
 MEMO_LIMIT = 200_000
+HASH_BATCH_ROWS = 16_384
 
 
 def cpr_century(year: int, seventh_digit: int) -> int:
@@ -142,7 +143,9 @@ class Pseudonymiser:
             self._duckdb = duckdb.connect()
         cursor = self._duckdb.cursor()
         try:
-            cursor.register("event_identity", pa.table({"identity": joined}))
+            # Several record batches let DuckDB hash them on all its threads.
+            identities = pa.Table.from_batches(pa.table({"identity": joined}).to_batches(HASH_BATCH_ROWS))
+            cursor.register("event_identity", identities)
             keys = cursor.sql("SELECT left(sha256($prefix || identity), 32) FROM event_identity",
                               params={"prefix": prefix}).to_arrow_table()
         finally:

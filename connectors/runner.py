@@ -21,6 +21,7 @@ from connectors import incremental as inc
 from connectors.events import event_schema, max_cursor, to_cases, to_events
 from connectors.pseudonymise import Pseudonymiser
 from connectors.fetch import stream_rows
+from connectors.part_writer import PartWriter
 from connectors.sql import CasePlan, SourcePlan, create_engine, database_error, safe_url
 from procmine import schema as s
 from procmine.atomic import atomic_folder
@@ -105,12 +106,12 @@ def _run(job: Extraction, state: inc.DatasetState, progress: Progress | None,
     schema = event_schema(job.plans)
     part_name = state.next_part_name()
     engine = create_engine(job.url)
-    writers: list[inc.PartWriter] = []
+    writers: list[PartWriter] = []
     cases_tmp = state.path / f".{s.CASES_FILE}.tmp"
     try:
         with engine.connect() as connection:
             marks, counts = {}, {}
-            writer = inc.PartWriter(state.path / s.EVENTS_DIR, part_name, schema)
+            writer = PartWriter(state.path / s.EVENTS_DIR, part_name, schema)
             writers.append(writer)
             for plan in job.plans:
                 counts[plan.name], marks[plan.name] = _read_source(
