@@ -44,16 +44,35 @@ def copy_rows(connection: sa.Connection, statement: sa.Select, chunk_size: int
     with psycopg.ClientCursor(driver) as cursor:
         cursor.execute(f"SELECT * FROM ({sql}) AS procmine_rows LIMIT 0", params)
         columns = [(column.name, column.type_code) for column in cursor.description]
-        copy_sql = _copy_statement(sql, columns, connection.dialect)
-        with cursor.copy(copy_sql, params) as copy:
+        repeats = _repeats(statement, [name for name, _ in columns])
+        copied = [(name, oid) for name, oid in columns if name not in repeats]
+        with cursor.copy(_copy_statement(sql, copied, connection.dialect), params) as copy:
             stream = _CopyStream(copy)
             if stream.at_end():  # pyarrow refuses an empty CSV
                 return
-            reader = pacsv.open_csv(stream, **_csv_options(columns))
+            reader = pacsv.open_csv(stream, **_csv_options(copied))
             try:
-                yield from _typed_chunks(reader, columns, chunk_size)
+                for table in _typed_chunks(reader, copied, chunk_size):
+                    yield pa.table({name: table.column(repeats.get(name, name)) for name, _ in columns})
             finally:
                 reader.close()
+
+
+def _repeats(statement: sa.Select, names: list[str]) -> dict[str, str]:
+    """Output columns that repeat an earlier one's expression (the cursor is often the timestamp):
+    each is sent once by COPY and shared in Arrow."""
+    selected = list(statement.selected_columns)
+    if len(selected) != len(names):
+        return {}
+    first: dict[int, str] = {}
+    repeats = {}
+    for name, column in zip(names, selected):
+        element = getattr(column, "element", column)
+        if id(element) in first:
+            repeats[name] = first[id(element)]
+        else:
+            first[id(element)] = name
+    return repeats
 
 
 def client_bound(statement: sa.Select, dialect: sa.Dialect) -> tuple[str, dict]:
