@@ -1,8 +1,10 @@
 """Cut an XES byte stream into chunks of whole tags, with the prolog checked and comments removed.
 
-Every chunk starts at a '<' and ends just before one, so no tag is split. Comments and
-processing instructions are blanked out (their line breaks kept, so line numbers stay
-right); the XES body may not contain CDATA, DOCTYPE or other markup declarations.
+Every chunk starts at a '<' and ends just before one, so no tag is split. Where it can,
+a chunk ends after a `</trace>`, so the next one starts inside <log> with no trace open
+and can be read without waiting for the chunks before it. Comments and processing
+instructions are blanked out (their line breaks kept, so line numbers stay right); the
+XES body may not contain CDATA, DOCTYPE or other markup declarations.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from procmine.errors import LogValidationError, located
 from procmine.importing.xes_safety import XesByteSource, check_prolog
 
@@ -20,30 +24,54 @@ _MARKUP_END = {b"<!--": b"-->", b"<?": b"?>"}
 
 
 @dataclass(frozen=True)
+class ChunkStart:
+    """The state a chunk is read from: names of the elements open before it, root seen or not."""
+
+    stack: tuple[str, ...] = ()
+    root_seen: bool = False
+
+
+AFTER_TRACE = ChunkStart(("log",), True)
+
+
+@dataclass(frozen=True)
 class Chunk:
-    """Whole tags of the document body, and the 1-based line the chunk starts on."""
+    """Whole tags of the document body, the 1-based line the chunk starts on, and the state
+    it starts from if that is known before the chunks ahead of it are read (else None)."""
 
     data: bytes
     first_line: int
+    start: ChunkStart | None = None
 
 
 def iter_chunks(source: XesByteSource, path: Path, chunk_bytes: int = 8 << 20) -> Iterator[Chunk]:
     """Yield the document body from the root element on, in chunks of whole tags."""
     buffer, line = _skip_prolog(source, path)
-    eof = False
+    eof, start = False, ChunkStart()
     while buffer or not eof:
         while not eof and len(buffer) < chunk_bytes:
             block = source.read()
             eof = not block
             buffer += block
         buffer, limit = _blank_markup(buffer, eof, path, line)
-        cut = len(buffer) if eof else buffer.rfind(b"<", 0, limit + 1)
+        cut, after_trace = (len(buffer), False) if eof else _cut(buffer, limit)
         if cut <= 0 and not eof:
             chunk_bytes *= 2  # one tag or comment larger than a chunk: read on
             continue
         chunk, buffer = buffer[:cut], buffer[cut:]
-        yield Chunk(chunk, line)
-        line += chunk.count(b"\n")
+        yield Chunk(chunk, line, start)
+        start = AFTER_TRACE if after_trace else None
+        line += int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == 10))
+
+
+def _cut(buffer: bytes, limit: int) -> tuple[int, bool]:
+    """Where to end a chunk: before the first tag after the last `</trace>` if there is one."""
+    boundary = buffer.rfind(b"</trace>", 0, limit)
+    if boundary >= 0:
+        cut = buffer.find(b"<", boundary + len(b"</trace>"), limit + 1)
+        if cut > 0:
+            return cut, True
+    return buffer.rfind(b"<", 0, limit + 1), False
 
 
 def _skip_prolog(source: XesByteSource, path: Path) -> tuple[bytes, int]:
@@ -75,7 +103,8 @@ def _skip_prolog(source: XesByteSource, path: Path) -> tuple[bytes, int]:
 
 def _blank_markup(buffer: bytes, eof: bool, path: Path, first_line: int) -> tuple[bytes, int]:
     """Blank out comments and PIs; give the buffer and where a cut may be made at the latest."""
-    if b"<!" not in buffer and b"<?" not in buffer:
+    # '!' and '?' are found by memchr, far faster than a two-byte search over the buffer
+    if (b"!" not in buffer or b"<!" not in buffer) and (b"?" not in buffer or b"<?" not in buffer):
         return buffer, len(buffer)
     parts, position = [], 0
     for found in re.finditer(rb"<[!?]", buffer):

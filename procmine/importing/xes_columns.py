@@ -9,20 +9,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from procmine.errors import LogValidationError, located
-from procmine.importing.xes_structure import Attributes
+from procmine.importing.xes_structure import Grouped
 from procmine.importing.xes_tokens import TAG
 from procmine.schema import TIMESTAMP_TYPE
 
 _TYPE_NAMES = {TAG[name]: name for name in ("string", "date", "int", "float", "boolean", "id")}
 _ARROW_TYPES = {TAG["int"]: pa.int64(), TAG["float"]: pa.float64(), TAG["boolean"]: pa.bool_()}
 _ZONED = r"(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$"
+
+
+@dataclass
+class KeyedParts:
+    """Attributes of all chunks so far, per key: owner numbers, XES types and value texts."""
+
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray, pa.Array]]] = field(default_factory=dict)
+
+    def add(self, grouped: Grouped, owner_offset: int) -> None:
+        """Add one chunk's attributes; its owner numbers are shifted by `owner_offset`."""
+        for number, key in enumerate(grouped.keys):
+            low, high = int(grouped.bounds[number]), int(grouped.bounds[number + 1])
+            self.parts.setdefault(key, []).append((grouped.owner[low:high] + owner_offset,
+                                                   grouped.kind[low:high],
+                                                   grouped.values.slice(low, high - low)))
 
 
 @dataclass(frozen=True)
@@ -36,29 +51,23 @@ class ColumnRules:
     origin: str
 
 
-def typed_columns(attributes: Attributes, rows: int, rules: ColumnRules) -> tuple[dict[str, pa.Array], list[str]]:
+def typed_columns(attributes: KeyedParts, rows: int, rules: ColumnRules) -> tuple[dict[str, pa.Array], list[str]]:
     """One Arrow column of length `rows` per key, nulls where an owner lacks the key; and notes."""
-    if not attributes.owner:
-        return {}, []
-    owner = np.concatenate(attributes.owner)
-    value = pa.concat_arrays(attributes.value)
-    kind = np.concatenate(attributes.kind)
-    coded = pc.dictionary_encode(pa.concat_arrays(attributes.key))
-    index = coded.indices.to_numpy(zero_copy_only=False)
-    order = np.argsort(index, kind="stable")
-    bounds = np.searchsorted(index[order], np.arange(len(coded.dictionary) + 1))
     columns, notes = {}, []
-    for number, key in enumerate(coded.dictionary.to_pylist()):
-        chosen = order[bounds[number]:bounds[number + 1]]
-        kinds = np.unique(kind[chosen])
-        texts = value.take(pa.array(chosen))
+    for key, parts in attributes.parts.items():
+        owner = np.concatenate([part[0] for part in parts])
+        kinds = np.flatnonzero(np.bincount(np.concatenate([part[1] for part in parts])))
+        texts = pa.concat_arrays([part[2] for part in parts])
         if key not in rules.text_keys and key not in rules.date_keys and len(kinds) > 1:
             names = ", ".join(_TYPE_NAMES[int(k)] for k in kinds)
             notes.append(f"The attribute {key!r} is written with several types ({names}); kept as text.")
             kinds = np.array([TAG["string"]])
-        converted = _convert(texts, key, int(kinds[0]), owner[chosen], rules)
+        converted = _convert(texts, key, int(kinds[0]), owner, rules)
+        if len(owner) == rows and np.array_equal(owner, np.arange(rows)):
+            columns[key] = converted
+            continue
         spread = np.full(rows, -1, np.int64)
-        spread[owner[chosen]] = np.arange(len(chosen))
+        spread[owner] = np.arange(len(owner))
         columns[key] = converted.take(pa.array(spread, mask=spread < 0))
     return columns, notes
 
@@ -67,9 +76,16 @@ def _convert(texts: pa.Array, key: str, kind: int, owners: np.ndarray, rules: Co
     if key in rules.text_keys:
         return texts
     if key in rules.date_keys or kind == TAG["date"]:
-        return parse_dates(pc.utf8_trim(texts, characters=" \t\r\n"), key, owners, rules)
+        try:
+            return texts.cast(TIMESTAMP_TYPE)  # every value has an offset and no stray space
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return parse_dates(pc.utf8_trim(texts, characters=" \t\r\n"), key, owners, rules)
     if kind not in _ARROW_TYPES:
         return texts
+    try:
+        return texts.cast(_ARROW_TYPES[kind])
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     trimmed = pc.utf8_trim(texts, characters=" \t\r\n")
     try:
         return trimmed.cast(_ARROW_TYPES[kind])

@@ -22,50 +22,49 @@ from procmine.errors import LogValidationError, located
 from procmine.importing.options import ImportOptions, RawLog
 from procmine.importing.xes_chunks import iter_chunks
 from procmine.importing.xes_columns import ColumnRules, typed_columns
+from procmine.importing.xes_pipeline import LogParts, read_chunks
 from procmine.importing.xes_safety import XesByteSource, XesLimits
-from procmine.importing.xes_structure import XesState, absorb
-from procmine.importing.xes_tokens import tokenize
 
 LIFECYCLE_KEY = "lifecycle:transition"
 _RESERVED = frozenset(s.CORE_EVENT_COLUMNS)
 
 
 def read_xes_log(path: Path, options: ImportOptions = ImportOptions(), *,
-                 limits: XesLimits = XesLimits()) -> RawLog:
-    """Read a .xes or .xes.gz file; RawLog.events is unsorted, RawLog.cases has `case_id`."""
+                 limits: XesLimits = XesLimits(), workers: int | None = None) -> RawLog:
+    """Read a .xes or .xes.gz file; RawLog.events is unsorted, RawLog.cases has `case_id`.
+
+    `workers` processes parse the chunks (None: one per core, at most four; 1: none).
+    """
     path = Path(path)
-    state = XesState(path)
     with XesByteSource(path, limits) as source:
-        for chunk in iter_chunks(source, path, limits.block_bytes):
-            absorb(tokenize(chunk, state.names, path), state)
-    if state.stack:
-        open_path = " > ".join(state.names.names[t] for t in state.stack)
+        parts = read_chunks(iter_chunks(source, path, limits.block_bytes), path, workers)
+    if parts.end.stack:
         raise LogValidationError(located(
-            f"The XES ends inside <{open_path}>: the file is cut short", file=path,
-            hint="Download or export the log again"))
-    case_ids, cases, notes = _cases(state, options)
-    events, event_notes = _events(state, options, case_ids)
-    return RawLog(events=events, cases=cases, notes=notes + event_notes + _skip_notes(state),
-                  source_info={"xes_traces": state.traces, "xes_events": state.events})
+            f"The XES ends inside <{' > '.join(parts.end.stack)}>: the file is cut short",
+            file=path, hint="Download or export the log again"))
+    case_ids, cases, notes = _cases(parts, path, options)
+    events, event_notes = _events(parts, path, options, case_ids)
+    return RawLog(events=events, cases=cases, notes=notes + event_notes + _skip_notes(parts),
+                  source_info={"xes_traces": parts.traces, "xes_events": parts.events})
 
 
-def _cases(state: XesState, options: ImportOptions) -> tuple[pa.Array, pa.Table, list[str]]:
+def _cases(parts: LogParts, path: Path, options: ImportOptions) -> tuple[pa.Array, pa.Table, list[str]]:
     case_key = options.case_id or "concept:name"
     rules = ColumnRules(frozenset({case_key}), frozenset(), options.timezone,
-                        lambda row: f"trace {row + 1}", str(state.path))
-    columns, notes = typed_columns(state.trace_attributes, state.traces, rules)
-    case_ids = columns.pop(case_key, pa.nulls(state.traces, pa.string()))
+                        lambda row: f"trace {row + 1}", str(path))
+    columns, notes = typed_columns(parts.trace_attributes, parts.traces, rules)
+    case_ids = columns.pop(case_key, pa.nulls(parts.traces, pa.string()))
     if case_ids.null_count:
         first = pc.index(pc.is_null(case_ids), True).as_py()
         raise LogValidationError(located(
             f"Trace {first + 1} has no {case_key!r} attribute, so it has no case id",
-            file=state.path, hint="Give every trace a concept:name, or name the case id attribute "
+            file=path, hint="Give every trace a concept:name, or name the case id attribute "
             "with --case-id"))
     if pc.count_distinct(case_ids).as_py() != len(case_ids):
         counts = pc.value_counts(case_ids)
         twice = counts.filter(pc.greater(counts.field("counts"), 1))[0]["values"].as_py()
         raise LogValidationError(located(
-            f"The case id {twice!r} names more than one trace", file=state.path,
+            f"The case id {twice!r} names more than one trace", file=path,
             hint="Give every trace its own concept:name"))
     table = {s.CASE_ID: case_ids}
     for key in sorted(columns):
@@ -73,11 +72,11 @@ def _cases(state: XesState, options: ImportOptions) -> tuple[pa.Array, pa.Table,
     return case_ids, pa.table(table), notes
 
 
-def _events(state: XesState, options: ImportOptions, case_ids: pa.Array) -> tuple[pa.Table, list[str]]:
-    if state.events == 0:
-        raise LogValidationError(located("The XES log holds no events", file=state.path,
+def _events(parts: LogParts, path: Path, options: ImportOptions, case_ids: pa.Array) -> tuple[pa.Table, list[str]]:
+    if parts.events == 0:
+        raise LogValidationError(located("The XES log holds no events", file=path,
                                          hint="Export a log with at least one event"))
-    trace_of = np.concatenate(state.event_trace)
+    trace_of = np.concatenate(parts.event_trace)
     keys = {s.ACTIVITY: options.activity or "concept:name",
             s.TIMESTAMP: options.timestamp or "time:timestamp",
             s.RESOURCE: options.resource or "org:resource",
@@ -86,8 +85,8 @@ def _events(state: XesState, options: ImportOptions, case_ids: pa.Array) -> tupl
     describe = _event_describer(trace_of, case_ids)
     rules = ColumnRules(frozenset({keys[s.ACTIVITY], keys[s.RESOURCE], keys[s.LIFECYCLE]}),
                         frozenset({keys[s.TIMESTAMP], keys[s.START_TIMESTAMP]}), options.timezone,
-                        describe, str(state.path))
-    columns, notes = typed_columns(state.event_attributes, state.events, rules)
+                        describe, str(path))
+    columns, notes = typed_columns(parts.event_attributes, parts.events, rules)
     for column in (s.ACTIVITY, s.TIMESTAMP):
         found = columns.get(keys[column])
         if found is None or found.null_count:
@@ -95,14 +94,14 @@ def _events(state: XesState, options: ImportOptions, case_ids: pa.Array) -> tupl
             where = describe(first)
             raise LogValidationError(located(
                 f"{where[0].upper()}{where[1:]} has no {keys[column]!r} attribute ({column})",
-                file=state.path, hint="Every event needs an activity and a timestamp; fix the export"))
+                file=path, hint="Every event needs an activity and a timestamp; fix the export"))
     table = {s.CASE_ID: case_ids.take(pa.array(trace_of))}
     for column in (s.ACTIVITY, s.TIMESTAMP, s.START_TIMESTAMP, s.RESOURCE, s.LIFECYCLE):
         if keys[column] in columns:
             table[column] = columns.pop(keys[column])
     for key in sorted(columns):
         table[_column_name(key, _RESERVED)] = columns[key]
-    empty = state.traces - len(np.unique(trace_of))
+    empty = parts.traces - len(np.unique(trace_of))
     if empty:
         notes.append(f"{empty} trace(s) without events were left out.")
     return pa.table(table), notes
@@ -121,12 +120,12 @@ def _column_name(key: str, reserved: frozenset[str] | set[str]) -> str:
     return f"attribute:{key}" if key in reserved else key
 
 
-def _skip_notes(state: XesState) -> list[str]:
+def _skip_notes(parts: LogParts) -> list[str]:
     notes = []
-    if state.skipped["container"]:
-        notes.append(f"{state.skipped['container']} list or container attribute(s) of traces and "
+    if parts.skipped["container"]:
+        notes.append(f"{parts.skipped['container']} list or container attribute(s) of traces and "
                      "events were skipped: they have no single value.")
-    if state.skipped["nested"]:
-        notes.append(f"{state.skipped['nested']} nested attribute(s) inside trace or event "
+    if parts.skipped["nested"]:
+        notes.append(f"{parts.skipped['nested']} nested attribute(s) inside trace or event "
                      "attributes were skipped; the outer attribute keeps its own value.")
     return notes

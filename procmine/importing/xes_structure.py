@@ -2,50 +2,64 @@
 
 Nesting is checked with arrays, not a Python stack: after the depth of every tag is
 known, the opening and closing tags of one depth alternate, so each closing tag must
-carry the name of the tag just before it among those of its depth. Open elements left
-at the end of a chunk are carried to the next one.
+carry the name of the tag just before it among those of its depth. A chunk is checked
+from a given start (the elements open before it); the elements open at its end are the
+start of the next one. Trace and event numbers count from 0 in each chunk.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
 from procmine.errors import LogValidationError, located
+from procmine.importing.xes_chunks import ChunkStart
 from procmine.importing.xes_tokens import CLOSE, OPEN, TAG, VALUE_TAGS, TagNames, Tokens
 
-_VALUE_NUMBERS = np.array([TAG[t] for t in VALUE_TAGS])
-_CONTAINER_NUMBERS = np.array([TAG["list"], TAG["container"]])
+_IS_VALUE = np.zeros(len(TAG), bool)
+_IS_VALUE[[TAG[t] for t in VALUE_TAGS]] = True
+_IS_CONTAINER = np.zeros(len(TAG), bool)
+_IS_CONTAINER[[TAG["list"], TAG["container"]]] = True
 
 
-@dataclass
-class Attributes:
-    """Attributes in long form: owner number (trace or event), key, value text, XES type."""
+@dataclass(frozen=True)
+class Grouped:
+    """One chunk's attributes grouped by key: rows bounds[i]:bounds[i + 1] belong to keys[i]."""
 
-    owner: list[np.ndarray] = field(default_factory=list)
-    key: list[pa.Array] = field(default_factory=list)
-    value: list[pa.Array] = field(default_factory=list)
-    kind: list[np.ndarray] = field(default_factory=list)
+    keys: tuple[str, ...]
+    bounds: np.ndarray
+    owner: np.ndarray
+    kind: np.ndarray
+    values: pa.Array
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What one chunk holds; trace and event numbers count from 0 in the chunk (-1: the trace
+    still open from the chunk before)."""
+
+    start: ChunkStart
+    end: ChunkStart
+    traces: int
+    events: int
+    event_trace: np.ndarray
+    trace_attributes: Grouped
+    event_attributes: Grouped
+    skipped: Counter
 
 
 @dataclass
 class XesState:
-    """What is carried from one chunk to the next, and what has been collected so far."""
+    """The open elements while one chunk is checked, and the file named in errors."""
 
     path: Path
-    names: TagNames = field(default_factory=TagNames)
-    stack: list[int] = field(default_factory=list)
-    traces: int = 0
-    events: int = 0
-    root_seen: bool = False
-    event_trace: list[np.ndarray] = field(default_factory=list)
-    event_attributes: Attributes = field(default_factory=Attributes)
-    trace_attributes: Attributes = field(default_factory=Attributes)
-    skipped: Counter = field(default_factory=Counter)
+    names: TagNames
+    stack: list[int]
+    root_seen: bool
 
     def fail(self, tokens: Tokens, position: int, message: str) -> LogValidationError:
         """An error naming the file and the line of tag number `position`."""
@@ -54,8 +68,9 @@ class XesState:
             hint="Repair the file or export the log again"))
 
 
-def absorb(tokens: Tokens, state: XesState) -> None:
-    """Check the nesting of one chunk's tags and collect its attributes into `state`."""
+def absorb(tokens: Tokens, names: TagNames, start: ChunkStart, path: Path) -> ChunkResult:
+    """Check the nesting of one chunk's tags and group its trace and event attributes."""
+    state = XesState(path, names, [names.number(name) for name in start.stack], start.root_seen)
     kind = tokens.kind.astype(np.int64)
     depth_after = len(state.stack) + np.cumsum(kind)
     depth = depth_after - kind
@@ -67,9 +82,10 @@ def absorb(tokens: Tokens, state: XesState) -> None:
     _check_names(tokens, depth, state, upto=len(kind))
     parent1 = _enclosing(tokens, depth, 1, state.stack)
     parent2 = _enclosing(tokens, depth, 2, state.stack)
-    state.stack = _open_at_end(tokens, depth, int(depth_after[-1]) if len(kind) else len(state.stack),
-                               state.stack)
-    _collect(tokens, depth, parent1, parent2, state)
+    stack = _open_at_end(tokens, depth, int(depth_after[-1]) if len(kind) else len(state.stack),
+                         state.stack)
+    end = ChunkStart(tuple(names.names[number] for number in stack), state.root_seen)
+    return _collect(tokens, depth, parent1, parent2, state, start, end)
 
 
 def _check_root(tokens: Tokens, depth: np.ndarray, state: XesState) -> None:
@@ -124,42 +140,41 @@ def _open_at_end(tokens: Tokens, depth: np.ndarray, final_depth: int, stack: lis
 
 
 def _collect(tokens: Tokens, depth: np.ndarray, parent1: np.ndarray, parent2: np.ndarray,
-             state: XesState) -> None:
-    tag = tokens.tag
-    starts_trace = (tag == TAG["trace"]) & (tokens.kind != CLOSE)
-    starts_event = (tag == TAG["event"]) & (tokens.kind != CLOSE)
+             state: XesState, start: ChunkStart, end: ChunkStart) -> ChunkResult:
+    tag, opening = tokens.tag, tokens.kind != CLOSE
+    starts_trace = (tag == TAG["trace"]) & opening
+    starts_event = (tag == TAG["event"]) & opening
     misplaced = np.flatnonzero((starts_trace & (depth != 1))
                                | (starts_event & ((depth != 2) | (parent1 != TAG["trace"]))))
     if len(misplaced):
         raise state.fail(tokens, int(misplaced[0]), "An <event> stands outside a <trace>, or a <trace> "
                          "outside the <log>")
-    trace_number = state.traces + np.cumsum(starts_trace) - 1
-    event_number = state.events + np.cumsum(starts_event) - 1
-    state.event_trace.append(trace_number[starts_event])
-    state.traces += int(starts_trace.sum())
-    state.events += int(starts_event.sum())
-    valued = np.isin(tag, _VALUE_NUMBERS) & (tokens.kind != CLOSE)
-    container = np.isin(tag, _CONTAINER_NUMBERS) & (tokens.kind != CLOSE)
+    trace_number = np.cumsum(starts_trace) - 1
+    event_number = np.cumsum(starts_event) - 1
+    known = tag < len(_IS_VALUE)
+    valued = known & _IS_VALUE[np.where(known, tag, 0)] & opening
+    container = known & _IS_CONTAINER[np.where(known, tag, 0)] & opening
     of_trace = (depth == 2) & (parent1 == TAG["trace"])
     of_event = (depth == 3) & (parent2 == TAG["event"])
     nested = ((depth >= 3) & (parent1 == TAG["trace"]) & ~of_event & (valued | container))
-    state.skipped["nested"] += int(nested.sum())
-    state.skipped["container"] += int((container & (of_trace | of_event)).sum())
-    _keep(tokens, valued & of_trace, trace_number, state.trace_attributes, state)
-    _keep(tokens, valued & of_event, event_number, state.event_attributes, state)
+    skipped = Counter(nested=int(nested.sum()), container=int((container & (of_trace | of_event)).sum()))
+    return ChunkResult(start, end, int(starts_trace.sum()), int(starts_event.sum()),
+                       trace_number[starts_event],
+                       _group(tokens, valued & of_trace, trace_number, state),
+                       _group(tokens, valued & of_event, event_number, state), skipped)
 
 
-def _keep(tokens: Tokens, mask: np.ndarray, owner: np.ndarray, into: Attributes,
-          state: XesState) -> None:
-    if not mask.any():
-        return
-    selected = pa.array(mask)
-    key, value = tokens.key.filter(selected), tokens.value.filter(selected)
-    if key.null_count or value.null_count:
-        missing = np.flatnonzero(mask)[np.flatnonzero(
-            ~(key.is_valid().to_numpy(zero_copy_only=False) & value.is_valid().to_numpy(zero_copy_only=False)))[0]]
-        raise state.fail(tokens, int(missing), "An attribute element lacks its 'key' or 'value'")
-    into.owner.append(owner[mask])
-    into.key.append(key)
-    into.value.append(value)
-    into.kind.append(tokens.tag[mask].astype(np.int8))
+def _group(tokens: Tokens, mask: np.ndarray, owner: np.ndarray, state: XesState) -> Grouped:
+    """The attributes picked by `mask`, sorted by key (stable, so document order within a key)."""
+    where = np.flatnonzero(mask)
+    codes, rows = tokens.key_code[where], tokens.value_row[where]
+    lacking = np.flatnonzero((codes < 0) | (rows < 0))
+    if len(lacking):
+        raise state.fail(tokens, int(where[lacking[0]]), "An attribute element lacks its 'key' or 'value'")
+    small = codes.astype(np.int16) if len(tokens.keys) < 2 ** 15 else codes
+    order = np.argsort(small, kind="stable")
+    counts = np.bincount(codes, minlength=len(tokens.keys))
+    present = np.flatnonzero(counts)
+    return Grouped(tuple(tokens.keys[i] for i in present), np.concatenate([[0], np.cumsum(counts[present])]),
+                   owner[where][order], tokens.tag[where][order].astype(np.int8),
+                   tokens.values.take(pa.array(rows[order])))

@@ -57,12 +57,15 @@ class TagNames:
 
 @dataclass(frozen=True)
 class Tokens:
-    """One entry per tag of a chunk: kind (OPEN/CLOSE/EMPTY), tag number, key and value."""
+    """One entry per tag of a chunk: kind (OPEN/CLOSE/EMPTY) and tag number; for attribute
+    tags, the key as a number into `keys` and the value as a row of `values` (-1: none)."""
 
     kind: np.ndarray
     tag: np.ndarray
-    key: pa.Array
-    value: pa.Array
+    key_code: np.ndarray
+    value_row: np.ndarray
+    keys: list[str]
+    values: pa.Array
     starts: np.ndarray
     chunk: Chunk
 
@@ -75,35 +78,40 @@ def tokenize(chunk: Chunk, names: TagNames, path: Path) -> Tokens:
     """Split a chunk into tags and read their kind, name, key and value."""
     data = chunk.data
     starts = np.flatnonzero(np.frombuffer(data, np.uint8) == 60)
-    offsets = np.append(starts, len(data)).astype(np.int32)
-    texts = pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data))
     try:
-        plain = match_plain_attributes(data, starts, texts)
+        plain = match_plain_attributes(data, starts)
     except pa.ArrowInvalid:
         _check_utf8(chunk, path)
         raise
-    kind = np.full(len(starts), EMPTY, np.int8)
-    tag = np.zeros(len(starts), np.int16)
-    tag[plain.matched] = _TYPE_NUMBERS[plain.type_index[plain.matched]]
-    tokens = Tokens(kind, tag, plain.key, plain.value, starts, chunk)
-    slow = np.flatnonzero(~plain.matched)
-    if len(slow):
-        chosen = texts.take(pa.array(slow))
-        try:
-            chosen.validate(full=True)
-        except pa.ArrowInvalid:
-            _check_utf8(chunk, path)
-            raise
-        key, value = _parse_slow(chosen, slow, tokens, names, path)
-        tokens = Tokens(kind, tag, key, value, starts, chunk)
-    return tokens
+    count = len(starts)
+    kind = np.full(count, EMPTY, np.int8)
+    tag = np.zeros(count, np.int16)
+    tag[plain.index] = _TYPE_NUMBERS[plain.type_index]
+    coded = pc.dictionary_encode(plain.key)
+    key_code = np.full(count, -1, np.int32)
+    key_code[plain.index] = coded.indices.to_numpy(zero_copy_only=False)
+    value_row = np.full(count, -1, np.int32)
+    value_row[plain.index] = np.arange(len(plain.index), dtype=np.int32)
+    tokens = Tokens(kind, tag, key_code, value_row, coded.dictionary.to_pylist(), plain.value,
+                    starts, chunk)
+    slow = np.ones(count, bool)
+    slow[plain.index] = False
+    slow = np.flatnonzero(slow)
+    return _parse_slow(slow, tokens, names, path) if len(slow) else tokens
 
 
-def _parse_slow(texts: pa.Array, slow: np.ndarray, tokens: Tokens, names: TagNames,
-                path: Path) -> tuple[pa.Array, pa.Array]:
+def _parse_slow(slow: np.ndarray, tokens: Tokens, names: TagNames, path: Path) -> Tokens:
     """Parse the tags the fast pattern did not match, once per distinct text."""
-    trimmed = pc.ascii_rtrim(texts, characters=" \t\r\n")
-    coded = pc.dictionary_encode(trimmed)
+    data, starts = tokens.chunk.data, tokens.starts
+    offsets = np.append(starts, len(data)).astype(np.int32)
+    texts = pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data))
+    chosen = texts.take(pa.array(slow))
+    try:
+        chosen.validate(full=True)
+    except pa.ArrowInvalid:
+        _check_utf8(tokens.chunk, path)
+        raise
+    coded = pc.dictionary_encode(pc.ascii_rtrim(chosen, characters=" \t\r\n"))
     which = coded.indices.to_numpy(zero_copy_only=False)
     parsed = []
     for number, text in enumerate(coded.dictionary.to_pylist()):
@@ -117,12 +125,19 @@ def _parse_slow(texts: pa.Array, slow: np.ndarray, tokens: Tokens, names: TagNam
     kinds, tags, keys, values = zip(*parsed)
     tokens.kind[slow] = np.array(kinds, np.int8)[which]
     tokens.tag[slow] = np.array(tags, np.int16)[which]
-    spread = np.full(len(tokens.kind), -1, np.int64)
-    spread[slow] = which
-    take = pa.array(spread, mask=spread < 0)
-    key = pc.coalesce(tokens.key, pa.array(keys, pa.string()).take(take))
-    value = pc.coalesce(tokens.value, pa.array(values, pa.string()).take(take))
-    return key, value
+    known = {key: code for code, key in enumerate(tokens.keys)}
+    all_keys = list(tokens.keys)
+    for key in keys:
+        if key is not None and key not in known:
+            known[key] = len(all_keys)
+            all_keys.append(key)
+    tokens.key_code[slow] = np.array([-1 if k is None else known[k] for k in keys], np.int32)[which]
+    base = len(tokens.values)
+    rows = np.array([-1 if v is None else base + n for n, v in enumerate(values)], np.int32)
+    tokens.value_row[slow] = rows[which]
+    values_all = pa.concat_arrays([tokens.values, pa.array(values, pa.string())])
+    return Tokens(tokens.kind, tokens.tag, tokens.key_code, tokens.value_row, all_keys, values_all,
+                  starts, tokens.chunk)
 
 
 def _parse_tag(text: str, names: TagNames) -> tuple[int, int, str | None, str | None]:
