@@ -28,12 +28,14 @@ _PLAIN_VALUES = (bool, int, float, str, type(None))
 
 
 def copy_supported(connection: sa.Connection) -> bool:
-    """True for psycopg 3 connections whose server writes dates in ISO style (COPY's CSV)."""
+    """True for psycopg 3 connections in UTF-8 whose server writes dates in ISO style."""
     dialect = connection.dialect
     if dialect.name != "postgresql" or dialect.driver != "psycopg":
         return False
-    date_style = connection.connection.driver_connection.info.parameter_status("DateStyle")
-    return bool(date_style) and date_style.startswith("ISO")
+    info = connection.connection.driver_connection.info
+    date_style = info.parameter_status("DateStyle") or ""
+    # pyarrow reads UTF-8 only; other client encodings take the cursor path.
+    return date_style.startswith("ISO") and info.encoding == "utf-8"
 
 
 def copy_rows(connection: sa.Connection, statement: sa.Select, chunk_size: int

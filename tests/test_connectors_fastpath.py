@@ -70,7 +70,8 @@ def _fill(url: str) -> None:
 def _config(url, out, query=None):
     source = {"name": "awkward", "case_id": "sag", "activity": "trin", "timestamp": "tid",
               "row_key": ["id"], "attributes": {
-                  "note": "note", "zoned": {"column": "zoned", "type": "timestamp"},
+                  "note": "note", "Bemærkning": "note",
+                  "zoned": {"column": "zoned", "type": "timestamp"},
                   "flag": {"column": "flag", "type": "boolean"},
                   "amount": {"column": "amount", "type": "float"},
                   "ratio": {"column": "ratio", "type": "float"},
@@ -93,6 +94,7 @@ def test_copy_gives_the_same_dataset_as_the_cursor(postgres, tmp_path, monkeypat
     assert _sorted(by_copy.events).equals(_sorted(by_cursor.events))
     notes = set(by_copy.events.column("note").to_pylist())
     assert {"", None, 'say "hi", then\nnew line', "ÆØÅ æøå"} <= notes
+    assert by_copy.events.column("Bemærkning").equals(by_copy.events.column("note"))
     assert by_copy.meta["watermarks"] == by_cursor.meta["watermarks"]
 
 
@@ -176,3 +178,14 @@ def test_pseudonyms_are_hmac_sha256(key):
     assert pseudonyms.pseudonymise(ids, "case").to_pylist() == expected
     assert pseudonyms.pseudonym("user", "7") == \
         hmac.new(key, b"user\x1f7", hashlib.sha256).hexdigest()[:20]
+
+
+def test_a_non_utf8_client_encoding_takes_the_cursor_path(postgres):
+    engine = sa.create_engine(postgres, connect_args={"client_encoding": "LATIN1"})
+    table = sa.table("awkward", sa.column("id"), sa.column("note"))
+    statement = sa.select(table).where(table.c.id <= 12).order_by(table.c.id)
+    with engine.connect() as connection:
+        assert not copy_supported(connection)
+        rows = pa.concat_tables(stream_rows(connection, statement, 5))
+    engine.dispose()
+    assert "ÆØÅ æøå" in rows.column("note").to_pylist() and rows.num_rows == 12
