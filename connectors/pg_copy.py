@@ -1,8 +1,9 @@
 """PostgreSQL fast path: a plan's SELECT streamed by `COPY (...) TO STDOUT` as CSV into typed Arrow.
 
-Measured on 1M rows (benchmarks/RESULTS.md): COPY + pyarrow's CSV reader moves rows several times
-faster than a server-side cursor whose tuples are turned into Arrow in Python, so it is the path
-for `postgresql+psycopg`. COPY takes no server-side parameters, so the bound values are merged in
+Measured on 1M rows (benchmarks/RESULTS.md): COPY moves the rows in less than half the time of a
+server-side binary cursor whose tuples are turned into Arrow columns, at about a quarter of its
+CPU time (pyarrow parses the CSV in C++; the cursor builds a Python object per value), so it is
+the path for `postgresql+psycopg`. COPY takes no server-side parameters, so the bound values are merged in
 by psycopg's ClientCursor, which quotes each one with the driver's own adapters (the same escaping
 as any client-side binding); SQL text is never formatted from values here. Column types come from
 the server's description of the query (type OIDs), never guessed from the data.

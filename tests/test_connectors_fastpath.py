@@ -189,3 +189,28 @@ def test_a_non_utf8_client_encoding_takes_the_cursor_path(postgres):
         rows = pa.concat_tables(stream_rows(connection, statement, 5))
     engine.dispose()
     assert "ÆØÅ æøå" in rows.column("note").to_pylist() and rows.num_rows == 12
+
+
+def test_read_ahead_keeps_order_raises_errors_and_stops_early():
+    from connectors.prefetch import prefetched
+
+    assert list(prefetched(iter(range(50)), depth=2)) == list(range(50))
+    closed = []
+
+    def numbers():
+        try:
+            yield from range(1_000_000)
+        finally:
+            closed.append(True)
+
+    reader = prefetched(numbers(), depth=2)
+    assert [next(reader) for _ in range(3)] == [0, 1, 2]
+    reader.close()
+    assert closed == [True]
+
+    def failing():
+        yield 1
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        list(prefetched(failing()))
