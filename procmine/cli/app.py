@@ -25,7 +25,8 @@ class _ProcmineGroup(typer.core.TyperGroup):
             prefix = "Error" if isinstance(exc, ProcmineError) else "File error"
             click.echo(f"{prefix}: {exc}", err=True)
             ctx.exit(2)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, typer.Exit,
+                typer.Abort):
             raise
         except Exception as exc:  # a bug: say so plainly, never a traceback without --debug
             if _state["debug"]:

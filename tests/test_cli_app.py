@@ -1,0 +1,33 @@
+"""The CLI frame: every command's help works, errors become one line and exit code 2."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from procmine.cli import app
+
+runner = CliRunner()
+COMMANDS = sorted(command.name for command in app.registered_commands)
+
+
+def test_every_command_is_registered():
+    for name in ("import", "export", "info", "variants", "dfg", "throughput", "bottlenecks",
+                 "deadlines", "compare", "map", "discover", "conformance", "report", "simulate",
+                 "extract", "app", "demo"):
+        assert name in COMMANDS
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_help_of_each_command_exits_cleanly(name):
+    result = runner.invoke(app, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Unexpected error" not in result.output
+    assert "Usage" in result.output
+
+
+def test_a_missing_dataset_is_one_line_and_exit_code_2(tmp_path):
+    result = runner.invoke(app, ["info", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "not a procmine dataset" in result.output
+    assert "Traceback" not in result.output
