@@ -2,10 +2,13 @@
 
 A tag qualifies when it has exactly four double quotes, starts with one of the six
 typed prefixes byte for byte, has `" value="` between key and value, ends in `"/>`
-followed only by white space up to the next tag, and its key and value hold no '&' or
-control character. Those are read by slicing the chunk; every other tag is left to the
-strict per-tag parser. Bytes are compared eight at a time through an unaligned uint64
-view of the chunk, so each check is one gather per tag.
+followed only by white space up to the next tag, and holds no '&'. Bytes are compared
+eight at a time through an unaligned uint64 view of the chunk, so each check is one
+gather per tag. Keys and values are slices of the chunk: `pieces` is a string array over
+the chunk's own bytes whose item 4i + 2 is the value of plain tag i. A key or value
+holding a control character (which XML normalises or refuses) is rare; the caller
+detects it by counting (`gap_controls`) and removes such tags with `drop_controls`.
+Every other tag is left to the strict per-tag parser.
 """
 
 from __future__ import annotations
@@ -33,94 +36,116 @@ for _index, _prefix in enumerate(_PREFIXES):
     _TYPE_BY_OFFSET[len(_prefix) - 1] = _index
     _FIRST_WORD[_index] = _word(_prefix[:8])
     _LAST_WORD[_index] = _word(_prefix[-8:])
-_WHITE = np.zeros(256, bool)
-_WHITE[[9, 10, 13, 32]] = True
+_LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+_BYTES = {value: np.uint64(0x0101010101010101 * value) for value in (9, 10, 13, 32)}
+_FIRST_BYTES_HIGH = np.array([(1 << (8 * n)) - 1 & 0x8080808080808080 for n in range(9)], np.uint64)
 
 
 @dataclass(frozen=True)
 class PlainAttributes:
-    """The plain attribute tags of a chunk: tag index, type (index into TYPE_NAMES), key, value."""
+    """The plain attribute tags of a chunk: tag index, type (index into TYPE_NAMES), key, the
+    string array whose item 4i + 2 is the value of tag i, and control bytes in their gaps."""
 
     index: np.ndarray
     type_index: np.ndarray
     key: pa.Array
-    value: pa.Array
+    pieces: pa.Array
+    gap_controls: int
+    quotes: np.ndarray
+
+    def keep(self, chosen: np.ndarray, data: bytes) -> "PlainAttributes":
+        """Only the tags picked by the boolean mask `chosen`."""
+        index, quotes = self.index[chosen], self.quotes[chosen]
+        key, pieces = _slices(data, quotes)
+        return PlainAttributes(index, self.type_index[chosen], key, pieces, self.gap_controls, quotes)
 
 
 def match_plain_attributes(data: bytes, starts: np.ndarray) -> PlainAttributes:
     """Find the plain attribute tags among the tags starting at `starts` in `data`."""
     raw = np.frombuffer(data, np.uint8)
     if len(raw) < 16 or not len(starts):
-        return _none()
+        return _none(data)
     words = np.ndarray(shape=(len(raw) - 7,), dtype="<u8", buffer=data, strides=(1,))
     ends = np.append(starts[1:], len(raw))
     quotes = np.flatnonzero(raw == 34)
     first = np.searchsorted(quotes, starts)
     count = np.diff(first, append=len(quotes))
+    if data.find(b"&") >= 0:
+        count[np.searchsorted(starts, np.flatnonzero(raw == 38), side="right") - 1] = 0
     index = np.flatnonzero(count == 4)
     q = quotes[first[index][:, None] + np.arange(4)]
     start = starts[index]
     type_of = _TYPE_BY_OFFSET[np.minimum(q[:, 0] - start, len(_TYPE_BY_OFFSET) - 1)]
-    good = ((type_of >= 0) & (q[:, 2] - q[:, 1] == len(_MIDDLE)) & (q[:, 3] + 11 <= len(raw)))
+    good = (type_of >= 0) & (q[:, 2] - q[:, 1] == len(_MIDDLE)) & (q[:, 3] + 11 <= len(raw))
     index, q, start, type_of = index[good], q[good], start[good], type_of[good]
     good = ((words[start] == _FIRST_WORD[type_of]) & (words[q[:, 0] - 7] == _LAST_WORD[type_of])
             & (words[q[:, 1]] == _word(_MIDDLE))
             & (raw[q[:, 3] + 1] == ord("/")) & (raw[q[:, 3] + 2] == ord(">")))
-    good[good] = _white_gaps(raw, words, q[good, 3] + 3, ends[index[good]])
-    index, q, type_of = index[good], q[good], type_of[good]
-    key, value = _slices(data, q)
-    clean = ~(_needs_full_parser(key) | _needs_full_parser(value))
-    if not clean.all():
-        index, q, type_of = index[clean], q[clean], type_of[clean]
-        key, value = _slices(data, q)
-    return PlainAttributes(index, type_of, key, value)
+    white, controls = _white_gaps(words, q[good, 3] + 3, ends[index[good]])
+    good[good] = white
+    key, pieces = _slices(data, q[good])
+    return PlainAttributes(index[good], type_of[good], key, pieces, controls, q[good])
 
 
-def _none() -> PlainAttributes:
-    empty = pa.array([], pa.string())
-    return PlainAttributes(np.zeros(0, np.int64), np.zeros(0, np.int8), empty, empty)
+def drop_controls(plain: PlainAttributes, data: bytes) -> PlainAttributes:
+    """Leave out the tags whose key or value holds a control character (tab and line breaks too)."""
+    every = np.arange(len(plain.index)) * 4
+    value = plain.pieces.take(pa.array(every + 2))
+    return plain.keep(~(_has_control(plain.key) | _has_control(value)), data)
 
 
-def _white_gaps(raw: np.ndarray, words: np.ndarray, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """True where raw[begin:end] is all XML white space (checked eight bytes per step)."""
+def _none(data: bytes) -> PlainAttributes:
+    return PlainAttributes(np.zeros(0, np.int64), np.zeros(0, np.int8), pa.array([], pa.string()),
+                           _slices(data, np.zeros((0, 4), np.int64))[1], 0, np.zeros((0, 4), np.int64))
+
+
+def _white_gaps(words: np.ndarray, begin: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, int]:
+    """True where the bytes begin..end are all XML white space, eight bytes per step (SWAR);
+    and how many of those bytes in the white gaps are tabs or line breaks."""
     ok = np.ones(len(begin), bool)
+    controls = 0
     pending = np.flatnonzero(end > begin)
     for step in range(_LONGEST_GAP_WORDS):
-        if not len(pending):
-            return ok
         at = begin[pending] + 8 * step
         fits = at < len(words)
         ok[pending[~fits]] = False
         pending, at = pending[fits], at[fits]
-        chunk = words[at].view(np.uint8).reshape(-1, 8)
-        inside = np.arange(8) < (end[pending] - at)[:, None]
-        ok[pending] &= (_WHITE[chunk] | ~inside).all(axis=1)
-        pending = pending[ok[pending] & (end[pending] > at + 8)]
+        if not len(pending):
+            return ok, controls
+        word = words[at]
+        wanted = _FIRST_BYTES_HIGH[np.minimum(end[pending] - at, 8)]
+        line_breaks = (_zero_bytes(word ^ _BYTES[9]) | _zero_bytes(word ^ _BYTES[10])
+                       | _zero_bytes(word ^ _BYTES[13])) & wanted
+        white = ((line_breaks | _zero_bytes(word ^ _BYTES[32])) & wanted) == wanted
+        ok[pending[~white]] = False
+        controls += int(np.bitwise_count(line_breaks[white]).sum())
+        pending = pending[white & (end[pending] > at + 8)]
     ok[pending] = False
-    return ok
+    return ok, controls
 
 
-def _needs_full_parser(texts: pa.Array) -> np.ndarray:
-    """True where a key or value holds '&' or a control character (checked on the raw bytes)."""
-    unclean = np.zeros(len(texts), bool)
+def _zero_bytes(word: np.ndarray) -> np.ndarray:
+    """The high bit of every byte of `word` that is zero, and no other bit (exact, no borrow)."""
+    return ~(((word & _LOW7) + _LOW7) | word | _LOW7)
+
+
+def _has_control(texts: pa.Array) -> np.ndarray:
+    """True where a string holds a byte below 32."""
+    found = np.zeros(len(texts), bool)
     _, offsets_buffer, data_buffer = texts.buffers()
     if data_buffer is None:
-        return unclean
+        return found
     offsets = np.frombuffer(offsets_buffer, np.int32)[texts.offset:texts.offset + len(texts) + 1]
     body = np.frombuffer(data_buffer, np.uint8)[offsets[0]:offsets[-1]]
-    bad = np.flatnonzero((body == 38) | (body < 32)) + offsets[0]
+    bad = np.flatnonzero(body < 32) + offsets[0]
     if len(bad):
-        unclean[np.searchsorted(offsets, bad, side="right") - 1] = True
-    return unclean
+        found[np.searchsorted(offsets, bad, side="right") - 1] = True
+    return found
 
 
 def _slices(data: bytes, q: np.ndarray) -> tuple[pa.Array, pa.Array]:
-    """Keys and values as string arrays, cut from the chunk through one offsets buffer."""
+    """The keys (copied) and the pieces array over the chunk (item 4i + 2: value of tag i)."""
     bounds = np.stack([q[:, 0] + 1, q[:, 1], q[:, 2] + 1, q[:, 3]], axis=1)
     offsets = np.append(bounds.ravel(), bounds[-1, 3] if len(q) else 0).astype(np.int32)
     pieces = pa.StringArray.from_buffers(4 * len(q), pa.py_buffer(offsets), pa.py_buffer(data))
-    every = np.arange(len(q)) * 4
-    key, value = pieces.take(pa.array(every)), pieces.take(pa.array(every + 2))
-    key.validate(full=True)
-    value.validate(full=True)
-    return key, value
+    return pieces.take(pa.array(np.arange(len(q)) * 4)), pieces

@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 
 from procmine.errors import LogValidationError, located
 from procmine.importing.xes_chunks import Chunk
-from procmine.importing.xes_fastpath import TYPE_NAMES, match_plain_attributes
+from procmine.importing.xes_fastpath import (TYPE_NAMES, PlainAttributes, drop_controls,
+                                              match_plain_attributes)
 
 OPEN, CLOSE, EMPTY = 1, -1, 0
 KNOWN_TAGS = ("log", "trace", "event", "string", "date", "int", "float", "boolean", "id",
@@ -77,12 +78,16 @@ class Tokens:
 def tokenize(chunk: Chunk, names: TagNames, path: Path) -> Tokens:
     """Split a chunk into tags and read their kind, name, key and value."""
     data = chunk.data
-    starts = np.flatnonzero(np.frombuffer(data, np.uint8) == 60)
-    try:
-        plain = match_plain_attributes(data, starts)
-    except pa.ArrowInvalid:
-        _check_utf8(chunk, path)
-        raise
+    _check_utf8(chunk, path)
+    raw = np.frombuffer(data, np.uint8)
+    starts = np.flatnonzero(raw == 60)
+    texts = pa.StringArray.from_buffers(len(starts), pa.py_buffer(np.append(starts, len(data)).astype(np.int32)),
+                                        pa.py_buffer(data))
+    plain = match_plain_attributes(data, starts)
+    slow, chosen = _the_rest(plain, texts)
+    if np.count_nonzero(raw < 32) != plain.gap_controls + _count_controls(chosen):
+        plain = drop_controls(plain, data)  # a key or value holds a tab, line break or control
+        slow, chosen = _the_rest(plain, texts)
     count = len(starts)
     kind = np.full(count, EMPTY, np.int8)
     tag = np.zeros(count, np.int16)
@@ -91,26 +96,32 @@ def tokenize(chunk: Chunk, names: TagNames, path: Path) -> Tokens:
     key_code = np.full(count, -1, np.int32)
     key_code[plain.index] = coded.indices.to_numpy(zero_copy_only=False)
     value_row = np.full(count, -1, np.int32)
-    value_row[plain.index] = np.arange(len(plain.index), dtype=np.int32)
-    tokens = Tokens(kind, tag, key_code, value_row, coded.dictionary.to_pylist(), plain.value,
+    value_row[plain.index] = np.arange(len(plain.index), dtype=np.int32) * 4 + 2
+    tokens = Tokens(kind, tag, key_code, value_row, coded.dictionary.to_pylist(), plain.pieces,
                     starts, chunk)
-    slow = np.ones(count, bool)
-    slow[plain.index] = False
-    slow = np.flatnonzero(slow)
-    return _parse_slow(slow, tokens, names, path) if len(slow) else tokens
+    return _parse_slow(slow, chosen, tokens, names, path) if len(slow) else tokens
 
 
-def _parse_slow(slow: np.ndarray, tokens: Tokens, names: TagNames, path: Path) -> Tokens:
+def _the_rest(plain: PlainAttributes, texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """The numbers and texts of the tags that are not plain attribute tags."""
+    rest = np.ones(len(texts), bool)
+    rest[plain.index] = False
+    rest = np.flatnonzero(rest)
+    return rest, texts.take(pa.array(rest))
+
+
+def _count_controls(texts: pa.Array) -> int:
+    """How many bytes below 32 the strings hold together."""
+    _, offsets_buffer, data_buffer = texts.buffers()
+    if data_buffer is None or not len(texts):
+        return 0
+    offsets = np.frombuffer(offsets_buffer, np.int32)[texts.offset:texts.offset + len(texts) + 1]
+    return int(np.count_nonzero(np.frombuffer(data_buffer, np.uint8)[offsets[0]:offsets[-1]] < 32))
+
+
+def _parse_slow(slow: np.ndarray, chosen: pa.Array, tokens: Tokens, names: TagNames,
+                path: Path) -> Tokens:
     """Parse the tags the fast pattern did not match, once per distinct text."""
-    data, starts = tokens.chunk.data, tokens.starts
-    offsets = np.append(starts, len(data)).astype(np.int32)
-    texts = pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data))
-    chosen = texts.take(pa.array(slow))
-    try:
-        chosen.validate(full=True)
-    except pa.ArrowInvalid:
-        _check_utf8(tokens.chunk, path)
-        raise
     coded = pc.dictionary_encode(pc.ascii_rtrim(chosen, characters=" \t\r\n"))
     which = coded.indices.to_numpy(zero_copy_only=False)
     parsed = []
@@ -132,12 +143,15 @@ def _parse_slow(slow: np.ndarray, tokens: Tokens, names: TagNames, path: Path) -
             known[key] = len(all_keys)
             all_keys.append(key)
     tokens.key_code[slow] = np.array([-1 if k is None else known[k] for k in keys], np.int32)[which]
+    if all(value is None for value in values):
+        return Tokens(tokens.kind, tokens.tag, tokens.key_code, tokens.value_row, all_keys, tokens.values,
+                      tokens.starts, tokens.chunk)
     base = len(tokens.values)
     rows = np.array([-1 if v is None else base + n for n, v in enumerate(values)], np.int32)
     tokens.value_row[slow] = rows[which]
     values_all = pa.concat_arrays([tokens.values, pa.array(values, pa.string())])
     return Tokens(tokens.kind, tokens.tag, tokens.key_code, tokens.value_row, all_keys, values_all,
-                  starts, tokens.chunk)
+                  tokens.starts, tokens.chunk)
 
 
 def _parse_tag(text: str, names: TagNames) -> tuple[int, int, str | None, str | None]:
@@ -187,10 +201,19 @@ def _resolve(reference: re.Match) -> str:
 
 def _check_utf8(chunk: Chunk, path: Path) -> None:
     """Raise an error naming the line of the first byte that is not UTF-8, if there is one."""
+    whole = pa.StringArray.from_buffers(1, pa.py_buffer(np.array([0, len(chunk.data)], np.int32)),
+                                        pa.py_buffer(chunk.data))
+    try:
+        whole.validate(full=True)  # vectorised; Python decodes only to find the line of an error
+        return
+    except pa.ArrowInvalid:
+        pass
     try:
         chunk.data.decode("utf-8")
+        bad = 0
     except UnicodeDecodeError as exc:
-        line = chunk.first_line + chunk.data.count(b"\n", 0, exc.start)
-        raise LogValidationError(located(
-            f"The XES is not valid UTF-8 text at line {line} (byte {chunk.data[exc.start:exc.start + 1]!r})",
-            file=path, hint="Save the file as UTF-8 or declare its encoding")) from None
+        bad = exc.start
+    line = chunk.first_line + chunk.data.count(b"\n", 0, bad)
+    raise LogValidationError(located(
+        f"The XES is not valid UTF-8 text at line {line} (byte {chunk.data[bad:bad + 1]!r})",
+        file=path, hint="Save the file as UTF-8 or declare its encoding"))
