@@ -84,8 +84,34 @@ def discover_heuristics(dfg: Dfg, dependency_threshold: float = 0.5) -> Discover
         graph, activities=list(occurrences), activities_occurrences=occurrences,
         start_activities=dict(dfg.start_activities), end_activities=dict(dfg.end_activities),
         parameters={"dependency_thresh": dependency_threshold})
+    _connect_to_source_and_sink(net, im, fm)
     bpmn = from_pm4py(to_bpmn.apply(net, im, fm))
     return DiscoveredModel("heuristics", None, net, im, fm, bpmn)
+
+
+def _connect_to_source_and_sink(net, initial_marking, final_marking) -> None:
+    """Make a heuristics net a workflow net, in place: every node on a path from source to sink.
+
+    pm4py's heuristics net connects the source only to start activities that survive the
+    dependency threshold, and leaves places after the last kept activity hanging. So a
+    transition without input places starts from the source, and a place (or transition)
+    with nothing after it ends in the sink; the BPMN then has a connected start and end.
+    """
+    from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to, remove_place
+
+    source, sink = next(iter(initial_marking)), next(iter(final_marking))
+    for transition in sorted(net.transitions, key=lambda t: str(t.name)):
+        if not transition.in_arcs:
+            add_arc_from_to(source, transition, net)
+        if not transition.out_arcs:
+            add_arc_from_to(transition, sink, net)
+    for place in sorted(net.places, key=lambda p: str(p.name)):
+        if place is not sink and not place.out_arcs and place.in_arcs:
+            for arc in list(place.in_arcs):
+                add_arc_from_to(arc.source, sink, net)
+            remove_place(net, place)
+    for place in [p for p in net.places if not p.in_arcs and not p.out_arcs and p not in (source, sink)]:
+        remove_place(net, place)
 
 
 def discover(log, options: DiscoveryOptions = DiscoveryOptions()) -> DiscoveredModel:
