@@ -93,12 +93,23 @@ _IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
             && document.querySelectorAll('[data-stale="true"]').length === 0"""
 
 
+_BUSY = """() => [!!document.querySelector('[data-testid="stStatusWidget"]'),
+            Array.from(document.querySelectorAll('[data-stale="true"]'))
+                 .map(e => (e.getAttribute('data-testid') || e.tagName) + ': ' + e.innerText.slice(0, 80))]"""
+
+
 def _settled(tab) -> None:
     """Wait until Streamlit has finished the current run (no running widget, no stale elements), twice."""
     tab.wait_for_selector("[data-testid='stSidebar']")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     for _ in range(2):
         tab.wait_for_timeout(600)
-        tab.wait_for_function(_IDLE, timeout=90_000)
+        try:
+            tab.wait_for_function(_IDLE, timeout=90_000)
+        except PlaywrightTimeout:
+            tab.screenshot(path=str(ARTEFACTS / "not-settled.png"))
+            busy = tab.evaluate(_BUSY)
+            raise AssertionError(f"Streamlit did not finish its run within 90 s: {busy}") from None
 
 
 def _go(tab, label: str) -> None:
