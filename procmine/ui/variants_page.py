@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -16,6 +17,7 @@ from procmine.ui.state import t
 
 STRIPS = 12
 SHOWN_ROWS = 1000   # the CSV download holds them all
+CURVE_POINTS = 2000
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac", "#1f77b4", "#8c564b", "#17becf", "#bcbd22", "#7f7f7f", "#d62728")
 
@@ -60,14 +62,17 @@ def _table(full: pd.DataFrame):
     })
     st.caption(t("variants.select_help"))
     return downloads.table(full, "variants", key="variants", shown=shown, on_select="rerun",
-                           selection_mode="multi-row", height=420)
+                           selection_mode="multi-row", height=min(420, 40 + 35 * len(frame)))
 
 
 def _coverage(frame: pd.DataFrame) -> None:
     rank, covered = t("variants.rank"), t("variants.cumulative")
     curve = pd.DataFrame({rank: frame["variant"], covered: frame["cumulative_share"]})
-    chart = (alt.Chart(curve).mark_line(interpolate="step-after", color="#3b6ea5")
-             .encode(x=alt.X(f"{rank}:Q", title=t("variants.rank_axis")),
+    if len(curve) > CURVE_POINTS:  # draw a log-spaced subset: the curve's shape, not 100,000 points
+        curve = curve.iloc[np.unique(np.geomspace(1, len(curve), CURVE_POINTS).astype(int) - 1)]
+    chart = (alt.Chart(curve).mark_line(interpolate="step-after", color="#3b6ea5", point=len(curve) <= 30)
+             .encode(x=alt.X(f"{rank}:Q", title=t("variants.rank_axis"),
+                             axis=alt.Axis(format="d", tickMinStep=1)),
                      y=alt.Y(f"{covered}:Q", title=covered, axis=alt.Axis(format="%"),
                              scale=alt.Scale(domain=[0, 1])),
                      tooltip=[rank, alt.Tooltip(f"{covered}:Q", format=".1%")])
