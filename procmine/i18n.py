@@ -3,7 +3,7 @@
 Texts live in YAML files under procmine/texts/ (one per face: app.yaml, report.yaml...),
 each key holding an `en` and a `da` text. Danish formatting: 1.234,5 and 28. nov. 2026.
 
->>> text("overview.cases", "da")
+>>> text("kpi.cases", "da")
 'Sager'
 >>> format_number(1234.5, "da", decimals=1)
 '1.234,5'
@@ -31,12 +31,6 @@ TEXTS_DIR = Path(__file__).with_name("texts")
 _MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "da": ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."),
-}
-_UNITS = {  # (singular, plural) per language
-    "en": {"h": ("hour", "hours"), "d": ("day", "days"), "wd": ("working day", "working days"),
-           "w": ("week", "weeks")},
-    "da": {"h": ("time", "timer"), "d": ("dag", "dage"), "wd": ("arbejdsdag", "arbejdsdage"),
-           "w": ("uge", "uger")},
 }
 
 
@@ -112,16 +106,3 @@ def format_datetime(value: dt.datetime | None, lang: str, timezone: str = DEFAUL
     local = local_time(value, timezone)
     separator = "." if lang == "da" else ":"
     return f"{format_date(local, lang, timezone)} {local.hour:02d}{separator}{local.minute:02d}"
-
-
-def format_quantity(amount: float, unit: str, lang: str, decimals: int = 1) -> str:
-    """An amount with its unit word: '1 day', '2,5 arbejdsdage' (units: h, d, wd, w)."""
-    singular, plural = _UNITS[check_language(lang)][unit]
-    rounded = round(amount, decimals)
-    shown = format_number(rounded, lang, decimals if rounded != int(rounded) else 0)
-    return f"{shown} {singular if rounded == 1 else plural}"
-
-
-def duration_unit_label(unit: str, lang: str) -> str:
-    """The plural unit word for axis titles: 'days', 'arbejdsdage'."""
-    return _UNITS[check_language(lang)][unit][1]

@@ -89,8 +89,8 @@ def _one_case(log, found: pd.DataFrame) -> None:
         facts = {t("cases.case"): case_id, t("cases.duration"): format_duration(row["duration_seconds"], lang),
                  t("kpi.events"): format_number(len(frame), lang)}
         facts.update({column: str(row[column]) for column in found.columns[5:]})
-        st.dataframe(pd.DataFrame({t("cases.attribute"): list(facts), t("cases.value"): list(facts.values())}),
-                     hide_index=True, key="cases_attributes")
+        downloads.table(pd.DataFrame({t("cases.attribute"): list(facts), t("cases.value"): list(facts.values())}),
+                        f"case-{case_id}-attributes", key="cases_attributes")
     shown = frame.astype(object).where(frame.notna(), "")
     shown[s.TIMESTAMP] = [format_datetime(v, lang) for v in frame[s.TIMESTAMP]]
     downloads.table(frame, f"case-{case_id}-events", key="cases_events", shown=shown, height=240)
