@@ -149,3 +149,15 @@ def test_sample_logs_are_offered_and_opened(wabo, imported_dataset, monkeypatch,
     assert_no_exception(at)
     assert at.session_state[state.DATASET_KEY] == str(samples / "sepsis")
     assert metrics(at)["Cases"] == "1,050"
+
+
+def test_a_dataset_deleted_while_open_sends_the_user_to_the_data_page(wabo, tmp_path):
+    import shutil
+    copy = tmp_path / "copy"
+    shutil.copytree(wabo, copy)
+    at = start_app(copy, "overview")
+    shutil.rmtree(copy)
+    at.run()
+    assert_no_exception(at)
+    assert "No dataset is open yet" in at.info[0].value
+    assert at.header[0].value == "Data"

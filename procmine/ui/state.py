@@ -36,6 +36,8 @@ def init_session() -> None:
     state.setdefault(FILTERS_KEY, [])
     if DATASET_KEY not in state:
         state[DATASET_KEY] = _starting_dataset()
+    elif state[DATASET_KEY] and not (Path(state[DATASET_KEY]) / s.META_FILE).is_file():
+        state[DATASET_KEY] = None   # the folder was deleted meanwhile: choose another on the data page
 
 
 _last_language = {"lang": "en"}
