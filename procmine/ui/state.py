@@ -140,7 +140,9 @@ def filters_json(stack: list | None = None) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+# Bounded so a server with many sessions on a large log keeps its memory in check
+# (a filtered view of 1M events holds about 30 MB of arrays).
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _filtered_log(path: str, stamp: float, stack_json: str, _stack: tuple) -> EventLog:
     return _base_log(path, stamp).filter(*_stack)
 
@@ -154,7 +156,7 @@ def filtered_log(stack: list | None = None) -> EventLog:
     return _filtered_log(path, _stamp(path), filters_json(stack), tuple(stack))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=96, show_spinner=False)
 def _computed(name: str, path: str, stamp: float, stack_json: str, params_key: str,
               _fn: Callable, _log: EventLog, _params: dict) -> Any:
     return _fn(_log, **_params)
