@@ -86,3 +86,27 @@ def test_a_csv_with_odd_headers_is_mapped_by_hand(wabo):
     assert not at.error, at.error[0].value
     assert metrics(at)["Cases"] == "2"
     assert metrics(at)["Events"] == "3"
+
+
+def test_an_excel_upload_offers_its_sheets_and_imports_the_chosen_one(wabo, tmp_path):
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.title = "Noter"
+    book.active.append(["Bare en note"])
+    sheet = book.create_sheet("Hændelser")
+    sheet.append(["Sagsnummer", "Aktivitet", "Tidspunkt", "Sagsbehandler"])
+    for case, activity, day in (("S1", "Modtaget", 5), ("S1", "Afgjort", 9), ("S2", "Modtaget", 6)):
+        sheet.append([case, activity, f"2026-01-{day:02d} 10:00", "sb-1"])
+    path = tmp_path / "log.xlsx"
+    book.save(path)
+    at = start_app(wabo, "data")
+    at.radio(key="data_source").set_value("upload").run()
+    at.file_uploader(key="data_upload").upload("log.xlsx", path.read_bytes()).run()
+    assert at.selectbox(key="data_sheet").options == ["Noter", "Hændelser"]
+    at.selectbox(key="data_sheet").set_value("Hændelser").run()
+    roles = {box.key.split("_")[2]: box.value for box in at.selectbox if box.key.startswith("data_role_")}
+    assert (roles["case"], roles["activity"], roles["timestamp"]) == ("Sagsnummer", "Aktivitet", "Tidspunkt")
+    at.button(key="data_import").click().run()
+    assert_no_exception(at)
+    assert not at.error, at.error[0].value
+    assert metrics(at)["Cases"] == "2" and metrics(at)["Events"] == "3"
