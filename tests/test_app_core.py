@@ -161,3 +161,19 @@ def test_a_dataset_deleted_while_open_sends_the_user_to_the_data_page(wabo, tmp_
     assert_no_exception(at)
     assert "No dataset is open yet" in at.info[0].value
     assert at.header[0].value == "Data"
+
+
+def test_a_saved_stack_is_loaded_from_a_file_and_a_bad_one_is_refused(wabo):
+    from procmine.filters import filters_to_json
+    at = start_app(wabo, "overview")
+    stack = [VariantsFilter(top=4)]
+    at.sidebar.file_uploader(key="filters_file").upload("view.json", filters_to_json(stack).encode()).run()
+    assert_no_exception(at)
+    assert at.session_state[state.FILTERS_KEY] == stack
+    assert metrics(at)["Cases"] == format_number(open_log(wabo).filter(*stack).num_cases, "en")
+    at = start_app(wabo, "overview")
+    bad = b'[{"kind": "endpoints", "start": ["No such activity"]}]'
+    at.sidebar.file_uploader(key="filters_file").upload("bad.json", bad).run()
+    assert_no_exception(at)
+    assert "No such activity" in at.sidebar.error[0].value
+    assert at.session_state[state.FILTERS_KEY] == []

@@ -54,7 +54,8 @@ def _save_load_reset(stack: list) -> None:
                          on_click="ignore", width="stretch")
     right.button(t("filters.reset"), key="filters_reset", on_click=state.set_filters, args=([],),
                  disabled=not stack, width="stretch")
-    uploaded = st.file_uploader(t("filters.load"), type=["json", "yaml", "yml"], key="filters_file")
+    with st.expander(t("filters.load")):
+        uploaded = st.file_uploader(t("filters.load_file"), type=["json", "yaml", "yml"], key="filters_file")
     if uploaded is not None and st.session_state.get("filters_file_loaded") != uploaded.file_id:
         try:
             loaded = read_stack(uploaded.getvalue(), uploaded.name)
