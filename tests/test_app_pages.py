@@ -163,3 +163,32 @@ def test_every_page_in_danish_has_no_exception_and_danish_headers(wabo):
         go(at, page)
         assert at.header[0].value == header
         assert "Download" not in texts(at)
+
+
+def test_a_bundled_sample_through_every_page_with_a_filter(monkeypatch):
+    from pathlib import Path
+
+    from procmine.analysis.overview import overview
+    from procmine.filters import CaseAttributeFilter
+    samples = Path(__file__).resolve().parents[1] / "sample_logs"
+    monkeypatch.setenv(state.SAMPLES_ENV, str(samples))
+    first = sorted(p for p in samples.iterdir() if (p / "procmine.json").is_file())[0]
+    at = start_app(first, "data")
+    at.button(key="data_open_sample").click().run()
+    assert at.session_state[state.DATASET_KEY] == str(first)
+    log = open_log(first)
+    attribute = next(c for c in ("department", "channel") if c in log.base.cases.column_names)
+    value = sorted(v for v in log.base.cases.column(attribute).to_pylist() if v)[0]
+    at.sidebar.selectbox(key="filter_kind").set_value("case_attribute").run()
+    at.sidebar.selectbox(key="filter_case_attribute").set_value(attribute).run()
+    at.sidebar.multiselect(key=f"filter_case_values_{attribute}").set_value([value]).run()
+    at.sidebar.button(key="filter_add").click().run()
+    stack = [CaseAttributeFilter(attribute=attribute, values=(value,))]
+    assert at.session_state[state.FILTERS_KEY] == stack
+    go(at, "overview")
+    facts = overview(log.filter(*stack))
+    assert at.metric[0].value == format_number(facts.cases, "en")
+    assert at.metric[4].value == format_duration(facts.median_throughput_seconds, "en")
+    for page in ("map", "variants", "throughput", "bottlenecks", "cases", "model", "compare"):
+        go(at, page)
+        assert not at.error, f"{page}: {at.error[0].value}"
