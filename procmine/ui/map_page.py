@@ -30,7 +30,8 @@ def render() -> None:
     options = _controls()
     graph = state.computed(dfg)
     source = map_dot(graph, options)
-    show_svg(rendered(source, "svg"), key="map")
+    fit = st.toggle(t("map.fit"), key="map_fit", help=t("map.fit_help"))
+    show_svg(rendered(source, "svg"), key="map", fit=fit)
     downloads.picture("process-map", key="map_download", svg=lambda: rendered(source, "svg"),
                       png=lambda: rendered(source, "png"), dot=lambda: source)
     _click_to_filter(graph)
@@ -38,7 +39,7 @@ def render() -> None:
 
 
 def _controls() -> MapOptions:
-    first, second, third, fourth = st.columns([2, 2, 3, 3])
+    first, second, third, fourth = st.columns([3, 2, 3, 3])
     metric = first.radio(t("map.metric"), METRICS, key="map_metric", horizontal=True,
                          format_func=lambda m: t(f"map.metric.{m}"))
     statistic = second.selectbox(t("map.statistic"), STATISTICS, key="map_statistic",
@@ -50,12 +51,13 @@ def _controls() -> MapOptions:
                       lang=state.lang())
 
 
-def show_svg(svg: bytes, *, key: str, max_height: str = "78vh") -> None:
-    """An SVG drawn at its natural size in a scrolling frame (so labels stay legible), centred."""
+def show_svg(svg: bytes, *, key: str, max_height: str = "78vh", fit: bool = False) -> None:
+    """An SVG at its natural size in a scrolling frame (labels stay legible), or fitted to the width."""
     encoded = base64.b64encode(svg).decode("ascii")
+    size = "max-width:100%;max-height:none" if fit else "max-width:none"
     st.html(f'<div class="procmine-picture" id="{key}" style="overflow:auto;max-height:{max_height};'
             f'border:1px solid #e3e6ea;border-radius:6px;background:white;text-align:center;padding:8px">'
-            f'<img alt="{t("page.map")}" style="max-width:none" src="data:image/svg+xml;base64,{encoded}">'
+            f'<img alt="{t("page.map")}" style="{size}" src="data:image/svg+xml;base64,{encoded}">'
             "</div>")
 
 
