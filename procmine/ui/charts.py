@@ -43,31 +43,6 @@ def show(chart: alt.Chart, name: str, *, key: str) -> None:
     downloads.picture(name, key=key, svg=lambda: _svg(spec), png=lambda: _png(spec))
 
 
-def bars(frame: pd.DataFrame, x: str, y: str, *, x_title: str, y_title: str,
-         x_type: str = "O", color: str = "#3b6ea5", sort: str | None = None,
-         tooltip: list | None = None, horizontal: bool = False, height: int = 320) -> alt.Chart:
-    """A bar chart of ready values (x categories or bins, y counts)."""
-    x_encoding = alt.X(f"{x}:{x_type}", title=x_title, sort=sort)
-    y_encoding = alt.Y(f"{y}:Q", title=y_title)
-    if horizontal:
-        x_encoding, y_encoding = alt.X(f"{y}:Q", title=y_title), alt.Y(f"{x}:{x_type}", title=x_title,
-                                                                        sort=sort or "-x")
-    return (alt.Chart(frame).mark_bar(color=color)
-            .encode(x=x_encoding, y=y_encoding, tooltip=tooltip or [x, y])
-            .properties(height=height))
-
-
-def lines(frame: pd.DataFrame, x: str, y: str, *, x_title: str, y_title: str,
-          series: str | None = None, series_title: str | None = None, x_type: str = "T",
-          height: int = 300) -> alt.Chart:
-    """A line chart over time (one line per `series` value when given)."""
-    encoding = {"x": alt.X(f"{x}:{x_type}", title=x_title), "y": alt.Y(f"{y}:Q", title=y_title),
-                "tooltip": [x, y] + ([series] if series else [])}
-    if series:
-        encoding["color"] = alt.Color(f"{series}:N", title=series_title or series)
-    return alt.Chart(frame).mark_line(point=True).encode(**encoding).properties(height=height)
-
-
 def histogram_frame(values: np.ndarray, value_title: str, count_title: str, bins: int = 40) -> pd.DataFrame:
     """Equal-width bins of `values` (NaN left out): columns start, end and the count."""
     values = values[~np.isnan(values)]

@@ -85,8 +85,3 @@ def read_stack(content: bytes, name: str) -> list:
     reader = filters_from_json if name.lower().endswith(".json") else filters_from_yaml
     return reader(text, name)
 
-
-def stack_from_json(data: str) -> list:
-    """A stack from the JSON text of a saved stack (used by the compare page)."""
-    from procmine.filters import filters_from_json
-    return filters_from_json(data)
