@@ -17,6 +17,8 @@ SOURCES = ("sample", "folder", "upload")
 def render() -> None:
     """Draw the data page."""
     st.header(t("page.data"))
+    for message in state.announcements():
+        st.success(message)
     source = st.radio(t("data.source"), SOURCES, key="data_source", horizontal=True,
                       format_func=lambda key: t(f"data.source.{key}"))
     if source == "sample":
@@ -57,7 +59,8 @@ def _open(path: Path) -> None:
     except ProcmineError as exc:
         st.error(str(exc))
         return
-    st.success(t("data.opened", name=path.name))
+    state.announce(t("data.opened", name=path.name))
+    st.rerun()   # so the sidebar's filter stack and case count belong to the new dataset
 
 
 def render_facts() -> None:

@@ -103,6 +103,16 @@ def set_dataset(path: str | os.PathLike) -> None:
     st.session_state[FILTERS_KEY] = []
 
 
+def announce(message: str) -> None:
+    """Keep a success message to show after the next rerun."""
+    st.session_state.setdefault("announcements", []).append(message)
+
+
+def announcements() -> list[str]:
+    """The messages kept by `announce`, once."""
+    return st.session_state.pop("announcements", [])
+
+
 def _stamp(path: str) -> float:
     """When the dataset was last written, so a rewritten dataset is read again."""
     return (Path(path) / s.META_FILE).stat().st_mtime

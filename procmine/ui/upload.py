@@ -94,8 +94,9 @@ def import_upload(path: Path, options: ImportOptions, digest: str) -> None:
         _failed(exc)
         return
     progress.progress(1.0, text=t("data.step.open"))
-    st.success(t("data.imported", name=path.name, events=format_number(dataset.events.num_rows,
-                                                                        state.lang())))
+    state.announce(t("data.imported", name=path.name,
+                     events=format_number(dataset.events.num_rows, state.lang())))
+    st.rerun()   # so the sidebar's filter stack and case count belong to the new dataset
 
 
 def _failed(exc: ProcmineError) -> None:
