@@ -94,8 +94,10 @@ def _connect_to_source_and_sink(net, initial_marking, final_marking) -> None:
 
     pm4py's heuristics net connects the source only to start activities that survive the
     dependency threshold, and leaves places after the last kept activity hanging. So a
-    transition without input places starts from the source, and a place (or transition)
-    with nothing after it ends in the sink; the BPMN then has a connected start and end.
+    transition without input places starts from the source, a place (or transition) with
+    nothing after it ends in the sink, and a part that still cannot be reached (a loop
+    without entry) or cannot end (a loop without exit) gets a silent step from the source
+    or to the sink. The BPMN then has a connected start and end event.
     """
     from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to, remove_place
 
@@ -112,6 +114,37 @@ def _connect_to_source_and_sink(net, initial_marking, final_marking) -> None:
             remove_place(net, place)
     for place in [p for p in net.places if not p.in_arcs and not p.out_arcs and p not in (source, sink)]:
         remove_place(net, place)
+    _bridge(net, source, forward=True)
+    _bridge(net, sink, forward=False)
+
+
+def _bridge(net, end, forward: bool) -> None:
+    """Silent steps from the source to (or to the sink from) places it cannot reach otherwise."""
+    from pm4py.objects.petri_net.obj import PetriNet
+    from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to
+
+    while True:
+        reached = reachable_nodes(end, forward)
+        missing = sorted((p for p in net.places if p not in reached), key=lambda p: str(p.name))
+        if not missing:
+            return
+        step = PetriNet.Transition(f"{'enter' if forward else 'leave'}_{missing[0].name}", None)
+        net.transitions.add(step)
+        add_arc_from_to(end if forward else missing[0], step, net)
+        add_arc_from_to(step, missing[0] if forward else end, net)
+
+
+def reachable_nodes(origin, forward: bool = True) -> set:
+    """Places and transitions reachable from `origin` along arcs (against them when not forward)."""
+    seen, stack = {origin}, [origin]
+    while stack:
+        node = stack.pop()
+        for arc in (node.out_arcs if forward else node.in_arcs):
+            other = arc.target if forward else arc.source
+            if other not in seen:
+                seen.add(other)
+                stack.append(other)
+    return seen
 
 
 def discover(log, options: DiscoveryOptions = DiscoveryOptions()) -> DiscoveredModel:

@@ -54,7 +54,7 @@ def _connected(reduced) -> bool:
     return set(reduced.activities) <= reach(succ, START) & reach(pred, END)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(traces_strategy)
 def test_full_sliders_give_the_exact_dfg(traces):
     reduced = reduce_map(dfg_of(traces), 1.0, 1.0)
@@ -65,7 +65,7 @@ def test_full_sliders_give_the_exact_dfg(traces):
     assert set(reduced.activities) == {a for t in traces for a in t}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(traces_strategy, share, share)
 def test_every_map_is_connected_from_start_to_end(traces, activities, paths):
     reduced = reduce_map(dfg_of(traces), activities, paths)
@@ -74,7 +74,7 @@ def test_every_map_is_connected_from_start_to_end(traces, activities, paths):
     assert all(s in reduced.activities or s == START for s, _ in reduced.edges)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(traces_strategy, share, share, share)
 def test_fewer_activities_or_paths_never_add_anything(traces, low, high, paths):
     low, high = sorted((low, high))
