@@ -44,7 +44,7 @@ def test_app_serves_the_dataset_on_localhost_only(imported_dataset):
         port = probe.getsockname()[1]
     command = [str(Path(sys.executable).with_name("procmine")), "app", str(dataset), "--port", str(port),
                "--no-open-browser", "--lang", "da"]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -63,7 +63,13 @@ def test_app_serves_the_dataset_on_localhost_only(imported_dataset):
                 outside.connect((address, port))
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise
+    with socket.socket() as probe:   # the server itself stopped: nothing listens on the port any more
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 def _addresses() -> list[str]:

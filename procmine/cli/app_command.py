@@ -50,7 +50,7 @@ def demo_command(
 
 
 def serve(host: str, port: int, open_browser: bool, environment: dict[str, str]) -> None:
-    """Run `streamlit run` on the app script until it is stopped (Ctrl+C)."""
+    """Run `streamlit run` on the app script until it is stopped (Ctrl+C); on POSIX in this process."""
     if not 0 < port < 65536:
         raise ConfigError(f"--port {port} is not a port number; use 1-65535, e.g. --port 8501.")
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -64,8 +64,15 @@ def serve(host: str, port: int, open_browser: bool, environment: dict[str, str])
                "localhost" if host in ("127.0.0.1", "::1") else host]
     typer.echo(f"procmine app on http://{'localhost' if host == '127.0.0.1' else host}:{port} "
                "(Ctrl+C stops it)")
+    environment = {**os.environ, **environment}
+    if os.name == "posix":
+        # Become the server, so that Ctrl+C, SIGTERM or a service manager reach Streamlit itself
+        # and no orphaned server is left behind.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, command, environment)
     try:
-        completed = subprocess.run(command, env={**os.environ, **environment}, check=False)
+        completed = subprocess.run(command, env=environment, check=False)
     except KeyboardInterrupt:
         return
     if completed.returncode not in (0, -2, 130):
