@@ -45,7 +45,8 @@ def server():
     log = open(ARTEFACTS / "streamlit-server.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],   # others edit the tree meanwhile: no "file changed" prompts
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, "PROCMINE_SAMPLES": str(ROOT / "sample_logs")})
     url = f"http://127.0.0.1:{port}"

@@ -60,7 +60,8 @@ def serve(host: str, port: int, open_browser: bool, environment: dict[str, str])
     command = [sys.executable, "-m", "streamlit", "run", str(SCRIPT),
                "--server.address", host, "--server.port", str(port),
                "--server.headless", "false" if open_browser else "true",
-               "--browser.gatherUsageStats", "false", "--browser.serverAddress",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+               "--browser.serverAddress",
                "localhost" if host in ("127.0.0.1", "::1") else host]
     typer.echo(f"procmine app on http://{'localhost' if host == '127.0.0.1' else host}:{port} "
                "(Ctrl+C stops it)")
