@@ -9,6 +9,8 @@ JSON or YAML.
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -118,11 +120,13 @@ class Filter(BaseModel):
         """Bool per selected case (or event) that matches, by NumPy; None to use SQL instead."""
         return None
 
+    @abstractmethod
     def _matching_sql(self) -> tuple[str, list]:
-        raise NotImplementedError
+        """SQL selecting the matching case_index (or event_index) values, and its parameters."""
 
+    @abstractmethod
     def _phrase(self, lang: str) -> str:
-        raise NotImplementedError
+        """What the filter keeps, in words, without the inversion."""
 
 
 def validation_message(kind_field: Any, exc: ValidationError) -> str:
