@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -32,30 +31,9 @@ def imported_dataset(tmp_path_factory):
 
 
 def _import(source: Path, target: Path) -> None:
-    from procmine.importing import detect_format, import_log
+    from procmine.importing import import_log
 
-    if detect_format(source) != "xes" or importlib.util.find_spec("procmine.importing.xes_reader"):
-        import_log(source, target)
-        return
-    _import_through_pm4py(source, target)  # until procmine's XES importer exists
-
-
-def _import_through_pm4py(source: Path, target: Path) -> None:
-    import pandas as pd
-    import pm4py
-    import pyarrow as pa
-
-    from procmine.dataset import write_dataset
-
-    names = {"case:concept:name": "case_id", "concept:name": "activity", "time:timestamp": "timestamp",
-             "org:resource": "resource", "lifecycle:transition": "lifecycle"}
-    frame = pm4py.read_xes(str(source))
-    frame = frame[[c for c in names if c in frame.columns]].rename(columns=names)
-    frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
-    for column in ("case_id", "activity", "resource", "lifecycle"):
-        if column in frame:
-            frame[column] = frame[column].astype("string")
-    write_dataset(target, pa.Table.from_pandas(frame, preserve_index=False), source={"path": str(source)})
+    import_log(source, target)
 
 
 @pytest.hookimpl(hookwrapper=True)
