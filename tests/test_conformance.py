@@ -268,3 +268,28 @@ def test_aligner_counts_tokens_when_a_place_gets_two():
     assert [Aligner(net, im, fm).align(s).deviations for s in sequences] == [0, 1, 3]
     next(iter(split.out_arcs)).weight = 1   # now safe: one token, one "step", two needed to end: never ends
     assert Aligner(net, im, fm).align(("split", "step", "end")) is None
+
+
+def test_an_unbounded_model_is_a_model_error_not_a_hang(monkeypatch):
+    """A silent loop that adds a token each round: the search gives up with a clear error."""
+    from pm4py.objects.petri_net.obj import Marking, PetriNet
+    from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to
+
+    from procmine.conformance import alignment
+    net = PetriNet("pump")
+    start, pile, end = (PetriNet.Place(n) for n in ("start", "pile", "end"))
+    pump, finish = PetriNet.Transition("pump", None), PetriNet.Transition("finish", "finish")
+    for node in (start, pile, end):
+        net.places.add(node)
+    for node in (pump, finish):
+        net.transitions.add(node)
+    add_arc_from_to(start, pump, net)
+    add_arc_from_to(pump, start, net)
+    add_arc_from_to(pump, pile, net)
+    add_arc_from_to(start, finish, net)
+    add_arc_from_to(finish, end, net)
+    add_arc_from_to(pile, finish, net, weight=3)   # "finish" needs three pumped tokens
+    monkeypatch.setattr(alignment, "MAX_STATES", 500)
+    aligner = alignment.Aligner(net, Marking({start: 1}), Marking({end: 1, pile: 1}))
+    with pytest.raises(ModelError, match="unbounded"):
+        aligner.align(("finish", "other"))

@@ -17,6 +17,10 @@ from functools import partial
 from itertools import count
 from typing import Any, Sequence
 
+from procmine.errors import ModelError
+
+MAX_STATES = 2_000_000   # per trace; an unbounded model (tokens piling up in a loop) would never end
+
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,10 @@ def _search(trace: Sequence[str], initial, final, moves_from) -> Alignment | Non
         if state in closed:
             continue
         closed.add(state)
+        if len(closed) > MAX_STATES:
+            raise ModelError(f"Aligning a trace of {end} events visited more than {MAX_STATES:,} states of "
+                             "the model: it is unbounded (a loop that piles up tokens) or far too large. "
+                             "Check the model's parallel gateways: every parallel split needs a join.")
         marking, position = state
         if position == end and marking == final:
             return Alignment(cost, _moves(parent, state))

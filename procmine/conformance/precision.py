@@ -4,9 +4,11 @@ pm4py replays every prefix of the log as a trace of its own. Here the variants
 form a prefix tree weighted by cases; each tree node is replayed once, one
 step on from its parent's marking, with the same firing rule as pm4py's token
 replay (fire an enabled transition with the label, else walk through silent
-transitions towards the first transition with that label, else the prefix does
-not fit). The sums of activated and escaping transitions are combined exactly
-as pm4py does, so the result equals `pm4py.precision_token_based_replay`.
+transitions towards pm4py's transition for that label, else the prefix does not
+fit; an activity the model lacks is skipped). The sums of activated and escaping
+transitions are combined exactly as pm4py does, so the result equals
+`pm4py.precision_token_based_replay` (which, unlike this, would split an
+activity name that contains a comma, as it keys prefixes by comma-joined names).
 """
 
 from __future__ import annotations
