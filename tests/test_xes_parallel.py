@@ -152,3 +152,17 @@ def test_escaped_text_in_a_plain_looking_tag_is_resolved(tmp_path):
     path = tmp_path / "amp.xes"
     path.write_bytes(_log(1).replace(b'value="A1"', b'value="R&amp;D &#x2603;"'))
     assert _read(path, workers=1).events.column("activity").to_pylist() == ["A0", "R&D \u2603", "A2"]
+
+
+def test_long_white_space_is_read_past_with_lines_counted(tmp_path):
+    path, small = tmp_path / "spaces.xes", XesLimits(block_bytes=1 << 12)
+    text = _log(2).replace(b"<trace>", b"\n" * 5 + b" " * 300_000 + b"<trace>", 1)
+    path.write_bytes(text)
+    assert _read(path, workers=1, limits=small).events.num_rows == 6
+    broken_line = text[:text.index(b'value="A1"')].count(b"\n") + 1
+    path.write_bytes(text.replace(b'value="A1"', b'value="A1" x=>', 1))
+    with pytest.raises(LogValidationError, match=f"line {broken_line}:"):
+        _read(path, workers=1, limits=small)
+    path.write_bytes(text.replace(b" <trace>", b" oops<trace>", 1))
+    with pytest.raises(LogValidationError, match="line 8: text stands where only tags are allowed"):
+        _read(path, workers=1, limits=small)

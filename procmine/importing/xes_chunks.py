@@ -53,15 +53,34 @@ def iter_chunks(source: XesByteSource, path: Path, chunk_bytes: int = 8 << 20) -
             block = source.read()
             eof = not block
             buffer += block
+        buffer, line = _past_white_space(buffer, line, path)
+        if not buffer:
+            continue
         buffer, limit = _blank_markup(buffer, eof, path, line)
         cut, after_trace = (len(buffer), False) if eof else _cut(buffer, limit)
         if cut <= 0 and not eof:
-            chunk_bytes *= 2  # one tag or comment larger than a chunk: read on
-            continue
+            end = buffer.rfind(b">") + 1
+            if not end or buffer[end:].strip(b" \t\r\n"):
+                chunk_bytes *= 2  # one tag or comment larger than a chunk: read on
+                continue
+            cut, after_trace = end, False  # a tag, then only white space: not held in memory
         chunk, buffer = buffer[:cut], buffer[cut:]
         yield Chunk(chunk, line, start)
         start = AFTER_TRACE if after_trace else None
         line += int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == 10))
+
+
+def _past_white_space(buffer: bytes, line: int, path: Path) -> tuple[bytes, int]:
+    """After a chunk that ended in white space: skip it, counting lines, up to the next tag."""
+    if buffer[:1] in (b"<", b""):
+        return buffer, line
+    rest = buffer.lstrip(b" \t\r\n")
+    line += buffer.count(b"\n", 0, len(buffer) - len(rest))
+    if rest and rest[:1] != b"<":
+        raise LogValidationError(located(
+            f"The XES is not well-formed at line {line}: text stands where only tags are allowed "
+            f"({rest[:40]!r})", file=path, hint="Repair the file or export the log again"))
+    return rest, line
 
 
 def _cut(buffer: bytes, limit: int) -> tuple[int, bool]:
