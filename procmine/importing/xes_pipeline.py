@@ -60,7 +60,7 @@ def parse_chunk(chunk: Chunk, start: ChunkStart, path: Path) -> ChunkResult:
 
 
 def read_chunks(chunks: Iterator[Chunk], path: Path, workers: int | None = None) -> LogParts:
-    """Parse all chunks (in `workers` processes; None: one per core, at most MAX_WORKERS)."""
+    """Parse all chunks (in `workers` processes; None: default_workers(); 1: in this process)."""
     parts = LogParts()
     for result in parse_in_order(chunks, path, default_workers() if workers is None else workers):
         parts.add(result)
@@ -83,9 +83,14 @@ def parse_in_order(chunks: Iterator[Chunk], path: Path, workers: int) -> Iterato
 
 
 def default_workers() -> int:
-    """One worker per core the process may run on, at most MAX_WORKERS."""
+    """One worker per core the process may run on, less the core this process needs to
+    decompress and assemble, at most MAX_WORKERS; 1 (no pool) on one or two cores.
+
+    Measured on a shared two-core machine (Road Traffic Fines): two workers beside the
+    decompressing process cost about 40 % more CPU time and were not faster than one process.
+    """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(cores, MAX_WORKERS)
+    return 1 if cores <= 2 else min(cores - 1, MAX_WORKERS)
 
 
 def _start_context():
