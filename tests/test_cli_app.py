@@ -31,3 +31,18 @@ def test_a_missing_dataset_is_one_line_and_exit_code_2(tmp_path):
     assert result.exit_code == 2
     assert "not a procmine dataset" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_console_script_exits_2_on_bad_input_every_time(tmp_path):
+    """The real entry point (not CliRunner): exit code 2, one line, no native abort at exit."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a;b\n1;2\n", encoding="utf-8")
+    for attempt in range(4):
+        done = subprocess.run([sys.executable, "-m", "procmine", "import", str(bad),
+                               str(tmp_path / f"out{attempt}")], capture_output=True, text=True)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("Error: ") and "Traceback" not in done.stderr
+        assert not (tmp_path / f"out{attempt}").exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 
 import click
@@ -48,4 +50,18 @@ def _options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks 
 
 def main() -> None:
     """Entry point of the `procmine` console script."""
-    sys.exit(app(prog_name="procmine", standalone_mode=True))
+    try:
+        app(prog_name="procmine", standalone_mode=True)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+    # Arrow's and DuckDB's native thread pools can abort the process while the interpreter
+    # tears down after an error ("terminate called without an active exception", about one
+    # run in thirty). Every output is complete and renamed into place by now, so run the
+    # Python exit handlers, flush, and leave without the native teardown.
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

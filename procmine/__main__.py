@@ -1,0 +1,5 @@
+"""`python -m procmine` runs the command line."""
+
+from procmine.cli import main
+
+main()
