@@ -44,5 +44,5 @@ def test_the_console_script_exits_2_on_bad_input_every_time(tmp_path):
         done = subprocess.run([sys.executable, "-m", "procmine", "import", str(bad),
                                str(tmp_path / f"out{attempt}")], capture_output=True, text=True)
         assert done.returncode == 2, done.stderr
-        assert done.stderr.startswith("Error: ") and "Traceback" not in done.stderr
+        assert done.stderr.strip().startswith("Error: ") and "Traceback" not in done.stderr
         assert not (tmp_path / f"out{attempt}").exists()
