@@ -78,9 +78,10 @@ def test_imd_over_the_dfg_on_road_traffic_fines(imported_dataset):
     assert result.log_alignment_fitness > 0.9   # IMd keeps every directly-follows relation
 
 
-def test_many_variants_switch_to_imd(imported_dataset):
-    log = procmine.open(imported_dataset("Sepsis_Cases.xes.gz"))
-    by_dfg = discover(log, DiscoveryOptions(max_variants=100))
+@pytest.mark.parametrize("limits", [{"max_variants": 100}, {"max_activities": 10}])
+def test_many_variants_or_activities_switch_to_imd(limits, imported_dataset):
+    log = procmine.open(imported_dataset("Sepsis_Cases.xes.gz"))   # 846 variants, 16 activities
+    by_dfg = discover(log, DiscoveryOptions(**limits))
     assert str(by_dfg.tree) == str(discover_inductive_dfg(dfg(log)).tree)
     assert str(by_dfg.tree) != str(discover(log).tree)
 
@@ -123,6 +124,11 @@ def test_empty_logs_are_model_errors():
 
 def _dfg_of(log: dict):
     """The engine's Dfg of a small variant log, through a real dataset."""
+    return dfg(procmine.open(_folder_of(log)))
+
+
+def _folder_of(log: dict) -> Path:
+    """A dataset folder with `cases` cases of each sequence, one event an hour."""
     import pandas as pd
     import pyarrow as pa
 
@@ -137,4 +143,4 @@ def _dfg_of(log: dict):
     import tempfile
     folder = Path(tempfile.mkdtemp()) / "log"
     write_dataset(folder, pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False))
-    return dfg(procmine.open(folder))
+    return folder
