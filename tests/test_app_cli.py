@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -86,3 +87,32 @@ def _addresses() -> list[str]:
         except OSError:
             pass
     return sorted(found)
+
+
+def test_demo_starts_without_a_terminal_and_asks_nothing():
+    """`make demo` as a fresh machine runs it: default options, no stdin, no Streamlit prompt."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).with_name("procmine")), "demo", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, env={**os.environ, "DISPLAY": ""})
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            output = server.stdout.read().decode() if server.poll() is not None else ""
+            pytest.fail(f"procmine demo did not serve within 60 s (exit {server.poll()}): {output}")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise

@@ -59,13 +59,17 @@ def serve(host: str, port: int, open_browser: bool, environment: dict[str, str])
                    err=True)
     command = [sys.executable, "-m", "streamlit", "run", str(SCRIPT),
                "--server.address", host, "--server.port", str(port),
-               "--server.headless", "false" if open_browser else "true",
+               # Headless always: otherwise Streamlit's first run asks for an e-mail address on
+               # stdin, which fails without a terminal (`make demo` in CI, a service).
+               "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
                "--browser.serverAddress",
                "localhost" if host in ("127.0.0.1", "::1") else host]
     typer.echo(f"procmine app on http://{'localhost' if host == '127.0.0.1' else host}:{port} "
                "(Ctrl+C stops it)")
     environment = {**os.environ, **environment}
+    if open_browser:
+        _open_browser_soon(f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}")
     if os.name == "posix":
         # Become the server, so that Ctrl+C, SIGTERM or a service manager reach Streamlit itself
         # and no orphaned server is left behind.
@@ -78,6 +82,18 @@ def serve(host: str, port: int, open_browser: bool, environment: dict[str, str])
         return
     if completed.returncode not in (0, -2, 130):
         raise typer.Exit(completed.returncode)
+
+
+_OPEN_LATER = "import sys, time, webbrowser; time.sleep(3); webbrowser.open(sys.argv[1])"
+
+
+def _open_browser_soon(url: str) -> None:
+    """Open `url` in the desktop's browser once the server is up; nothing without a desktop."""
+    desktop = sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") \
+        or os.environ.get("WAYLAND_DISPLAY")
+    if desktop:
+        subprocess.Popen([sys.executable, "-c", _OPEN_LATER, url], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _require_samples() -> None:
