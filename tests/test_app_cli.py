@@ -40,23 +40,12 @@ def test_demo_says_how_to_make_missing_samples(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_app_serves_the_dataset_on_localhost_only(imported_dataset):
     dataset = imported_dataset("WABO_receipt.xes.gz")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     command = [str(Path(sys.executable).with_name("procmine")), "app", str(dataset), "--port", str(port),
                "--no-open-browser", "--lang", "da"]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                    assert answer.status == 200
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("procmine app did not answer within 60 s")
+        _wait_until_served(server, port)
         addresses = [a for a in _addresses() if a != "127.0.0.1"]
         for address in addresses:
             with socket.socket() as outside, pytest.raises(OSError):
@@ -91,24 +80,12 @@ def _addresses() -> list[str]:
 
 def test_demo_starts_without_a_terminal_and_asks_nothing():
     """`make demo` as a fresh machine runs it: default options, no stdin, no Streamlit prompt."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     command = [str(Path(sys.executable).with_name("procmine")), "demo", "--port", str(port)]
-    server = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, env={**os.environ, "DISPLAY": ""})
+    server = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, env={**os.environ, "DISPLAY": ""})
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                    assert answer.status == 200
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            output = server.stdout.read().decode() if server.poll() is not None else ""
-            pytest.fail(f"procmine demo did not serve within 60 s (exit {server.poll()}): {output}")
+        _wait_until_served(server, port)
     finally:
         server.terminate()
         try:
@@ -116,3 +93,22 @@ def test_demo_starts_without_a_terminal_and_asks_nothing():
         except subprocess.TimeoutExpired:
             server.kill()
             raise
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_served(server: subprocess.Popen, port: int, seconds: float = 60) -> None:
+    """Return once the server answers its health check; fail if it exits or stays silent."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                assert answer.status == 200
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"the app did not answer on port {port} within {seconds:.0f} s (exit code {server.poll()})")
