@@ -30,6 +30,21 @@ def imported_dataset(tmp_path_factory):
     return load
 
 
+@pytest.fixture(scope="session")
+def pm4py_raw_log():
+    """A factory: file name in ../shared/data -> the raw log as pm4py's own XES reader gives it."""
+    cache = {}
+
+    def load(name: str):
+        import pm4py
+
+        if name not in cache:
+            cache[name] = pm4py.read_xes(str(SHARED_DATA / name), variant="iterparse")
+        return cache[name]
+
+    return load
+
+
 def _import(source: Path, target: Path) -> None:
     from procmine.importing import import_log
 

@@ -18,21 +18,6 @@ from procmine.errors import ModelError
 from procmine.render.bpmn_export import write_bpmn
 
 RUNNING = "running-example.xes"
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-@pytest.fixture(scope="module")
-def raw_pm4py_log():
-    """A factory: file name in ../shared/data -> the raw log as pm4py's own XES reader gives it."""
-    import pm4py
-
-    cache = {}
-
-    def load(name: str):
-        if name not in cache:
-            cache[name] = pm4py.read_xes(str(SHARED_DATA / name), variant="iterparse")
-        return cache[name]
-    return load
 
 
 def _model(log, kind: str):
@@ -53,14 +38,14 @@ def _model(log, kind: str):
     pytest.param("Sepsis_Cases.xes.gz", "0.2", marks=pytest.mark.slow),
     pytest.param("Sepsis_Cases.xes.gz", "top5", marks=pytest.mark.slow),
 ])
-def test_precision_equals_pm4py_on_the_raw_log(name, kind, imported_dataset, raw_pm4py_log):
+def test_precision_equals_pm4py_on_the_raw_log(name, kind, imported_dataset, pm4py_raw_log):
     import pm4py
 
     log = procmine.open(imported_dataset(name))
     model = _model(log, kind)
     counts = variants(log).counts()
     ours = etc_precision(list(counts), list(counts.values()), model.net, model.initial_marking)
-    theirs = pm4py.precision_token_based_replay(raw_pm4py_log(name), model.net, model.initial_marking,
+    theirs = pm4py.precision_token_based_replay(pm4py_raw_log(name), model.net, model.initial_marking,
                                                 model.final_marking)
     assert ours == pytest.approx(theirs, abs=1e-9)
     assert 0 < ours < 1

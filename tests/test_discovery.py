@@ -15,20 +15,6 @@ from procmine.errors import ModelError
 
 pm4py = pytest.importorskip("pm4py")
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-@pytest.fixture(scope="module")
-def raw_log():
-    """A factory: file name in ../shared/data -> the raw log as pm4py's own XES reader gives it."""
-    cache = {}
-
-    def load(name: str):
-        if name not in cache:
-            cache[name] = pm4py.read_xes(str(SHARED_DATA / name), variant="iterparse")
-        return cache[name]
-    return load
-
 
 def _sound(model) -> bool:
     from pm4py.algo.analysis.woflan import algorithm as woflan
@@ -45,9 +31,9 @@ def _tasks(model) -> set[str]:
     ("running-example.xes", 0.0), ("running-example.xes", 0.2), ("Sepsis_Cases.xes.gz", 0.2),
     pytest.param("Sepsis_Cases.xes.gz", 0.0, marks=pytest.mark.slow),   # pm4py takes ~10 s here
 ])
-def test_imf_from_variants_equals_pm4py_imf_on_the_raw_log(name, noise, imported_dataset, raw_log):
+def test_imf_from_variants_equals_pm4py_imf_on_the_raw_log(name, noise, imported_dataset, pm4py_raw_log):
     ours = discover_inductive(variants(procmine.open(imported_dataset(name))).counts(), noise)
-    theirs = pm4py.discover_process_tree_inductive(raw_log(name), noise_threshold=noise)
+    theirs = pm4py.discover_process_tree_inductive(pm4py_raw_log(name), noise_threshold=noise)
     assert str(ours.tree) == str(theirs)
     labels = {t.label for t in ours.net.transitions if t.label}
     assert labels == _tasks(ours) == {leaf.label for leaf in ours.tree._get_leaves() if leaf.label}
