@@ -23,8 +23,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT)]
+from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 
-RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- bench_app:begin -->", "<!-- bench_app:end -->"
 PAGES = ("overview", "map", "variants", "throughput", "bottlenecks", "cases", "model", "compare", "data")
 LIMIT_SECONDS = 2.0
@@ -108,16 +108,8 @@ def report(rows, cases: int, events: int) -> list[str]:
 
 
 def write_section(lines: list[str]) -> None:
-    """Replace the app section of RESULTS.md (other sections are left alone)."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    section = "\n".join([BEGIN, *lines, END])
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    tmp = RESULTS.with_suffix(".md.app.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, RESULTS)
+    """Replace this benchmark's section of RESULTS.md (other sections are left alone)."""
+    replace_section(BEGIN, END, lines)
 
 
 def main() -> None:

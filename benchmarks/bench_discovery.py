@@ -25,8 +25,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
+from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 
-RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- bench_discovery:begin -->", "<!-- bench_discovery:end -->"
 ROAD_TRAFFIC = HERE.parent.parent / "shared" / "data" / "Road_Traffic_Fine_Management_Process.xes.gz"
 
@@ -165,15 +165,7 @@ def section(options, inductive: dict, conformance: dict, loads: list) -> list[st
 
 def write_section(lines: list[str]) -> None:
     """Replace this benchmark's section of RESULTS.md (other sections are left alone)."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    block = "\n".join([BEGIN, *lines, END])
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    tmp = RESULTS.with_suffix(".md.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, RESULTS)
+    replace_section(BEGIN, END, lines)
 
 
 def main() -> None:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
+from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 
-RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- engine:begin -->", "<!-- engine:end -->"
 # (our operation, pm4py operation) pairs compared as ratios.
 PAIRS = (("dfg", "discover_dfg"), ("dfg", "discover_performance_dfg"),
@@ -161,16 +161,8 @@ def report(name: str, ours_: dict, theirs_: dict, repeats: int, pm4py_repeats: i
 
 
 def write_section(lines: list[str]) -> None:
-    """Replace the engine section of RESULTS.md (other sections are left alone)."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    section = "\n".join([BEGIN, *lines, END])
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    tmp = RESULTS.with_suffix(".md.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, RESULTS)
+    """Replace this benchmark's section of RESULTS.md (other sections are left alone)."""
+    replace_section(BEGIN, END, lines)
 
 
 def main() -> None:

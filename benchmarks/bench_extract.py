@@ -12,7 +12,6 @@ Usage: python benchmarks/bench_extract.py [EVENTS]
 from __future__ import annotations
 
 import os
-import re
 import resource
 import sys
 import tempfile
@@ -28,9 +27,9 @@ from connectors.config import parse_config
 from connectors.generic import config_extraction
 from connectors.pg_copy import client_bound
 from connectors.runner import run_extraction
+from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 BEGIN, END = "<!-- bench_extract:begin -->", "<!-- bench_extract:end -->"
 TARGET = 200_000
 CHUNK = 100_000
@@ -169,8 +168,7 @@ def write_results(figures: dict) -> None:
     """Replace this benchmark's section of RESULTS.md."""
     n, base = figures["events"], figures["baselines"]
     best = min(figures["fulls"], key=lambda f: f["seconds"])
-    section = "\n".join([
-        BEGIN,
+    lines = [
         "## Extraction from PostgreSQL (benchmarks/bench_extract.py)",
         "",
         f"Generic SQL connector, table of {n:,} rows (generate_series) on the local PostgreSQL 15, "
@@ -198,13 +196,8 @@ def write_results(figures: dict) -> None:
         f"run it read the rows in {base['copy']['seconds']:.1f} s ({base['copy']['cpu']:.1f} "
         f"CPU-s) against {base['cursor_arrow']['seconds']:.1f} s ({base['cursor_arrow']['cpu']:.1f} "
         "CPU-s) for the binary cursor turned into Arrow, and bound values stay driver-quoted.",
-        END,
-    ])
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else \
-        text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    ]
+    replace_section(BEGIN, END, lines)
 
 
 if __name__ == "__main__":

@@ -32,8 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 LOG = ROOT.parent / "shared" / "data" / "Road_Traffic_Fine_Management_Process.xes.gz"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 BEGIN, END = "<!-- bench_import_xes:begin -->", "<!-- bench_import_xes:end -->"
 EVENTS = 561_470
 
@@ -207,12 +207,9 @@ def _runs_text(runs: list[Run], measure: str) -> str:
 
 
 def _replace_section(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    lines = section.split("\n")
+    assert lines[0] == BEGIN and lines[-1] == END, "the section must start and end with its markers"
+    replace_section(BEGIN, END, lines[1:-1])
 
 
 if __name__ == "__main__":

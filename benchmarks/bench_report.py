@@ -8,17 +8,16 @@ section of benchmarks/RESULTS.md. Usage: python benchmarks/bench_report.py
 from __future__ import annotations
 
 import os
-import re
 import time
 from pathlib import Path
 
 from rich.console import Console
+from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parents[1] / "shared" / "data" / "Road_Traffic_Fine_Management_Process.xes.gz"
 DATASET = HERE / "data" / "road_traffic_fines"
 OUTPUT = HERE / "data" / "report"
-RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- bench_report:begin -->", "<!-- bench_report:end -->"
 TARGET_SECONDS = 10.0
 
@@ -92,8 +91,7 @@ def write_results(figures: dict) -> None:
         rows.append(f"| {run['name']} | {run['seconds']:.1f} s ({verdict}) | "
                     + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest)
                     + f" | {run['bytes'] / 1024:,.0f} KiB |")
-    section = "\n".join([
-        BEGIN,
+    lines = [
         "## Management report on Road Traffic Fines (benchmarks/bench_report.py)",
         "",
         "`procmine report` in process on the imported Road Traffic Fine Management log (150,370 cases, "
@@ -106,13 +104,8 @@ def write_results(figures: dict) -> None:
         "",
         f"One-off import of the XES file: {figures['import_seconds']:.1f} s (0 = already imported). "
         f"Machine load average during the run: {figures['load']:.1f} on 2 cores.",
-        END,
-    ])
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else \
-        text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    ]
+    replace_section(BEGIN, END, lines)
 
 
 if __name__ == "__main__":
