@@ -163,7 +163,7 @@ def write_results(rows: list[Row], parts: dict[str, list[Run]], loads: list[floa
              f"{' → '.join(f'{load:.1f}' for load in loads)} over the run.",
              "Log: 150,370 cases, 561,470 events, 185 MB uncompressed (2.9 MB gzip). procmine times the whole "
              "import to a dataset folder (read_log with its default of "
-             f"{_workers()} process(es) for parsing, then write_dataset); "
+             f"{_workers()} thread(s) for parsing, then write_dataset); "
              "pm4py times reading to a DataFrame with an explicit variant. Medians of "
              f"{args.runs} runs per importer after one untimed procmine run. CPU = user + system time of the "
              "process, its threads and its finished child processes; under load it is the steadier measure.",

@@ -1,4 +1,4 @@
-"""XES read in worker processes equals the one-by-one read; the fast tag path reads like XML."""
+"""XES read in worker threads equals the one-by-one read; the fast tag path reads like XML."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def test_chunks_without_trace_boundaries_are_read_in_order(tmp_path):
     _same(raw, _read(path, workers=1))
 
 
-def test_workers_start_by_forkserver_when_threads_run(tmp_path):
+def test_workers_read_the_same_when_called_from_a_thread(tmp_path):
     path = tmp_path / "threaded.xes"
     path.write_bytes(_log(3000))
     found = {}

@@ -1,4 +1,6 @@
-"""Recognise the plain XES attribute tag `<string key="k" value="v"/>` with NumPy, in bulk.
+"""Recognise the common XES tags with NumPy, in bulk: the plain attribute tag
+`<string key="k" value="v"/>` and the bare element tags `<trace>`, `</trace>`,
+`<event>`, `</event>`.
 
 A tag qualifies when it has exactly four double quotes, starts with one of the six
 typed prefixes byte for byte, has `" value="` between key and value, ends in `"/>`
@@ -8,7 +10,8 @@ gather per tag. Keys and values are slices of the chunk: `pieces` is a string ar
 the chunk's own bytes whose item 4i + 2 is the value of plain tag i. A key or value
 holding a control character (which XML normalises or refuses) is rare; the caller
 detects it by counting (`gap_controls`) and removes such tags with `drop_controls`.
-Every other tag is left to the strict per-tag parser.
+A bare element tag qualifies when its bytes are exactly one of the four and only white
+space follows it up to the next tag. Every other tag is left to the strict per-tag parser.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ for _index, _prefix in enumerate(_PREFIXES):
     _LAST_WORD[_index] = _word(_prefix[-8:])
 _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _BYTES = {value: np.uint64(0x0101010101010101 * value) for value in (9, 10, 13, 32)}
+ELEMENT_NAMES = ("trace", "event")
+_ELEMENT_TAGS = ((b"<trace>", 0, False), (b"</trace>", 0, True), (b"<event>", 1, False),
+                 (b"</event>", 1, True))
 _FIRST_BYTES_HIGH = np.array([(1 << (8 * n)) - 1 & 0x8080808080808080 for n in range(9)], np.uint64)
 
 
@@ -87,6 +93,41 @@ def match_plain_attributes(data: bytes, starts: np.ndarray) -> PlainAttributes:
     return PlainAttributes(index[good], type_of[good], key, pieces, controls, q[good])
 
 
+@dataclass(frozen=True)
+class BareElements:
+    """The bare element tags of a chunk: tag index, element (index into ELEMENT_NAMES),
+    closing or not, and how many tabs and line breaks the white space after them holds."""
+
+    index: np.ndarray
+    element: np.ndarray
+    closing: np.ndarray
+    gap_controls: int
+
+
+def match_bare_elements(data: bytes, starts: np.ndarray, candidates: np.ndarray) -> BareElements:
+    """Find `<trace>`, `</trace>`, `<event>` and `</event>` among the tags numbered `candidates`."""
+    raw = np.frombuffer(data, np.uint8)
+    if len(raw) < 16 or not len(candidates):
+        return BareElements(np.zeros(0, np.int64), np.zeros(0, np.int8), np.zeros(0, bool), 0)
+    words = np.ndarray(shape=(len(raw) - 7,), dtype="<u8", buffer=data, strides=(1,))
+    candidates = candidates[starts[candidates] < len(words)]
+    first = words[starts[candidates]]
+    element = np.full(len(candidates), -1, np.int8)
+    closing = np.zeros(len(candidates), bool)
+    length = np.zeros(len(candidates), np.int64)
+    for text, number, closes in _ELEMENT_TAGS:
+        padded = text.ljust(8, b"\0")
+        mask = _word(b"\xff" * len(text) + b"\0" * (8 - len(text)))
+        hit = (first & mask) == _word(padded)
+        element[hit], closing[hit], length[hit] = number, closes, len(text)
+    found = np.flatnonzero(element >= 0)
+    index = candidates[found]
+    ends = np.append(starts[1:], len(raw))[index]
+    white, controls = _white_gaps(words, starts[index] + length[found], ends)
+    found = found[white]
+    return BareElements(candidates[found], element[found], closing[found], controls)
+
+
 def drop_controls(plain: PlainAttributes, data: bytes) -> PlainAttributes:
     """Leave out the tags whose key or value holds a control character (tab and line breaks too)."""
     every = np.arange(len(plain.index)) * 4
@@ -101,9 +142,9 @@ def _none(data: bytes) -> PlainAttributes:
 
 def _white_gaps(words: np.ndarray, begin: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, int]:
     """True where the bytes begin..end are all XML white space, eight bytes per step (SWAR);
-    and how many of those bytes in the white gaps are tabs or line breaks."""
+    and how many bytes of the gaps found white are tabs or line breaks."""
     ok = np.ones(len(begin), bool)
-    controls = 0
+    breaks = np.zeros(len(begin), np.uint8)  # a gap is at most 64 bytes long
     pending = np.flatnonzero(end > begin)
     for step in range(_LONGEST_GAP_WORDS):
         at = begin[pending] + 8 * step
@@ -111,17 +152,17 @@ def _white_gaps(words: np.ndarray, begin: np.ndarray, end: np.ndarray) -> tuple[
         ok[pending[~fits]] = False
         pending, at = pending[fits], at[fits]
         if not len(pending):
-            return ok, controls
+            break
         word = words[at]
         wanted = _FIRST_BYTES_HIGH[np.minimum(end[pending] - at, 8)]
         line_breaks = (_zero_bytes(word ^ _BYTES[9]) | _zero_bytes(word ^ _BYTES[10])
                        | _zero_bytes(word ^ _BYTES[13])) & wanted
         white = ((line_breaks | _zero_bytes(word ^ _BYTES[32])) & wanted) == wanted
         ok[pending[~white]] = False
-        controls += int(np.bitwise_count(line_breaks[white]).sum())
+        breaks[pending] += np.bitwise_count(line_breaks).astype(np.uint8)
         pending = pending[white & (end[pending] > at + 8)]
     ok[pending] = False
-    return ok, controls
+    return ok, int(breaks[ok].sum(dtype=np.int64))
 
 
 def _zero_bytes(word: np.ndarray) -> np.ndarray:

@@ -33,8 +33,8 @@ def read_xes_log(path: Path, options: ImportOptions = ImportOptions(), *,
                  limits: XesLimits = XesLimits(), workers: int | None = None) -> RawLog:
     """Read a .xes or .xes.gz file; RawLog.events is unsorted, RawLog.cases has `case_id`.
 
-    `workers` processes parse the chunks (None: one per core beyond the first two, at most
-    four; 1: this process alone).
+    `workers` threads parse the chunks (None: one per core, at most four; 1: this thread
+    alone).
     """
     path = Path(path)
     with XesByteSource(path, limits) as source:

@@ -1,8 +1,8 @@
 """Turn a chunk of XES into arrays of tags: kind, name, and the key and value attributes.
 
 A chunk is split at every '<' without copying (an Arrow string array over the bytes).
-The common XES attribute tag, `<string key="k" value="v"/>`, is recognised in bulk
-with NumPy (xes_fastpath); every other tag (`<event>`, `</trace>`, odd spacing, quotes
+The common XES tags, `<string key="k" value="v"/>` and bare `<event>`, `</trace>` and the
+like, are recognised in bulk with NumPy (xes_fastpath); every other tag (`<event>`, `</trace>`, odd spacing, quotes
 or escapes) is parsed in Python once per distinct text, so the cost stays per kind of
 tag, not per tag. The parser is strict: a tag that is not well-formed is an error with
 its line number, and no entity other than the five predefined ones is ever expanded.
@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 
 from procmine.errors import LogValidationError, located
 from procmine.importing.xes_chunks import Chunk
-from procmine.importing.xes_fastpath import (TYPE_NAMES, PlainAttributes, drop_controls,
+from procmine.importing.xes_fastpath import (ELEMENT_NAMES, TYPE_NAMES, BareElements,
+                                              PlainAttributes, drop_controls, match_bare_elements,
                                               match_plain_attributes)
 
 OPEN, CLOSE, EMPTY = 1, -1, 0
@@ -30,6 +31,7 @@ TAG = {name: number for number, name in enumerate(KNOWN_TAGS)}
 VALUE_TAGS = ("string", "date", "int", "float", "boolean", "id")
 
 _TYPE_NUMBERS = np.array([TAG[name] for name in TYPE_NAMES], np.int16)
+_ELEMENT_NUMBERS = np.array([TAG[name] for name in ELEMENT_NAMES], np.int16)
 _NAME = r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?"
 _CLOSE_TAG = re.compile(rf"</({_NAME})[ \t\r\n]*>")
 _OPEN_TAG = re.compile(rf"<({_NAME})((?:[ \t\r\n]+{_NAME}[ \t\r\n]*=[ \t\r\n]*"
@@ -84,14 +86,17 @@ def tokenize(chunk: Chunk, names: TagNames, path: Path) -> Tokens:
     texts = pa.StringArray.from_buffers(len(starts), pa.py_buffer(np.append(starts, len(data)).astype(np.int32)),
                                         pa.py_buffer(data))
     plain = match_plain_attributes(data, starts)
-    slow, chosen = _the_rest(plain, texts)
-    if np.count_nonzero(raw < 32) != plain.gap_controls + _count_controls(chosen):
+    elements = match_bare_elements(data, starts, _others(len(starts), plain.index))
+    slow, chosen = _the_rest(texts, plain, elements)
+    if np.count_nonzero(raw < 32) != plain.gap_controls + elements.gap_controls + _count_controls(chosen):
         plain = drop_controls(plain, data)  # a key or value holds a tab, line break or control
-        slow, chosen = _the_rest(plain, texts)
+        slow, chosen = _the_rest(texts, plain, elements)
     count = len(starts)
     kind = np.full(count, EMPTY, np.int8)
+    kind[elements.index] = np.where(elements.closing, CLOSE, OPEN)
     tag = np.zeros(count, np.int16)
     tag[plain.index] = _TYPE_NUMBERS[plain.type_index]
+    tag[elements.index] = _ELEMENT_NUMBERS[elements.element]
     coded = pc.dictionary_encode(plain.key)
     key_code = np.full(count, -1, np.int32)
     key_code[plain.index] = coded.indices.to_numpy(zero_copy_only=False)
@@ -102,11 +107,16 @@ def tokenize(chunk: Chunk, names: TagNames, path: Path) -> Tokens:
     return _parse_slow(slow, chosen, tokens, names, path) if len(slow) else tokens
 
 
-def _the_rest(plain: PlainAttributes, texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """The numbers and texts of the tags that are not plain attribute tags."""
-    rest = np.ones(len(texts), bool)
-    rest[plain.index] = False
-    rest = np.flatnonzero(rest)
+def _others(count: int, taken: np.ndarray) -> np.ndarray:
+    """The numbers below `count` that are not in `taken`."""
+    rest = np.ones(count, bool)
+    rest[taken] = False
+    return np.flatnonzero(rest)
+
+
+def _the_rest(texts: pa.Array, plain: PlainAttributes, elements: BareElements) -> tuple[np.ndarray, pa.Array]:
+    """The numbers and texts of the tags that neither fast pattern matched."""
+    rest = _others(len(texts), np.concatenate([plain.index, elements.index]))
     return rest, texts.take(pa.array(rest))
 
 
