@@ -35,7 +35,7 @@ class KeyedParts:
         """Add one chunk's attributes; its owner numbers are shifted by `owner_offset`."""
         for number, key in enumerate(grouped.keys):
             low, high = int(grouped.bounds[number]), int(grouped.bounds[number + 1])
-            self.parts.setdefault(key, []).append((grouped.owner[low:high] + owner_offset,
+            self.parts.setdefault(key, []).append((grouped.owner[low:high].astype(np.int64) + owner_offset,
                                                    grouped.kind[low:high],
                                                    grouped.values.slice(low, high - low)))
 
@@ -57,19 +57,40 @@ def typed_columns(attributes: KeyedParts, rows: int, rules: ColumnRules) -> tupl
     for key, parts in attributes.parts.items():
         owner = np.concatenate([part[0] for part in parts])
         kinds = np.flatnonzero(np.bincount(np.concatenate([part[1] for part in parts])))
-        texts = pa.concat_arrays([part[2] for part in parts])
+        texts = pa.chunked_array([part[2] for part in parts], pa.string())
         if key not in rules.text_keys and key not in rules.date_keys and len(kinds) > 1:
             names = ", ".join(_TYPE_NAMES[int(k)] for k in kinds)
             notes.append(f"The attribute {key!r} is written with several types ({names}); kept as text.")
             kinds = np.array([TAG["string"]])
         converted = _convert(texts, key, int(kinds[0]), owner, rules)
-        if len(owner) == rows and np.array_equal(owner, np.arange(rows)):
-            columns[key] = converted
-            continue
-        spread = np.full(rows, -1, np.int64)
-        spread[owner] = np.arange(len(owner))
-        columns[key] = converted.take(pa.array(spread, mask=spread < 0))
+        if isinstance(converted, pa.ChunkedArray):
+            converted = converted.combine_chunks()
+        columns[key] = _spread(converted, owner, rows)
     return columns, notes
+
+
+def _spread(values: pa.Array, owner: np.ndarray, rows: int) -> pa.Array:
+    """A column of `rows` rows with values[i] in row owner[i] and nulls elsewhere."""
+    if len(owner) == rows and np.array_equal(owner, np.arange(rows)):
+        return values
+    if values.type == pa.string() and not values.null_count and np.all(owner[1:] > owner[:-1]):
+        return _spread_strings(values, owner, rows)
+    spread = np.full(rows, -1, np.int64)
+    spread[owner] = np.arange(len(owner))
+    return values.take(pa.array(spread, mask=spread < 0))
+
+
+def _spread_strings(values: pa.StringArray, owner: np.ndarray, rows: int) -> pa.StringArray:
+    """`_spread` for strings in rising rows: new offsets over the same bytes, nothing copied."""
+    offsets = np.frombuffer(values.buffers()[1], np.int32)[values.offset:values.offset + len(values) + 1]
+    spread = np.zeros(rows + 1, np.int32)
+    spread[owner + 1] = np.diff(offsets)
+    np.cumsum(spread, out=spread)
+    present = np.zeros(rows, bool)
+    present[owner] = True
+    return pa.StringArray.from_buffers(rows, pa.py_buffer(spread + offsets[0]), values.buffers()[2],
+                                       pa.py_buffer(np.packbits(present, bitorder="little")),
+                                       rows - len(owner))
 
 
 def _convert(texts: pa.Array, key: str, kind: int, owners: np.ndarray, rules: ColumnRules) -> pa.Array:

@@ -42,8 +42,7 @@ for _index, _prefix in enumerate(_PREFIXES):
 _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _BYTES = {value: np.uint64(0x0101010101010101 * value) for value in (9, 10, 13, 32)}
 ELEMENT_NAMES = ("trace", "event")
-_ELEMENT_TAGS = ((b"<trace>", 0, False), (b"</trace>", 0, True), (b"<event>", 1, False),
-                 (b"</event>", 1, True))
+_SEVEN_BYTES = np.uint64((1 << 56) - 1)
 _FIRST_BYTES_HIGH = np.array([(1 << (8 * n)) - 1 & 0x8080808080808080 for n in range(9)], np.uint64)
 
 
@@ -79,18 +78,21 @@ def match_plain_attributes(data: bytes, starts: np.ndarray) -> PlainAttributes:
     if data.find(b"&") >= 0:
         count[np.searchsorted(starts, np.flatnonzero(raw == 38), side="right") - 1] = 0
     index = np.flatnonzero(count == 4)
-    q = quotes[first[index][:, None] + np.arange(4)]
+    at = first[index]
+    q0, q1, q2, q3 = (quotes[at + n] for n in range(4))
     start = starts[index]
-    type_of = _TYPE_BY_OFFSET[np.minimum(q[:, 0] - start, len(_TYPE_BY_OFFSET) - 1)]
-    good = (type_of >= 0) & (q[:, 2] - q[:, 1] == len(_MIDDLE)) & (q[:, 3] + 11 <= len(raw))
-    index, q, start, type_of = index[good], q[good], start[good], type_of[good]
-    good = ((words[start] == _FIRST_WORD[type_of]) & (words[q[:, 0] - 7] == _LAST_WORD[type_of])
-            & (words[q[:, 1]] == _word(_MIDDLE))
-            & (raw[q[:, 3] + 1] == ord("/")) & (raw[q[:, 3] + 2] == ord(">")))
-    white, controls = _white_gaps(words, q[good, 3] + 3, ends[index[good]])
-    good[good] = white
-    key, pieces = _slices(data, q[good])
-    return PlainAttributes(index[good], type_of[good], key, pieces, controls, q[good])
+    type_of = _TYPE_BY_OFFSET[np.minimum(q0 - start, len(_TYPE_BY_OFFSET) - 1)]
+    last = len(raw) - 11  # room for '"/>' and a word after the closing quote
+    good = ((type_of >= 0) & (q2 - q1 == len(_MIDDLE)) & (q3 <= last)
+            & (_at(words, start) == _FIRST_WORD[type_of]) & (_at(words, q0 - 7) == _LAST_WORD[type_of])
+            & (_at(words, q1) == _word(_MIDDLE)) & (_at(raw, q3 + 1) == ord("/"))
+            & (_at(raw, q3 + 2) == ord(">")))
+    good = np.flatnonzero(good)
+    white, controls = _white_gaps(words, q3[good] + 3, ends[index[good]])
+    good = good[white]
+    q = np.stack([q0[good], q1[good], q2[good], q3[good]], axis=1)
+    key, pieces = _slices(data, q)
+    return PlainAttributes(index[good], type_of[good], key, pieces, controls, q)
 
 
 @dataclass(frozen=True)
@@ -112,20 +114,23 @@ def match_bare_elements(data: bytes, starts: np.ndarray, candidates: np.ndarray)
     words = np.ndarray(shape=(len(raw) - 7,), dtype="<u8", buffer=data, strides=(1,))
     candidates = candidates[starts[candidates] < len(words)]
     first = words[starts[candidates]]
-    element = np.full(len(candidates), -1, np.int8)
-    closing = np.zeros(len(candidates), bool)
-    length = np.zeros(len(candidates), np.int64)
-    for text, number, closes in _ELEMENT_TAGS:
-        padded = text.ljust(8, b"\0")
-        mask = _word(b"\xff" * len(text) + b"\0" * (8 - len(text)))
-        hit = (first & mask) == _word(padded)
-        element[hit], closing[hit], length[hit] = number, closes, len(text)
+    opening = first & _SEVEN_BYTES
+    event = (opening == _word(b"<event>\0")) | (first == _word(b"</event>"))
+    closing = (first == _word(b"</event>")) | (first == _word(b"</trace>"))
+    element = np.where(event | closing | (opening == _word(b"<trace>\0")), event.astype(np.int8), -1)
+    length = 7 + closing
     found = np.flatnonzero(element >= 0)
     index = candidates[found]
     ends = np.append(starts[1:], len(raw))[index]
     white, controls = _white_gaps(words, starts[index] + length[found], ends)
     found = found[white]
     return BareElements(candidates[found], element[found], closing[found], controls)
+
+
+def _at(array: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """array[positions], with positions clipped into range: a row that fails another check
+    may point past either end, and its value does not matter."""
+    return array[np.clip(positions, 0, len(array) - 1)]
 
 
 def drop_controls(plain: PlainAttributes, data: bytes) -> PlainAttributes:

@@ -44,7 +44,7 @@ class LogParts:
 
     def add(self, result: ChunkResult) -> None:
         """Append one chunk's result, renumbering its traces and events."""
-        self.event_trace.append(result.event_trace + self.traces)
+        self.event_trace.append(result.event_trace.astype(np.int64) + self.traces)
         self.trace_attributes.add(result.trace_attributes, self.traces)
         self.event_attributes.add(result.event_attributes, self.events)
         self.traces += result.traces

@@ -61,7 +61,7 @@ def _cases(parts: LogParts, path: Path, options: ImportOptions) -> tuple[pa.Arra
             f"Trace {first + 1} has no {case_key!r} attribute, so it has no case id",
             file=path, hint="Give every trace a concept:name, or name the case id attribute "
             "with --case-id"))
-    if pc.count_distinct(case_ids).as_py() != len(case_ids):
+    if len(pc.unique(case_ids)) != len(case_ids):
         counts = pc.value_counts(case_ids)
         twice = counts.filter(pc.greater(counts.field("counts"), 1))[0]["values"].as_py()
         raise LogValidationError(located(

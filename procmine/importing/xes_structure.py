@@ -71,8 +71,8 @@ class XesState:
 def absorb(tokens: Tokens, names: TagNames, start: ChunkStart, path: Path) -> ChunkResult:
     """Check the nesting of one chunk's tags and group its trace and event attributes."""
     state = XesState(path, names, [names.number(name) for name in start.stack], start.root_seen)
-    kind = tokens.kind.astype(np.int64)
-    depth_after = len(state.stack) + np.cumsum(kind)
+    kind = tokens.kind.astype(np.int32)  # a chunk holds fewer than 2**31 tags (Arrow's offsets)
+    depth_after = len(state.stack) + np.cumsum(kind, dtype=np.int32)
     depth = depth_after - kind
     if len(kind) and depth_after.min() < 0:
         too_far = int(np.argmax(depth_after < 0))
@@ -124,7 +124,7 @@ def _check_names(tokens: Tokens, depth: np.ndarray, state: XesState, upto: int) 
 
 def _enclosing(tokens: Tokens, depth: np.ndarray, level: int, stack: list[int]) -> np.ndarray:
     """For every tag, the tag number of the element open at `level` (-1 if none)."""
-    opened = np.where((tokens.kind == OPEN) & (depth == level), np.arange(len(depth)), -1)
+    opened = np.where((tokens.kind == OPEN) & (depth == level), np.arange(len(depth), dtype=np.int32), -1)
     np.maximum.accumulate(opened, out=opened)
     carried = stack[level] if level < len(stack) else -1
     return np.where(opened >= 0, tokens.tag[np.maximum(opened, 0)], carried)
@@ -149,8 +149,8 @@ def _collect(tokens: Tokens, depth: np.ndarray, parent1: np.ndarray, parent2: np
     if len(misplaced):
         raise state.fail(tokens, int(misplaced[0]), "An <event> stands outside a <trace>, or a <trace> "
                          "outside the <log>")
-    trace_number = np.cumsum(starts_trace) - 1
-    event_number = np.cumsum(starts_event) - 1
+    trace_number = np.cumsum(starts_trace, dtype=np.int32) - 1
+    event_number = np.cumsum(starts_event, dtype=np.int32) - 1
     known = tag < len(_IS_VALUE)
     valued = known & _IS_VALUE[np.where(known, tag, 0)] & opening
     container = known & _IS_CONTAINER[np.where(known, tag, 0)] & opening
