@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -166,3 +166,49 @@ def test_long_white_space_is_read_past_with_lines_counted(tmp_path):
     path.write_bytes(text.replace(b" <trace>", b" oops<trace>", 1))
     with pytest.raises(LogValidationError, match="line 8: text stands where only tags are allowed"):
         _read(path, workers=1, limits=small)
+
+
+_OPEN_SPELLINGS = st.sampled_from(["<{}>", "<{} >", "<{}\t>", "<{}\n\n>", "<{}\r\n >"])
+_CLOSE_SPELLINGS = st.sampled_from(["</{}>", "</{} >", "</{}\n>"])
+_GAP_OR_TEXT = st.one_of(_GAP, st.sampled_from(["x", " \x01 ", "\x0b", "&#10;"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_OPEN_SPELLINGS, _CLOSE_SPELLINGS, _GAP_OR_TEXT, _GAP_OR_TEXT), min_size=2, max_size=12),
+       st.sampled_from([1 << 9, 1 << 15]))
+@example([("<{}>", "</{}>", "x", ""), ("<{}>", "</{}>", "", "")], 1 << 15)
+@example([("<{}>", "</{}>", "", " \x01 "), ("<{}>", "</{}>", "", "")], 1 << 15)
+def test_bare_trace_and_event_tags_read_like_xml_or_are_refused(tmp_path_factory, spellings, block):
+    """<trace>, <event> and their closing tags take the NumPy fast path when written plainly;
+    other spellings take the strict parser; text or controls after them are always refused.
+    (The gaps stand only after these tags, so no other check can catch what follows them.)"""
+    traces = []
+    for number, (opening, closing, after_open, after_close) in enumerate(spellings):
+        event = (f'{opening.format("event")}{after_open}<string key="concept:name" value="A{number}"/>'
+                 f'<date key="time:timestamp" value="2024-01-01T00:00:00Z"/>{closing.format("event")}{after_close}')
+        traces.append(f'{opening.format("trace")}{after_open}<string key="concept:name" value="c{number}"/>'
+                      f'{event}{closing.format("trace")}{after_close}')
+    text = "<log>" + "".join(traces) + "</log>\n"
+    path = tmp_path_factory.mktemp("bare") / "bare.xes"
+    path.write_bytes(text.encode("utf-8"))
+    if any(gap.strip(" \t\r\n") for _, _, *gaps in spellings for gap in gaps):
+        with pytest.raises(LogValidationError):
+            _read(path, workers=1, limits=XesLimits(block_bytes=block))
+        return
+    parsed = etree.fromstring(text.encode("utf-8"))
+    raw = _read(path, workers=2, limits=XesLimits(block_bytes=block))
+    assert raw.events.column("activity").to_pylist() == [
+        event.find("string").get("value") for event in parsed.iter("event")]
+    assert raw.cases.column("case_id").to_pylist() == [
+        trace.find("string").get("value") for trace in parsed.iter("trace")]
+
+
+def test_a_key_twice_in_one_event_keeps_the_last_value_in_a_sparse_column(tmp_path):
+    text = _log(1).replace(b'value="A0"/>', b'value="A0"/><string key="note" value="first"/>'
+                           b'<string key="note" value="second"/>', 1)
+    text = text.replace(b'value="A2"/>', b'value="A2"/><string key="note" value="third"/>', 1)
+    path = tmp_path / "twice.xes"
+    path.write_bytes(text)
+    assert _read(path, workers=1).events.column("note").to_pylist() == ["second", None, "third"]
+    path.write_bytes(text.replace(b'<string key="note" value="first"/>', b""))
+    assert _read(path, workers=1).events.column("note").to_pylist() == ["second", None, "third"]
