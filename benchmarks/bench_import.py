@@ -1,7 +1,8 @@
 """Time procmine's XES import against pm4py's importers on Road Traffic Fines; update RESULTS.md.
 
 Timed for procmine: `read_log` + `write_dataset` (the whole import to a dataset folder),
-with the default worker processes. Timed for pm4py: `pm4py.read_xes(path, variant=...)` to
+with the default worker threads, and once more with one parsing thread (what a single
+free core gives). Timed for pm4py: `pm4py.read_xes(path, variant=...)` to
 a DataFrame, always with an explicit variant: its default Python importer (chunk_regex),
 optionally its lxml importer (iterparse) and, when r4pm and polars are importable, its
 Rust importer (r4pm). Each side is the median of --runs runs, all in one process run so
@@ -36,6 +37,7 @@ from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.p
 LOG = ROOT.parent / "shared" / "data" / "Road_Traffic_Fine_Management_Process.xes.gz"
 BEGIN, END = "<!-- bench_import_xes:begin -->", "<!-- bench_import_xes:end -->"
 EVENTS = 561_470
+ONE_THREAD = "procmine read_log + write_dataset (one parsing thread)"
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,17 @@ def timed(action) -> tuple[Run, object]:
     return Run(time.perf_counter() - wall, cpu_seconds() - cpu), result
 
 
-def run_procmine() -> tuple[Run, Run, Run]:
-    """The whole import, and its read_log and write_dataset parts."""
+def run_procmine(workers: int | None = None) -> tuple[Run, Run, Run]:
+    """The whole import, and its read_log and write_dataset parts (None: default workers)."""
     from procmine.dataset import write_dataset
     from procmine.importing import read_log
+    from procmine.importing.xes_reader import read_xes_log
+
+    def read():
+        return read_log(LOG) if workers is None else read_xes_log(LOG, workers=workers)
 
     with tempfile.TemporaryDirectory() as folder:
-        read, raw = timed(lambda: read_log(LOG))
+        read, raw = timed(read)
         assert raw.events.num_rows == EVENTS, raw.events.num_rows
         write, _ = timed(lambda: write_dataset(Path(folder) / "ds", raw.events, raw.cases, notes=raw.notes))
     return Run(read.wall + write.wall, read.cpu + write.cpu), read, write
@@ -133,8 +139,11 @@ def main() -> None:
     parts = {"whole": [o[0] for o in ours], "read_log": [o[1] for o in ours], "write_dataset": [o[2] for o in ours]}
     for name, runs in parts.items():
         show(f"procmine {name}", runs)
+    one_thread = [run_procmine(workers=1)[0] for _ in range(args.runs)]
+    show(ONE_THREAD, one_thread)
     loads.append(os.getloadavg()[0])
-    rows = [Row("procmine read_log + write_dataset", parts["whole"])]
+    rows = [Row(f"procmine read_log + write_dataset ({_workers()} parsing threads)", parts["whole"]),
+            Row(ONE_THREAD, one_thread)]
     variants = [("chunk_regex", "pm4py chunk_regex (default Python importer)")]
     if not args.skip_iterparse:
         variants.append(("iterparse", "pm4py iterparse (lxml)"))
@@ -166,7 +175,10 @@ def write_results(rows: list[Row], parts: dict[str, list[Run]], loads: list[floa
              f"{_workers()} thread(s) for parsing, then write_dataset); "
              "pm4py times reading to a DataFrame with an explicit variant. Medians of "
              f"{args.runs} runs per importer after one untimed procmine run. CPU = user + system time of the "
-             "process, its threads and its finished child processes; under load it is the steadier measure.",
+             "process, its threads and its finished child processes. With two parsing threads on two cores "
+             "the CPU time exceeds the wall time (the threads share memory bandwidth, so each step takes "
+             "longer); the one-thread row is what a single free core gives. Ratios are against the "
+             "default (first) row.",
              "", "| importer | wall median (s) | wall runs (s) | CPU median (s) | CPU runs (s) "
              "| times slower than procmine, wall | times slower, CPU |",
              "| --- | ---: | --- | ---: | --- | ---: | ---: |"]
@@ -190,15 +202,16 @@ def _workers() -> int:
 
 
 def _target_line(rows: list[Row]) -> str:
-    """The issue's target: at least 8 times faster than chunk_regex, no slower than r4pm."""
-    ours, verdicts = rows[0], []
-    for row in rows[1:]:
+    """The issue's target, on wall time (what the user waits): at least 8 times faster than
+    chunk_regex, no slower than r4pm; for the default and for one parsing thread."""
+    ours, one_thread, verdicts = rows[0], rows[1], []
+    for row in rows[2:]:
         goal = 8.0 if "chunk_regex" in row.name else 1.0 if "r4pm" in row.name else None
         if goal is not None:
-            wall, cpu = row.wall / ours.wall, row.cpu / ours.cpu
-            met = "met" if min(wall, cpu) >= goal else "met by CPU only" if cpu >= goal else "not met"
-            verdicts.append(f"{row.name.split(' (')[0]} takes at least {goal:g}× procmine's time: "
-                            f"wall {wall:.2f}×, CPU {cpu:.2f}× ({met})")
+            default, single = row.wall / ours.wall, row.wall / one_thread.wall
+            verdicts.append(f"{row.name.split(' (')[0]} takes at least {goal:g}× procmine's wall time: "
+                            f"{default:.2f}× ({'met' if default >= goal else 'not met'}), with one parsing "
+                            f"thread {single:.2f}× ({'met' if single >= goal else 'not met'})")
     return "Target from the issue: " + "; ".join(verdicts) + "." if verdicts else ""
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -145,18 +146,20 @@ def write_dataset(target: str | os.PathLike, events: pa.Table, cases: pa.Table |
     _check_target(target)
     origin = str((source or {}).get("path", "the input"))
     events = normalise_events(events, timezone=timezone, origin=origin)
-    if cases is not None:
-        cases = normalise_cases(cases, events, origin)
     meta = _dataset_meta(source, timezone, notes, extra_meta, events=events.num_rows,
                          cases=int(events.column(s.CASE_INDEX)[-1].as_py()) + 1,
                          activities=len(events.column(s.ACTIVITY).combine_chunks().dictionary))
-    with atomic_folder(target) as tmp:
-        pq.write_table(events, tmp / s.EVENTS_FILE, row_group_size=EVENTS_ROW_GROUP,
-                       use_dictionary=_dictionary_columns(events.schema))
+    with atomic_folder(target) as tmp, ThreadPoolExecutor(1) as writer:
+        # the events file is written (Arrow releases the GIL) while the case table is made
+        events_written = writer.submit(pq.write_table, events, tmp / s.EVENTS_FILE,
+                                       row_group_size=EVENTS_ROW_GROUP,
+                                       use_dictionary=_dictionary_columns(events.schema))
         if cases is not None:
+            cases = normalise_cases(cases, events, origin)
             pq.write_table(cases, tmp / s.CASES_FILE)
         (tmp / s.META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
+        events_written.result()
     return Dataset(target, events, cases, meta)
 
 

@@ -39,15 +39,20 @@ class Chunk:
     """Whole tags of the document body, the 1-based line the chunk starts on, and the state
     it starts from if that is known before the chunks ahead of it are read (else None)."""
 
-    data: bytes
+    data: bytes | bytearray
     first_line: int
     start: ChunkStart | None = None
 
 
 def iter_chunks(source: XesByteSource, path: Path, chunk_bytes: int = 8 << 20) -> Iterator[Chunk]:
-    """Yield the document body from the root element on, in chunks of whole tags."""
-    buffer, line = _skip_prolog(source, path)
-    eof, start = False, ChunkStart()
+    """Yield the document body from the root element on, in chunks of whole tags.
+
+    Each chunk's bytes are copied once from the decompressed blocks: the buffer a chunk is
+    cut from becomes the chunk (a bytearray, never changed after it is yielded), and only
+    what follows the cut is copied into a new buffer.
+    """
+    head, line = _skip_prolog(source, path)
+    buffer, eof, start = bytearray(head), False, ChunkStart()
     while buffer or not eof:
         while not eof and len(buffer) < chunk_bytes:
             block = source.read()
@@ -64,26 +69,27 @@ def iter_chunks(source: XesByteSource, path: Path, chunk_bytes: int = 8 << 20) -
                 chunk_bytes *= 2  # one tag or comment larger than a chunk: read on
                 continue
             cut, after_trace = end, False  # a tag, then only white space: not held in memory
-        chunk, buffer = buffer[:cut], buffer[cut:]
+        chunk, buffer = buffer, buffer[cut:]
+        del chunk[cut:]
         yield Chunk(chunk, line, start)
         start = AFTER_TRACE if after_trace else None
         line += int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == 10))
 
 
-def _past_white_space(buffer: bytes, line: int, path: Path) -> tuple[bytes, int]:
+def _past_white_space(buffer: bytearray, line: int, path: Path) -> tuple[bytearray, int]:
     """After a chunk that ended in white space: skip it, counting lines, up to the next tag."""
     if buffer[:1] in (b"<", b""):
         return buffer, line
-    rest = buffer.lstrip(b" \t\r\n")
+    rest = bytearray(buffer.lstrip(b" \t\r\n"))
     line += buffer.count(b"\n", 0, len(buffer) - len(rest))
     if rest and rest[:1] != b"<":
         raise LogValidationError(located(
             f"The XES is not well-formed at line {line}: text stands where only tags are allowed "
-            f"({rest[:40]!r})", file=path, hint="Repair the file or export the log again"))
+            f"({bytes(rest[:40])!r})", file=path, hint="Repair the file or export the log again"))
     return rest, line
 
 
-def _cut(buffer: bytes, limit: int) -> tuple[int, bool]:
+def _cut(buffer: bytearray, limit: int) -> tuple[int, bool]:
     """Where to end a chunk: before the first tag after the last `</trace>` if there is one."""
     boundary = buffer.rfind(b"</trace>", 0, limit)
     if boundary >= 0:
@@ -120,7 +126,7 @@ def _skip_prolog(source: XesByteSource, path: Path) -> tuple[bytes, int]:
                 f"The XES file {what}", file=path, hint="Export the log again as XES"))
 
 
-def _blank_markup(buffer: bytes, eof: bool, path: Path, first_line: int) -> tuple[bytes, int]:
+def _blank_markup(buffer: bytearray, eof: bool, path: Path, first_line: int) -> tuple[bytearray, int]:
     """Blank out comments and PIs; give the buffer and where a cut may be made at the latest."""
     # '!' and '?' are found by memchr, far faster than a two-byte search over the buffer
     if (b"!" not in buffer or b"<!" not in buffer) and (b"?" not in buffer or b"<?" not in buffer):
@@ -130,12 +136,12 @@ def _blank_markup(buffer: bytes, eof: bool, path: Path, first_line: int) -> tupl
         start = found.start()
         if start < position:
             continue
-        opener = b"<!--" if buffer.startswith(b"<!--", start) else buffer[start:start + 2]
+        opener = b"<!--" if buffer.startswith(b"<!--", start) else bytes(buffer[start:start + 2])
         if opener not in _MARKUP_END:
             line = first_line + buffer.count(b"\n", 0, start)
             raise LogValidationError(located(
                 f"The XES holds markup that is not allowed in a log body "
-                f"({buffer[start:start + 12]!r}, line {line}): CDATA, DOCTYPE and entity "
+                f"({bytes(buffer[start:start + 12])!r}, line {line}): CDATA, DOCTYPE and entity "
                 "declarations are not accepted", file=path, hint="Export the log again as plain XES"))
         end = buffer.find(_MARKUP_END[opener], start + len(opener))
         if end < 0:
@@ -145,11 +151,11 @@ def _blank_markup(buffer: bytes, eof: bool, path: Path, first_line: int) -> tupl
                     f"The XES ends inside a comment or instruction that starts on line {line}",
                     file=path, hint="The file is cut short; export it again"))
             head = b"".join(parts)
-            return head + buffer[position:], len(head) + start - position
+            return bytearray(head) + buffer[position:], len(head) + start - position
         end += len(_MARKUP_END[opener])
         parts.append(buffer[position:start])
         parts.append(b"\n" * buffer.count(b"\n", start, end))
         position = end
     parts.append(buffer[position:])
-    blanked = b"".join(parts)
+    blanked = bytearray(b"".join(parts))
     return blanked, len(blanked)

@@ -225,5 +225,5 @@ def _check_utf8(chunk: Chunk, path: Path) -> None:
         bad = exc.start
     line = chunk.first_line + chunk.data.count(b"\n", 0, bad)
     raise LogValidationError(located(
-        f"The XES is not valid UTF-8 text at line {line} (byte {chunk.data[bad:bad + 1]!r})",
+        f"The XES is not valid UTF-8 text at line {line} (byte {bytes(chunk.data[bad:bad + 1])!r})",
         file=path, hint="Save the file as UTF-8 or declare its encoding"))
