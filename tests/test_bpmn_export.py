@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -84,3 +85,23 @@ def test_checker_catches_a_waypoint_off_the_border(imported_dataset, tmp_path):
     (tmp_path / "broken.bpmn").write_text(broken, encoding="utf-8")
     with pytest.raises(AssertionError):
         check_structure_and_di(tmp_path / "broken.bpmn")
+
+
+def test_picture_labels_wrap_into_the_shapes_sized_for_them(tmp_path):
+    """The .svg/.png picture draws each task label in the lines its shape was sized for
+    (a one-line label used to run past both edges of a box sized for two lines)."""
+    from procmine.render.bpmn_layout import CHAR_WIDTH, label_lines, layout_model
+    from procmine.render.model_files import write_model
+
+    model = discover(procmine.open(next(p for p in SAMPLE_LOGS if p.name == "byggetilladelse")))
+    layout = layout_model(model.bpmn)
+    tasks = [node for node in model.bpmn.nodes if node.kind == "task"]
+    assert any(len(label_lines(node.name)) > 1 for node in tasks)
+    for node in tasks:
+        longest = max(len(line) for line in label_lines(node.name))
+        assert longest * CHAR_WIDTH < layout.shapes[node.id].width
+    svg = write_model(model, tmp_path / "model.svg").read_text(encoding="utf-8")
+    drawn = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    for node in tasks:
+        lines = label_lines(node.name)
+        assert all(line in drawn for line in lines), (node.name, lines)

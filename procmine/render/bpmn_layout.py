@@ -39,13 +39,18 @@ class Layout:
     waypoints: dict[str, tuple[tuple[float, float], ...]]
 
 
+def label_lines(name: str) -> list[str]:
+    """A task's label as the lines its shape is sized for."""
+    return textwrap.wrap(name, WRAP, break_long_words=False) or [""]  # a long word widens the shape
+
+
 def shape_size(node: BpmnNode) -> tuple[float, float]:
     """(width, height) of a node: 36x36 events, 50x50 gateways, tasks sized to their label."""
     if node.kind in ("startEvent", "endEvent"):
         return 36.0, 36.0
     if node.kind in GATEWAYS:
         return 50.0, 50.0
-    lines = textwrap.wrap(node.name, WRAP, break_long_words=True) or [""]
+    lines = label_lines(node.name)
     width = max(100.0, math.ceil(max(len(line) for line in lines) * CHAR_WIDTH + 24))
     height = max(80.0, len(lines) * LINE_HEIGHT + 32)
     return width, height

@@ -9,7 +9,7 @@ from procmine.atomic import atomic_file
 from procmine.bpmn_model import BpmnModel
 from procmine.errors import ModelError
 from procmine.render.bpmn_export import write_bpmn
-from procmine.render.bpmn_layout import Layout, layout_model
+from procmine.render.bpmn_layout import Layout, label_lines, layout_model
 
 
 def write_model(model, path: str | os.PathLike) -> Path:
@@ -61,7 +61,7 @@ def _picture_style(node) -> tuple[str, str, str]:
         return "circle", "", f', xlabel={_quote(node.name)}, penwidth=3'
     if node.kind.endswith("Gateway"):
         return "diamond", "+" if node.kind == "parallelGateway" else "×", ""
-    return "box", node.name, ", style=rounded"
+    return "box", "\n".join(label_lines(node.name)), ", style=rounded"
 
 
 def _as_bezier(points):
@@ -74,4 +74,5 @@ def _as_bezier(points):
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A DOT string; line breaks become DOT's centred-line escape."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
