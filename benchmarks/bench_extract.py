@@ -6,14 +6,14 @@ then measures in the same run the raw baselines: the plan's query through `COPY 
 and through a server-side binary cursor (tuples only, and tuples turned into Arrow columns, the
 alternative to COPY). Writes events/s, CPU time, peak
 memory and the machine load to benchmarks/RESULTS.md (its own section).
-Usage: python benchmarks/bench_extract.py [EVENTS]
+Usage: python benchmarks/bench_extract.py [EVENTS] [--runs N]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -201,7 +201,11 @@ def write_results(figures: dict) -> None:
 
 
 if __name__ == "__main__":
-    result = main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("events", nargs="?", type=int, default=1_000_000, help="rows to extract")
+    parser.add_argument("--runs", type=int, default=3, help="full extractions (the best counts)")
+    arguments = parser.parse_args()
+    result = main(arguments.events, arguments.runs)
     write_results(result)
     full = min(result["fulls"], key=lambda f: f["seconds"])
     print(f"{result['events']:,} events, best of {len(result['fulls'])}: {full['seconds']:.1f} s = "
