@@ -78,10 +78,12 @@ def test_sql_path_agrees_on_a_filtered_selection(rows, first, second):
 
 @SETTINGS
 @given(random_events, st.one_of(
-    case_filters.filter(lambda f: not isinstance(f, VariantsFilter) or f.top is None), event_filters))
+    case_filters.filter(lambda f: not isinstance(f, VariantsFilter) or (f.top is None and f.share is None)),
+    event_filters))
 def test_applying_a_filter_twice_equals_once(rows, f):
-    # (Variant top k / share rank within the selection, so they are not idempotent: top 1 of a
-    # log with a tie keeps one variant, and once again the same; tested on that below.)
+    # (Variant top k / share rank within the selection, so they need not be idempotent: the
+    # share is of the cases left, so 50 % of a log, and 50 % of that, may keep fewer variants;
+    # top k and share are tested below.)
     once = random_log(rows).filter(f)
     assert kept_events(once.filter(f)) == kept_events(once)
 
@@ -91,6 +93,19 @@ def test_applying_a_filter_twice_equals_once(rows, f):
 def test_variant_top_k_twice_equals_once(rows, k):
     once = random_log(rows).filter(VariantsFilter(top=k))
     assert kept_cases(once.filter(VariantsFilter(top=k))) == kept_cases(once)
+
+
+@SETTINGS
+@given(random_events, st.floats(0.05, 1.0))
+def test_variant_share_twice_keeps_the_top_variants_of_once(rows, share):
+    """A second share filter keeps a prefix of the variants the first kept (the most frequent)."""
+    from procmine.analysis.variants import variants
+
+    once = random_log(rows).filter(VariantsFilter(share=share))
+    twice = once.filter(VariantsFilter(share=share))
+    ranked_once = variants(once).sequences
+    assert variants(twice).sequences == ranked_once[:len(variants(twice))]
+    assert len(variants(twice)) >= 1
 
 
 @SETTINGS
