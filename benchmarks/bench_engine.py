@@ -49,7 +49,8 @@ def ours(path: Path, repeats: int) -> dict:
     """Times of our analyses on fresh (unremembered) views of the dataset."""
     import procmine
     from procmine.analysis.dfg import dfg
-    from procmine.analysis.kernels import case_durations, forget, seconds
+    from procmine.analysis.kernels import case_durations, seconds
+    from procmine.view_memo import forget
     from procmine.analysis.overview import overview
     from procmine.analysis.variants import variants
     from procmine.eventlog import EventLog

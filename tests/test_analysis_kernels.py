@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from procmine.analysis import kernels as k
 from procmine.analysis.dfg import dfg
 from procmine.analysis.variants import case_variants, variants
+from procmine.variant_grouping import group_case_sequences
 from analysis_helpers import make_log, sequences_by_case
 
 event = st.tuples(st.sampled_from(["c1", "c2", "c3", "c4", "c5", "c6"]),
@@ -82,8 +83,8 @@ def test_hash_collisions_fall_back_to_exact_grouping():
     # Multipliers of 1 make every permutation of the same activities collide.
     rows = [("c1", "A", 0), ("c1", "B", 1), ("c2", "B", 0), ("c2", "A", 1), ("c3", "A", 0), ("c3", "B", 5)]
     log = make_log(rows)
-    weak = k.group_case_sequences(log.arrays, multipliers=(1, 1))
-    strong = k.group_case_sequences(log.arrays)
+    weak = group_case_sequences(log.arrays, multipliers=(1, 1))
+    strong = group_case_sequences(log.arrays)
     assert list(weak.cases) == [2, 1]
     assert np.array_equal(weak.variant_of_case, strong.variant_of_case)
     assert np.array_equal(weak.variant_of_case, [0, 1, 0])
@@ -118,7 +119,7 @@ def test_case_filtered_views_reuse_the_dataset_grouping_exactly(rows, keep, trim
     if trim:                                        # an event filter forces a fresh grouping
         event_mask = np.arange(log.num_events) % 3 != 1
     view = type(log)(log.base, case_mask, event_mask)
-    fresh = k.group_case_sequences(view.arrays)
+    fresh = group_case_sequences(view.arrays)
     ids, found = case_variants(view)
     assert np.array_equal(ids, fresh.variant_of_case)
     assert np.array_equal(found.cases, fresh.cases)

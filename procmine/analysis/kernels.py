@@ -1,33 +1,22 @@
 """NumPy kernels over the sorted, integer-coded event arrays of an EventLog.
 
 Everything here is vectorised: no Python loop runs per event or per case on the
-hot path. Results of the expensive kernels are remembered per EventLog view, so
-overview, variants and dfg of one filtered view share one pass.
+hot path. Results of the expensive kernels are remembered per EventLog view
+(procmine.view_memo), so overview, variants and dfg of one filtered view share one
+pass. Grouping cases into variants is an engine-level step (procmine.variant_grouping),
+because the variant filter ranks variants with it too.
 """
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
-from procmine.eventlog import EventArrays, EventLog
+from procmine.eventlog import EventArrays
+from procmine.view_memo import remembered  # noqa: F401  (the analyses call it as k.remembered)
 
 MICROS = 1_000_000
-# Odd 64-bit multipliers for the two independent polynomial hashes of a case's activity codes.
-HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)
-
-_memo: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
-
-
-def remembered(log, key: str, compute):
-    """The value of `compute(log)` remembered for this log view (or Base) under `key`."""
-    store = _memo.setdefault(log, {})
-    if key not in store:
-        store[key] = compute(log)
-    return store[key]
-
 
 @dataclass(frozen=True)
 class GroupStats:
@@ -59,11 +48,6 @@ def follows_mask(arrays: EventArrays) -> np.ndarray:
     if arrays.num_events < 2:
         return np.zeros(0, bool)
     return arrays.case[1:] == arrays.case[:-1]
-
-
-def position_in_case(arrays: EventArrays) -> np.ndarray:
-    """0-based position of each event within its case."""
-    return np.arange(arrays.num_events, dtype=np.int64) - arrays.case_starts[:-1][arrays.case]
 
 
 def sort_within_groups(groups: np.ndarray, values: np.ndarray,
@@ -140,63 +124,6 @@ def summary(values: np.ndarray) -> GroupStats:
     return group_stats(np.zeros(len(values), np.int64), values, 1)
 
 
-@dataclass(frozen=True)
-class CaseVariants:
-    """Variant id of every selected case; variants ordered most frequent first, ties by first case."""
-
-    variant_of_case: np.ndarray   # int64 per selected case
-    representative: np.ndarray    # selected-case position of the first case of each variant
-    cases: np.ndarray             # int64 cases per variant
-
-
-def group_case_sequences(arrays: EventArrays,
-                         multipliers: tuple[int, int] = HASH_MULTIPLIERS) -> CaseVariants:
-    """Group cases with the same activity sequence: two polynomial hashes, then an exact check."""
-    if arrays.num_cases == 0:
-        empty = np.zeros(0, np.int64)
-        return CaseVariants(empty, empty, empty)
-    lengths = np.diff(arrays.case_starts)
-    position = position_in_case(arrays)
-    symbols = arrays.activity.astype(np.uint64) + np.uint64(1)
-    first_hash, second_hash = (_sequence_hash(symbols, position, arrays, lengths, m) for m in multipliers)
-    first_case, inverse, counts = group_equal(first_hash)
-    if not _groups_are_exact(arrays, inverse, first_case, lengths, position, second_hash):
-        first_case, inverse, counts = _group_exactly(arrays)
-    return ranked(first_case, inverse, counts)
-
-
-def ranked(first_case: np.ndarray, inverse: np.ndarray, counts: np.ndarray) -> CaseVariants:
-    """Groups renumbered most frequent first, ties by their first case."""
-    order = np.lexsort((first_case, -counts))
-    rank = np.empty(len(order), np.int64)
-    rank[order] = np.arange(len(order))
-    return CaseVariants(variant_of_case=rank[inverse], representative=first_case[order].astype(np.int64),
-                        cases=counts[order].astype(np.int64))
-
-
-def regroup_cases(whole: CaseVariants, selected: np.ndarray) -> CaseVariants:
-    """The grouping of a selection of whole cases (dataset case codes), from the dataset's grouping.
-
-    O(cases), no pass over events: a case filter does not change any case's sequence.
-    """
-    ids = whole.variant_of_case[selected]
-    if len(ids) == 0:
-        empty = np.zeros(0, np.int64)
-        return CaseVariants(empty, empty, empty)
-    counts = np.bincount(ids, minlength=len(whole.cases))
-    first = np.full(len(whole.cases), len(ids), np.int64)
-    np.minimum.at(first, ids, np.arange(len(ids)))
-    present = np.flatnonzero(counts)
-    dense = np.zeros(len(whole.cases), np.int64)
-    dense[present] = np.arange(len(present))
-    return ranked(first[present], dense[ids], counts[present])
-
-
-def forget(owner) -> None:
-    """Drop what was remembered for a log view or a dataset's Base (for benchmarks)."""
-    _memo.pop(owner, None)
-
-
 def sorted_unique(values: np.ndarray) -> np.ndarray:
     """The distinct values, sorted (np.sort based: faster than np.unique's hash table here)."""
     ordered = np.sort(values)
@@ -206,53 +133,6 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
-
-
-def group_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Groups of equal keys: first position of each group, group of each key, and group sizes."""
-    order = np.argsort(keys)
-    ordered = keys[order]
-    change = np.empty(len(keys), bool)
-    change[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=change[1:])
-    starts = np.flatnonzero(change)
-    counts = np.diff(np.append(starts, len(keys)))
-    inverse = np.empty(len(keys), np.int64)
-    inverse[order] = np.repeat(np.arange(len(starts)), counts)
-    return np.minimum.reduceat(order, starts), inverse, counts
-
-
-def _sequence_hash(symbols, position, arrays: EventArrays, lengths, multiplier: int) -> np.ndarray:
-    powers = np.full(int(lengths.max()), np.uint64(multiplier), dtype=np.uint64)
-    powers[0] = 1
-    with np.errstate(over="ignore"):
-        powers = np.cumprod(powers, dtype=np.uint64)   # wraps modulo 2**64 on purpose
-        terms = symbols * powers[position]
-        return np.add.reduceat(terms, arrays.case_starts[:-1]) + np.uint64(lengths.max()) * lengths.astype(np.uint64)
-
-
-def _groups_are_exact(arrays: EventArrays, inverse, first_case, lengths, position, second_hash) -> bool:
-    """True when every case has exactly its group representative's activity sequence."""
-    representative = first_case[inverse]
-    if not (np.array_equal(lengths[representative], lengths)
-            and np.array_equal(second_hash[representative], second_hash)):
-        return False
-    mirrored = arrays.case_starts[:-1][representative][arrays.case] + position
-    return bool(np.array_equal(arrays.activity[mirrored], arrays.activity))
-
-
-def _group_exactly(arrays: EventArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Exact grouping by sequence tuples; only reached when the hashes collide."""
-    seen: dict[tuple, int] = {}
-    inverse = np.empty(arrays.num_cases, np.int64)
-    first: list[int] = []
-    for case, sequence in enumerate(np.split(arrays.activity, arrays.case_starts[1:-1])):
-        key = tuple(sequence.tolist())
-        if key not in seen:
-            seen[key] = len(first)
-            first.append(case)
-        inverse[case] = seen[key]
-    return np.asarray(first, np.int64), inverse, np.bincount(inverse)
 
 
 def dense_codes(codes: np.ndarray, known: np.ndarray, size: int | None = None) -> np.ndarray:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from procmine.analysis import kernels as k
 from procmine.eventlog import EventLog
+from procmine.variant_grouping import VariantSequences, grouped_cases, variant_sequences
 
 VARIANT_COLUMNS = ("variant", "activities", "cases", "share", "cumulative_share",
                    "median_throughput_seconds", "mean_throughput_seconds", "p90_throughput_seconds")
@@ -47,15 +48,7 @@ class Variants:
     @functools.cached_property
     def sequences(self) -> tuple[tuple[str, ...], ...]:
         """Each variant's activity names in order."""
-        names = np.asarray(self.activity_names, dtype=object)
-        lengths = np.diff(self.offsets)
-        result: list = [()] * len(self)
-        for length in np.unique(lengths).tolist():   # one NumPy pass per distinct length, not per variant
-            which = np.flatnonzero(lengths == length)
-            rows = self.offsets[which][:, None] + np.arange(length)
-            for variant, sequence in zip(which.tolist(), map(tuple, names[self.codes[rows]].tolist())):
-                result[variant] = sequence
-        return tuple(result)
+        return VariantSequences(self.codes, self.offsets, self.activity_names).names
 
     def counts(self) -> dict[tuple[str, ...], int]:
         """Activity sequence -> number of cases."""
@@ -76,8 +69,7 @@ class Variants:
 
 def case_variants(log: EventLog) -> tuple[np.ndarray, Variants]:
     """The variant number (0-based, as in `Variants`) of each selected case, and the variants."""
-    grouping = grouped_cases(log)
-    return grouping.variant_of_case, k.remembered(log, "variants", _variants)
+    return grouped_cases(log).variant_of_case, variants(log)
 
 
 def variants(log: EventLog) -> Variants:
@@ -85,31 +77,11 @@ def variants(log: EventLog) -> Variants:
     return k.remembered(log, "variants", _variants)
 
 
-def grouped_cases(log: EventLog) -> k.CaseVariants:
-    """The kernel grouping of the log's cases by activity sequence (remembered per view)."""
-    return k.remembered(log, "case_variants", _group_cases)
-
-
-def _group_cases(log: EventLog) -> k.CaseVariants:
-    """Views that keep whole cases reuse the dataset's grouping (remembered on its Base)."""
-    if log.event_mask is not None:
-        return k.group_case_sequences(log.arrays)
-    whole = k.remembered(log.base, "case_variants",
-                         lambda base: k.group_case_sequences(EventLog(base).arrays))
-    return whole if log.case_mask is None else k.regroup_cases(whole, log.arrays.case_index)
-
-
 def _variants(log: EventLog) -> Variants:
-    arrays = log.arrays
-    grouping = grouped_cases(log)
-    lengths = np.diff(arrays.case_starts)[grouping.representative]
-    offsets = np.zeros(len(lengths) + 1, np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    starts = arrays.case_starts[:-1][grouping.representative]
-    event_rows = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+    arrays, grouping, sequences = log.arrays, grouped_cases(log), variant_sequences(log)
     stats = k.group_stats(grouping.variant_of_case, k.case_durations(arrays), len(grouping.cases))
-    return Variants(cases=grouping.cases, codes=arrays.activity[event_rows], offsets=offsets,
-                    activity_names=arrays.activity_names,
+    return Variants(cases=grouping.cases, codes=sequences.codes, offsets=sequences.offsets,
+                    activity_names=sequences.activity_names,
                     median_throughput_seconds=k.seconds(stats.median),
                     mean_throughput_seconds=k.seconds(stats.mean),
                     p90_throughput_seconds=k.seconds(stats.p90),

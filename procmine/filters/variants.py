@@ -1,7 +1,7 @@
 """Variants: the top k, the most frequent covering a share of the cases, or an explicit list.
 
-Variants are ranked as in the variant table (procmine.analysis.variants): most
-cases first, ties by the first case in case-id order.
+Variants are ranked as in the variant table, by the one grouping both use
+(procmine.variant_grouping): most cases first, ties by the first case in case-id order.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class VariantsFilter(Filter):
             activity_lookup(self, log, variant, f"variant {number}")
 
     def _fast_matches(self, log) -> np.ndarray:
-        from procmine.analysis.variants import grouped_cases, variants
+        from procmine.variant_grouping import grouped_cases, variant_sequences
 
         if log.arrays.num_cases == 0:
             return np.zeros(0, dtype=bool)
@@ -61,7 +61,7 @@ class VariantsFilter(Filter):
             before = np.cumsum(grouping.cases) - grouping.cases
             return (before < self.share * log.arrays.num_cases)[grouping.variant_of_case]
         wanted = set(self.variants)
-        chosen = np.array([sequence in wanted for sequence in variants(log).sequences], dtype=bool)
+        chosen = np.array([sequence in wanted for sequence in variant_sequences(log).names], dtype=bool)
         return chosen[grouping.variant_of_case]
 
     def _matching_sql(self) -> tuple[str, list]:
