@@ -26,7 +26,9 @@ def _expected_cards(log, lang: str) -> dict[str, str]:
         "variants": format_number(facts.variants, lang),
         "median": format_duration(facts.median_throughput_seconds, lang),
         "p90": format_duration(facts.p90_throughput_seconds, lang),
-        "period": f"{format_date(facts.first_timestamp, lang)} – {format_date(facts.last_timestamp, lang)}",
+        # the dates' own spaces do not break (a narrow card wraps after the dash)
+        "period": " – ".join(format_date(moment, lang).replace(" ", "\u00a0")
+                             for moment in (facts.first_timestamp, facts.last_timestamp)),
     }
 
 

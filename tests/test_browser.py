@@ -127,6 +127,7 @@ def _no_exception(tab, where: str) -> None:
 def test_the_app_in_chromium(page):
     _go(page, "Overview")
     assert re.fullmatch(r"[\d,]+", page.locator("[data-testid='stMetricValue']").first.inner_text())
+    _period_shows_both_dates(page)
     _move_the_path_slider(page)
     _add_a_variant_filter(page)
     _download_the_bpmn(page)
@@ -143,6 +144,18 @@ def test_the_app_in_chromium(page):
         for english in ("Download", "Cases", "Waiting time", "Activities"):
             assert english not in body, f"English {english!r} on the Danish page {label}"
         page.screenshot(path=str(ARTEFACTS / f"da-{label.split()[0].lower()}.png"))
+
+
+def _period_shows_both_dates(tab) -> None:
+    """The period card wraps instead of cutting its value off (as "4 Nov 2024 – 30 Oct 2…")."""
+    value = tab.locator("[class*='st-key-procmine-period'] [data-testid='stMetricValue']")
+    assert re.fullmatch(r"\d+\s\w+\s\d{4} – \d+\s\w+\s\d{4}", value.inner_text().replace("\n", " "))
+    for width in (1500, 1100):
+        tab.set_viewport_size({"width": width, "height": 1250})
+        tab.wait_for_timeout(300)
+        cut = value.evaluate("e => [...e.querySelectorAll('*')].some(x => x.scrollWidth > x.clientWidth + 1)")
+        assert not cut, f"the period is cut off at {width} px"
+    tab.set_viewport_size({"width": 1500, "height": 1250})
 
 
 def _move_the_path_slider(tab) -> None:

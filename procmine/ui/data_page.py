@@ -66,7 +66,8 @@ def _open(path: Path) -> None:
 def render_facts() -> None:
     """The shown dataset's facts: cases, events, activities, period and source."""
     from procmine.analysis.overview import overview
-    from procmine.i18n import format_date, format_datetime, format_number
+    from procmine.i18n import format_datetime, format_number
+    from procmine.ui.period_card import period_card
     log = state.full_log()
     facts = state.computed(overview, log=log)
     meta = log.dataset.meta
@@ -76,8 +77,7 @@ def render_facts() -> None:
     columns[0].metric(t("kpi.cases"), format_number(facts.cases, lang))
     columns[1].metric(t("kpi.events"), format_number(facts.events, lang))
     columns[2].metric(t("kpi.activities"), format_number(facts.activities, lang))
-    columns[3].metric(t("kpi.period"), f"{format_date(facts.first_timestamp, lang)} – "
-                                       f"{format_date(facts.last_timestamp, lang)}")
+    period_card(columns[3], facts.first_timestamp, facts.last_timestamp, lang, key="data")
     source = meta.get("source") or {}
     written = meta.get("created_at") or meta.get("extracted_at")
     st.caption(t("data.source_line", source=_describe_source(source),

@@ -11,8 +11,9 @@ import streamlit as st
 from procmine.analysis.overview import Overview, overview
 from procmine.analysis.periods import PERIOD_KINDS, Window, period_trend, trend_windows
 from procmine.analysis.throughput import throughput
-from procmine.i18n import format_date, format_duration, format_number, local_time
+from procmine.i18n import format_duration, format_number, local_time
 from procmine.ui import charts, downloads, state
+from procmine.ui.period_card import period_card
 from procmine.ui.state import t
 
 
@@ -49,8 +50,7 @@ def kpi_cards(facts: Overview) -> None:
     second[1].metric(t("kpi.p90_throughput"), format_duration(facts.p90_throughput_seconds, lang))
     second[2].metric(t("kpi.open_cases"),
                      "–" if facts.open_cases is None else format_number(facts.open_cases, lang))
-    second[3].metric(t("kpi.period"), f"{format_date(facts.first_timestamp, lang)} – "
-                                      f"{format_date(facts.last_timestamp, lang)}")
+    period_card(second[3], facts.first_timestamp, facts.last_timestamp, lang, key="overview")
 
 
 def _trend_chart(trend: pd.DataFrame) -> None:
