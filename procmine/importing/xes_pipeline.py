@@ -84,9 +84,10 @@ def parse_in_order(chunks: Iterator[Chunk], path: Path, workers: int) -> Iterato
 def default_workers() -> int:
     """One worker thread per core the process may run on, at most MAX_WORKERS.
 
-    Measured on a two-core machine (Road Traffic Fines, read_log): one thread 1.68 s,
-    two 1.25 s, three 1.35 s; worker processes instead of threads gave 1.74 s with two,
-    as pickling chunks and results ate the gain.
+    Measured on a two-core machine (Road Traffic Fines, read_log, best of 10): one thread
+    1.50 s, two 0.95 s, three 0.95 s; pinned to one core, two threads take as long as one.
+    Worker processes instead of threads were no faster than one process: pickling chunks
+    and results ate the gain.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(cores, MAX_WORKERS))
