@@ -125,6 +125,15 @@ class EventLog:
     def unfiltered(self) -> "EventLog":
         return EventLog(self.base)
 
+    def cases_where(self, keep_selected: np.ndarray) -> "EventLog":
+        """The view keeping those of this view's cases where `keep_selected` (one bool per
+        selected case, in case order) is True; the filter stack is kept as it is."""
+        mask = np.zeros(self.base.num_cases, bool)
+        mask[self.arrays.case_index[keep_selected]] = True
+        if self.case_mask is not None:
+            mask &= self.case_mask
+        return EventLog(self.base, mask, self.event_mask, self.filters)
+
     def selected_events(self) -> np.ndarray:
         """Boolean mask over the dataset's events of those in this view."""
         return self._selection

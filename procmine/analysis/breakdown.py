@@ -19,15 +19,6 @@ GROUP_COLUMNS = ("group", "cases", "median_days", "p90_days", "median_working_da
                  "deadline_cases", "deadline_met", "deadline_compliance")
 
 
-def cases_where(log: EventLog, keep_selected: np.ndarray) -> EventLog:
-    """The view of `log` keeping the selected cases where `keep_selected` is True."""
-    mask = np.zeros(log.base.num_cases, bool)
-    mask[log.arrays.case_index[keep_selected]] = True
-    if log.case_mask is not None:
-        mask &= log.case_mask
-    return EventLog(log.base, mask, log.event_mask, log.filters)
-
-
 def kle_groups(values: np.ndarray) -> np.ndarray:
     """The KLE group (main group and group, "02.34") of each KLE number ("02.34.02"); None stays None."""
     return np.array([None if v is None or v != v else ".".join(str(v).split(".")[:2]) for v in values],
@@ -87,4 +78,4 @@ def _groups(log: EventLog, attribute: str):
     values = pd.Series(group_values(log, attribute), dtype=object).map(
         lambda v: NO_GROUP if v is None or v != v else str(v)).to_numpy()
     for group in sorted(set(values.tolist())):
-        yield group, cases_where(log, values == group)
+        yield group, log.cases_where(values == group)

@@ -61,17 +61,8 @@ def compare_by(log: EventLog, attribute: str) -> Comparison:
         raise FilterError(f"Case attribute {attribute!r} has {len(counts)} value(s) in the log; "
                           "comparing needs two. Group by another attribute or compare two filters.")
     top = sorted(counts.index[:2], key=lambda v: (-counts[v], str(v)))
-    logs = [_cases_where(log, values.to_numpy() == value) for value in top]
+    logs = [log.cases_where(values.to_numpy() == value) for value in top]
     return compare(logs[0], logs[1], labels=(f"{attribute}={top[0]}", f"{attribute}={top[1]}"))
-
-
-def _cases_where(log: EventLog, keep_selected: np.ndarray) -> EventLog:
-    """The view of the log keeping the selected cases where `keep_selected` is True."""
-    mask = np.zeros(log.base.num_cases, bool)
-    mask[log.arrays.case_index[keep_selected]] = True
-    if log.case_mask is not None:
-        mask &= log.case_mask
-    return EventLog(log.base, mask, log.event_mask, log.filters)
 
 
 def _edge_differences(log_a: EventLog, log_b: EventLog) -> pd.DataFrame:

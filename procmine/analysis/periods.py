@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from procmine.analysis import kernels as k
-from procmine.analysis.breakdown import cases_where
 from procmine.analysis.deadlines import DeadlineRule, compliance_totals, deadlines
 from procmine.analysis.overview import closed_mask
 from procmine.analysis.throughput import throughput
@@ -157,7 +156,7 @@ def closed_in(log: EventLog, window: Window, timezone: str = "Europe/Copenhagen"
     _, last, closed = case_spans(log)
     low, high = window.instants(timezone)
     keep = (last >= low) & (last < high)
-    return cases_where(log, keep if closed is None else keep & closed)
+    return log.cases_where(keep if closed is None else keep & closed)
 
 
 def case_counts(log: EventLog, window: Window, timezone: str = "Europe/Copenhagen") -> tuple[int, int, int | None]:

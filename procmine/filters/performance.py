@@ -28,6 +28,16 @@ def _check_between(between: tuple) -> None:
         raise ValueError(f"the high bound {high} is below the low bound {low}")
 
 
+def _cases_having(aggregate: str, between: tuple) -> tuple[str, list]:
+    """SQL for the cases whose per-case `aggregate` lies within the bounds (None: open)."""
+    conditions, params = [], []
+    for operator, bound in zip((">=", "<="), between):
+        if bound is not None:
+            conditions.append(f"{aggregate} {operator} ?")
+            params.append(bound)
+    return "SELECT case_index FROM events GROUP BY case_index HAVING " + " AND ".join(conditions), params
+
+
 class ThroughputFilter(Filter):
     """Cases whose throughput time lies in `between` (in `unit`: seconds ... days or working_days)."""
 
@@ -70,13 +80,7 @@ class ThroughputFilter(Filter):
         return tuple(None if b is None else round(b * factor) for b in self.between)
 
     def _matching_sql(self) -> tuple[str, list]:
-        conditions, params = [], []
-        for operator, bound in zip((">=", "<="), self._micros()):
-            if bound is not None:
-                conditions.append(f"epoch_us(max(timestamp)) - epoch_us(min(timestamp)) {operator} ?")
-                params.append(bound)
-        return ("SELECT case_index FROM events GROUP BY case_index HAVING " + " AND ".join(conditions),
-                params)
+        return _cases_having("epoch_us(max(timestamp)) - epoch_us(min(timestamp))", self._micros())
 
     def _phrase(self, lang: str) -> str:
         text = range_text(self.between, lang, self.unit)
@@ -106,13 +110,7 @@ class CaseSizeFilter(Filter):
         return keep
 
     def _matching_sql(self) -> tuple[str, list]:
-        conditions, params = [], []
-        for operator, bound in zip((">=", "<="), self.between):
-            if bound is not None:
-                conditions.append(f"count(*) {operator} ?")
-                params.append(bound)
-        return ("SELECT case_index FROM events GROUP BY case_index HAVING " + " AND ".join(conditions),
-                params)
+        return _cases_having("count(*)", self.between)
 
     def _phrase(self, lang: str) -> str:
         text = range_text(self.between, lang, "events")
