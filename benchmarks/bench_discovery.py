@@ -26,9 +26,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
+from shared_logs import ROAD_TRAFFIC_FINES as ROAD_TRAFFIC  # noqa: E402
 
 BEGIN, END = "<!-- bench_discovery:begin -->", "<!-- bench_discovery:end -->"
-ROAD_TRAFFIC = HERE.parent.parent / "shared" / "data" / "Road_Traffic_Fine_Management_Process.xes.gz"
 
 
 def timed(function, repeats: int, prepare=lambda: None) -> tuple[float, object]:

@@ -34,7 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
-LOG = ROOT.parent / "shared" / "data" / "Road_Traffic_Fine_Management_Process.xes.gz"
+from shared_logs import ROAD_TRAFFIC_FINES as LOG  # noqa: E402
+
 BEGIN, END = "<!-- bench_import_xes:begin -->", "<!-- bench_import_xes:end -->"
 EVENTS = 561_470
 ONE_THREAD = "procmine read_log + write_dataset (one parsing thread)"

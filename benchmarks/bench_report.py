@@ -13,9 +13,9 @@ from pathlib import Path
 
 from rich.console import Console
 from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
+from shared_logs import ROAD_TRAFFIC_FINES as SOURCE  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-SOURCE = HERE.parents[1] / "shared" / "data" / "Road_Traffic_Fine_Management_Process.xes.gz"
 DATASET = HERE / "data" / "road_traffic_fines"
 OUTPUT = HERE / "data" / "report"
 BEGIN, END = "<!-- bench_report:begin -->", "<!-- bench_report:end -->"

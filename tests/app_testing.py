@@ -54,5 +54,3 @@ def texts(at: AppTest) -> str:
                                    "download_button", "date_input", "text_area", "file_uploader")
               for e in getattr(at, kind if kind != "tab" else "tabs")]
     return "\n".join(str(p) for p in parts)
-
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from app_testing import SHARED_DATA, assert_no_exception, go, metrics, start_app
+from app_testing import assert_no_exception, go, metrics, start_app
+from shared_data import SHARED_DATA
 
 from procmine.ui import state
 

@@ -25,8 +25,8 @@ from procmine.cli import app
 from procmine.errors import ProcmineError
 from procmine.importing import import_log
 from procmine.importing.options import ImportOptions
+from shared_data import SHARED_DATA as DATA
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 HEADER = "Sagsnummer,Aktivitet,Tidspunkt\n"
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from typer.testing import CliRunner
 
 from procmine.cli import app
 from procmine.dataset import read_dataset
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from shared_data import SHARED_DATA as DATA
 
 
 def test_import_prints_a_summary(tmp_path):

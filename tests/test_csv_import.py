@@ -16,8 +16,8 @@ from procmine.errors import LogValidationError
 from procmine.importing import import_log, read_log
 from procmine.importing.mapping import detect_mapping
 from procmine.importing.options import ImportOptions
+from shared_data import SHARED_DATA as DATA
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 UTC = dt.timezone.utc
 
 

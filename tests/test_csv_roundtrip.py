@@ -16,8 +16,8 @@ from procmine import schema as s
 from procmine.dataset import read_dataset, write_dataset
 from procmine.exporting import export_dataset
 from procmine.importing import import_log
+from shared_data import SHARED_DATA as DATA
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 IGNORED_META = ("source", "created_at")
 
 

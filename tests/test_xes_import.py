@@ -14,8 +14,7 @@ from procmine.dataset import write_dataset
 from procmine.errors import LogValidationError
 from procmine.importing import import_log, read_log
 from procmine.importing.options import ImportOptions
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from shared_data import SHARED_DATA as DATA
 
 
 def _counts(name: str) -> tuple[int, int, int]:

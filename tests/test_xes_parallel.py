@@ -16,8 +16,8 @@ from procmine.importing.xes_chunks import AFTER_TRACE, Chunk, ChunkStart, iter_c
 from procmine.importing.xes_pipeline import parse_in_order, read_chunks
 from procmine.importing.xes_reader import read_xes_log
 from procmine.importing.xes_safety import XesByteSource, XesLimits
+from shared_data import SHARED_DATA as DATA
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SMALL_BLOCKS = XesLimits(block_bytes=1 << 15)
 
 

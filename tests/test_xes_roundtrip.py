@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from procmine.dataset import read_dataset, write_dataset
 from procmine.exporting.xes_writer import write_xes
 from procmine.importing import import_log
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from shared_data import SHARED_DATA as DATA
 
 
 def _plain(table: pa.Table | None) -> pa.Table | None:
