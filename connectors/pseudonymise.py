@@ -16,7 +16,7 @@ from procmine.errors import ConfigError
 
 CPR_REPLACEMENT = "[CPR]"
 MIN_KEY_LENGTH = 16
-# DDMMYY-XXXX with the hyphen optional, not inside a longer number.
+# DDMMYY-NNNN (N a digit) with the hyphen optional, not inside a longer number.
 _CPR = re.compile(r"(?<![0-9])([0-3][0-9])([01][0-9])([0-9]{2})-?([0-9])([0-9]{3})(?![0-9])")
 _CPR_CANDIDATE = r"(^|[^0-9])[0-3][0-9][01][0-9][0-9]{2}-?[0-9]{4}([^0-9]|$)"
 PSEUDONYM_LENGTH = 20
