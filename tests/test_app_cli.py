@@ -6,14 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from procmine.cli import app
+from served_app import free_port, stop, wait_until_served
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,24 +39,19 @@ def test_demo_says_how_to_make_missing_samples(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_app_serves_the_dataset_on_localhost_only(imported_dataset):
     dataset = imported_dataset("WABO_receipt.xes.gz")
-    port = _free_port()
+    port = free_port()
     command = [str(Path(sys.executable).with_name("procmine")), "app", str(dataset), "--port", str(port),
                "--no-open-browser", "--lang", "da"]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_until_served(server, port)
+        wait_until_served(server, port)
         addresses = [a for a in _addresses() if a != "127.0.0.1"]
         for address in addresses:
             with socket.socket() as outside, pytest.raises(OSError):
                 outside.settimeout(1)
                 outside.connect((address, port))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            raise
+        stop(server)
     with socket.socket() as probe:   # the server itself stopped: nothing listens on the port any more
         assert probe.connect_ex(("127.0.0.1", port)) != 0
 
@@ -80,35 +74,11 @@ def _addresses() -> list[str]:
 
 def test_demo_starts_without_a_terminal_and_asks_nothing():
     """`make demo` as a fresh machine runs it: default options, no stdin, no Streamlit prompt."""
-    port = _free_port()
+    port = free_port()
     command = [str(Path(sys.executable).with_name("procmine")), "demo", "--port", str(port)]
     server = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, env={**os.environ, "DISPLAY": ""})
     try:
-        _wait_until_served(server, port)
+        wait_until_served(server, port)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            raise
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_served(server: subprocess.Popen, port: int, seconds: float = 60) -> None:
-    """Return once the server answers its health check; fail if it exits or stays silent."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                assert answer.status == 200
-                return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"the app did not answer on port {port} within {seconds:.0f} s (exit code {server.poll()})")
+        stop(server)

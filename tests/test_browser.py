@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from served_app import free_port, stop, wait_until_served
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
@@ -31,16 +30,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
                                  "/usr/bin/chromium (apt-get install chromium); .ci/run installs it")]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     """`streamlit run app.py` on 127.0.0.1 and a free port, on the bundled sample logs."""
-    port = _free_port()
+    port = free_port()
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTEFACTS / "streamlit-server.log", "w")
     process = subprocess.Popen(
@@ -51,29 +44,13 @@ def server():
         env={**os.environ, "PROCMINE_SAMPLES": str(ROOT / "sample_logs")})
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(url, process)
+        wait_until_served(process, port, log_hint="; see tests/artefacts/streamlit-server.log")
         yield url
     finally:
-        process.terminate()
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}; see tests/artefacts/streamlit-server.log")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not answer on {url} within {timeout} s")
+            stop(process)
+        finally:
+            log.close()
 
 
 @pytest.fixture(scope="module")
