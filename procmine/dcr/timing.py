@@ -1,0 +1,101 @@
+"""Timed DCR: condition delays and response deadlines read from the log's waiting times.
+
+For a condition a →• b the waiting time is measured from the latest a before each b;
+its delay is the shortest one seen (b never came sooner), whole units rounded down; a
+delay of 0 is no delay. For a response a •→ b it is measured from each a to the next b;
+its deadline covers `deadline_share` of them (1.0: the longest seen), rounded up.
+
+Units: "working_days" counts Danish working days as legal deadlines do (the working
+days after a's day up to and including b's, procmine.workcalendar); "days" counts
+calendar days (24 hours each).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from procmine.dcr.graph import TIME_UNITS, DcrGraph, Rule, TimeUnit
+from procmine.errors import ModelError
+from procmine.workcalendar import DAY_US, WorkCalendar
+
+
+@dataclass(frozen=True)
+class TimingOptions:
+    """The unit of delays and deadlines, and the share of observed waits a deadline covers (0..1]."""
+
+    unit: TimeUnit = "working_days"
+    deadline_share: float = 1.0
+
+    def __post_init__(self):
+        if self.unit not in TIME_UNITS:
+            raise ModelError(f"Unknown time unit {self.unit!r}; use working_days or days (--time-unit).")
+        if not 0.0 < self.deadline_share <= 1.0:
+            raise ModelError(f"The deadline share is {self.deadline_share!r}; give a share above 0 and at most 1 "
+                             "(1 = the longest wait seen).")
+
+
+def timed_graph(log, graph: DcrGraph, options: TimingOptions = TimingOptions(),
+                calendar: WorkCalendar | None = None) -> DcrGraph:
+    """The graph with delays on its conditions and deadlines on its responses, from the log's times."""
+    calendar = calendar or WorkCalendar()
+    delays, deadlines = {}, {}
+    for rule in graph.rules():
+        if rule.kind not in ("condition", "response"):
+            continue
+        waits, _ = waiting_times(log, rule, options.unit, calendar)
+        if not len(waits):
+            continue
+        if rule.kind == "condition":
+            shortest = math.floor(float(waits.min()))
+            if shortest > 0:
+                delays[(rule.source, rule.target)] = float(shortest)
+        else:
+            covered = float(np.quantile(waits, options.deadline_share, method="higher"))
+            deadlines[(rule.source, rule.target)] = float(math.ceil(covered))
+    return graph.with_times(delays, deadlines, options.unit)
+
+
+def waiting_times(log, rule: Rule, unit: TimeUnit, calendar: WorkCalendar) -> tuple[np.ndarray, np.ndarray]:
+    """(waits in `unit`, case position of each) for a condition or response rule of the log."""
+    arrays = log.arrays
+    lookup = {name: code for code, name in enumerate(arrays.activity_names)}
+    if rule.source not in lookup or rule.target not in lookup:
+        return np.zeros(0), np.zeros(0, np.int64)
+    sources = np.flatnonzero(arrays.activity == lookup[rule.source])
+    targets = np.flatnonzero(arrays.activity == lookup[rule.target])
+    if not len(sources) or not len(targets):
+        return np.zeros(0), np.zeros(0, np.int64)
+    if rule.kind == "response":      # from each a to the next b of the same case
+        nearest = np.searchsorted(targets, sources, side="right")
+        valid = nearest < len(targets)
+        start, end = sources[valid], targets[nearest[valid]]
+    else:                            # from the latest a before each b of the same case
+        nearest = np.searchsorted(sources, targets, side="left") - 1
+        valid = nearest >= 0
+        start, end = sources[nearest[valid]], targets[valid]
+    same_case = arrays.case[start] == arrays.case[end]
+    start, end = start[same_case], end[same_case]
+    return elapsed(arrays.timestamp[start], arrays.timestamp[end], unit, calendar), arrays.case[end]
+
+
+def elapsed(start_us: np.ndarray, end_us: np.ndarray, unit: TimeUnit, calendar: WorkCalendar) -> np.ndarray:
+    """Time from start to end (int64 µs, UTC) in working days (whole days) or calendar days."""
+    if unit == "working_days":
+        return calendar.business_days_between(start_us, end_us)
+    return (end_us - start_us) / DAY_US
+
+
+def late_cases(log, graph: DcrGraph, calendar: WorkCalendar | None = None) -> dict[Rule, np.ndarray]:
+    """Per timed rule, the case positions that broke its time: b before the delay or after the deadline."""
+    calendar = calendar or WorkCalendar()
+    broken = {}
+    for rule in graph.rules():
+        if rule.time is None:
+            continue
+        waits, cases = waiting_times(log, rule, graph.time_unit, calendar)
+        late = waits < rule.time if rule.kind == "condition" else waits > rule.time
+        broken[rule] = np.unique(cases[late])
+    return broken
