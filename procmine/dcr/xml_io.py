@@ -191,3 +191,16 @@ def _marked(root: ET.Element, element: str, position: dict, where: str) -> np.nd
 def _text(root: ET.Element, path: str) -> str | None:
     found = root.find(path)
     return found.text.strip() if found is not None and found.text else None
+
+
+def is_dcr_xml(path: str | os.PathLike) -> bool:
+    """True when `path` is an .xml file whose root element is <dcrgraph>."""
+    path = Path(path)
+    if path.suffix.lower() != ".xml" or not path.is_file():
+        return False
+    try:
+        for _, element in ET.iterparse(path, events=("start",)):
+            return element.tag == "dcrgraph"
+    except ET.ParseError:
+        return False
+    return False
