@@ -46,7 +46,7 @@ def check_dcr_file(log, model: Path, format: str) -> None:
     broken = result.broken_rules()
     deviating = result.deviating_cases()
     if format == "json":
-        typer.echo(json.dumps({**result.summary(), "broken_rules": broken.to_dict("records"),
+        typer.echo(json.dumps({**result.summary(), "most_broken_rules": broken.to_dict("records"),
                                "deviating_cases": deviating.to_dict("records")},
                               ensure_ascii=False, default=_plain))
         return

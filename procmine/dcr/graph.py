@@ -80,9 +80,8 @@ class DcrGraph:
     def empty(cls, activities) -> "DcrGraph":
         """A graph of the activities without relations, every event included, nothing executed or pending."""
         size = len(activities)
-        none = np.zeros((size, size), bool)
-        return cls(tuple(activities), none, none, none, none, np.ones(size, bool), np.zeros(size, bool),
-                   np.zeros(size, bool))
+        relations = [np.zeros((size, size), bool) for _ in RELATION_KINDS]
+        return cls(tuple(activities), *relations, np.ones(size, bool), np.zeros(size, bool), np.zeros(size, bool))
 
     def relation(self, kind: RelationKind) -> np.ndarray:
         return getattr(self, _matrix_name(kind))

@@ -53,7 +53,7 @@ def timed_graph(log, graph: DcrGraph, options: TimingOptions = TimingOptions(),
             if shortest > 0:
                 delays[(rule.source, rule.target)] = float(shortest)
         else:
-            covered = float(np.quantile(waits, options.deadline_share, method="higher"))
+            covered = float(np.quantile(waits, options.deadline_share, method="inverted_cdf"))
             deadlines[(rule.source, rule.target)] = float(math.ceil(covered))
     return graph.with_times(delays, deadlines, options.unit)
 
