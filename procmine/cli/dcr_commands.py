@@ -14,10 +14,9 @@ DCR_SUFFIXES = (".xml", ".svg", ".png", ".dot")
 
 def discover_dcr_file(log, out: Path, time_unit: str, deadline_share: float) -> str:
     """Discover the timed DCR graph of the log, write it to `out`; the sentence to print."""
-    from procmine.dcr import discover_dcr
+    from procmine.dcr.model import discover_timed_dcr
     from procmine.dcr.picture import write_dcr_picture
-    from procmine.dcr.roles import with_roles
-    from procmine.dcr.timing import TimingOptions, timed_graph
+    from procmine.dcr.timing import TimingOptions
     from procmine.dcr.xml_io import write_dcr_xml
 
     suffix = out.suffix.lower()
@@ -25,7 +24,7 @@ def discover_dcr_file(log, out: Path, time_unit: str, deadline_share: float) -> 
         raise ModelError(f"Cannot write a DCR graph as {out.name!r}: unknown suffix {out.suffix!r}. "
                          "Name the output .xml (DCR XML for dcrgraphs.net), .svg, .png or .dot.")
     options = TimingOptions(unit=time_unit, deadline_share=deadline_share)
-    graph = timed_graph(log, with_roles(log, discover_dcr(log)), options)
+    graph = discover_timed_dcr(log, timing=options)
     if suffix == ".xml":
         write_dcr_xml(graph, out)
     else:
@@ -39,10 +38,9 @@ def discover_dcr_file(log, out: Path, time_unit: str, deadline_share: float) -> 
 
 def check_dcr_file(log, model: Path, format: str) -> None:
     """Print which rules of the DCR graph in `model` the log's cases break (table or JSON)."""
-    from procmine.dcr.conformance import check_dcr
-    from procmine.dcr.xml_io import read_dcr_xml
+    from procmine.dcr.model import check_dcr_against_file
 
-    result = check_dcr(log, read_dcr_xml(model))
+    result = check_dcr_against_file(log, model)
     broken = result.broken_rules()
     deviating = result.deviating_cases()
     if format == "json":

@@ -54,7 +54,7 @@ def discover_command(
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
     time_unit: str = typer.Option("working_days", "--time-unit",
                                   help="dcr: delays and deadlines in working_days or days."),
-    deadline_share: float = typer.Option(1.0, "--deadline-share",
+    deadline_share: float = typer.Option(0.9, "--deadline-share",
                                          help="dcr: share of the waits seen that a deadline covers, (0, 1]."),
 ) -> None:
     """Discover a process model and write it as BPMN, PNML, DCR XML or a picture."""

@@ -49,8 +49,8 @@ class DcrConformance:
                 "broken_rules": int((self.rules["cases"] > 0).sum())}
 
 
-def check_dcr(log, graph: DcrGraph, calendar: WorkCalendar | None = None) -> DcrConformance:
-    """Which rules of `graph` each case of the EventLog (filtered or not) breaks."""
+def check_dcr(log, graph: DcrGraph, calendar: WorkCalendar | None = None, lang: str = "en") -> DcrConformance:
+    """Which rules of `graph` each case of the EventLog (filtered or not) breaks (rule texts in `lang`)."""
     from procmine.analysis.variants import case_variants
 
     if log.num_cases == 0:
@@ -61,14 +61,14 @@ def check_dcr(log, graph: DcrGraph, calendar: WorkCalendar | None = None) -> Dcr
     rules, broken = _rule_rows(graph, per_variant, len(found.cases), variant_of_case)
     broken_by_case = {rule: np.asarray(cases) for rule, cases in broken.items()}
     for rule, cases in late_cases(log, graph, calendar).items():
-        broken_by_case[timed_text(rule, graph.time_unit)] = cases
+        broken_by_case[timed_text(rule, graph.time_unit, lang)] = cases
     case_rules = _case_rules(len(variant_of_case), broken_by_case)
     case_table = pd.DataFrame({
         "case_id": log.cases_table().column("case_id").to_pylist(), "variant": variant_of_case + 1,
         "fits": np.array([not r for r in case_rules], bool),
         "broken": np.array([len(r) for r in case_rules], np.int64),
         "rules": [" | ".join(r) for r in case_rules]}, columns=list(CASE_COLUMNS))
-    table = _rules_table(rules, broken_by_case, variant_of_case, log.num_cases, graph.time_unit)
+    table = _rules_table(rules, broken_by_case, variant_of_case, log.num_cases, graph.time_unit, lang)
     return DcrConformance(table, case_table, log.num_cases, len(found.cases))
 
 
@@ -121,22 +121,22 @@ def _case_rules(num_cases: int, broken_by_case: dict[str, np.ndarray]) -> list[l
     return rules
 
 
-def _rules_table(rules: dict, broken_by_case: dict, variant_of_case, num_cases: int, unit) -> pd.DataFrame:
+def _rules_table(rules: dict, broken_by_case: dict, variant_of_case, num_cases: int, unit, lang) -> pd.DataFrame:
     """One row per rule (and one more per timed rule, for its time), most broken first."""
     rows = []
     for text, (kind, source, target, time) in rules.items():
         rows.append(_row(text, kind, source, target, False, broken_by_case.get(text), variant_of_case, num_cases))
         if time is not None:
-            late = timed_text(Rule(kind, source, target, time), unit)
+            late = timed_text(Rule(kind, source, target, time), unit, lang)
             rows.append(_row(late, kind, source, target, True, broken_by_case.get(late), variant_of_case,
                              num_cases))
     table = pd.DataFrame(rows, columns=list(RULE_COLUMNS))
     return table.sort_values(["cases", "rule"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def timed_text(rule: Rule, unit) -> str:
+def timed_text(rule: Rule, unit, lang: str = "en") -> str:
     """The text of a rule's time limit: the rule with its delay or deadline, and ⏱."""
-    return rule.describe(unit) + " ⏱"
+    return rule.describe(unit, lang) + " ⏱"
 
 
 def _row(text, kind, source, target, timed, cases, variant_of_case, num_cases) -> tuple:

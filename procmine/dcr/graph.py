@@ -32,13 +32,22 @@ class Rule:
     target: str
     time: float | None = None
 
-    def describe(self, unit: TimeUnit = "working_days") -> str:
+    def describe(self, unit: TimeUnit = "working_days", lang: str = "en") -> str:
         """The rule in the DCR notation, e.g. 'Høring →• Afgørelse' or 'A •→ B (≤ 7 working days)'."""
         text = f"{self.source} {GLYPHS[self.kind]} {self.target}"
         if self.time is None:
             return text
         sign = "≥" if self.kind == "condition" else "≤"
-        return f"{text} ({sign} {self.time:g} {unit.replace('_', ' ')})"
+        return f"{text} ({sign} {time_text(self.time, unit, lang)})"
+
+
+def time_text(time: float, unit: TimeUnit, lang: str = "en") -> str:
+    """'7 working days', '1 arbejdsdag', '2,5 days'."""
+    from procmine.i18n import format_number, text
+
+    decimals = 0 if float(time).is_integer() else 1
+    key = f"dcr.unit1.{unit}" if time == 1 else f"dcr.unit.{unit}"
+    return f"{format_number(time, lang, decimals)} {text(key, lang)}"
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from procmine.atomic import atomic_file
-from procmine.dcr.graph import RELATION_KINDS, DcrGraph
+from procmine.dcr.graph import RELATION_KINDS, DcrGraph, time_text
 from procmine.errors import ModelError
-from procmine.i18n import text
 from procmine.render.formatting import Language
 
 COLOURS = {"condition": "#f0a30a", "response": "#2192ff", "exclude": "#e3170a", "include": "#2a9d2a"}
@@ -107,8 +106,7 @@ def _arrow(graph: DcrGraph, kind: str, source: int, target: int, lang: Language)
     time = graph.delays.get(pair) if kind == "condition" else graph.deadlines.get(pair) if kind == "response" \
         else None
     if time is not None:
-        unit = text(f"dcr.unit.{graph.time_unit}", lang)
-        attributes.append(f'label=" {"≥" if kind == "condition" else "≤"} {time:g} {unit} "')
+        attributes.append(f'label=" {"≥" if kind == "condition" else "≤"} {time_text(time, graph.time_unit, lang)} "')
     return ", ".join(attributes)
 
 
