@@ -120,3 +120,53 @@ def test_the_discovered_graph_accepts_every_trace_of_its_log(traces):
 @given(traces_strategy)
 def test_discovery_does_not_depend_on_the_order_of_traces(traces):
     assert discover_dcr_from_traces(traces).same_as(discover_dcr_from_traces(list(reversed(traces))))
+
+
+def reference_abstraction(traces):
+    """The abstraction by the definitions, trace by trace with Python sets (as the paper's parseTrace)."""
+    events = sorted({a for t in traces for a in t})
+    precedence = {b: set(events) - {b} for b in events}
+    response = {a: set(events) - {a} for a in events}
+    predecessor = {b: set() for b in events}
+    chain = {b: set(events) - {b} for b in events}
+    at_most_once = set(events)
+    for trace in traces:
+        seen: set = set()
+        for position, event in enumerate(trace):
+            predecessor[event] |= seen
+            if event in seen:
+                at_most_once.discard(event)
+            seen.add(event)
+            precedence[event] &= seen
+            chain[event] &= {trace[position - 1]} if position else set()
+        for event in set(trace):
+            last = max(i for i, e in enumerate(trace) if e == event)
+            response[event] &= set(trace[last + 1:]) - {event}
+    return events, precedence, response, predecessor, chain, at_most_once
+
+
+@settings(max_examples=120, deadline=None)
+@given(traces_strategy)
+def test_the_vectorised_abstraction_equals_the_set_definitions_also_in_tiny_chunks(traces):
+    import procmine.dcr.abstraction as abstraction_module
+
+    traces = list(dict.fromkeys(tuple(t) for t in traces))
+    events, precedence, response, predecessor, chain, at_most_once = reference_abstraction(traces)
+    index = {a: i for i, a in enumerate(events)}
+    codes = np.array([index[a] for t in traces for a in t])
+    offsets = np.concatenate([[0], np.cumsum([len(t) for t in traces])])
+    saved = abstraction_module.CHUNK_CELLS
+    try:
+        for cells in (1, 7, saved):
+            abstraction_module.CHUNK_CELLS = cells
+            found = abstract(codes, offsets, tuple(events))
+            as_sets = lambda matrix: {events[b]: {events[a] for a in np.flatnonzero(matrix[:, b])}  # noqa: E731
+                                      for b in range(len(events))}
+            assert as_sets(found.precedence) == precedence
+            assert as_sets(found.predecessor) == predecessor
+            assert as_sets(found.chain_precedence) == chain
+            assert {events[a]: {events[b] for b in np.flatnonzero(found.response[a])}
+                    for a in range(len(events))} == response
+            assert {events[a] for a in np.flatnonzero(found.at_most_once)} == at_most_once
+    finally:
+        abstraction_module.CHUNK_CELLS = saved

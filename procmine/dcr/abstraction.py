@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-CHUNK_CELLS = 4_000_000   # variants x activities x activities compared per step: bounded memory
+CHUNK_CELLS = 250_000   # (variant, activity) rows x activities per step: bounded memory, stays in cache (measured)
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ def abstract(codes: np.ndarray, offsets: np.ndarray, activities: tuple[str, ...]
     variant = np.repeat(np.arange(num_variants), lengths)
     position = np.arange(len(codes)) - offsets[:-1][variant]
     cell = variant * size + codes
-    first = np.full(num_variants * size, np.iinfo(np.int64).max, np.int64)
-    last = np.full(num_variants * size, -1, np.int64)
+    first = np.full(num_variants * size, np.iinfo(np.int32).max, np.int32)   # positions fit: a case < 2**31 events
+    last = np.full(num_variants * size, -1, np.int32)
     unique_cells, first_index = np.unique(cell, return_index=True)
     first[unique_cells] = position[first_index]
     reversed_cells, last_index = np.unique(cell[::-1], return_index=True)
@@ -64,21 +64,40 @@ def abstract(codes: np.ndarray, offsets: np.ndarray, activities: tuple[str, ...]
 
 
 def _pair_relations(first: np.ndarray, last: np.ndarray, present: np.ndarray):
-    """precedence, response and predecessor, accumulated over chunks of variants."""
-    num_variants, size = present.shape
-    precedence_broken = np.zeros((size, size), bool)
-    response_broken = np.zeros((size, size), bool)
-    predecessor = np.zeros((size, size), bool)
-    step = max(1, CHUNK_CELLS // max(1, size * size))
-    for start in range(0, num_variants, step):
-        f, l, p = first[start:start + step], last[start:start + step], present[start:start + step]
-        # precedence broken for (a, b): b occurs and a is not before the first b
-        precedence_broken |= (p[:, None, :] & ~(f[:, :, None] < f[:, None, :])).any(axis=0)
-        # response broken for (a, b): a occurs and b does not occur after the last a
-        response_broken |= (p[:, :, None] & ~(l[:, None, :] > l[:, :, None])).any(axis=0)
-        predecessor |= (f[:, :, None] < l[:, None, :]).any(axis=0)
+    """precedence, response and predecessor from one row per (variant, activity it contains).
+
+    For the row of activity a in variant v, a vector over b says whether b's first (or last)
+    occurrence comes after a's first (or last); summed over a's rows it counts variants, so
+    a relation holds in all variants exactly when its count equals the variants with b (or a).
+    """
+    size = present.shape[1]
+    rows_variant, rows_activity = np.nonzero(present)
+    order = np.argsort(rows_activity, kind="stable")
+    rows_variant, rows_activity = rows_variant[order], rows_activity[order]
+    with_activity = present.sum(axis=0)
+    own_first = first[rows_variant, rows_activity][:, None]
+    own_last = last[rows_variant, rows_activity][:, None]
+    first_after = _grouped_counts(lambda r: present[rows_variant[r]] & (first[rows_variant[r]] > own_first[r]),
+                                  rows_activity, size)
+    last_after = _grouped_counts(lambda r: last[rows_variant[r]] > own_last[r], rows_activity, size)
+    some_after = _grouped_counts(lambda r: last[rows_variant[r]] > own_first[r], rows_activity, size)
     off_diagonal = ~np.eye(size, dtype=bool)
-    return ~precedence_broken & off_diagonal, ~response_broken & off_diagonal, predecessor
+    precedence = (first_after == with_activity[None, :]) & off_diagonal
+    response = (last_after == with_activity[:, None]) & off_diagonal
+    return precedence, response, some_after > 0
+
+
+def _grouped_counts(rows_vector, rows_activity: np.ndarray, size: int) -> np.ndarray:
+    """[a, b]: the sum over a's rows of rows_vector(rows)[:, b], in chunks of rows (bounded memory)."""
+    counts = np.zeros((size, size), np.int64)
+    step = max(1, CHUNK_CELLS // max(1, size))
+    for start in range(0, len(rows_activity), step):
+        rows = slice(start, start + step)
+        groups = rows_activity[rows]
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        partial = np.add.reduceat(rows_vector(rows).astype(np.int32), starts, axis=0)
+        counts[groups[starts]] += partial
+    return counts
 
 
 def _chain_precedence(codes: np.ndarray, position: np.ndarray, size: int) -> np.ndarray:

@@ -135,8 +135,8 @@ def _rules_table(rules: dict, broken_by_case: dict, variant_of_case, num_cases: 
 
 
 def timed_text(rule: Rule, unit, lang: str = "en") -> str:
-    """The text of a rule's time limit: the rule with its delay or deadline, and ⏱."""
-    return rule.describe(unit, lang) + " ⏱"
+    """The text of a rule's time limit: the rule with its delay or deadline ("A •→ B (≤ 7 working days)")."""
+    return rule.describe(unit, lang)
 
 
 def _row(text, kind, source, target, timed, cases, variant_of_case, num_cases) -> tuple:

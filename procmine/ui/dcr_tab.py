@@ -31,7 +31,8 @@ def render_dcr_tab() -> None:
         graph = state.computed(discover_timed_dcr, timing=timing)
     picture = _picture_controls(len(graph.activities))
     source = dcr_dot(graph, picture)
-    show_svg(rendered(source, "svg"), key="dcr_graph", max_height="70vh")
+    fit = st.toggle(t("map.fit"), key="dcr_fit", help=t("dcr.fit_help"))
+    show_svg(rendered(source, "svg"), key="dcr_graph", max_height="70vh", fit=fit)
     counts = {kind: format_number(len(pairs), state.lang()) for kind, pairs in graph.relation_sets().items()}
     st.caption(t("dcr.relations", conditions=counts["condition"], responses=counts["response"],
                  excludes=counts["exclude"], includes=counts["include"]))
