@@ -30,10 +30,15 @@ def discover_dcr_file(log, out: Path, time_unit: str, deadline_share: float) -> 
     else:
         write_dcr_picture(graph, out)
     counts = {kind: len(pairs) for kind, pairs in graph.relation_sets().items()}
-    return (f"Wrote the DCR graph ({len(graph.activities)} events, {counts['condition']} conditions, "
-            f"{counts['response']} responses, {counts['exclude']} exclusions, {counts['include']} inclusions; "
-            f"{len(graph.delays)} delays and {len(graph.deadlines)} deadlines in "
-            f"{time_unit.replace('_', ' ')}) to {out}.")
+    parts = [_counted(len(graph.activities), "event"), _counted(counts["condition"], "condition"),
+             _counted(counts["response"], "response"), _counted(counts["exclude"], "exclusion"),
+             _counted(counts["include"], "inclusion")]
+    times = f"{_counted(len(graph.delays), 'delay')} and {_counted(len(graph.deadlines), 'deadline')}"
+    return f"Wrote the DCR graph ({', '.join(parts)}; {times} in {time_unit.replace('_', ' ')}) to {out}."
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def check_dcr_file(log, model: Path, format: str) -> None:

@@ -62,6 +62,8 @@ def discover_command(
     from procmine.render.model_files import write_model
 
     suffix = out.suffix.lower()
+    if miner not in ("inductive", "heuristics", "dcr"):
+        raise ModelError(f"Unknown miner {miner!r}; use inductive, heuristics or dcr (--miner).")
     if miner == "dcr":
         from procmine.cli.dcr_commands import discover_dcr_file
         typer.echo(discover_dcr_file(_open_log(dataset, filter_file), out, time_unit, deadline_share))
