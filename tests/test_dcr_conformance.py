@@ -48,6 +48,13 @@ def test_replay_names_the_rule_behind_each_violation():
     assert broken("FA") == set()
 
 
+def test_an_event_excluded_by_the_initial_marking_breaks_the_marking():
+    graph = hand_graph()
+    graph.included[2] = False   # Høring starts excluded
+    assert Replayer(graph).violations([2]) == (Violation("exclude", INITIAL, 2),)
+    assert Replayer(graph).violations([1, 0]) == ()   # its condition on Afgørelse does not apply
+
+
 def test_an_excluded_pending_event_does_not_block_acceptance():
     graph = hand_graph()
     graph.excludes[1, 4] = True   # Fristbrev →% Svar

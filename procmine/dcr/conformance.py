@@ -140,9 +140,10 @@ def timed_text(rule: Rule, unit, lang: str = "en") -> str:
 
 
 def _row(text, kind, source, target, timed, cases, variant_of_case, num_cases) -> tuple:
-    cases = np.zeros(0, np.int64) if cases is None else cases
-    variants = np.unique(variant_of_case[cases]) + 1 if len(cases) else np.zeros(0, np.int64)
-    return (text, kind, source, target, timed, int(len(cases)), len(cases) / num_cases if num_cases else 0.0,
+    if cases is None or not len(cases):
+        return text, kind, source, target, timed, 0, 0.0, ""
+    variants = np.unique(variant_of_case[cases]) + 1
+    return (text, kind, source, target, timed, int(len(cases)), len(cases) / num_cases,
             ", ".join(str(v) for v in variants.tolist()))
 
 

@@ -99,8 +99,12 @@ def _exclusions(abstraction: Abstraction, self_excluded: np.ndarray) -> np.ndarr
 
 
 def _compose(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """Boolean matrix product: [a, c] where first[a, b] and second[b, c] for some b."""
-    return (first.astype(np.int32) @ second.astype(np.int32)) > 0
+    """Boolean matrix product: [a, c] where first[a, b] and second[b, c] for some b.
+
+    In float32, which BLAS multiplies (integer matmul does not use it); sums of at most
+    2**24 ones are exact in float32, far above any number of activities.
+    """
+    return (first.astype(np.float32) @ second.astype(np.float32)) > 0.5
 
 
 def transitive_reduction(relation: np.ndarray) -> np.ndarray:

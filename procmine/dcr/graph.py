@@ -9,6 +9,7 @@ time from a to b, both in `time_unit` (Danish working days or calendar days).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -97,6 +98,10 @@ class DcrGraph:
 
     def rules(self) -> tuple[Rule, ...]:
         """Every relation as a Rule, by kind (conditions, responses, exclusions, inclusions), then names."""
+        return self._rules
+
+    @functools.cached_property
+    def _rules(self) -> tuple[Rule, ...]:
         found = []
         for kind in RELATION_KINDS:
             times = self.delays if kind == "condition" else self.deadlines if kind == "response" else {}

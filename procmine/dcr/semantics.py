@@ -43,8 +43,6 @@ class Replayer:
         self.excludes_of = [_bits(row) for row in graph.excludes]
         self.includes_of = [_bits(row) for row in graph.includes]
         self.initial = (_bits(graph.executed), _bits(graph.included), _bits(graph.pending))
-        self.excluders = [np.flatnonzero(column).tolist() for column in graph.excludes.T]
-        self.responders = [np.flatnonzero(column).tolist() for column in graph.responses.T]
 
     def enabled(self, marking: tuple[int, int, int], event: int) -> bool:
         executed, included, _ = marking
@@ -63,23 +61,35 @@ class Replayer:
     def violations(self, trace: Sequence[int]) -> tuple[Violation, ...]:
         """Every rule the trace breaks, each once, in the order first broken."""
         executed, included, pending = self.initial
-        excluded_by = [INITIAL] * self.size
-        pending_by = [INITIAL] * self.size
         found: dict[Violation, None] = {}
-        for event in trace:
+        for position, event in enumerate(trace):
             bit = 1 << event
             if not included & bit:
-                found.setdefault(Violation("exclude", excluded_by[event], event))
+                found.setdefault(Violation("exclude", self._last_excluder(trace, position, event), event))
             for source in _members(self.conditions_for[event] & included & ~executed):
                 found.setdefault(Violation("condition", source, event))
-            for target in _members(self.excludes_of[event] & included):
-                excluded_by[target] = event
-            for target in _members(self.responses_of[event]):
-                pending_by[target] = event
             executed, included, pending = self.execute((executed, included, pending), event)
         for target in _members(pending & included):
-            found.setdefault(Violation("response", pending_by[target], target))
+            found.setdefault(Violation("response", self._last_responder(trace, target), target))
         return tuple(found)
+
+    def _last_excluder(self, trace: Sequence[int], position: int, target: int) -> int:
+        """The event before `position` that last excluded `target` (INITIAL: excluded from the start).
+
+        Violations are rare, so the excluder is looked up backwards when one happens instead
+        of being tracked at every step: the latest event that touched the target's inclusion
+        is the one that excluded it, as the target is excluded now.
+        """
+        bit = 1 << target
+        for earlier in reversed(trace[:position]):
+            if (self.excludes_of[earlier] | self.includes_of[earlier]) & bit:
+                return earlier
+        return INITIAL
+
+    def _last_responder(self, trace: Sequence[int], target: int) -> int:
+        """The last event of the trace that made `target` pending (INITIAL: pending from the start)."""
+        bit = 1 << target
+        return next((event for event in reversed(trace) if self.responses_of[event] & bit), INITIAL)
 
 
 def _bits(row: np.ndarray) -> int:

@@ -41,12 +41,9 @@ class TimingOptions:
 def timed_graph(log, graph: DcrGraph, options: TimingOptions = TimingOptions(),
                 calendar: WorkCalendar | None = None) -> DcrGraph:
     """The graph with delays on its conditions and deadlines on its responses, from the log's times."""
-    calendar = calendar or WorkCalendar()
+    rules = [rule for rule in graph.rules() if rule.kind in ("condition", "response")]
     delays, deadlines = {}, {}
-    for rule in graph.rules():
-        if rule.kind not in ("condition", "response"):
-            continue
-        waits, _ = waiting_times(log, rule, options.unit, calendar)
+    for rule, (waits, _) in zip(rules, all_waiting_times(log, rules, options.unit, calendar or WorkCalendar())):
         if not len(waits):
             continue
         if rule.kind == "condition":
@@ -61,25 +58,43 @@ def timed_graph(log, graph: DcrGraph, options: TimingOptions = TimingOptions(),
 
 def waiting_times(log, rule: Rule, unit: TimeUnit, calendar: WorkCalendar) -> tuple[np.ndarray, np.ndarray]:
     """(waits in `unit`, case position of each) for a condition or response rule of the log."""
+    return all_waiting_times(log, [rule], unit, calendar)[0]
+
+
+def all_waiting_times(log, rules: list[Rule], unit: TimeUnit, calendar: WorkCalendar) -> list:
+    """(waits, case positions) per rule; the events of each activity are found once, the waits counted at once."""
     arrays = log.arrays
+    order = np.argsort(arrays.activity, kind="stable")   # event rows by activity, in log order within each
+    bounds = np.searchsorted(arrays.activity[order], np.arange(len(arrays.activity_names) + 1))
     lookup = {name: code for code, name in enumerate(arrays.activity_names)}
-    if rule.source not in lookup or rule.target not in lookup:
-        return np.zeros(0), np.zeros(0, np.int64)
-    sources = np.flatnonzero(arrays.activity == lookup[rule.source])
-    targets = np.flatnonzero(arrays.activity == lookup[rule.target])
+
+    def events_of(name: str) -> np.ndarray:
+        code = lookup.get(name)
+        return order[bounds[code]:bounds[code + 1]] if code is not None else np.zeros(0, np.int64)
+
+    pairs = [_event_pairs(rule.kind, events_of(rule.source), events_of(rule.target), arrays.case) for rule in rules]
+    starts = np.concatenate([start for start, _ in pairs] or [np.zeros(0, np.int64)])
+    ends = np.concatenate([end for _, end in pairs] or [np.zeros(0, np.int64)])
+    waits = elapsed(arrays.timestamp[starts], arrays.timestamp[ends], unit, calendar) if len(starts) \
+        else np.zeros(0)
+    cuts = np.cumsum([len(start) for start, _ in pairs])[:-1]
+    return list(zip(np.split(waits, cuts), np.split(arrays.case[ends], cuts)))
+
+
+def _event_pairs(kind: str, sources: np.ndarray, targets: np.ndarray, case: np.ndarray):
+    """(start, end) event rows: each a to the next b (response), or the latest a before each b (condition)."""
     if not len(sources) or not len(targets):
-        return np.zeros(0), np.zeros(0, np.int64)
-    if rule.kind == "response":      # from each a to the next b of the same case
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if kind == "response":
         nearest = np.searchsorted(targets, sources, side="right")
         valid = nearest < len(targets)
         start, end = sources[valid], targets[nearest[valid]]
-    else:                            # from the latest a before each b of the same case
+    else:
         nearest = np.searchsorted(sources, targets, side="left") - 1
         valid = nearest >= 0
         start, end = sources[nearest[valid]], targets[valid]
-    same_case = arrays.case[start] == arrays.case[end]
-    start, end = start[same_case], end[same_case]
-    return elapsed(arrays.timestamp[start], arrays.timestamp[end], unit, calendar), arrays.case[end]
+    same_case = case[start] == case[end]
+    return start[same_case], end[same_case]
 
 
 def elapsed(start_us: np.ndarray, end_us: np.ndarray, unit: TimeUnit, calendar: WorkCalendar) -> np.ndarray:
@@ -91,12 +106,10 @@ def elapsed(start_us: np.ndarray, end_us: np.ndarray, unit: TimeUnit, calendar: 
 
 def late_cases(log, graph: DcrGraph, calendar: WorkCalendar | None = None) -> dict[Rule, np.ndarray]:
     """Per timed rule, the case positions that broke its time: b before the delay or after the deadline."""
-    calendar = calendar or WorkCalendar()
+    rules = [rule for rule in graph.rules() if rule.time is not None]
     broken = {}
-    for rule in graph.rules():
-        if rule.time is None:
-            continue
-        waits, cases = waiting_times(log, rule, graph.time_unit, calendar)
+    for rule, (waits, cases) in zip(rules, all_waiting_times(log, rules, graph.time_unit,
+                                                             calendar or WorkCalendar())):
         late = waits < rule.time if rule.kind == "condition" else waits > rule.time
         broken[rule] = np.unique(cases[late])
     return broken
