@@ -107,7 +107,8 @@ def section(rows: list[dict], repeats: int, load: tuple[float, ...]) -> list[str
              "| --- | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: |"]
     for r in rows:
         c = r["counts"]
-        target = "" if r["target"] is None else f"≤ {r['target']:g} s ({'met' if r['mine'] <= r['target'] else 'missed'})"
+        met = r["target"] is not None and r["mine"] <= r["target"]
+        target = "" if r["target"] is None else f"≤ {r['target']:g} s ({'met' if met else 'missed'})"
         declare = "skipped (too many activities)" if r["declare"] is None else f"{r['declare']:.2f}"
         ratio = "" if r["declare"] is None else f"{r['declare'] / r['mine']:.0f}x"
         lines.append(f"| {r['name']} | {r['cases']:,} | {r['variants']:,} | {r['activities']} | "
