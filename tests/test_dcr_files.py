@@ -177,3 +177,16 @@ def test_discovered_relations_survive_the_file(tmp_path):
     back = read_dcr_xml(write_dcr_xml(graph, tmp_path / "g.xml"))
     assert back.same_as(graph)
     assert np.array_equal(back.excludes, graph.excludes)
+
+
+def test_picture_keeps_within_the_relation_cap_and_draws_a_mutual_exclusion_once():
+    from procmine.dcr.picture import shown_events
+
+    graph = discover_dcr_from_traces(["AC", "BC"])      # A →% B and B →% A
+    source = dcr_dot(graph, PictureOptions(kinds=("exclude",)))
+    assert source.count("e0 -> e1") + source.count("e1 -> e0") == 1 and 'taillabel="%"' in source
+    many = discover_dcr_from_traces([[f"x{i}", f"y{i}"] for i in range(12)])   # 24 events, many exclusions
+    capped = PictureOptions(max_relations=30)
+    assert dcr_dot(many, capped).count(" -> ") <= 30
+    assert 1 < len(shown_events(many, capped)) < 24
+    assert len(shown_events(many, PictureOptions(max_events=5, max_relations=10_000))) == 5

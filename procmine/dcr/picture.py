@@ -26,10 +26,16 @@ PICTURE_FORMATS = ("svg", "png", "dot")
 
 @dataclass(frozen=True)
 class PictureOptions:
-    """Which relation kinds to draw, at most how many events (the most connected), and the language."""
+    """Which relation kinds to draw, at most how many events (the most connected) and relations, the language.
+
+    Graphviz needs minutes for a few hundred crossing arrows and nobody can read them, so
+    events are added, most connected first, only while the relations among them stay
+    within `max_relations`.
+    """
 
     kinds: tuple[str, ...] = RELATION_KINDS
     max_events: int | None = None
+    max_relations: int = 200
     lang: Language = "en"
 
     def __post_init__(self):
@@ -39,34 +45,66 @@ class PictureOptions:
                              "include.")
         if self.max_events is not None and self.max_events < 1:
             raise ModelError(f"max_events is {self.max_events}; show at least 1 event.")
+        if self.max_relations < 1:
+            raise ModelError(f"max_relations is {self.max_relations}; draw at least 1 relation.")
 
 
 def dcr_dot(graph: DcrGraph, options: PictureOptions = PictureOptions()) -> str:
-    """DOT source of the graph's picture."""
-    shown = _shown_events(graph, options)
+    """DOT source of the graph's picture; a mutual exclusion is one arrow with a head at each end."""
+    shown = shown_events(graph, options)
     lines = ["digraph dcr {", 'graph [rankdir=LR, nodesep=0.5, ranksep=0.9, bgcolor="white", '
              'fontname="Helvetica"];', 'node [shape=plain, fontname="Helvetica"];',
              'edge [fontname="Helvetica", fontsize=9, arrowsize=0.8];']
     for i in shown:
         lines.append(f"e{i} [label=<{_box(graph, i)}>];")
-    allowed = np.zeros(len(graph.activities), bool)
-    allowed[shown] = True
-    for kind in options.kinds:
-        for source, target in zip(*np.nonzero(graph.relation(kind))):
-            if allowed[source] and allowed[target]:
-                lines.append(f"e{source} -> e{target} [{_arrow(graph, kind, source, target, options.lang)}];")
+    for kind, source, target in _drawn_relations(graph, options, shown):
+        attributes = _arrow(graph, kind, source, target, options.lang)
+        if kind == "exclude" and source != target and graph.excludes[target, source]:
+            attributes += ', dir=both, arrowtail=normal, taillabel="%"'
+        lines.append(f"e{source} -> e{target} [{attributes}];")
     lines.append("}")
     return "\n".join(lines)
 
 
-def _shown_events(graph: DcrGraph, options: PictureOptions) -> list[int]:
-    """All events, or the `max_events` with the most drawn relations (ties by name order)."""
+def _drawn_relations(graph: DcrGraph, options: PictureOptions, shown: list[int]):
+    """(kind, source, target) of each arrow among the shown events; a mutual exclusion once."""
+    allowed = np.zeros(len(graph.activities), bool)
+    allowed[shown] = True
+    for kind in options.kinds:
+        for source, target in zip(*np.nonzero(graph.relation(kind))):
+            mirrored = kind == "exclude" and source > target and graph.excludes[target, source]
+            if allowed[source] and allowed[target] and not mirrored:
+                yield kind, int(source), int(target)
+
+
+def shown_events(graph: DcrGraph, options: PictureOptions = PictureOptions()) -> list[int]:
+    """The events drawn, at most max_events and within max_relations arrows.
+
+    Events tied by conditions, responses and inclusions (the process's structure) come
+    first, then those with the most exclusions; ties by name.
+    """
     size = len(graph.activities)
-    if options.max_events is None or options.max_events >= size:
-        return list(range(size))
-    degree = sum(graph.relation(k).sum(axis=0) + graph.relation(k).sum(axis=1) for k in options.kinds)
-    ranked = sorted(range(size), key=lambda i: (-int(degree[i]), graph.activities[i]))
-    return sorted(ranked[:options.max_events])
+    arrows = np.zeros((size, size), np.int64)
+    structure = np.zeros(size, np.int64)
+    for kind in options.kinds:
+        relation = graph.relation(kind)
+        if kind == "exclude":
+            relation = relation & ~(relation.T & (np.arange(size)[:, None] > np.arange(size)[None, :]))
+        else:
+            structure += relation.sum(axis=0) + relation.sum(axis=1)
+        arrows += relation
+    degree = arrows.sum(axis=0) + arrows.sum(axis=1)
+    ranked = sorted(range(size), key=lambda i: (-int(structure[i]), -int(degree[i]), graph.activities[i]))
+    limit = size if options.max_events is None else min(size, options.max_events)
+    chosen: list[int] = []
+    relations = 0
+    for event in ranked[:limit]:
+        added = int(arrows[event, chosen].sum() + arrows[chosen, event].sum() + arrows[event, event])
+        if chosen and relations + added > options.max_relations:
+            break
+        chosen.append(event)
+        relations += added
+    return sorted(chosen)
 
 
 def _box(graph: DcrGraph, i: int) -> str:
