@@ -97,6 +97,11 @@ def test_a_portal_file_with_ids_other_than_labels_is_read_by_labels():
     (b"<dcrgraph><specification><resources><events><event id='a'/></events></resources><constraints>"
      b"<responses><response sourceId='a' targetId='a' time='seven days'/></responses></constraints>"
      b"</specification></dcrgraph>", "ISO 8601"),
+    (b"<dcrgraph><specification><resources><events><event id='a'/></events></resources><constraints>"
+     b"<milestones><milestone sourceId='a' targetId='a'/></milestones></constraints></specification></dcrgraph>",
+     "1 milestones relation"),
+    (b"<dcrgraph><specification><resources><events><event id='g' type='nesting'><event id='a'/></event>"
+     b"</events></resources></specification></dcrgraph>", "nested events"),
 ])
 def test_bad_dcr_xml_is_a_clear_error(content, message):
     with pytest.raises(ModelError, match=message):

@@ -18,7 +18,10 @@ Layout of a written file (the portal's element names):
     </dcrgraph>
 
 Times are ISO 8601 durations ("P7D"); the unit they count (working or calendar days)
-is kept in resources/custom/timeUnit and in each timed relation's description.
+is kept in resources/custom/timeUnit and in each timed relation's description. A file
+with milestones, other relation kinds or nested events is refused with a ModelError:
+procmine's semantics has only the four relations, and ignoring the rest would give
+wrong verdicts.
 """
 
 from __future__ import annotations
@@ -110,6 +113,7 @@ def read_dcr_xml(source: str | os.PathLike | bytes) -> DcrGraph:
     if root.tag != "dcrgraph":
         raise ModelError(f"{where}: the root element is <{root.tag}>, not <dcrgraph>. Give a DCR XML file "
                          "(as dcrgraphs.net exports it or `procmine discover --miner dcr -o model.xml` writes).")
+    _require_plain_graph(root, where)
     labels, roles = _events(root, where)
     ids = list(labels)
     activities = tuple(labels[i] for i in ids)
@@ -127,9 +131,25 @@ def read_dcr_xml(source: str | os.PathLike | bytes) -> DcrGraph:
                     tuple(roles[i] for i in ids), delays, deadlines, unit)
 
 
+UNSUPPORTED = ("milestones", "coresponses", "updates", "spawns", "templateSpawns")
+
+
+def _require_plain_graph(root: ET.Element, where: str) -> None:
+    """Refuse what procmine's semantics would silently ignore: other relations and nested events."""
+    for holder in UNSUPPORTED:
+        found = root.findall(f"specification/constraints/{holder}/*")
+        if found:
+            raise ModelError(f"{where}: the graph has {len(found)} {holder} relation(s); procmine checks "
+                             "conditions, responses, exclusions and inclusions only. Remove them in the "
+                             "editor to check the rest.")
+    if root.find("specification/resources/events/event/event") is not None:
+        raise ModelError(f"{where}: the graph has nested events (groups); procmine reads flat graphs only. "
+                         "Ungroup the events in the editor.")
+
+
 def _events(root: ET.Element, where: str) -> tuple[dict[str, str], dict[str, str]]:
     """Event id -> label (the id itself when unmapped), and event id -> role ('' if none)."""
-    events = root.findall("specification/resources/events//event")
+    events = root.findall("specification/resources/events/event")
     if not events:
         raise ModelError(f"{where}: no <event> under specification/resources/events. The graph has no events.")
     mapped = {m.get("eventId"): m.get("labelId") for m in root.iter("labelMapping")}
