@@ -1,9 +1,12 @@
-"""The SBSYS preset: event sources and case attributes for SBSYS's schema, as source plans.
+"""The SBSYS preset: event sources for SBSYS's real schema (../shared/SBSYS_SCHEMA.md) as plans.
 
-Events: Sag oprettet, Status: <name> (names looked up in SagsStatus), Dokument journaliseret
-(<kind>), Journalnotat, Erindring oprettet/afsluttet, Delforløb modtaget/besluttet, Afgørelse.
-Resource: the pseudonymised user; `org_unit`: the user's workplace in clear. Protected cases
-(ErBeskyttet) are left out unless asked for. No free text (titles, notes, names) is read.
+Events: Sag oprettet; Status: <name> (the name from SagsStatus); Dokument journaliseret (<kind>,
+from DokumentArtOpslag) for live registrations only (DeletedState 0 on the registration and its
+document); Journalnotat (notes not deleted); Erindring oprettet / afsluttet / annulleret;
+Delforløb modtaget / besluttet (<DelforloebType.Navn>); Afgørelse (Sag.Besluttet). Resource:
+the pseudonymised user; `org_unit`: the user's workplace in clear; `deadline`: a reminder's or
+sub-process's own deadline. Protected cases (ErBeskyttet) are left out unless asked for. No free
+text (titles, notes, names), no person data and no password column is ever selected.
 """
 
 from __future__ import annotations
@@ -14,11 +17,15 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from connectors.pseudonymise import load_pseudonymiser
 from connectors.config import DEFAULT_KEY_ENV
+from connectors.pseudonymise import load_pseudonymiser
 from connectors.runner import Extraction
+from connectors.sbsys_cases import COMPANY_PART_TYPE, PERSON_PART_TYPE, not_protected, sbsys_case_plan
 from connectors.sbsys_tables import SbsysTables, sbsys_tables
-from connectors.sql import ATTRIBUTE_PREFIX, CURSOR, FIELD_PREFIX, KEY_PREFIX, CasePlan, SourcePlan
+from connectors.sql import ATTRIBUTE_PREFIX, CURSOR, FIELD_PREFIX, KEY_PREFIX, SourcePlan
+
+NOT_DELETED = 0  # DeletedState of a live document registration (SBSYS_SCHEMA.md: assumed)
+UNKNOWN = "ukendt"
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,8 @@ class SbsysOptions:
     timezone: str = "Europe/Copenhagen"
     lookback_hours: float = 48.0
     chunk_size: int = 50_000
+    person_part_type: str = PERSON_PART_TYPE
+    company_part_type: str = COMPANY_PART_TYPE
 
 
 def sbsys_extraction(url: str, output: str | Path, options: SbsysOptions = SbsysOptions()
@@ -40,23 +49,30 @@ def sbsys_extraction(url: str, output: str | Path, options: SbsysOptions = Sbsys
     """The extraction job for an SBSYS database at `url` into the dataset `output`."""
     tables = sbsys_tables(options.schema)
     pseudonyms = load_pseudonymiser(options.pseudonymise, options.key_env, options.key_id)
+    # A citizen id is only ever written as a pseudonym: without a key it is left out.
+    parties = (options.person_part_type, options.company_part_type) if pseudonyms.enabled else None
     return Extraction(
         url=url, plans=sbsys_plans(tables, options.include_protected),
-        cases=sbsys_case_plan(tables, options.include_protected), output=Path(output),
+        cases=sbsys_case_plan(tables, options.include_protected, parties), output=Path(output),
         pseudonyms=pseudonyms, timezone=options.timezone,
         lookback=dt.timedelta(hours=options.lookback_hours), chunk_size=options.chunk_size,
-        source_info={"connector": "sbsys", "protected_cases": options.include_protected})
+        source_info={"connector": "sbsys", "protected_cases": options.include_protected,
+                     "citizen": parties is not None})
 
 
 def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourcePlan]:
     """One plan per SBSYS event kind."""
     sag, status, reminder, sub = t.Sag, t.SagHistorikStatus, t.Erindring, t.Delforloeb
-    registration, note = t.DokumentRegistrering, t.JournalArkNote
-    document_from = registration.outerjoin(t.Dokument, t.Dokument.c.ID == registration.c.DokumentID) \
-        .outerjoin(t.DokumentArt, t.DokumentArt.c.ID == t.Dokument.c.DokumentArtID)
-    kind = sa.func.coalesce(t.DokumentArt.c.Navn, sa.literal("ukendt"))
-    not_cancelled = sa.func.coalesce(reminder.c.Annulleret, sa.false()) == sa.false()
-    note_from = note.join(t.JournalArk, t.JournalArk.c.ID == note.c.JournalArkID)
+    registration, document, kinds = t.DokumentRegistrering, t.Dokument, t.DokumentArtOpslag
+    document_from = registration.outerjoin(document, document.c.ID == registration.c.DokumentID) \
+        .outerjoin(kinds, kinds.c.ID == document.c.DokumentArtID)
+    live_document = sa.and_(registration.c.DeletedState == NOT_DELETED,
+                            sa.func.coalesce(document.c.DeletedState, NOT_DELETED) == NOT_DELETED)
+    note_from = t.JournalArkNote.join(t.JournalArk, t.JournalArk.c.ID == t.JournalArkNote.c.JournalArkID)
+    sub_from = sub.outerjoin(t.DelforloebType, t.DelforloebType.c.ID == sub.c.DelforloebTypeID)
+    sub_type = {"type": sa.func.coalesce(t.DelforloebType.c.Navn, sa.literal(UNKNOWN))}
+    reminder_deadline = {"deadline": _when(reminder.c.HarDeadline, reminder.c.Deadline)}
+    sub_deadline = {"deadline": _when(sub.c.BeslutningHarDeadline, sub.c.BeslutningDeadline)}
     plan = _Planner(t, include_protected)
     return [
         plan("sag_oprettet", sag, sag.c.ID, "Sag oprettet", sag.c.Created, sag.c.CreatedByID, sag.c.ID),
@@ -65,44 +81,36 @@ def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourceP
              status.c.ID, {"status": t.SagsStatus.c.Navn}),
         plan("dokument", document_from, registration.c.SagID, "Dokument journaliseret ({kind})",
              registration.c.Registreret, registration.c.RegistreretAfID, registration.c.ID,
-             {"kind": kind}),
-        plan("journalnotat", note_from, t.JournalArk.c.SagID, "Journalnotat", note.c.Oprettet,
-             note.c.OprettetAf, note.c.ID),
+             {"kind": sa.func.coalesce(kinds.c.Navn, sa.literal(UNKNOWN))}, where=live_document),
+        plan("journalnotat", note_from, t.JournalArk.c.SagID, "Journalnotat", t.JournalArkNote.c.Oprettet,
+             t.JournalArkNote.c.OprettetAf, t.JournalArkNote.c.ID,
+             where=t.JournalArkNote.c.SlettetDato.is_(None)),
         plan("erindring_oprettet", reminder, reminder.c.SagID, "Erindring oprettet",
-             reminder.c.Created, None, reminder.c.ID),
+             reminder.c.Created, reminder.c.OpretterID, reminder.c.ID, time_attributes=reminder_deadline),
         plan("erindring_afsluttet", reminder, reminder.c.SagID, "Erindring afsluttet",
-             reminder.c.Afsluttet, reminder.c.AfsluttetAfID, reminder.c.ID, where=not_cancelled),
-        plan("delforloeb_modtaget", sub, sub.c.SagID, "Delforløb modtaget", sub.c.Modtaget,
-             sub.c.BehandlerID, sub.c.ID),
-        plan("delforloeb_besluttet", sub, sub.c.SagID, "Delforløb besluttet", sub.c.Besluttet,
-             sub.c.BehandlerID, sub.c.ID),
-        plan("afgoerelse", sag, sag.c.ID, "Afgørelse", sag.c.Besluttet, sag.c.BehandlerID, sag.c.ID),
+             reminder.c.Afsluttet, reminder.c.AfsluttetAfID, reminder.c.ID,
+             where=sa.and_(reminder.c.ErAfsluttet == sa.true(), reminder.c.ErAnnulleret == sa.false()),
+             time_attributes=reminder_deadline),
+        plan("erindring_annulleret", reminder, reminder.c.SagID, "Erindring annulleret",
+             reminder.c.Annulleret, reminder.c.AnnulleretAfID, reminder.c.ID,
+             where=reminder.c.ErAnnulleret == sa.true(), time_attributes=reminder_deadline),
+        plan("delforloeb_modtaget", sub_from, sub.c.SagID, "Delforløb modtaget ({type})",
+             sub.c.Modtaget, sub.c.BehandlerID, sub.c.ID, sub_type, time_attributes=sub_deadline),
+        plan("delforloeb_besluttet", sub_from, sub.c.SagID, "Delforløb besluttet ({type})",
+             sub.c.Besluttet, sub.c.BehandlerID, sub.c.ID, sub_type,
+             where=_not_false(sub.c.ErBesluttet), time_attributes=sub_deadline),
+        plan("afgoerelse", sag, sag.c.ID, "Afgørelse", sag.c.Besluttet, sag.c.BehandlerID, sag.c.ID,
+             where=_not_false(sag.c.ErBesluttet)),
     ]
 
 
-def sbsys_case_plan(t: SbsysTables, include_protected: bool = False) -> CasePlan:
-    """Case attributes: KLE number, facet, org unit, case type (KLE title), dates."""
-    sag = t.Sag
-    rows = sag.outerjoin(t.SagsNummer, t.SagsNummer.c.ID == sag.c.SagsNummerID) \
-        .outerjoin(t.EmnePlanNummer, t.EmnePlanNummer.c.ID == t.SagsNummer.c.EmnePlanNummerID) \
-        .outerjoin(t.Facet, t.Facet.c.ID == t.SagsNummer.c.FacetID) \
-        .outerjoin(t.Ansaettelsessted, t.Ansaettelsessted.c.ID == sag.c.AnsaettelsesstedID)
-    attributes = {"kle": t.EmnePlanNummer.c.Nummer, "facet": t.Facet.c.Nummer,
-                  "org_unit": t.Ansaettelsessted.c.Navn, "case_type": t.EmnePlanNummer.c.Navn,
-                  "opened_at": sag.c.Created, "decided_at": sag.c.Besluttet,
-                  "decision_deadline": sag.c.BeslutningDeadline}
-    select = sa.select(sag.c.ID.label("case_id"),
-                       *[column.label(f"{ATTRIBUTE_PREFIX}{name}") for name, column in attributes.items()]
-                       ).select_from(rows)
-    if not include_protected:
-        select = select.where(_not_protected(sag))
-    types = {name: "timestamp" if name in ("opened_at", "decided_at", "decision_deadline")
-             else "string" for name in attributes}
-    return CasePlan(select, types)
+def _when(flag: sa.ColumnElement, value: sa.ColumnElement) -> sa.ColumnElement:
+    """`value` where the bit `flag` is set, else NULL (e.g. a deadline only if HarDeadline)."""
+    return sa.case((flag == sa.true(), value), else_=sa.null())
 
 
-def _not_protected(sag: sa.Table) -> sa.ColumnElement:
-    return sa.func.coalesce(sag.c.ErBeskyttet, sa.false()) == sa.false()
+def _not_false(flag: sa.ColumnElement) -> sa.ColumnElement:
+    return sa.func.coalesce(flag, sa.true()) == sa.true()
 
 
 class _Planner:
@@ -112,25 +120,25 @@ class _Planner:
         self.t, self.include_protected = tables, include_protected
 
     def __call__(self, name, rows, case_id, template, timestamp, user, row_id, fields=None,
-                 where=None) -> SourcePlan:
+                 where=None, time_attributes=None) -> SourcePlan:
         sag = self.t.Sag
         if rows is not sag and case_id.table is not sag:
             rows = rows.join(sag, sag.c.ID == case_id)
         columns = [case_id.label("case_id"), timestamp.label("timestamp")]
         columns += [value.label(f"{FIELD_PREFIX}{key}") for key, value in (fields or {}).items()]
-        if user is not None:
-            actor = self.t.Bruger.alias(f"actor_{name}")
-            unit = self.t.Ansaettelsessted.alias(f"actor_unit_{name}")
-            rows = rows.outerjoin(actor, actor.c.ID == user) \
-                .outerjoin(unit, unit.c.ID == actor.c.AnsaettelsesstedID)
-            columns += [user.label("resource"), unit.c.Navn.label(f"{ATTRIBUTE_PREFIX}org_unit")]
-        else:
-            columns.append(sa.null().label(f"{ATTRIBUTE_PREFIX}org_unit"))
+        actor = self.t.Bruger.alias(f"actor_{name}")
+        unit = self.t.Ansaettelsessted.alias(f"actor_unit_{name}")
+        rows = rows.outerjoin(actor, actor.c.ID == user) \
+            .outerjoin(unit, unit.c.ID == actor.c.AnsaettelsesstedID)
+        columns += [user.label("resource"), unit.c.Navn.label(f"{ATTRIBUTE_PREFIX}org_unit")]
+        types = {"org_unit": "string"}
+        for key, value in (time_attributes or {}).items():
+            columns.append(value.label(f"{ATTRIBUTE_PREFIX}{key}"))
+            types[key] = "timestamp"
         columns += [row_id.label(f"{KEY_PREFIX}0"), timestamp.label(CURSOR)]
         select = sa.select(*columns).select_from(rows).where(timestamp.is_not(None))
         if where is not None:
             select = select.where(where)
         if not self.include_protected:
-            select = select.where(_not_protected(sag))
-        return SourcePlan(name, select, timestamp, template, {"org_unit": "string"},
-                          cursor_is_timestamp=True)
+            select = select.where(not_protected(sag))
+        return SourcePlan(name, select, timestamp, template, types, cursor_is_timestamp=True)

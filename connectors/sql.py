@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from connectors.config import CaseSource, EventSource, ExtractConfig, template_fields
+from connectors.config import (CITIZEN_ATTRIBUTE, Attribute, CaseSource, EventSource, ExtractConfig,
+                               template_fields)
 from procmine.errors import ConfigError, ConnectorError
 
 CURSOR = "cursor__"
@@ -33,6 +34,7 @@ class SourcePlan:
     person_attributes: frozenset[str] = frozenset()
     scrub: frozenset[str] = frozenset()
     cursor_is_timestamp: bool = False
+    citizen_attributes: frozenset[str] = frozenset()
 
     def since(self, lower_bound) -> sa.Select:
         """The SELECT restricted to rows whose cursor is past `lower_bound` (None: all rows)."""
@@ -51,6 +53,7 @@ class CasePlan:
     attribute_types: dict[str, str] = field(default_factory=dict)
     person_attributes: frozenset[str] = frozenset()
     scrub: frozenset[str] = frozenset()
+    citizen_attributes: frozenset[str] = frozenset()
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -99,7 +102,8 @@ def plans_from_config(config: ExtractConfig) -> tuple[list[SourcePlan], CasePlan
     if config.cases is not None:
         rows, attributes = _rows_and_attributes(config.cases, [], drop)
         labelled = [rows.c[config.cases.case_id].label("case_id")] + attributes
-        cases = CasePlan(sa.select(*labelled), _types(config.cases, drop), persons, scrub)
+        cases = CasePlan(sa.select(*labelled), _types(config.cases, drop), persons, scrub,
+                         _citizens(config.cases))
     return plans, cases
 
 
@@ -122,11 +126,14 @@ def _event_plan(source: EventSource, persons, scrub, drop) -> SourcePlan:
     select = sa.select(*labelled).where(cursor.is_not(None), rows.c[source.timestamp].is_not(None))
     return SourcePlan(source.name, select, cursor, source.activity_template,
                       _types(source, drop), persons, scrub,
-                      cursor_is_timestamp=source.cursor in (None, source.timestamp))
+                      cursor_is_timestamp=source.cursor in (None, source.timestamp),
+                      citizen_attributes=_citizens(source))
 
 
 def _rows_and_attributes(source: EventSource | CaseSource, extra: list[str], drop: frozenset):
     kept = {name: spec for name, spec in source.attributes.items() if name not in drop}
+    if source.citizen is not None:
+        kept[CITIZEN_ATTRIBUTE] = Attribute(column=source.citizen)
     needed = list(dict.fromkeys([source.case_id, *extra, *(s.column for s in kept.values())]))
     columns = [sa.column(name) for name in needed]
     if source.table is not None:
@@ -140,4 +147,11 @@ def _rows_and_attributes(source: EventSource | CaseSource, extra: list[str], dro
 
 
 def _types(source: EventSource | CaseSource, drop: frozenset) -> dict[str, str]:
-    return {name: spec.type for name, spec in source.attributes.items() if name not in drop}
+    types = {name: spec.type for name, spec in source.attributes.items() if name not in drop}
+    if source.citizen is not None:
+        types[CITIZEN_ATTRIBUTE] = "string"
+    return types
+
+
+def _citizens(source: EventSource | CaseSource) -> frozenset[str]:
+    return frozenset({CITIZEN_ATTRIBUTE}) if source.citizen is not None else frozenset()

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from connectors.runner import run_extraction
 from connectors.sbsys import SbsysOptions, sbsys_extraction
 from connectors.sbsys_demo import fill_sbsys_demo
+from connectors.sbsys_demo_rows import DemoIds, status_change_row
 from connectors.sbsys_tables import sbsys_tables
 from procmine.dataset import read_dataset
 from procmine.errors import ConnectorError
@@ -102,9 +103,10 @@ def _new_status_rows(url: str, count: int) -> None:
         cases = connection.execute(sa.select(tables.Sag.c.ID).where(
             tables.Sag.c.ErBeskyttet == sa.false()).order_by(tables.Sag.c.ID).limit(count)).scalars()
         when = dt.datetime(2025, 1, 6, 9, 0)
+        ids = DemoIds(base=8_000_000 + count, seed=count)
         connection.execute(tables.SagHistorikStatus.insert(), [
-            {"ID": 8_000_000 + i, "SagID": case, "TilSagsStatusID": 105, "Tidspunkt": when,
-             "RegistreretAfID": 730_001} for i, case in enumerate(cases)])
+            status_change_row(ids, case, before=None, after=105, when=when, user=730_001)
+            for case in cases])
     engine.dispose()
 
 

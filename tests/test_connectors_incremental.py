@@ -17,12 +17,19 @@ from connectors import incremental
 from connectors.runner import run_extraction
 from connectors.sbsys import SbsysOptions, sbsys_extraction
 from connectors.sbsys_demo import fill_sbsys_demo
+from connectors.sbsys_demo_reference import KINDS
+from connectors.sbsys_demo_rows import DemoIds, document_rows, status_change_row
 from connectors.sbsys_tables import sbsys_tables
 from procmine.dataset import read_dataset
 from procmine.errors import ConfigError, ConnectorError
 
 KEY = "test-key-incremental-0123456789"
 TABLES = sbsys_tables()
+IDS = DemoIds(base=1_000, seed=99)  # complete rows, ids apart from the demo's own
+
+
+def _status(case, after, when, user=730_002, ids=IDS):
+    return status_change_row(ids, case, before=None, after=after, when=when, user=user)
 
 
 @pytest.fixture(autouse=True)
@@ -72,13 +79,18 @@ def test_rerun_adds_exactly_the_new_events_then_nothing(demo):
     first = run_extraction(_job(url, out))
     case = _open_case(url)
     later = _watermark(out, "status") + dt.timedelta(days=3)
-    _insert(url, TABLES.SagHistorikStatus, [
-        {"ID": 1, "SagID": case, "TilSagsStatusID": 109, "Tidspunkt": later, "RegistreretAfID": 730_002},
-        {"ID": 2, "SagID": case, "TilSagsStatusID": 105, "Tidspunkt": later + dt.timedelta(hours=5),
-         "RegistreretAfID": 730_002}])
-    _insert(url, TABLES.Dokument, [{"ID": 1, "Navn": "Nyt brev", "DokumentArtID": 2}])
-    _insert(url, TABLES.DokumentRegistrering, [
-        {"ID": 1, "SagID": case, "DokumentID": 1, "Registreret": later, "RegistreretAfID": 730_003}])
+    _insert(url, TABLES.SagHistorikStatus, [_status(case, 109, later),
+                                            _status(case, 105, later + dt.timedelta(hours=5))])
+    ids = DemoIds(base=2_000, seed=98)
+    document, registration = document_rows(ids, case, kind=KINDS["Udgående"], name="Nyt brev",
+                                           when=later, user=730_003)
+    _insert(url, TABLES.Dokument, [document])
+    _insert(url, TABLES.DokumentRegistrering, [registration])
+    # A registration deleted before the run never becomes an event.
+    gone = document_rows(ids, case, kind=KINDS["Indgående"], name="Fejl", when=later,
+                         user=730_003, deleted=later + dt.timedelta(hours=1))
+    _insert(url, TABLES.Dokument, [gone[0]])
+    _insert(url, TABLES.DokumentRegistrering, [gone[1]])
     second = run_extraction(_job(url, out))
     assert second.new_events == {**{name: 0 for name in second.new_events}, "status": 2, "dokument": 1}
     assert second.part == "part-000002.parquet"
@@ -100,9 +112,9 @@ def test_late_row_inside_the_lookback_is_picked_up_once(demo):
     first = run_extraction(_job(url, out, lookback_hours=24))
     mark = _watermark(out, "status")
     case = _open_case(url)
-    late = {"ID": 3, "SagID": case, "TilSagsStatusID": 109, "Tidspunkt": mark - dt.timedelta(hours=2),
-            "RegistreretAfID": 730_004}
-    too_late = {**late, "ID": 4, "Tidspunkt": mark - dt.timedelta(hours=30)}
+    ids = DemoIds(base=3_000, seed=97)
+    late = _status(case, 109, mark - dt.timedelta(hours=2), 730_004, ids)
+    too_late = _status(case, 109, mark - dt.timedelta(hours=30), 730_004, ids)
     _insert(url, TABLES.SagHistorikStatus, [late, too_late])
     second = run_extraction(_job(url, out, lookback_hours=24))
     assert second.total == 1 and second.new_events["status"] == 1
@@ -114,8 +126,8 @@ def test_late_row_inside_the_lookback_is_picked_up_once(demo):
 def _with_new_rows(url, out):
     run_extraction(_job(url, out))
     later = _watermark(out, "status") + dt.timedelta(days=1)
-    _insert(url, TABLES.SagHistorikStatus, [{"ID": 5, "SagID": _open_case(url),
-                                             "TilSagsStatusID": 113, "Tidspunkt": later}])
+    _insert(url, TABLES.SagHistorikStatus, [
+        _status(_open_case(url), 113, later, ids=DemoIds(base=4_000, seed=96))])
     return _fingerprint(out), incremental.load_state(out).meta
 
 

@@ -99,7 +99,8 @@ def test_case_pseudonyms_are_stable_and_change_with_the_key(demo):
     ("290200-4111", "[CPR]"),                                          # 29 Feb 2000
     ("290201-4111", "290201-4111"),                                    # no 29 Feb 2001
     ("konto 12345678901 og 010203-12345", "konto 12345678901 og 010203-12345"),
-    ("tlf 010203 1234", "tlf 010203 1234"),
+    ("tlf 010203 1234", "tlf [CPR]"),                                 # a space is a separator
+    ("tlf 86 12 34 56, mobil 20304050", "tlf 86 12 34 56, mobil 20304050"),
 ])
 def test_cpr_scrubbing_by_pattern_and_valid_date(text, expected):
     assert scrub_cpr(text) == expected
