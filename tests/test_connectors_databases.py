@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-import uuid
 
 import pyarrow.compute as pc
 import pytest
@@ -18,12 +17,11 @@ from connectors.sbsys_demo import fill_sbsys_demo
 from connectors.sbsys_demo_rows import DemoIds, status_change_row
 from connectors.sbsys_tables import sbsys_tables
 from procmine.dataset import read_dataset
+from database_servers import database_factory
 from procmine.errors import ConnectorError
 
 pytestmark = pytest.mark.database
 KEY = "test-key-for-databases-0123456789"
-SERVERS = {"postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432",
-           "mariadb": "mysql+pymysql://root@127.0.0.1:3306"}
 CASES = 120
 
 
@@ -32,35 +30,10 @@ def _key(monkeypatch):
     monkeypatch.setenv("PROCMINE_PSEUDONYM_KEY", KEY)
 
 
-def _admin_url(kind: str) -> str:
-    return SERVERS[kind] + ("/postgres" if kind == "postgresql" else "/")
-
-
 @pytest.fixture(scope="session")
 def server_database():
     """A factory: 'postgresql' or 'mariadb' -> URL of a fresh database, dropped at session end."""
-    created: list[tuple[str, str]] = []
-
-    def make(kind: str) -> str:
-        name = f"procmine_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        engine = sa.create_engine(_admin_url(kind), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.execute(sa.text(f"CREATE DATABASE {name}"))
-        except sa.exc.OperationalError as exc:
-            pytest.skip(f"{kind} server at {SERVERS[kind]} is not reachable: {exc.orig}")
-        finally:
-            engine.dispose()
-        created.append((kind, name))
-        return f"{SERVERS[kind]}/{name}"
-
-    yield make
-    for kind, name in created:
-        engine = sa.create_engine(_admin_url(kind), isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            force = " WITH (FORCE)" if kind == "postgresql" else ""
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        engine.dispose()
+    yield from database_factory()
 
 
 def _job(url: str, out, chunk_size: int = 50_000):
@@ -86,6 +59,8 @@ def test_sqlite_postgresql_and_mariadb_give_identical_datasets(server_database, 
         assert result.total > 5 * CASES * 0.8
         datasets[kind] = read_dataset(tmp_path / kind)
     reference = datasets["sqlite"]
+    citizens = reference.cases.column("citizen")
+    assert 0 < citizens.null_count < len(citizens) and len(citizens.unique()) < len(citizens)
     for kind in ("postgresql", "mariadb"):
         other = datasets[kind]
         assert _sorted(other.events.drop_columns(["case_index", "event_index"])).equals(
