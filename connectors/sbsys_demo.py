@@ -40,6 +40,7 @@ class DemoContent:
     protected_cases: list[int] = field(default_factory=list)
     # The citizen each case was opened for: its CPR number (or `person:<Person.ID>`), None if none.
     case_citizen: dict[int, str | None] = field(default_factory=dict)
+    case_person_row: dict[int, int] = field(default_factory=dict)   # the applicant's Person.ID
     case_company: dict[int, str | None] = field(default_factory=dict)
     case_department: dict[int, str] = field(default_factory=dict)
     deleted_registrations: list[int] = field(default_factory=list)

@@ -85,11 +85,13 @@ def note_rows(ids: DemoIds, case_id: int, *, when: dt.datetime, user: int, headi
 
 def reminder_row(ids: DemoIds, case_id: int, *, created: dt.datetime, creator: int,
                  deadline: dt.datetime | None, done: dt.datetime | None = None,
-                 cancelled: dt.datetime | None = None, by: int | None = None) -> dict:
-    """An `Erindring` on the case, completed at `done` or cancelled at `cancelled` (or open)."""
+                 cancelled: dt.datetime | None = None, by: int | None = None,
+                 reopened: bool = False) -> dict:
+    """An `Erindring` on the case, completed at `done` or cancelled at `cancelled` (or open);
+    `reopened`: completed once, then opened again (the time stays, the flag is cleared)."""
     return {"ID": ids("Erindring"), "Navn": "Følg op på sagen", "ErindringTypeID": 1,
             "CreatedByID": creator, "Created": created, "OpretterID": creator,
-            "AnsvarligID": creator, "ErAfsluttet": done is not None,
+            "AnsvarligID": creator, "ErAfsluttet": done is not None and not reopened,
             "AfsluttetAfID": by if done else None, "Afsluttet": done,
             "ErAnnulleret": cancelled is not None, "AnnulleretAfID": by if cancelled else None,
             "Annulleret": cancelled, "SagID": case_id, "HarDeadline": deadline is not None,

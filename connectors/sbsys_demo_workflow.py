@@ -102,6 +102,8 @@ def _parties(case: _Case, applicants: list[Person], company: dict | None, conten
     if company is not None and not company_first:
         _company_party(case, company, primary=not applicants)
     content.case_citizen[case.case_id] = person_key(applicants[0], rows_of[0]) if applicants else None
+    if applicants:
+        content.case_person_row[case.case_id] = rows_of[0]
 
 
 def _company_party(case: _Case, company: dict, primary: bool) -> None:
@@ -152,13 +154,15 @@ def _workflow(case: _Case, name: str, cpr: str, content) -> None:
 
 
 def _reminder(case: _Case, content) -> None:
-    """A reminder to follow up: usually completed, sometimes cancelled, sometimes still open."""
+    """A reminder to follow up: usually completed, sometimes cancelled, sometimes still open or
+    reopened after completion (assumed: SBSYS then clears ErAfsluttet and keeps Afsluttet)."""
     created, draw = case.clock, case.rng.random()
     ends = case.later(24 * 7)
     reminder = make.reminder_row(case.ids, case.case_id, created=created, creator=case.handler,
                                  deadline=created + dt.timedelta(days=14),
-                                 done=ends if draw < 0.75 else None,
-                                 cancelled=ends if 0.75 <= draw < 0.9 else None, by=case.handler)
+                                 done=ends if draw < 0.75 or draw >= 0.95 else None,
+                                 cancelled=ends if 0.75 <= draw < 0.9 else None, by=case.handler,
+                                 reopened=draw >= 0.95)
     case.add("Erindring", reminder)
     if reminder["ErAnnulleret"]:
         content.cancelled_reminders.append(reminder["ID"])
