@@ -54,6 +54,10 @@ def fill_sbsys_demo(url: str, cases: int = 200, seed: int = 1, schema: str | Non
     try:
         tables.metadata.create_all(engine)
         with engine.begin() as connection:
+            if engine.dialect.name in ("mysql", "mariadb"):
+                # As in SBSYS, a missing NOT NULL value must fail, whatever the server's default.
+                connection.exec_driver_sql("SET SESSION sql_mode = "
+                                           "CONCAT_WS(',', @@sql_mode, 'STRICT_ALL_TABLES')")
             if connection.execute(sa.select(sa.func.count()).select_from(tables.Sag)).scalar_one():
                 raise ConnectorError("the database already holds SBSYS cases; the demo fills only an "
                                      "empty database. Point --db at a new database file.")

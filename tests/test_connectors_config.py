@@ -138,3 +138,6 @@ def test_generic_example_runs_on_the_demo_database(tmp_path, monkeypatch):
     assert "comment" not in dataset.events.column_names
     assert any(a.startswith("Status: ") for a in dataset.events.column("activity").to_pylist())
     assert str(dataset.cases.column("deadline").type) == "timestamp[us, tz=UTC]"
+    citizens = dataset.cases.column("citizen")
+    assert 0 < citizens.null_count < len(citizens)
+    assert all(len(c) == 20 for c in citizens.drop_null().to_pylist())

@@ -79,7 +79,9 @@ def simulate_sbsys(
     for name, rows in content.rows.items():
         table.add_row(name, f"{rows:,}")
     _out.print(table)
-    _out.print(f"{len(content.protected_cases)} protected cases. "
+    citizens = {c for c in content.case_citizen.values() if c is not None}
+    _out.print(f"{len(content.protected_cases)} protected cases, {len(content.deleted_registrations)} "
+               f"deleted document registrations, {len(citizens)} citizens with cases. "
                f"Next: procmine extract sbsys --url {db} --out DATASET")
 
 
