@@ -70,3 +70,15 @@ def scrub_cpr_column(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     for index in pc.indices_nonzero(flagged).to_pylist():
         values[index] = scrub_cpr(values[index])
     return pa.array(values, pa.string()).take(encoded.indices)
+
+
+def scrub_cpr_labels(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Scrub a column of few distinct values (activity names): only the distinct values are read."""
+    column = column.cast(pa.string())
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = column.dictionary_encode()
+    scrubbed = scrub_cpr_column(encoded.dictionary)
+    if scrubbed is encoded.dictionary:  # no candidate: the column as it was
+        return column
+    return scrubbed.take(encoded.indices)

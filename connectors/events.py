@@ -7,6 +7,7 @@ import re
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from connectors.cpr import scrub_cpr_labels
 from connectors.pseudonymise import Pseudonymiser, scrub_cpr_column
 from connectors.sql import ATTRIBUTE_PREFIX, CURSOR, FIELD_PREFIX, KEY_PREFIX, CasePlan, SourcePlan
 from procmine import schema as s
@@ -54,7 +55,7 @@ def to_events(raw: pa.Table, plan: SourcePlan, target: pa.Schema, pseudonyms: Ps
     origin = f"event source {plan.name!r}"
     timestamps = _timestamps(raw.column("timestamp"), "timestamp", origin, timezone)
     # A CPR number in a column used by the activity template must not become an activity name.
-    activity = scrub_cpr_column(_activity(raw, plan))
+    activity = scrub_cpr_labels(_activity(raw, plan))
     columns = {
         s.CASE_ID: pseudonyms.pseudonymise(raw.column("case_id"), "case"),
         s.ACTIVITY: activity,

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connectors.config import parse_config
-from connectors.cpr import CPR_REPLACEMENT, cpr_century, scrub_cpr, scrub_cpr_column
+from connectors.cpr import CPR_REPLACEMENT, cpr_century, scrub_cpr, scrub_cpr_column, scrub_cpr_labels
 from connectors.generic import config_extraction
 from connectors.runner import run_extraction
 from procmine.dataset import read_dataset
@@ -105,6 +105,16 @@ def test_ordinary_numbers_are_left_alone(number, before, after):
     text = before + number + after
     assert scrub_cpr(text) == text
     assert scrub_cpr_column(pa.array([text])).to_pylist() == [text]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), AROUND, st.tuples(cpr_numbers(), st.sampled_from(sorted(FORMS)))
+                          .map(lambda p: "Sag " + _written(*p[0], p[1]))), max_size=30))
+def test_column_scrubbing_equals_scrubbing_each_value(texts):
+    expected = [None if t is None else scrub_cpr(t) for t in texts]
+    column = pa.array(texts, pa.string())
+    assert scrub_cpr_column(column).to_pylist() == expected
+    assert scrub_cpr_labels(column).to_pylist() == expected
 
 
 @pytest.mark.parametrize("text, expected", [
