@@ -9,6 +9,7 @@ import os
 import threading
 import time
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
@@ -17,8 +18,9 @@ from connectors import incremental
 from connectors.runner import run_extraction
 from connectors.sbsys import SbsysOptions, sbsys_extraction
 from connectors.sbsys_demo import fill_sbsys_demo
-from connectors.sbsys_demo_reference import KINDS
-from connectors.sbsys_demo_rows import DemoIds, document_rows, status_change_row
+from connectors.sbsys_demo_reference import KINDS, SUB_PROCESS_TYPES
+from connectors.sbsys_demo_rows import (DemoIds, document_rows, reminder_row, status_change_row,
+                                        sub_process_row)
 from connectors.sbsys_tables import sbsys_tables
 from procmine.dataset import read_dataset
 from procmine.errors import ConfigError, ConnectorError
@@ -218,3 +220,55 @@ def test_cli_extract_twice_and_check(demo):
     check = runner.invoke(app, ["extract", "sbsys", "--url", url, "--out", str(out), "--check"])
     assert check.exit_code == 0 and "status" in check.output
     assert len(list((out / "events").iterdir())) == 1
+
+
+def _comparable(dataset):
+    events = dataset.events.drop_columns(["case_index", "event_index"])
+    return events.take(pc.sort_indices(events, [("event_key", "ascending")]))
+
+
+def test_rows_completed_later_are_added_once_and_equal_a_full_rebuild(demo, tmp_path):
+    url, out = demo
+    case = _open_case(url)
+    ids = DemoIds(base=5_000, seed=95)
+    created = dt.datetime(2024, 3, 1, 9)
+    reminder = reminder_row(ids, case, created=created, creator=730_002,
+                            deadline=created + dt.timedelta(days=14))
+    sub = sub_process_row(ids, case, kind=SUB_PROCESS_TYPES["Klage"], handler=730_003,
+                          received=created, decided=None, deadline=None)
+    _insert(url, TABLES.Erindring, [reminder])
+    _insert(url, TABLES.Delforloeb, [sub])
+    run_extraction(_job(url, out))
+    later = max(_watermark(out, "status"), _watermark(out, "dokument")) + dt.timedelta(days=2)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(TABLES.Erindring.update().where(TABLES.Erindring.c.ID == reminder["ID"])
+                           .values(ErAnnulleret=True, Annulleret=later, AnnulleretAfID=730_002))
+        connection.execute(TABLES.Delforloeb.update().where(TABLES.Delforloeb.c.ID == sub["ID"])
+                           .values(ErBesluttet=True, Besluttet=later + dt.timedelta(hours=1)))
+    engine.dispose()
+    second = run_extraction(_job(url, out))
+    assert second.total == 2 and second.new_events["erindring_annulleret"] == 1
+    assert second.new_events["delforloeb_besluttet"] == 1
+    assert run_extraction(_job(url, out)).total == 0
+    run_extraction(_job(url, tmp_path / "fresh"))
+    assert _comparable(read_dataset(out)).equals(_comparable(read_dataset(tmp_path / "fresh")))
+    assert read_dataset(out).cases.equals(read_dataset(tmp_path / "fresh").cases)
+
+
+def test_a_registration_deleted_after_extraction_goes_with_the_next_full_run(demo):
+    url, out = demo
+    first = run_extraction(_job(url, out))
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        live = connection.execute(sa.select(TABLES.DokumentRegistrering.c.ID).join(
+            TABLES.Sag, TABLES.Sag.c.ID == TABLES.DokumentRegistrering.c.SagID).where(
+            TABLES.DokumentRegistrering.c.DeletedState == 0,
+            TABLES.Sag.c.ErBeskyttet == sa.false())).scalars().first()
+        connection.execute(TABLES.DokumentRegistrering.update()
+                           .where(TABLES.DokumentRegistrering.c.ID == live)
+                           .values(DeletedState=1, DeletedDate=dt.datetime(2025, 1, 1)))
+    engine.dispose()
+    assert run_extraction(_job(url, out)).total == 0   # incremental runs only add (documented)
+    rebuilt = run_extraction(_job(url, out), full=True)
+    assert rebuilt.new_events["dokument"] == first.new_events["dokument"] - 1
