@@ -62,17 +62,13 @@ def sbsys_extraction(url: str, output: str | Path, options: SbsysOptions = Sbsys
 
 def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourcePlan]:
     """One plan per SBSYS event kind."""
-    sag, status, reminder, sub = t.Sag, t.SagHistorikStatus, t.Erindring, t.Delforloeb
+    sag, status = t.Sag, t.SagHistorikStatus
     registration, document, kinds = t.DokumentRegistrering, t.Dokument, t.DokumentArtOpslag
     document_from = registration.outerjoin(document, document.c.ID == registration.c.DokumentID) \
         .outerjoin(kinds, kinds.c.ID == document.c.DokumentArtID)
     live_document = sa.and_(registration.c.DeletedState == NOT_DELETED,
                             sa.func.coalesce(document.c.DeletedState, NOT_DELETED) == NOT_DELETED)
-    note_from = t.JournalArkNote.join(t.JournalArk, t.JournalArk.c.ID == t.JournalArkNote.c.JournalArkID)
-    sub_from = sub.outerjoin(t.DelforloebType, t.DelforloebType.c.ID == sub.c.DelforloebTypeID)
-    sub_type = {"type": sa.func.coalesce(t.DelforloebType.c.Navn, sa.literal(UNKNOWN))}
-    reminder_deadline = {"deadline": _when(reminder.c.HarDeadline, reminder.c.Deadline)}
-    sub_deadline = {"deadline": _when(sub.c.BeslutningHarDeadline, sub.c.BeslutningDeadline)}
+    note, sheet = t.JournalArkNote, t.JournalArk
     plan = _Planner(t, include_protected)
     return [
         plan("sag_oprettet", sag, sag.c.ID, "Sag oprettet", sag.c.Created, sag.c.CreatedByID, sag.c.ID),
@@ -82,26 +78,44 @@ def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourceP
         plan("dokument", document_from, registration.c.SagID, "Dokument journaliseret ({kind})",
              registration.c.Registreret, registration.c.RegistreretAfID, registration.c.ID,
              {"kind": sa.func.coalesce(kinds.c.Navn, sa.literal(UNKNOWN))}, where=live_document),
-        plan("journalnotat", note_from, t.JournalArk.c.SagID, "Journalnotat", t.JournalArkNote.c.Oprettet,
-             t.JournalArkNote.c.OprettetAf, t.JournalArkNote.c.ID,
-             where=t.JournalArkNote.c.SlettetDato.is_(None)),
-        plan("erindring_oprettet", reminder, reminder.c.SagID, "Erindring oprettet",
-             reminder.c.Created, reminder.c.OpretterID, reminder.c.ID, time_attributes=reminder_deadline),
-        plan("erindring_afsluttet", reminder, reminder.c.SagID, "Erindring afsluttet",
-             reminder.c.Afsluttet, reminder.c.AfsluttetAfID, reminder.c.ID,
-             where=sa.and_(reminder.c.ErAfsluttet == sa.true(), reminder.c.ErAnnulleret == sa.false()),
-             time_attributes=reminder_deadline),
-        plan("erindring_annulleret", reminder, reminder.c.SagID, "Erindring annulleret",
-             reminder.c.Annulleret, reminder.c.AnnulleretAfID, reminder.c.ID,
-             where=reminder.c.ErAnnulleret == sa.true(), time_attributes=reminder_deadline),
-        plan("delforloeb_modtaget", sub_from, sub.c.SagID, "Delforløb modtaget ({type})",
-             sub.c.Modtaget, sub.c.BehandlerID, sub.c.ID, sub_type, time_attributes=sub_deadline),
-        plan("delforloeb_besluttet", sub_from, sub.c.SagID, "Delforløb besluttet ({type})",
-             sub.c.Besluttet, sub.c.BehandlerID, sub.c.ID, sub_type,
-             where=_not_false(sub.c.ErBesluttet), time_attributes=sub_deadline),
+        plan("journalnotat", note.join(sheet, sheet.c.ID == note.c.JournalArkID), sheet.c.SagID,
+             "Journalnotat", note.c.Oprettet, note.c.OprettetAf, note.c.ID,
+             where=note.c.SlettetDato.is_(None)),
+        *_reminder_plans(t, plan),
+        *_sub_process_plans(t, plan),
         plan("afgoerelse", sag, sag.c.ID, "Afgørelse", sag.c.Besluttet, sag.c.BehandlerID, sag.c.ID,
              where=_not_false(sag.c.ErBesluttet)),
     ]
+
+
+def _reminder_plans(t: SbsysTables, plan: _Planner) -> list[SourcePlan]:
+    """Erindring oprettet / afsluttet (ErAfsluttet, not cancelled) / annulleret (ErAnnulleret)."""
+    reminder = t.Erindring
+    deadline = {"deadline": _when(reminder.c.HarDeadline, reminder.c.Deadline)}
+    return [
+        plan("erindring_oprettet", reminder, reminder.c.SagID, "Erindring oprettet",
+             reminder.c.Created, reminder.c.OpretterID, reminder.c.ID, time_attributes=deadline),
+        plan("erindring_afsluttet", reminder, reminder.c.SagID, "Erindring afsluttet",
+             reminder.c.Afsluttet, reminder.c.AfsluttetAfID, reminder.c.ID,
+             where=sa.and_(reminder.c.ErAfsluttet == sa.true(), reminder.c.ErAnnulleret == sa.false()),
+             time_attributes=deadline),
+        plan("erindring_annulleret", reminder, reminder.c.SagID, "Erindring annulleret",
+             reminder.c.Annulleret, reminder.c.AnnulleretAfID, reminder.c.ID,
+             where=reminder.c.ErAnnulleret == sa.true(), time_attributes=deadline)]
+
+
+def _sub_process_plans(t: SbsysTables, plan: _Planner) -> list[SourcePlan]:
+    """Delforløb modtaget / besluttet, named by DelforloebType.Navn."""
+    sub, kind = t.Delforloeb, t.DelforloebType
+    rows = sub.outerjoin(kind, kind.c.ID == sub.c.DelforloebTypeID)
+    name = {"type": sa.func.coalesce(kind.c.Navn, sa.literal(UNKNOWN))}
+    deadline = {"deadline": _when(sub.c.BeslutningHarDeadline, sub.c.BeslutningDeadline)}
+    return [
+        plan("delforloeb_modtaget", rows, sub.c.SagID, "Delforløb modtaget ({type})",
+             sub.c.Modtaget, sub.c.BehandlerID, sub.c.ID, name, time_attributes=deadline),
+        plan("delforloeb_besluttet", rows, sub.c.SagID, "Delforløb besluttet ({type})",
+             sub.c.Besluttet, sub.c.BehandlerID, sub.c.ID, name,
+             where=_not_false(sub.c.ErBesluttet), time_attributes=deadline)]
 
 
 def _when(flag: sa.ColumnElement, value: sa.ColumnElement) -> sa.ColumnElement:
