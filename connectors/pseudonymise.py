@@ -12,7 +12,6 @@ import re
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from connectors.cpr import CPR_REPLACEMENT, cpr_century, is_cpr, scrub_cpr, scrub_cpr_column
 from procmine.errors import ConfigError

@@ -9,7 +9,6 @@ privacy rules can be seen to work.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from dataclasses import dataclass, field
 

@@ -54,10 +54,11 @@ def test_sqlite_postgresql_and_mariadb_give_identical_datasets(server_database, 
             "postgresql": server_database("postgresql"), "mariadb": server_database("mariadb")}
     datasets = {}
     for kind, url in urls.items():
-        fill_sbsys_demo(url, cases=CASES, seed=7)
+        content = fill_sbsys_demo(url, cases=CASES, seed=7)
         result = run_extraction(_job(url, tmp_path / kind, chunk_size=100))
         assert result.total > 5 * CASES * 0.8
         datasets[kind] = read_dataset(tmp_path / kind)
+        _assert_no_personal_data(tmp_path / kind, content)
     reference = datasets["sqlite"]
     citizens = reference.cases.column("citizen")
     assert 0 < citizens.null_count < len(citizens) and len(citizens.unique()) < len(citizens)
@@ -69,6 +70,16 @@ def test_sqlite_postgresql_and_mariadb_give_identical_datasets(server_database, 
         assert other.meta["watermarks"] == reference.meta["watermarks"], kind
         assert other.meta["counts"]["events_per_source"] == \
             reference.meta["counts"]["events_per_source"], kind
+
+
+def _assert_no_personal_data(folder, content) -> None:
+    """No byte of any output file holds a planted CPR number (any form), name, logon or hash."""
+    blobs = [p.read_bytes() for p in folder.rglob("*") if p.is_file()]
+    forms = [f(cpr) for cpr in content.cprs for f in (
+        lambda c: c, lambda c: c.replace("-", ""), lambda c: c.replace("-", " "),
+        lambda c: c.replace("-", "\u2013"), lambda c: f"{c[:2]}.{c[2:4]}.{c[4:]}")]
+    for secret in forms + content.names + content.user_secrets + content.cvrs:
+        assert not any(secret.encode() in blob for blob in blobs), (folder.name, secret)
 
 
 def _new_status_rows(url: str, count: int) -> None:
@@ -158,12 +169,18 @@ def test_wrong_password_is_clear_and_never_shows_the_password(server_database, t
         admin.dispose()
 
 
-def test_full_rebuild_equals_incremental_history(server_database, tmp_path):
-    url = server_database("postgresql")
+@pytest.mark.parametrize("kind", ["postgresql", "mariadb"])
+def test_full_rebuild_equals_incremental_history(server_database, tmp_path, kind):
+    url = server_database(kind)
     fill_sbsys_demo(url, cases=40, seed=11)
     run_extraction(_job(url, tmp_path / "incremental"))
     _new_status_rows(url, 15)
     run_extraction(_job(url, tmp_path / "incremental"))
+    run_extraction(_job(url, tmp_path / "once"))
+    history = read_dataset(tmp_path / "incremental")
+    assert len(history.meta["parts"]) == 2
+    assert _sorted(history.events.drop_columns(["case_index", "event_index"])).equals(
+        _sorted(read_dataset(tmp_path / "once").events.drop_columns(["case_index", "event_index"])))
     run_extraction(_job(url, tmp_path / "incremental"), full=True)
     rebuilt = read_dataset(tmp_path / "incremental")
     assert rebuilt.meta["runs"] == 1 and len(rebuilt.meta["parts"]) == 1
