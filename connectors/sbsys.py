@@ -2,7 +2,8 @@
 
 Events: Sag oprettet; Status: <name> (the name from SagsStatus); Dokument journaliseret (<kind>,
 from DokumentArtOpslag) for live registrations only (DeletedState 0 on the registration and its
-document); Journalnotat (notes not deleted); Erindring oprettet / afsluttet / annulleret;
+document; one deleted after it was extracted is retracted by the next run); Journalnotat
+(notes not deleted, likewise); Erindring oprettet / afsluttet / annulleret;
 Delforløb modtaget / besluttet (<DelforloebType.Navn>); Afgørelse (Sag.Besluttet). Resource:
 the pseudonymised user; `org_unit`: the user's workplace in clear; `deadline`: a reminder's or
 sub-process's own deadline. Protected cases (ErBeskyttet) are left out unless asked for. No free
@@ -68,6 +69,9 @@ def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourceP
         .outerjoin(kinds, kinds.c.ID == document.c.DokumentArtID)
     live_document = sa.and_(registration.c.DeletedState == NOT_DELETED,
                             sa.func.coalesce(document.c.DeletedState, NOT_DELETED) == NOT_DELETED)
+    # A registration is deleted on its own (its DeletedDate) or with its document (the document's).
+    deleted_at = sa.case((registration.c.DeletedState != NOT_DELETED, registration.c.DeletedDate),
+                         else_=document.c.DeletedDate)
     note, sheet = t.JournalArkNote, t.JournalArk
     plan = _Planner(t, include_protected)
     return [
@@ -77,10 +81,12 @@ def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourceP
              status.c.ID, {"status": t.SagsStatus.c.Navn}),
         plan("dokument", document_from, registration.c.SagID, "Dokument journaliseret ({kind})",
              registration.c.Registreret, registration.c.RegistreretAfID, registration.c.ID,
-             {"kind": sa.func.coalesce(kinds.c.Navn, sa.literal(UNKNOWN))}, where=live_document),
+             {"kind": sa.func.coalesce(kinds.c.Navn, sa.literal(UNKNOWN))}, where=live_document,
+             deleted=(sa.not_(live_document), deleted_at)),
         plan("journalnotat", note.join(sheet, sheet.c.ID == note.c.JournalArkID), sheet.c.SagID,
              "Journalnotat", note.c.Oprettet, note.c.OprettetAf, note.c.ID,
-             where=note.c.SlettetDato.is_(None)),
+             where=note.c.SlettetDato.is_(None), deleted=(note.c.SlettetDato.is_not(None),
+                                                          note.c.SlettetDato)),
         *_reminder_plans(t, plan),
         *_sub_process_plans(t, plan),
         plan("afgoerelse", sag, sag.c.ID, "Afgørelse", sag.c.Besluttet, sag.c.BehandlerID, sag.c.ID,
@@ -134,7 +140,7 @@ class _Planner:
         self.t, self.include_protected = tables, include_protected
 
     def __call__(self, name, rows, case_id, template, timestamp, user, row_id, fields=None,
-                 where=None, time_attributes=None) -> SourcePlan:
+                 where=None, time_attributes=None, deleted=None) -> SourcePlan:
         sag = self.t.Sag
         if rows is not sag and case_id.table is not sag:
             rows = rows.join(sag, sag.c.ID == case_id)
@@ -149,10 +155,20 @@ class _Planner:
         for key, value in (time_attributes or {}).items():
             columns.append(value.label(f"{ATTRIBUTE_PREFIX}{key}"))
             types[key] = "timestamp"
-        columns += [row_id.label(f"{KEY_PREFIX}0"), timestamp.label(CURSOR)]
+        columns.append(row_id.label(f"{KEY_PREFIX}0"))
+        select = self._select(rows, [*columns, timestamp.label(CURSOR)], timestamp, where)
+        retractions = retraction_cursor = None
+        if deleted is not None:  # (condition, time): rows deleted since, to retract their events
+            condition, retraction_cursor = deleted
+            retractions = self._select(rows, [*columns, retraction_cursor.label(CURSOR)], timestamp,
+                                       sa.and_(condition, retraction_cursor.is_not(None)))
+        return SourcePlan(name, select, timestamp, template, types, cursor_is_timestamp=True,
+                          retractions=retractions, retraction_cursor=retraction_cursor)
+
+    def _select(self, rows, columns, timestamp, where) -> sa.Select:
         select = sa.select(*columns).select_from(rows).where(timestamp.is_not(None))
         if where is not None:
             select = select.where(where)
         if not self.include_protected:
-            select = select.where(not_protected(sag))
-        return SourcePlan(name, select, timestamp, template, types, cursor_is_timestamp=True)
+            select = select.where(not_protected(self.t.Sag))
+        return select

@@ -35,14 +35,31 @@ class SourcePlan:
     scrub: frozenset[str] = frozenset()
     cursor_is_timestamp: bool = False
     citizen_attributes: frozenset[str] = frozenset()
+    # Rows whose events were extracted once and must go again (e.g. documents deleted since),
+    # labelled like `select`, with their deletion time as the cursor.
+    retractions: sa.Select | None = None
+    retraction_cursor: sa.ColumnElement | None = None
+
+    @property
+    def retraction_source(self) -> str:
+        """The watermark name of the retractions: `<source>.retracted`."""
+        return f"{self.name}.retracted"
 
     def since(self, lower_bound) -> sa.Select:
         """The SELECT restricted to rows whose cursor is past `lower_bound` (None: all rows)."""
-        if lower_bound is None:
-            return self.select
-        kind = sa.DateTime(timezone=lower_bound.tzinfo is not None) \
-            if isinstance(lower_bound, dt.datetime) else sa.BigInteger()
-        return self.select.where(self.cursor > sa.bindparam("lower_bound", lower_bound, type_=kind))
+        return _past(self.select, self.cursor, lower_bound)
+
+    def retracted_since(self, lower_bound) -> sa.Select:
+        """The retraction SELECT restricted to rows retracted past `lower_bound`."""
+        return _past(self.retractions, self.retraction_cursor, lower_bound)
+
+
+def _past(select: sa.Select, cursor: sa.ColumnElement, lower_bound) -> sa.Select:
+    if lower_bound is None:
+        return select
+    kind = sa.DateTime(timezone=lower_bound.tzinfo is not None) \
+        if isinstance(lower_bound, dt.datetime) else sa.BigInteger()
+    return select.where(cursor > sa.bindparam("lower_bound", lower_bound, type_=kind))
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,20 @@ def _new_status_rows(url: str, count: int) -> None:
     engine.dispose()
 
 
+def _delete_two_registrations(url: str) -> None:
+    tables = sbsys_tables()
+    registration = tables.DokumentRegistrering
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        ids = connection.execute(sa.select(registration.c.ID).join(
+            tables.Sag, tables.Sag.c.ID == registration.c.SagID).where(
+            registration.c.DeletedState == 0, tables.Sag.c.ErBeskyttet == sa.false())
+            .order_by(registration.c.ID).limit(2)).scalars().all()
+        connection.execute(registration.update().where(registration.c.ID.in_(ids))
+                           .values(DeletedState=1, DeletedDate=dt.datetime(2025, 2, 3, 10)))
+    engine.dispose()
+
+
 def _killer(url: str, kind: str):
     """A progress hook that kills the extraction's database session after its first chunk."""
     database = sa.make_url(url).database
@@ -175,7 +189,9 @@ def test_full_rebuild_equals_incremental_history(server_database, tmp_path, kind
     fill_sbsys_demo(url, cases=40, seed=11)
     run_extraction(_job(url, tmp_path / "incremental"))
     _new_status_rows(url, 15)
-    run_extraction(_job(url, tmp_path / "incremental"))
+    _delete_two_registrations(url)
+    second = run_extraction(_job(url, tmp_path / "incremental"))
+    assert second.total == 15 and second.retracted == {"dokument": 2}
     run_extraction(_job(url, tmp_path / "once"))
     history = read_dataset(tmp_path / "incremental")
     assert len(history.meta["parts"]) == 2

@@ -256,19 +256,71 @@ def test_rows_completed_later_are_added_once_and_equal_a_full_rebuild(demo, tmp_
     assert read_dataset(out).cases.equals(read_dataset(tmp_path / "fresh").cases)
 
 
-def test_a_registration_deleted_after_extraction_goes_with_the_next_full_run(demo):
-    url, out = demo
-    first = run_extraction(_job(url, out))
+def _delete_after_extraction(url, when):
+    """Delete one live registration, one document (with its registrations) and one note."""
+    registration, document, note = TABLES.DokumentRegistrering, TABLES.Dokument, TABLES.JournalArkNote
+    open_cases = sa.select(TABLES.Sag.c.ID).where(TABLES.Sag.c.ErBeskyttet == sa.false())
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        live = connection.execute(sa.select(TABLES.DokumentRegistrering.c.ID).join(
-            TABLES.Sag, TABLES.Sag.c.ID == TABLES.DokumentRegistrering.c.SagID).where(
-            TABLES.DokumentRegistrering.c.DeletedState == 0,
-            TABLES.Sag.c.ErBeskyttet == sa.false())).scalars().first()
-        connection.execute(TABLES.DokumentRegistrering.update()
-                           .where(TABLES.DokumentRegistrering.c.ID == live)
-                           .values(DeletedState=1, DeletedDate=dt.datetime(2025, 1, 1)))
+        live = connection.execute(sa.select(registration.c.ID, registration.c.DokumentID).where(
+            registration.c.DeletedState == 0, registration.c.SagID.in_(open_cases))
+            .order_by(registration.c.ID)).all()
+        connection.execute(registration.update().where(registration.c.ID == live[0][0])
+                           .values(DeletedState=1, DeletedDate=when))
+        connection.execute(document.update().where(document.c.ID == live[-1][1])
+                           .values(DeletedState=1, DeletedDate=when))
+        sheet = sa.select(TABLES.JournalArk.c.ID).where(TABLES.JournalArk.c.SagID.in_(open_cases))
+        first_note = connection.execute(sa.select(note.c.ID).where(
+            note.c.SlettetDato.is_(None), note.c.JournalArkID.in_(sheet)).order_by(note.c.ID)).scalar()
+        connection.execute(note.update().where(note.c.ID == first_note).values(SlettetDato=when))
     engine.dispose()
-    assert run_extraction(_job(url, out)).total == 0   # incremental runs only add (documented)
-    rebuilt = run_extraction(_job(url, out), full=True)
-    assert rebuilt.new_events["dokument"] == first.new_events["dokument"] - 1
+
+
+def test_rows_deleted_after_extraction_are_removed_by_the_next_run(demo, tmp_path):
+    url, out = demo
+    first = run_extraction(_job(url, out))
+    _delete_after_extraction(url, dt.datetime(2025, 1, 1, 12))
+    second = run_extraction(_job(url, out))
+    assert second.total == 0 and second.retracted == {"dokument": 2, "journalnotat": 1}
+    again = run_extraction(_job(url, out))
+    assert again.total == 0 and not any(again.retracted.values())
+    dataset = read_dataset(out)
+    assert len(dataset.events) == first.total - 3 == dataset.meta["events"]
+    assert dataset.meta["counts"]["events_per_source"]["dokument"] == first.new_events["dokument"] - 2
+    run_extraction(_job(url, tmp_path / "fresh"))
+    assert _comparable(dataset).equals(_comparable(read_dataset(tmp_path / "fresh")))
+    assert sorted(p.name for p in (out / "events").iterdir()) == ["part-000001.parquet"]
+
+
+def test_a_failed_run_with_retractions_leaves_every_part_as_it_was(demo, monkeypatch):
+    url, out = demo
+    run_extraction(_job(url, out))
+    _delete_after_extraction(url, dt.datetime(2025, 1, 1, 12))
+    before, meta = _fingerprint(out), incremental.load_state(out).meta
+    real_replace = os.replace
+
+    def replace(source, target):
+        if str(target).endswith("procmine.json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError):
+        run_extraction(_job(url, out))
+    monkeypatch.undo()
+    monkeypatch.setenv("PROCMINE_PSEUDONYM_KEY", KEY)
+    assert _fingerprint(out) == before and incremental.load_state(out).meta == meta
+    assert run_extraction(_job(url, out)).retracted == {"dokument": 2, "journalnotat": 1}
+
+
+def test_a_part_rewritten_by_a_run_that_died_before_its_commit_is_restored(demo):
+    url, out = demo
+    run_extraction(_job(url, out))
+    part = out / "events" / "part-000001.parquet"
+    before = _fingerprint(out)
+    backup = part.with_name(incremental.PART_BACKUP.format(part.name, 2))
+    os.link(part, backup)
+    part.unlink()
+    part.write_bytes(b"a half-swapped part")   # the run died between the swap and the commit
+    incremental.load_state(out)
+    assert _fingerprint(out) == before

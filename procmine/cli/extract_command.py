@@ -108,6 +108,8 @@ def _report(job: Extraction, result: RunResult) -> None:
     for name, added in result.new_events.items():
         table.add_row(name, f"{added:,}")
     table.add_row("[bold]total", f"[bold]{result.total:,}")
+    for name, removed in result.retracted.items():
+        table.add_row(f"{name}: removed (deleted at the source)", f"{removed:,}")
     _out.print(table)
     _out.print(f"{result.cases:,} cases; "
                + (f"new part {result.part}." if result.part else "no new events, no new part."))
