@@ -51,10 +51,10 @@ def sbsys_case_plan(t: SbsysTables, include_protected: bool = False,
     citizens = frozenset()
     if parties is not None:
         person_type, company_type = parties
-        attributes[CITIZEN_ATTRIBUTE] = _party_key(t, person_type, t.Person, t.Person.c.CprNummer,
-                                                   "person")
-        attributes[COMPANY_ATTRIBUTE] = _party_key(t, company_type, t.Firma, t.Firma.c.CVRNummer,
-                                                   "firma")
+        rows, attributes[CITIZEN_ATTRIBUTE] = _join_party(
+            rows, t, person_type, t.Person, t.Person.c.CprNummer, "person", "citizen")
+        rows, attributes[COMPANY_ATTRIBUTE] = _join_party(
+            rows, t, company_type, t.Firma, t.Firma.c.CVRNummer, "firma", "company")
         citizens = frozenset({CITIZEN_ATTRIBUTE, COMPANY_ATTRIBUTE})
     select = sa.select(sag.c.ID.label("case_id"),
                        *[column.label(f"{ATTRIBUTE_PREFIX}{name}") for name, column in attributes.items()]
@@ -65,20 +65,27 @@ def sbsys_case_plan(t: SbsysTables, include_protected: bool = False,
     return CasePlan(select, types, citizen_attributes=citizens)
 
 
-def _party_key(t: SbsysTables, part_type: str, party: sa.Table, number: sa.Column,
-               row_prefix: str) -> sa.ColumnElement:
-    """The id (CPR/CVR number, else `<prefix>:<row id>`) of the case's party of a type: its
-    primary party if of that type, else the earliest registered one."""
-    sag, kinds = t.Sag, t.PartTypeOpslag
-    candidate, chosen = t.SagsPart.alias("candidate_part"), t.SagsPart.alias("chosen_part")
-    of_type = sa.select(candidate.c.ID).join(kinds, kinds.c.ID == candidate.c.PartType).where(
-        candidate.c.SagID == sag.c.ID,
-        sa.func.lower(kinds.c.Navn) == sa.func.lower(sa.literal(part_type)))
-    # Correlated in WHERE clauses only (SQLite refuses outer columns in a subquery's ORDER BY).
-    primary = of_type.where(candidate.c.ID == sag.c.SagsPartID).correlate(sag).scalar_subquery()
-    earliest = of_type.with_only_columns(sa.func.min(candidate.c.ID)).correlate(sag).scalar_subquery()
-    number = sa.func.nullif(sa.func.ltrim(sa.func.rtrim(number)), "")
+def _join_party(rows, t: SbsysTables, part_type: str, party: sa.Table, number: sa.Column,
+                row_prefix: str, name: str):
+    """`rows` joined to the case's party of a type (its primary party if of that type, else the
+    earliest registered), and that party's id: CPR/CVR number, else `<prefix>:<row id>`.
+
+    The party is chosen by one grouped pass over SagsPart, joined once: no per-case subquery,
+    so the cost does not depend on an index on SagsPart.SagID.
+    """
+    sag, part, kinds = t.Sag, t.SagsPart, t.PartTypeOpslag
+    primary = sa.case((part.c.ID == sag.c.SagsPartID, part.c.ID), else_=sa.null())
+    chosen = sa.select(part.c.SagID.label("SagID"),
+                       sa.func.coalesce(sa.func.min(primary), sa.func.min(part.c.ID)).label("PartRow")) \
+        .select_from(part.join(kinds, kinds.c.ID == part.c.PartType)
+                     .join(sag, sag.c.ID == part.c.SagID)) \
+        .where(sa.func.lower(kinds.c.Navn) == sa.func.lower(sa.literal(part_type))) \
+        .group_by(part.c.SagID).subquery(f"{name}_part")
+    chosen_part = part.alias(f"{name}_sagspart")
+    party = party.alias(f"{name}_party")
+    rows = rows.outerjoin(chosen, chosen.c.SagID == sag.c.ID) \
+        .outerjoin(chosen_part, chosen_part.c.ID == chosen.c.PartRow) \
+        .outerjoin(party, party.c.ID == chosen_part.c.PartID)
+    digits = sa.func.nullif(sa.func.ltrim(sa.func.rtrim(party.c[number.name])), "")
     row_key = sa.literal(f"{row_prefix}:") + sa.cast(party.c.ID, sa.String(12))
-    return sa.select(sa.func.coalesce(number, row_key)) \
-        .select_from(chosen.join(party, party.c.ID == chosen.c.PartID)) \
-        .where(chosen.c.ID == sa.func.coalesce(primary, earliest)).correlate(sag).scalar_subquery()
+    return rows, sa.case((party.c.ID.is_(None), sa.null()), else_=sa.func.coalesce(digits, row_key))
