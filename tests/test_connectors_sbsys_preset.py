@@ -213,3 +213,19 @@ def test_no_password_person_data_or_free_text_column_is_ever_selected(dialect):
         sql = str(statement.compile(dialect=dialect)).replace("`", '"').replace("[", '"') \
             .replace("]", '"')
         assert not [column for column in never if column in sql], sql
+
+
+def test_cli_simulate_then_extract_as_the_readme_shows(tmp_path):
+    from typer.testing import CliRunner
+
+    from procmine.cli import app
+    runner, url = CliRunner(), f"sqlite:///{tmp_path / 'sbsys-demo.db'}"
+    simulated = runner.invoke(app, ["simulate-sbsys", "--db", url, "--cases", "40"])
+    assert simulated.exit_code == 0, simulated.output
+    assert "DokumentArtOpslag" in simulated.output and "citizens with cases" in simulated.output
+    extracted = runner.invoke(app, ["extract", "sbsys", "--url", url, "--out", str(tmp_path / "ds")])
+    assert extracted.exit_code == 0, extracted.output
+    assert "erindring_annulleret" in extracted.output
+    assert "citizen" in read_dataset(tmp_path / "ds").cases.column_names
+    again = runner.invoke(app, ["simulate-sbsys", "--db", url])
+    assert again.exit_code == 2 and "already holds SBSYS cases" in again.output
