@@ -31,7 +31,8 @@ class Rewrite:
 
 def rewrite_parts(state: DatasetState, keys_by_source: dict[str, pa.Array]
                   ) -> tuple[list[Rewrite], dict[str, int]]:
-    """Rewrite the parts holding any of the keys; gives the rewrites and events removed per source."""
+    """Rewrite the parts holding any of the keys; gives the rewrites and, per source that lost
+    any, how many events were removed."""
     wanted = {source: keys for source, keys in keys_by_source.items() if len(keys)}
     if not wanted:
         return [], {}
@@ -52,7 +53,7 @@ def rewrite_parts(state: DatasetState, keys_by_source: dict[str, pa.Array]
         pq.write_table(kept, temporary, compression="zstd", use_dictionary=others,
                        write_statistics=others)
         rewrites.append(Rewrite(temporary, part["file"], kept.num_rows))
-    return rewrites, removed
+    return rewrites, {source: count for source, count in removed.items() if count}
 
 
 def discard(rewrites: list[Rewrite]) -> None:

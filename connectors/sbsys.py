@@ -3,7 +3,8 @@
 Events: Sag oprettet; Status: <name> (the name from SagsStatus); Dokument journaliseret (<kind>,
 from DokumentArtOpslag) for live registrations only (DeletedState 0 on the registration and its
 document; one deleted after it was extracted is retracted by the next run); Journalnotat
-(notes not deleted, likewise); Erindring oprettet / afsluttet / annulleret;
+(notes not deleted, likewise); Erindring oprettet / afsluttet / annulleret (a completion later
+cancelled or reopened is retracted by its LastChanged, as is a decision later withdrawn);
 Delforløb modtaget / besluttet (<DelforloebType.Navn>); Afgørelse (Sag.Besluttet). Resource:
 the pseudonymised user; `org_unit`: the user's workplace in clear; `deadline`: a reminder's or
 sub-process's own deadline. Protected cases (ErBeskyttet) are left out unless asked for. No free
@@ -90,7 +91,8 @@ def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourceP
         *_reminder_plans(t, plan),
         *_sub_process_plans(t, plan),
         plan("afgoerelse", sag, sag.c.ID, "Afgørelse", sag.c.Besluttet, sag.c.BehandlerID, sag.c.ID,
-             where=_not_false(sag.c.ErBesluttet)),
+             where=_not_false(sag.c.ErBesluttet),
+             deleted=_withdrawn(_not_false(sag.c.ErBesluttet), sag.c.LastChanged)),
     ]
 
 
@@ -98,13 +100,13 @@ def _reminder_plans(t: SbsysTables, plan: _Planner) -> list[SourcePlan]:
     """Erindring oprettet / afsluttet (ErAfsluttet, not cancelled) / annulleret (ErAnnulleret)."""
     reminder = t.Erindring
     deadline = {"deadline": _when(reminder.c.HarDeadline, reminder.c.Deadline)}
+    completed = sa.and_(reminder.c.ErAfsluttet == sa.true(), reminder.c.ErAnnulleret == sa.false())
     return [
         plan("erindring_oprettet", reminder, reminder.c.SagID, "Erindring oprettet",
              reminder.c.Created, reminder.c.OpretterID, reminder.c.ID, time_attributes=deadline),
         plan("erindring_afsluttet", reminder, reminder.c.SagID, "Erindring afsluttet",
-             reminder.c.Afsluttet, reminder.c.AfsluttetAfID, reminder.c.ID,
-             where=sa.and_(reminder.c.ErAfsluttet == sa.true(), reminder.c.ErAnnulleret == sa.false()),
-             time_attributes=deadline),
+             reminder.c.Afsluttet, reminder.c.AfsluttetAfID, reminder.c.ID, where=completed,
+             time_attributes=deadline, deleted=_withdrawn(completed, reminder.c.LastChanged)),
         plan("erindring_annulleret", reminder, reminder.c.SagID, "Erindring annulleret",
              reminder.c.Annulleret, reminder.c.AnnulleretAfID, reminder.c.ID,
              where=reminder.c.ErAnnulleret == sa.true(), time_attributes=deadline)]
@@ -121,12 +123,19 @@ def _sub_process_plans(t: SbsysTables, plan: _Planner) -> list[SourcePlan]:
              sub.c.Modtaget, sub.c.BehandlerID, sub.c.ID, name, time_attributes=deadline),
         plan("delforloeb_besluttet", rows, sub.c.SagID, "Delforløb besluttet ({type})",
              sub.c.Besluttet, sub.c.BehandlerID, sub.c.ID, name,
-             where=_not_false(sub.c.ErBesluttet), time_attributes=deadline)]
+             where=_not_false(sub.c.ErBesluttet), time_attributes=deadline,
+             deleted=_withdrawn(_not_false(sub.c.ErBesluttet), sub.c.LastChanged))]
 
 
 def _when(flag: sa.ColumnElement, value: sa.ColumnElement) -> sa.ColumnElement:
     """`value` where the bit `flag` is set, else NULL (e.g. a deadline only if HarDeadline)."""
     return sa.case((flag == sa.true(), value), else_=sa.null())
+
+
+def _withdrawn(holds: sa.ColumnElement, changed: sa.Column) -> tuple:
+    """Retract an event whose condition no longer `holds` (a completed reminder cancelled, a
+    decision withdrawn), found by the row's LastChanged time."""
+    return sa.not_(holds), changed
 
 
 def _not_false(flag: sa.ColumnElement) -> sa.ColumnElement:

@@ -38,7 +38,8 @@ def case_row(ids: DemoIds, case_id: int, *, number: str, title: str, protected: 
     return {"ID": case_id, "SagIdentity": ids.uuid(), "Nummer": number, "Titel": title,
             "ErBeskyttet": protected, "BehandlerID": handler, "SagsStatusID": status,
             "CreatedByID": created_by, "Created": created, "Opstaaet": created,
-            "LastChangedByID": created_by, "LastChanged": created, "SagsNummerID": case_number,
+            "LastChangedByID": created_by, "LastChanged": created, "LastStatusChange": created,
+            "SagsNummerID": case_number,
             "AnsaettelsesstedID": unit, "ArkivAfklaringStatusID": 1, "ErBesluttet": False,
             "Besluttet": None, "BeslutningsTypeID": None, "BeslutningHarDeadline": deadline is not None,
             "BeslutningDeadline": deadline, "ErSamlesag": False, "SagsPartID": None,
@@ -91,6 +92,7 @@ def reminder_row(ids: DemoIds, case_id: int, *, created: dt.datetime, creator: i
     `reopened`: completed once, then opened again (the time stays, the flag is cleared)."""
     return {"ID": ids("Erindring"), "Navn": "Følg op på sagen", "ErindringTypeID": 1,
             "CreatedByID": creator, "Created": created, "OpretterID": creator,
+            "LastChangedByID": by or creator, "LastChanged": cancelled or done or created,
             "AnsvarligID": creator, "ErAfsluttet": done is not None and not reopened,
             "AfsluttetAfID": by if done else None, "Afsluttet": done,
             "ErAnnulleret": cancelled is not None, "AnnulleretAfID": by if cancelled else None,
@@ -107,7 +109,8 @@ def sub_process_row(ids: DemoIds, case_id: int, *, kind: int, handler: int,
             "BehandlerID": handler, "Titel": "Delforløb", "Modtaget": received,
             "ErBesluttet": decided is not None, "Besluttet": decided,
             "BeslutningHarDeadline": deadline is not None, "BeslutningDeadline": deadline,
-            "Created": received, "CreatedByID": handler}
+            "Created": received, "CreatedByID": handler, "LastChanged": decided or received,
+            "LastChangedByID": handler}
 
 
 def party_row(ids: DemoIds, case_id: int, *, part_type: int, party: int, role: int,

@@ -40,7 +40,8 @@ class _Case:
             self.ids, self.case_id, before=self.status_id, after=status_id, when=self.clock,
             user=self.handler, comment=comment))
         self.status_id = status_id
-        self.rows["Sag"][-1]["SagsStatusID"] = status_id
+        self.rows["Sag"][-1].update({"SagsStatusID": status_id, "LastStatusChange": self.clock,
+                                     "LastChanged": self.clock, "LastChangedByID": self.handler})
 
     def document(self, kind: str, name: str, content) -> None:
         when = self.later(2)

@@ -241,15 +241,25 @@ def test_rows_completed_later_are_added_once_and_equal_a_full_rebuild(demo, tmp_
     run_extraction(_job(url, out))
     later = max(_watermark(out, "status"), _watermark(out, "dokument")) + dt.timedelta(days=2)
     engine = sa.create_engine(url)
+    reminders = TABLES.Erindring
     with engine.begin() as connection:
-        connection.execute(TABLES.Erindring.update().where(TABLES.Erindring.c.ID == reminder["ID"])
-                           .values(ErAnnulleret=True, Annulleret=later, AnnulleretAfID=730_002))
+        connection.execute(reminders.update().where(reminders.c.ID == reminder["ID"])
+                           .values(ErAnnulleret=True, Annulleret=later, AnnulleretAfID=730_002,
+                                   LastChanged=later))
+        # A reminder extracted as completed is cancelled afterwards: its completion goes.
+        completed = connection.execute(sa.select(reminders.c.ID).where(
+            reminders.c.ErAfsluttet, sa.not_(reminders.c.ErAnnulleret),
+            reminders.c.SagID.in_(sa.select(TABLES.Sag.c.ID).where(TABLES.Sag.c.ErBeskyttet == sa.false())))
+            .order_by(reminders.c.ID)).scalars().first()
+        connection.execute(reminders.update().where(reminders.c.ID == completed).values(
+            ErAnnulleret=True, Annulleret=later, AnnulleretAfID=730_002, LastChanged=later))
         connection.execute(TABLES.Delforloeb.update().where(TABLES.Delforloeb.c.ID == sub["ID"])
                            .values(ErBesluttet=True, Besluttet=later + dt.timedelta(hours=1)))
     engine.dispose()
     second = run_extraction(_job(url, out))
-    assert second.total == 2 and second.new_events["erindring_annulleret"] == 1
+    assert second.total == 3 and second.new_events["erindring_annulleret"] == 2
     assert second.new_events["delforloeb_besluttet"] == 1
+    assert second.retracted == {"erindring_afsluttet": 1}
     assert run_extraction(_job(url, out)).total == 0
     run_extraction(_job(url, tmp_path / "fresh"))
     assert _comparable(read_dataset(out)).equals(_comparable(read_dataset(tmp_path / "fresh")))
