@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import collections
 
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from connectors.config import parse_config
 from connectors.generic import config_extraction
-from connectors.pseudonymise import load_pseudonymiser
+from connectors.pseudonymise import Pseudonymiser, load_pseudonymiser
 from connectors.runner import run_extraction
 from connectors.sbsys import sbsys_extraction
 from connectors.sbsys_demo import fill_sbsys_demo
@@ -94,3 +97,14 @@ def test_citizen_config_mistakes_are_clear(change, message):
     with pytest.raises(ConfigError) as failure:
         parse_config(_config("sqlite:///x.db", "out", **change))
     assert message in str(failure.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 28), st.integers(1, 12), st.integers(0, 99), st.integers(0, 9999),
+       st.sampled_from(["{d}-{s}", "{d}{s}", "{d} {s}", "{d}\u2013{s}", " {d} - {s} ", "{dot}-{s}"]))
+def test_every_written_form_of_one_cpr_number_is_one_citizen(day, month, year, serial, form):
+    pseudonyms = Pseudonymiser(KEY.encode())
+    date = f"{day:02d}{month:02d}{year:02d}"
+    written = form.format(d=date, s=f"{serial:04d}", dot=f"{date[:2]}.{date[2:4]}.{date[4:]}")
+    both = pseudonyms.citizens(pa.array([written, f"{date}-{serial:04d}"])).to_pylist()
+    assert both[0] == both[1] and date not in both[0]
