@@ -45,7 +45,7 @@ COLUMNS = {
     "bottlenecks_transitions_table": ["From", "To", "Times", "Cases", "Median waiting time"],
     "bottlenecks_resources_table": ["Resources", "Events", "Cases", "Active days"],
     "cases_table_table": ["Case", "Started", "Ended", "Throughput"],
-    "cases_events_table": ["activity", "timestamp"],
+    "cases_events_table": ["Activity", "Time"],
 }
 
 

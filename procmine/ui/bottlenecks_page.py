@@ -54,6 +54,10 @@ def _transitions(transitions: pd.DataFrame) -> None:
         t("kpi.cases"): [format_number(v, lang) for v in transitions["cases"]],
         t("map.median_wait"): [format_duration(v, lang) for v in transitions["median_seconds"]],
         t("map.total_wait"): [format_duration(v, lang) for v in transitions["total_seconds"]],
+        t("bottlenecks.median_wait_working_days"): [format_number(v, lang, 1)
+                                                    for v in transitions["median_working_days"]],
+        t("bottlenecks.total_wait_working_days"): [format_number(v, lang, 1)
+                                                   for v in transitions["total_working_days"]],
     })
     downloads.table(transitions, "bottleneck-transitions", key="bottlenecks_transitions", shown=shown, height=260)
     names = [f"{a} → {b}" for a, b in zip(transitions["source"], transitions["target"])][:200]
@@ -77,6 +81,10 @@ def _activities(activities: pd.DataFrame) -> None:
         t("kpi.cases"): [format_number(v, lang) for v in activities["cases"]],
         t("map.median_wait"): [format_duration(v, lang) for v in activities["median_wait_seconds"]],
         t("map.total_wait"): [format_duration(v, lang) for v in activities["total_wait_seconds"]],
+        t("bottlenecks.median_wait_working_days"): [format_number(v, lang, 1)
+                                                    for v in activities["median_wait_working_days"]],
+        t("bottlenecks.total_wait_working_days"): [format_number(v, lang, 1)
+                                                   for v in activities["total_wait_working_days"]],
     })
     downloads.table(activities, "bottleneck-activities", key="bottlenecks_activities", shown=shown, height=260)
     if len(activities):

@@ -66,6 +66,7 @@ def _open(path: Path) -> None:
 def render_facts() -> None:
     """The shown dataset's facts: cases, events, activities, period and source."""
     from procmine.analysis.overview import overview
+    from procmine.dataset_notes import note_text
     from procmine.i18n import format_datetime, format_number
     from procmine.ui.period_card import period_card
     log = state.full_log()
@@ -83,7 +84,7 @@ def render_facts() -> None:
     st.caption(t("data.source_line", source=_describe_source(source),
                  created=format_datetime(dt.datetime.fromisoformat(written), lang) if written else "–"))
     for note in meta.get("notes") or []:
-        st.caption(f"ℹ️ {note}")
+        st.caption(f"ℹ️ {note_text(note, lang)}")
 
 
 def _describe_source(source: dict) -> str:

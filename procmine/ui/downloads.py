@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
+from procmine.formatting import iso_instant
+from procmine.schema import DEFAULT_TIMEZONE
 from procmine.ui.state import t
 
 
@@ -16,9 +19,30 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^\w.-]+", "-", name, flags=re.UNICODE).strip("-") or "procmine"
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV with a byte-order mark, so Excel shows æ, ø and å."""
+def csv_bytes(frame: pd.DataFrame, timezone: str | None = None) -> bytes:
+    """A table as UTF-8 CSV with a byte-order mark, so Excel shows æ, ø and å.
+
+    Times are ISO 8601 in the dataset's zone with its offset (2024-03-04T09:00:00+01:00),
+    activity sequences joined by " → ".
+    """
+    zone = timezone or dataset_zone()
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.map(lambda v: isinstance(v, tuple)).any():
+            frame[column] = values.map(lambda v: " → ".join(map(str, v)) if isinstance(v, tuple) else v)
+        elif pd.api.types.is_datetime64_any_dtype(values) or \
+                values.map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
+            frame[column] = values.map(lambda v: iso_instant(v, zone))
     return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def dataset_zone() -> str:
+    """The time zone of the open dataset (Europe/Copenhagen when none is open)."""
+    from procmine.ui import state
+    if state.dataset_path() is None:
+        return DEFAULT_TIMEZONE
+    return str(state.full_log().dataset.meta.get("timezone") or DEFAULT_TIMEZONE)
 
 
 def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | None = None,
@@ -26,7 +50,8 @@ def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | Non
     """Show a table (or its formatted `shown` version) with a CSV download of the data below it."""
     selection = st.dataframe(frame if shown is None else shown, key=f"{key}_table",
                              hide_index=True, **dataframe_options)
-    st.download_button(t("download.csv"), lambda: csv_bytes(frame), file_name=f"{safe_name(name)}.csv",
+    zone = dataset_zone()
+    st.download_button(t("download.csv"), lambda: csv_bytes(frame, zone), file_name=f"{safe_name(name)}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:",
                        on_click="ignore")
     return selection

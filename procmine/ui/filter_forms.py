@@ -60,14 +60,33 @@ def _timeframe(kind: str) -> dict:
     base = state.full_log().base
     first = local_date(int(base.timestamp.min()))
     last = local_date(int(base.timestamp.max()))
-    period = st.date_input(t("filter.period"), (first, last), min_value=first, max_value=last,
-                           key="filter_timeframe_period", format="DD.MM.YYYY")
+    st.markdown(f"**{t('filter.period')}**")
+    low, high = date_span("filter_timeframe", (first, last), (first, last),
+                          t("filter.period_from"), t("filter.period_to"))
     modes = ("intersecting", "contained", "started", "completed", "trim")
     mode = st.selectbox(t("filter.mode"), modes, key="filter_timeframe_mode",
                         format_func=lambda m: t(f"filter.timeframe.{m}"))
-    low, high = (tuple(period) + (None, None))[:2]
-    return {"between": (local_midnight(low), local_midnight(high + dt.timedelta(days=1)) if high else None),
-            "mode": mode}
+    return {"between": (local_midnight(low), local_midnight(high + dt.timedelta(days=1))), "mode": mode}
+
+
+def date_span(key: str, bounds: tuple[dt.date, dt.date], chosen: tuple[dt.date, dt.date], label_from: str,
+              label_to: str, container=None) -> tuple[dt.date, dt.date]:
+    """A first and a last day (both included) from two date fields side by side; FilterError if reversed.
+
+    Two single fields rather than one range field: Streamlit's range field adds an English
+    "Date range" quick-select that cannot be translated.
+    """
+    left, right = (container or st).columns(2)
+    low = left.date_input(label_from, chosen[0], min_value=bounds[0], max_value=bounds[1],
+                          key=f"{key}_from", format="DD.MM.YYYY")
+    high = right.date_input(label_to, chosen[1], min_value=bounds[0], max_value=bounds[1],
+                            key=f"{key}_to", format="DD.MM.YYYY")
+    low, high = low or bounds[0], high or bounds[1]
+    if high < low:
+        from procmine.formatting import format_date
+        raise FilterError(t("filter.period_order", first=format_date(low, state.lang()),
+                            last=format_date(high, state.lang())))
+    return low, high
 
 
 def _case_attribute(kind: str) -> dict:
