@@ -26,7 +26,7 @@ FORMATS = ("table", "csv", "json")
 TABLE_ROWS = 25
 # Shares kept as fractions 0..1 in the data, shown as percentages.
 SHARE_COLUMNS = {"share", "share_a", "share_b", "share_met", "cumulative_share", "case_share",
-                 "deadline_compliance", "fitness"}
+                 "deadline_compliance", "fitness", "token_fitness", "alignment_fitness", "precision"}
 
 
 def check_format(fmt: str) -> str:
@@ -114,8 +114,8 @@ def number_cell(column: str, value, lang: f.Language) -> str:
         return f.format_share_difference(value, lang)
     if column in SHARE_COLUMNS or column.endswith("_share"):
         return f.format_percent(value, lang)
-    if column.endswith("_days") or column == "days":
-        return f.format_number(value, lang, 0 if float(value).is_integer() else 1)
+    if (column.endswith("_days") or column == "days") and not isinstance(value, (int, np.integer)):
+        return f.format_number(value, lang, 1)   # measured days: one decimal, always
     if f.missing(value) or isinstance(value, (int, np.integer)) or float(value).is_integer():
         return f.format_signed_number(value, lang) if difference else f.format_count(value, lang)
     return f.format_signed_number(value, lang, 2) if difference else f.format_number(value, lang, 2)

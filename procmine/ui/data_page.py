@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from procmine.errors import ProcmineError
+from procmine.i18n import all_texts
 from procmine.ui import state, upload
 from procmine.ui.state import t
 
@@ -89,5 +90,6 @@ def render_facts() -> None:
 
 def _describe_source(source: dict) -> str:
     kind = source.get("format") or source.get("kind") or source.get("connector") or ""
+    kind = t(f"data.kind.{kind}") if f"data.kind.{kind}" in all_texts() else kind
     where = source.get("name") or source.get("path") or source.get("url") or ""
     return " · ".join(str(part) for part in (kind, where) if part) or "–"
