@@ -123,7 +123,9 @@ def _variants(kind: str) -> dict:
                    format_func=lambda h: t(f"filter.variants.{h}_choice"))
     if how == "top":
         return {"top": int(st.number_input(t("filter.variants.top"), 1, 100_000, 10, key="filter_top"))}
-    return {"share": st.slider(t("filter.variants.share"), 0.05, 1.0, 0.8, 0.05, key="filter_share")}
+    # In percent: a slider shows its value with a decimal point in every language ("0.80").
+    percent = st.slider(t("filter.variants.share"), 5, 100, 80, 5, key="filter_share", format="%d %%")
+    return {"share": percent / 100}
 
 
 def _throughput(kind: str) -> dict:
