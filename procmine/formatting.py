@@ -6,7 +6,7 @@ of 7.8 days reads "7.8 d" (English) or "7,8 d" (Danish) everywhere, and a
 difference of -0.1 days reads "−0.1 d". Machine formats (JSON, CSV) use
 `iso_instant`: ISO 8601 with the offset of the dataset's time zone.
 
->>> format_signed_duration(-0.1 * 86_400, "da")
+>>> format_signed_duration(-0.1 * 86_400, "da", like=7.9 * 86_400)
 '−0,1 d'
 >>> format_percent(0.523, "en")
 '52.3 %'
@@ -15,7 +15,6 @@ difference of -0.1 days reads "−0.1 d". Machine formats (JSON, CSV) use
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Literal
 from zoneinfo import ZoneInfo
 

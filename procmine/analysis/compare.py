@@ -25,8 +25,8 @@ class Comparison:
     """Log A against log B: KPIs, edges and variants; differences are B minus A.
 
     `kpis` has one row per KPI: metric, kind ("count" or "duration" in seconds), a, b,
-    difference and relative_difference (a fraction). Shares are fractions of each log's cases (an edge's share: cases in which it
-    occurs). Edges and variants are ranked by the size of the share difference;
+    difference and relative_difference (a fraction). Shares are fractions of each log's
+    cases (an edge's share: cases in which it occurs). Edges and variants are ranked by the size of the share difference;
     `edges_by_waiting` ranks edges by the difference of their median waiting time.
     """
 

@@ -14,7 +14,8 @@ import typer
 import procmine
 from procmine import analysis
 from procmine.cli.app import app
-from procmine.cli.output import TABLE_ROWS, cell, check_format, records, show_csv, show_json, show_table
+from procmine.cli.output import (TABLE_ROWS, cell, check_format, header, records, show_csv, show_json,
+                                show_table)
 from procmine.errors import ConfigError
 from procmine.formatting import format_signed_percent, format_value
 from procmine.schema import DEFAULT_TIMEZONE
@@ -50,8 +51,9 @@ def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
     elif fmt == "csv":
         show_csv(result.to_pandas(), zone)
     else:
-        show_table(pd.DataFrame({"figure": [name.removesuffix("_seconds").replace("_", " ") for name in result.as_dict()],
-                                 "value": [cell(name, value, timezone=zone) for name, value in result.as_dict().items()]}),
+        figures = result.as_dict()
+        show_table(pd.DataFrame({"figure": [header(name) for name in figures],
+                                 "value": [cell(name, value, timezone=zone) for name, value in figures.items()]}),
                    "Overview", timezone=zone)
 
 
