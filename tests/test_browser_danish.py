@@ -2,7 +2,8 @@
 
 Checks what only a browser shows: no "Deploy" button or developer menu, a Danish
 calendar in the date fields (months, Monday first, no English "Date range"), Danish
-notes and figures. Screenshots go to tests/artefacts/da-words-*.png for a human to look at.
+notes and figures; and an upload kept private and deleted when the server stops.
+Screenshots go to tests/artefacts/da-words-*.png for a human to look at.
 """
 
 from __future__ import annotations
@@ -115,3 +116,42 @@ def test_the_date_fields_speak_danish_in_an_english_browser(tab):
     # the tables are drawn on a canvas: their signed, comma-decimal figures are checked by AppTest
     # (tests/test_app_danish.py) and seen on this screenshot
     tab.screenshot(path=str(ARTEFACTS / "da-words-compare.png"), full_page=True)
+
+
+def test_an_upload_in_the_served_app_is_private_and_gone_when_the_server_stops(tmp_path):
+    """Upload through the page; the file is 0600 in a 0700 folder while served, and deleted on shutdown."""
+    from playwright.sync_api import sync_playwright
+
+    from procmine.ui.upload_store import private_root
+    before = set(private_root().glob("session-*"))
+    port = free_port()
+    with open(ARTEFACTS / "streamlit-upload-server.log", "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "procmine", "app", str(SAMPLE), "--port", str(port), "--no-open-browser"],
+            cwd=ROOT / "tests", stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        try:
+            wait_until_served(process, port, log_hint="; see tests/artefacts/streamlit-upload-server.log")
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+                page = browser.new_page()
+                page.set_default_timeout(60_000)
+                page.goto(f"http://127.0.0.1:{port}")
+                settled(page)
+                go(page, "Data")
+                page.locator("[data-testid='stRadio'] label").filter(has_text="Upload a file").click()
+                settled(page)
+                upload = ROOT.parent / "shared" / "data" / "running-example.csv"
+                page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+                settled(page)
+                page.get_by_role("button", name="Import").click()
+                settled(page)
+                sessions = set(private_root().glob("session-*")) - before
+                assert len(sessions) == 1
+                (folder,) = sessions
+                (stored,) = folder.glob("uploads/*/running-example.csv")
+                assert stored.stat().st_mode & 0o777 == 0o600 and folder.stat().st_mode & 0o777 == 0o700
+                assert "Imported running-example.csv" in page.locator("[data-testid='stMain']").inner_text()
+                browser.close()
+        finally:
+            stop(process)
+    assert not folder.exists()
