@@ -11,7 +11,7 @@ from app_testing import assert_no_exception, start_app
 from shared_data import SHARED_DATA
 
 from procmine.ui import state
-from procmine.ui.upload_store import SESSION_KEY, SessionFolder, private_root
+from procmine.ui.upload_store import SESSION_KEY, SessionFolder, private_root, remove_orphans
 
 
 def mode(path: Path) -> int:
@@ -62,3 +62,17 @@ def test_a_world_readable_root_is_made_private_again():
     root = private_root()
     root.chmod(0o755)
     assert mode(private_root()) == 0o700
+
+
+def test_folders_of_a_server_that_was_killed_are_removed():
+    import subprocess
+    import sys
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = private_root() / f"session-{gone.stdout.strip()}-abc"
+    orphan.mkdir(mode=0o700)
+    (orphan / "log.csv").write_text("x")
+    mine = SessionFolder(private_root())
+    remove_orphans.cache_clear()
+    assert remove_orphans(private_root()) >= 1
+    assert not orphan.exists() and mine.path.exists()
+    mine.remove()

@@ -3,11 +3,13 @@
 Uploaded logs hold case data. They are written under the temp folder in a folder
 only the app's user can open (0700), as files only that user can read (0600),
 inside one folder per browser session that is removed when Streamlit drops the
-session (its session state is garbage-collected) or the server stops.
+session (its session state is garbage-collected) or the server stops. Folders left
+by a server that was killed are removed when the next server starts.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import stat
@@ -26,7 +28,7 @@ class SessionFolder:
     """A private folder for one session; deleted (with everything in it) when this object is collected."""
 
     def __init__(self, parent: Path):
-        self.path = Path(tempfile.mkdtemp(prefix="session-", dir=parent))  # mkdtemp: mode 0700
+        self.path = Path(tempfile.mkdtemp(prefix=f"session-{os.getpid()}-", dir=parent))  # mkdtemp: 0700
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.path), ignore_errors=True)
 
     def remove(self) -> None:
@@ -50,9 +52,32 @@ def session_folder() -> Path:
     """This session's private folder (made on first use)."""
     folder = st.session_state.get(SESSION_KEY)
     if folder is None or not folder.path.is_dir():
+        remove_orphans(private_root())
         folder = SessionFolder(private_root())
         st.session_state[SESSION_KEY] = folder
     return folder.path
+
+
+@functools.cache
+def remove_orphans(root: Path) -> int:
+    """Delete the session folders of app servers that no longer run (once per process); how many."""
+    removed = 0
+    for folder in root.glob("session-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_private(path: Path, content: bytes) -> Path:
