@@ -127,3 +127,23 @@ def test_danish_report_says_what_it_wrote_in_danish(dataset, tmp_path):
 def test_english_report_says_wrote(dataset, tmp_path):
     code, out, err = run("report", dataset, "-o", tmp_path / "report.html")
     assert code == 0 and "Wrote" in " ".join((out + err).split())
+
+
+def test_xlsx_counts_are_whole_differences_signed_durations_in_days(tmp_path):
+    import openpyxl
+    from pathlib import Path
+    sample = Path(__file__).resolve().parents[1] / "sample_logs" / "aktindsigt"
+    workbook_path = tmp_path / "r.xlsx"
+    code, _, err = run("report", sample, "-o", tmp_path / "r.html", "--xlsx", workbook_path, "--lang", "da")
+    assert code == 0, err
+    workbook = openpyxl.load_workbook(workbook_path)
+    kpis = {row[0].value: row for row in workbook["kpis"].iter_rows(min_row=2)}
+    assert kpis["cases_started"][2].number_format == "#,##0"            # a count, not 42.00
+    assert kpis["cases_started"][4].number_format.startswith("+")        # a signed difference
+    assert kpis["median_days"][2].number_format == "0.0"
+    assert kpis["deadline_compliance"][2].number_format == "0.0%"
+    for sheet in workbook.worksheets:
+        headers = [cell.value for cell in sheet[1]]
+        assert not [h for h in headers if str(h).endswith("_seconds")], (sheet.title, headers)
+    bottlenecks = workbook["bottlenecks"]
+    assert "median_working_days" in [cell.value for cell in bottlenecks[1]]

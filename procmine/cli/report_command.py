@@ -67,13 +67,14 @@ def run_job(job, generated_at: dt.datetime | None = None, console: Console | Non
                   TimeElapsedColumn(), console=console, transient=False) as progress:
         task = progress.add_task(f"{text('report.progress.title', job.lang)}: {job.output.name}",
                                  total=len(STEPS) + 2, step="")
-        progress.update(task, step="open")
+        progress.update(task, step=text("report.step.open", job.lang))
         log = procmine.open(job.dataset)
         log = log.filter(*stack) if stack else log
         progress.advance(task)
         data = build_report(log, settings, job.dataset.name, generated_at=generated_at,
-                            progress=lambda step: progress.update(task, advance=1, step=step))
-        progress.update(task, step="write")
+                            progress=lambda step: progress.update(task, advance=1,
+                                                                  step=text(f"report.step.{step}", job.lang)))
+        progress.update(task, step=text("report.step.write", job.lang))
         write_html(data, job.output)
         if job.xlsx is not None:
             write_xlsx(data, job.xlsx)

@@ -63,7 +63,11 @@ def write_xlsx(data: ReportData, path: str | os.PathLike) -> Path:
                    "share": workbook.add_format({"num_format": "0.0%"}),
                    "days": workbook.add_format({"num_format": "0.0"}),
                    "number": workbook.add_format({"num_format": "#,##0"}),
-                   "decimal": workbook.add_format({"num_format": "#,##0.00"})}
+                   "decimal": workbook.add_format({"num_format": "#,##0.00"}),
+                   # differences with their sign, as everywhere else ("+5", "−1.1", "+18.7%")
+                   "signed_number": workbook.add_format({"num_format": "+#,##0;-#,##0;0"}),
+                   "signed_days": workbook.add_format({"num_format": "+0.0;-0.0;0.0"}),
+                   "signed_share": workbook.add_format({"num_format": "+0.0%;-0.0%;0.0%"})}
         for name, frame in report_tables(data).items():
             _sheet(workbook.add_worksheet(name[:31]), frame.reset_index(drop=True), formats)
         workbook.close()
@@ -71,27 +75,33 @@ def write_xlsx(data: ReportData, path: str | os.PathLike) -> Path:
 
 
 def _sheet(sheet, frame: pd.DataFrame, formats: dict) -> None:
-    # The KPI sheet holds one figure per row: a share's value, previous value and difference are shares.
-    share_rows = set(frame.index[frame["kpi"].isin(_SHARE_KPIS)]) if "kpi" in frame.columns else set()
+    # The KPI sheet holds one figure per row: its value, previous value and difference share its kind.
+    row_kinds = [_kpi_kind(name) for name in frame["kpi"]] if "kpi" in frame.columns else None
     for column, name in enumerate(frame.columns):
         sheet.write_string(0, column, str(name), formats["header"])
         kind = _kind(name, frame[name])
         sheet.set_column(column, column, 14 if kind != "text" else 28)
         for row, value in enumerate(frame[name].tolist(), start=1):
-            shown = "share" if row - 1 in share_rows and kind != "text" else kind
+            shown = row_kinds[row - 1] if row_kinds and kind != "text" else kind
+            if name == "difference" and shown in ("number", "days", "share"):
+                shown = f"signed_{shown}"
             _write(sheet, row, column, value, shown, formats)
     sheet.freeze_panes(1, 0)
     if len(frame.columns):
         sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
 
 
+def _kpi_kind(name: str) -> str:
+    return "share" if name in _SHARE_KPIS else "days" if name.endswith("_days") else "number"
+
+
 def _kind(name: str, column: pd.Series) -> str:
     if name in _SHARES:
         return "share"
+    if pd.api.types.is_integer_dtype(column):
+        return "number"   # counts, also of days (active_days)
     if name in _DAYS or name.endswith("_days"):
         return "days"
-    if pd.api.types.is_integer_dtype(column):
-        return "number"
     if pd.api.types.is_float_dtype(column):
         return "decimal"
     return "text"
