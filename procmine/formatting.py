@@ -48,9 +48,9 @@ def missing(value) -> bool:
     if value is None:
         return True
     try:
-        return bool(value != value)  # NaN, NaT and pd.NA are not equal to themselves
-    except (TypeError, ValueError):
-        return False
+        return bool(value != value)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):  # pd.NA has no truth value
+        return type(value).__name__ == "NAType"
 
 
 def format_number(value: float | int | None, lang: Language, decimals: int = 0) -> str:

@@ -70,6 +70,14 @@ def test_danish_numbers_are_english_ones_with_the_separators_swapped(value, deci
     assert danish == english.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def test_missing_values_are_a_dash():
+    import numpy as np
+    import pandas as pd
+    for value in (None, float("nan"), np.nan, pd.NaT, pd.NA):
+        assert f.format_count(value, "da") == f.format_percent(value, "en") == f.format_datetime(value, "da") == "–"
+    assert f.format_signed_duration(pd.NA, "en") == "–"
+
+
 def test_canonical_column_labels():
     assert [f.column_label(c, "da") for c in ("case_id", "activity", "timestamp", "resource", "x")] == \
         ["Sag", "Aktivitet", "Tidspunkt", "Sagsbehandler", "x"]
