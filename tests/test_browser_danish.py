@@ -118,6 +118,28 @@ def test_the_date_fields_speak_danish_in_an_english_browser(tab):
     tab.screenshot(path=str(ARTEFACTS / "da-words-compare.png"), full_page=True)
 
 
+def test_a_period_filter_from_the_sidebar_reads_its_last_day_in_danish(tab):
+    go(tab, "Overblik")
+    sidebar = tab.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Tilføj et filter").click()
+    settled(tab)
+    kind = sidebar.locator("[data-testid='stSelectbox']").first
+    kind.click()
+    tab.get_by_role("option", name="Periode", exact=True).click()
+    settled(tab)
+    assert sidebar.get_by_text("Til (sidste dag, medregnet)").count() == 1
+    last = sidebar.locator("[data-testid='stDateInput']").nth(1)
+    last.locator("[role='spinbutton']").first.click()   # the day segment; DD.MM.YYYY
+    tab.keyboard.type("31122025")
+    tab.keyboard.press("Tab")
+    settled(tab)
+    sidebar.get_by_role("button", name="Tilføj", exact=True).click()
+    settled(tab)
+    sidebar.get_by_text("til og med 31. dec. 2025").wait_for()
+    tab.screenshot(path=str(ARTEFACTS / "da-words-period-filter.png"))
+    assert "2026-01-01" not in sidebar.inner_text()
+
+
 def test_an_upload_in_the_served_app_is_private_and_gone_when_the_server_stops(tmp_path):
     """Upload through the page; the file is 0600 in a 0700 folder while served, and deleted on shutdown."""
     from playwright.sync_api import sync_playwright

@@ -62,7 +62,7 @@ def _timeframe(kind: str) -> dict:
     last = local_date(int(base.timestamp.max()))
     st.markdown(f"**{t('filter.period')}**")
     low, high = date_span("filter_timeframe", (first, last), (first, last),
-                          t("filter.period_from"), t("filter.period_to"))
+                          t("filter.period_from"), t("filter.period_to"), side_by_side=False)
     modes = ("intersecting", "contained", "started", "completed", "trim")
     mode = st.selectbox(t("filter.mode"), modes, key="filter_timeframe_mode",
                         format_func=lambda m: t(f"filter.timeframe.{m}"))
@@ -70,13 +70,15 @@ def _timeframe(kind: str) -> dict:
 
 
 def date_span(key: str, bounds: tuple[dt.date, dt.date], chosen: tuple[dt.date, dt.date], label_from: str,
-              label_to: str, container=None) -> tuple[dt.date, dt.date]:
-    """A first and a last day (both included) from two date fields side by side; FilterError if reversed.
+              label_to: str, container=None, side_by_side: bool = True) -> tuple[dt.date, dt.date]:
+    """A first and a last day (both included) from two date fields; FilterError if reversed.
 
     Two single fields rather than one range field: Streamlit's range field adds an English
-    "Date range" quick-select that cannot be translated.
+    "Date range" quick-select that cannot be translated. In the narrow sidebar the fields
+    go one below the other (side_by_side=False), so a whole date shows.
     """
-    left, right = (container or st).columns(2)
+    place = container or st
+    left, right = place.columns(2) if side_by_side else (place, place)
     low = left.date_input(label_from, chosen[0], min_value=bounds[0], max_value=bounds[1],
                           key=f"{key}_from", format="DD.MM.YYYY")
     high = right.date_input(label_to, chosen[1], min_value=bounds[0], max_value=bounds[1],
