@@ -148,3 +148,10 @@ def test_xlsx_counts_are_whole_differences_signed_durations_in_days(tmp_path):
         assert not [h for h in headers if str(h).endswith("_seconds")], (sheet.title, headers)
     bottlenecks = workbook["bottlenecks"]
     assert "median_working_days" in [cell.value for cell in bottlenecks[1]]
+
+
+def test_streamlit_run_from_the_repository_hides_deploy_and_developer_menu():
+    import tomllib
+    from pathlib import Path
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["toolbarMode"] == "viewer"   # `procmine app` passes the same (see test_browser_danish)
