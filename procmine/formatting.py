@@ -39,7 +39,8 @@ _COLUMN_LABELS = {
     "lifecycle": ("Lifecycle", "Livscyklus"), "case_type": ("Case type", "Sagstype"), "kle": ("KLE", "KLE"),
     "department": ("Department", "Afdeling"), "channel": ("Channel", "Kanal"),
     "opened_at": ("Opened", "Oprettet"), "closed_at": ("Closed", "Afsluttet"),
-    "org_unit": ("Org. unit", "Enhed"),
+    "org_unit": ("Org. unit", "Enhed"), "outcome": ("Outcome", "Udfald"), "category": ("Category", "Kategori"),
+    "citizen_id": ("Citizen id", "Borger-id"),
 }
 
 

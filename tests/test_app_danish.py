@@ -17,8 +17,11 @@ SAMPLE = Path(__file__).resolve().parents[1] / "sample_logs" / "byggetilladelse"
 PAGES = ("data", "overview", "map", "variants", "throughput", "bottlenecks", "cases", "model", "compare")
 # English seen in the Danish app before issue #19, and the raw names of the canonical columns.
 LEFTOVERS = ("Inductive miner", "Heuristics miner", "Synthetic event log", "Working days by", "Date range",
-             "instant", "Wrote", "office hours", "public holidays", "case_id", "start_timestamp")
-RAW_HEADERS = {"case_id", "activity", "timestamp", "resource", "lifecycle", "case_type", "channel"}
+             "instant", "Wrote", "office hours", "public holidays", "case_id", "start_timestamp", "(none)")
+RAW_HEADERS = {"case_id", "activity", "timestamp", "resource", "lifecycle", "case_type", "channel", "start",
+               "cases_started", "cases_closed", "open_cases", "median_days", "p90_days", "median_working_days",
+               "median_seconds", "mean_seconds", "source", "target", "count", "cases", "period"}
+RAW_VALUE = re.compile(r"^(nan|NaN|None|NaT|<NA>)$")
 ENGLISH_DECIMAL = re.compile(r"\d\.\d+ ?(d|%|t|pct)")
 
 
@@ -27,7 +30,8 @@ def shown_tables(at) -> list[pd.DataFrame]:
 
 
 def everything_shown(at) -> str:
-    cells = [str(v) for frame in shown_tables(at) for column in frame.columns for v in frame[column].head(50)]
+    cells = [str(v) for frame in shown_tables(at) for column in frame.columns for v in frame[column].head(50)
+             if not isinstance(v, float)]   # a float cell is a number column: it is shown as a number
     options = [str(o) for kind in ("selectbox", "radio", "multiselect") for w in getattr(at, kind)
                for o in getattr(w, "options", [])]
     return "\n".join([texts(at), *cells, *options, *(m.value for m in at.metric)])
@@ -51,6 +55,8 @@ def test_no_english_leftovers_on_a_danish_page(danish_pages, page):
     raw = [h for columns in headers for h in columns if h in RAW_HEADERS]
     assert not raw, f"{page}: raw column names as headers: {raw}"
     assert not ENGLISH_DECIMAL.search(words), f"{page}: English decimal point: {ENGLISH_DECIMAL.search(words)}"
+    raw_values = [line for line in words.splitlines() if RAW_VALUE.match(line.strip())]
+    assert not raw_values, f"{page}: raw missing values shown: {raw_values[:3]}"
 
 
 def test_data_page_notes_are_danish(danish_pages):

@@ -21,12 +21,10 @@ from rich.table import Table
 from procmine import formatting as f
 from procmine.errors import ConfigError
 from procmine.schema import DEFAULT_TIMEZONE
+from procmine.table_format import format_cell
 
 FORMATS = ("table", "csv", "json")
 TABLE_ROWS = 25
-# Shares kept as fractions 0..1 in the data, shown as percentages.
-SHARE_COLUMNS = {"share", "share_a", "share_b", "share_met", "cumulative_share", "case_share",
-                 "deadline_compliance", "fitness", "token_fitness", "alignment_fitness", "precision"}
 
 
 def check_format(fmt: str) -> str:
@@ -91,31 +89,5 @@ def header(column: str) -> str:
 
 
 def cell(column: str, value, lang: f.Language = "en", timezone: str = DEFAULT_TIMEZONE) -> str:
-    """One value as people read it, by what its column holds."""
-    if isinstance(value, tuple):
-        return " → ".join(value)
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return f.format_datetime(value, lang, timezone)
-    if isinstance(value, dt.date):
-        return f.format_date(value, lang)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
-        return f.DASH if f.missing(value) else str(value)
-    return number_cell(column, value, lang)
-
-
-def number_cell(column: str, value, lang: f.Language) -> str:
-    """A number by its column: durations, signed differences, percentages, days, counts."""
-    difference = "difference" in column
-    if column.endswith("_seconds"):
-        return f.format_signed_duration(value, lang) if difference else f.format_duration(value, lang)
-    if column == "relative_difference":
-        return f.format_signed_percent(value, lang)
-    if column == "share_difference":
-        return f.format_share_difference(value, lang)
-    if column in SHARE_COLUMNS or column.endswith("_share"):
-        return f.format_percent(value, lang)
-    if (column.endswith("_days") or column == "days") and not isinstance(value, (int, np.integer)):
-        return f.format_number(value, lang, 1)   # measured days: one decimal, always
-    if f.missing(value) or isinstance(value, (int, np.integer)) or float(value).is_integer():
-        return f.format_signed_number(value, lang) if difference else f.format_count(value, lang)
-    return f.format_signed_number(value, lang, 2) if difference else f.format_number(value, lang, 2)
+    """One value as people read it, by what its column holds (procmine.table_format)."""
+    return format_cell(column, value, lang, timezone)

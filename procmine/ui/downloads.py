@@ -9,9 +9,11 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from procmine.formatting import iso_instant
+from procmine.formatting import column_label, iso_instant
+from procmine.i18n import all_texts
 from procmine.schema import DEFAULT_TIMEZONE
-from procmine.ui.state import t
+from procmine.table_format import readable
+from procmine.ui.state import lang, t
 
 
 def safe_name(name: str) -> str:
@@ -37,6 +39,12 @@ def csv_bytes(frame: pd.DataFrame, timezone: str | None = None) -> bytes:
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
+def column_header(column: str) -> str:
+    """An engine column's header in the user's language ("Påbegyndte sager"); other names as they are."""
+    key = f"table.column.{column}"
+    return t(key) if key in all_texts() else column_label(column, lang())
+
+
 def dataset_zone() -> str:
     """The time zone of the open dataset (Europe/Copenhagen when none is open)."""
     from procmine.ui import state
@@ -47,10 +55,15 @@ def dataset_zone() -> str:
 
 def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | None = None,
           **dataframe_options):
-    """Show a table (or its formatted `shown` version) with a CSV download of the data below it."""
-    selection = st.dataframe(frame if shown is None else shown, key=f"{key}_table",
-                             hide_index=True, **dataframe_options)
+    """Show a table with a CSV download of the data below it.
+
+    `shown` is the page's own formatted version; without it the frame is shown with its
+    values formatted by column (procmine.table_format) and its headers in words.
+    """
     zone = dataset_zone()
+    if shown is None:
+        shown = readable(frame, lang(), zone, header=column_header)
+    selection = st.dataframe(shown, key=f"{key}_table", hide_index=True, **dataframe_options)
     st.download_button(t("download.csv"), lambda: csv_bytes(frame, zone), file_name=f"{safe_name(name)}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:",
                        on_click="ignore")

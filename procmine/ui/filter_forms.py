@@ -14,6 +14,7 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.errors import FilterError, ProcmineError
+from procmine.formatting import column_label
 from procmine.ui import state
 from procmine.ui.state import t
 
@@ -96,7 +97,8 @@ def _case_attribute(kind: str) -> dict:
     if not names:
         st.caption(t("filter.no_case_attributes"))
         return {"attribute": "", "values": ()}
-    attribute = st.selectbox(t("filter.attribute"), names, key="filter_case_attribute")
+    attribute = st.selectbox(t("filter.attribute"), names, key="filter_case_attribute",
+                             format_func=lambda n: column_label(n, state.lang()))
     values = st.multiselect(t("filter.values"), state.distinct_values("cases", attribute)[0],
                             key=f"filter_case_values_{attribute}")
     return {"attribute": attribute, "values": tuple(values)}
@@ -105,7 +107,7 @@ def _case_attribute(kind: str) -> dict:
 def _event_attribute(kind: str) -> dict:
     names = _event_attributes()
     attribute = st.selectbox(t("filter.attribute"), names, key="filter_event_attribute",
-                             format_func=lambda n: t("data.role.activity") if n == s.ACTIVITY else n)
+                             format_func=lambda n: column_label(n, state.lang()))
     options = _activities() if attribute == s.ACTIVITY else state.distinct_values("events", attribute)[0]
     values = st.multiselect(t("filter.values"), options, key=f"filter_event_values_{attribute}")
     modes = ("any", "all", "none", "keep")
