@@ -39,7 +39,7 @@ def _frame(at, key: str):
 
 
 COLUMNS = {
-    "throughput_summary_table": ["department", "Cases", "Median"],
+    "throughput_summary_table": ["Department", "Cases", "Median"],
     "deadlines_rules_table": ["Rule", "Case type", "Limit"],
     "deadlines_breaches_table": ["Rule", "Case", "Started"],
     "bottlenecks_transitions_table": ["From", "To", "Times", "Cases", "Median waiting time"],
