@@ -61,3 +61,16 @@ def readable(frame: pd.DataFrame, lang: f.Language, timezone: str = DEFAULT_TIME
     shown = pd.DataFrame({column: [format_cell(str(column), value, lang, timezone) for value in frame[column]]
                           for column in frame.columns}, index=frame.index)
     return shown.rename(columns=lambda column: header(str(column))) if header else shown
+
+
+def for_machines(frame: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE) -> pd.DataFrame:
+    """The frame for CSV: numbers as they are, sequences joined by " → ", times ISO 8601 with the zone's offset."""
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.map(lambda v: isinstance(v, tuple)).any():
+            frame[column] = values.map(lambda v: " → ".join(map(str, v)) if isinstance(v, tuple) else v)
+        elif pd.api.types.is_datetime64_any_dtype(values) or \
+                values.map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
+            frame[column] = values.map(lambda v: f.iso_instant(v, timezone))
+    return frame

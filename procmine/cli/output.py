@@ -21,7 +21,7 @@ from rich.table import Table
 from procmine import formatting as f
 from procmine.errors import ConfigError
 from procmine.schema import DEFAULT_TIMEZONE
-from procmine.table_format import format_cell
+from procmine.table_format import for_machines, format_cell
 
 FORMATS = ("table", "csv", "json")
 TABLE_ROWS = 25
@@ -60,15 +60,7 @@ def show_json(payload, timezone: str = DEFAULT_TIMEZONE) -> None:
 
 def show_csv(frame: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE) -> None:
     """The frame as CSV: sequences joined by " → ", times as ISO 8601 with the zone's offset."""
-    frame = frame.copy()
-    for column in frame.columns:
-        values = frame[column]
-        if values.map(lambda v: isinstance(v, tuple)).any():
-            frame[column] = values.map(" → ".join)
-        elif pd.api.types.is_datetime64_any_dtype(values) or \
-                values.map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
-            frame[column] = values.map(lambda v: f.iso_instant(v, timezone))
-    typer.echo(frame.to_csv(index=False), nl=False)
+    typer.echo(for_machines(frame, timezone).to_csv(index=False), nl=False)
 
 
 def show_table(frame: pd.DataFrame, title: str, rows: int = TABLE_ROWS, *, lang: f.Language = "en",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
-from procmine.formatting import column_label, iso_instant
+from procmine.formatting import column_label
 from procmine.i18n import all_texts
 from procmine.schema import DEFAULT_TIMEZONE
-from procmine.table_format import readable
+from procmine.table_format import for_machines, readable
 from procmine.ui.state import lang, t
 
 
@@ -28,15 +27,7 @@ def csv_bytes(frame: pd.DataFrame, timezone: str | None = None) -> bytes:
     activity sequences joined by " → ".
     """
     zone = timezone or dataset_zone()
-    frame = frame.copy()
-    for column in frame.columns:
-        values = frame[column]
-        if values.map(lambda v: isinstance(v, tuple)).any():
-            frame[column] = values.map(lambda v: " → ".join(map(str, v)) if isinstance(v, tuple) else v)
-        elif pd.api.types.is_datetime64_any_dtype(values) or \
-                values.map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
-            frame[column] = values.map(lambda v: iso_instant(v, zone))
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return for_machines(frame, zone).to_csv(index=False).encode("utf-8-sig")
 
 
 def column_header(column: str) -> str:
