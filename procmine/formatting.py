@@ -187,7 +187,9 @@ def iso_instant(value, timezone: str = DEFAULT_TIMEZONE) -> str | None:
         return None
     if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
         return local_time(value, timezone).isoformat()
-    return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{value!r} is not a time")
 
 
 def column_label(name: str, lang: Language) -> str:

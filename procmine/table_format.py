@@ -72,5 +72,6 @@ def for_machines(frame: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE) -> pd.Da
             frame[column] = values.map(lambda v: " → ".join(map(str, v)) if isinstance(v, tuple) else v)
         elif pd.api.types.is_datetime64_any_dtype(values) or \
                 values.map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
-            frame[column] = values.map(lambda v: f.iso_instant(v, timezone))
+            frame[column] = values.map(lambda v: f.iso_instant(v, timezone)
+                                       if isinstance(v, (dt.date, dt.datetime)) or f.missing(v) else v)
     return frame

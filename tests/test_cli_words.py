@@ -83,6 +83,16 @@ def test_info_table_is_formatted(dataset):
     assert "seconds" not in out and "673920" not in out
 
 
+def test_info_csv_and_json_for_machines(dataset):
+    code, out, err = run("info", dataset, "--format", "csv")
+    assert code == 0, err
+    rows = dict(line.split(",", 1) for line in out.splitlines()[1:])
+    assert rows["cases"] == "7" and rows["first_timestamp"] == "2024-03-04T09:00:00+01:00"
+    assert float(rows["median_throughput_seconds"]) == pytest.approx(7.8 * 86_400)
+    code, out, _ = run("info", dataset, "--json")
+    assert json.loads(out)["cases"] == 7 and json.loads(out)["first_timestamp"] == rows["first_timestamp"]
+
+
 def test_percentages_in_tables(dataset):
     code, out, _ = run("variants", dataset)
     assert code == 0 and "100.0 %" in out
