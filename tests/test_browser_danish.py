@@ -50,17 +50,23 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def tab(server):
+def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="en-US")
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(server)
-        settled(page)
-        yield page
-        browser.close()
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def tab(server, browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(server)
+    settled(page)
+    yield page
+    context.close()
 
 
 def settled(page) -> None:
@@ -140,10 +146,8 @@ def test_a_period_filter_from_the_sidebar_reads_its_last_day_in_danish(tab):
     assert "2026-01-01" not in sidebar.inner_text()
 
 
-def test_an_upload_in_the_served_app_is_private_and_gone_when_the_server_stops(tmp_path):
+def test_an_upload_in_the_served_app_is_private_and_gone_when_the_server_stops(browser):
     """Upload through the page; the file is 0600 in a 0700 folder while served, and deleted on shutdown."""
-    from playwright.sync_api import sync_playwright
-
     from procmine.ui.upload_store import private_root
     before = set(private_root().glob("session-*"))
     port = free_port()
@@ -153,27 +157,27 @@ def test_an_upload_in_the_served_app_is_private_and_gone_when_the_server_stops(t
             cwd=ROOT / "tests", stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         try:
             wait_until_served(process, port, log_hint="; see tests/artefacts/streamlit-upload-server.log")
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-                page = browser.new_page()
-                page.set_default_timeout(60_000)
-                page.goto(f"http://127.0.0.1:{port}")
-                settled(page)
-                go(page, "Data")
-                page.locator("[data-testid='stRadio'] label").filter(has_text="Upload a file").click()
-                settled(page)
-                upload = ROOT.parent / "shared" / "data" / "running-example.csv"
-                page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
-                settled(page)
-                page.get_by_role("button", name="Import").click()
-                settled(page)
-                sessions = set(private_root().glob("session-*")) - before
-                assert len(sessions) == 1
-                (folder,) = sessions
-                (stored,) = folder.glob("uploads/*/running-example.csv")
-                assert stored.stat().st_mode & 0o777 == 0o600 and folder.stat().st_mode & 0o777 == 0o700
-                assert "Imported running-example.csv" in page.locator("[data-testid='stMain']").inner_text()
-                browser.close()
+            context = browser.new_context()
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(f"http://127.0.0.1:{port}")
+            settled(page)
+            go(page, "Data")
+            page.locator("[data-testid='stRadio'] label").filter(has_text="Upload a file").click()
+            settled(page)
+            upload = ROOT.parent / "shared" / "data" / "running-example.csv"
+            page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']").set_input_files(
+                str(upload))
+            settled(page)
+            page.get_by_role("button", name="Import").click()
+            settled(page)
+            sessions = set(private_root().glob("session-*")) - before
+            assert len(sessions) == 1
+            (folder,) = sessions
+            (stored,) = folder.glob("uploads/*/running-example.csv")
+            assert stored.stat().st_mode & 0o777 == 0o600 and folder.stat().st_mode & 0o777 == 0o700
+            assert "Imported running-example.csv" in page.locator("[data-testid='stMain']").inner_text()
+            context.close()
         finally:
             stop(process)
     assert not folder.exists()
