@@ -40,7 +40,7 @@ _COLUMN_LABELS = {
     "department": ("Department", "Afdeling"), "channel": ("Channel", "Kanal"),
     "opened_at": ("Opened", "Oprettet"), "closed_at": ("Closed", "Afsluttet"),
     "org_unit": ("Org. unit", "Enhed"), "outcome": ("Outcome", "Udfald"), "category": ("Category", "Kategori"),
-    "citizen_id": ("Citizen id", "Borger-id"),
+    "citizen_id": ("Citizen id", "Borger-id"), "facet": ("KLE facet", "KLE-facet"), "role": ("Role", "Rolle"),
 }
 
 
