@@ -4,6 +4,7 @@ Example: `forecast = procmine.prediction.predict(log)`; `forecast.cards` says pe
 risk model is worth on later cases than it learnt from, `forecast.cases` ranks the open cases.
 """
 
+from procmine.prediction.drivers import Drivers, drivers
 from procmine.prediction.radar import Forecast, Reason, predict
 
-__all__ = ["Forecast", "Reason", "predict"]
+__all__ = ["Drivers", "Forecast", "Reason", "drivers", "predict"]
