@@ -32,6 +32,8 @@ def report_command(
         title: str = typer.Option(None, "--title", help="Title of the report."),
         organisation: str = typer.Option(None, "--organisation", help="Organisation named in the header."),
         config: Path = typer.Option(None, "--config", help="report.yaml rendering several reports."),
+        predict: bool = typer.Option(False, "--predict", help="Add the section on open cases at risk of "
+                                     "missing their deadline, with the model card and the drivers."),
 ) -> None:
     """Management report: KPIs, trend, deadlines, variants, bottlenecks, process map, data quality."""
     from procmine.report import load_config, make_job
@@ -46,7 +48,7 @@ def report_command(
         values = {"dataset": dataset, "output": output, "xlsx": xlsx, "lang": lang, "period": period,
                   "from": from_date, "to": to_date, "compare": compare, "group_by": group_by,
                   "deadlines": deadlines, "title": title, "organisation": organisation,
-                  "filter_files": list(filters or [])}
+                  "filter_files": list(filters or []), "predict": predict or None}
         jobs = [make_job({k: v for k, v in values.items() if v is not None}, "procmine report")]
     for job in jobs:
         run_job(job)

@@ -76,6 +76,7 @@ class ReportData:
     workload: pd.DataFrame | None
     workload_column: str | None
     quality: DataQuality
+    risk: object | None = None    # procmine.report.risk_section.RiskSection with settings.predict
 
     @property
     def data_ends_early(self) -> bool:
@@ -129,7 +130,15 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
         filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,
         changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
-        workload=workload, workload_column=column, quality=quality)
+        workload=workload, workload_column=column, quality=quality, risk=_risk(log, settings, rules, calendar))
+
+
+def _risk(log: EventLog, settings: ReportSettings, rules, calendar: WorkCalendar):
+    if not settings.predict:
+        return None
+    from procmine.report.risk_section import build_risk
+
+    return build_risk(log, rules, calendar)
 
 
 def _rules(log: EventLog, settings: ReportSettings) -> tuple[DeadlineRule, ...] | None:

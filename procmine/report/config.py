@@ -46,6 +46,7 @@ class ReportSettings(BaseModel):
     map_paths: float = Field(0.3, ge=0, le=1)
     compliance_target: float = Field(0.9, gt=0, le=1)
     timezone: str = "Europe/Copenhagen"
+    predict: bool = False     # add the "Cases at risk" section (procmine.prediction)
 
     @property
     def minimum_trend_periods(self) -> int:
