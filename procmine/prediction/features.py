@@ -28,6 +28,8 @@ NUMERIC = ("elapsed_working_days", "days_left", "idle_working_days", "events_so_
 ATTRIBUTES = ("case_type", "kle", "department", "channel")
 MAX_LEVELS = 60            # a case attribute with more values is an identifier, not a feature
 DEPARTMENT = "department"
+KEY_ORIGIN_SECONDS = -2_208_988_800          # 1900-01-01 UTC
+KEY_SPAN_SECONDS = 12_700_000_000            # to beyond 2300: fits 700 million cases in an int64
 
 
 @dataclass(frozen=True)
@@ -58,15 +60,11 @@ class LogFacts:
         self.caseworkers_so_far = _running_count_within_case(
             known & ~_repeat_flags(arrays.case, resource), first)
         self.handovers_so_far = _running_count_within_case(_handover_flags(arrays.case, resource), first)
-        span = int(arrays.timestamp.max() - arrays.timestamp.min()) // 1_000_000 + 2 if arrays.num_events else 2
-        self._origin = int(arrays.timestamp.min()) if arrays.num_events else 0
-        self._span = span
-        self._keys = arrays.case.astype(np.int64) * span + (arrays.timestamp - self._origin) // 1_000_000
+        self._keys = _case_time_keys(arrays.case, arrays.timestamp)
 
     def last_event(self, case: np.ndarray, moment: np.ndarray) -> np.ndarray:
         """Position of the last event of each case at or before each moment."""
-        keys = case.astype(np.int64) * self._span + (moment - self._origin) // 1_000_000
-        return np.searchsorted(self._keys, keys, side="right") - 1
+        return np.searchsorted(self._keys, _case_time_keys(case, moment), side="right") - 1
 
     @functools.cached_property
     def attributes(self) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
@@ -137,6 +135,12 @@ def prefixes_at(facts: LogFacts, clock: RuleClock, entry: np.ndarray, moment: np
         else np.zeros((0, len(names)), np.float32)
     return Prefixes(entry=entry, moment=moment, features=matrix, names=names,
                     categorical=tuple(n for n in names if n in levels), levels=levels)
+
+
+def _case_time_keys(case: np.ndarray, micros: np.ndarray) -> np.ndarray:
+    """One sortable int64 per (case, second): cases in order, seconds since 1900 within (up to year 2300)."""
+    seconds = np.clip(micros // 1_000_000 - KEY_ORIGIN_SECONDS, 0, KEY_SPAN_SECONDS - 1)
+    return case.astype(np.int64) * KEY_SPAN_SECONDS + seconds
 
 
 def _days_left(clock: RuleClock, entry: np.ndarray, moment: np.ndarray, calendar: WorkCalendar) -> np.ndarray:
