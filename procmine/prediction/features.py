@@ -24,10 +24,12 @@ from procmine.schema import RESOURCE
 from procmine.workcalendar import WorkCalendar
 
 NUMERIC = ("elapsed_working_days", "days_left", "idle_working_days", "events_so_far", "rework_so_far",
-           "caseworkers_so_far", "handovers_so_far", "open_workload", "weekday")
+           "caseworkers_so_far", "handovers_so_far", "open_workload", "workload_vs_usual", "weekday")
 ATTRIBUTES = ("case_type", "kle", "department", "channel")
 MAX_LEVELS = 60            # a case attribute with more values is an identifier, not a feature
 DEPARTMENT = "department"
+USUAL_LOOKBACK_DAYS = (15, 30, 45, 60, 75, 90)
+DAY_US = 86_400_000_000
 KEY_ORIGIN_SECONDS = -2_208_988_800          # 1900-01-01 UTC
 KEY_SPAN_SECONDS = 12_700_000_000            # to beyond 2300: fits 700 million cases in an int64
 
@@ -106,6 +108,13 @@ class LogFacts:
         return result
 
 
+    def relative_workload(self, case: np.ndarray, moment: np.ndarray) -> np.ndarray:
+        """Open workload now against its mean over the last USUAL_DAYS (1.0 = as usual), a busy-spell
+        measure that stays comparable when a log's overall level drifts."""
+        past = np.mean([self.workload(case, moment - days * DAY_US) for days in USUAL_LOOKBACK_DAYS], axis=0)
+        return (self.workload(case, moment) / np.maximum(past, 1.0)).astype(np.float32)
+
+
 def prefixes_at(facts: LogFacts, clock: RuleClock, entry: np.ndarray, moment: np.ndarray) -> Prefixes:
     """The features of clock entries `entry` at `moment` (µs UTC, after each entry's start)."""
     calendar = facts.calendar
@@ -124,6 +133,7 @@ def prefixes_at(facts: LogFacts, clock: RuleClock, entry: np.ndarray, moment: np
         "caseworkers_so_far": facts.caseworkers_so_far[last],
         "handovers_so_far": facts.handovers_so_far[last],
         "open_workload": facts.workload(case, moment),
+        "workload_vs_usual": facts.relative_workload(case, moment),
         "weekday": ((local_day + 3) % 7).astype(np.float32),
     }
     levels = {"activity": arrays.activity_names}
