@@ -47,6 +47,8 @@ class RiskModels:
 
     def risk(self, kind: str, features: np.ndarray) -> np.ndarray:
         """Probability of a breach for each prefix by the model `kind`."""
+        if len(features) == 0:
+            return np.zeros(0)
         if kind == "boosting" and self.boosting is not None:
             raw = self.boosting.predict(features)
             return np.clip(self.calibrator.predict(raw), 0.0, 1.0)
@@ -56,7 +58,7 @@ class RiskModels:
 
     def remaining(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Predicted remaining working days with the conformal interval (low, high)."""
-        if self.regressor is None:
+        if self.regressor is None or len(features) == 0:
             return (np.full(len(features), np.nan),) * 3
         log_days = self.regressor.predict(features)
         return (np.expm1(np.maximum(log_days, 0.0)), np.expm1(np.maximum(log_days - self.interval_halfwidth, 0.0)),
@@ -64,6 +66,8 @@ class RiskModels:
 
     def contributions(self, kind: str, features: np.ndarray) -> np.ndarray:
         """Per prefix and feature, its additive part of the risk score (log-odds); zeros for `constant`."""
+        if len(features) == 0:
+            return np.zeros(features.shape)
         if kind == "boosting" and self.boosting is not None:
             return self.boosting.predict(features, pred_contrib=True)[:, :-1]
         result = np.zeros(features.shape, np.float64)

@@ -91,18 +91,21 @@ def _one_rule(log: EventLog, facts: LogFacts, clock: RuleClock) -> tuple[ModelCa
 
 def _open_cases(log: EventLog, clock: RuleClock, prefixes: Prefixes, models: RiskModels | None,
                 card: ModelCard) -> pd.DataFrame:
-    features = prefixes.features
     kind = card.shown if models is not None else "none"
+    return _case_rows(log, clock, prefixes.entry, prefixes, dict(status="open", model=kind,
+                                                                 **score(prefixes, models, kind)))
+
+
+def score(prefixes: Prefixes, models: RiskModels | None, kind: str) -> dict:
+    """Risk, remaining working days with interval, and top reasons of each prefix by the model `kind`."""
+    features = prefixes.features
     if models is None:
-        risk = remaining = low = high = np.full(len(features), np.nan)
-        reasons = [[] for _ in range(len(features))]
-    else:
-        risk = models.risk(kind, features)
-        remaining, low, high = models.remaining(features)
-        reasons = top_reasons(prefixes, models.contributions(kind, features))
-    return _case_rows(log, clock, prefixes.entry, prefixes, dict(
-        status="open", risk=risk, model=kind, remaining_days=remaining, remaining_low=low,
-        remaining_high=high, reasons=reasons))
+        empty = np.full(len(features), np.nan)
+        return dict(risk=empty, remaining_days=empty, remaining_low=empty, remaining_high=empty,
+                    reasons=[[] for _ in range(len(features))])
+    remaining, low, high = models.remaining(features)
+    return dict(risk=models.risk(kind, features), remaining_days=remaining, remaining_low=low,
+                remaining_high=high, reasons=top_reasons(prefixes, models.contributions(kind, features)))
 
 
 def _overdue_cases(log: EventLog, clock: RuleClock) -> pd.DataFrame:
