@@ -29,6 +29,7 @@ BOOSTING = dict(learning_rate=0.05, num_leaves=7, min_data_in_leaf=200, bagging_
                 feature_fraction=0.9, lambda_l2=1.0, num_threads=1, verbose=-1, seed=0,
                 max_cat_to_onehot=8, cat_smooth=20)
 ROUNDS = 150
+PREDICT_THREADS = 2   # scoring many open cases at once is worth both cores; training small slices is not
 
 
 @dataclass
@@ -50,7 +51,7 @@ class RiskModels:
         if len(features) == 0:
             return np.zeros(0)
         if kind == "boosting" and self.boosting is not None:
-            raw = self.boosting.predict(features)
+            raw = self.boosting.predict(features, num_threads=PREDICT_THREADS)
             return np.clip(self.calibrator.predict(raw), 0.0, 1.0)
         if kind == "logistic" and self.logistic is not None:
             return self.logistic.predict_proba(self._baseline_columns(features))[:, 1]
@@ -60,7 +61,7 @@ class RiskModels:
         """Predicted remaining working days with the conformal interval (low, high)."""
         if self.regressor is None or len(features) == 0:
             return (np.full(len(features), np.nan),) * 3
-        log_days = self.regressor.predict(features)
+        log_days = self.regressor.predict(features, num_threads=PREDICT_THREADS)
         return (np.expm1(np.maximum(log_days, 0.0)), np.expm1(np.maximum(log_days - self.interval_halfwidth, 0.0)),
                 np.expm1(np.maximum(log_days + self.interval_halfwidth, 0.0)))
 
@@ -69,7 +70,7 @@ class RiskModels:
         if len(features) == 0:
             return np.zeros(features.shape)
         if kind == "boosting" and self.boosting is not None:
-            return self.boosting.predict(features, pred_contrib=True)[:, :-1]
+            return self.boosting.predict(features, pred_contrib=True, num_threads=PREDICT_THREADS)[:, :-1]
         result = np.zeros(features.shape, np.float64)
         if kind == "logistic" and self.logistic is not None:
             result[:, self.names.index("elapsed_working_days")] = self._logistic_terms(features, numeric=True)

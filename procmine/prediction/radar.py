@@ -22,6 +22,7 @@ from procmine.prediction.samples import labelled_prefixes
 from procmine.workcalendar import WorkCalendar
 
 TOP_REASONS = 3
+REASONED = 2_000       # open cases per rule whose reasons are computed: the riskiest
 CASE_COLUMNS = ("rule", "case_id", "status", "risk", "model", "remaining_days", "remaining_low",
                 "remaining_high", "due", "days_left", "activity", "department", "reasons")
 Progress = Callable[[str, int, int], None]   # (rule, rules done, rules in all)
@@ -97,15 +98,26 @@ def _open_cases(log: EventLog, clock: RuleClock, prefixes: Prefixes, models: Ris
 
 
 def score(prefixes: Prefixes, models: RiskModels | None, kind: str) -> dict:
-    """Risk, remaining working days with interval, and top reasons of each prefix by the model `kind`."""
+    """Risk, remaining working days with interval, and top reasons of each prefix by the model `kind`.
+
+    Reasons (TreeSHAP costs about a hundred times a prediction) are given for the REASONED
+    riskiest prefixes, the ones a caseworker looks at; the others get an empty list.
+    """
     features = prefixes.features
     if models is None:
         empty = np.full(len(features), np.nan)
         return dict(risk=empty, remaining_days=empty, remaining_low=empty, remaining_high=empty,
                     reasons=[[] for _ in range(len(features))])
+    risk = models.risk(kind, features)
     remaining, low, high = models.remaining(features)
-    return dict(risk=models.risk(kind, features), remaining_days=remaining, remaining_low=low,
-                remaining_high=high, reasons=top_reasons(prefixes, models.contributions(kind, features)))
+    reasons: list[list[Reason]] = [[] for _ in range(len(features))]
+    riskiest = np.argsort(-risk, kind="stable")[:REASONED]
+    explained = Prefixes(entry=prefixes.entry[riskiest], moment=prefixes.moment[riskiest],
+                         features=features[riskiest], names=prefixes.names, categorical=prefixes.categorical,
+                         levels=prefixes.levels)
+    for row, found in zip(riskiest, top_reasons(explained, models.contributions(kind, features[riskiest]))):
+        reasons[row] = found
+    return dict(risk=risk, remaining_days=remaining, remaining_low=low, remaining_high=high, reasons=reasons)
 
 
 def _overdue_cases(log: EventLog, clock: RuleClock) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import streamlit as st
 from procmine.i18n import format_number, format_percent
 from procmine.prediction import drivers, predict, wording
 from procmine.prediction.drivers import MIN_CASES
+from procmine.prediction.radar import REASONED
 from procmine.ui import downloads, state
 from procmine.ui.state import t
 
@@ -114,6 +115,7 @@ def _model_card(card) -> None:
         if card.scores:
             st.dataframe(wording.card_table(card, lang), hide_index=True, width="stretch")
             st.caption(wording.reasons_note(card.shown, lang))
+            st.caption(t("radar.reasons_limited", count=format_number(REASONED, lang)))
 
 
 def _drivers(rules) -> None:
