@@ -93,20 +93,25 @@ class LogFacts:
             last = closed.to_numpy(zero_copy_only=False)
         return first, last
 
-    def workload(self, case: np.ndarray, moment: np.ndarray) -> np.ndarray:
-        """Cases of the same department open at each moment (of the whole log when it has no departments)."""
+    @functools.cached_property
+    def _department_spans(self) -> tuple[np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]:
+        """Department code per case, and per department its cases' sorted opening and closing times."""
         first, last = self.case_span
         codes = self.attributes.get(DEPARTMENT, (np.zeros(self.arrays.num_cases, np.int64), ()))[0]
+        return codes, {int(group): (np.sort(first[codes == group]), np.sort(last[codes == group]))
+                       for group in np.unique(codes)}
+
+    def workload(self, case: np.ndarray, moment: np.ndarray) -> np.ndarray:
+        """Cases of the same department open at each moment (of the whole log when it has no departments)."""
+        codes, spans = self._department_spans
         result = np.zeros(len(case), np.float32)
         group_of_prefix = codes[case]
-        for group in np.unique(group_of_prefix):
-            members = codes == group
-            opened, closed = np.sort(first[members]), np.sort(last[members])
+        for group in np.unique(group_of_prefix):   # once per department, not per case
+            opened, closed = spans[int(group)]
             at = group_of_prefix == group
             result[at] = (np.searchsorted(opened, moment[at], "right")
                           - np.searchsorted(closed, moment[at], "right"))
         return result
-
 
     def relative_workload(self, case: np.ndarray, moment: np.ndarray) -> np.ndarray:
         """Open workload now against its mean over the last USUAL_DAYS (1.0 = as usual), a busy-spell

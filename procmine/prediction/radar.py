@@ -22,7 +22,7 @@ from procmine.prediction.samples import labelled_prefixes
 from procmine.workcalendar import WorkCalendar
 
 TOP_REASONS = 3
-REASONED = 2_000       # open cases per rule whose reasons are computed: the riskiest
+REASONED = 1_000       # open cases per rule whose reasons are computed: the riskiest
 CASE_COLUMNS = ("rule", "case_id", "status", "risk", "model", "remaining_days", "remaining_low",
                 "remaining_high", "due", "days_left", "activity", "department", "reasons")
 Progress = Callable[[str, int, int], None]   # (rule, rules done, rules in all)
