@@ -91,13 +91,17 @@ def test_radar_page_in_both_languages_and_the_link_to_the_case():
     assert "Modelkort: aktindsigt § 36" in texts(danish) and "Åbne sager" in metrics(danish)
 
 
-def test_radar_filters_by_risk():
+def test_radar_filters_by_risk_and_counts_the_whole_scope():
     at = start_app(SAMPLES / "aktindsigt", page="radar")
-    everything = int(metrics(at)["Open cases"])
+    figures = metrics(at)
+    table = at.dataframe[0].value
+    assert len(table) == int(figures["Open cases"])
     at.slider(key="radar_min_risk").set_value(50).run()
     assert_no_exception(at)
-    risky = int(metrics(at)["Open cases"])
-    assert risky == int(metrics(at)["At risk (≥ 50 %)"]) and risky < everything
+    risky = at.dataframe[0].value
+    assert len(risky) == int(metrics(at)["At risk (≥ 50 %)"]) < len(table)
+    assert (risky["Risk"] >= 50).all()
+    assert metrics(at) == figures              # the figures count the rule's cases, whatever is shown
 
 
 def test_report_section_only_with_predict(tmp_path):

@@ -32,8 +32,8 @@ def render() -> None:
     if not forecast.cards:
         st.info(t("radar.no_rules"))
         return
-    chosen = _controls(forecast)
-    _figures(chosen)
+    scope, chosen = _controls(forecast)
+    _figures(scope)
     _case_table(chosen)
     _open_case_link(chosen)
     for card in forecast.cards:
@@ -41,7 +41,8 @@ def render() -> None:
     _drivers(rules)
 
 
-def _controls(forecast) -> pd.DataFrame:
+def _controls(forecast) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cases of the chosen rule and department, those of them also of the chosen risk and status)."""
     cases = forecast.cases
     first, second, third, fourth = st.columns(4)
     everything = t("radar.all")
@@ -49,14 +50,16 @@ def _controls(forecast) -> pd.DataFrame:
     departments = sorted(str(d) for d in cases["department"].dropna().unique())
     department = second.selectbox(t("radar.department"), [everything] + departments, key="radar_department")
     minimum = third.slider(t("radar.min_risk"), 0, 100, 0, step=5, key="radar_min_risk", format="%d %%")
+    # The language is part of the key: a multiselect keeps its chips' first labels otherwise.
     statuses = fourth.multiselect(t("radar.status"), ["open", "overdue"], default=["open"],
-                                  key="radar_status", format_func=lambda s: t(f"radar.status.{s}"))
-    keep = cases["status"].isin(statuses) & (cases["risk"].fillna(0.0) >= minimum / 100 - 1e-9)
+                                  key=f"radar_status_{state.lang()}", format_func=lambda s: t(f"radar.status.{s}"))
+    scope = pd.Series(True, index=cases.index)
     if rule != everything:
-        keep &= cases["rule"] == rule
+        scope &= cases["rule"] == rule
     if department != everything:
-        keep &= cases["department"].astype(str) == department
-    return cases[keep]
+        scope &= cases["department"].astype(str) == department
+    keep = scope & cases["status"].isin(statuses) & (cases["risk"].fillna(0.0) >= minimum / 100 - 1e-9)
+    return cases[scope], cases[keep]
 
 
 def _figures(cases: pd.DataFrame) -> None:
