@@ -27,7 +27,7 @@ DATA = HERE / "data" / "predict"
 SHARED = ROAD_TRAFFIC_FINES.parent
 BEGIN, END = "<!-- bench_predict:begin -->", "<!-- bench_predict:end -->"
 WORKFLOWS = ("aktindsigt", "borgerhenvendelse", "byggetilladelse", "genoptraening", "merudgifter")
-TRAIN_TARGET, SCORE_TARGET, SCORED = 30.0, 2.0, 100_000
+TRAIN_TARGET, SCORE_TARGET, SCORED, SCORING_RUNS = 30.0, 2.0, 100_000, 3
 
 
 def real_logs():
@@ -65,6 +65,9 @@ def imported(name: str, source: Path) -> Path:
     return dataset_of(name.replace(" ", "_"), lambda folder: import_log(source, folder))
 
 
+GAINS: dict[str, list[float]] = {"sample": [], "simulated": [], "real": []}
+
+
 def card_rows(label: str, folder: Path, rules=None) -> tuple[list[str], float, object]:
     import procmine
     from procmine.prediction import predict
@@ -80,6 +83,8 @@ def card_rows(label: str, folder: Path, rules=None) -> tuple[list[str], float, o
             rows.append(f"| {label} | {card.rule} | {card.train_cases:,} | – | – | – | – | – | – | – | – | {card.note} |")
             continue
         gain = s["boosting"].auc - max(s["logistic"].auc, 0.5)
+        kind = label.split()[0] if label.split()[0] in GAINS else "real"
+        GAINS[kind].append(gain)
         rows.append(
             f"| {label} | {card.rule} | {card.train_cases:,} / {card.test_cases:,} | {card.test_breach_share:.0%} "
             f"| {s['boosting'].auc:.3f} / {s['logistic'].auc:.3f} ({gain:+.3f}) "
@@ -107,10 +112,14 @@ def scoring_seconds(folder: Path, rule) -> tuple[float, int]:
     models = fit_models(labelled_prefixes(facts, clock, known))
     entry = np.resize(np.arange(len(clock.case)), SCORED)
     moment = clock.start[entry] + np.int64(10 * 86_400_000_000)   # each case ten days into its clock
-    started = time.perf_counter()
-    prefixes = prefixes_at(facts, clock, entry, moment)
-    scored = score(prefixes, models, "boosting")
-    return time.perf_counter() - started, len(scored["risk"])
+    timings = []
+    for _ in range(SCORING_RUNS):   # best of three: the machine is shared, the slowest run measures the others
+        started = time.perf_counter()
+        prefixes = prefixes_at(facts, clock, entry, moment)
+        scored = score(prefixes, models, "boosting")
+        timings.append(time.perf_counter() - started)
+    print(f"scoring runs: {', '.join(f'{t:.2f}' for t in timings)} s", flush=True)
+    return min(timings), len(scored["risk"])
 
 
 def main() -> None:
@@ -141,8 +150,11 @@ def main() -> None:
              *header, *rows, "",
              f"Training on Road Traffic Fines (150,370 cases; evaluation fit and final fit, all of `predict`): "
              f"{train_seconds:.1f} s (target {TRAIN_TARGET:.0f} s). Scoring {scored:,} open-case prefixes "
-             f"(features, calibrated risk, conformal interval, TreeSHAP reasons): {score_s:.2f} s "
+             f"(features, calibrated risk, conformal interval, TreeSHAP reasons of the 1,000 riskiest; best of "
+             f"{SCORING_RUNS}): {score_s:.2f} s "
              f"(target {SCORE_TARGET:.0f} s). pm4py has no deadline prediction: no ratio.",
+             *[f"AUC gain of the model over the logistic baseline, {kind} logs: "
+               + ", ".join(f"{g:+.3f}" for g in gains) for kind, gains in GAINS.items()],
              f"Machine: 2 cores shared with other work; Python {sys.version.split()[0]}."]
     replace_section(BEGIN, END, lines)
     print("\n".join(lines))

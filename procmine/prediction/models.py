@@ -46,6 +46,12 @@ class RiskModels:
     interval_halfwidth: float        # in log(1 + working days)
     level: float = LEVEL
 
+    def usable(self, kind: str) -> str:
+        """`kind` if it was fitted, else the next simpler model (boosting → logistic → constant)."""
+        if kind == "boosting" and self.boosting is None:
+            kind = "logistic"
+        return "constant" if kind == "logistic" and self.logistic is None else kind
+
     def risk(self, kind: str, features: np.ndarray) -> np.ndarray:
         """Probability of a breach for each prefix by the model `kind`."""
         if len(features) == 0:

@@ -92,7 +92,7 @@ def _one_rule(log: EventLog, facts: LogFacts, clock: RuleClock) -> tuple[ModelCa
 
 def _open_cases(log: EventLog, clock: RuleClock, prefixes: Prefixes, models: RiskModels | None,
                 card: ModelCard) -> pd.DataFrame:
-    kind = card.shown if models is not None else "none"
+    kind = models.usable(card.shown) if models is not None else "none"
     return _case_rows(log, clock, prefixes.entry, prefixes, dict(status="open", model=kind,
                                                                  **score(prefixes, models, kind)))
 
