@@ -33,7 +33,7 @@ PACE_PER_LOAD = 1.0
 REASSIGN_SHARE = 0.15
 MAX_SLOWDOWN = 4.0
 # Cases that came by letter or Digital Post wait for scanning and journalising at every step.
-CHANNEL_SLOWDOWN = {"letter": 2.5, "Digital Post": 2.0, "phone": 1.5}
+CHANNEL_SLOWDOWN = {"letter": 3.0, "Digital Post": 2.5, "phone": 2.0}
 
 
 @dataclass(frozen=True)
