@@ -35,6 +35,8 @@ def report_command(
         config: Path = typer.Option(None, "--config", help="report.yaml rendering several reports."),
         dcr: bool = typer.Option(False, "--dcr", help="Add the DCR rules the closed cases break most often."),
         dcr_model: Path = typer.Option(None, "--dcr-model", help="Check against this DCR graph (.xml) instead."),
+        predict: bool = typer.Option(False, "--predict", help="Add the section on open cases at risk of "
+                                     "missing their deadline, with the model card and the drivers."),
 ) -> None:
     """Management report: KPIs, trend, deadlines, variants, bottlenecks, process map, data quality."""
     from procmine.report import load_config, make_job
@@ -49,7 +51,8 @@ def report_command(
         values = {"dataset": dataset, "output": output, "xlsx": xlsx, "lang": lang, "period": period,
                   "from": from_date, "to": to_date, "compare": compare, "group_by": group_by,
                   "deadlines": deadlines, "title": title, "organisation": organisation,
-                  "filter_files": list(filters or []), "dcr": dcr or None, "dcr_model": dcr_model}
+                  "filter_files": list(filters or []), "dcr": dcr or None, "dcr_model": dcr_model,
+                  "predict": predict or None}
         jobs = [make_job({k: v for k, v in values.items() if v is not None}, "procmine report")]
     for job in jobs:
         run_job(job)

@@ -24,11 +24,13 @@ def simulate_command(
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same log."),
     chunk_cases: int = typer.Option(50_000, "--chunk-cases",
                                     help="Cases simulated and written at a time (bounds the memory used)."),
+    drivers: bool = typer.Option(False, "--drivers", help="Add slow-down drivers: busy spells raise the "
+                                 "intake and stretch casework; hand-overs slow a case down."),
 ) -> None:
     """Simulate Danish municipal case work (deterministic, seeded) into a dataset folder."""
     from procmine.simulation import SimulationOptions, write_simulated_dataset
 
-    options = SimulationOptions(workflow=workflow.strip().lower(), cases=cases, seed=seed)
+    options = SimulationOptions(workflow=workflow.strip().lower(), cases=cases, seed=seed, drivers=drivers)
     progress = Progress(TextColumn("Simulating {task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=_stderr, transient=True,
                         disable=cases < _PROGRESS_FROM_CASES)

@@ -79,6 +79,7 @@ class ReportData:
     workload_column: str | None
     quality: DataQuality
     dcr: DcrConformance | None = None
+    risk: object | None = None    # procmine.report.risk_section.RiskSection with settings.predict
 
     @property
     def data_ends_early(self) -> bool:
@@ -133,7 +134,16 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
         filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,
         changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
-        workload=workload, workload_column=column, quality=quality, dcr=dcr)
+        workload=workload, workload_column=column, quality=quality, dcr=dcr,
+        risk=_risk(log, settings, rules, calendar))
+
+
+def _risk(log: EventLog, settings: ReportSettings, rules, calendar: WorkCalendar):
+    if not settings.predict:
+        return None
+    from procmine.report.risk_section import build_risk
+
+    return build_risk(log, rules, calendar)
 
 
 def _rules(log: EventLog, settings: ReportSettings) -> tuple[DeadlineRule, ...] | None:

@@ -48,6 +48,7 @@ class ReportSettings(BaseModel):
     timezone: str = "Europe/Copenhagen"
     dcr: bool = False
     dcr_model: Path | None = None
+    predict: bool = False     # add the "Cases at risk" section (procmine.prediction)
 
     @property
     def minimum_trend_periods(self) -> int:

@@ -53,7 +53,14 @@ def report_view(data: ReportData) -> dict:
         "eyebrow": data.organisation or data.dataset_name,
         "quality_counts": (data.quality.cases, data.quality.events),
         "dcr": dcr_view(data.dcr, words, settings.top),
+        "risk": _risk(data),
     }
+
+
+def _risk(data: ReportData):
+    from procmine.report.risk_section import render_risk
+
+    return render_risk(data.risk, data.settings.lang)
 
 
 def _header(data: ReportData, words: Words, period: str, comparison: str | None) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ inbound events (a citizen's mail, a hospital's plan) may arrive at any hour.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -24,6 +24,16 @@ CASE_COLUMNS = ("case_id", "case_type", "kle", "facet", "department", "channel",
                 "outcome", "citizen_id", "opened_at", "closed_at")
 # A municipality the size of Syddjurs (about 43,000 inhabitants): citizens recur across cases.
 CITIZENS = 45_000
+# With slow-down drivers (SimulationOptions.drivers): casework after a hand-over takes this much longer,
+# and office time stretches by exp(PACE_PER_LOAD * load) in busy periods.
+# A case is also reassigned to a colleague (sick leave, re-planning) before a step with chance
+# REASSIGN_SHARE; the new colleague does all later steps of that team.
+HANDOVER_SLOWDOWN = 3.0
+PACE_PER_LOAD = 1.0
+REASSIGN_SHARE = 0.15
+MAX_SLOWDOWN = 4.0
+# Cases that came by letter or Digital Post wait for scanning and journalising at every step.
+CHANNEL_SLOWDOWN = {"letter": 3.0, "Digital Post": 2.5, "phone": 2.0}
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,9 @@ class Period:
     last_day: np.datetime64
     days: int
     calendar: WorkCalendar
+    # Log of the relative intake per local day from first_day on (None: no slow-down drivers). It
+    # raises arrivals and stretches casework on busy days.
+    load: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def first_day(self) -> np.datetime64:
@@ -64,7 +77,16 @@ class Period:
         weights = np.where(weekday == 5, 0.15, np.where(weekday == 6, 0.2, weights))
         month = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
         weights = weights * np.where(month == 7, 0.6, 1.0)
+        if self.load is not None:
+            weights = weights * np.exp(self.load[:self.days])
         return weights / weights.sum()
+
+    def pace(self, instants: np.ndarray) -> np.ndarray:
+        """How much longer casework takes at each instant (1.0 without slow-down drivers)."""
+        if self.load is None:
+            return np.ones(np.shape(instants))
+        day = np.clip((np.asarray(instants) - self.start_us) // DAY_US, 0, len(self.load) - 1)
+        return np.exp(PACE_PER_LOAD * self.load[day])
 
 
 class CaseBatch:
@@ -77,6 +99,9 @@ class CaseBatch:
         self.numbers = np.arange(first_number, first_number + size)
         self.attributes: dict[str, np.ndarray] = {}
         self.closed = np.full(size, NOT_A_TIME, dtype=np.int64)
+        self.slowdown = np.ones(size)   # grows with hand-overs when the period has slow-down drivers
+        self.reassigned = np.zeros(size, dtype=np.int64)   # how often each case changed hands (drivers)
+        self.staffed = np.zeros(size, dtype=bool)          # whether a caseworker has worked on it yet
         self._events: list[tuple[np.ndarray, np.ndarray, int, np.ndarray]] = []
 
     # -- random case attributes ------------------------------------------------------------
@@ -86,6 +111,10 @@ class CaseBatch:
         if unknown:
             raise ValueError(f"unknown case attribute(s) {sorted(unknown)}")
         self.attributes.update(attributes, opened_at=received)
+        if self.period.load is not None and "channel" in attributes:
+            channel = np.asarray(attributes["channel"], dtype=object)
+            for name, factor in CHANNEL_SLOWDOWN.items():
+                self.slowdown = np.where(channel == name, self.slowdown * factor, self.slowdown)
 
     def choose(self, options: dict[str, float]) -> np.ndarray:
         """One option per case, drawn with the given shares."""
@@ -119,6 +148,8 @@ class CaseBatch:
     def office(self, start: np.ndarray, *, median, sigma: float) -> np.ndarray:
         """Casework done after lognormal office time (working days) from `start`, in office hours."""
         office_days = self.lognormal(median, sigma)
+        if self.period.load is not None:
+            office_days = office_days * self.period.pace(start) * self.slowdown
         return self.calendar.add_office_days(start, office_days).view(np.int64)
 
     def later(self, start: np.ndarray, *, median_days, sigma: float) -> np.ndarray:
@@ -127,6 +158,8 @@ class CaseBatch:
 
     def later_in_office(self, start: np.ndarray, *, median_days, sigma: float) -> np.ndarray:
         """Casework after lognormal calendar days, moved into the office hours that follow."""
+        if self.period.load is not None:   # casework waits stretch like office time
+            median_days = np.asarray(median_days) * self.period.pace(start) * self.slowdown
         return self.office(self.later(start, median_days=median_days, sigma=sigma), median=0.1, sigma=0.8)
 
     def between(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -143,16 +176,38 @@ class CaseBatch:
 
     def handover(self, workers: np.ndarray, team: str, share: float) -> np.ndarray:
         """The same workers, except that a `share` of cases passes to another member of `team`."""
-        return np.where(self.chance(share), self.staff(team), workers)
+        passed = self.chance(share)
+        new_workers = self.staff(team)
+        if self.period.load is not None:
+            self.slowdown = np.where(passed & (new_workers != workers),
+                                     np.minimum(self.slowdown * HANDOVER_SLOWDOWN, MAX_SLOWDOWN), self.slowdown)
+        return np.where(passed, new_workers, workers)
 
     # -- output ------------------------------------------------------------------------------
     def emit(self, activity: str, times: np.ndarray, staff: np.ndarray | None = None,
              where: np.ndarray | None = None) -> None:
         """Record `activity` at `times` for the cases `where` is true (all by default)."""
         where = np.ones(self.size, dtype=bool) if where is None else where
-        staff = np.full(self.size, NO_STAFF) if staff is None else staff
+        staff = np.full(self.size, NO_STAFF) if staff is None else self._colleague(staff, where)
         self._events.append((np.flatnonzero(where), times[where], self.spec.activity_code(activity),
                              staff[where]))
+
+    def _colleague(self, staff: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """The staff after reassignments: each one moves a case to the next member of the same team.
+
+        With slow-down drivers, a case that has had a caseworker is reassigned at this step with
+        chance REASSIGN_SHARE (sick leave, re-planning), and its later casework is slower.
+        """
+        if self.period.load is None:
+            return staff
+        moved = where & (staff != NO_STAFF) & self.staffed & self.chance(REASSIGN_SHARE)
+        self.reassigned += moved
+        self.slowdown = np.where(moved, np.minimum(self.slowdown * HANDOVER_SLOWDOWN, MAX_SLOWDOWN), self.slowdown)
+        self.staffed |= where & (staff != NO_STAFF)
+        first, size = self.spec.team_of_rows()
+        row = np.maximum(staff, 0)
+        moved = first[row] + (row - first[row] + self.reassigned) % size[row]
+        return np.where(staff == NO_STAFF, staff, moved)
 
     def close(self, times: np.ndarray, where: np.ndarray | None = None) -> None:
         """Mark cases closed at `times` (the time of their last event)."""

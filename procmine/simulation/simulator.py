@@ -25,6 +25,8 @@ ALL = "all"
 BLOCK_CASES = 10_000
 MAX_CASES = 9_999_999  # case ids have seven digits, so that string order is case order
 # How `all` splits its cases: a plausible mix of a municipality's case load.
+LOAD_STREAM, LOAD_PERSISTENCE, LOAD_SHOCK = 7_919, 0.97, 0.085
+LOAD_WARMUP_DAYS, LOAD_MARGIN_DAYS = 200, 1_000   # margin: casework of the last cases runs past the period
 ALL_SHARES = {"aktindsigt": 0.10, "borgerhenvendelse": 0.40, "byggetilladelse": 0.15,
               "genoptraening": 0.20, "merudgifter": 0.15}
 
@@ -39,6 +41,9 @@ class SimulationOptions:
     last_day: dt.date = dt.date(2026, 10, 31)
     days: int = 730
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    # Slow-down drivers: busy spells raise the intake and stretch casework, and casework after a
+    # hand-over takes longer. Off for the bundled samples; on for logs that test prediction.
+    drivers: bool = False
 
     def __post_init__(self) -> None:
         if self.workflow not in WORKFLOWS and self.workflow != ALL:
@@ -53,7 +58,8 @@ class SimulationOptions:
 
     @property
     def period(self) -> Period:
-        return Period(np.datetime64(self.last_day, "D"), self.days, self.calendar)
+        load = busy_spells(self.seed, self.days + LOAD_MARGIN_DAYS) if self.drivers else None
+        return Period(np.datetime64(self.last_day, "D"), self.days, self.calendar, load=load)
 
     def case_counts(self) -> list[tuple[WorkflowSpec, int]]:
         """Cases per workflow, in case-id order (the `all` mix rounds so the total is `cases`)."""
@@ -63,6 +69,16 @@ class SimulationOptions:
         counts = [int(self.cases * ALL_SHARES[name]) for name in names]
         counts[names.index("borgerhenvendelse")] += self.cases - sum(counts)
         return [(WORKFLOWS[name], count) for name, count in zip(names, counts) if count]
+
+
+def busy_spells(seed: int, days: int) -> np.ndarray:
+    """Log relative intake per day: a slow random wave (weeks-long busy and quiet spells), sd about 0.35."""
+    rng = np.random.default_rng([seed, LOAD_STREAM])
+    shocks = rng.normal(0.0, LOAD_SHOCK, days + LOAD_WARMUP_DAYS)
+    load = np.zeros_like(shocks)
+    for day in range(1, len(shocks)):   # once per simulated day, not per case
+        load[day] = LOAD_PERSISTENCE * load[day - 1] + shocks[day]
+    return load[LOAD_WARMUP_DAYS:]
 
 
 def simulate_blocks(options: SimulationOptions) -> Iterator[tuple[pa.Table, pa.Table]]:
@@ -92,7 +108,8 @@ def write_simulated_dataset(target: str | os.PathLike, options: SimulationOption
     if chunk_cases < 1:
         raise ConfigError(f"chunk_cases must be at least 1, got {chunk_cases}.")
     source = {"kind": "simulation", "workflow": options.workflow, "cases": options.cases,
-              "seed": options.seed, "period": [str(options.period.first_day), str(options.last_day)]}
+              "seed": options.seed, "period": [str(options.period.first_day), str(options.last_day)],
+              **({"drivers": True} if options.drivers else {})}
     notes = ["Synthetic event log simulated by procmine: no real cases or persons.",
              options.calendar.describe()]
     return write_dataset_parts(target, _chunks(options, chunk_cases, progress), source=source,

@@ -43,6 +43,14 @@ class WorkflowSpec:
             first += team.size
         raise KeyError(f"{self.name} has no team {key!r}")
 
+    def team_of_rows(self) -> tuple["np.ndarray", "np.ndarray"]:
+        """Per roster row, the first row and the size of its team."""
+        import numpy as np
+
+        first = np.repeat(np.cumsum([0] + [t.size for t in self.teams])[:-1], [t.size for t in self.teams])
+        size = np.repeat([t.size for t in self.teams], [t.size for t in self.teams])
+        return first, size
+
     @functools.cached_property
     def roster(self) -> pa.Table:
         """One row per caseworker: pseudonymous id (e.g. sb-7f3a), role, org unit."""

@@ -23,10 +23,11 @@ PAGES = {
     "cases": "cases_page",
     "model": "model_page",
     "compare": "compare_page",
+    "radar": "radar_page",
 }
 PAGE_ICONS = {"data": "folder_open", "overview": "dashboard", "map": "account_tree", "variants": "alt_route",
               "throughput": "timer", "bottlenecks": "hourglass_bottom", "cases": "list_alt",
-              "model": "schema", "compare": "compare_arrows"}
+              "model": "schema", "compare": "compare_arrows", "radar": "radar"}
 
 
 def run() -> None:

@@ -1,0 +1,126 @@
+"""`procmine predict` (open cases by deadline risk, with the model card) and `procmine drivers`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from procmine.cli.analysis_commands import (FilterOption, FormatOption, check_format, open_filtered, records,
+                                            show_csv, show_json, show_table)
+from procmine.cli.app import app
+from procmine.errors import ConfigError
+from procmine.i18n import check_language
+
+_stderr = Console(stderr=True)
+
+
+@app.command("predict")
+def predict_command(
+        dataset: Path = typer.Argument(..., help="Dataset folder."),
+        rule: list[str] = typer.Option(None, "--rule", help="Only this deadline rule (by name); repeat for more."),
+        rules: Path = typer.Option(None, "--rules", help="Deadline rules (YAML/JSON); default: the sample "
+                                   "workflows' rules that fit the log."),
+        top: int = typer.Option(25, "--top", help="Open cases shown in the table (all in csv/json)."),
+        lang: str = typer.Option("en", "--lang", help="Language of the model card: en or da."),
+        no_cache: bool = typer.Option(False, "--no-cache", help="Train again even if a cached forecast exists."),
+        filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+    """Open cases by the risk of missing their deadline, with remaining time, reasons and the model card."""
+    from procmine.prediction import wording
+
+    fmt, lang = check_format(fmt), check_language(lang)
+    forecast = _forecast(open_filtered(dataset, filters), rules, no_cache)
+    cases = _chosen(forecast, rule)
+    if fmt == "json":
+        show_json({"calendar": forecast.calendar, "skipped": list(forecast.skipped),
+                   "cards": [dict(c.row(), verdict=wording.verdict(c, lang)) for c in forecast.cards
+                             if not rule or c.rule in rule],
+                   "cases": records(_plain_cases(cases, lang))})
+    elif fmt == "csv":
+        show_csv(_plain_cases(cases, lang))
+    else:
+        for card in forecast.cards:
+            if rule and card.rule not in rule:
+                continue
+            typer.echo(f"\n{card.rule}: {wording.verdict(card, lang)}")
+            for sentence in (wording.split_sentence(card, lang), wording.remaining_sentence(card, lang)):
+                if sentence:
+                    typer.echo(f"  {sentence}")
+            if card.scores:
+                show_table(wording.card_table(card, lang), f"Model card: {card.rule}")
+        show_table(_plain_cases(cases, lang), "Open cases by risk", rows=top)
+        typer.echo(forecast.calendar)
+
+
+def _forecast(log, rules_file: Path | None, no_cache: bool):
+    from procmine.analysis import load_rules
+    from procmine.analysis.deadlines import check_rules
+    from procmine.prediction import predict
+    from procmine.prediction.cache import cache_key, cached
+    from procmine.workcalendar import WorkCalendar
+
+    rules = load_rules(rules_file) if rules_file else None
+    if rules:
+        check_rules(log, rules)
+    calendar = WorkCalendar()
+    progress = Progress(TextColumn("Learning {task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=_stderr, transient=True)
+
+    def compute():
+        with progress:
+            task = progress.add_task("deadline rules", total=None)
+            return predict(log, rules, calendar, progress=lambda name, done, total: progress.update(
+                task, completed=done, total=total, description=name or "deadline rules"))
+
+    return compute() if no_cache else cached(cache_key(log, rules, calendar), compute)
+
+
+def _chosen(forecast, names: list[str] | None) -> pd.DataFrame:
+    if not names:
+        return forecast.cases
+    known = {card.rule for card in forecast.cards}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(f"--rule {', '.join(map(repr, unknown))}: no such deadline rule fits the log; "
+                          f"choose from {', '.join(sorted(known)) or 'none (give --rules FILE)'}.")
+    return forecast.cases[forecast.cases["rule"].isin(names)]
+
+
+def _plain_cases(cases: pd.DataFrame, lang: str) -> pd.DataFrame:
+    from procmine.prediction.wording import reasons_text
+
+    plain = cases.copy()
+    plain["risk_share"] = plain.pop("risk")
+    plain["due"] = plain["due"].dt.date
+    plain["reasons"] = [reasons_text(r, lang) for r in plain["reasons"]]
+    return plain[["rule", "case_id", "status", "risk_share", "model", "remaining_days", "remaining_low",
+                  "remaining_high", "due", "days_left", "activity", "department", "reasons"]]
+
+
+@app.command("drivers")
+def drivers_command(
+        dataset: Path = typer.Argument(..., help="Dataset folder."),
+        rules: Path = typer.Option(None, "--rules", help="Deadline rules (YAML/JSON) for the compliance figures."),
+        top: int = typer.Option(25, "--top", help="Drivers shown in the table (all in csv/json)."),
+        filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+    """What makes cases slow: difference in median throughput and compliance, with 95 % intervals."""
+    from procmine.analysis import load_rules
+    from procmine.prediction import drivers
+    from procmine.prediction.drivers import MIN_CASES
+
+    fmt = check_format(fmt)
+    result = drivers(open_filtered(dataset, filters), load_rules(rules) if rules else None)
+    table = result.table.rename(columns={c: c.replace("compliance", "compliance_share")
+                                         for c in result.table.columns if c.startswith("compliance_")})
+    if fmt == "json":
+        show_json({"calendar": result.calendar, "closed_cases": result.cases, "min_cases": MIN_CASES,
+                   "drivers": records(table)})
+    elif fmt == "csv":
+        show_csv(table)
+    else:
+        show_table(table.drop(columns=["kind"]), f"Drivers of long throughput (working days; "
+                   f"{result.cases:,} closed cases, at least {MIN_CASES} on each side)", rows=top)
+        typer.echo(result.calendar)

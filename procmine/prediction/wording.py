@@ -1,0 +1,84 @@
+"""The model card and the reasons in words, English or Danish: one wording for the app, report and CLI."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from procmine.i18n import format_date, format_number, format_percent, text
+from procmine.prediction.evaluation import ModelCard
+from procmine.prediction.models import KINDS
+from procmine.prediction.radar import Reason
+
+
+def verdict(card: ModelCard, lang: str) -> str:
+    """One plain sentence: does the model beat the baselines, and which risks are shown."""
+    if card.note is not None:
+        return text(f"card.verdict.{card.note}", lang, cases=format_number(card.train_cases, lang))
+    model = card.scores.get("boosting")
+    baseline = "logistic" if card.shown == "boosting" else card.shown
+    values = dict(auc=_figure(model.auc if model else math.nan, lang),
+                  brier=_figure(model.brier if model else math.nan, lang),
+                  baseline=text(f"card.kind.{baseline}", lang),
+                  baseline_auc=_figure(card.scores[baseline].auc, lang),
+                  baseline_brier=_figure(card.scores[baseline].brier, lang))
+    if card.shown == "boosting":
+        best = min(("logistic", "constant"), key=lambda k: card.scores[k].brier)
+        values.update(baseline_auc=_figure(max(card.scores[k].auc for k in ("logistic", "constant")), lang),
+                      baseline_brier=_figure(card.scores[best].brier, lang))
+        return text("card.verdict.model", lang, **values)
+    return text("card.verdict.baseline", lang, **values)
+
+
+def split_sentence(card: ModelCard, lang: str) -> str:
+    """How the card was measured: the split date and the sizes of both sides."""
+    if card.split_at is None:
+        return ""
+    return text("card.split", lang, train=format_number(card.train_cases, lang),
+                date=format_date(card.split_at, lang), test=format_number(card.test_cases, lang),
+                prefixes=format_number(card.test_prefixes, lang),
+                share=format_percent(card.test_breach_share, lang))
+
+
+def remaining_sentence(card: ModelCard, lang: str) -> str:
+    """The remaining-time figures: MAE against a constant median, and the interval's coverage."""
+    if math.isnan(card.mae):
+        return ""
+    return text("card.remaining", lang, mae=format_number(card.mae, lang, 1),
+                baseline_mae=format_number(card.baseline_mae, lang, 1), level=format_percent(card.level, lang, 0),
+                coverage=format_percent(card.coverage, lang))
+
+
+def card_table(card: ModelCard, lang: str) -> pd.DataFrame:
+    """The three models' test figures, one row each, the shown one marked."""
+    rows = []
+    for kind in KINDS:
+        scores = card.scores.get(kind)
+        if scores is None:
+            continue
+        name = text(f"card.kind.{kind}", lang)
+        rows.append({text("card.model", lang): name + (f" ({text('card.shown', lang)})" if kind == card.shown else ""),
+                     text("card.auc", lang): _figure(scores.auc, lang),
+                     text("card.brier", lang): _figure(scores.brier, lang),
+                     text("card.ece", lang): _figure(scores.ece, lang)})
+    return pd.DataFrame(rows)
+
+
+def reason_text(reason: Reason, lang: str) -> str:
+    """A reason as "caseworkers so far = 3"."""
+    return f"{text(f'feature.{reason.feature}', lang)} = {reason.value}"
+
+
+def reasons_text(reasons: list[Reason], lang: str) -> str:
+    return "; ".join(reason_text(r, lang) for r in reasons)
+
+
+def reasons_note(kind: str, lang: str) -> str:
+    """Where the reasons come from (TreeSHAP, the linear terms, or none)."""
+    key = {"boosting": "radar.reasons_model", "logistic": "radar.reasons_logistic"}.get(kind, "radar.reasons_constant")
+    return text(key, lang)
+
+
+def _figure(value: float, lang: str) -> str:
+    return "–" if value is None or math.isnan(value) else format_number(value, lang, 3)

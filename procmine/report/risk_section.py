@@ -1,0 +1,87 @@
+"""The report's optional "Cases at risk" section (`procmine report --predict`): open cases per department
+by predicted risk, each rule's model card verdict, and the top drivers of long throughput.
+
+The figures come from procmine.prediction (one function each); this module only shapes and renders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from procmine.eventlog import EventLog
+from procmine.i18n import format_number, format_percent, text
+from procmine.prediction import Drivers, Forecast, drivers, predict, wording
+from procmine.workcalendar import WorkCalendar
+
+HIGH_RISK = 0.5
+DRIVERS_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class RiskSection:
+    """The forecast and the drivers the section shows."""
+
+    forecast: Forecast
+    drivers: Drivers
+
+
+def build_risk(log: EventLog, rules, calendar: WorkCalendar) -> RiskSection:
+    """Forecast and drivers over the report's (filtered) log."""
+    return RiskSection(forecast=predict(log, rules, calendar), drivers=drivers(log, rules, calendar))
+
+
+def by_department(forecast: Forecast) -> pd.DataFrame:
+    """Per department: open cases, those at risk ≥ 50 %, overdue cases and the expected breaches."""
+    cases = forecast.cases.assign(department=forecast.cases["department"].fillna("–").astype(str))
+    open_cases = cases["status"] == "open"
+    frame = pd.DataFrame({
+        "department": cases["department"], "open": open_cases,
+        "at_risk": open_cases & (cases["risk"] >= HIGH_RISK), "overdue": cases["status"] == "overdue",
+        "expected": cases["risk"].where(open_cases, 0.0).fillna(0.0)})
+    table = frame.groupby("department", sort=True).sum().reset_index()
+    return table.sort_values(["at_risk", "open"], ascending=False, kind="stable", ignore_index=True)
+
+
+def render_risk(section: RiskSection | None, lang: str) -> Markup:
+    """The section as HTML (empty when the report was made without --predict)."""
+    if section is None:
+        return Markup("")
+    t = lambda key, **values: escape(text(key, lang, **values))  # noqa: E731
+    parts = [Markup('<section id="risk" data-section="risk">'), Markup("<h2>%s</h2>") % t("report.risk.title"),
+             Markup('<p class="lead">%s</p>') % t("report.risk.intro")]
+    for card in section.forecast.cards:
+        parts.append(Markup('<p class="notice" data-rule="%s"><strong>%s:</strong> %s</p>')
+                     % (card.rule, card.rule, wording.verdict(card, lang)))
+    table = by_department(section.forecast)
+    if table.empty:
+        parts.append(Markup('<p class="notice">%s</p>') % t("report.risk.no_open"))
+    else:
+        parts.append(_table("risk-departments", [text("radar.department", lang), text("report.risk.open", lang),
+                                                 text("report.risk.at_risk", lang), text("report.risk.overdue", lang),
+                                                 text("report.risk.expected", lang)],
+                            [[row.department, format_number(row.open, lang), format_number(row.at_risk, lang),
+                              format_number(row.overdue, lang), format_number(row.expected, lang, 1)]
+                             for row in table.itertuples()]))
+    parts.append(Markup("<h3>%s</h3>") % t("report.risk.drivers"))
+    top = section.drivers.table.head(DRIVERS_SHOWN)
+    parts.append(_table("risk-drivers", [text("driver.driver", lang), text("driver.cases", lang),
+                                         text("driver.difference", lang), text("driver.compliance", lang)],
+                        [[f"{r.driver} = {r.value}", f"{format_number(r.cases_with, lang)} / "
+                          f"{format_number(r.cases_without, lang)}",
+                          f"{format_number(r.difference, lang, 1)} ({format_number(r.difference_low, lang, 1)} … "
+                          f"{format_number(r.difference_high, lang, 1)})",
+                          f"{format_percent(r.compliance_with, lang, 0)} / {format_percent(r.compliance_without, lang, 0)}"]
+                         for r in top.itertuples()]))
+    parts.append(Markup("</section>"))
+    return Markup("\n").join(parts)
+
+
+def _table(name: str, headers: list[str], rows: list[list[str]]) -> Markup:
+    head = Markup("").join(Markup("<th>%s</th>") % h for h in headers)
+    body = Markup("").join(Markup("<tr>%s</tr>") % Markup("").join(Markup("<td>%s</td>") % c for c in row)
+                           for row in rows)
+    return Markup('<div class="table-wrap"><table class="numbers" data-table="%s"><thead><tr>%s</tr></thead>'
+                  '<tbody>%s</tbody></table></div>') % (name, head, body)
