@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from procmine import schema as s
 from procmine.atomic import atomic_folder
 from procmine.errors import DatasetError, LogValidationError
+from procmine.timezones import localise
 
 
 EVENTS_ROW_GROUP = 1_000_000
@@ -286,7 +287,7 @@ def as_utc_timestamp(column: pa.ChunkedArray | pa.Array, name: str, origin: str,
             f"{origin}: column {name!r} holds {kind}, not timestamps. "
             "Parse it as dates and times before writing, or map another column.")
     if kind.tz is None:
-        column = pc.assume_timezone(column, timezone, ambiguous="earliest", nonexistent="latest")
+        column = localise(column, timezone)
     return column.cast(s.TIMESTAMP_TYPE)
 
 

@@ -20,6 +20,7 @@ from procmine.dataset import Dataset, normalise_cases, normalise_events, write_d
 from procmine.errors import LogValidationError, located
 from procmine.importing.mapping import ColumnMapping, detect_mapping
 from procmine.importing.options import ImportOptions, RawLog
+from procmine.importing.quarantine import Quarantine, find_left_out, refuse_if_nothing_left
 from procmine.importing.timestamps import ColumnPlace, looks_like_timestamps, parse_timestamp_column
 
 PM4PY_CASE_ID = "case:concept:name"
@@ -45,16 +46,31 @@ def raw_log_from_table(table: pa.Table, options: ImportOptions, *, origin: str,
                                          hint="Export the log again with its events"))
     mapping = detect_mapping(table.column_names, options, origin)
     notes: list[str] = []
-    events = _core_columns(table, mapping, origin, first_row, options.timezone, notes)
+    events = _core_columns(table, mapping, origin, first_row, options, notes)
     for name in table.column_names:
         if name in mapping.roles().values():
             continue
         place = ColumnPlace(origin, name, first_row)
         events[_attribute_name(name, notes)] = type_attribute(table.column(name), place, options.timezone)
     event_table = pa.table(events)
+    event_table, quarantine = _leave_out_incomplete(event_table, origin, first_row, where)
     explicit = mapping.case_id.strip().casefold() == PM4PY_CASE_ID
     event_table, cases = split_case_attributes(event_table, explicit_prefix=explicit)
-    return RawLog(event_table, cases, notes, {"mapping": mapping.roles()})
+    return RawLog(event_table, cases, notes, {"mapping": mapping.roles()}, quarantine)
+
+
+def _leave_out_incomplete(events: pa.Table, origin: str, first_row: int,
+                          where: str) -> tuple[pa.Table, Quarantine | None]:
+    """Drop rows without an activity or a timestamp (checked before: none in a strict import)."""
+    case_ids = events.column(s.CASE_ID).combine_chunks()
+    keep, quarantine = find_left_out(
+        events.column(s.ACTIVITY), events.column(s.TIMESTAMP), events.num_rows,
+        pc.dictionary_encode(case_ids).indices.to_numpy(zero_copy_only=False),
+        lambda index: f"row {first_row + index}{_in(where)}")
+    if quarantine is None:
+        return events, None
+    refuse_if_nothing_left(keep, quarantine, origin)
+    return events.filter(pa.array(keep)), quarantine
 
 
 def drop_index_column(table: pa.Table) -> pa.Table:
@@ -167,16 +183,18 @@ def from_pandas(frame, options: ImportOptions = ImportOptions(), *, origin: str 
 
 
 def _core_columns(table: pa.Table, mapping: ColumnMapping, origin: str, first_row: int,
-                  timezone: str, notes: list[str]) -> dict[str, pa.Array]:
+                  options: ImportOptions, notes: list[str]) -> dict[str, pa.Array]:
+    """The canonical columns; an empty case id is an error, an empty activity or time only if strict."""
     core: dict[str, pa.Array] = {}
+    required = {s.CASE_ID} | ({s.ACTIVITY, s.TIMESTAMP} if options.strict else set())
     for role, source in mapping.roles().items():
         place = ColumnPlace(origin, source, first_row)
         values = table.column(source).combine_chunks()
         if role in (s.TIMESTAMP, s.START_TIMESTAMP):
-            core[role] = parse_timestamp_column(values, place, timezone=timezone, notes=notes)
+            core[role] = parse_timestamp_column(values, place, timezone=options.timezone, notes=notes)
         else:
             core[role] = _as_text(values, place)
-        if role in s.REQUIRED_EVENT_COLUMNS and core[role].null_count:
+        if role in required and core[role].null_count:
             index = pc.index(pc.is_null(core[role]), True).as_py()
             raise place.error(f"The {role.replace('_', ' ')} is empty in {core[role].null_count} "
                               "row(s); this is the first", index,

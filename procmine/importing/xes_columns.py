@@ -19,6 +19,7 @@ from procmine.errors import LogValidationError, located
 from procmine.importing.xes_structure import Grouped
 from procmine.importing.xes_tokens import TAG
 from procmine.schema import TIMESTAMP_TYPE
+from procmine.timezones import localise
 
 _TYPE_NAMES = {TAG[name]: name for name in ("string", "date", "int", "float", "boolean", "id")}
 _ARROW_TYPES = {TAG["int"]: pa.int64(), TAG["float"]: pa.float64(), TAG["boolean"]: pa.bool_()}
@@ -128,7 +129,7 @@ def parse_dates(texts: pa.Array, key: str, owners: np.ndarray, rules: ColumnRule
         local = pc.if_else(zoned, nothing, texts).cast(pa.timestamp("us"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return _parse_dates_slowly(texts, key, owners, rules)
-    local = pc.assume_timezone(local, rules.timezone, ambiguous="earliest", nonexistent="latest")
+    local = localise(local, rules.timezone)
     return pc.if_else(zoned, utc, local.cast(TIMESTAMP_TYPE))
 
 
@@ -139,7 +140,7 @@ def _parse_dates_slowly(texts: pa.Array, key: str, owners: np.ndarray, rules: Co
     zoned = pa.array([p.tzinfo is not None for p in parsed])
     naive = [p.astimezone(dt.timezone.utc).replace(tzinfo=None) if p.tzinfo else p for p in parsed]
     stamps = pa.array(naive, pa.timestamp("us"))
-    local = pc.assume_timezone(stamps, rules.timezone, ambiguous="earliest", nonexistent="latest")
+    local = localise(stamps, rules.timezone)
     return pc.if_else(zoned, stamps.cast(TIMESTAMP_TYPE), local.cast(TIMESTAMP_TYPE))
 
 
