@@ -165,3 +165,22 @@ def test_a_log_of_only_incomplete_events_is_refused(tmp_path):
     source.write_text("Sag,Aktivitet,Tidspunkt\n1,,2024-01-01\n2,,2024-01-02\n", encoding="utf-8")
     with pytest.raises(LogValidationError, match=r"Every event \(2\) lacks.*nothing.csv"):
         read_log(source)
+
+
+def test_the_report_and_the_app_data_page_show_what_was_left_out(holed, tmp_path):
+    import lxml.html
+
+    import procmine
+    from app_testing import start_app, texts
+    from procmine.report import ReportSettings, build_report, render_html
+
+    import_log(holed, tmp_path / "ds")
+    log = procmine.open(tmp_path / "ds")
+    for lang, label in (("en", "Events left out at import"), ("da", "Hændelser udeladt ved importen")):
+        page = render_html(build_report(log, ReportSettings(lang=lang), "wabo"))
+        row = lxml.html.fromstring(page).xpath("//tr[@data-quality='left_out_at_import']")
+        assert len(row) == 1 and row[0].get("data-value") == "6"
+        assert label in row[0].text_content() and "event 1 of trace 1" in row[0].text_content()
+    shown = texts(start_app(tmp_path / "ds", page="data", lang="da"))
+    assert "6 hændelse(r) uden aktivitet eller tidspunkt blev udeladt" in shown
+    assert "event 1 of trace 1" in shown

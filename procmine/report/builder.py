@@ -76,6 +76,7 @@ class ReportData:
     workload: pd.DataFrame | None
     workload_column: str | None
     quality: DataQuality
+    left_out: dict | None = None   # procmine.json's record of events a lenient import left out
 
     @property
     def data_ends_early(self) -> bool:
@@ -129,7 +130,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
         filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,
         changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
-        workload=workload, workload_column=column, quality=quality)
+        workload=workload, workload_column=column, quality=quality, left_out=meta.get("quarantine"))
 
 
 def _rules(log: EventLog, settings: ReportSettings) -> tuple[DeadlineRule, ...] | None:

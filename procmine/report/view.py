@@ -240,4 +240,8 @@ def _quality(data: ReportData, words: Words) -> list[dict]:
     if q.open_cases is None:
         rows[0]["shown"] = words.t("unknown")
         rows[0]["label"] = words.t("quality.open_unknown")
+    if data.left_out:
+        rows.append({"key": "left_out_at_import", "value": data.left_out["events"],
+                     "label": words.t("quality.left_out", places="; ".join(data.left_out.get("first") or [])),
+                     "shown": words.number(data.left_out["events"])})
     return rows

@@ -84,6 +84,11 @@ def render_facts() -> None:
                  created=format_datetime(dt.datetime.fromisoformat(written), lang) if written else "–"))
     for note in meta.get("notes") or []:
         st.caption(f"ℹ️ {note}")
+    left_out = meta.get("quarantine")
+    if left_out:
+        st.warning(t("data.quarantine", events=format_number(left_out["events"], lang),
+                     cases=format_number(left_out.get("cases_left_out", 0), lang),
+                     places="; ".join(left_out.get("first") or [])))
 
 
 def _describe_source(source: dict) -> str:
