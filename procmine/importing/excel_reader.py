@@ -21,15 +21,20 @@ from procmine.importing.frames import raw_log_from_table
 from procmine.importing.options import ImportOptions, RawLog
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+MAX_INFLATION = 200
+MIN_INFLATED_CAP = 256 << 20
 
 
 def read_excel_log(path: Path, options: ImportOptions = ImportOptions()) -> RawLog:
     """Read one sheet of an .xlsx workbook into canonical events and case attributes."""
     path = Path(path)
+    _check_inflated_size(path)
     workbook = _open_workbook(path)
     try:
         sheet = _choose_sheet(workbook, options.sheet, path)
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        # The cells present, not the sheet's claimed dimension: a 7 KB file may claim XFD1048576.
+        sheet.reset_dimensions()
+        rows = list(sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
     where = f"sheet {sheet.title!r}"
@@ -37,7 +42,8 @@ def read_excel_log(path: Path, options: ImportOptions = ImportOptions()) -> RawL
     if not rows:
         raise LogValidationError(located(f"The {where} is empty", file=path,
                                          hint="Put a header row and the events on it, or pass --sheet"))
-    header = _header(rows[0], path, where)
+    widest = max(len(row) for row in rows)   # a value right of the header needs a header cell too
+    header = _header(list(rows[0]) + [None] * (widest - len(rows[0])), path, where)
     width = len(header)
     columns = {name: _column([row[i] if i < len(row) else None for row in rows[1:]])
                for i, name in enumerate(header)}
@@ -47,6 +53,21 @@ def read_excel_log(path: Path, options: ImportOptions = ImportOptions()) -> RawL
     raw = raw_log_from_table(table, options, origin=str(path), first_row=2, where=where)
     raw.source_info["sheet"] = sheet.title
     return raw
+
+
+def _check_inflated_size(path: Path) -> None:
+    """Refuse a workbook whose parts inflate past max(200 × its size, 256 MiB): a zip bomb."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # _open_workbook says what is wrong with the file
+    cap = max(MAX_INFLATION * path.stat().st_size, MIN_INFLATED_CAP)
+    if inflated > cap:
+        raise LogValidationError(located(
+            f"The workbook's parts inflate to {inflated:,} bytes, more than {MAX_INFLATION} times its "
+            "size; this looks like a zip bomb and is refused", file=path,
+            hint="Open it in Excel and save it again, or export the log as CSV"))
 
 
 def _open_workbook(path: Path):

@@ -134,7 +134,7 @@ def type_text(values: pa.Array, place: ColumnPlace, timezone: str) -> pa.Array:
         return pc.equal(pc.utf8_lower(values), "true")
     if all_match(_INT_TEXT):
         return values.cast(pa.int64())
-    if all_match(_FLOAT_TEXT) or (all_match(_FLOAT_TEXT + "|" + _INT_TEXT)):
+    if (all_match(_FLOAT_TEXT) or all_match(_FLOAT_TEXT + "|" + _INT_TEXT)) and _fits_float(values):
         return values.cast(pa.float64())
     if looks_like_timestamps(values):
         try:
@@ -142,6 +142,21 @@ def type_text(values: pa.Array, place: ColumnPlace, timezone: str) -> pa.Array:
         except LogValidationError:
             return values  # dates that do not all parse stay text: attributes are not validated
     return values
+
+
+def _fits_float(values: pa.Array) -> bool:
+    """Whether every number text reads as a finite float64 with the same significant digits
+    (its shortest form has them): else a long number would be rounded, a huge one made inf."""
+    numbers = values.cast(pa.float64())
+    if pc.any(pc.invert(pc.is_finite(numbers))).as_py():
+        return False
+    return pc.all(pc.equal(_significant_digits(values), _significant_digits(numbers.cast(pa.string())))
+                  ).as_py() is not False
+
+
+def _significant_digits(texts: pa.Array) -> pa.Array:
+    mantissa = pc.replace_substring_regex(texts, r"[eE].*$", "")
+    return pc.utf8_trim(pc.replace_substring_regex(mantissa, r"[^0-9]", ""), "0")
 
 
 def split_case_attributes(events: pa.Table, *, explicit_prefix: bool) -> tuple[pa.Table, pa.Table | None]:
@@ -208,7 +223,8 @@ def _as_text(values: pa.Array, place: ColumnPlace) -> pa.Array:
         values, kind = values.cast(kind.value_type), kind.value_type
     if pa.types.is_floating(kind):
         numbers = values.to_numpy(zero_copy_only=False)
-        if np.all(np.isnan(numbers) | (numbers == np.round(numbers))):
+        whole = np.isnan(numbers) | ((numbers == np.round(numbers)) & (np.abs(numbers) < 2.0 ** 53))
+        if np.all(whole):   # whole numbers stored as floats (pandas with gaps): ids without ".0"
             values = values.cast(pa.int64())
     if pa.types.is_null(kind):
         return values.cast(pa.string())
