@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from procmine import schema as s
 from procmine.atomic import atomic_folder
+from procmine.dataset_checks import check_cases_table, check_events_file, check_meta
 from procmine.errors import DatasetError, LogValidationError
 from procmine.timezones import localise
 
@@ -255,7 +256,10 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
     try:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise DatasetError(f"{meta_file} cannot be read: {exc}. Re-create the dataset.") from exc
+        raise DatasetError(f"{meta_file} cannot be read: {exc}. Re-create the dataset.") from None
+    except RecursionError:
+        raise DatasetError(f"{meta_file} is nested too deeply to be dataset facts. Re-create the dataset.") from None
+    meta = check_meta(meta, meta_file)
     version = meta.get("schema_version")
     if version != s.SCHEMA_VERSION:
         raise DatasetError(
@@ -266,8 +270,10 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
         events_path = path / s.EVENTS_DIR
     try:
         cases = pq.read_table(path / s.CASES_FILE) if (path / s.CASES_FILE).exists() else None
+        if cases is not None:
+            check_cases_table(cases, path / s.CASES_FILE)
         if events_path.is_file():
-            pq.read_schema(events_path)
+            check_events_file(events_path, meta)
             return Dataset(path, None, cases, meta, events_path=events_path)
         events = pq.read_table(events_path)
     except (OSError, pa.ArrowException) as exc:

@@ -172,6 +172,7 @@ def _check_expansion(root: yaml.Node, where: str, what: str, error: type[Procmin
             continue
         if depth > MAX_DEPTH:
             raise error(f"{where}: the {what} is nested more than {MAX_DEPTH} levels deep. Write it flatter.")
+        _check_unique_keys(node, where, what, error)
         on_path.add(key)
         stack.append((node, True, depth))
         for child in _children(node):
@@ -181,6 +182,20 @@ def _check_expansion(root: yaml.Node, where: str, what: str, error: type[Procmin
                             "Remove the loop.")
             if id(child) not in sizes:
                 stack.append((child, False, depth + 1))
+
+
+def _check_unique_keys(node: yaml.Node, where: str, what: str, error: type[ProcmineError]) -> None:
+    """A key written twice in one mapping is refused: YAML would silently keep only the last."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: set[tuple[str, str]] = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+            name = (key.tag, key.value)
+            if name in seen:
+                raise error(f"{where}: the {what} has the key {key.value!r} twice in one mapping (line "
+                            f"{key.start_mark.line + 1}). Keep one of them.")
+            seen.add(name)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

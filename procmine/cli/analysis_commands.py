@@ -20,7 +20,7 @@ from rich.table import Table
 import procmine
 from procmine import analysis
 from procmine.cli.app import app
-from procmine.errors import ConfigError
+from procmine.errors import ConfigError, FilterError
 from procmine.render.formatting import format_duration
 
 FORMATS = ("table", "csv", "json")
@@ -35,8 +35,13 @@ def open_filtered(dataset: Path, filters: list[Path] | None) -> procmine.EventLo
     from procmine.filters import load_filters
 
     log = procmine.open(dataset)
-    stack = [f for path in (filters or []) for f in load_filters(path)]
-    return log.filter(*stack) if stack else log
+    stacks = [(path, load_filters(path)) for path in (filters or [])]
+    for path, stack in stacks:
+        try:
+            log = log.filter(*stack) if stack else log
+        except FilterError as exc:   # a value that does not fit this log: say which file holds it
+            raise FilterError(f"{path}: {exc}") from None
+    return log
 
 
 def check_format(fmt: str) -> str:

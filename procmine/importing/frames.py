@@ -222,15 +222,19 @@ def _as_text(values: pa.Array, place: ColumnPlace) -> pa.Array:
     if pa.types.is_dictionary(kind):
         values, kind = values.cast(kind.value_type), kind.value_type
     if pa.types.is_floating(kind):
+        values = pc.if_else(pc.is_nan(values), pa.scalar(None, kind), values)  # NaN is a gap, not "nan"
         numbers = values.to_numpy(zero_copy_only=False)
         whole = np.isnan(numbers) | ((numbers == np.round(numbers)) & (np.abs(numbers) < 2.0 ** 53))
         if np.all(whole):   # whole numbers stored as floats (pandas with gaps): ids without ".0"
             values = values.cast(pa.int64())
     if pa.types.is_null(kind):
         return values.cast(pa.string())
-    text = values.cast(pa.string()) if not pa.types.is_timestamp(kind) else None
-    if text is None:
-        raise place.error(f"The column holds {kind}, not text", hint="Map a text column to it")
+    plain = (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind)
+             or pa.types.is_floating(kind) or pa.types.is_boolean(kind) or pa.types.is_decimal(kind))
+    if not plain:
+        raise place.error(f"The column holds {kind}, not text or numbers",
+                          hint="Map a column of text or whole numbers to it")
+    text = values.cast(pa.string())
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
