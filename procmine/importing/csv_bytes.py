@@ -1,6 +1,6 @@
 """The bytes of a CSV (or .csv.gz) log: one pass that caps decompression and settles the encoding.
 
-A gzip file that inflates past max(200 × its size, 256 MiB) is refused as a gzip bomb
+A gzip file that inflates past max(200 × its size, 64 MiB) is refused as a gzip bomb
 before the CSV reader sees it. The encoding is UTF-8 when the whole file decodes as
 UTF-8; cp1252 (else latin-1) when it holds no UTF-8 sequence at all; and a file that mixes
 the two (UTF-8 with a row saved from Excel as cp1252) is refused, naming the line, since
@@ -27,7 +27,7 @@ class GzipLimits:
     """Refuse a .gz that inflates to more than max(max_ratio × its size, floor_bytes)."""
 
     max_ratio: int = 200
-    floor_bytes: int = 256 << 20
+    floor_bytes: int = 64 << 20
 
     def cap_for(self, compressed_size: int) -> int:
         return max(self.max_ratio * compressed_size, self.floor_bytes)
