@@ -276,7 +276,7 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
             check_events_file(events_path, meta)
             return Dataset(path, None, cases, meta, events_path=events_path)
         events = pq.read_table(events_path)
-    except (OSError, pa.ArrowException) as exc:
+    except (OSError, pa.ArrowException, UnicodeDecodeError) as exc:
         raise DatasetError(f"{path}: the Parquet files cannot be read: {exc}. "
                            "Re-create the dataset.") from exc
     # Parts written by incremental runs are sorted within a part only.

@@ -8,9 +8,11 @@ on a damaged dataset folder). The tests run each one and expect exit code 2 with
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -246,7 +248,30 @@ def excel_cases() -> list[Case]:
         Case("xlsx-not-a-zip", write("text.xlsx", csv_text()), "text.xlsx"),
         Case("xlsx-zip-without-workbook", write("other.xlsx", _zip_of({"hello.txt": b"hi"})), "other.xlsx"),
     ]
+    for label, edit in CELL_EDITS.items():
+        name = f"xl_cell_{label}.xlsx"
+        cases.append(Case(f"xlsx-cell-{label}", write(name, lambda edit=edit: workbook_bytes(_dated_rows(), edit)), name))
     return cases
+
+
+def _dated_rows() -> list[list]:
+    return [["Sag", "Aktivitet", "Tidspunkt"]] + [[f"S{i}", "a", dt.datetime(2024, 1, 1 + i, 10)] for i in range(5)]
+
+
+def _cell(reference: str, replacement: bytes) -> Callable[[bytes], bytes]:
+    """Replace the value of one cell of the sheet's XML."""
+    pattern = re.compile(rb'(<c r="' + reference.encode() + rb'"[^>]*>)<v>[^<]*</v>')
+    return lambda data: pattern.sub(lambda m: m.group(1) + replacement, data, count=1)
+
+
+CELL_EDITS = {
+    "number-not-a-number": _cell("C3", b"<v>abc</v>"),
+    "date-beyond-9999": _cell("C2", b"<v>99999999</v>"),
+    "date-infinite": _cell("C4", b"<v>1e400</v>"),
+    "date-negative": _cell("C5", b"<v>-700000</v>"),
+    "broken-xml": lambda data: data[: len(data) // 2],
+    "error-cell": lambda data: re.sub(rb'<c r="C3"[^>]*><v>[^<]*</v></c>', b'<c r="C3" t="e"><v>#DIV/0!</v></c>', data),
+}
 
 
 def _zip_of(members: dict[str, bytes]) -> bytes:

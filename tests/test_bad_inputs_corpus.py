@@ -9,6 +9,7 @@ and their peak memory measured.
 
 from __future__ import annotations
 
+import functools
 import os
 import resource
 import shutil
@@ -19,10 +20,14 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from hostile_corpus import Case, all_cases
 from procmine.cli import app
+from procmine.dataset import read_dataset
+from procmine.errors import ProcmineError
 from procmine.importing import import_log
 from shared_data import SHARED_DATA as DATA
 
@@ -117,3 +122,67 @@ def test_bomb_is_refused_in_bounded_time_and_memory(case, tmp_path):
     check_refusal(case, code, stderr, stdout, before, folder)
     assert peak < PEAK_RSS, f"peak memory {peak >> 20} MiB"
     print(f"{case.id}: refused in {seconds:.2f} s (process start included), peak {peak >> 20} MiB")
+
+
+# --- random damage: whatever the bytes, a dataset or a ProcmineError, never a half-written folder ---
+
+TOKENS = [b"\xff", b"\x00", b",", b"\n", b'"', b"<", b">", b"&", b"9" * 30, b"+99:99", b"1e400", b"\xc3",
+          b"\xe6", b"<trace>", b"</event>", b'value="', b"2024-13-45", b"PAR1", b"PK\x03\x04"]
+EDITS = st.lists(st.tuples(st.sampled_from(("insert", "delete", "flip")), st.floats(0, 1, exclude_max=True),
+                           st.sampled_from(TOKENS), st.integers(0, 255)), min_size=1, max_size=4)
+
+
+def damaged(data: bytes, edits) -> bytes:
+    data = bytearray(data)
+    for kind, where, token, byte in edits:
+        position = int(where * len(data))
+        if kind == "insert":
+            data[position:position] = token
+        elif kind == "delete":
+            del data[position:position + 1 + byte % 20]
+        elif data:
+            data[min(position, len(data) - 1)] = byte
+    return bytes(data)
+
+
+@functools.cache
+def seed_files() -> dict[str, bytes]:
+    import gzip
+
+    import hostile_corpus as corpus
+    example = (DATA / "running-example.xes").read_bytes()
+    return {"log.csv": corpus.csv_text().encode(), "log.xes": example, "log.xes.gz": gzip.compress(example),
+            "log.parquet": corpus.parquet_bytes(corpus._events()),
+            "log.xlsx": corpus.workbook_bytes(corpus._excel_rows())}
+
+
+@given(name=st.sampled_from(("log.csv", "log.xes", "log.xes.gz", "log.parquet", "log.xlsx")), edits=EDITS)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_randomly_damaged_logs_import_or_are_refused(tmp_path, name, edits):
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    source = folder / name
+    source.write_bytes(damaged(seed_files()[name], edits))
+    try:
+        dataset = import_log(source, folder / "out")
+    except ProcmineError as exc:
+        assert source.name in str(exc)
+        assert sorted(p.name for p in folder.iterdir()) == [name]
+        return
+    assert read_dataset(folder / "out").meta["events"] == dataset.meta["events"]
+
+
+@given(part=st.sampled_from(("procmine.json", "events.parquet", "cases.parquet")), edits=EDITS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_randomly_damaged_dataset_folders_open_or_are_refused(tmp_path, part, edits):
+    import procmine
+    from procmine import analysis
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_path)) / "ds"
+    shutil.copytree(TEMPLATE, folder)
+    (folder / part).write_bytes(damaged((TEMPLATE / part).read_bytes(), edits))
+    try:
+        overview = analysis.overview(procmine.open(folder))
+    except ProcmineError as exc:
+        assert "ds" in str(exc)
+        return
+    assert overview.events == read_dataset(TEMPLATE).meta["events"]

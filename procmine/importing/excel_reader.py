@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from pathlib import Path
 
 import pyarrow as pa
@@ -34,7 +35,7 @@ def read_excel_log(path: Path, options: ImportOptions = ImportOptions()) -> RawL
         sheet = _choose_sheet(workbook, options.sheet, path)
         # The cells present, not the sheet's claimed dimension: a 7 KB file may claim XFD1048576.
         sheet.reset_dimensions()
-        rows = list(sheet.iter_rows(values_only=True))
+        rows = _read_rows(sheet, path)
     finally:
         workbook.close()
     where = f"sheet {sheet.title!r}"
@@ -55,12 +56,24 @@ def read_excel_log(path: Path, options: ImportOptions = ImportOptions()) -> RawL
     return raw
 
 
+def _read_rows(sheet, path: Path) -> list[tuple]:
+    """The sheet's rows of values; a damaged sheet part (a cell openpyxl cannot read) is an error."""
+    try:
+        return list(sheet.iter_rows(values_only=True))
+    except (ValueError, TypeError, OverflowError, KeyError, zipfile.BadZipFile, EOFError, SyntaxError,
+            zlib.error, OSError, NotImplementedError, RuntimeError) as exc:
+        # SyntaxError covers the XML parser's ParseError
+        raise LogValidationError(located(
+            f"The sheet {sheet.title!r} cannot be read: {type(exc).__name__}: {exc}", file=path,
+            hint="Open the workbook in Excel and save it again, or export the log as CSV")) from None
+
+
 def _check_inflated_size(path: Path) -> None:
     """Refuse a workbook whose parts inflate past max(200 × its size, 64 MiB): a zip bomb."""
     try:
         with zipfile.ZipFile(path) as archive:
             inflated = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
         return  # _open_workbook says what is wrong with the file
     cap = max(MAX_INFLATION * path.stat().st_size, MIN_INFLATED_CAP)
     if inflated > cap:
@@ -73,7 +86,8 @@ def _check_inflated_size(path: Path) -> None:
 def _open_workbook(path: Path):
     try:
         return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, zlib.error, EOFError,
+            SyntaxError, NotImplementedError, RuntimeError) as exc:
         raise LogValidationError(located(
             f"Cannot open the file as an Excel workbook: {exc}", file=path,
             hint="Save it from Excel as .xlsx (an old .xls must be saved again as .xlsx)")) from exc

@@ -22,7 +22,9 @@ def read_parquet_log(path: Path, options: ImportOptions = ImportOptions()) -> Ra
     path = Path(path)
     try:
         table = pq.read_table(path)
-    except (pa.ArrowException, OSError) as exc:
+        table.column_names   # noqa: B018  (names that are not UTF-8 fail here)
+        table.validate(full=True)   # text that is not UTF-8 fails here, not deep inside an analysis
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise LogValidationError(located(
             f"Cannot read the file as Parquet: {exc}", file=path,
             hint="Check that the file is a complete Parquet file (not cut off or of another format)")) from exc
