@@ -23,6 +23,7 @@ from procmine.dataset import read_dataset
 from procmine.errors import LogValidationError
 from procmine.importing import import_log, read_log
 from procmine.importing.options import ImportOptions
+from procmine.importing.quarantine import describe_place
 from shared_data import SHARED_DATA as DATA
 
 WABO_EVENTS, WABO_CASES = 8577, 1434
@@ -67,7 +68,7 @@ def test_xes_events_without_name_or_time_are_left_out_exactly(holed, tmp_path):
     assert record == {"events": len(left_out), "without_activity": len(NO_NAME),
                       "without_timestamp": len(NO_TIME), "cases_left_out": record["cases_left_out"],
                       "first": record["first"]}
-    assert record["first"][0].startswith("event 1 of trace 1 (case ")
+    assert record["first"][0] == {"trace": 1, "event": 1, "case": record["first"][0]["case"]}
     assert len(record["first"]) == 5
     assert read_dataset(tmp_path / "ds").events.num_rows == WABO_EVENTS - len(left_out)
 
@@ -133,7 +134,7 @@ def test_csv_rows_without_activity_or_time_are_left_out(tmp_path):
     source.write_text(CSV, encoding="utf-8")
     raw = read_log(source)
     _check_tabular(raw)
-    assert raw.quarantine.first == ("row 3", "row 4", "row 6")
+    assert raw.quarantine.first == ({"row": 3}, {"row": 4}, {"row": 6})
     assert sorted(raw.cases.column("case_id").to_pylist()) == ["1", "2"]  # case 3 had no complete event
     with pytest.raises(LogValidationError, match=r"row 3.*'Aktivitet'"):
         read_log(source, ImportOptions(strict=True))
@@ -147,8 +148,9 @@ def test_excel_rows_are_left_out_with_sheet_places(tmp_path):
     book.save(source)
     raw = read_log(source)
     _check_tabular(raw)
-    assert raw.quarantine.first == ("row 3 in sheet 'Sheet'", "row 4 in sheet 'Sheet'",
-                                    "row 6 in sheet 'Sheet'")
+    assert [describe_place(p) for p in raw.quarantine.first] == [
+        "row 3 in sheet 'Sheet'", "row 4 in sheet 'Sheet'", "row 6 in sheet 'Sheet'"]
+    assert describe_place(raw.quarantine.first[0], "da") == "række 3 i arket 'Sheet'"
 
 
 def test_parquet_rows_are_left_out(tmp_path):
@@ -156,7 +158,7 @@ def test_parquet_rows_are_left_out(tmp_path):
     pq.write_table(pa.table({"case_id": ["1", "1", "2"], "activity": ["a", None, "b"],
                              "timestamp": pa.array([0, 1, None], pa.timestamp("us", "UTC"))}), source)
     raw = read_log(source)
-    assert raw.events.num_rows == 1 and raw.quarantine.first == ("row 2", "row 3")
+    assert raw.events.num_rows == 1 and raw.quarantine.first == ({"row": 2}, {"row": 3})
     assert raw.quarantine.cases == 1
 
 
@@ -176,11 +178,12 @@ def test_the_report_and_the_app_data_page_show_what_was_left_out(holed, tmp_path
 
     import_log(holed, tmp_path / "ds")
     log = procmine.open(tmp_path / "ds")
-    for lang, label in (("en", "Events left out at import"), ("da", "Hændelser udeladt ved importen")):
+    for lang, label, place in (("en", "Events left out at import", "event 1 of trace 1"),
+                               ("da", "Hændelser udeladt ved importen", "hændelse 1 i spor 1")):
         page = render_html(build_report(log, ReportSettings(lang=lang), "wabo"))
         row = lxml.html.fromstring(page).xpath("//tr[@data-quality='left_out_at_import']")
         assert len(row) == 1 and row[0].get("data-value") == "6"
-        assert label in row[0].text_content() and "event 1 of trace 1" in row[0].text_content()
+        assert label in row[0].text_content() and place in row[0].text_content()
     shown = texts(start_app(tmp_path / "ds", page="data", lang="da"))
     assert "6 hændelse(r) uden aktivitet eller tidspunkt blev udeladt" in shown
-    assert "event 1 of trace 1" in shown
+    assert "hændelse 1 i spor 1 (sag " in shown and "event 1 of trace" not in shown

@@ -155,7 +155,7 @@ def test_event_without_timestamp_names_trace_and_event(tmp_path):
     with pytest.raises(LogValidationError, match=r"Event 2 of trace 2 \(case 'C2'\).*time:timestamp.*notime\.xes"):
         read_log(path, ImportOptions(strict=True))
     lenient = read_log(path)
-    assert lenient.events.num_rows == 2 and lenient.quarantine.first == ("event 2 of trace 2 (case 'C2')",)
+    assert lenient.events.num_rows == 2 and lenient.quarantine.first == ({"trace": 2, "event": 2, "case": "C2"},)
 
 
 def test_import_writes_a_sorted_dataset(tmp_path):

@@ -51,7 +51,7 @@ def read_excel_log(path: Path, options: ImportOptions = ImportOptions()) -> RawL
     table = pa.table(columns) if rows[1:] else pa.table({n: pa.array([], pa.string()) for n in header})
     if table.num_columns != width:  # cannot happen after _header, kept as a guard for dict collapse
         raise LogValidationError(located(f"Repeated column names in {where}", file=path))
-    raw = raw_log_from_table(table, options, origin=str(path), first_row=2, where=where)
+    raw = raw_log_from_table(table, options, origin=str(path), first_row=2, where=where, sheet=sheet.title)
     raw.source_info["sheet"] = sheet.title
     return raw
 

@@ -33,11 +33,12 @@ _BOOL_TEXT = r"(?i)^(?:true|false)$"
 
 
 def raw_log_from_table(table: pa.Table, options: ImportOptions, *, origin: str,
-                       first_row: int, where: str = "") -> RawLog:
+                       first_row: int, where: str = "", sheet: str | None = None) -> RawLog:
     """Map, type and split a table of source columns into canonical events and case attributes.
 
     `first_row` is the row number a user sees for the table's first row (2 below a header);
-    `where` (e.g. "sheet 'Ark1'") is added to messages about columns.
+    `where` (e.g. "sheet 'Ark1'") is added to messages about columns; `sheet` to the places of
+    events left out.
     """
     table = drop_index_column(table)
     check_column_names(table.column_names, origin, where)
@@ -53,20 +54,20 @@ def raw_log_from_table(table: pa.Table, options: ImportOptions, *, origin: str,
         place = ColumnPlace(origin, name, first_row)
         events[_attribute_name(name, notes)] = type_attribute(table.column(name), place, options.timezone)
     event_table = pa.table(events)
-    event_table, quarantine = _leave_out_incomplete(event_table, origin, first_row, where)
+    event_table, quarantine = _leave_out_incomplete(event_table, origin, first_row, sheet)
     explicit = mapping.case_id.strip().casefold() == PM4PY_CASE_ID
     event_table, cases = split_case_attributes(event_table, explicit_prefix=explicit)
     return RawLog(event_table, cases, notes, {"mapping": mapping.roles()}, quarantine)
 
 
 def _leave_out_incomplete(events: pa.Table, origin: str, first_row: int,
-                          where: str) -> tuple[pa.Table, Quarantine | None]:
+                          sheet: str | None) -> tuple[pa.Table, Quarantine | None]:
     """Drop rows without an activity or a timestamp (checked before: none in a strict import)."""
     case_ids = events.column(s.CASE_ID).combine_chunks()
     keep, quarantine = find_left_out(
         events.column(s.ACTIVITY), events.column(s.TIMESTAMP), events.num_rows,
         pc.dictionary_encode(case_ids).indices.to_numpy(zero_copy_only=False),
-        lambda index: f"row {first_row + index}{_in(where)}")
+        lambda index: {"row": first_row + index} if sheet is None else {"row": first_row + index, "sheet": sheet})
     if quarantine is None:
         return events, None
     refuse_if_nothing_left(keep, quarantine, origin)

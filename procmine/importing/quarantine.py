@@ -27,7 +27,7 @@ class Quarantine:
     without_activity: int
     without_timestamp: int
     cases: int
-    first: tuple[str, ...]
+    first: tuple[dict, ...]   # places: {"row": 7[, "sheet": "Ark1"]} or {"trace": 3, "event": 2, "case": "x"}
 
     def as_meta(self) -> dict:
         """The record kept in procmine.json under "quarantine"."""
@@ -40,6 +40,24 @@ class Quarantine:
         return warning_line(self.as_meta())
 
 
+def describe_place(place: dict, lang: str = "en") -> str:
+    """A place of procmine.json's quarantine record in words: "event 2 of trace 3 (case 'x')", "row 7"."""
+    from procmine.i18n import text
+
+    if "trace" in place:
+        return text("import.place.event", lang, event=place.get("event"), trace=place["trace"],
+                    case=repr(place.get("case")))
+    if place.get("sheet") is not None:
+        return text("import.place.row_in_sheet", lang, row=place.get("row"), sheet=repr(place["sheet"]))
+    return text("import.place.row", lang, row=place.get("row"))
+
+
+def describe_places(record: dict, lang: str = "en") -> str:
+    """The first places of a quarantine record, joined: for the CLI, the app and the report."""
+    return "; ".join(describe_place(place, lang) for place in record.get("first") or []
+                     if isinstance(place, dict))
+
+
 def warning_line(record: dict) -> str:
     """The CLI's one-line warning for a procmine.json quarantine record."""
     reasons = []
@@ -50,15 +68,16 @@ def warning_line(record: dict) -> str:
     cases = record.get("cases_left_out") or 0
     lost = f"; {cases:,} case(s) had no other events and are left out too" if cases else ""
     return (f"Warning: left out {record['events']:,} event(s) ({', '.join(reasons)}){lost}; first at "
-            f"{', '.join(record.get('first') or [])}. Pass --strict to refuse such a log instead.")
+            f"{describe_places(record)}. Pass --strict to refuse such a log instead.")
 
 
 def find_left_out(activity: pa.Array | None, timestamp: pa.Array | None, rows: int,
-                  owner: np.ndarray | None, describe: Callable[[int], str]) -> tuple[np.ndarray, Quarantine | None]:
+                  owner: np.ndarray | None, place_of: Callable[[int], dict]) -> tuple[np.ndarray, Quarantine | None]:
     """Which events to keep (a mask), and the Quarantine of the others (None when all are kept).
 
     `activity`/`timestamp` are the canonical columns (None: no event has one); `owner` gives
-    each event's case number when known, to count the cases left without events.
+    each event's case number when known, to count the cases left without events; `place_of`
+    gives the place of event i as data (see Quarantine.first).
     """
     no_activity = _missing(activity, rows)
     no_timestamp = _missing(timestamp, rows)
@@ -69,7 +88,7 @@ def find_left_out(activity: pa.Array | None, timestamp: pa.Array | None, rows: i
     cases = 0
     if owner is not None:
         cases = len(np.unique(owner)) - len(np.unique(owner[keep]))
-    first = tuple(describe(int(i)) for i in np.flatnonzero(left_out)[:FIRST_PLACES])
+    first = tuple(place_of(int(i)) for i in np.flatnonzero(left_out)[:FIRST_PLACES])
     quarantine = Quarantine(int(left_out.sum()), int(no_activity.sum()), int(no_timestamp.sum()),
                             cases, first)
     return keep, quarantine
@@ -80,7 +99,7 @@ def refuse_if_nothing_left(keep: np.ndarray, quarantine: Quarantine, origin: str
     if not keep.any():
         raise LogValidationError(located(
             f"Every event ({quarantine.events:,}) lacks an activity or a timestamp, first at "
-            f"{quarantine.first[0]}", file=origin,
+            f"{describe_place(quarantine.first[0])}", file=origin,
             hint="Map the activity and time columns with --activity and --timestamp, or fix the export"))
 
 

@@ -104,7 +104,7 @@ def _events(parts: LogParts, path: Path, options: ImportOptions,
                 file=path, hint="Every event needs an activity and a timestamp; fix the export"
                 + ("" if found is None else ", or import without --strict to leave such events out")))
     keep, quarantine = find_left_out(columns[keys[s.ACTIVITY]], columns[keys[s.TIMESTAMP]],
-                                     parts.events, trace_of, describe)
+                                     parts.events, trace_of, _event_place(trace_of, case_ids))
     table = {s.CASE_ID: case_ids.take(pa.array(trace_of))}
     for column in (s.ACTIVITY, s.TIMESTAMP, s.START_TIMESTAMP, s.RESOURCE, s.LIFECYCLE):
         if keys[column] in columns:
@@ -127,6 +127,14 @@ def _event_describer(trace_of: np.ndarray, case_ids: pa.Array):
         position = event - int(np.searchsorted(trace_of, trace)) + 1
         return f"event {position} of trace {trace + 1} (case {case_ids[trace].as_py()!r})"
     return describe
+
+
+def _event_place(trace_of: np.ndarray, case_ids: pa.Array):
+    def place(event: int) -> dict:
+        trace = int(trace_of[event])
+        position = event - int(np.searchsorted(trace_of, trace)) + 1
+        return {"trace": trace + 1, "event": position, "case": case_ids[trace].as_py()}
+    return place
 
 
 def _column_name(key: str, reserved: frozenset[str] | set[str]) -> str:

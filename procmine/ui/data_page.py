@@ -86,9 +86,11 @@ def render_facts() -> None:
         st.caption(f"ℹ️ {note}")
     left_out = meta.get("quarantine")
     if left_out:
-        st.warning(t("data.quarantine", events=format_number(left_out["events"], lang),
-                     cases=format_number(left_out.get("cases_left_out", 0), lang),
-                     places="; ".join(left_out.get("first") or [])))
+        from procmine.importing.quarantine import describe_places
+        cases = left_out.get("cases_left_out") or 0
+        st.warning(t("data.quarantine_cases" if cases else "data.quarantine",
+                     events=format_number(left_out["events"], lang), cases=format_number(cases, lang),
+                     places=describe_places(left_out, lang)))
 
 
 def _describe_source(source: dict) -> str:
