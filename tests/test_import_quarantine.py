@@ -187,3 +187,16 @@ def test_the_report_and_the_app_data_page_show_what_was_left_out(holed, tmp_path
     shown = texts(start_app(tmp_path / "ds", page="data", lang="da"))
     assert "6 hændelse(r) uden aktivitet eller tidspunkt blev udeladt" in shown
     assert "hændelse 1 i spor 1 (sag " in shown and "event 1 of trace" not in shown
+
+
+def test_a_pandas_frame_records_what_was_left_out(tmp_path):
+    import pandas as pd
+
+    import procmine
+    frame = pd.DataFrame({"case": ["1", "1", "2"], "activity": ["a", None, "b"],
+                          "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"])})
+    for target in (None, tmp_path / "ds"):
+        dataset = procmine.from_pandas(frame, target, case_id="case")
+        assert dataset.meta["events"] == 2
+        assert dataset.meta["quarantine"]["without_activity"] == 1
+        assert dataset.meta["quarantine"]["first"] == [{"row": 1}]

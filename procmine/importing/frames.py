@@ -262,14 +262,16 @@ def pandas_to_dataset(frame, target: str | os.PathLike | None = None, *, case_id
     options = ImportOptions(case_id=case_id, activity=activity, timestamp=timestamp,
                             start_timestamp=start_timestamp, resource=resource, timezone=timezone)
     raw = from_pandas(frame, options)
+    left_out = {} if raw.quarantine is None else {"quarantine": raw.quarantine.as_meta()}
     if target is not None:
         return write_dataset(target, raw.events, raw.cases, timezone=timezone, notes=raw.notes,
-                             source={"path": "pandas DataFrame", "format": "pandas", **raw.source_info})
+                             source={"path": "pandas DataFrame", "format": "pandas", **raw.source_info},
+                             extra_meta=left_out)
     events = normalise_events(raw.events, timezone=timezone, origin="the DataFrame")
     cases = None if raw.cases is None else normalise_cases(raw.cases, events, "the DataFrame")
     meta = {"schema_version": s.SCHEMA_VERSION, "source": {"format": "pandas", **raw.source_info},
             "timezone": timezone, "events": events.num_rows,
             "cases": int(events.column(s.CASE_INDEX)[-1].as_py()) + 1,
             "activities": len(events.column(s.ACTIVITY).combine_chunks().dictionary),
-            "notes": raw.notes}
+            "notes": raw.notes, **left_out}
     return Dataset(IN_MEMORY, events, cases, meta)
