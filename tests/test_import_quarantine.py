@@ -200,3 +200,19 @@ def test_a_pandas_frame_records_what_was_left_out(tmp_path):
         assert dataset.meta["events"] == 2
         assert dataset.meta["quarantine"]["without_activity"] == 1
         assert dataset.meta["quarantine"]["first"] == [{"row": 1}]
+
+
+def test_an_app_upload_takes_the_same_lenient_path(holed, tmp_path):
+    from app_testing import assert_no_exception, start_app, texts
+    from procmine.ui import state
+
+    import_log(DATA / "running-example.csv", tmp_path / "open")
+    at = start_app(tmp_path / "open", page="data")
+    at.radio(key="data_source").set_value("upload").run()
+    at.file_uploader(key="data_upload").upload("wabo_holes.xes.gz", holed.read_bytes()).run()
+    at.button(key="data_import").click().run()
+    assert_no_exception(at)
+    uploaded = read_dataset(at.session_state[state.DATASET_KEY])
+    assert uploaded.meta["events"] == WABO_EVENTS - 6 and uploaded.meta["quarantine"]["events"] == 6
+    assert uploaded.meta["quarantine"] == import_log(holed, tmp_path / "cli").meta["quarantine"]
+    assert "6 event(s) without an activity or a timestamp were left out" in texts(at)
