@@ -135,8 +135,10 @@ def type_text(values: pa.Array, place: ColumnPlace, timezone: str) -> pa.Array:
         return pc.equal(pc.utf8_lower(values), "true")
     if all_match(_INT_TEXT):
         return values.cast(pa.int64())
-    if (all_match(_FLOAT_TEXT) or all_match(_FLOAT_TEXT + "|" + _INT_TEXT)) and _fits_float(values):
-        return values.cast(pa.float64())
+    if all_match(_FLOAT_TEXT) or all_match(_FLOAT_TEXT + "|" + _INT_TEXT):
+        numbers = _exact_floats(values)
+        if numbers is not None:
+            return numbers
     if looks_like_timestamps(values):
         try:
             return parse_timestamp_column(values, place, timezone=timezone, notes=[])
@@ -145,14 +147,22 @@ def type_text(values: pa.Array, place: ColumnPlace, timezone: str) -> pa.Array:
     return values
 
 
-def _fits_float(values: pa.Array) -> bool:
-    """Whether every number text reads as a finite float64 with the same significant digits
-    (its shortest form has them): else a long number would be rounded, a huge one made inf."""
+def _exact_floats(values: pa.Array) -> pa.Array | None:
+    """Number texts as float64 when each keeps its value: finite, and with the same significant
+    digits as its shortest form (else a long number would be rounded, a huge one made inf).
+
+    Texts of at most 15 characters have at most 15 digits, which float64 always keeps, so
+    only longer ones are compared digit by digit.
+    """
     numbers = values.cast(pa.float64())
     if pc.any(pc.invert(pc.is_finite(numbers))).as_py():
-        return False
-    return pc.all(pc.equal(_significant_digits(values), _significant_digits(numbers.cast(pa.string())))
-                  ).as_py() is not False
+        return None
+    long = pc.fill_null(pc.greater(pc.utf8_length(values), 15), False)
+    if not pc.any(long).as_py():
+        return numbers
+    texts, shortest = pc.filter(values, long), pc.filter(numbers, long).cast(pa.string())
+    same = pc.all(pc.equal(_significant_digits(texts), _significant_digits(shortest))).as_py()
+    return numbers if same is not False else None
 
 
 def _significant_digits(texts: pa.Array) -> pa.Array:
