@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from procmine import schema as s
 from procmine.atomic import atomic_folder
-from procmine.dataset_checks import check_cases_table, check_events_file, check_meta
+from procmine.dataset_checks import check_cases_table, check_events_file, check_meta, check_time_range
 from procmine.errors import DatasetError, LogValidationError
 from procmine.timezones import localise
 
@@ -297,31 +297,6 @@ def as_utc_timestamp(column: pa.ChunkedArray | pa.Array, name: str, origin: str,
     if kind.tz is None:
         column = localise(column, timezone)
     return column.cast(s.TIMESTAMP_TYPE)
-
-
-def check_time_range(table: pa.Table, origin: str, row_kind: str = "event") -> None:
-    """Every time lies in the years 1 to 9999 in UTC: what Python, pandas and DuckDB can all show.
-
-    A time outside (year 1 at a positive offset, year 9999 at a negative one) is refused,
-    never shifted or clipped.
-    """
-    for name, kind in zip(table.column_names, table.schema.types):
-        if not pa.types.is_timestamp(kind):
-            continue
-        micros = table.column(name).cast(pa.timestamp("us", kind.tz)).cast(pa.int64())
-        outside = pc.or_(pc.less(micros, _FIRST_MICROS), pc.greater(micros, _LAST_MICROS))
-        first = pc.index(pc.fill_null(outside, False), True).as_py()
-        if first >= 0:
-            value = np.datetime64(micros[first].as_py(), "us")
-            raise LogValidationError(
-                f"{origin}: column {name!r} holds the time {value}Z (UTC) at {row_kind} {first + 1}, "
-                "outside the years 1 to 9999. Correct the value (a year 1 time at a positive offset "
-                "or a year 9999 time at a negative one falls outside), or leave it out.")
-
-
-_FIRST_MICROS = int((np.datetime64("0001-01-01T00:00:00", "us") - np.datetime64(0, "us")) // np.timedelta64(1, "us"))
-_LAST_MICROS = int((np.datetime64("9999-12-31T23:59:59.999999", "us") - np.datetime64(0, "us"))
-                   // np.timedelta64(1, "us"))
 
 
 def _as_string(column, name: str, origin: str):

@@ -1,4 +1,4 @@
-"""Checks of a dataset folder as it is opened: procmine.json's shape, the events file's columns and order.
+"""Checks of a dataset as it is written and opened: time range, procmine.json's shape, columns and order.
 
 A damaged folder (a procmine.json that is a list, an events.parquet with other columns, rows
 out of their stored order, counts that disagree with procmine.json) is a DatasetError naming
@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from procmine import schema as s
-from procmine.errors import ConfigError, DatasetError
+from procmine.errors import ConfigError, DatasetError, LogValidationError
 from procmine.timezones import check_timezone
 
 _COUNTS = ("events", "cases", "activities")
@@ -115,3 +116,29 @@ def _is_instant(value: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+def check_time_range(table: pa.Table, origin: str, row_kind: str = "event") -> None:
+    """Every time lies in the years 1 to 9999 in UTC: what Python, pandas and DuckDB can all show.
+
+    A time outside (year 1 at a positive offset, year 9999 at a negative one) is refused,
+    never shifted or clipped.
+    """
+    for name, kind in zip(table.column_names, table.schema.types):
+        if not pa.types.is_timestamp(kind) or kind.unit == "ns":   # nanoseconds span 1677-2262 only
+            continue
+        ticks = table.column(name).cast(pa.int64())
+        per_second = {"s": 1, "ms": 1_000, "us": 1_000_000}[kind.unit]
+        low, high = _FIRST_SECOND * per_second, (_LAST_SECOND + 1) * per_second - 1
+        outside = pc.or_(pc.less(ticks, low), pc.greater(ticks, high))
+        first = pc.index(pc.fill_null(outside, False), True).as_py()
+        if first >= 0:
+            value = np.datetime64(ticks[first].as_py(), kind.unit)
+            raise LogValidationError(
+                f"{origin}: column {name!r} holds the time {value}Z (UTC) at {row_kind} {first + 1}, "
+                "outside the years 1 to 9999. Correct the value (a year 1 time at a positive offset "
+                "or a year 9999 time at a negative one falls outside), or leave it out.")
+
+
+_FIRST_SECOND = int(np.datetime64("0001-01-01T00:00:00", "s").astype(np.int64))
+_LAST_SECOND = int(np.datetime64("9999-12-31T23:59:59", "s").astype(np.int64))
