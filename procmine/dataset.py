@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from procmine import schema as s
 from procmine.atomic import atomic_folder
 from procmine.dataset_checks import check_cases_table, check_events_file, check_meta, check_time_range
-from procmine.errors import DatasetError, LogValidationError
+from procmine.errors import DatasetError, LogValidationError, one_line
 from procmine.timezones import localise
 
 
@@ -69,7 +69,7 @@ class Dataset:
         try:
             return pq.read_table(self._events_path, columns=columns)
         except (OSError, pa.ArrowException) as exc:
-            raise DatasetError(f"{self.path}: the Parquet files cannot be read: {exc}. "
+            raise DatasetError(f"{self.path}: the Parquet files cannot be read: {one_line(exc)}. "
                                "Re-create the dataset.") from exc
 
 
@@ -256,7 +256,7 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
     try:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise DatasetError(f"{meta_file} cannot be read: {exc}. Re-create the dataset.") from None
+        raise DatasetError(f"{meta_file} cannot be read: {one_line(exc)}. Re-create the dataset.") from None
     except RecursionError:
         raise DatasetError(f"{meta_file} is nested too deeply to be dataset facts. Re-create the dataset.") from None
     meta = check_meta(meta, meta_file)
@@ -277,7 +277,7 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
             return Dataset(path, None, cases, meta, events_path=events_path)
         events = pq.read_table(events_path)
     except (OSError, pa.ArrowException, UnicodeDecodeError) as exc:
-        raise DatasetError(f"{path}: the Parquet files cannot be read: {exc}. "
+        raise DatasetError(f"{path}: the Parquet files cannot be read: {one_line(exc)}. "
                            "Re-create the dataset.") from exc
     # Parts written by incremental runs are sorted within a part only.
     events = normalise_events(events.drop_columns(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from procmine.errors import ConfigError, ProcmineError
+from procmine.errors import ConfigError, ProcmineError, one_line
 
 MAX_YAML_BYTES = 2 << 20       # composing YAML costs about 0.7 s per MiB
 MAX_JSON_BYTES = 32 << 20
@@ -97,13 +97,18 @@ def load_yaml_text(text: str, where: str, what: str = "YAML", error: type[Procmi
         problem = exc.problem or exc.context or "invalid YAML"
         raise error(f"{where}: the {what} is not valid YAML: {problem}{at}. Fix the file there "
                     "(check the indentation, quotes and brackets).") from None
+    except yaml.reader.ReaderError as exc:   # a character YAML does not allow, e.g. a NUL byte
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise error(f"{where}: the {what} holds the character {exc.character!r}, which YAML does not "
+                    f"allow, at line {line}, column {column}. Remove it, or save the file as UTF-8 text.") from None
     except yaml.YAMLError as exc:
-        raise error(f"{where}: the {what} is not valid YAML ({exc}). Fix the file.") from None
+        raise error(f"{where}: the {what} is not valid YAML ({one_line(exc)}). Fix the file.") from None
     except RecursionError:
         raise error(f"{where}: the {what} is nested more than {MAX_DEPTH} levels deep. "
                     "Write it flatter.") from None
     except (ValueError, OverflowError, TypeError) as exc:
-        raise error(f"{where}: the {what} holds a value YAML cannot build ({exc}). "
+        raise error(f"{where}: the {what} holds a value YAML cannot build ({one_line(exc)}). "
                     "Quote the value if it is meant as text, or correct it.") from None
     finally:
         loader.dispose()

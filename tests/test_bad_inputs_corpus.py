@@ -40,6 +40,7 @@ HEAVY = [c for c in CASES if c.heavy]
 ADDRESS_SPACE = 4 << 30          # a hard stop for the bombs (virtual: native thread pools reserve much)
 PEAK_RSS = 500 << 20             # what a refused bomb may use at most (resident)
 TIMEOUT_SECONDS = 30
+OTHER_LINES_ALLOWED = {"report": "the report's progress bar", "deadlines": "the report's progress bar"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -60,8 +61,10 @@ def check_refusal(case: Case, code: int, stderr: str, stdout: str, before: dict,
     text = stderr + stdout
     assert code == 2, f"exit {code}: {text[-2000:]}"
     assert "Traceback" not in text and "Unexpected error" not in text, text[-2000:]
-    errors = [line for line in stderr.splitlines() if line.startswith(("Error:", "File error:"))]
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith(("Error:", "File error:"))]
     assert len(errors) == 1, stderr[-2000:]
+    assert lines == errors or lines[-1] == errors[0] and OTHER_LINES_ALLOWED.get(case.id.split("-")[0]), stderr[-2000:]
     assert case.named in errors[0], errors[0]
     for fragment in case.says:
         assert fragment in errors[0], f"{fragment!r} not in {errors[0]!r}"

@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from procmine.errors import LogValidationError, located
+from procmine.errors import LogValidationError, located, one_line
 
 CHUNK = 1 << 22
 _UTF8_SEQUENCE = re.compile(rb"[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}")
@@ -82,7 +82,7 @@ def _scan(path: Path, compressed: bool, limits: GzipLimits) -> _Scan:
     except UnicodeDecodeError:
         scan.first_bad, scan.first_bad_line = 0x80, lines + 1   # cut inside a sequence at the end
     except (OSError, EOFError, zlib.error) as exc:
-        raise LogValidationError(located(f"Cannot read the compressed file: {exc}", file=path,
+        raise LogValidationError(located(f"Cannot read the compressed file: {one_line(exc)}", file=path,
                                          hint="Check that the .gz file is complete")) from exc
     return scan
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from procmine.errors import LogValidationError, located
+from procmine.errors import LogValidationError, located, one_line
 from procmine.importing.csv_bytes import detect_encoding, open_bytes
 from procmine.importing.frames import raw_log_from_table
 from procmine.importing.options import ImportOptions, RawLog
@@ -54,7 +54,7 @@ def _read_sample(path: Path, compressed: bool) -> bytes:
         with _open(path, compressed) as stream:
             return stream.read(SAMPLE_BYTES)
     except (OSError, EOFError, zlib.error) as exc:
-        raise LogValidationError(located(f"Cannot read the compressed file: {exc}", file=path,
+        raise LogValidationError(located(f"Cannot read the compressed file: {one_line(exc)}", file=path,
                                          hint="Check that the .gz file is complete")) from exc
 
 
@@ -169,5 +169,5 @@ def _parse_error(path: Path, exc: Exception, row, number: int | None, delimiter:
             f"A row has {row.actual_columns} fields where the header has {width} "
             f"({_NAMES[delimiter]}-delimited): {str(row.text)[:120]!r}", file=path, row=number,
             hint="Quote fields that contain the delimiter, or fix the row"))
-    return LogValidationError(located(f"Cannot parse the CSV: {exc}", file=path,
+    return LogValidationError(located(f"Cannot parse the CSV: {one_line(exc)}", file=path,
                                       hint="Check that the file is a CSV export of an event log"))

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from procmine.errors import LogValidationError, located
+from procmine.errors import LogValidationError, located, one_line
 from procmine.importing.frames import raw_log_from_table
 from procmine.importing.options import ImportOptions, RawLog
 
@@ -64,7 +64,7 @@ def _read_rows(sheet, path: Path) -> list[tuple]:
             zlib.error, OSError, NotImplementedError, RuntimeError) as exc:
         # SyntaxError covers the XML parser's ParseError
         raise LogValidationError(located(
-            f"The sheet {sheet.title!r} cannot be read: {type(exc).__name__}: {exc}", file=path,
+            f"The sheet {sheet.title!r} cannot be read: {type(exc).__name__}: {one_line(exc)}", file=path,
             hint="Open the workbook in Excel and save it again, or export the log as CSV")) from None
 
 
@@ -89,7 +89,7 @@ def _open_workbook(path: Path):
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, zlib.error, EOFError,
             SyntaxError, NotImplementedError, RuntimeError) as exc:
         raise LogValidationError(located(
-            f"Cannot open the file as an Excel workbook: {exc}", file=path,
+            f"Cannot open the file as an Excel workbook: {one_line(exc)}", file=path,
             hint="Save it from Excel as .xlsx (an old .xls must be saved again as .xlsx)")) from exc
 
 

@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from procmine.errors import LogValidationError, located
+from procmine.errors import LogValidationError, located, one_line
 
 GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = codecs.BOM_UTF8
@@ -83,7 +83,7 @@ class XesByteSource:
             data = self._stream.read(self.limits.block_bytes)
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise LogValidationError(located(
-                f"The compressed XES is damaged or cut short ({exc})", file=self.path,
+                f"The compressed XES is damaged or cut short ({one_line(exc)})", file=self.path,
                 hint="Download or export the log again")) from exc
         self._total += len(data)
         if self._cap is not None and self._total > self._cap:
