@@ -26,6 +26,7 @@ from procmine.timezones import localise
 
 
 EVENTS_ROW_GROUP = 1_000_000
+MAX_META_BYTES = 64 << 20
 _UNREPEATED = frozenset({s.CASE_INDEX, s.EVENT_INDEX, s.TIMESTAMP, s.START_TIMESTAMP})
 
 
@@ -253,6 +254,9 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
         raise DatasetError(
             f"{path} is not a procmine dataset (no {s.META_FILE}). "
             "Create one with `procmine import SOURCE OUT` or `procmine extract`.")
+    if meta_file.stat().st_size > MAX_META_BYTES:
+        raise DatasetError(f"{meta_file} is larger than {MAX_META_BYTES >> 20} MiB, far more than dataset facts "
+                           "take. Re-create the dataset.")
     try:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

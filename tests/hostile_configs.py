@@ -208,6 +208,15 @@ def _truncate(name: str, share: int) -> Callable[[Path], None]:
     return edit
 
 
+def _huge_meta(path: Path) -> None:
+    """A procmine.json of 65 MiB (a note of that size), written in blocks."""
+    with open(path, "wb") as out:
+        out.write(b'{"schema_version": 1, "notes": ["')
+        for _ in range(65):
+            out.write(b"x" * (1 << 20))
+        out.write(b'"]}')
+
+
 DATASET_DAMAGE: dict[str, Callable[[Path], None]] = {
     "meta-is-list": _write_file("procmine.json", "[1, 2]"),
     "meta-is-string": _write_file("procmine.json", '"dataset"'),
@@ -224,6 +233,7 @@ DATASET_DAMAGE: dict[str, Callable[[Path], None]] = {
     "meta-notes-number": _meta_edit(lambda m: {**m, "notes": 5}),
     "meta-created-garbage": _meta_edit(lambda m: {**m, "created_at": "yesterday"}),
     "meta-missing": lambda folder: (folder / "procmine.json").unlink(),
+    "meta-huge": lambda folder: _huge_meta(folder / "procmine.json"),
     "events-missing": lambda folder: (folder / "events.parquet").unlink(),
     "events-truncated-50": _truncate("events.parquet", 50),
     "events-truncated-95": _truncate("events.parquet", 95),
