@@ -11,6 +11,7 @@ from procmine.analysis.bottlenecks import NO_VALUE
 from procmine.analysis.breakdown import ALL, NO_GROUP
 from procmine.report import charts
 from procmine.report.builder import ReportData
+from procmine.report.dcr_section import dcr_view
 from procmine.report.texts import Words
 
 KPI_UNITS = {"median_days": "days", "p90_days": "days", "median_working_days": "working_days",
@@ -51,6 +52,7 @@ def report_view(data: ReportData) -> dict:
         "version": __version__, "calendar": data.compliance.calendar,
         "eyebrow": data.organisation or data.dataset_name,
         "quality_counts": (data.quality.cases, data.quality.events),
+        "dcr": dcr_view(data.dcr, words, settings.top),
     }
 
 
@@ -203,6 +205,7 @@ def _bottlenecks(data: ReportData, words: Words) -> list[dict]:
     return [{"source": r.source, "target": r.target, "cells": [
         cell("count", r.count, words.number(r.count)), cell("cases", r.cases, words.number(r.cases)),
         cell("median_seconds", r.median_seconds, words.wait(r.median_seconds)),
+        cell("median_working_days", r.median_working_days, words.days(r.median_working_days, "working_days")),
         cell("total_seconds", r.total_seconds, words.days(r.total_seconds / 86_400))]}
         for r in data.bottlenecks.itertuples(index=False)]
 

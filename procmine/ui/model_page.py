@@ -16,6 +16,7 @@ from procmine.i18n import format_number, format_percent
 from procmine.render.bpmn_export import bpmn_xml
 from procmine.render.model_files import bpmn_picture_dot, write_model
 from procmine.ui import downloads, state, upload
+from procmine.ui.dcr_tab import render_dcr_tab
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
 
@@ -25,11 +26,13 @@ MINERS = ("inductive", "heuristics")
 def render() -> None:
     """Draw the model page."""
     st.header(t("page.model"))
-    discovered, checked = st.tabs([t("model.discover"), t("model.conformance")])
+    discovered, checked, dcr = st.tabs([t("model.discover"), t("model.conformance"), t("dcr.tab")])
     with discovered:
         _discovery()
     with checked:
         _conformance()
+    with dcr:
+        render_dcr_tab()
 
 
 def _discovery() -> None:
