@@ -2,8 +2,8 @@
 
 A damaged folder (a procmine.json that is a list, an events.parquet with other columns, rows
 out of their stored order, counts that disagree with procmine.json) is a DatasetError naming
-the file, never an analysis over wrong data. The checks read the Parquet footer and the two
-index columns only, so opening a large dataset stays cheap.
+the file, never an analysis over wrong data. The checks read the Parquet footer, the two
+index columns and the times only, so opening a large dataset stays cheap.
 """
 
 from __future__ import annotations
@@ -65,7 +65,10 @@ def check_events_file(events_path: Path, meta: dict) -> None:
     if rows == 0:
         raise DatasetError(f"{events_path} holds no events. {_AGAIN}")
     _check_no_nulls(metadata, events_path)
-    _check_order(pq.read_table(events_path, columns=[s.CASE_INDEX, s.EVENT_INDEX]), events_path, meta)
+    times = [name for name in schema.names if pa.types.is_timestamp(schema.field(name).type)]
+    columns = pq.read_table(events_path, columns=[s.CASE_INDEX, s.EVENT_INDEX, *times])
+    _check_order(columns, events_path, meta)
+    check_time_range(columns.select(times), str(events_path))
 
 
 def check_cases_table(cases: pa.Table, cases_path: Path) -> None:
