@@ -38,12 +38,14 @@ class Dataset:
     """
 
     def __init__(self, path: Path, events: pa.Table | None = None, cases: pa.Table | None = None,
-                 meta: dict | None = None, *, events_path: Path | None = None):
+                 meta: dict | None = None, *, events_path: Path | None = None,
+                 checked: pa.Table | None = None):
         self.path = Path(path)
         self._events = events
         self.cases = cases
         self.meta = meta or {}
         self._events_path = events_path
+        self._checked = checked   # columns read (and checked) when the folder was opened: not read twice
 
     @property
     def events(self) -> pa.Table:
@@ -64,7 +66,10 @@ class Dataset:
         wanted = [c for c in columns if c in self.event_columns]
         if self._events is not None or self._events_path is None:
             return self.events.select(wanted)
-        return self._read(wanted)
+        kept = [] if self._checked is None else self._checked.column_names
+        missing = [c for c in wanted if c not in kept]
+        rest = self._read(missing) if missing else None
+        return pa.table({c: self._checked.column(c) if c in kept else rest.column(c) for c in wanted})
 
     def _read(self, columns: list[str] | None) -> pa.Table:
         try:
@@ -277,8 +282,8 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
         if cases is not None:
             check_cases_table(cases, path / s.CASES_FILE)
         if events_path.is_file():
-            check_events_file(events_path, meta)
-            return Dataset(path, None, cases, meta, events_path=events_path)
+            checked = check_events_file(events_path, meta)
+            return Dataset(path, None, cases, meta, events_path=events_path, checked=checked)
         events = pq.read_table(events_path)
     except (OSError, pa.ArrowException, UnicodeDecodeError) as exc:
         raise DatasetError(f"{path}: the Parquet files cannot be read: {one_line(exc)}. "

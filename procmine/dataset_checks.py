@@ -49,8 +49,11 @@ def check_meta(meta: object, meta_file: Path) -> dict:
     return meta
 
 
-def check_events_file(events_path: Path, meta: dict) -> None:
-    """The events file has the canonical columns, no missing core values, and its stored order."""
+def check_events_file(events_path: Path, meta: dict) -> pa.Table:
+    """The events file has the canonical columns, no missing core values, and its stored order.
+
+    Gives the columns it read (indexes and times), so the dataset need not read them again.
+    """
     metadata = pq.read_metadata(events_path)
     schema = metadata.schema.to_arrow_schema()
     wrong = [f"{name!r} ({schema.field(name).type if name in schema.names else 'missing'})"
@@ -69,6 +72,7 @@ def check_events_file(events_path: Path, meta: dict) -> None:
     columns = pq.read_table(events_path, columns=[s.CASE_INDEX, s.EVENT_INDEX, *times])
     _check_order(columns, events_path, meta)
     check_time_range(columns.select(times), str(events_path))
+    return columns
 
 
 def check_cases_table(cases: pa.Table, cases_path: Path) -> None:
