@@ -249,14 +249,9 @@ def interpolate_env(value, key: str = ""):
 def load_config(path: str | os.PathLike) -> ExtractConfig | SbsysConfig:
     """Read and check a connector config file; relative output paths are relative to it."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"the connector config {path} cannot be read: {exc.strerror}. "
-                          "Check the path.") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"the connector config {path} is not valid YAML: {exc}. "
-                          "Fix the syntax at the position shown.") from exc
+    from procmine.safe_load import load_yaml  # the project's one safe YAML reader (limits, aliases)
+
+    raw = load_yaml(path, "connector config")
     if not isinstance(raw, dict):
         raise ConfigError(f"the connector config {path} must be a mapping of keys to values.")
     config = parse_config(interpolate_env(raw), origin=str(path))

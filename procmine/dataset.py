@@ -20,10 +20,13 @@ import pyarrow.parquet as pq
 
 from procmine import schema as s
 from procmine.atomic import atomic_folder
-from procmine.errors import DatasetError, LogValidationError
+from procmine.dataset_checks import check_cases_table, check_events_file, check_meta, check_time_range
+from procmine.errors import DatasetError, LogValidationError, one_line
+from procmine.timezones import localise
 
 
 EVENTS_ROW_GROUP = 1_000_000
+MAX_META_BYTES = 64 << 20
 _UNREPEATED = frozenset({s.CASE_INDEX, s.EVENT_INDEX, s.TIMESTAMP, s.START_TIMESTAMP})
 
 
@@ -35,12 +38,14 @@ class Dataset:
     """
 
     def __init__(self, path: Path, events: pa.Table | None = None, cases: pa.Table | None = None,
-                 meta: dict | None = None, *, events_path: Path | None = None):
+                 meta: dict | None = None, *, events_path: Path | None = None,
+                 checked: pa.Table | None = None):
         self.path = Path(path)
         self._events = events
         self.cases = cases
         self.meta = meta or {}
         self._events_path = events_path
+        self._checked = checked   # columns read (and checked) when the folder was opened: not read twice
 
     @property
     def events(self) -> pa.Table:
@@ -61,13 +66,16 @@ class Dataset:
         wanted = [c for c in columns if c in self.event_columns]
         if self._events is not None or self._events_path is None:
             return self.events.select(wanted)
-        return self._read(wanted)
+        kept = [] if self._checked is None else self._checked.column_names
+        missing = [c for c in wanted if c not in kept]
+        rest = self._read(missing) if missing else None
+        return pa.table({c: self._checked.column(c) if c in kept else rest.column(c) for c in wanted})
 
     def _read(self, columns: list[str] | None) -> pa.Table:
         try:
             return pq.read_table(self._events_path, columns=columns)
         except (OSError, pa.ArrowException) as exc:
-            raise DatasetError(f"{self.path}: the Parquet files cannot be read: {exc}. "
+            raise DatasetError(f"{self.path}: the Parquet files cannot be read: {one_line(exc)}. "
                                "Re-create the dataset.") from exc
 
 
@@ -96,6 +104,7 @@ def normalise_events(events: pa.Table, *, timezone: str = s.DEFAULT_TIMEZONE,
                 f"{origin}: column {name!r} is empty in {nulls} event(s), first at event {first + 1}. "
                 f"Every event needs a {name}; fill it in or map another column to it.")
     table = pa.table(columns)
+    check_time_range(table, origin)
     order = pc.sort_indices(
         table.append_column("__read_order", pa.array(np.arange(n, dtype=np.int64))),
         sort_keys=[(s.CASE_ID, "ascending"), (s.TIMESTAMP, "ascending"), ("__read_order", "ascending")])
@@ -129,6 +138,7 @@ def normalise_cases(cases: pa.Table, events: pa.Table, origin: str = "the input"
     kept = pc.filter(position, keep)
     if len(kept) and np.bincount(kept.to_numpy()).max() > 1:
         raise LogValidationError(f"{origin}: the case table has more than one row for a case id.")
+    check_time_range(cases, origin, "case")
     cases = cases.filter(keep).append_column("__pos", kept)
     cases = cases.take(pc.sort_indices(cases, [("__pos", "ascending")])).drop_columns(["__pos"])
     return cases
@@ -249,10 +259,16 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
         raise DatasetError(
             f"{path} is not a procmine dataset (no {s.META_FILE}). "
             "Create one with `procmine import SOURCE OUT` or `procmine extract`.")
+    if meta_file.stat().st_size > MAX_META_BYTES:
+        raise DatasetError(f"{meta_file} is larger than {MAX_META_BYTES >> 20} MiB, far more than dataset facts "
+                           "take. Re-create the dataset.")
     try:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise DatasetError(f"{meta_file} cannot be read: {exc}. Re-create the dataset.") from exc
+        raise DatasetError(f"{meta_file} cannot be read: {one_line(exc)}. Re-create the dataset.") from None
+    except RecursionError:
+        raise DatasetError(f"{meta_file} is nested too deeply to be dataset facts. Re-create the dataset.") from None
+    meta = check_meta(meta, meta_file)
     version = meta.get("schema_version")
     if version != s.SCHEMA_VERSION:
         raise DatasetError(
@@ -263,12 +279,14 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
         events_path = path / s.EVENTS_DIR
     try:
         cases = pq.read_table(path / s.CASES_FILE) if (path / s.CASES_FILE).exists() else None
+        if cases is not None:
+            check_cases_table(cases, path / s.CASES_FILE)
         if events_path.is_file():
-            pq.read_schema(events_path)
-            return Dataset(path, None, cases, meta, events_path=events_path)
+            checked = check_events_file(events_path, meta)
+            return Dataset(path, None, cases, meta, events_path=events_path, checked=checked)
         events = pq.read_table(events_path)
-    except (OSError, pa.ArrowException) as exc:
-        raise DatasetError(f"{path}: the Parquet files cannot be read: {exc}. "
+    except (OSError, pa.ArrowException, UnicodeDecodeError) as exc:
+        raise DatasetError(f"{path}: the Parquet files cannot be read: {one_line(exc)}. "
                            "Re-create the dataset.") from exc
     # Parts written by incremental runs are sorted within a part only.
     events = normalise_events(events.drop_columns(
@@ -286,7 +304,7 @@ def as_utc_timestamp(column: pa.ChunkedArray | pa.Array, name: str, origin: str,
             f"{origin}: column {name!r} holds {kind}, not timestamps. "
             "Parse it as dates and times before writing, or map another column.")
     if kind.tz is None:
-        column = pc.assume_timezone(column, timezone, ambiguous="earliest", nonexistent="latest")
+        column = localise(column, timezone)
     return column.cast(s.TIMESTAMP_TYPE)
 
 

@@ -52,3 +52,8 @@ def located(message: str, *, file: object = None, row: int | None = None,
     if hint:
         text += " " + hint.rstrip(".") + "."
     return text
+
+
+def one_line(value: object) -> str:
+    """Text of an exception or value on one line: a library's message may hold line breaks."""
+    return " ".join(str(value).split())

@@ -111,7 +111,7 @@ CASES = [
     BadInput("zip_inside.csv", zip_bytes, ("zip",)),
     BadInput("truncated.csv.gz", truncated_gzip, ("compressed",)),
     BadInput("null_activity_row_7.csv", text(rows(10, 6, "S1,,2024-01-03 10:00")),
-             ("row 7", "'Aktivitet'", "activity is empty")),
+             ("row 7", "'Aktivitet'", "activity is empty"), {"strict": True}),
     BadInput("null_case_row_4.csv", text(rows(10, 3, ",a,2024-01-03 10:00")), ("row 4", "'Sagsnummer'")),
     BadInput("ragged_row.csv", text(rows(10, 5, "S1,a,b,2024-01-03 10:00")), ("row 6", "4 fields")),
     BadInput("impossible_date.csv", text(rows(10, 8, "S1,a,30-02-2024 10:00").replace(
@@ -152,8 +152,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def cli_args(case: BadInput) -> list[str]:
-    flags = {"case_id": "--case-id", "sheet": "--sheet"}
-    return [arg for key, value in (case.options or {}).items() for arg in (flags[key], value)]
+    flags = {"case_id": "--case-id", "sheet": "--sheet", "strict": "--strict"}
+    return [arg for key, value in (case.options or {}).items()
+            for arg in ((flags[key],) if value is True else (flags[key], value))]
 
 
 def test_corpus_is_large_enough():

@@ -153,7 +153,9 @@ def test_event_without_timestamp_names_trace_and_event(tmp_path):
         _trace("c1", _event("A", "2024-01-01T00:00:00Z")),
         _trace("C2", _event("A", "2024-01-01T00:00:00Z"), '<event><string key="concept:name" value="B"/></event>')))
     with pytest.raises(LogValidationError, match=r"Event 2 of trace 2 \(case 'C2'\).*time:timestamp.*notime\.xes"):
-        read_log(path)
+        read_log(path, ImportOptions(strict=True))
+    lenient = read_log(path)
+    assert lenient.events.num_rows == 2 and lenient.quarantine.first == ({"trace": 2, "event": 2, "case": "C2"},)
 
 
 def test_import_writes_a_sorted_dataset(tmp_path):

@@ -82,13 +82,10 @@ class DeadlineReport:
 
 def load_rules(path: str | Path) -> tuple[DeadlineRule, ...]:
     """Read deadline rules from YAML or JSON: {"rules": [{name, case_type, start, end, within, unit}]}."""
-    import yaml
+    from procmine.safe_load import load_yaml
 
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the deadline rules ({exc}). Give a YAML or JSON file.") from None
+    data = load_yaml(path, "deadline rules")
     if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
         raise ConfigError(f"{path}: expected one key 'rules' holding a list of rules, got "
                           f"{sorted(data) if isinstance(data, dict) else type(data).__name__}.")

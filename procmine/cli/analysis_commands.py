@@ -16,7 +16,7 @@ from procmine import analysis
 from procmine.cli.app import app
 from procmine.cli.output import (TABLE_ROWS, cell, check_format, header, records, show_csv, show_json,
                                 show_table)
-from procmine.errors import ConfigError
+from procmine.errors import ConfigError, FilterError
 from procmine.formatting import format_signed_percent, format_value
 from procmine.schema import DEFAULT_TIMEZONE
 
@@ -29,8 +29,13 @@ def open_filtered(dataset: Path, filters: list[Path] | None) -> procmine.EventLo
     from procmine.filters import load_filters
 
     log = procmine.open(dataset)
-    stack = [f for path in (filters or []) for f in load_filters(path)]
-    return log.filter(*stack) if stack else log
+    stacks = [(path, load_filters(path)) for path in (filters or [])]
+    for path, stack in stacks:
+        try:
+            log = log.filter(*stack) if stack else log
+        except FilterError as exc:   # a value that does not fit this log: say which file holds it
+            raise FilterError(f"{path}: {exc}") from None
+    return log
 
 
 def zone_of(log: procmine.EventLog) -> str:

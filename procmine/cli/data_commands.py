@@ -35,17 +35,22 @@ def import_command(
     tz: str = typer.Option(DEFAULT_TIMEZONE, "--tz", help="Time zone of times written without one."),
     sheet: str = typer.Option(None, "--sheet", help="Excel sheet to read (default: the first)."),
     format: str = typer.Option(None, "--format", help="csv|xlsx|xes|parquet (default: from the name)."),
+    strict: bool = typer.Option(False, "--strict", help="Refuse a log with events lacking an activity "
+                                "or a timestamp (default: leave them out, with a warning)."),
 ) -> None:
     """Import an event log file into a dataset folder."""
     from procmine.importing import import_log
     from procmine.importing.options import ImportOptions
+    from procmine.importing.quarantine import warning_line
 
     options = ImportOptions(case_id=case_id, activity=activity, timestamp=timestamp,
                             start_timestamp=start_timestamp, resource=resource, timezone=tz,
-                            sheet=sheet, format=format)
+                            sheet=sheet, format=format, strict=strict)
     with _working(f"Importing {source.name}"):
         dataset = import_log(source, out, options)
     meta = dataset.meta
+    if meta.get("quarantine"):
+        typer.echo(warning_line(meta["quarantine"]), err=True)
     summary = (f"Imported {source} → {out}: {format_count(meta['cases'], 'en')} cases, "
                f"{format_count(meta['events'], 'en')} events, {format_count(meta['activities'], 'en')} activities.")
     notes = meta.get("notes") or []

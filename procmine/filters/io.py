@@ -1,7 +1,8 @@
 """Filter stacks as JSON or YAML: the form the app's sidebar, a saved view and a report config share.
 
 A stack is a list of objects such as `{"kind": "endpoints", "start": [...], "invert": false}`;
-unknown kinds and unknown keys are FilterErrors.
+unknown kinds and unknown keys are FilterErrors. Files and texts are read through
+procmine.safe_load (size limit, encoding, alias bombs, inf and overflowing numbers).
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ import yaml
 from procmine.atomic import atomic_file
 from procmine.errors import FilterError
 from procmine.filters.base import REGISTRY, Filter
+from procmine.safe_load import MAX_JSON_BYTES, MAX_YAML_BYTES, load_json_text, load_yaml_text, read_text
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes every value out in full, never as an anchor and alias."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
 
 
 def filter_from_dict(data: object, where: str = "filter") -> Filter:
@@ -22,8 +31,12 @@ def filter_from_dict(data: object, where: str = "filter") -> Filter:
     if not isinstance(data, dict):
         raise FilterError(f"{where}: expected an object with a 'kind', got {data!r}. "
                           'Write e.g. {"kind": "endpoints", "start": ["Ansøgning modtaget"]}.')
+    strange = [key for key in data if not isinstance(key, str)]
+    if strange:
+        raise FilterError(f"{where}: the key {strange[0]!r} is not text. Filter keys are names such as "
+                          "'kind', 'between' or 'invert'.")
     kind = data.get("kind")
-    if kind not in REGISTRY:
+    if not isinstance(kind, str) or kind not in REGISTRY:
         raise FilterError(f"{where}: unknown filter kind {kind!r}. "
                           f"Use one of {', '.join(sorted(REGISTRY))}.")
     try:
@@ -47,35 +60,27 @@ def filters_to_json(filters: list[Filter]) -> str:
 
 def filters_from_json(text: str, where: str = "filters") -> list[Filter]:
     """A stack from JSON text."""
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise FilterError(f"{where}: not valid JSON ({exc}). Check the brackets and quotes.") from None
-    return filters_from_data(data, where)
+    return filters_from_data(load_json_text(text, where, "filter stack", FilterError), where)
 
 
 def filters_to_yaml(filters: list[Filter]) -> str:
     """The stack as YAML text."""
-    return yaml.safe_dump([f.to_dict() for f in filters], allow_unicode=True, sort_keys=False)
+    return yaml.dump([f.to_dict() for f in filters], Dumper=_PlainDumper, allow_unicode=True,
+                     sort_keys=False)
 
 
 def filters_from_yaml(text: str, where: str = "filters") -> list[Filter]:
     """A stack from YAML text."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise FilterError(f"{where}: not valid YAML ({exc}). Check the indentation.") from None
+    data = load_yaml_text(text, where, "filter stack", FilterError)
     return filters_from_data([] if data is None else data, where)
 
 
 def load_filters(path: str | os.PathLike) -> list[Filter]:
     """Read a stack from a .json, .yaml or .yml file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FilterError(f"{path}: cannot read the filter file ({exc.strerror}). Check the path.") from None
-    if path.suffix.lower() == ".json":
+    is_json = path.suffix.lower() == ".json"
+    text = read_text(path, "filter file", FilterError, MAX_JSON_BYTES if is_json else MAX_YAML_BYTES)
+    if is_json:
         return filters_from_json(text, str(path))
     return filters_from_yaml(text, str(path))
 

@@ -55,7 +55,16 @@ def import_log(source: str | os.PathLike, target: str | os.PathLike,
     """Read a log file and write it as a dataset folder at `target`, atomically."""
     source = Path(source)
     raw = read_log(source, options)
-    return write_dataset(target, raw.events, raw.cases, timezone=options.timezone,
-                         notes=raw.notes,
-                         source={"path": str(source), "format": options.format or detect_format(source),
-                                 **raw.source_info})
+    return write_raw_log(raw, target, options, {"path": str(source),
+                                                "format": options.format or detect_format(source)})
+
+
+def write_raw_log(raw: RawLog, target: str | os.PathLike, options: ImportOptions,
+                  source: dict) -> Dataset:
+    """Write what `read_log` gave as a dataset folder; what was left out goes to procmine.json.
+
+    The one writing step of `procmine import` and of the app's upload.
+    """
+    extra = {"quarantine": raw.quarantine.as_meta()} if raw.quarantine is not None else None
+    return write_dataset(target, raw.events, raw.cases, timezone=options.timezone, notes=raw.notes,
+                         source={**source, **raw.source_info}, extra_meta=extra)

@@ -17,7 +17,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from procmine.errors import LogValidationError, located
+from procmine.errors import LogValidationError, located, one_line
+from procmine.importing.csv_bytes import detect_encoding, open_bytes
 from procmine.importing.frames import raw_log_from_table
 from procmine.importing.options import ImportOptions, RawLog
 
@@ -45,7 +46,7 @@ def read_csv_log(path: Path, options: ImportOptions = ImportOptions()) -> RawLog
 
 
 def _open(path: Path, compressed: bool):
-    return gzip.open(path, "rb") if compressed else open(path, "rb")
+    return open_bytes(path, compressed)
 
 
 def _read_sample(path: Path, compressed: bool) -> bytes:
@@ -53,7 +54,7 @@ def _read_sample(path: Path, compressed: bool) -> bytes:
         with _open(path, compressed) as stream:
             return stream.read(SAMPLE_BYTES)
     except (OSError, EOFError, zlib.error) as exc:
-        raise LogValidationError(located(f"Cannot read the compressed file: {exc}", file=path,
+        raise LogValidationError(located(f"Cannot read the compressed file: {one_line(exc)}", file=path,
                                          hint="Check that the .gz file is complete")) from exc
 
 
@@ -78,31 +79,8 @@ def _reject_non_text(sample: bytes, path: Path, compressed: bool) -> None:
 
 
 def _detect_encoding(path: Path, sample: bytes, compressed: bool) -> str:
-    """UTF-8 (with or without BOM) if the whole file decodes as such, else cp1252, else latin-1."""
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if _is_utf8(path, compressed):
-        return "utf-8-sig" if sample.startswith(codecs.BOM_UTF8) else "utf-8"
-    try:
-        sample.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
-
-
-def _is_utf8(path: Path, compressed: bool) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with _open(path, compressed) as stream:
-            while chunk := stream.read(_CHUNK):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    except (OSError, EOFError, zlib.error) as exc:
-        raise LogValidationError(located(f"Cannot read the compressed file: {exc}", file=path,
-                                         hint="Check that the .gz file is complete")) from exc
-    return True
+    """The file's encoding, from one capped pass over all its bytes (see csv_bytes)."""
+    return detect_encoding(path, sample, compressed)
 
 
 def _sniff(text: str, path: Path) -> tuple[str, list[str], bool]:
@@ -191,5 +169,5 @@ def _parse_error(path: Path, exc: Exception, row, number: int | None, delimiter:
             f"A row has {row.actual_columns} fields where the header has {width} "
             f"({_NAMES[delimiter]}-delimited): {str(row.text)[:120]!r}", file=path, row=number,
             hint="Quote fields that contain the delimiter, or fix the row"))
-    return LogValidationError(located(f"Cannot parse the CSV: {exc}", file=path,
+    return LogValidationError(located(f"Cannot parse the CSV: {one_line(exc)}", file=path,
                                       hint="Check that the file is a CSV export of an event log"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,20 +17,25 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from procmine.errors import LogValidationError, located
+from procmine.errors import LogValidationError, located, one_line
 from procmine.importing.frames import raw_log_from_table
 from procmine.importing.options import ImportOptions, RawLog
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+MAX_INFLATION = 200
+MIN_INFLATED_CAP = 64 << 20
 
 
 def read_excel_log(path: Path, options: ImportOptions = ImportOptions()) -> RawLog:
     """Read one sheet of an .xlsx workbook into canonical events and case attributes."""
     path = Path(path)
+    _check_inflated_size(path)
     workbook = _open_workbook(path)
     try:
         sheet = _choose_sheet(workbook, options.sheet, path)
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        # The cells present, not the sheet's claimed dimension: a 7 KB file may claim XFD1048576.
+        sheet.reset_dimensions()
+        rows = _read_rows(sheet, path)
     finally:
         workbook.close()
     where = f"sheet {sheet.title!r}"
@@ -37,24 +43,53 @@ def read_excel_log(path: Path, options: ImportOptions = ImportOptions()) -> RawL
     if not rows:
         raise LogValidationError(located(f"The {where} is empty", file=path,
                                          hint="Put a header row and the events on it, or pass --sheet"))
-    header = _header(rows[0], path, where)
+    widest = max(len(row) for row in rows)   # a value right of the header needs a header cell too
+    header = _header(list(rows[0]) + [None] * (widest - len(rows[0])), path, where)
     width = len(header)
     columns = {name: _column([row[i] if i < len(row) else None for row in rows[1:]])
                for i, name in enumerate(header)}
     table = pa.table(columns) if rows[1:] else pa.table({n: pa.array([], pa.string()) for n in header})
     if table.num_columns != width:  # cannot happen after _header, kept as a guard for dict collapse
         raise LogValidationError(located(f"Repeated column names in {where}", file=path))
-    raw = raw_log_from_table(table, options, origin=str(path), first_row=2, where=where)
+    raw = raw_log_from_table(table, options, origin=str(path), first_row=2, where=where, sheet=sheet.title)
     raw.source_info["sheet"] = sheet.title
     return raw
+
+
+def _read_rows(sheet, path: Path) -> list[tuple]:
+    """The sheet's rows of values; a damaged sheet part (a cell openpyxl cannot read) is an error."""
+    try:
+        return list(sheet.iter_rows(values_only=True))
+    except (ValueError, TypeError, OverflowError, KeyError, zipfile.BadZipFile, EOFError, SyntaxError,
+            zlib.error, OSError, NotImplementedError, RuntimeError) as exc:
+        # SyntaxError covers the XML parser's ParseError
+        raise LogValidationError(located(
+            f"The sheet {sheet.title!r} cannot be read: {type(exc).__name__}: {one_line(exc)}", file=path,
+            hint="Open the workbook in Excel and save it again, or export the log as CSV")) from None
+
+
+def _check_inflated_size(path: Path) -> None:
+    """Refuse a workbook whose parts inflate past max(200 × its size, 64 MiB): a zip bomb."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
+        return  # _open_workbook says what is wrong with the file
+    cap = max(MAX_INFLATION * path.stat().st_size, MIN_INFLATED_CAP)
+    if inflated > cap:
+        raise LogValidationError(located(
+            f"The workbook's parts inflate to {inflated:,} bytes, more than {MAX_INFLATION} times its "
+            "size; this looks like a zip bomb and is refused", file=path,
+            hint="Open it in Excel and save it again, or export the log as CSV"))
 
 
 def _open_workbook(path: Path):
     try:
         return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, zlib.error, EOFError,
+            SyntaxError, NotImplementedError, RuntimeError) as exc:
         raise LogValidationError(located(
-            f"Cannot open the file as an Excel workbook: {exc}", file=path,
+            f"Cannot open the file as an Excel workbook: {one_line(exc)}", file=path,
             hint="Save it from Excel as .xlsx (an old .xls must be saved again as .xlsx)")) from exc
 
 
@@ -69,13 +104,19 @@ def _choose_sheet(workbook, name: str | None, path: Path):
         hint="Pass one of those names with --sheet"))
 
 
-def _trim(rows: list[list]) -> list[list]:
-    """Drop empty rows at the end and empty columns at the right: formatting leaves them behind."""
+def _trim(rows: list[tuple]) -> list[tuple]:
+    """Drop empty rows at the end and empty columns at the right: formatting leaves them behind.
+
+    One pass that looks only at rows longer than the width found so far, so a sheet of a
+    million empty rows (gaps between far-apart cells) is trimmed in well under a second.
+    """
     while rows and all(_blank(v) for v in rows[-1]):
         rows.pop()
-    width = max((max((i + 1 for i, v in enumerate(row) if not _blank(v)), default=0) for row in rows),
-                default=0)
-    return [row[:width] for row in rows]
+    width = 0
+    for row in rows:
+        if len(row) > width:
+            width = max(width, next((i + 1 for i in range(len(row) - 1, -1, -1) if not _blank(row[i])), 0))
+    return [row[:width] if len(row) > width else row for row in rows]
 
 
 def _header(cells: list, path: Path, where: str) -> list[str]:

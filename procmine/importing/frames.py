@@ -20,6 +20,7 @@ from procmine.dataset import Dataset, normalise_cases, normalise_events, write_d
 from procmine.errors import LogValidationError, located
 from procmine.importing.mapping import ColumnMapping, detect_mapping
 from procmine.importing.options import ImportOptions, RawLog
+from procmine.importing.quarantine import Quarantine, find_left_out, refuse_if_nothing_left
 from procmine.importing.timestamps import ColumnPlace, looks_like_timestamps, parse_timestamp_column
 
 PM4PY_CASE_ID = "case:concept:name"
@@ -32,11 +33,12 @@ _BOOL_TEXT = r"(?i)^(?:true|false)$"
 
 
 def raw_log_from_table(table: pa.Table, options: ImportOptions, *, origin: str,
-                       first_row: int, where: str = "") -> RawLog:
+                       first_row: int, where: str = "", sheet: str | None = None) -> RawLog:
     """Map, type and split a table of source columns into canonical events and case attributes.
 
     `first_row` is the row number a user sees for the table's first row (2 below a header);
-    `where` (e.g. "sheet 'Ark1'") is added to messages about columns.
+    `where` (e.g. "sheet 'Ark1'") is added to messages about columns; `sheet` to the places of
+    events left out.
     """
     table = drop_index_column(table)
     check_column_names(table.column_names, origin, where)
@@ -45,16 +47,31 @@ def raw_log_from_table(table: pa.Table, options: ImportOptions, *, origin: str,
                                          hint="Export the log again with its events"))
     mapping = detect_mapping(table.column_names, options, origin)
     notes: list[str] = []
-    events = _core_columns(table, mapping, origin, first_row, options.timezone, notes)
+    events = _core_columns(table, mapping, origin, first_row, options, notes)
     for name in table.column_names:
         if name in mapping.roles().values():
             continue
         place = ColumnPlace(origin, name, first_row)
         events[_attribute_name(name, notes)] = type_attribute(table.column(name), place, options.timezone)
     event_table = pa.table(events)
+    event_table, quarantine = _leave_out_incomplete(event_table, origin, first_row, sheet)
     explicit = mapping.case_id.strip().casefold() == PM4PY_CASE_ID
     event_table, cases = split_case_attributes(event_table, explicit_prefix=explicit)
-    return RawLog(event_table, cases, notes, {"mapping": mapping.roles()})
+    return RawLog(event_table, cases, notes, {"mapping": mapping.roles()}, quarantine)
+
+
+def _leave_out_incomplete(events: pa.Table, origin: str, first_row: int,
+                          sheet: str | None) -> tuple[pa.Table, Quarantine | None]:
+    """Drop rows without an activity or a timestamp (checked before: none in a strict import)."""
+    case_ids = events.column(s.CASE_ID).combine_chunks()
+    keep, quarantine = find_left_out(
+        events.column(s.ACTIVITY), events.column(s.TIMESTAMP), events.num_rows,
+        pc.dictionary_encode(case_ids).indices.to_numpy(zero_copy_only=False),
+        lambda index: {"row": first_row + index} if sheet is None else {"row": first_row + index, "sheet": sheet})
+    if quarantine is None:
+        return events, None
+    refuse_if_nothing_left(keep, quarantine, origin)
+    return events.filter(pa.array(keep)), quarantine
 
 
 def drop_index_column(table: pa.Table) -> pa.Table:
@@ -118,14 +135,39 @@ def type_text(values: pa.Array, place: ColumnPlace, timezone: str) -> pa.Array:
         return pc.equal(pc.utf8_lower(values), "true")
     if all_match(_INT_TEXT):
         return values.cast(pa.int64())
-    if all_match(_FLOAT_TEXT) or (all_match(_FLOAT_TEXT + "|" + _INT_TEXT)):
-        return values.cast(pa.float64())
+    if all_match(_FLOAT_TEXT) or all_match(_FLOAT_TEXT + "|" + _INT_TEXT):
+        numbers = _exact_floats(values)
+        if numbers is not None:
+            return numbers
     if looks_like_timestamps(values):
         try:
             return parse_timestamp_column(values, place, timezone=timezone, notes=[])
         except LogValidationError:
             return values  # dates that do not all parse stay text: attributes are not validated
     return values
+
+
+def _exact_floats(values: pa.Array) -> pa.Array | None:
+    """Number texts as float64 when each keeps its value: finite, and with the same significant
+    digits as its shortest form (else a long number would be rounded, a huge one made inf).
+
+    Texts of at most 15 characters have at most 15 digits, which float64 always keeps, so
+    only longer ones are compared digit by digit.
+    """
+    numbers = values.cast(pa.float64())
+    if pc.any(pc.invert(pc.is_finite(numbers))).as_py():
+        return None
+    long = pc.fill_null(pc.greater(pc.utf8_length(values), 15), False)
+    if not pc.any(long).as_py():
+        return numbers
+    texts, shortest = pc.filter(values, long), pc.filter(numbers, long).cast(pa.string())
+    same = pc.all(pc.equal(_significant_digits(texts), _significant_digits(shortest))).as_py()
+    return numbers if same is not False else None
+
+
+def _significant_digits(texts: pa.Array) -> pa.Array:
+    mantissa = pc.replace_substring_regex(texts, r"[eE].*$", "")
+    return pc.utf8_trim(pc.replace_substring_regex(mantissa, r"[^0-9]", ""), "0")
 
 
 def split_case_attributes(events: pa.Table, *, explicit_prefix: bool) -> tuple[pa.Table, pa.Table | None]:
@@ -167,16 +209,18 @@ def from_pandas(frame, options: ImportOptions = ImportOptions(), *, origin: str 
 
 
 def _core_columns(table: pa.Table, mapping: ColumnMapping, origin: str, first_row: int,
-                  timezone: str, notes: list[str]) -> dict[str, pa.Array]:
+                  options: ImportOptions, notes: list[str]) -> dict[str, pa.Array]:
+    """The canonical columns; an empty case id is an error, an empty activity or time only if strict."""
     core: dict[str, pa.Array] = {}
+    required = {s.CASE_ID} | ({s.ACTIVITY, s.TIMESTAMP} if options.strict else set())
     for role, source in mapping.roles().items():
         place = ColumnPlace(origin, source, first_row)
         values = table.column(source).combine_chunks()
         if role in (s.TIMESTAMP, s.START_TIMESTAMP):
-            core[role] = parse_timestamp_column(values, place, timezone=timezone, notes=notes)
+            core[role] = parse_timestamp_column(values, place, timezone=options.timezone, notes=notes)
         else:
             core[role] = _as_text(values, place)
-        if role in s.REQUIRED_EVENT_COLUMNS and core[role].null_count:
+        if role in required and core[role].null_count:
             index = pc.index(pc.is_null(core[role]), True).as_py()
             raise place.error(f"The {role.replace('_', ' ')} is empty in {core[role].null_count} "
                               "row(s); this is the first", index,
@@ -189,14 +233,19 @@ def _as_text(values: pa.Array, place: ColumnPlace) -> pa.Array:
     if pa.types.is_dictionary(kind):
         values, kind = values.cast(kind.value_type), kind.value_type
     if pa.types.is_floating(kind):
+        values = pc.if_else(pc.is_nan(values), pa.scalar(None, kind), values)  # NaN is a gap, not "nan"
         numbers = values.to_numpy(zero_copy_only=False)
-        if np.all(np.isnan(numbers) | (numbers == np.round(numbers))):
+        whole = np.isnan(numbers) | ((numbers == np.round(numbers)) & (np.abs(numbers) < 2.0 ** 53))
+        if np.all(whole):   # whole numbers stored as floats (pandas with gaps): ids without ".0"
             values = values.cast(pa.int64())
     if pa.types.is_null(kind):
         return values.cast(pa.string())
-    text = values.cast(pa.string()) if not pa.types.is_timestamp(kind) else None
-    if text is None:
-        raise place.error(f"The column holds {kind}, not text", hint="Map a text column to it")
+    plain = (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind)
+             or pa.types.is_floating(kind) or pa.types.is_boolean(kind) or pa.types.is_decimal(kind))
+    if not plain:
+        raise place.error(f"The column holds {kind}, not text or numbers",
+                          hint="Map a column of text or whole numbers to it")
+    text = values.cast(pa.string())
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
@@ -223,14 +272,16 @@ def pandas_to_dataset(frame, target: str | os.PathLike | None = None, *, case_id
     options = ImportOptions(case_id=case_id, activity=activity, timestamp=timestamp,
                             start_timestamp=start_timestamp, resource=resource, timezone=timezone)
     raw = from_pandas(frame, options)
+    left_out = {} if raw.quarantine is None else {"quarantine": raw.quarantine.as_meta()}
     if target is not None:
         return write_dataset(target, raw.events, raw.cases, timezone=timezone, notes=raw.notes,
-                             source={"path": "pandas DataFrame", "format": "pandas", **raw.source_info})
+                             source={"path": "pandas DataFrame", "format": "pandas", **raw.source_info},
+                             extra_meta=left_out)
     events = normalise_events(raw.events, timezone=timezone, origin="the DataFrame")
     cases = None if raw.cases is None else normalise_cases(raw.cases, events, "the DataFrame")
     meta = {"schema_version": s.SCHEMA_VERSION, "source": {"format": "pandas", **raw.source_info},
             "timezone": timezone, "events": events.num_rows,
             "cases": int(events.column(s.CASE_INDEX)[-1].as_py()) + 1,
             "activities": len(events.column(s.ACTIVITY).combine_chunks().dictionary),
-            "notes": raw.notes}
+            "notes": raw.notes, **left_out}
     return Dataset(IN_MEMORY, events, cases, meta)

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from procmine.importing.quarantine import Quarantine
 from procmine.schema import DEFAULT_TIMEZONE
+from procmine.timezones import check_timezone
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,10 @@ class ImportOptions:
     timezone: str = DEFAULT_TIMEZONE
     sheet: str | None = None
     format: str | None = None
+    strict: bool = False  # refuse events without an activity or a timestamp instead of leaving them out
+
+    def __post_init__(self) -> None:
+        check_timezone(self.timezone)
 
 
 @dataclass
@@ -31,3 +37,4 @@ class RawLog:
     cases: pa.Table | None = None
     notes: list[str] = field(default_factory=list)
     source_info: dict = field(default_factory=dict)
+    quarantine: Quarantine | None = None  # events left out by a lenient import

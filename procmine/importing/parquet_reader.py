@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from procmine import schema as s
-from procmine.errors import LogValidationError, located
+from procmine.errors import LogValidationError, located, one_line
 from procmine.importing.frames import raw_log_from_table
 from procmine.importing.options import ImportOptions, RawLog
 
@@ -22,9 +22,11 @@ def read_parquet_log(path: Path, options: ImportOptions = ImportOptions()) -> Ra
     path = Path(path)
     try:
         table = pq.read_table(path)
-    except (pa.ArrowException, OSError) as exc:
+        table.column_names   # noqa: B018  (names that are not UTF-8 fail here)
+        table.validate(full=True)   # text that is not UTF-8 fails here, not deep inside an analysis
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise LogValidationError(located(
-            f"Cannot read the file as Parquet: {exc}", file=path,
+            f"Cannot read the file as Parquet: {one_line(exc)}", file=path,
             hint="Check that the file is a complete Parquet file (not cut off or of another format)")) from exc
     table = table.drop_columns([c for c in (s.CASE_INDEX, s.EVENT_INDEX) if c in table.column_names])
     _check_time_types(table, options, path)

@@ -19,10 +19,13 @@ from procmine.errors import LogValidationError, located
 from procmine.importing.xes_structure import Grouped
 from procmine.importing.xes_tokens import TAG
 from procmine.schema import TIMESTAMP_TYPE
+from procmine.timezones import localise
 
 _TYPE_NAMES = {TAG[name]: name for name in ("string", "date", "int", "float", "boolean", "id")}
 _ARROW_TYPES = {TAG["int"]: pa.int64(), TAG["float"]: pa.float64(), TAG["boolean"]: pa.bool_()}
 _ZONED = r"(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$"
+_INFINITY = r"^[+-]?inf(inity)?$"
+_INT64 = 1 << 63
 
 
 @dataclass
@@ -62,7 +65,11 @@ def typed_columns(attributes: KeyedParts, rows: int, rules: ColumnRules) -> tupl
             names = ", ".join(_TYPE_NAMES[int(k)] for k in kinds)
             notes.append(f"The attribute {key!r} is written with several types ({names}); kept as text.")
             kinds = np.array([TAG["string"]])
-        converted = _convert(texts, key, int(kinds[0]), owner, rules)
+        try:
+            converted = _convert(texts, key, int(kinds[0]), owner, rules)
+        except _KeepAsText as kept:
+            notes.append(f"The attribute {key!r} has {kept}; it was kept as text, exactly as written.")
+            converted = texts
         if isinstance(converted, pa.ChunkedArray):
             converted = converted.combine_chunks()
         columns[key] = _spread(converted, owner, rows)
@@ -103,18 +110,32 @@ def _convert(texts: pa.Array, key: str, kind: int, owners: np.ndarray, rules: Co
             return parse_dates(pc.utf8_trim(texts, characters=" \t\r\n"), key, owners, rules)
     if kind not in _ARROW_TYPES:
         return texts
-    try:
-        return texts.cast(_ARROW_TYPES[kind])
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
     trimmed = pc.utf8_trim(texts, characters=" \t\r\n")
-    try:
-        return trimmed.cast(_ARROW_TYPES[kind])
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
+    for candidate in (texts, trimmed):
+        try:
+            return _checked_floats(candidate.cast(_ARROW_TYPES[kind]), trimmed)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
     reader = {TAG["int"]: int, TAG["float"]: float, TAG["boolean"]: _boolean}[kind]
-    return pa.array([_read_one(reader, text, key, owners[i], rules, _TYPE_NAMES[kind])
-                     for i, text in enumerate(trimmed.to_pylist())], _ARROW_TYPES[kind])
+    values = [_read_one(reader, text, key, owners[i], rules, _TYPE_NAMES[kind])
+              for i, text in enumerate(trimmed.to_pylist())]
+    if kind == TAG["int"] and any(not -_INT64 <= v < _INT64 for v in values if v is not None):
+        raise _KeepAsText("whole numbers beyond 64 bits")
+    return _checked_floats(pa.array(values, _ARROW_TYPES[kind]), trimmed)
+
+
+class _KeepAsText(Exception):
+    """A key's values are valid but would change in their XES type (too large, or inf)."""
+
+
+def _checked_floats(values: pa.Array, texts: pa.Array) -> pa.Array:
+    """Floats as read, unless a finite text became inf (a value beyond float64's range)."""
+    if not pa.types.is_floating(values.type):
+        return values
+    infinite = pc.and_(pc.is_inf(values), pc.invert(pc.match_substring_regex(texts, _INFINITY, ignore_case=True)))
+    if pc.any(infinite).as_py():
+        raise _KeepAsText("numbers beyond the float64 range (they would read as infinity)")
+    return values
 
 
 def parse_dates(texts: pa.Array, key: str, owners: np.ndarray, rules: ColumnRules) -> pa.Array:
@@ -128,7 +149,7 @@ def parse_dates(texts: pa.Array, key: str, owners: np.ndarray, rules: ColumnRule
         local = pc.if_else(zoned, nothing, texts).cast(pa.timestamp("us"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return _parse_dates_slowly(texts, key, owners, rules)
-    local = pc.assume_timezone(local, rules.timezone, ambiguous="earliest", nonexistent="latest")
+    local = localise(local, rules.timezone)
     return pc.if_else(zoned, utc, local.cast(TIMESTAMP_TYPE))
 
 
@@ -139,7 +160,7 @@ def _parse_dates_slowly(texts: pa.Array, key: str, owners: np.ndarray, rules: Co
     zoned = pa.array([p.tzinfo is not None for p in parsed])
     naive = [p.astimezone(dt.timezone.utc).replace(tzinfo=None) if p.tzinfo else p for p in parsed]
     stamps = pa.array(naive, pa.timestamp("us"))
-    local = pc.assume_timezone(stamps, rules.timezone, ambiguous="earliest", nonexistent="latest")
+    local = localise(stamps, rules.timezone)
     return pc.if_else(zoned, stamps.cast(TIMESTAMP_TYPE), local.cast(TIMESTAMP_TYPE))
 
 

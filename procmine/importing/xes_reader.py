@@ -6,7 +6,9 @@
 cases table, other event attributes become typed event columns, sorted by name. A
 trace without `concept:name` is an error: a generated id would make the dataset
 disagree with every other tool reading the same file. Nested, list and container
-attributes are skipped, with a note. How the bytes are made safe is in xes_safety.
+attributes are skipped, with a note. An event without an activity or a time is left out
+and counted (procmine.importing.quarantine), or refused with `strict`. How the bytes are
+made safe is in xes_safety.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pyarrow.compute as pc
 from procmine import schema as s
 from procmine.errors import LogValidationError, located
 from procmine.importing.options import ImportOptions, RawLog
+from procmine.importing.quarantine import Quarantine, find_left_out, refuse_if_nothing_left
 from procmine.importing.xes_chunks import iter_chunks
 from procmine.importing.xes_columns import ColumnRules, typed_columns
 from procmine.importing.xes_pipeline import LogParts, read_chunks
@@ -44,9 +47,10 @@ def read_xes_log(path: Path, options: ImportOptions = ImportOptions(), *,
             f"The XES ends inside <{' > '.join(parts.end.stack)}>: the file is cut short",
             file=path, hint="Download or export the log again"))
     case_ids, cases, notes = _cases(parts, path, options)
-    events, event_notes = _events(parts, path, options, case_ids)
+    events, event_notes, quarantine = _events(parts, path, options, case_ids)
     return RawLog(events=events, cases=cases, notes=notes + event_notes + _skip_notes(parts),
-                  source_info={"xes_traces": parts.traces, "xes_events": parts.events})
+                  source_info={"xes_traces": parts.traces, "xes_events": parts.events},
+                  quarantine=quarantine)
 
 
 def _cases(parts: LogParts, path: Path, options: ImportOptions) -> tuple[pa.Array, pa.Table, list[str]]:
@@ -73,7 +77,9 @@ def _cases(parts: LogParts, path: Path, options: ImportOptions) -> tuple[pa.Arra
     return case_ids, pa.table(table), notes
 
 
-def _events(parts: LogParts, path: Path, options: ImportOptions, case_ids: pa.Array) -> tuple[pa.Table, list[str]]:
+def _events(parts: LogParts, path: Path, options: ImportOptions,
+            case_ids: pa.Array) -> tuple[pa.Table, list[str], Quarantine | None]:
+    """The events as a table; those without an activity or a time are left out unless strict."""
     if parts.events == 0:
         raise LogValidationError(located("The XES log holds no events", file=path,
                                          hint="Export a log with at least one event"))
@@ -90,12 +96,15 @@ def _events(parts: LogParts, path: Path, options: ImportOptions, case_ids: pa.Ar
     columns, notes = typed_columns(parts.event_attributes, parts.events, rules)
     for column in (s.ACTIVITY, s.TIMESTAMP):
         found = columns.get(keys[column])
-        if found is None or found.null_count:
+        if found is None or (options.strict and found.null_count):
             first = 0 if found is None else pc.index(pc.is_null(found), True).as_py()
             where = describe(first)
             raise LogValidationError(located(
                 f"{where[0].upper()}{where[1:]} has no {keys[column]!r} attribute ({column})",
-                file=path, hint="Every event needs an activity and a timestamp; fix the export"))
+                file=path, hint="Every event needs an activity and a timestamp; fix the export"
+                + ("" if found is None else ", or import without --strict to leave such events out")))
+    keep, quarantine = find_left_out(columns[keys[s.ACTIVITY]], columns[keys[s.TIMESTAMP]],
+                                     parts.events, trace_of, _event_place(trace_of, case_ids))
     table = {s.CASE_ID: case_ids.take(pa.array(trace_of))}
     for column in (s.ACTIVITY, s.TIMESTAMP, s.START_TIMESTAMP, s.RESOURCE, s.LIFECYCLE):
         if keys[column] in columns:
@@ -105,7 +114,11 @@ def _events(parts: LogParts, path: Path, options: ImportOptions, case_ids: pa.Ar
     empty = parts.traces - 1 - int(np.count_nonzero(np.diff(trace_of)))  # trace_of never decreases
     if empty:
         notes.append(f"{empty} trace(s) without events were left out.")
-    return pa.table(table), notes
+    events = pa.table(table)
+    if quarantine is not None:
+        refuse_if_nothing_left(keep, quarantine, str(path))
+        events = events.filter(pa.array(keep))
+    return events, notes, quarantine
 
 
 def _event_describer(trace_of: np.ndarray, case_ids: pa.Array):
@@ -114,6 +127,14 @@ def _event_describer(trace_of: np.ndarray, case_ids: pa.Array):
         position = event - int(np.searchsorted(trace_of, trace)) + 1
         return f"event {position} of trace {trace + 1} (case {case_ids[trace].as_py()!r})"
     return describe
+
+
+def _event_place(trace_of: np.ndarray, case_ids: pa.Array):
+    def place(event: int) -> dict:
+        trace = int(trace_of[event])
+        position = event - int(np.searchsorted(trace_of, trace)) + 1
+        return {"trace": trace + 1, "event": position, "case": case_ids[trace].as_py()}
+    return place
 
 
 def _column_name(key: str, reserved: frozenset[str] | set[str]) -> str:

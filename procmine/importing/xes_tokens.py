@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from procmine.errors import LogValidationError, located
+from procmine.errors import LogValidationError, located, one_line
 from procmine.importing.xes_chunks import Chunk
 from procmine.importing.xes_fastpath import (ELEMENT_NAMES, TYPE_NAMES, BareElements,
                                               PlainAttributes, drop_controls, match_bare_elements,
@@ -141,7 +141,7 @@ def _parse_slow(slow: np.ndarray, chosen: pa.Array, tokens: Tokens, names: TagNa
         except ValueError as exc:
             first = int(slow[np.argmax(which == number)])
             raise LogValidationError(located(
-                f"The XES is not well-formed at line {tokens.line_of(first)}: {exc} in {text[:80]!r}",
+                f"The XES is not well-formed at line {tokens.line_of(first)}: {one_line(exc)} in {text[:80]!r}",
                 file=path, hint="Repair the file or export the log again")) from None
     kinds, tags, keys, values = zip(*parsed)
     tokens.kind[slow] = np.array(kinds, np.int8)[which]

@@ -80,6 +80,7 @@ class ReportData:
     quality: DataQuality
     dcr: DcrConformance | None = None
     risk: object | None = None    # procmine.report.risk_section.RiskSection with settings.predict
+    left_out: dict | None = None   # procmine.json's record of events a lenient import left out
 
     @property
     def data_ends_early(self) -> bool:
@@ -135,7 +136,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
         changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
         workload=workload, workload_column=column, quality=quality, dcr=dcr,
-        risk=_risk(log, settings, rules, calendar))
+        risk=_risk(log, settings, rules, calendar), left_out=meta.get("quarantine"))
 
 
 def _risk(log: EventLog, settings: ReportSettings, rules, calendar: WorkCalendar):

@@ -19,9 +19,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from procmine.safe_load import load_yaml
 from procmine.errors import ConfigError
 
 TREND_PERIODS = {"month": 12, "quarter": 8, "year": 5}
@@ -101,12 +101,7 @@ def make_job(values: dict, where: str = "report options") -> ReportJob:
 def load_config(path: str | Path) -> list[ReportJob]:
     """The reports of a report.yaml, defaults merged in and relative paths read from its folder."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the report config ({exc.strerror}). Check the path.") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc}). Check the indentation.") from None
+    data = load_yaml(path, "report config")
     try:
         config = ReportConfig.model_validate(data if data is not None else {})
     except ValidationError as exc:

@@ -86,6 +86,13 @@ def render_facts() -> None:
                  created=format_datetime(dt.datetime.fromisoformat(written), lang) if written else "–"))
     for note in meta.get("notes") or []:
         st.caption(f"ℹ️ {note_text(note, lang)}")
+    left_out = meta.get("quarantine")
+    if left_out:
+        from procmine.importing.quarantine import describe_places
+        cases = left_out.get("cases_left_out") or 0
+        st.warning(t("data.quarantine_cases" if cases else "data.quarantine",
+                     events=format_number(left_out["events"], lang), cases=format_number(cases, lang),
+                     places=describe_places(left_out, lang)))
 
 
 def _describe_source(source: dict) -> str:

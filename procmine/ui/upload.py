@@ -12,10 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from procmine.dataset import write_dataset
 from procmine.errors import ProcmineError
 from procmine.i18n import format_number
-from procmine.importing import detect_format, read_log
+from procmine.importing import detect_format, read_log, write_raw_log
 from procmine.importing.options import ImportOptions
 from procmine.importing.preview import ROLES, preview_log
 from procmine.ui import state
@@ -82,9 +81,7 @@ def import_upload(path: Path, options: ImportOptions, digest: str) -> None:
     try:
         raw = read_log(path, options)
         progress.progress(0.4, text=t("data.step.write"))
-        dataset = write_dataset(target, raw.events, raw.cases, timezone=options.timezone,
-                                notes=raw.notes, source={"path": path.name, "format": options.format,
-                                                         **raw.source_info})
+        dataset = write_raw_log(raw, target, options, {"path": path.name, "format": options.format})
         progress.progress(0.8, text=t("data.step.open"))
         state.set_dataset(dataset.path)
     except ProcmineError as exc:
