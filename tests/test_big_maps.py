@@ -151,16 +151,13 @@ def test_map_command_on_bpic15_says_what_it_hid(imported_dataset, tmp_path):
     assert "How often" in svg or "how often" in svg
 
 
-@pytest.mark.slow
-def test_a_model_too_big_to_lay_out_is_refused_with_advice(imported_dataset, tmp_path):
-    result = CliRunner().invoke(app, ["discover", str(imported_dataset(BPIC15)), "--miner", "heuristics",
-                                      "-o", str(tmp_path / "model.bpmn")])
-    assert result.exit_code == 2
-    assert "Raise the noise threshold" in result.output
-    assert not list(tmp_path.iterdir())
+def test_a_model_too_big_to_lay_out_is_refused_at_once_with_advice():
+    # BPIC15_1's heuristics net (941 elements) was still being laid out after ten minutes
     nodes = tuple(BpmnNode(f"t{n}", "task", f"t{n}") for n in range(MAX_LAYOUT_NODES + 1))
-    with pytest.raises(ModelError, match="cannot be laid out"):
+    started = time.monotonic()
+    with pytest.raises(ModelError, match="cannot be laid out.*Raise the noise threshold"):
         layout_model(BpmnModel(nodes, ()))
+    assert time.monotonic() - started < 1
 
 
 @pytest.mark.parametrize("command", [
