@@ -145,7 +145,7 @@ def _move_the_path_slider(tab) -> None:
         tab.keyboard.press("ArrowLeft")
     expect(picture).not_to_have_attribute("src", before, timeout=30_000)   # the map was drawn again
     _settled(tab)
-    assert "60 %" in tab.locator("[data-testid='stSlider']").nth(1).inner_text()
+    assert "92 %" in tab.locator("[data-testid='stSlider']").nth(1).inner_text()   # steps of 1 %
 
 
 def _add_a_variant_filter(tab) -> None:

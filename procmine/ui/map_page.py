@@ -18,7 +18,7 @@ from procmine.errors import ProcmineError
 from procmine.filters import EventAttributeFilter, FollowerFilter
 from procmine.i18n import format_duration, format_number
 from procmine.render.bounded_layout import LAYOUT_SECONDS
-from procmine.render.map_notes import view_notes
+from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_view import default_shares, map_view
 from procmine.render.process_map import MapOptions, map_dot, render_dot
 from procmine.ui import downloads, state
@@ -81,13 +81,13 @@ def render() -> None:
     if st.session_state.pop("map_opened_at_default", False) and view.hidden_paths:
         st.info(t("maps.default"), icon=":material/visibility:")
     source = map_dot(view, options)
-    _picture(source)
+    _picture(source, options)
     graph = state.computed(dfg)
     _click_to_filter(graph)
     _tables(graph)
 
 
-def _picture(source: str) -> None:
+def _picture(source: str, options: MapOptions) -> None:
     if st.session_state.get("map_cancel"):
         st.info(t("maps.cancelled"))
         return
@@ -97,6 +97,9 @@ def _picture(source: str) -> None:
         st.warning(str(exc))
         return
     show_svg(svg, key="map", opening="start")
+    with st.expander(t("maps.legend.title"), icon=":material/info:"):
+        for line in legend_lines(options.metric, options.statistic, options.node_count, options.lang):
+            st.markdown(f"- {line}")
     downloads.picture("process-map", key="map_download", svg=lambda: svg,
                       png=lambda: rendered(source, "png"), dot=lambda: source)
 

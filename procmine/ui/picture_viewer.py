@@ -49,7 +49,7 @@ def show_picture(svg: bytes, *, key: str, max_height: str = "78vh", opening: str
         f'style="{_BUTTON}">{symbol}</button>'
         for act, symbol, label in (("in", "+", "maps.zoom_in"), ("out", "−", "maps.zoom_out"),
                                    ("fit", "⤢", "maps.fit"), ("actual", "1:1", "maps.actual"))
-        + ((("start", "▶", "maps.start"),) if start else ()))
+        + ((("start", "▶ Start", "maps.start"),) if start else ()))
     data = f'data-w="{width:.1f}" data-h="{height:.1f}"'
     if start:
         data += f' data-sx="{start[0]:.4f}" data-sy="{start[1]:.4f}"'
