@@ -177,3 +177,12 @@ def test_writing_into_a_missing_folder_is_an_error_and_creates_nothing(command, 
     assert result.exit_code == 2, result.output
     assert re.search(r"the folder \S+no/such does not exist", result.output)
     assert not (tmp_path / "no").exists() and not (tmp_path / "r.html").exists()
+
+
+def test_a_drawing_that_cannot_be_laid_out_becomes_a_picture_saying_so(monkeypatch):
+    from procmine.ui import map_page
+    monkeypatch.setattr(map_page, "render_dot",
+                        lambda source, format, prog, waiting=None: render_dot(source, format, prog, seconds=1.0))
+    svg = map_page.rendered(_slow_dot(), "svg")
+    assert b"<svg" in svg and b"was stopped" in svg and b"activities or paths" in svg
+    assert map_page.rendered(_slow_dot(), "png").startswith(b"\x89PNG")

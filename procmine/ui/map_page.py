@@ -22,7 +22,7 @@ from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_view import default_shares, map_view
 from procmine.render.process_map import MapOptions, map_dot, render_dot
 from procmine.ui import downloads, state
-from procmine.ui.picture_viewer import show_picture
+from procmine.ui.picture_viewer import message_svg, show_picture
 from procmine.ui.state import t
 
 METRICS = ("frequency", "performance", "both")
@@ -37,14 +37,22 @@ def rendered(dot_source: str, format: str, prog: str = "dot") -> bytes:
     """A DOT source laid out (by `prog`) and drawn once as SVG or PNG, shared by every session.
 
     While Graphviz works the page shows its progress and a Cancel button; a rerun (a slider
-    moved, Cancel pressed) or the server stopping kills the layout.
+    moved, Cancel pressed) or the server stopping kills the layout. A drawing Graphviz cannot
+    finish in time becomes a picture saying so and what to do, so no page shows a traceback.
     """
     key = (dot_source, format, prog)
     with _DRAWN_LOCK:
         if key in _DRAWN:
             _DRAWN.move_to_end(key)
             return _DRAWN[key]
-    data = render_dot(dot_source, format, prog, waiting=_progress_shower())
+    try:
+        data = render_dot(dot_source, format, prog, waiting=_progress_shower())
+    except ProcmineError as exc:   # too slow or failed: a picture that says so, on every page that draws
+        picture = message_svg(str(exc))
+        if format == "png":
+            import vl_convert
+            return bytes(vl_convert.svg_to_png(picture.decode("utf-8"), scale=2))
+        return picture
     with _DRAWN_LOCK:
         _DRAWN[key] = data
         while len(_DRAWN) > _DRAWN_ENTRIES:
@@ -91,11 +99,7 @@ def _picture(source: str, options: MapOptions) -> None:
     if st.session_state.get("map_cancel"):
         st.info(t("maps.cancelled"))
         return
-    try:
-        svg = rendered(source, "svg")
-    except ProcmineError as exc:   # too slow to lay out: say so and what to do
-        st.warning(str(exc))
-        return
+    svg = rendered(source, "svg")
     show_svg(svg, key="map", opening="start")
     with st.expander(t("maps.legend.title"), icon=":material/info:"):
         for line in legend_lines(options.metric, options.statistic, options.node_count, options.lang):

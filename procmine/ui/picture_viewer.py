@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+import textwrap
 
 import streamlit as st
 
@@ -36,6 +37,16 @@ def natural_size(svg: bytes) -> tuple[float, float]:
     """(width, height) in CSS pixels of a Graphviz SVG (its size is given in points)."""
     found = re.search(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
     return (float(found[1]) * 4 / 3, float(found[2]) * 4 / 3) if found else (800.0, 600.0)
+
+
+def message_svg(message: str, width: int = 640) -> bytes:
+    """A small SVG that shows `message` (in place of a drawing that could not be made)."""
+    lines = textwrap.wrap(message, 80) or [""]
+    rows = "".join(f'<text x="16" y="{28 + 20 * n}">{html.escape(line)}</text>' for n, line in enumerate(lines))
+    height = 24 + 20 * len(lines)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="{height}pt" '
+            f'viewBox="0 0 {width} {height}"><rect width="100%" height="100%" fill="#fff8e6"/>'
+            f'<g font-family="Helvetica,sans-serif" font-size="13" fill="#6b4e00">{rows}</g></svg>').encode()
 
 
 def show_picture(svg: bytes, *, key: str, max_height: str = "78vh", opening: str = "start",
