@@ -26,6 +26,7 @@ PAGES = ("overview", "map", "variants", "throughput", "bottlenecks", "cases", "m
 MAP_SECONDS = 3.0      # the issue's bound: a map opens on any real log within 3 s
 PAGE_SECONDS = 10.0
 COMMAND_SECONDS = 30.0
+BEFORE = ("- before this change the map page and `procmine map` did not finish on BPIC15_1 (issue #19: over 100 CPU-minutes at 100 % / 100 %); laid out whole, a 60-activity map with 650 paths alone took 118 s here. Now a map opens on at most 60 activities / 150 paths and never exceeds 150 / 350.")
 BEGIN, END = "<!-- bench_app_shared:begin -->", "<!-- bench_app_shared:end -->"
 
 
@@ -114,7 +115,7 @@ def report(pages: dict[str, dict[str, float]], commands: dict[str, dict[str, flo
     missed = [f"{n} {p}" for n in names for p, v in pages[n].items()
               if v > (MAP_SECONDS if p == "map" else PAGE_SECONDS)]
     missed += [f"{n} {c}" for n in names for c, v in commands[n].items() if v > COMMAND_SECONDS]
-    lines += ["", f"- bounds: {'all met' if not missed else 'NOT met: ' + ', '.join(missed)}", ""]
+    lines += ["", f"- bounds: {'all met' if not missed else 'NOT met: ' + ', '.join(missed)}", BEFORE, ""]
     return lines
 
 

@@ -21,6 +21,7 @@ from procmine.atomic import atomic_file, check_output_folder
 from procmine.errors import ProcmineError
 from procmine.render.formatting import Language, format_duration, format_number, text
 from procmine.render.bounded_layout import LAYOUT_SECONDS, draw_dot
+from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_sliders import END, START, ReducedMap
 from procmine.render.map_view import DEFAULT_PATHS, MapView, dfg_view
 
@@ -127,8 +128,6 @@ def _add_endpoints(graph: graphviz.Digraph, lang: Language) -> None:
 
 
 def _add_legend(graph: graphviz.Digraph, view: MapView, options: MapOptions) -> None:
-    from procmine.render.map_notes import legend_lines, view_notes
-
     lines = view_notes(view, options.lang) + legend_lines(options.metric, options.statistic,
                                                           options.node_count, options.lang)
     wrapped = [part for line in lines for part in textwrap.wrap(line, LEGEND_WIDTH)]
