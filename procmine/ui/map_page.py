@@ -7,6 +7,7 @@ stops when the user moves a slider, presses Cancel or the server shuts down.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 
@@ -45,14 +46,17 @@ def rendered(dot_source: str, format: str, prog: str = "dot") -> bytes:
         if key in _DRAWN:
             _DRAWN.move_to_end(key)
             return _DRAWN[key]
+    progress = _LayoutProgress(cancel_key(dot_source, format))
     try:
-        data = render_dot(dot_source, format, prog, waiting=_progress_shower())
+        data = render_dot(dot_source, format, prog, waiting=progress.show if progress.live else None)
     except ProcmineError as exc:   # too slow or failed: a picture that says so, on every page that draws
         picture = message_svg(str(exc))
         if format == "png":
             import vl_convert
             return bytes(vl_convert.svg_to_png(picture.decode("utf-8"), scale=2))
         return picture
+    finally:
+        progress.clear()
     with _DRAWN_LOCK:
         _DRAWN[key] = data
         while len(_DRAWN) > _DRAWN_ENTRIES:
@@ -60,23 +64,33 @@ def rendered(dot_source: str, format: str, prog: str = "dot") -> bytes:
     return data
 
 
-def _progress_shower():
-    """A callback drawing the layout's progress and a Cancel button, or None outside a script run."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
+def cancel_key(dot_source: str, format: str) -> str:
+    """The key of the Cancel button shown while this drawing is laid out (one per drawing)."""
+    return "layout_cancel_" + hashlib.sha1(f"{format}\n{dot_source}".encode("utf-8")).hexdigest()[:16]
 
-    if get_script_run_ctx(suppress_warning=True) is None:
-        return None
-    slots: list = []
 
-    def waiting(elapsed: float) -> None:
+class _LayoutProgress:
+    """A progress bar and a Cancel button while a layout runs (only inside a script run); gone after."""
+
+    def __init__(self, key: str):
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        self.key = key
+        self.live = get_script_run_ctx(suppress_warning=True) is not None
+        self.slots: list = []
+
+    def show(self, elapsed: float) -> None:
         if elapsed < _PROGRESS_AFTER_SECONDS:
             return
-        if not slots:
-            slots.extend([st.empty(), st.empty()])
-            slots[1].button(t("maps.cancel"), key="map_cancel", icon=":material/cancel:")
-        slots[0].progress(min(1.0, elapsed / LAYOUT_SECONDS),
-                          text=t("maps.laying_out", seconds=f"{elapsed:.0f}", limit=f"{LAYOUT_SECONDS:.0f}"))
-    return waiting
+        if not self.slots:
+            self.slots = [st.empty(), st.empty()]
+            self.slots[1].button(t("maps.cancel"), key=self.key, icon=":material/cancel:")
+        self.slots[0].progress(min(1.0, elapsed / LAYOUT_SECONDS), text=t(
+            "maps.laying_out", seconds=f"{elapsed:.0f}", limit=f"{LAYOUT_SECONDS:.0f}"))
+
+    def clear(self) -> None:
+        for slot in self.slots:
+            slot.empty()
 
 
 def render() -> None:
@@ -96,7 +110,7 @@ def render() -> None:
 
 
 def _picture(source: str, options: MapOptions) -> None:
-    if st.session_state.get("map_cancel"):
+    if st.session_state.get(cancel_key(source, "svg")):
         st.info(t("maps.cancelled"))
         return
     svg = rendered(source, "svg")
