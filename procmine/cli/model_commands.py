@@ -57,7 +57,7 @@ def map_command(
     typer.echo(f"Wrote the process map to {out}.")
     notes = view_notes(view, lang)
     if notes:
-        typer.echo(" ".join(notes + [text("maps.cli_more", lang)]))
+        typer.echo(" ".join(notes + ([] if view.cut else [text("maps.cli_more", lang)])))
 
 
 @app.command("discover")
