@@ -66,3 +66,4 @@ def _the_model_is_fitted_and_measured(at, name: str) -> None:
     else:                      # 1,170 variants: on request (alignments take about 20 s)
         assert any(b.key == "model_quality_start" for b in at.button)
         assert not at.metric
+

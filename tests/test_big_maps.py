@@ -186,3 +186,17 @@ def test_a_drawing_that_cannot_be_laid_out_becomes_a_picture_saying_so(monkeypat
     svg = map_page.rendered(_slow_dot(), "svg")
     assert b"<svg" in svg and b"was stopped" in svg and b"activities or paths" in svg
     assert map_page.rendered(_slow_dot(), "png").startswith(b"\x89PNG")
+
+
+def test_a_chart_of_more_rows_than_altair_draws_is_thinned_evenly():
+    import altair as alt
+    import pandas as pd
+
+    from procmine.ui.charts import CHART_ROWS, within_row_limit
+    frame = pd.DataFrame({"rank": range(12_345), "share": [n / 12_345 for n in range(12_345)]})
+    chart, total = within_row_limit(alt.Chart(frame).mark_line().encode(x="rank:Q", y="share:Q"))
+    assert total == 12_345 and len(chart.data) == CHART_ROWS
+    assert chart.data["rank"].iloc[0] == 0 and chart.data["rank"].iloc[-1] == 12_344
+    chart.to_dict()   # Altair accepts it (no MaxRowsError)
+    small = alt.Chart(frame.head(10)).mark_line()
+    assert within_row_limit(small) == (small, None)
