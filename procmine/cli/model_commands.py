@@ -63,16 +63,27 @@ def map_command(
 @app.command("discover")
 def discover_command(
     dataset: Path = typer.Argument(..., help="Dataset folder."),
-    out: Path = typer.Option(..., "-o", "--out", help="Model file: .bpmn, .pnml, .svg or .png."),
-    miner: str = typer.Option("inductive", "--miner", help="inductive|heuristics"),
+    out: Path = typer.Option(..., "-o", "--out", help="Model file: .bpmn, .pnml, .svg or .png (dcr: .xml, .svg, "
+                             ".png or .dot)."),
+    miner: str = typer.Option("inductive", "--miner", help="inductive|heuristics|dcr"),
     noise: float = typer.Option(0.2, "--noise", help="Noise threshold 0..1."),
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
+    time_unit: str = typer.Option("working_days", "--time-unit",
+                                  help="dcr: delays and deadlines in working_days or days."),
+    deadline_share: float = typer.Option(0.9, "--deadline-share",
+                                         help="dcr: share of the waits seen that a deadline covers, (0, 1]."),
 ) -> None:
-    """Discover a process model and write it as BPMN, PNML or a picture of the BPMN."""
+    """Discover a process model and write it as BPMN, PNML, DCR XML or a picture."""
     from procmine.discovery import DiscoveryOptions, discover
     from procmine.render.model_files import write_model
 
     suffix = out.suffix.lower()
+    if miner not in ("inductive", "heuristics", "dcr"):
+        raise ModelError(f"Unknown miner {miner!r}; use inductive, heuristics or dcr (--miner).")
+    if miner == "dcr":
+        from procmine.cli.dcr_commands import discover_dcr_file
+        typer.echo(discover_dcr_file(_open_log(dataset, filter_file), out, time_unit, deadline_share))
+        return
     if suffix not in (".bpmn", ".pnml", ".svg", ".png"):
         raise ModelError(f"Cannot write a model as {out.name!r}: unknown suffix {out.suffix!r}. "
                          "Name the output .bpmn, .pnml, .svg or .png.")
@@ -87,7 +98,7 @@ def discover_command(
 @app.command("conformance")
 def conformance_command(
     dataset: Path = typer.Argument(..., help="Dataset folder."),
-    model: Path = typer.Option(..., "--model", help="Reference model: .bpmn or .pnml."),
+    model: Path = typer.Option(..., "--model", help="Reference model: .bpmn, .pnml or DCR graph .xml."),
     format: str = typer.Option("table", "--format", help="table|json"),
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
 ) -> None:
@@ -96,6 +107,11 @@ def conformance_command(
 
     if format not in ("table", "json"):
         raise ModelError(f"Unknown --format {format!r}; use table or json.")
+    from procmine.dcr.xml_io import is_dcr_xml
+    if is_dcr_xml(model):
+        from procmine.cli.dcr_commands import check_dcr_file
+        check_dcr_file(_open_log(dataset, filter_file), model, format)
+        return
     reference = read_model(model)
     result = check_conformance(_open_log(dataset, filter_file), reference)
     deviating = result.deviating_cases()

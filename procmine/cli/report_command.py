@@ -33,6 +33,8 @@ def report_command(
         title: str = typer.Option(None, "--title", help="Title of the report."),
         organisation: str = typer.Option(None, "--organisation", help="Organisation named in the header."),
         config: Path = typer.Option(None, "--config", help="report.yaml rendering several reports."),
+        dcr: bool = typer.Option(False, "--dcr", help="Add the DCR rules the closed cases break most often."),
+        dcr_model: Path = typer.Option(None, "--dcr-model", help="Check against this DCR graph (.xml) instead."),
 ) -> None:
     """Management report: KPIs, trend, deadlines, variants, bottlenecks, process map, data quality."""
     from procmine.report import load_config, make_job
@@ -51,7 +53,7 @@ def report_command(
         values = {"dataset": dataset, "output": output, "xlsx": xlsx, "lang": lang, "period": period,
                   "from": from_date, "to": to_date, "compare": compare, "group_by": group_by,
                   "deadlines": deadlines, "title": title, "organisation": organisation,
-                  "filter_files": list(filters or [])}
+                  "filter_files": list(filters or []), "dcr": dcr or None, "dcr_model": dcr_model}
         jobs = [make_job({k: v for k, v in values.items() if v is not None}, "procmine report")]
         for path in (output, xlsx):
             if path is not None:

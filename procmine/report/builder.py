@@ -16,10 +16,12 @@ from procmine.analysis.deadlines import DeadlineRule, check_rules
 from procmine.analysis.quality import DataQuality, data_quality
 from procmine.analysis.throughput import case_attribute
 from procmine.analysis.bottlenecks import ORG_UNIT, workload_by
+from procmine.dcr.conformance import DcrConformance
 from procmine.eventlog import EventLog
 from procmine.filters import Filter, TimeframeFilter
 from procmine.render.process_map import MapOptions, render_map
 from procmine.report.config import ReportSettings
+from procmine.report.dcr_section import dcr_conformance
 from procmine.schema import RESOURCE
 from procmine.workcalendar import WorkCalendar
 
@@ -76,6 +78,7 @@ class ReportData:
     workload: pd.DataFrame | None
     workload_column: str | None
     quality: DataQuality
+    dcr: DcrConformance | None = None
 
     @property
     def data_ends_early(self) -> bool:
@@ -118,6 +121,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
     step("workload")
     quality = data_quality(log)
     step("quality")
+    dcr = dcr_conformance(closed, settings)
     meta = log.dataset.meta
     first_event, last_event = data_span(log)
     return ReportData(
@@ -129,7 +133,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
         filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,
         changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
-        workload=workload, workload_column=column, quality=quality)
+        workload=workload, workload_column=column, quality=quality, dcr=dcr)
 
 
 def _rules(log: EventLog, settings: ReportSettings) -> tuple[DeadlineRule, ...] | None:

@@ -46,6 +46,8 @@ class ReportSettings(BaseModel):
     map_paths: float = Field(0.3, ge=0, le=1)
     compliance_target: float = Field(0.9, gt=0, le=1)
     timezone: str = "Europe/Copenhagen"
+    dcr: bool = False
+    dcr_model: Path | None = None
 
     @property
     def minimum_trend_periods(self) -> int:
@@ -84,7 +86,7 @@ class ReportConfig(BaseModel):
     reports: list[dict] = Field(min_length=1)
 
 
-_PATH_KEYS = ("dataset", "output", "xlsx", "deadlines")
+_PATH_KEYS = ("dataset", "output", "xlsx", "deadlines", "dcr_model")
 
 
 def make_job(values: dict, where: str = "report options") -> ReportJob:

@@ -23,6 +23,7 @@ from procmine.i18n import format_number, format_percent
 from procmine.render.bpmn_export import bpmn_xml
 from procmine.render.model_files import bpmn_picture_dot, write_model
 from procmine.ui import downloads, state, upload
+from procmine.ui.dcr_tab import render_dcr_tab
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
 
@@ -146,4 +147,4 @@ def _conformance_result(result) -> None:
     downloads.table(deviating, "deviating-cases", key="model_deviating", shown=shown, height=320)
 
 
-TABS = [("model.discover", _discovery), ("model.conformance", _conformance)]
+TABS = [("model.discover", _discovery), ("model.conformance", _conformance), ("dcr.tab", render_dcr_tab)]

@@ -1,8 +1,8 @@
 """A zoomable, draggable frame for a big SVG drawing (process map, BPMN model), with Fit, 1:1 and Start buttons.
 
 The drawing stays one <img> (a data URI: no ids of one drawing clash with another's);
-a few lines of JavaScript move and scale it. A map opens fitted to the frame when its
-labels stay readable that way, else at a readable scale with its Start node in view.
+a few lines of JavaScript move and scale it. A drawing opens fitted to the frame when
+its labels stay readable that way, else at a readable scale with its Start node (or top) in view.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def message_svg(message: str, width: int = 640) -> bytes:
 
 def show_picture(svg: bytes, *, key: str, max_height: str = "78vh", opening: str = "start",
                  alt: str = "") -> None:
-    """The SVG in a frame of at most `max_height`; `opening` is "start" (Start in view) or "fit"."""
+    """The SVG in a frame of at most `max_height`, opening fitted ("fit"), or ("start") fitted when
+    that keeps labels readable, else at a readable scale with the Start node (or the top) in view."""
     width, height = natural_size(svg)
     start = start_point(svg) if opening == "start" else None
     encoded = base64.b64encode(svg).decode("ascii")
@@ -98,15 +99,18 @@ _SCRIPT = """
   const zoom = (factor, cx, cy) => {
     const next = Math.min(4, Math.max(0.05, scale * factor));
     x = cx - (cx - x) * next / scale; y = cy - (cy - y) * next / scale; scale = next; draw(); };
+  const actual = () => { scale = 1; x = Math.max(0, (frame.clientWidth - w) / 2); y = 0; draw(); };
   const opening = () => {
-    if (frame.dataset.opening === "start" && frame.dataset.sx && fitScale() < __READABLE__) toStart();
-    else fit(); };
+    if (!frame.clientWidth) return;   // in a hidden tab: lay out once it is shown
+    if (frame.dataset.opening === "fit" || fitScale() >= __READABLE__) fit();
+    else if (frame.dataset.sx) toStart();
+    else actual(); };
   frame.querySelectorAll("button").forEach(button => button.addEventListener("click", event => {
     event.stopPropagation();
     const act = button.dataset.act, cx = frame.clientWidth / 2, cy = frame.clientHeight / 2;
     if (act === "in") zoom(1.25, cx, cy); else if (act === "out") zoom(0.8, cx, cy);
     else if (act === "fit") fit(); else if (act === "start") toStart();
-    else { zoom(1 / scale, cx, cy); } }));
+    else actual(); }));
   frame.addEventListener("wheel", event => {
     event.preventDefault();
     const box = frame.getBoundingClientRect();

@@ -1,0 +1,90 @@
+"""The DCR parts of `procmine discover --miner dcr` and `procmine conformance --model graph.xml`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from procmine.errors import ModelError
+
+DCR_SUFFIXES = (".xml", ".svg", ".png", ".dot")
+
+
+def discover_dcr_file(log, out: Path, time_unit: str, deadline_share: float) -> str:
+    """Discover the timed DCR graph of the log, write it to `out`; the sentence to print."""
+    from procmine.dcr.model import discover_timed_dcr
+    from procmine.dcr.picture import write_dcr_picture
+    from procmine.dcr.timing import TimingOptions
+    from procmine.dcr.xml_io import write_dcr_xml
+
+    suffix = out.suffix.lower()
+    if suffix not in DCR_SUFFIXES:
+        raise ModelError(f"Cannot write a DCR graph as {out.name!r}: unknown suffix {out.suffix!r}. "
+                         "Name the output .xml (DCR XML for dcrgraphs.net), .svg, .png or .dot.")
+    options = TimingOptions(unit=time_unit, deadline_share=deadline_share)
+    graph = discover_timed_dcr(log, timing=options)
+    if suffix == ".xml":
+        write_dcr_xml(graph, out)
+    else:
+        write_dcr_picture(graph, out)
+    counts = {kind: len(pairs) for kind, pairs in graph.relation_sets().items()}
+    parts = [_counted(len(graph.activities), "event"), _counted(counts["condition"], "condition"),
+             _counted(counts["response"], "response"), _counted(counts["exclude"], "exclusion"),
+             _counted(counts["include"], "inclusion")]
+    times = f"{_counted(len(graph.delays), 'delay')} and {_counted(len(graph.deadlines), 'deadline')}"
+    return f"Wrote the DCR graph ({', '.join(parts)}; {times} in {time_unit.replace('_', ' ')}) to {out}."
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def check_dcr_file(log, model: Path, format: str) -> None:
+    """Print which rules of the DCR graph in `model` the log's cases break (table or JSON)."""
+    from procmine.dcr.model import check_dcr_against_file
+
+    result = check_dcr_against_file(log, model)
+    broken = result.broken_rules()
+    deviating = result.deviating_cases()
+    if format == "json":
+        typer.echo(json.dumps({**result.summary(), "most_broken_rules": broken.to_dict("records"),
+                               "deviating_cases": deviating.to_dict("records")},
+                              ensure_ascii=False, default=_plain))
+        return
+    _print_tables(result, broken, deviating)
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def _print_tables(result, broken, deviating) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    summary = Table(title="DCR conformance")
+    summary.add_column("measure")
+    summary.add_column("value", justify="right")
+    for key, value in result.summary().items():
+        summary.add_row(key, f"{value:.4f}" if isinstance(value, float) else f"{value:,}")
+    console.print(summary)
+    rules = Table(title=f"Rules most often broken ({len(broken):,}; first 20)")
+    for column in ("rule", "cases", "share", "variants"):
+        rules.add_column(column)
+    for row in broken.head(20).itertuples(index=False):
+        rules.add_row(row.rule, f"{row.cases:,}", f"{row.share:.1%}", _short(row.variants))
+    console.print(rules)
+    cases = Table(title=f"Cases that break a rule ({len(deviating):,}; first 20)")
+    for column in ("case_id", "variant", "rules"):
+        cases.add_column(column)
+    for row in deviating.head(20).itertuples(index=False):
+        cases.add_row(str(row.case_id), str(row.variant), row.rules)
+    console.print(cases)
+
+
+def _short(variants: str, shown: int = 8) -> str:
+    parts = variants.split(", ") if variants else []
+    return ", ".join(parts[:shown]) + (f" … (+{len(parts) - shown})" if len(parts) > shown else "")

@@ -1,0 +1,79 @@
+"""The DCR tab in a real browser (Debian's Chromium): the graph is drawn and the rules table is shown.
+
+The screenshot tests/artefacts/dcr-tab.png is for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from served_app import free_port, stop, wait_until_served
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
+CHROMIUM = Path("/usr/bin/chromium")
+IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+          && document.querySelectorAll('[data-stale="true"]').length === 0"""
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
+                                 "/usr/bin/chromium (apt-get install chromium); .ci/run installs it")]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTEFACTS / "dcr-streamlit-server.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "PROCMINE_SAMPLES": str(ROOT / "sample_logs")})
+    try:
+        wait_until_served(process, port, log_hint="; see tests/artefacts/dcr-streamlit-server.log")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        try:
+            stop(process)
+        finally:
+            log.close()
+
+
+def settled(tab) -> None:
+    for _ in range(2):
+        tab.wait_for_timeout(600)
+        tab.wait_for_function(IDLE, timeout=90_000)
+
+
+def test_the_dcr_tab_draws_the_graph_and_the_broken_rules(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            tab = browser.new_context(viewport={"width": 1500, "height": 1400}).new_page()
+            tab.set_default_timeout(60_000)
+            tab.goto(server)
+            tab.wait_for_selector("[data-testid='stSidebar']")
+            settled(tab)
+            tab.locator("[data-testid='stSidebar'] label").filter(has_text="Model").first.click()
+            settled(tab)
+            tab.get_by_role("tab", name="DCR graph").click()
+            settled(tab)
+            picture = tab.locator("#dcr_graph img")
+            picture.wait_for()
+            width = picture.evaluate("img => img.naturalWidth")
+            tab.get_by_text("Rules most often broken").scroll_into_view_if_needed()
+            tab.screenshot(path=str(ARTEFACTS / "dcr-tab.png"), full_page=True)
+            assert width > 300
+            assert tab.locator("[data-testid='stException']").count() == 0
+            assert tab.get_by_text("Cases that keep every rule").count() >= 1
+        finally:
+            browser.close()
