@@ -163,6 +163,7 @@ def test_a_model_too_big_to_lay_out_is_refused_at_once_with_advice():
 @pytest.mark.parametrize("command", [
     ["map", "{data}", "-o", "{missing}/x.svg"],
     ["discover", "{data}", "-o", "{missing}/x.bpmn"],
+    ["discover", "{data}", "--miner", "dcr", "-o", "{missing}/x.xml"],
     ["export", "{data}", "{missing}/x.csv"],
     ["report", "{data}", "-o", "{missing}/r.html"],
     ["report", "{data}", "-o", "{here}/r.html", "--xlsx", "{missing}/r.xlsx"],

@@ -74,12 +74,14 @@ def discover_command(
                                          help="dcr: share of the waits seen that a deadline covers, (0, 1]."),
 ) -> None:
     """Discover a process model and write it as BPMN, PNML, DCR XML or a picture."""
+    from procmine.atomic import check_output_folder
     from procmine.discovery import DiscoveryOptions, discover
     from procmine.render.model_files import write_model
 
     suffix = out.suffix.lower()
     if miner not in ("inductive", "heuristics", "dcr"):
         raise ModelError(f"Unknown miner {miner!r}; use inductive, heuristics or dcr (--miner).")
+    check_output_folder(out)   # a missing folder fails before the discovery
     if miner == "dcr":
         from procmine.cli.dcr_commands import discover_dcr_file
         typer.echo(discover_dcr_file(_open_log(dataset, filter_file), out, time_unit, deadline_share))
@@ -87,9 +89,6 @@ def discover_command(
     if suffix not in (".bpmn", ".pnml", ".svg", ".png"):
         raise ModelError(f"Cannot write a model as {out.name!r}: unknown suffix {out.suffix!r}. "
                          "Name the output .bpmn, .pnml, .svg or .png.")
-    from procmine.atomic import check_output_folder
-
-    check_output_folder(out)
     model = discover(_open_log(dataset, filter_file), DiscoveryOptions(miner=miner, noise=noise))
     write_model(model, out)
     typer.echo(f"Wrote the {miner} model ({len(model.bpmn.of_kind('task'))} activities) to {out}.")
