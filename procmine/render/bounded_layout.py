@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -33,14 +34,19 @@ def draw_dot(source: str, format: str, prog: str = "dot", *, seconds: float = LA
     `waiting(elapsed_seconds)` is called about four times a second while the layout runs;
     whatever it raises (a Streamlit rerun, a KeyboardInterrupt) stops and kills the layout.
     """
-    child = subprocess.Popen([sys.executable, "-I", str(WORKER), format, prog, str(seconds)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        output, errors = _wait(child, source.encode("utf-8"), seconds, waiting)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+    # The DOT goes in through a file: communicate() cannot be retried with input (a timed-out first
+    # call would leave the rest of a large DOT unwritten and the child waiting for it).
+    with tempfile.TemporaryFile() as dot_file:
+        dot_file.write(source.encode("utf-8"))
+        dot_file.seek(0)
+        child = subprocess.Popen([sys.executable, "-I", str(WORKER), format, prog, str(seconds)],
+                                 stdin=dot_file, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            output, errors = _wait(child, seconds, waiting)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
     if child.returncode != 0:
         message = errors.decode("utf-8", "replace").strip().splitlines()
         raise ProcmineError(f"Graphviz could not draw the {format.upper()} (exit {child.returncode}): "
@@ -48,15 +54,15 @@ def draw_dot(source: str, format: str, prog: str = "dot", *, seconds: float = LA
     return output
 
 
-def _wait(child: subprocess.Popen, data: bytes, seconds: float,
+def _wait(child: subprocess.Popen, seconds: float,
           waiting: Callable[[float], None] | None) -> tuple[bytes, bytes]:
     started = time.monotonic()
     deadline = started + seconds
     while True:
         try:
-            return child.communicate(data, timeout=POLL_SECONDS)
+            return child.communicate(timeout=POLL_SECONDS)
         except subprocess.TimeoutExpired:
-            data = None   # communicate sent it already; later calls only collect the output
+            pass   # retried: communicate keeps what it has read so far
         if time.monotonic() > deadline:
             raise LayoutTimeoutError(
                 f"Laying out the drawing took longer than {seconds:.0f} s and was stopped. "
