@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_app.py --shared
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_working_waits.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -18,6 +18,7 @@ _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 AttributeType = Literal["string", "integer", "float", "boolean", "timestamp"]
 DEFAULT_KEY_ENV = "PROCMINE_PSEUDONYM_KEY"
+CITIZEN_ATTRIBUTE = "citizen"
 
 
 def check_identifier(value: str, what: str) -> str:
@@ -51,6 +52,9 @@ class _Rows(_Strict):
     table: str | None = None
     query: str | None = None
     case_id: str
+    # The column with the citizen's CPR number (any written form), CVR number or other person
+    # id: it becomes the attribute `citizen`, an HMAC pseudonym (the SBSYS preset's `citizen`).
+    citizen: str | None = None
     attributes: dict[str, str | Attribute] = Field(default_factory=dict)
 
     @field_validator("table")
@@ -76,6 +80,11 @@ class _Rows(_Strict):
     def _case(cls, value: str) -> str:
         return check_identifier(value, "case_id column")
 
+    @field_validator("citizen")
+    @classmethod
+    def _citizen(cls, value: str | None) -> str | None:
+        return value if value is None else check_identifier(value, "citizen column")
+
     @field_validator("attributes")
     @classmethod
     def _attributes(cls, value: dict) -> dict[str, Attribute]:
@@ -89,6 +98,9 @@ class _Rows(_Strict):
     def _one_origin(self):
         if (self.table is None) == (self.query is None):
             raise ValueError("give exactly one of 'table' or 'query'")
+        if self.citizen is not None and CITIZEN_ATTRIBUTE in self.attributes:
+            raise ValueError("the attribute name 'citizen' is taken by the `citizen:` key; "
+                             "rename the attribute")
         return self
 
 
@@ -176,6 +188,10 @@ class ExtractConfig(_Strict):
         doubles = sorted({n for n in names if names.count(n) > 1})
         if doubles:
             raise ValueError(f"event source names must be unique; repeated: {', '.join(doubles)}")
+        with_citizen = [s for s in [*self.events, self.cases] if s is not None and s.citizen]
+        if with_citizen and self.pseudonymise is False:
+            raise ValueError("`citizen:` needs pseudonymisation (a citizen id is never written in "
+                             "clear); remove `pseudonymise: false` or the `citizen:` key")
         return self
 
 
@@ -187,6 +203,9 @@ class SbsysConfig(_Strict):
     output: Path
     database_schema: str | None = None
     include_protected: bool = False
+    # PartTypeOpslag.Navn of person and company parties (matched by name, ignoring case).
+    person_part_type: str = Field(default="Person", min_length=1)
+    company_part_type: str = Field(default="Firma", min_length=1)
     pseudonymise: Pseudonymisation | Literal[False] = Field(default_factory=Pseudonymisation)
     incremental: Incremental = Field(default_factory=Incremental)
     timezone: str = "Europe/Copenhagen"

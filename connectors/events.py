@@ -7,6 +7,7 @@ import re
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from connectors.cpr import scrub_cpr_labels
 from connectors.pseudonymise import Pseudonymiser, scrub_cpr_column
 from connectors.sql import ATTRIBUTE_PREFIX, CURSOR, FIELD_PREFIX, KEY_PREFIX, CasePlan, SourcePlan
 from procmine import schema as s
@@ -53,7 +54,8 @@ def to_events(raw: pa.Table, plan: SourcePlan, target: pa.Schema, pseudonyms: Ps
     """Canonical events of one raw chunk, with the columns and types of `target`."""
     origin = f"event source {plan.name!r}"
     timestamps = _timestamps(raw.column("timestamp"), "timestamp", origin, timezone)
-    activity = _activity(raw, plan)
+    # A CPR number in a column used by the activity template must not become an activity name.
+    activity = scrub_cpr_labels(_activity(raw, plan))
     columns = {
         s.CASE_ID: pseudonyms.pseudonymise(raw.column("case_id"), "case"),
         s.ACTIVITY: activity,
@@ -105,7 +107,9 @@ def _attributes(raw, types, plan, pseudonyms, timezone, origin) -> dict[str, pa.
     columns = {}
     for name, kind in types.items():
         column = raw.column(f"{ATTRIBUTE_PREFIX}{name}")
-        if name in plan.person_attributes:
+        if name in plan.citizen_attributes:
+            column = pseudonyms.citizens(column)
+        elif name in plan.person_attributes:
             column = pseudonyms.pseudonymise(column, "person")
         elif kind == "timestamp":
             column = _timestamps(column, name, origin, timezone)

@@ -39,5 +39,6 @@ def preset_extraction(config: SbsysConfig) -> Extraction:
         schema=config.database_schema, include_protected=config.include_protected,
         pseudonymise=bool(rules), key_env=rules.key_env if rules else "",
         key_id=rules.key_id if rules else None, timezone=config.timezone,
-        lookback_hours=config.incremental.lookback_hours, chunk_size=config.chunk_size)
+        lookback_hours=config.incremental.lookback_hours, chunk_size=config.chunk_size,
+        person_part_type=config.person_part_type, company_part_type=config.company_part_type)
     return sbsys_extraction(config.url, config.output, options)

@@ -2,7 +2,9 @@
 
 Layout: `events/part-000001.parquet, ...`, `cases.parquet`, `procmine.json`. procmine.json
 lists the committed parts; a part on disk that it does not list is debris of a failed run
-and is removed by the next run, so a failed run never shows partial data.
+and is removed by the next run, so a failed run never shows partial data. A run that removes
+retracted events rewrites a committed part behind a backup link (`.<part>.before-run-<n>`),
+restored by the next run if the commit point was never reached.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from procmine.errors import ConnectorError, DatasetError
 
 PART_PATTERN = "part-{:06d}.parquet"
 CASES_BACKUP = ".cases.parquet.before-run-{}"
+PART_BACKUP = ".{}.before-run-{}"   # a committed part while a run rewrites it
 EVENT_KEY = "event_key"
 KEY_BATCH_ROWS = 262_144
 KEY_LENGTH = 32
@@ -131,6 +134,10 @@ def recover(state: DatasetState) -> None:
     """Undo what a run that died mid-commit left behind: unlisted parts, a cases backup."""
     events = state.path / s.EVENTS_DIR
     listed = {part["file"] for part in state.parts}
+    for backup in events.glob(PART_BACKUP.format("*", "*")) if events.is_dir() else []:
+        name, run = backup.name[1:].rsplit(".before-run-", 1)
+        if int(run) > state.runs:  # the run that rewrote the part never committed
+            os.replace(backup, events / name)
     if events.is_dir():
         for entry in events.iterdir():
             if entry.name not in listed:
@@ -167,9 +174,11 @@ def dataset_lock(target: Path, wait_seconds: float = 0.0) -> Iterator[None]:
 
 
 def commit(state: DatasetState, part: Path | None, part_name: str, cases: Path | None,
-           meta: dict) -> None:
-    """Move the new part, cases and procmine.json into place; roll all back if one step fails."""
+           meta: dict, rewrites: Sequence = ()) -> None:
+    """Move the new part, rewritten parts, cases and procmine.json into place; roll all back if
+    one step fails."""
     root = state.path
+    swapped: list[tuple[Path, Path]] = []
     meta_tmp = root / f".{s.META_FILE}.tmp"
     backup = root / CASES_BACKUP.format(meta["runs"])
     final_part = root / s.EVENTS_DIR / part_name
@@ -184,8 +193,16 @@ def commit(state: DatasetState, part: Path | None, part_name: str, cases: Path |
             moved_cases = True
         if part is not None:
             os.replace(part, final_part)
+        for rewrite in rewrites:
+            old = root / s.EVENTS_DIR / rewrite.name
+            kept = old.with_name(PART_BACKUP.format(rewrite.name, meta["runs"]))
+            os.link(old, kept)
+            swapped.append((old, kept))
+            os.replace(rewrite.temporary, old)
         os.replace(meta_tmp, root / s.META_FILE)  # the commit point
     except BaseException:
+        for old, kept in swapped:
+            os.replace(kept, old)
         if part is not None:
             final_part.unlink(missing_ok=True)
         if backup.exists():
@@ -195,3 +212,5 @@ def commit(state: DatasetState, part: Path | None, part_name: str, cases: Path |
         meta_tmp.unlink(missing_ok=True)
         raise
     backup.unlink(missing_ok=True)
+    for _, kept in swapped:
+        kept.unlink(missing_ok=True)

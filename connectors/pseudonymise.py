@@ -1,8 +1,10 @@
-"""Keyed pseudonyms (HMAC-SHA256) for case, person and user ids, and CPR scrubbing of free text."""
+"""Keyed pseudonyms (HMAC-SHA256) for case, person, user and citizen ids.
+
+CPR scrubbing of free text lives in `connectors.cpr` (re-exported here).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import os
@@ -10,59 +12,25 @@ import re
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from connectors.cpr import CPR_REPLACEMENT, cpr_century, is_cpr, scrub_cpr, scrub_cpr_column
 from procmine.errors import ConfigError
 
-CPR_REPLACEMENT = "[CPR]"
+__all__ = ["CPR_REPLACEMENT", "Pseudonymiser", "citizen_key", "cpr_century", "is_cpr",
+           "load_pseudonymiser", "scrub_cpr", "scrub_cpr_column"]
+
 MIN_KEY_LENGTH = 16
-# DDMMYY-NNNN (N a digit) with the hyphen optional, not inside a longer number.
-_CPR = re.compile(r"(?<![0-9])([0-3][0-9])([01][0-9])([0-9]{2})-?([0-9])([0-9]{3})(?![0-9])")
-_CPR_CANDIDATE = r"(^|[^0-9])[0-3][0-9][01][0-9][0-9]{2}-?[0-9]{4}([^0-9]|$)"
 PSEUDONYM_LENGTH = 20
 MEMO_LIMIT = 200_000
 HASH_BATCH_ROWS = 16_384
+CITIZEN = "citizen"
+# Written forms of one CPR or CVR number differ only in these: "010190-1234" = "0101901234".
+_CITIZEN_SEPARATORS = re.compile("[\\s.\\-\u2010-\u2015\u2212]")
 
 
-def cpr_century(year: int, seventh_digit: int) -> int:
-    """The full year of a CPR number from its two-digit year and the 7th digit (CPR rules)."""
-    if seventh_digit <= 3:
-        return 1900 + year
-    if seventh_digit in (4, 9):
-        return (2000 if year <= 36 else 1900) + year
-    return (2000 if year <= 57 else 1800) + year
-
-
-def is_cpr(day: str, month: str, year: str, seventh: str) -> bool:
-    """True if the digits make a valid CPR date (no modulus-11 check: it fails since 2007)."""
-    try:
-        dt.date(cpr_century(int(year), int(seventh)), int(month), int(day))
-    except ValueError:
-        return False
-    return True
-
-
-def scrub_cpr(text: str) -> str:
-    """Replace every CPR number in `text` by [CPR], e.g. 'Sag 010203-1234' -> 'Sag [CPR]'."""
-    def _replace(match: re.Match) -> str:
-        day, month, year, seventh, _ = match.groups()
-        return CPR_REPLACEMENT if is_cpr(day, month, year, seventh) else match.group(0)
-
-    return _CPR.sub(_replace, text)
-
-
-def scrub_cpr_column(column: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Scrub CPR numbers from a text column; only candidate values go through Python."""
-    column = column.cast(pa.string())
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    candidates = pc.fill_null(pc.match_substring_regex(column, _CPR_CANDIDATE), False)
-    if not pc.any(candidates).as_py():
-        return column
-    values = column.to_pylist()
-    for index in pc.indices_nonzero(candidates).to_pylist():
-        values[index] = scrub_cpr(values[index])
-    return pa.array(values, pa.string())
+def citizen_key(value: str) -> str:
+    """The form of a citizen id (CPR, CVR or another id) that is hashed: separators removed."""
+    return _CITIZEN_SEPARATORS.sub("", value)
 
 
 class Pseudonymiser:
@@ -111,6 +79,21 @@ class Pseudonymiser:
         encoded = column.dictionary_encode()
         values = encoded.dictionary.cast(pa.string()).to_pylist()
         return pa.array(self._pseudonyms(kind, values), pa.string()).take(encoded.indices)
+
+    def citizens(self, column: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Citizen pseudonyms of CPR/CVR numbers (any written form) or other ids; never in clear."""
+        if not self.enabled:
+            raise ConfigError("a citizen id can only be extracted pseudonymised; turn "
+                              "pseudonymisation on (set the key) or leave the citizen out.")
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        if pa.types.is_null(column.type):
+            return column.cast(pa.string())
+        encoded = column.dictionary_encode()
+        values = [citizen_key(str(v)) for v in encoded.dictionary.to_pylist()]
+        names = [None if not v else name for v, name in
+                 zip(values, self._pseudonyms(CITIZEN, [v or "" for v in values]))]
+        return pa.array(names, pa.string()).take(encoded.indices)
 
     def _pseudonyms(self, kind: str, values: list[str]) -> list[str]:
         # HMAC-SHA256(key, kind \x1f value): the hash states after the key and the kind are

@@ -18,10 +18,11 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from connectors import incremental as inc
-from connectors.events import event_schema, max_cursor, to_cases, to_events
+from connectors.events import EVENT_KEY, event_schema, max_cursor, to_cases, to_events
 from connectors.pseudonymise import Pseudonymiser
 from connectors.fetch import stream_rows
 from connectors.part_writer import PartWriter
+from connectors.retraction import Rewrite, discard, rewrite_parts
 from connectors.sql import CasePlan, SourcePlan, create_engine, database_error, safe_url
 from procmine import schema as s
 from procmine.atomic import atomic_folder
@@ -53,6 +54,7 @@ class RunResult:
     cases: int
     part: str | None
     full: bool
+    retracted: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -91,6 +93,11 @@ def count_rows(job: Extraction) -> dict[str, int]:
                 bound = _lower_bound(state, plan.name, job.lookback)
                 query = sa.select(sa.func.count()).select_from(plan.since(bound).subquery())
                 counts[plan.name] = int(connection.execute(query).scalar_one())
+                if plan.retractions is not None:
+                    bound = _lower_bound(state, plan.retraction_source, job.lookback)
+                    query = sa.select(sa.func.count()).select_from(
+                        plan.retracted_since(bound).subquery())
+                    counts[f"{plan.name} (deleted since)"] = int(connection.execute(query).scalar_one())
             if job.cases is not None:
                 query = sa.select(sa.func.count()).select_from(job.cases.select.subquery())
                 counts["cases"] = int(connection.execute(query).scalar_one())
@@ -107,6 +114,7 @@ def _run(job: Extraction, state: inc.DatasetState, progress: Progress | None,
     part_name = state.next_part_name()
     engine = create_engine(job.url)
     writers: list[PartWriter] = []
+    rewrites: list[Rewrite] = []
     cases_tmp = state.path / f".{s.CASES_FILE}.tmp"
     try:
         with engine.connect() as connection:
@@ -116,18 +124,26 @@ def _run(job: Extraction, state: inc.DatasetState, progress: Progress | None,
             for plan in job.plans:
                 counts[plan.name], marks[plan.name] = _read_source(
                     connection, job, state, plan, writer, progress)
+            retracted_keys = {}
+            for plan in (p for p in job.plans if p.retractions is not None):
+                retracted_keys[plan.name], marks[plan.retraction_source] = _read_retractions(
+                    connection, job, state, plan, writer.schema)
             case_rows = _read_cases(connection, job, state, cases_tmp)
         part = writer.close()
-        meta = _meta(job, state, marks, counts, case_rows, part_name if part else None)
-        inc.commit(state, part, part_name, cases_tmp if case_rows is not None else None, meta)
+        rewrites, retracted = rewrite_parts(state, retracted_keys)
+        meta = _meta(job, state, marks, counts, case_rows, part_name if part else None,
+                     rewrites, retracted)
+        inc.commit(state, part, part_name, cases_tmp if case_rows is not None else None, meta,
+                   rewrites)
     except sa.exc.SQLAlchemyError as exc:
         raise database_error(exc, job.url, "reading the sources") from None
     finally:
         for writer in writers:
             writer.discard()
+        discard(rewrites)
         cases_tmp.unlink(missing_ok=True)
         engine.dispose()
-    return RunResult(counts, case_rows or 0, part_name if part else None, full)
+    return RunResult(counts, case_rows or 0, part_name if part else None, full, retracted)
 
 
 def _read_source(connection, job: Extraction, state, plan: SourcePlan, writer, progress):
@@ -146,6 +162,20 @@ def _read_source(connection, job: Extraction, state, plan: SourcePlan, writer, p
         if progress is not None:
             progress(plan.name, raw.num_rows)
     return added, mark
+
+
+def _read_retractions(connection, job: Extraction, state, plan: SourcePlan, schema: pa.Schema):
+    """Keys of the events of rows deleted past the retraction watermark, and the new watermark."""
+    mark = state.watermark(plan.retraction_source)
+    bound = _lower_bound(state, plan.retraction_source, job.lookback)
+    keys = []
+    for raw in stream_rows(connection, plan.retracted_since(bound), job.chunk_size):
+        if raw.num_rows == 0:
+            continue
+        newest = max_cursor(raw)
+        mark = newest if mark is None or newest > mark else mark
+        keys.append(to_events(raw, plan, schema, job.pseudonyms, job.timezone).column(EVENT_KEY))
+    return pa.chunked_array([k for chunk in keys for k in chunk.chunks], pa.string()), mark
 
 
 def _utc_floor(bound, timezone: str) -> dt.datetime | None:
@@ -186,18 +216,19 @@ def _read_cases(connection, job: Extraction, state, target: Path) -> int | None:
 
 
 def _meta(job: Extraction, state, marks: dict, counts: dict, cases: int | None,
-          part: str | None) -> dict:
+          part: str | None, rewrites: list[Rewrite] = (), retracted: dict | None = None) -> dict:
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     old = state.meta
     watermarks = {**old.get("watermarks", {}),
                   **{k: inc.encode_watermark(v) for k, v in marks.items() if v is not None}}
-    parts = state.parts
+    left = {rewrite.name: rewrite.events for rewrite in rewrites}
+    parts = [{**p, "events": left[p["file"]]} if p["file"] in left else p for p in state.parts]
     if part is not None:
         parts.append({"file": part, "events": sum(counts.values()), "extracted_at": now,
                       "watermarks": watermarks})
     totals = {**old.get("counts", {}).get("events_per_source", {})}
     for name, added in counts.items():
-        totals[name] = totals.get(name, 0) + added
+        totals[name] = totals.get(name, 0) + added - (retracted or {}).get(name, 0)
     events = sum(p["events"] for p in parts)
     case_count = cases if cases is not None else old.get("cases", 0)
     return {
@@ -214,7 +245,7 @@ def _meta(job: Extraction, state, marks: dict, counts: dict, cases: int | None,
         "watermarks": watermarks,
         "pseudonymisation": job.pseudonyms.info(),
         "counts": {"events": events, "cases": case_count, "events_per_source": totals,
-                   "last_run": counts},
+                   "last_run": counts, "last_run_retracted": retracted or {}},
         "parts": parts,
     }
 

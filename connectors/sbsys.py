@@ -1,9 +1,14 @@
-"""The SBSYS preset: event sources and case attributes for SBSYS's schema, as source plans.
+"""The SBSYS preset: event sources for SBSYS's real schema (../shared/SBSYS_SCHEMA.md) as plans.
 
-Events: Sag oprettet, Status: <name> (names looked up in SagsStatus), Dokument journaliseret
-(<kind>), Journalnotat, Erindring oprettet/afsluttet, Delforløb modtaget/besluttet, Afgørelse.
-Resource: the pseudonymised user; `org_unit`: the user's workplace in clear. Protected cases
-(ErBeskyttet) are left out unless asked for. No free text (titles, notes, names) is read.
+Events: Sag oprettet; Status: <name> (the name from SagsStatus); Dokument journaliseret (<kind>,
+from DokumentArtOpslag) for live registrations only (DeletedState 0 on the registration and its
+document; one deleted after it was extracted is retracted by the next run); Journalnotat
+(notes not deleted, likewise); Erindring oprettet / afsluttet / annulleret (a completion later
+cancelled or reopened is retracted by its LastChanged, as is a decision later withdrawn);
+Delforløb modtaget / besluttet (<DelforloebType.Navn>); Afgørelse (Sag.Besluttet). Resource:
+the pseudonymised user; `org_unit`: the user's workplace in clear; `deadline`: a reminder's or
+sub-process's own deadline. Protected cases (ErBeskyttet) are left out unless asked for. No free
+text (titles, notes, names), no person data and no password column is ever selected.
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from connectors.pseudonymise import load_pseudonymiser
 from connectors.config import DEFAULT_KEY_ENV
+from connectors.pseudonymise import load_pseudonymiser
 from connectors.runner import Extraction
+from connectors.sbsys_cases import COMPANY_PART_TYPE, PERSON_PART_TYPE, not_protected, sbsys_case_plan
 from connectors.sbsys_tables import SbsysTables, sbsys_tables
-from connectors.sql import ATTRIBUTE_PREFIX, CURSOR, FIELD_PREFIX, KEY_PREFIX, CasePlan, SourcePlan
+from connectors.sql import ATTRIBUTE_PREFIX, CURSOR, FIELD_PREFIX, KEY_PREFIX, SourcePlan
+
+NOT_DELETED = 0  # DeletedState of a live document registration (SBSYS_SCHEMA.md: assumed)
+UNKNOWN = "ukendt"
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,8 @@ class SbsysOptions:
     timezone: str = "Europe/Copenhagen"
     lookback_hours: float = 48.0
     chunk_size: int = 50_000
+    person_part_type: str = PERSON_PART_TYPE
+    company_part_type: str = COMPANY_PART_TYPE
 
 
 def sbsys_extraction(url: str, output: str | Path, options: SbsysOptions = SbsysOptions()
@@ -40,23 +51,29 @@ def sbsys_extraction(url: str, output: str | Path, options: SbsysOptions = Sbsys
     """The extraction job for an SBSYS database at `url` into the dataset `output`."""
     tables = sbsys_tables(options.schema)
     pseudonyms = load_pseudonymiser(options.pseudonymise, options.key_env, options.key_id)
+    # A citizen id is only ever written as a pseudonym: without a key it is left out.
+    parties = (options.person_part_type, options.company_part_type) if pseudonyms.enabled else None
     return Extraction(
         url=url, plans=sbsys_plans(tables, options.include_protected),
-        cases=sbsys_case_plan(tables, options.include_protected), output=Path(output),
+        cases=sbsys_case_plan(tables, options.include_protected, parties), output=Path(output),
         pseudonyms=pseudonyms, timezone=options.timezone,
         lookback=dt.timedelta(hours=options.lookback_hours), chunk_size=options.chunk_size,
-        source_info={"connector": "sbsys", "protected_cases": options.include_protected})
+        source_info={"connector": "sbsys", "protected_cases": options.include_protected,
+                     "citizen": parties is not None})
 
 
 def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourcePlan]:
     """One plan per SBSYS event kind."""
-    sag, status, reminder, sub = t.Sag, t.SagHistorikStatus, t.Erindring, t.Delforloeb
-    registration, note = t.DokumentRegistrering, t.JournalArkNote
-    document_from = registration.outerjoin(t.Dokument, t.Dokument.c.ID == registration.c.DokumentID) \
-        .outerjoin(t.DokumentArt, t.DokumentArt.c.ID == t.Dokument.c.DokumentArtID)
-    kind = sa.func.coalesce(t.DokumentArt.c.Navn, sa.literal("ukendt"))
-    not_cancelled = sa.func.coalesce(reminder.c.Annulleret, sa.false()) == sa.false()
-    note_from = note.join(t.JournalArk, t.JournalArk.c.ID == note.c.JournalArkID)
+    sag, status = t.Sag, t.SagHistorikStatus
+    registration, document, kinds = t.DokumentRegistrering, t.Dokument, t.DokumentArtOpslag
+    document_from = registration.outerjoin(document, document.c.ID == registration.c.DokumentID) \
+        .outerjoin(kinds, kinds.c.ID == document.c.DokumentArtID)
+    live_document = sa.and_(registration.c.DeletedState == NOT_DELETED,
+                            sa.func.coalesce(document.c.DeletedState, NOT_DELETED) == NOT_DELETED)
+    # A registration is deleted on its own (its DeletedDate) or with its document (the document's).
+    deleted_at = sa.case((registration.c.DeletedState != NOT_DELETED, registration.c.DeletedDate),
+                         else_=document.c.DeletedDate)
+    note, sheet = t.JournalArkNote, t.JournalArk
     plan = _Planner(t, include_protected)
     return [
         plan("sag_oprettet", sag, sag.c.ID, "Sag oprettet", sag.c.Created, sag.c.CreatedByID, sag.c.ID),
@@ -65,44 +82,64 @@ def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourceP
              status.c.ID, {"status": t.SagsStatus.c.Navn}),
         plan("dokument", document_from, registration.c.SagID, "Dokument journaliseret ({kind})",
              registration.c.Registreret, registration.c.RegistreretAfID, registration.c.ID,
-             {"kind": kind}),
-        plan("journalnotat", note_from, t.JournalArk.c.SagID, "Journalnotat", note.c.Oprettet,
-             note.c.OprettetAf, note.c.ID),
-        plan("erindring_oprettet", reminder, reminder.c.SagID, "Erindring oprettet",
-             reminder.c.Created, None, reminder.c.ID),
-        plan("erindring_afsluttet", reminder, reminder.c.SagID, "Erindring afsluttet",
-             reminder.c.Afsluttet, reminder.c.AfsluttetAfID, reminder.c.ID, where=not_cancelled),
-        plan("delforloeb_modtaget", sub, sub.c.SagID, "Delforløb modtaget", sub.c.Modtaget,
-             sub.c.BehandlerID, sub.c.ID),
-        plan("delforloeb_besluttet", sub, sub.c.SagID, "Delforløb besluttet", sub.c.Besluttet,
-             sub.c.BehandlerID, sub.c.ID),
-        plan("afgoerelse", sag, sag.c.ID, "Afgørelse", sag.c.Besluttet, sag.c.BehandlerID, sag.c.ID),
+             {"kind": sa.func.coalesce(kinds.c.Navn, sa.literal(UNKNOWN))}, where=live_document,
+             deleted=(sa.not_(live_document), deleted_at)),
+        plan("journalnotat", note.join(sheet, sheet.c.ID == note.c.JournalArkID), sheet.c.SagID,
+             "Journalnotat", note.c.Oprettet, note.c.OprettetAf, note.c.ID,
+             where=note.c.SlettetDato.is_(None), deleted=(note.c.SlettetDato.is_not(None),
+                                                          note.c.SlettetDato)),
+        *_reminder_plans(t, plan),
+        *_sub_process_plans(t, plan),
+        plan("afgoerelse", sag, sag.c.ID, "Afgørelse", sag.c.Besluttet, sag.c.BehandlerID, sag.c.ID,
+             where=_not_false(sag.c.ErBesluttet),
+             deleted=_withdrawn(_not_false(sag.c.ErBesluttet), sag.c.LastChanged)),
     ]
 
 
-def sbsys_case_plan(t: SbsysTables, include_protected: bool = False) -> CasePlan:
-    """Case attributes: KLE number, facet, org unit, case type (KLE title), dates."""
-    sag = t.Sag
-    rows = sag.outerjoin(t.SagsNummer, t.SagsNummer.c.ID == sag.c.SagsNummerID) \
-        .outerjoin(t.EmnePlanNummer, t.EmnePlanNummer.c.ID == t.SagsNummer.c.EmnePlanNummerID) \
-        .outerjoin(t.Facet, t.Facet.c.ID == t.SagsNummer.c.FacetID) \
-        .outerjoin(t.Ansaettelsessted, t.Ansaettelsessted.c.ID == sag.c.AnsaettelsesstedID)
-    attributes = {"kle": t.EmnePlanNummer.c.Nummer, "facet": t.Facet.c.Nummer,
-                  "org_unit": t.Ansaettelsessted.c.Navn, "case_type": t.EmnePlanNummer.c.Navn,
-                  "opened_at": sag.c.Created, "decided_at": sag.c.Besluttet,
-                  "decision_deadline": sag.c.BeslutningDeadline}
-    select = sa.select(sag.c.ID.label("case_id"),
-                       *[column.label(f"{ATTRIBUTE_PREFIX}{name}") for name, column in attributes.items()]
-                       ).select_from(rows)
-    if not include_protected:
-        select = select.where(_not_protected(sag))
-    types = {name: "timestamp" if name in ("opened_at", "decided_at", "decision_deadline")
-             else "string" for name in attributes}
-    return CasePlan(select, types)
+def _reminder_plans(t: SbsysTables, plan: _Planner) -> list[SourcePlan]:
+    """Erindring oprettet / afsluttet (ErAfsluttet, not cancelled) / annulleret (ErAnnulleret)."""
+    reminder = t.Erindring
+    deadline = {"deadline": _when(reminder.c.HarDeadline, reminder.c.Deadline)}
+    completed = sa.and_(reminder.c.ErAfsluttet == sa.true(), reminder.c.ErAnnulleret == sa.false())
+    return [
+        plan("erindring_oprettet", reminder, reminder.c.SagID, "Erindring oprettet",
+             reminder.c.Created, reminder.c.OpretterID, reminder.c.ID, time_attributes=deadline),
+        plan("erindring_afsluttet", reminder, reminder.c.SagID, "Erindring afsluttet",
+             reminder.c.Afsluttet, reminder.c.AfsluttetAfID, reminder.c.ID, where=completed,
+             time_attributes=deadline, deleted=_withdrawn(completed, reminder.c.LastChanged)),
+        plan("erindring_annulleret", reminder, reminder.c.SagID, "Erindring annulleret",
+             reminder.c.Annulleret, reminder.c.AnnulleretAfID, reminder.c.ID,
+             where=reminder.c.ErAnnulleret == sa.true(), time_attributes=deadline)]
 
 
-def _not_protected(sag: sa.Table) -> sa.ColumnElement:
-    return sa.func.coalesce(sag.c.ErBeskyttet, sa.false()) == sa.false()
+def _sub_process_plans(t: SbsysTables, plan: _Planner) -> list[SourcePlan]:
+    """Delforløb modtaget / besluttet, named by DelforloebType.Navn."""
+    sub, kind = t.Delforloeb, t.DelforloebType
+    rows = sub.outerjoin(kind, kind.c.ID == sub.c.DelforloebTypeID)
+    name = {"type": sa.func.coalesce(kind.c.Navn, sa.literal(UNKNOWN))}
+    deadline = {"deadline": _when(sub.c.BeslutningHarDeadline, sub.c.BeslutningDeadline)}
+    return [
+        plan("delforloeb_modtaget", rows, sub.c.SagID, "Delforløb modtaget ({type})",
+             sub.c.Modtaget, sub.c.BehandlerID, sub.c.ID, name, time_attributes=deadline),
+        plan("delforloeb_besluttet", rows, sub.c.SagID, "Delforløb besluttet ({type})",
+             sub.c.Besluttet, sub.c.BehandlerID, sub.c.ID, name,
+             where=_not_false(sub.c.ErBesluttet), time_attributes=deadline,
+             deleted=_withdrawn(_not_false(sub.c.ErBesluttet), sub.c.LastChanged))]
+
+
+def _when(flag: sa.ColumnElement, value: sa.ColumnElement) -> sa.ColumnElement:
+    """`value` where the bit `flag` is set, else NULL (e.g. a deadline only if HarDeadline)."""
+    return sa.case((flag == sa.true(), value), else_=sa.null())
+
+
+def _withdrawn(holds: sa.ColumnElement, changed: sa.Column) -> tuple:
+    """Retract an event whose condition no longer `holds` (a completed reminder cancelled, a
+    decision withdrawn), found by the row's LastChanged time."""
+    return sa.not_(holds), changed
+
+
+def _not_false(flag: sa.ColumnElement) -> sa.ColumnElement:
+    return sa.func.coalesce(flag, sa.true()) == sa.true()
 
 
 class _Planner:
@@ -112,25 +149,35 @@ class _Planner:
         self.t, self.include_protected = tables, include_protected
 
     def __call__(self, name, rows, case_id, template, timestamp, user, row_id, fields=None,
-                 where=None) -> SourcePlan:
+                 where=None, time_attributes=None, deleted=None) -> SourcePlan:
         sag = self.t.Sag
         if rows is not sag and case_id.table is not sag:
             rows = rows.join(sag, sag.c.ID == case_id)
         columns = [case_id.label("case_id"), timestamp.label("timestamp")]
         columns += [value.label(f"{FIELD_PREFIX}{key}") for key, value in (fields or {}).items()]
-        if user is not None:
-            actor = self.t.Bruger.alias(f"actor_{name}")
-            unit = self.t.Ansaettelsessted.alias(f"actor_unit_{name}")
-            rows = rows.outerjoin(actor, actor.c.ID == user) \
-                .outerjoin(unit, unit.c.ID == actor.c.AnsaettelsesstedID)
-            columns += [user.label("resource"), unit.c.Navn.label(f"{ATTRIBUTE_PREFIX}org_unit")]
-        else:
-            columns.append(sa.null().label(f"{ATTRIBUTE_PREFIX}org_unit"))
-        columns += [row_id.label(f"{KEY_PREFIX}0"), timestamp.label(CURSOR)]
+        actor = self.t.Bruger.alias(f"actor_{name}")
+        unit = self.t.Ansaettelsessted.alias(f"actor_unit_{name}")
+        rows = rows.outerjoin(actor, actor.c.ID == user) \
+            .outerjoin(unit, unit.c.ID == actor.c.AnsaettelsesstedID)
+        columns += [user.label("resource"), unit.c.Navn.label(f"{ATTRIBUTE_PREFIX}org_unit")]
+        types = {"org_unit": "string"}
+        for key, value in (time_attributes or {}).items():
+            columns.append(value.label(f"{ATTRIBUTE_PREFIX}{key}"))
+            types[key] = "timestamp"
+        columns.append(row_id.label(f"{KEY_PREFIX}0"))
+        select = self._select(rows, [*columns, timestamp.label(CURSOR)], timestamp, where)
+        retractions = retraction_cursor = None
+        if deleted is not None:  # (condition, time): rows deleted since, to retract their events
+            condition, retraction_cursor = deleted
+            retractions = self._select(rows, [*columns, retraction_cursor.label(CURSOR)], timestamp,
+                                       sa.and_(condition, retraction_cursor.is_not(None)))
+        return SourcePlan(name, select, timestamp, template, types, cursor_is_timestamp=True,
+                          retractions=retractions, retraction_cursor=retraction_cursor)
+
+    def _select(self, rows, columns, timestamp, where) -> sa.Select:
         select = sa.select(*columns).select_from(rows).where(timestamp.is_not(None))
         if where is not None:
             select = select.where(where)
         if not self.include_protected:
-            select = select.where(_not_protected(sag))
-        return SourcePlan(name, select, timestamp, template, {"org_unit": "string"},
-                          cursor_is_timestamp=True)
+            select = select.where(not_protected(self.t.Sag))
+        return select

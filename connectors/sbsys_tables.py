@@ -1,7 +1,7 @@
-"""SBSYS tables (the part procmine reads) as SQLAlchemy Core: names are quoted by SQLAlchemy.
+"""The 23 SBSYS tables as SQLAlchemy Core, built from `connectors.sbsys_schema`: names are quoted.
 
-Column names follow the public SBSYS schema (see DOMAIN.md). `DokumentArt` (document kind
-names) and `EmnePlanNummer.Navn` (KLE title as the case type) are *assumed* columns.
+Each SQL Server type becomes the nearest portable type, so the same tables (every column, its
+type and its NOT NULL) are created on SQLite, PostgreSQL, MariaDB and MS SQL Server.
 """
 
 from __future__ import annotations
@@ -9,80 +9,57 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects import mssql, mysql
+
+from connectors.sbsys_schema import SBSYS_SCHEMA, SbsysColumn
 
 # MariaDB keeps no fractions of seconds in DATETIME unless told to.
 DateTime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-Text = sa.String(400)
+TinyInteger = sa.SmallInteger().with_variant(mssql.TINYINT(), "mssql") \
+    .with_variant(mysql.TINYINT(unsigned=True), "mysql", "mariadb")
+
+
+def column_type(column: SbsysColumn) -> sa.types.TypeEngine:
+    """The portable SQLAlchemy type of an SBSYS column (`nvarchar(50)` -> Unicode(50), ...)."""
+    size = column.size
+    if column.type in ("nvarchar", "varchar"):
+        text = sa.Unicode if column.type == "nvarchar" else sa.String
+        return sa.UnicodeText() if size == "max" else text(size)
+    simple = {"int": sa.Integer(), "bigint": sa.BigInteger(), "tinyint": TinyInteger,
+              "bit": sa.Boolean(), "datetime": DateTime, "uniqueidentifier": sa.Uuid(),
+              "text": sa.Text(), "ntext": sa.UnicodeText(), "char": sa.CHAR(size)}
+    if column.type not in simple:
+        raise ValueError(f"no portable type for the SBSYS column {column.name} ({column.type})")
+    return simple[column.type]
 
 
 @dataclass(frozen=True)
 class SbsysTables:
-    """The SBSYS tables of one database schema."""
+    """The SBSYS tables of one database schema: `tables.Sag`, `tables.table("Sag")`."""
 
     metadata: sa.MetaData
-    Ansaettelsessted: sa.Table
-    Bruger: sa.Table
-    SagsStatus: sa.Table
-    EmnePlanNummer: sa.Table
-    Facet: sa.Table
-    SagsNummer: sa.Table
-    Sag: sa.Table
-    SagHistorikStatus: sa.Table
-    DokumentArt: sa.Table
-    Dokument: sa.Table
-    DokumentRegistrering: sa.Table
-    JournalArk: sa.Table
-    JournalArkNote: sa.Table
-    Erindring: sa.Table
-    Delforloeb: sa.Table
 
+    def table(self, name: str) -> sa.Table:
+        """The table called `name` (a KeyError names an unknown table)."""
+        return self.metadata.tables[f"{self.metadata.schema}.{name}" if self.metadata.schema
+                                    else name]
 
-def _id() -> sa.Column:
-    return sa.Column("ID", sa.Integer, primary_key=True, autoincrement=False)
+    def __getattr__(self, name: str) -> sa.Table:
+        if name.startswith("_") or name not in SBSYS_SCHEMA:
+            raise AttributeError(name)
+        return self.table(name)
 
-
-def _ref(name: str, table: str | None = None, nullable: bool = True) -> sa.Column:
-    del table  # documents the target; no foreign keys, like many SBSYS copies
-    return sa.Column(name, sa.Integer, nullable=nullable)
+    @property
+    def names(self) -> list[str]:
+        """The table names, in the order of the schema document."""
+        return list(SBSYS_SCHEMA)
 
 
 def sbsys_tables(schema: str | None = None) -> SbsysTables:
     """Table objects for SBSYS in `schema` (e.g. 'dbo' on MS SQL Server; None: the default)."""
-    md = sa.MetaData(schema=schema)
-    t = sa.Table
-    return SbsysTables(
-        md,
-        t("Ansaettelsessted", md, _id(), sa.Column("Navn", Text)),
-        t("Bruger", md, _id(), sa.Column("Navn", Text), sa.Column("LogonID", Text),
-          _ref("AnsaettelsesstedID", "Ansaettelsessted")),
-        t("SagsStatus", md, _id(), sa.Column("Navn", Text), sa.Column("SagsTilstand", sa.Integer)),
-        t("EmnePlanNummer", md, _id(), sa.Column("Nummer", Text), sa.Column("Navn", Text)),
-        t("Facet", md, _id(), sa.Column("Nummer", Text), sa.Column("Navn", Text)),
-        t("SagsNummer", md, _id(), _ref("EmnePlanNummerID", "EmnePlanNummer"),
-          _ref("FacetID", "Facet")),
-        t("Sag", md, _id(), sa.Column("Nummer", Text), sa.Column("Titel", Text),
-          sa.Column("ErBeskyttet", sa.Boolean, nullable=False), _ref("BehandlerID", "Bruger"),
-          _ref("SagsStatusID", "SagsStatus"), sa.Column("Created", DateTime),
-          _ref("CreatedByID", "Bruger"), sa.Column("Opstaaet", DateTime),
-          sa.Column("Besluttet", DateTime), sa.Column("BeslutningDeadline", DateTime),
-          _ref("SagsNummerID", "SagsNummer"), _ref("AnsaettelsesstedID", "Ansaettelsessted")),
-        t("SagHistorikStatus", md, _id(), _ref("SagID", "Sag", False),
-          _ref("FraSagsStatusID", "SagsStatus"), _ref("TilSagsStatusID", "SagsStatus"),
-          sa.Column("Tidspunkt", DateTime), _ref("RegistreretAfID", "Bruger"),
-          sa.Column("Kommentar", Text)),
-        t("DokumentArt", md, _id(), sa.Column("Navn", Text)),
-        t("Dokument", md, _id(), sa.Column("Navn", Text), _ref("DokumentArtID", "DokumentArt")),
-        t("DokumentRegistrering", md, _id(), _ref("SagID", "Sag", False),
-          _ref("DokumentID", "Dokument"), sa.Column("Registreret", DateTime),
-          _ref("RegistreretAfID", "Bruger")),
-        t("JournalArk", md, _id(), _ref("SagID", "Sag", False)),
-        t("JournalArkNote", md, _id(), _ref("JournalArkID", "JournalArk", False),
-          sa.Column("Oprettet", DateTime), _ref("OprettetAf", "Bruger"),
-          sa.Column("Overskrift", Text), sa.Column("Note", sa.Text)),
-        t("Erindring", md, _id(), _ref("SagID", "Sag", False), sa.Column("Created", DateTime),
-          sa.Column("Deadline", DateTime), sa.Column("Afsluttet", DateTime),
-          _ref("AfsluttetAfID", "Bruger"), sa.Column("Annulleret", sa.Boolean)),
-        t("Delforloeb", md, _id(), _ref("SagID", "Sag", False), sa.Column("Modtaget", DateTime),
-          sa.Column("Besluttet", DateTime), _ref("BehandlerID", "Bruger")),
-    )
+    metadata = sa.MetaData(schema=schema)
+    for name, columns in SBSYS_SCHEMA.items():
+        # No foreign keys, like many SBSYS copies; ID is the IDENTITY primary key of every table.
+        sa.Table(name, metadata, sa.Column("ID", sa.Integer, primary_key=True),
+                 *[sa.Column(c.name, column_type(c), nullable=not c.not_null) for c in columns])
+    return SbsysTables(metadata)

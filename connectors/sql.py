@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from connectors.config import CaseSource, EventSource, ExtractConfig, template_fields
+from connectors.config import (CITIZEN_ATTRIBUTE, Attribute, CaseSource, EventSource, ExtractConfig,
+                               template_fields)
 from procmine.errors import ConfigError, ConnectorError
 
 CURSOR = "cursor__"
@@ -33,14 +34,32 @@ class SourcePlan:
     person_attributes: frozenset[str] = frozenset()
     scrub: frozenset[str] = frozenset()
     cursor_is_timestamp: bool = False
+    citizen_attributes: frozenset[str] = frozenset()
+    # Rows whose events were extracted once and must go again (e.g. documents deleted since),
+    # labelled like `select`, with their deletion time as the cursor.
+    retractions: sa.Select | None = None
+    retraction_cursor: sa.ColumnElement | None = None
+
+    @property
+    def retraction_source(self) -> str:
+        """The watermark name of the retractions: `<source>.retracted`."""
+        return f"{self.name}.retracted"
 
     def since(self, lower_bound) -> sa.Select:
         """The SELECT restricted to rows whose cursor is past `lower_bound` (None: all rows)."""
-        if lower_bound is None:
-            return self.select
-        kind = sa.DateTime(timezone=lower_bound.tzinfo is not None) \
-            if isinstance(lower_bound, dt.datetime) else sa.BigInteger()
-        return self.select.where(self.cursor > sa.bindparam("lower_bound", lower_bound, type_=kind))
+        return _past(self.select, self.cursor, lower_bound)
+
+    def retracted_since(self, lower_bound) -> sa.Select:
+        """The retraction SELECT restricted to rows retracted past `lower_bound`."""
+        return _past(self.retractions, self.retraction_cursor, lower_bound)
+
+
+def _past(select: sa.Select, cursor: sa.ColumnElement, lower_bound) -> sa.Select:
+    if lower_bound is None:
+        return select
+    kind = sa.DateTime(timezone=lower_bound.tzinfo is not None) \
+        if isinstance(lower_bound, dt.datetime) else sa.BigInteger()
+    return select.where(cursor > sa.bindparam("lower_bound", lower_bound, type_=kind))
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,7 @@ class CasePlan:
     attribute_types: dict[str, str] = field(default_factory=dict)
     person_attributes: frozenset[str] = frozenset()
     scrub: frozenset[str] = frozenset()
+    citizen_attributes: frozenset[str] = frozenset()
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -99,7 +119,8 @@ def plans_from_config(config: ExtractConfig) -> tuple[list[SourcePlan], CasePlan
     if config.cases is not None:
         rows, attributes = _rows_and_attributes(config.cases, [], drop)
         labelled = [rows.c[config.cases.case_id].label("case_id")] + attributes
-        cases = CasePlan(sa.select(*labelled), _types(config.cases, drop), persons, scrub)
+        cases = CasePlan(sa.select(*labelled), _types(config.cases, drop), persons, scrub,
+                         _citizens(config.cases))
     return plans, cases
 
 
@@ -122,11 +143,14 @@ def _event_plan(source: EventSource, persons, scrub, drop) -> SourcePlan:
     select = sa.select(*labelled).where(cursor.is_not(None), rows.c[source.timestamp].is_not(None))
     return SourcePlan(source.name, select, cursor, source.activity_template,
                       _types(source, drop), persons, scrub,
-                      cursor_is_timestamp=source.cursor in (None, source.timestamp))
+                      cursor_is_timestamp=source.cursor in (None, source.timestamp),
+                      citizen_attributes=_citizens(source))
 
 
 def _rows_and_attributes(source: EventSource | CaseSource, extra: list[str], drop: frozenset):
     kept = {name: spec for name, spec in source.attributes.items() if name not in drop}
+    if source.citizen is not None:
+        kept[CITIZEN_ATTRIBUTE] = Attribute(column=source.citizen)
     needed = list(dict.fromkeys([source.case_id, *extra, *(s.column for s in kept.values())]))
     columns = [sa.column(name) for name in needed]
     if source.table is not None:
@@ -140,4 +164,11 @@ def _rows_and_attributes(source: EventSource | CaseSource, extra: list[str], dro
 
 
 def _types(source: EventSource | CaseSource, drop: frozenset) -> dict[str, str]:
-    return {name: spec.type for name, spec in source.attributes.items() if name not in drop}
+    types = {name: spec.type for name, spec in source.attributes.items() if name not in drop}
+    if source.citizen is not None:
+        types[CITIZEN_ATTRIBUTE] = "string"
+    return types
+
+
+def _citizens(source: EventSource | CaseSource) -> frozenset[str]:
+    return frozenset({CITIZEN_ATTRIBUTE}) if source.citizen is not None else frozenset()

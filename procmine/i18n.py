@@ -1,7 +1,8 @@
 """Every text a user sees, in English and Danish, and numbers and dates formatted per language.
 
 Texts live in YAML files under procmine/texts/ (one per face: app.yaml, report.yaml...),
-each key holding an `en` and a `da` text. Danish formatting: 1.234,5 and 28. nov. 2026.
+each key holding an `en` and a `da` text. The formats (1.234,5 and 28. nov. 2026) come from
+procmine.formatting and are re-exported here.
 
 >>> text("kpi.cases", "da")
 'Sager'
@@ -11,27 +12,22 @@ each key holding an `en` and a `da` text. Danish formatting: 1.234,5 and 28. nov
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import math
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 
 from procmine.errors import ConfigError
-# One number and duration format for maps, app and report: the map's (1.234,5 / "3,2 d").
-from procmine.render.formatting import format_duration, format_number  # noqa: F401
-from procmine.schema import DEFAULT_TIMEZONE
+# The one formatting module of every face (CLI, app, report, maps), re-exported for the pages.
+from procmine.formatting import (  # noqa: F401
+    column_label, format_count, format_date, format_datetime, format_duration, format_month, format_number,
+    format_percent, format_period, format_share_difference, format_signed_duration, format_signed_number,
+    format_signed_percent, iso_instant, local_time)
 
 LANGUAGES = ("en", "da")
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk"}
 TEXTS_DIR = Path(__file__).with_name("texts")
 
-_MONTHS = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "da": ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."),
-}
 
 
 def check_language(lang: str) -> str:
@@ -67,42 +63,3 @@ def text(key: str, lang: str, **values: object) -> str:
         raise ConfigError(f"No text with key {key!r} in {TEXTS_DIR}. Add it to one of the YAML files.") \
             from None
     return template.format(**values) if values else template
-
-
-def format_percent(fraction: float | None, lang: str, decimals: int = 1) -> str:
-    """A fraction 0..1 as a percentage: 12.5 % (en) or 12,5 % (da)."""
-    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
-        return "–"
-    return f"{format_number(fraction * 100, lang, decimals)} %"
-
-
-def local_time(value: dt.datetime | dt.date, timezone: str = DEFAULT_TIMEZONE) -> dt.datetime | dt.date:
-    """A UTC (or naive-UTC) timestamp in the local zone; dates are returned as they are."""
-    if isinstance(value, dt.datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-        return aware.astimezone(ZoneInfo(timezone))
-    return value
-
-
-def format_date(value: dt.datetime | dt.date | None, lang: str, timezone: str = DEFAULT_TIMEZONE) -> str:
-    """A date as '28. nov. 2026' (da) or '28 Nov 2026' (en); datetimes in the local zone."""
-    if value is None:
-        return "–"
-    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
-        value = value.to_pydatetime()
-    local = local_time(value, timezone)
-    month = _MONTHS[check_language(lang)][local.month - 1]
-    if lang == "da":
-        return f"{local.day}. {month} {local.year}"
-    return f"{local.day} {month} {local.year}"
-
-
-def format_datetime(value: dt.datetime | None, lang: str, timezone: str = DEFAULT_TIMEZONE) -> str:
-    """A timestamp as '28. nov. 2026 14.05' (da) or '28 Nov 2026 14:05' (en), in the local zone."""
-    if value is None:
-        return "–"
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()
-    local = local_time(value, timezone)
-    separator = "." if lang == "da" else ":"
-    return f"{format_date(local, lang, timezone)} {local.hour:02d}{separator}{local.minute:02d}"

@@ -48,8 +48,9 @@ def test_info_json(dataset):
     assert code == 0
     data = json.loads(out)
     assert (data["cases"], data["events"], data["activities"], data["variants"]) == (4, 9, 3, 2)
-    assert data["first_timestamp"] == "2024-03-04T08:00:00+00:00"
-    assert data["last_timestamp"] == "2024-04-14T08:00:00+00:00"
+    # ISO 8601 in the dataset's zone (Copenhagen) with its offset: winter time, then summer time
+    assert data["first_timestamp"] == "2024-03-04T09:00:00+01:00"
+    assert data["last_timestamp"] == "2024-04-14T10:00:00+02:00"
     assert data["median_throughput_seconds"] == 2.5 * 86_400
 
 

@@ -39,13 +39,13 @@ def _frame(at, key: str):
 
 
 COLUMNS = {
-    "throughput_summary_table": ["department", "Cases", "Median"],
+    "throughput_summary_table": ["Department", "Cases", "Median"],
     "deadlines_rules_table": ["Rule", "Case type", "Limit"],
     "deadlines_breaches_table": ["Rule", "Case", "Started"],
     "bottlenecks_transitions_table": ["From", "To", "Times", "Cases", "Median waiting time"],
     "bottlenecks_resources_table": ["Resources", "Events", "Cases", "Active days"],
     "cases_table_table": ["Case", "Started", "Ended", "Throughput"],
-    "cases_events_table": ["activity", "timestamp"],
+    "cases_events_table": ["Activity", "Time"],
 }
 
 

@@ -115,7 +115,11 @@ def test_both_example_configs_load(monkeypatch):
     generic = load_extraction(EXAMPLES / "sql-generic.yaml")
     assert [p.name for p in generic.plans] == ["created", "status", "decision"]
     preset = load_extraction(EXAMPLES / "sbsys.yaml")
-    assert preset.source_info["connector"] == "sbsys" and len(preset.plans) == 9
+    assert preset.source_info["connector"] == "sbsys" and preset.source_info["citizen"]
+    assert [p.name for p in preset.plans] == [
+        "sag_oprettet", "status", "dokument", "journalnotat", "erindring_oprettet",
+        "erindring_afsluttet", "erindring_annulleret", "delforloeb_modtaget",
+        "delforloeb_besluttet", "afgoerelse"]
 
 
 def test_generic_example_runs_on_the_demo_database(tmp_path, monkeypatch):
@@ -134,3 +138,6 @@ def test_generic_example_runs_on_the_demo_database(tmp_path, monkeypatch):
     assert "comment" not in dataset.events.column_names
     assert any(a.startswith("Status: ") for a in dataset.events.column("activity").to_pylist())
     assert str(dataset.cases.column("deadline").type) == "timestamp[us, tz=UTC]"
+    citizens = dataset.cases.column("citizen")
+    assert 0 < citizens.null_count < len(citizens)
+    assert all(len(c) == 20 for c in citizens.drop_null().to_pylist())

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-import uuid
 
 import pyarrow.compute as pc
 import pytest
@@ -15,14 +14,14 @@ import sqlalchemy as sa
 from connectors.runner import run_extraction
 from connectors.sbsys import SbsysOptions, sbsys_extraction
 from connectors.sbsys_demo import fill_sbsys_demo
+from connectors.sbsys_demo_rows import DemoIds, status_change_row
 from connectors.sbsys_tables import sbsys_tables
 from procmine.dataset import read_dataset
+from database_servers import database_factory
 from procmine.errors import ConnectorError
 
 pytestmark = pytest.mark.database
 KEY = "test-key-for-databases-0123456789"
-SERVERS = {"postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432",
-           "mariadb": "mysql+pymysql://root@127.0.0.1:3306"}
 CASES = 120
 
 
@@ -31,35 +30,10 @@ def _key(monkeypatch):
     monkeypatch.setenv("PROCMINE_PSEUDONYM_KEY", KEY)
 
 
-def _admin_url(kind: str) -> str:
-    return SERVERS[kind] + ("/postgres" if kind == "postgresql" else "/")
-
-
 @pytest.fixture(scope="session")
 def server_database():
     """A factory: 'postgresql' or 'mariadb' -> URL of a fresh database, dropped at session end."""
-    created: list[tuple[str, str]] = []
-
-    def make(kind: str) -> str:
-        name = f"procmine_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        engine = sa.create_engine(_admin_url(kind), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.execute(sa.text(f"CREATE DATABASE {name}"))
-        except sa.exc.OperationalError as exc:
-            pytest.skip(f"{kind} server at {SERVERS[kind]} is not reachable: {exc.orig}")
-        finally:
-            engine.dispose()
-        created.append((kind, name))
-        return f"{SERVERS[kind]}/{name}"
-
-    yield make
-    for kind, name in created:
-        engine = sa.create_engine(_admin_url(kind), isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            force = " WITH (FORCE)" if kind == "postgresql" else ""
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        engine.dispose()
+    yield from database_factory()
 
 
 def _job(url: str, out, chunk_size: int = 50_000):
@@ -80,11 +54,14 @@ def test_sqlite_postgresql_and_mariadb_give_identical_datasets(server_database, 
             "postgresql": server_database("postgresql"), "mariadb": server_database("mariadb")}
     datasets = {}
     for kind, url in urls.items():
-        fill_sbsys_demo(url, cases=CASES, seed=7)
+        content = fill_sbsys_demo(url, cases=CASES, seed=7)
         result = run_extraction(_job(url, tmp_path / kind, chunk_size=100))
         assert result.total > 5 * CASES * 0.8
         datasets[kind] = read_dataset(tmp_path / kind)
+        _assert_no_personal_data(tmp_path / kind, content)
     reference = datasets["sqlite"]
+    citizens = reference.cases.column("citizen")
+    assert 0 < citizens.null_count < len(citizens) and len(citizens.unique()) < len(citizens)
     for kind in ("postgresql", "mariadb"):
         other = datasets[kind]
         assert _sorted(other.events.drop_columns(["case_index", "event_index"])).equals(
@@ -95,6 +72,16 @@ def test_sqlite_postgresql_and_mariadb_give_identical_datasets(server_database, 
             reference.meta["counts"]["events_per_source"], kind
 
 
+def _assert_no_personal_data(folder, content) -> None:
+    """No byte of any output file holds a planted CPR number (any form), name, logon or hash."""
+    blobs = [p.read_bytes() for p in folder.rglob("*") if p.is_file()]
+    forms = [f(cpr) for cpr in content.cprs for f in (
+        lambda c: c, lambda c: c.replace("-", ""), lambda c: c.replace("-", " "),
+        lambda c: c.replace("-", "\u2013"), lambda c: f"{c[:2]}.{c[2:4]}.{c[4:]}")]
+    for secret in forms + content.names + content.user_secrets + content.cvrs:
+        assert not any(secret.encode() in blob for blob in blobs), (folder.name, secret)
+
+
 def _new_status_rows(url: str, count: int) -> None:
     tables = sbsys_tables()
     engine = sa.create_engine(url)
@@ -102,9 +89,24 @@ def _new_status_rows(url: str, count: int) -> None:
         cases = connection.execute(sa.select(tables.Sag.c.ID).where(
             tables.Sag.c.ErBeskyttet == sa.false()).order_by(tables.Sag.c.ID).limit(count)).scalars()
         when = dt.datetime(2025, 1, 6, 9, 0)
+        ids = DemoIds(base=8_000_000 + count, seed=count)
         connection.execute(tables.SagHistorikStatus.insert(), [
-            {"ID": 8_000_000 + i, "SagID": case, "TilSagsStatusID": 105, "Tidspunkt": when,
-             "RegistreretAfID": 730_001} for i, case in enumerate(cases)])
+            status_change_row(ids, case, before=None, after=105, when=when, user=730_001)
+            for case in cases])
+    engine.dispose()
+
+
+def _delete_two_registrations(url: str) -> None:
+    tables = sbsys_tables()
+    registration = tables.DokumentRegistrering
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        ids = connection.execute(sa.select(registration.c.ID).join(
+            tables.Sag, tables.Sag.c.ID == registration.c.SagID).where(
+            registration.c.DeletedState == 0, tables.Sag.c.ErBeskyttet == sa.false())
+            .order_by(registration.c.ID).limit(2)).scalars().all()
+        connection.execute(registration.update().where(registration.c.ID.in_(ids))
+                           .values(DeletedState=1, DeletedDate=dt.datetime(2025, 2, 3, 10)))
     engine.dispose()
 
 
@@ -181,12 +183,20 @@ def test_wrong_password_is_clear_and_never_shows_the_password(server_database, t
         admin.dispose()
 
 
-def test_full_rebuild_equals_incremental_history(server_database, tmp_path):
-    url = server_database("postgresql")
+@pytest.mark.parametrize("kind", ["postgresql", "mariadb"])
+def test_full_rebuild_equals_incremental_history(server_database, tmp_path, kind):
+    url = server_database(kind)
     fill_sbsys_demo(url, cases=40, seed=11)
     run_extraction(_job(url, tmp_path / "incremental"))
     _new_status_rows(url, 15)
-    run_extraction(_job(url, tmp_path / "incremental"))
+    _delete_two_registrations(url)
+    second = run_extraction(_job(url, tmp_path / "incremental"))
+    assert second.total == 15 and second.retracted == {"dokument": 2}
+    run_extraction(_job(url, tmp_path / "once"))
+    history = read_dataset(tmp_path / "incremental")
+    assert len(history.meta["parts"]) == 2
+    assert _sorted(history.events.drop_columns(["case_index", "event_index"])).equals(
+        _sorted(read_dataset(tmp_path / "once").events.drop_columns(["case_index", "event_index"])))
     run_extraction(_job(url, tmp_path / "incremental"), full=True)
     rebuilt = read_dataset(tmp_path / "incremental")
     assert rebuilt.meta["runs"] == 1 and len(rebuilt.meta["parts"]) == 1

@@ -9,6 +9,7 @@ import os
 import threading
 import time
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
@@ -17,12 +18,20 @@ from connectors import incremental
 from connectors.runner import run_extraction
 from connectors.sbsys import SbsysOptions, sbsys_extraction
 from connectors.sbsys_demo import fill_sbsys_demo
+from connectors.sbsys_demo_reference import KINDS, SUB_PROCESS_TYPES
+from connectors.sbsys_demo_rows import (DemoIds, document_rows, reminder_row, status_change_row,
+                                        sub_process_row)
 from connectors.sbsys_tables import sbsys_tables
 from procmine.dataset import read_dataset
 from procmine.errors import ConfigError, ConnectorError
 
 KEY = "test-key-incremental-0123456789"
 TABLES = sbsys_tables()
+IDS = DemoIds(base=1_000, seed=99)  # complete rows, ids apart from the demo's own
+
+
+def _status(case, after, when, user=730_002, ids=IDS):
+    return status_change_row(ids, case, before=None, after=after, when=when, user=user)
 
 
 @pytest.fixture(autouse=True)
@@ -72,13 +81,18 @@ def test_rerun_adds_exactly_the_new_events_then_nothing(demo):
     first = run_extraction(_job(url, out))
     case = _open_case(url)
     later = _watermark(out, "status") + dt.timedelta(days=3)
-    _insert(url, TABLES.SagHistorikStatus, [
-        {"ID": 1, "SagID": case, "TilSagsStatusID": 109, "Tidspunkt": later, "RegistreretAfID": 730_002},
-        {"ID": 2, "SagID": case, "TilSagsStatusID": 105, "Tidspunkt": later + dt.timedelta(hours=5),
-         "RegistreretAfID": 730_002}])
-    _insert(url, TABLES.Dokument, [{"ID": 1, "Navn": "Nyt brev", "DokumentArtID": 2}])
-    _insert(url, TABLES.DokumentRegistrering, [
-        {"ID": 1, "SagID": case, "DokumentID": 1, "Registreret": later, "RegistreretAfID": 730_003}])
+    _insert(url, TABLES.SagHistorikStatus, [_status(case, 109, later),
+                                            _status(case, 105, later + dt.timedelta(hours=5))])
+    ids = DemoIds(base=2_000, seed=98)
+    document, registration = document_rows(ids, case, kind=KINDS["Udgående"], name="Nyt brev",
+                                           when=later, user=730_003)
+    _insert(url, TABLES.Dokument, [document])
+    _insert(url, TABLES.DokumentRegistrering, [registration])
+    # A registration deleted before the run never becomes an event.
+    gone = document_rows(ids, case, kind=KINDS["Indgående"], name="Fejl", when=later,
+                         user=730_003, deleted=later + dt.timedelta(hours=1))
+    _insert(url, TABLES.Dokument, [gone[0]])
+    _insert(url, TABLES.DokumentRegistrering, [gone[1]])
     second = run_extraction(_job(url, out))
     assert second.new_events == {**{name: 0 for name in second.new_events}, "status": 2, "dokument": 1}
     assert second.part == "part-000002.parquet"
@@ -100,9 +114,9 @@ def test_late_row_inside_the_lookback_is_picked_up_once(demo):
     first = run_extraction(_job(url, out, lookback_hours=24))
     mark = _watermark(out, "status")
     case = _open_case(url)
-    late = {"ID": 3, "SagID": case, "TilSagsStatusID": 109, "Tidspunkt": mark - dt.timedelta(hours=2),
-            "RegistreretAfID": 730_004}
-    too_late = {**late, "ID": 4, "Tidspunkt": mark - dt.timedelta(hours=30)}
+    ids = DemoIds(base=3_000, seed=97)
+    late = _status(case, 109, mark - dt.timedelta(hours=2), 730_004, ids)
+    too_late = _status(case, 109, mark - dt.timedelta(hours=30), 730_004, ids)
     _insert(url, TABLES.SagHistorikStatus, [late, too_late])
     second = run_extraction(_job(url, out, lookback_hours=24))
     assert second.total == 1 and second.new_events["status"] == 1
@@ -114,8 +128,8 @@ def test_late_row_inside_the_lookback_is_picked_up_once(demo):
 def _with_new_rows(url, out):
     run_extraction(_job(url, out))
     later = _watermark(out, "status") + dt.timedelta(days=1)
-    _insert(url, TABLES.SagHistorikStatus, [{"ID": 5, "SagID": _open_case(url),
-                                             "TilSagsStatusID": 113, "Tidspunkt": later}])
+    _insert(url, TABLES.SagHistorikStatus, [
+        _status(_open_case(url), 113, later, ids=DemoIds(base=4_000, seed=96))])
     return _fingerprint(out), incremental.load_state(out).meta
 
 
@@ -206,3 +220,117 @@ def test_cli_extract_twice_and_check(demo):
     check = runner.invoke(app, ["extract", "sbsys", "--url", url, "--out", str(out), "--check"])
     assert check.exit_code == 0 and "status" in check.output
     assert len(list((out / "events").iterdir())) == 1
+
+
+def _comparable(dataset):
+    events = dataset.events.drop_columns(["case_index", "event_index"])
+    return events.take(pc.sort_indices(events, [("event_key", "ascending")]))
+
+
+def test_rows_completed_later_are_added_once_and_equal_a_full_rebuild(demo, tmp_path):
+    url, out = demo
+    case = _open_case(url)
+    ids = DemoIds(base=5_000, seed=95)
+    created = dt.datetime(2024, 3, 1, 9)
+    reminder = reminder_row(ids, case, created=created, creator=730_002,
+                            deadline=created + dt.timedelta(days=14))
+    sub = sub_process_row(ids, case, kind=SUB_PROCESS_TYPES["Klage"], handler=730_003,
+                          received=created, decided=None, deadline=None)
+    _insert(url, TABLES.Erindring, [reminder])
+    _insert(url, TABLES.Delforloeb, [sub])
+    run_extraction(_job(url, out))
+    later = max(_watermark(out, "status"), _watermark(out, "dokument")) + dt.timedelta(days=2)
+    engine = sa.create_engine(url)
+    reminders = TABLES.Erindring
+    with engine.begin() as connection:
+        connection.execute(reminders.update().where(reminders.c.ID == reminder["ID"])
+                           .values(ErAnnulleret=True, Annulleret=later, AnnulleretAfID=730_002,
+                                   LastChanged=later))
+        # A reminder extracted as completed is cancelled afterwards: its completion goes.
+        completed = connection.execute(sa.select(reminders.c.ID).where(
+            reminders.c.ErAfsluttet, sa.not_(reminders.c.ErAnnulleret),
+            reminders.c.SagID.in_(sa.select(TABLES.Sag.c.ID).where(TABLES.Sag.c.ErBeskyttet == sa.false())))
+            .order_by(reminders.c.ID)).scalars().first()
+        connection.execute(reminders.update().where(reminders.c.ID == completed).values(
+            ErAnnulleret=True, Annulleret=later, AnnulleretAfID=730_002, LastChanged=later))
+        connection.execute(TABLES.Delforloeb.update().where(TABLES.Delforloeb.c.ID == sub["ID"])
+                           .values(ErBesluttet=True, Besluttet=later + dt.timedelta(hours=1)))
+    engine.dispose()
+    second = run_extraction(_job(url, out))
+    assert second.total == 3 and second.new_events["erindring_annulleret"] == 2
+    assert second.new_events["delforloeb_besluttet"] == 1
+    assert second.retracted == {"erindring_afsluttet": 1}
+    assert run_extraction(_job(url, out)).total == 0
+    run_extraction(_job(url, tmp_path / "fresh"))
+    assert _comparable(read_dataset(out)).equals(_comparable(read_dataset(tmp_path / "fresh")))
+    assert read_dataset(out).cases.equals(read_dataset(tmp_path / "fresh").cases)
+
+
+def _delete_after_extraction(url, when):
+    """Delete one live registration, one document (with its registrations) and one note."""
+    registration, document, note = TABLES.DokumentRegistrering, TABLES.Dokument, TABLES.JournalArkNote
+    open_cases = sa.select(TABLES.Sag.c.ID).where(TABLES.Sag.c.ErBeskyttet == sa.false())
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        live = connection.execute(sa.select(registration.c.ID, registration.c.DokumentID).where(
+            registration.c.DeletedState == 0, registration.c.SagID.in_(open_cases))
+            .order_by(registration.c.ID)).all()
+        connection.execute(registration.update().where(registration.c.ID == live[0][0])
+                           .values(DeletedState=1, DeletedDate=when))
+        connection.execute(document.update().where(document.c.ID == live[-1][1])
+                           .values(DeletedState=1, DeletedDate=when))
+        sheet = sa.select(TABLES.JournalArk.c.ID).where(TABLES.JournalArk.c.SagID.in_(open_cases))
+        first_note = connection.execute(sa.select(note.c.ID).where(
+            note.c.SlettetDato.is_(None), note.c.JournalArkID.in_(sheet)).order_by(note.c.ID)).scalar()
+        connection.execute(note.update().where(note.c.ID == first_note).values(SlettetDato=when))
+    engine.dispose()
+
+
+def test_rows_deleted_after_extraction_are_removed_by_the_next_run(demo, tmp_path):
+    url, out = demo
+    first = run_extraction(_job(url, out))
+    _delete_after_extraction(url, dt.datetime(2025, 1, 1, 12))
+    second = run_extraction(_job(url, out))
+    assert second.total == 0 and second.retracted == {"dokument": 2, "journalnotat": 1}
+    again = run_extraction(_job(url, out))
+    assert again.total == 0 and not any(again.retracted.values())
+    dataset = read_dataset(out)
+    assert len(dataset.events) == first.total - 3 == dataset.meta["events"]
+    assert dataset.meta["counts"]["events_per_source"]["dokument"] == first.new_events["dokument"] - 2
+    run_extraction(_job(url, tmp_path / "fresh"))
+    assert _comparable(dataset).equals(_comparable(read_dataset(tmp_path / "fresh")))
+    assert sorted(p.name for p in (out / "events").iterdir()) == ["part-000001.parquet"]
+
+
+def test_a_failed_run_with_retractions_leaves_every_part_as_it_was(demo, monkeypatch):
+    url, out = demo
+    run_extraction(_job(url, out))
+    _delete_after_extraction(url, dt.datetime(2025, 1, 1, 12))
+    before, meta = _fingerprint(out), incremental.load_state(out).meta
+    real_replace = os.replace
+
+    def replace(source, target):
+        if str(target).endswith("procmine.json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError):
+        run_extraction(_job(url, out))
+    monkeypatch.undo()
+    monkeypatch.setenv("PROCMINE_PSEUDONYM_KEY", KEY)
+    assert _fingerprint(out) == before and incremental.load_state(out).meta == meta
+    assert run_extraction(_job(url, out)).retracted == {"dokument": 2, "journalnotat": 1}
+
+
+def test_a_part_rewritten_by_a_run_that_died_before_its_commit_is_restored(demo):
+    url, out = demo
+    run_extraction(_job(url, out))
+    part = out / "events" / "part-000001.parquet"
+    before = _fingerprint(out)
+    backup = part.with_name(incremental.PART_BACKUP.format(part.name, 2))
+    os.link(part, backup)
+    part.unlink()
+    part.write_bytes(b"a half-swapped part")   # the run died between the swap and the commit
+    incremental.load_state(out)
+    assert _fingerprint(out) == before

@@ -48,14 +48,22 @@ def _all_values(folder) -> set[str]:
     return values
 
 
+def _written_forms(cpr: str) -> list[str]:
+    date, serial = cpr.split("-")
+    dotted = f"{date[:2]}.{date[2:4]}.{date[4:]}"
+    return [cpr, date + serial, f"{date} {serial}", f"{date}\u2013{serial}", f"{dotted}-{serial}",
+            f"{date} - {serial}"]
+
+
 def test_no_personal_data_in_any_file_of_the_dataset(demo):
     url, content, folder = demo
     dataset = _extract(url, folder / "dataset")
     blobs = [p.read_bytes() for p in (folder / "dataset").rglob("*") if p.is_file()]
     values = _all_values(folder / "dataset")
     text = "\n".join(values)
-    secrets = content.cprs + [c.replace("-", "") for c in content.cprs] + content.names + \
-        content.user_logons
+    assert len(content.cprs) > 40 and content.cvrs and len(content.user_secrets) >= 48
+    secrets = [form for cpr in content.cprs for form in _written_forms(cpr)] + content.names + \
+        content.user_logons + content.user_secrets + content.cvrs
     for secret in secrets:
         assert not any(secret.encode() in blob for blob in blobs), secret
         assert secret not in text, secret
@@ -63,6 +71,7 @@ def test_no_personal_data_in_any_file_of_the_dataset(demo):
         {str(FIRST_CASE + i) for i in range(150)}
     assert not raw_ids & values
     assert len(dataset.events) > 500
+    assert dataset.cases.column("citizen").null_count < len(dataset.cases)
 
 
 def test_protected_cases_are_absent_unless_asked_for(demo):
@@ -99,7 +108,8 @@ def test_case_pseudonyms_are_stable_and_change_with_the_key(demo):
     ("290200-4111", "[CPR]"),                                          # 29 Feb 2000
     ("290201-4111", "290201-4111"),                                    # no 29 Feb 2001
     ("konto 12345678901 og 010203-12345", "konto 12345678901 og 010203-12345"),
-    ("tlf 010203 1234", "tlf 010203 1234"),
+    ("tlf 010203 1234", "tlf [CPR]"),                                 # a space is a separator
+    ("tlf 86 12 34 56, mobil 20304050", "tlf 86 12 34 56, mobil 20304050"),
 ])
 def test_cpr_scrubbing_by_pattern_and_valid_date(text, expected):
     assert scrub_cpr(text) == expected

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from procmine import schema as s
 from procmine.analysis import kernels as k
 from procmine.analysis.dfg import dfg
+from procmine.analysis.working_waits import working_day_waits
 from procmine.eventlog import EventLog
 
 ORG_UNIT = "org_unit"
@@ -24,6 +25,7 @@ class Bottlenecks:
 
     transitions: DFG edges ranked by total waiting (count x mean wait), with cases affected.
     activities: per activity, the waiting before it (from the previous event of the case).
+    Both give the median and total wait in Danish working days as well (`*_working_days`).
     resources: per resource, events, cases, active days (local dates with an event) and
     total service time (NaN without start times). handovers: consecutive events of a
     case done by different resources; org_unit_handovers the same between org units
@@ -47,11 +49,14 @@ def bottlenecks(log: EventLog) -> Bottlenecks:
                          "total_seconds"]].sort_values(["total_seconds", "source", "target"],
                                                        ascending=[False, True, True], kind="stable",
                                                        ignore_index=True)
+    working_transitions, working_activities = working_day_waits(log)
+    transitions = transitions.merge(working_transitions, on=["source", "target"], how="left")
+    activities = waiting_before_activities(log).merge(working_activities, on="activity", how="left")
     columns = log.base.events.column_names
     resource = _coded_event_column(log, s.RESOURCE) if s.RESOURCE in columns else None
     org_unit = _coded_event_column(log, ORG_UNIT) if ORG_UNIT in columns else None
     return Bottlenecks(
-        transitions=transitions, activities=waiting_before_activities(log),
+        transitions=transitions, activities=activities,
         resources=None if resource is None else workload(log, *resource),
         handovers=None if resource is None else handovers(log, *resource),
         org_unit_handovers=None if org_unit is None else handovers(log, *org_unit))

@@ -16,14 +16,17 @@ from procmine.eventlog import EventLog
 
 KPIS = ("cases", "events", "activities", "variants", "open_cases", "median_throughput_seconds",
         "mean_throughput_seconds", "p90_throughput_seconds")
+# What each KPI counts, so every face formats it alike: whole numbers, or durations in seconds.
+KPI_KINDS = {metric: "duration" if metric.endswith("_seconds") else "count" for metric in KPIS}
 
 
 @dataclass(frozen=True)
 class Comparison:
     """Log A against log B: KPIs, edges and variants; differences are B minus A.
 
-    Shares are fractions of each log's cases (an edge's share: cases in which it
-    occurs). Edges and variants are ranked by the size of the share difference;
+    `kpis` has one row per KPI: metric, kind ("count" or "duration" in seconds), a, b,
+    difference and relative_difference (a fraction). Shares are fractions of each log's
+    cases (an edge's share: cases in which it occurs). Edges and variants are ranked by the size of the share difference;
     `edges_by_waiting` ranks edges by the difference of their median waiting time.
     """
 
@@ -40,9 +43,12 @@ class Comparison:
 def compare(log_a: EventLog, log_b: EventLog, labels: tuple[str, str] = ("A", "B")) -> Comparison:
     """Compare log B against log A (e.g. two periods, case types or filters)."""
     first, second = overview(log_a).as_dict(), overview(log_b).as_dict()
-    kpis = pd.DataFrame({"metric": KPIS, "a": [first[m] for m in KPIS], "b": [second[m] for m in KPIS]})
+    kpis = pd.DataFrame({"metric": KPIS, "kind": [KPI_KINDS[m] for m in KPIS],
+                         "a": [first[m] for m in KPIS], "b": [second[m] for m in KPIS]})
     a, b = (pd.to_numeric(kpis[c], errors="coerce") for c in ("a", "b"))
     kpis["difference"] = b - a
+    for column in ("a", "b", "difference"):  # counts as integers (568, not 568.0), in tables and exports
+        kpis[column] = _whole_counts(kpis[column], kpis["kind"])
     with np.errstate(divide="ignore", invalid="ignore"):
         kpis["relative_difference"] = np.where(a != 0, (b - a) / a.abs(), np.nan)
     edges = _edge_differences(log_a, log_b)
@@ -63,6 +69,12 @@ def compare_by(log: EventLog, attribute: str) -> Comparison:
     top = sorted(counts.index[:2], key=lambda v: (-counts[v], str(v)))
     logs = [log.cases_where(values.to_numpy() == value) for value in top]
     return compare(logs[0], logs[1], labels=(f"{attribute}={top[0]}", f"{attribute}={top[1]}"))
+
+
+def _whole_counts(values: pd.Series, kinds: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce")
+    return pd.Series([None if pd.isna(v) else int(round(v)) if kind == "count" else float(v)
+                      for v, kind in zip(numbers, kinds)], index=values.index, dtype=object)
 
 
 def _edge_differences(log_a: EventLog, log_b: EventLog) -> pd.DataFrame:

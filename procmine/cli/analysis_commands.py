@@ -6,28 +6,22 @@ procmine.analysis and renders its result as a Rich table, CSV or JSON.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
 import procmine
 from procmine import analysis
 from procmine.cli.app import app
+from procmine.cli.output import (TABLE_ROWS, cell, check_format, header, records, show_csv, show_json,
+                                show_table)
 from procmine.errors import ConfigError
-from procmine.render.formatting import format_duration
-
-FORMATS = ("table", "csv", "json")
-TABLE_ROWS = 25
+from procmine.formatting import format_signed_percent, format_value
+from procmine.schema import DEFAULT_TIMEZONE
 
 FilterOption = typer.Option(None, "--filter", help="Filter file (JSON/YAML); repeat to stack filters.")
-FormatOption = typer.Option("table", "--format", help="Output: table, csv or json.")
+FormatOption = typer.Option("table", "--format", help="Output: table (for people), csv or json (for machines).")
 
 
 def open_filtered(dataset: Path, filters: list[Path] | None) -> procmine.EventLog:
@@ -39,67 +33,9 @@ def open_filtered(dataset: Path, filters: list[Path] | None) -> procmine.EventLo
     return log.filter(*stack) if stack else log
 
 
-def check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise ConfigError(f"Unknown --format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    return fmt
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as JSON-ready dicts: NaN → null, times → ISO 8601, tuples → lists."""
-    return [{key: plain(value) for key, value in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def plain(value):
-    """A JSON-ready form of one value."""
-    if isinstance(value, (np.integer, np.bool_)):
-        return value.item()
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else float(value)
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.isoformat() if not pd.isna(value) else None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (tuple, list, np.ndarray)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    return None if value is pd.NaT or value is None else value
-
-
-def show_json(payload) -> None:
-    typer.echo(json.dumps(plain(payload), ensure_ascii=False, indent=2))
-
-
-def show_csv(frame: pd.DataFrame) -> None:
-    frame = frame.copy()
-    for column in frame.columns:
-        if frame[column].map(lambda v: isinstance(v, tuple)).any():
-            frame[column] = frame[column].map(" → ".join)
-    typer.echo(frame.to_csv(index=False), nl=False)
-
-
-def show_table(frame: pd.DataFrame, title: str, rows: int = TABLE_ROWS) -> None:
-    """A Rich table of the first `rows` rows; *_seconds columns as durations."""
-    table = Table(title=f"{title} ({len(frame):,} rows)" if len(frame) > rows else title)
-    for column in frame.columns:
-        table.add_column(str(column).removesuffix("_seconds"),
-                         justify="right" if pd.api.types.is_numeric_dtype(frame[column]) else "left")
-    for row in frame.head(rows).itertuples(index=False):
-        table.add_row(*(cell(column, value) for column, value in zip(frame.columns, row)))
-    Console(width=200).print(table)
-
-
-def cell(column: str, value) -> str:
-    if isinstance(value, tuple):
-        return " → ".join(value)
-    if str(column).endswith("_seconds") and isinstance(value, (int, float, np.number)):
-        return format_duration(float(value), "en")
-    if isinstance(value, (float, np.floating)):
-        return "–" if math.isnan(value) else (f"{value:.1%}" if "share" in str(column) else f"{value:,.2f}")
-    if isinstance(value, (int, np.integer)):
-        return f"{value:,}"
-    return "–" if value is None else str(value)
+def zone_of(log: procmine.EventLog) -> str:
+    """The dataset's time zone: times are shown and written in it."""
+    return str(log.dataset.meta.get("timezone") or DEFAULT_TIMEZONE)
 
 
 @app.command("info")
@@ -108,13 +44,17 @@ def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                  filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
     """Cases, events, activities, variants, time span and throughput of a dataset."""
     fmt = "json" if as_json else check_format(fmt)
-    result = analysis.overview(open_filtered(dataset, filters))
+    log = open_filtered(dataset, filters)
+    zone, result = zone_of(log), analysis.overview(log)
     if fmt == "json":
-        show_json(result.as_dict())
+        show_json(result.as_dict(), zone)
     elif fmt == "csv":
-        show_csv(result.to_pandas())
+        show_csv(result.to_pandas(), zone)
     else:
-        show_table(result.to_pandas().assign(value=lambda f: f["value"].map(plain).astype(str)), "Overview")
+        figures = result.as_dict()
+        show_table(pd.DataFrame({"figure": [header(name) for name in figures],
+                                 "value": [cell(name, value, timezone=zone) for name, value in figures.items()]}),
+                   "Overview", timezone=zone)
 
 
 @app.command("variants")
@@ -158,24 +98,26 @@ def throughput_command(dataset: Path = typer.Argument(..., help="Dataset folder.
                        filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
     """Throughput times (calendar and working days), by group and as a trend per period."""
     fmt = check_format(fmt)
-    result = analysis.throughput(open_filtered(dataset, filters), by=by, period=period)
+    log = open_filtered(dataset, filters)
+    zone, result = zone_of(log), analysis.throughput(log, by=by, period=period)
     if fmt == "json":
-        show_json({"calendar": result.calendar, "summary": records(result.summary),
-                   "trend": None if result.trend is None else records(result.trend)})
+        show_json({"calendar": result.calendar, "summary": records(result.summary, zone),
+                   "trend": None if result.trend is None else records(result.trend, zone)}, zone)
     elif fmt == "csv":
-        show_csv(result.summary if result.trend is None else result.trend)
+        show_csv(result.summary if result.trend is None else result.trend, zone)
     else:
-        show_table(result.summary, "Throughput")
+        show_table(result.summary, "Throughput", timezone=zone)
         if result.trend is not None:
             show_table(result.trend, f"Trend per {period} (by the month of the case's last event)"
-                       if period == "month" else f"Trend per {period} (by the case's last event)", rows=200)
+                       if period == "month" else f"Trend per {period} (by the case's last event)", rows=200,
+                       timezone=zone)
         typer.echo(result.calendar)
 
 
 @app.command("bottlenecks")
 def bottlenecks_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                         filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
-    """Transitions and activities ranked by total waiting, resource workload and handovers."""
+    """Transitions and activities ranked by total waiting (calendar and working days), workload, handovers."""
     fmt = check_format(fmt)
     result = analysis.bottlenecks(open_filtered(dataset, filters))
     parts = {"transitions": result.transitions, "activities": result.activities,
@@ -193,22 +135,40 @@ def bottlenecks_command(dataset: Path = typer.Argument(..., help="Dataset folder
 
 @app.command("deadlines")
 def deadlines_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
-                      rules: Path = typer.Option(None, "--rules", help="Deadline rules (YAML/JSON); "
-                                                 "default: the five sample workflows' deadlines."),
+                      rules: Path = typer.Option(None, "--deadlines",
+                                                 help="Deadline rules (YAML/JSON), as in `procmine report "
+                                                      "--deadlines`; default: the five sample workflows' rules."),
+                      old_rules: Path = typer.Option(None, "--rules", hidden=True,
+                                                     help="The old name of --deadlines, kept for scripts."),
                       filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
     """Deadline compliance in Danish working days or calendar days, with every breach."""
     fmt = check_format(fmt)
-    report = analysis.deadlines(open_filtered(dataset, filters),
-                                analysis.load_rules(rules) if rules else None)
+    if rules is not None and old_rules is not None:
+        raise ConfigError("Give the deadline rules once, with --deadlines FILE (--rules is its old name).")
+    rules = rules or old_rules
+    log = open_filtered(dataset, filters)
+    zone = zone_of(log)
+    report = analysis.deadlines(log, analysis.load_rules(rules) if rules else None)
     if fmt == "json":
         show_json({"calendar": report.calendar, "skipped": list(report.skipped),
-                   "rules": records(report.rules), "breaches": records(report.breaches)})
+                   "rules": records(report.rules, zone), "breaches": records(report.breaches, zone)}, zone)
     elif fmt == "csv":
-        show_csv(report.rules)
+        show_csv(report.rules, zone)
+    elif report.rules.empty:
+        typer.echo(no_rules_hint(report, rules))
     else:
-        show_table(report.rules.drop(columns="description"), "Deadlines")
-        show_table(report.breaches, "Breaches")
+        show_table(report.rules.drop(columns="description"), "Deadlines", timezone=zone)
+        show_table(report.breaches, "Breaches", timezone=zone)
         typer.echo(report.calendar)
+
+
+def no_rules_hint(report, rules: Path | None) -> str:
+    """What to do when no deadline rule applies to the log (instead of two empty tables)."""
+    given = f"the rules in {rules}" if rules else "the built-in rules (the five sample workflows)"
+    skipped = f" Skipped: {', '.join(report.skipped)}." if report.skipped else ""
+    return (f"No deadline rule applies to this log: {given} name case types or activities it does not "
+            f"have.{skipped} Write your own rules (name, case_type, start, end, within, unit) in a YAML "
+            "file and give it with --deadlines rules.yaml.")
 
 
 @app.command("compare")
@@ -235,6 +195,25 @@ def compare_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
     elif fmt == "csv":
         show_csv(result.kpis)
     else:
-        typer.echo(f"A = {result.labels[0]}, B = {result.labels[1]} (differences are B - A)")
-        for name, frame in parts.items():
+        typer.echo(f"A = {result.labels[0]}, B = {result.labels[1]} (differences are B − A)")
+        show_table(kpi_table(result.kpis), "KPIs")
+        for name, frame in list(parts.items())[1:]:
             show_table(frame, name.replace("_", " ").capitalize(), rows=15)
+
+
+def larger(first, second) -> float | None:
+    """The larger size of two compared values (None when both are missing)."""
+    known = [abs(float(v)) for v in (first, second) if v is not None and v == v]
+    return max(known) if known else None
+
+
+def kpi_table(kpis: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The compare KPIs for people: counts and durations by kind, signed differences, change in %."""
+    rows = list(kpis.itertuples(index=False))
+    return pd.DataFrame({
+        "metric": [row.metric.removesuffix("_seconds").replace("_", " ") for row in rows],
+        "A": [format_value(row.kind, row.a, lang) for row in rows],
+        "B": [format_value(row.kind, row.b, lang) for row in rows],
+        "difference": [format_value(row.kind, row.difference, lang, signed=True, like=larger(row.a, row.b))
+                       for row in rows],
+        "change": [format_signed_percent(row.relative_difference, lang) for row in rows]})

@@ -63,6 +63,8 @@ def serve(host: str, port: int, open_browser: bool, environment: dict[str, str])
                # stdin, which fails without a terminal (`make demo` in CI, a service).
                "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+               # No "Deploy" button or developer menu for the people using the app.
+               "--client.toolbarMode", "viewer",
                "--browser.serverAddress",
                "localhost" if host in ("127.0.0.1", "::1") else host]
     typer.echo(f"procmine app on http://{'localhost' if host == '127.0.0.1' else host}:{port} "

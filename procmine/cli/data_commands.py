@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from procmine.cli.app import app
+from procmine.formatting import format_count
 from procmine.schema import DEFAULT_TIMEZONE
 
 _stderr = Console(stderr=True)
@@ -45,8 +46,8 @@ def import_command(
     with _working(f"Importing {source.name}"):
         dataset = import_log(source, out, options)
     meta = dataset.meta
-    summary = (f"Imported {source} → {out}: {meta['cases']:,} cases, {meta['events']:,} events, "
-               f"{meta['activities']:,} activities.")
+    summary = (f"Imported {source} → {out}: {format_count(meta['cases'], 'en')} cases, "
+               f"{format_count(meta['events'], 'en')} events, {format_count(meta['activities'], 'en')} activities.")
     notes = meta.get("notes") or []
     if notes:
         summary += " Notes: " + " ".join(notes)
@@ -65,4 +66,5 @@ def export_command(
     with _working(f"Exporting {dataset.name}"):
         data = read_dataset(dataset)
         export_dataset(data, out)
-    typer.echo(f"Exported {dataset} → {out}: {data.meta.get('events', data.events.num_rows):,} events.")
+    events = data.meta.get("events", data.events.num_rows)
+    typer.echo(f"Exported {dataset} → {out}: {format_count(events, 'en')} events.")

@@ -79,7 +79,9 @@ def simulate_sbsys(
     for name, rows in content.rows.items():
         table.add_row(name, f"{rows:,}")
     _out.print(table)
-    _out.print(f"{len(content.protected_cases)} protected cases. "
+    citizens = {c for c in content.case_citizen.values() if c is not None}
+    _out.print(f"{len(content.protected_cases)} protected cases, {len(content.deleted_registrations)} "
+               f"deleted document registrations, {len(citizens)} citizens with cases. "
                f"Next: procmine extract sbsys --url {db} --out DATASET")
 
 
@@ -106,6 +108,8 @@ def _report(job: Extraction, result: RunResult) -> None:
     for name, added in result.new_events.items():
         table.add_row(name, f"{added:,}")
     table.add_row("[bold]total", f"[bold]{result.total:,}")
+    for name, removed in result.retracted.items():
+        table.add_row(f"{name}: removed (deleted at the source)", f"{removed:,}")
     _out.print(table)
     _out.print(f"{result.cases:,} cases; "
                + (f"new part {result.part}." if result.part else "no new events, no new part."))

@@ -125,16 +125,18 @@ def _print_table(result, deviating) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from procmine.cli.output import cell, header
+
     console = Console()
     summary = Table(title="Conformance")
     summary.add_column("measure")
     summary.add_column("value", justify="right")
     for key, value in result.summary().items():
-        summary.add_row(key, f"{value:.4f}" if isinstance(value, float) else f"{value:,}")
+        summary.add_row(header(key), cell(key, value))   # fitness and precision as percentages
     console.print(summary)
-    table = Table(title=f"Deviating cases ({len(deviating):,}; first 20)")
+    table = Table(title=f"Deviating cases ({cell('cases', len(deviating))}; first 20)")
     for column in ("case_id", "alignment_fitness", "skipped", "inserted"):
-        table.add_column(column)
+        table.add_column(header(column))
     for row in deviating.head(20).itertuples(index=False):
-        table.add_row(str(row.case_id), f"{row.alignment_fitness:.3f}", row.skipped, row.inserted)
+        table.add_row(str(row.case_id), cell("alignment_fitness", row.alignment_fitness), row.skipped, row.inserted)
     console.print(table)

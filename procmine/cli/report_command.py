@@ -28,7 +28,8 @@ def report_command(
         compare: str = typer.Option("previous", "--compare", help="Compare with: previous, year-ago or none."),
         filters: list[Path] = typer.Option(None, "--filter", help="Filter file (JSON/YAML); repeat to stack."),
         group_by: str = typer.Option(None, "--group-by", help="Case attribute to break the figures down by."),
-        deadlines: Path = typer.Option(None, "--deadlines", help="Deadline rules (YAML/JSON)."),
+        deadlines: Path = typer.Option(None, "--deadlines", help="Deadline rules (YAML/JSON), as in "
+                                       "`procmine deadlines --deadlines`."),
         xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to this .xlsx workbook."),
         title: str = typer.Option(None, "--title", help="Title of the report."),
         organisation: str = typer.Option(None, "--organisation", help="Organisation named in the header."),
@@ -76,15 +77,18 @@ def run_job(job, generated_at: dt.datetime | None = None, console: Console | Non
                   TimeElapsedColumn(), console=console, transient=False) as progress:
         task = progress.add_task(f"{text('report.progress.title', job.lang)}: {job.output.name}",
                                  total=len(STEPS) + 2, step="")
-        progress.update(task, step="open")
+        progress.update(task, step=text("report.step.open", job.lang))
         log = procmine.open(job.dataset)
         log = log.filter(*stack) if stack else log
         progress.advance(task)
         data = build_report(log, settings, job.dataset.name, generated_at=generated_at,
-                            progress=lambda step: progress.update(task, advance=1, step=step))
-        progress.update(task, step="write")
+                            progress=lambda step: progress.update(task, advance=1,
+                                                                  step=text(f"report.step.{step}", job.lang)))
+        progress.update(task, step=text("report.step.write", job.lang))
         write_html(data, job.output)
         if job.xlsx is not None:
             write_xlsx(data, job.xlsx)
         progress.advance(task)
-    console.print(f"Wrote {job.output}" + (f" and {job.xlsx}" if job.xlsx else ""))
+    files = str(job.output) if job.xlsx is None else text("report.wrote_and", job.lang, first=job.output,
+                                                          second=job.xlsx)
+    console.print(text("report.wrote", job.lang, files=files), highlight=False)

@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from procmine import schema as s
+from procmine.formatting import format_date, format_datetime
 
 _OR = {"en": "or", "da": "eller"}
 _AND = {"en": "and", "da": "og"}
@@ -53,11 +54,30 @@ def range_text(between: tuple, lang: str, unit: str | None = None) -> str:
 
 
 def period_text(between: tuple, lang: str) -> str:
-    """"from 2024-01-01 to 2024-02-01" / "fra 2024-01-01 til 2024-02-01"."""
+    """"from 1 Jan 2024 through 31 Jan 2024" / "fra 1. jan. 2024 til og med 31. jan. 2024".
+
+    The end bound is excluded; at local midnight it is shown as the last day included.
+    """
     low, high = between
     parts = []
     if low is not None:
-        parts.append(("from " if lang == "en" else "fra ") + value_text(low, lang))
+        parts.append(("from " if lang == "en" else "fra ") + _moment(low, lang))
     if high is not None:
-        parts.append(("to " if lang == "en" else "til ") + value_text(high, lang))
+        local = _local(high)
+        if local.time() == dt.time(0):
+            last = local.date() - dt.timedelta(days=1)
+            parts.append(("through " if lang == "en" else "til og med ") + format_date(last, lang))
+        else:
+            parts.append(f"to {_moment(high, lang)} (excluded)" if lang == "en"
+                         else f"til {_moment(high, lang)} (ikke medregnet)")
     return " ".join(parts) or ("any time" if lang == "en" else "når som helst")
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(ZoneInfo(s.DEFAULT_TIMEZONE)) if value.tzinfo else value
+
+
+def _moment(value: dt.datetime, lang: str) -> str:
+    """A bound as a date when it is local midnight, else as a date and time."""
+    local = _local(value)
+    return format_date(local, lang) if local.time() == dt.time(0) else format_datetime(local, lang)

@@ -3,7 +3,7 @@
 Recognised, case-insensitively and in this order of preference: pm4py's names
 (`case:concept:name`, `concept:name`, `time:timestamp`, `org:resource`,
 `lifecycle:transition`), Disco's (`Case ID`, `Activity`, `Start Timestamp`,
-`Complete Timestamp`, `Resource`) and Danish ones (`Sagsnummer`, `Sag`,
+`Complete Timestamp`, `Resource`) and Danish ones (`Sagsnr`, `Sagsnummer`, `Sag`,
 `Sags-id`, `Aktivitet`, `Hændelse`, `Tidspunkt`, `Dato`, `Sagsbehandler`,
 `Ressource`). A column named in ImportOptions always wins.
 """
@@ -18,14 +18,15 @@ from procmine.importing.options import ImportOptions
 
 CANDIDATES: dict[str, tuple[str, ...]] = {
     s.CASE_ID: ("case:concept:name", "case id", "case_id", "caseid", "case", "sagsnummer",
-                "sags-id", "sagsid", "sags id", "sag", "sag id", "sag_id"),
+                "sagsnr", "sagsnr.", "sags-nr", "sags nr", "sags-id", "sagsid", "sags id", "sag", "sag id",
+                "sag_id"),
     s.ACTIVITY: ("concept:name", "activity", "activity name", "aktivitet", "hændelse",
                  "haendelse", "event", "event name"),
     s.TIMESTAMP: ("time:timestamp", "complete timestamp", "end timestamp", "timestamp",
-                  "tidspunkt", "dato", "time", "date", "datetime"),
+                  "tidspunkt", "tidsstempel", "dato", "time", "date", "datetime"),
     s.START_TIMESTAMP: ("start_timestamp", "start timestamp", "start time", "starttidspunkt",
                         "start"),
-    s.RESOURCE: ("org:resource", "resource", "sagsbehandler", "ressource", "user", "bruger"),
+    s.RESOURCE: ("org:resource", "resource", "sagsbehandler", "ressource", "medarbejder", "user", "bruger"),
     s.LIFECYCLE: ("lifecycle:transition", "lifecycle"),
 }
 _OPTION_FLAGS = {s.CASE_ID: "--case-id", s.ACTIVITY: "--activity", s.TIMESTAMP: "--timestamp",

@@ -197,7 +197,7 @@ def data_span(log: EventLog) -> tuple[dt.datetime | None, dt.datetime | None]:
 
 def _no_transitions() -> pd.DataFrame:
     return pd.DataFrame(columns=["source", "target", "count", "cases", "mean_seconds", "median_seconds",
-                                 "total_seconds"])
+                                 "total_seconds", "median_working_days", "total_working_days"])
 
 
 def _instant(value) -> dt.datetime | None:

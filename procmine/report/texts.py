@@ -1,4 +1,4 @@
-"""The report's words and number formats in English or Danish, over procmine.i18n (texts/report.yaml)."""
+"""The report's words (texts/report.yaml) over the one formatting module, procmine.formatting."""
 
 from __future__ import annotations
 
@@ -6,14 +6,9 @@ import datetime as dt
 import math
 
 from procmine.analysis.periods import Window, period_containing
-from procmine.i18n import format_date, format_number, format_percent, text
-from procmine.render.formatting import format_duration
-
-DAY = 86_400.0
-_MONTHS_SHORT = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "da": ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."),
-}
+from procmine.formatting import (DAY_SECONDS as DAY, format_date, format_duration, format_month,
+                                 format_number, format_percent)
+from procmine.i18n import text
 
 
 class Words:
@@ -51,7 +46,7 @@ class Words:
         return format_date(value, self.lang) if value is not None else self.t("unknown")
 
     def month(self, day: dt.date) -> str:
-        return f"{_MONTHS_SHORT[self.lang][day.month - 1]} {day.year}"
+        return format_month(day, self.lang)
 
     def period(self, window: Window, kind: str) -> str:
         """A window as its period's name ("okt. 2026", "3. kvt. 2026", "2026") or as a date range."""

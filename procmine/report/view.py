@@ -205,6 +205,7 @@ def _bottlenecks(data: ReportData, words: Words) -> list[dict]:
     return [{"source": r.source, "target": r.target, "cells": [
         cell("count", r.count, words.number(r.count)), cell("cases", r.cases, words.number(r.cases)),
         cell("median_seconds", r.median_seconds, words.wait(r.median_seconds)),
+        cell("median_working_days", r.median_working_days, words.days(r.median_working_days, "working_days")),
         cell("total_seconds", r.total_seconds, words.days(r.total_seconds / 86_400))]}
         for r in data.bottlenecks.itertuples(index=False)]
 

@@ -1,4 +1,9 @@
-"""The report's tables as an Excel workbook: one sheet per table, numbers as numbers, dates as dates."""
+"""The report's tables as an Excel workbook: one sheet per table, numbers as numbers, dates as dates.
+
+Durations are in days (the report's unit; a `*_seconds` column of the engine becomes
+`*_days`), shares are fractions shown as percentages, times are local (Excel has no
+time zones) with their time of day.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from procmine.report.texts import Words
 
 _DAYS = {"median_days", "p90_days", "median_working_days", "p90_working_days"}
 _SHARES = {"share", "share_met", "deadline_compliance", "cumulative_share", "case_share"}
+_SHARE_KPIS = {"deadline_compliance"}
 
 
 def report_tables(data: ReportData) -> dict[str, pd.DataFrame]:
@@ -31,7 +37,17 @@ def report_tables(data: ReportData) -> dict[str, pd.DataFrame]:
               "bottlenecks": data.bottlenecks.assign(median_days=data.bottlenecks["median_seconds"] / 86_400,
                                                      total_days=data.bottlenecks["total_seconds"] / 86_400),
               "workload": data.workload, "rare_activities": data.quality.rare_activities}
-    return {name: frame for name, frame in tables.items() if frame is not None}
+    return {name: in_days(frame) for name, frame in tables.items() if frame is not None}
+
+
+def in_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every `*_seconds` column as `*_days` (kept once where both exist)."""
+    renamed = {}
+    for column in [c for c in frame.columns if str(c).endswith("_seconds")]:
+        days = str(column).removesuffix("_seconds") + "_days"
+        if days not in frame.columns:
+            renamed[days] = frame[column] / 86_400
+    return frame.drop(columns=[c for c in frame.columns if str(c).endswith("_seconds")]).assign(**renamed)
 
 
 def write_xlsx(data: ReportData, path: str | os.PathLike) -> Path:
@@ -43,10 +59,15 @@ def write_xlsx(data: ReportData, path: str | os.PathLike) -> Path:
         workbook = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True})
         formats = {"header": workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True}),
                    "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+                   "time": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
                    "share": workbook.add_format({"num_format": "0.0%"}),
                    "days": workbook.add_format({"num_format": "0.0"}),
                    "number": workbook.add_format({"num_format": "#,##0"}),
-                   "decimal": workbook.add_format({"num_format": "#,##0.00"})}
+                   "decimal": workbook.add_format({"num_format": "#,##0.00"}),
+                   # differences with their sign, as everywhere else ("+5", "−1.1", "+18.7%")
+                   "signed_number": workbook.add_format({"num_format": "+#,##0;-#,##0;0"}),
+                   "signed_days": workbook.add_format({"num_format": "+0.0;-0.0;0.0"}),
+                   "signed_share": workbook.add_format({"num_format": "+0.0%;-0.0%;0.0%"})}
         for name, frame in report_tables(data).items():
             _sheet(workbook.add_worksheet(name[:31]), frame.reset_index(drop=True), formats)
         workbook.close()
@@ -54,24 +75,33 @@ def write_xlsx(data: ReportData, path: str | os.PathLike) -> Path:
 
 
 def _sheet(sheet, frame: pd.DataFrame, formats: dict) -> None:
+    # The KPI sheet holds one figure per row: its value, previous value and difference share its kind.
+    row_kinds = [_kpi_kind(name) for name in frame["kpi"]] if "kpi" in frame.columns else None
     for column, name in enumerate(frame.columns):
         sheet.write_string(0, column, str(name), formats["header"])
         kind = _kind(name, frame[name])
         sheet.set_column(column, column, 14 if kind != "text" else 28)
         for row, value in enumerate(frame[name].tolist(), start=1):
-            _write(sheet, row, column, value, kind, formats)
+            shown = row_kinds[row - 1] if row_kinds and kind != "text" else kind
+            if name == "difference" and shown in ("number", "days", "share"):
+                shown = f"signed_{shown}"
+            _write(sheet, row, column, value, shown, formats)
     sheet.freeze_panes(1, 0)
     if len(frame.columns):
         sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
 
 
+def _kpi_kind(name: str) -> str:
+    return "share" if name in _SHARE_KPIS else "days" if name.endswith("_days") else "number"
+
+
 def _kind(name: str, column: pd.Series) -> str:
     if name in _SHARES:
         return "share"
+    if pd.api.types.is_integer_dtype(column):
+        return "number"   # counts, also of days (active_days)
     if name in _DAYS or name.endswith("_days"):
         return "days"
-    if pd.api.types.is_integer_dtype(column):
-        return "number"
     if pd.api.types.is_float_dtype(column):
         return "decimal"
     return "text"
@@ -81,9 +111,9 @@ def _write(sheet, row: int, column: int, value, kind: str, formats: dict) -> Non
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         sheet.write_blank(row, column, None)
     elif isinstance(value, pd.Timestamp):
-        sheet.write_datetime(row, column, value.tz_localize(None).to_pydatetime() if value.tzinfo is None
-                             else value.tz_convert("Europe/Copenhagen").tz_localize(None).to_pydatetime(),
-                             formats["date"])
+        local = value if value.tzinfo is None else value.tz_convert("Europe/Copenhagen").tz_localize(None)
+        sheet.write_datetime(row, column, local.to_pydatetime(),
+                             formats["date" if local == local.normalize() else "time"])
     elif isinstance(value, (dt.date, dt.datetime)):
         sheet.write_datetime(row, column, value if isinstance(value, dt.datetime)
                              else dt.datetime.combine(value, dt.time(0)), formats["date"])

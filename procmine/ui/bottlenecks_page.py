@@ -9,7 +9,8 @@ import streamlit as st
 
 from procmine.analysis.bottlenecks import NO_VALUE, bottlenecks
 from procmine.filters import EventAttributeFilter, FollowerFilter, ResourcesFilter
-from procmine.i18n import format_duration, format_number
+from procmine.i18n import format_duration, format_number, text
+from procmine.table_format import readable
 from procmine.ui import charts, downloads, state
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
@@ -54,6 +55,10 @@ def _transitions(transitions: pd.DataFrame) -> None:
         t("kpi.cases"): [format_number(v, lang) for v in transitions["cases"]],
         t("map.median_wait"): [format_duration(v, lang) for v in transitions["median_seconds"]],
         t("map.total_wait"): [format_duration(v, lang) for v in transitions["total_seconds"]],
+        t("bottlenecks.median_wait_working_days"): [format_number(v, lang, 1)
+                                                    for v in transitions["median_working_days"]],
+        t("bottlenecks.total_wait_working_days"): [format_number(v, lang, 1)
+                                                   for v in transitions["total_working_days"]],
     })
     downloads.table(transitions, "bottleneck-transitions", key="bottlenecks_transitions", shown=shown, height=260)
     names = [f"{a} → {b}" for a, b in zip(transitions["source"], transitions["target"])][:200]
@@ -77,6 +82,10 @@ def _activities(activities: pd.DataFrame) -> None:
         t("kpi.cases"): [format_number(v, lang) for v in activities["cases"]],
         t("map.median_wait"): [format_duration(v, lang) for v in activities["median_wait_seconds"]],
         t("map.total_wait"): [format_duration(v, lang) for v in activities["total_wait_seconds"]],
+        t("bottlenecks.median_wait_working_days"): [format_number(v, lang, 1)
+                                                    for v in activities["median_wait_working_days"]],
+        t("bottlenecks.total_wait_working_days"): [format_number(v, lang, 1)
+                                                   for v in activities["total_wait_working_days"]],
     })
     downloads.table(activities, "bottleneck-activities", key="bottlenecks_activities", shown=shown, height=260)
     if len(activities):
@@ -93,14 +102,14 @@ def _resources(resources: pd.DataFrame) -> None:
     st.subheader(t("bottlenecks.resources"))
     top = resources.head(TOP)
     label, events = t("filter.resources"), t("kpi.events")
-    chart = (alt.Chart(pd.DataFrame({label: top["resource"], events: top["events"],
+    chart = (alt.Chart(pd.DataFrame({label: top["resource"].map(_performer), events: top["events"],
                                      t("kpi.cases"): top["cases"]}))
              .mark_bar(color="#3b6ea5").encode(y=alt.Y(f"{label}:N", sort=None, title=None), x=f"{events}:Q",
                                                 tooltip=[label, events, t("kpi.cases")])
              .properties(height=alt.Step(26)))
     charts.show(chart, "workload", key="bottlenecks_workload_chart")
     shown = pd.DataFrame({
-        label: resources["resource"], events: [format_number(v, lang) for v in resources["events"]],
+        label: resources["resource"].map(_performer), events: [format_number(v, lang) for v in resources["events"]],
         t("kpi.cases"): [format_number(v, lang) for v in resources["cases"]],
         t("bottlenecks.active_days"): [format_number(v, lang) for v in resources["active_days"]],
     })
@@ -112,6 +121,11 @@ def _resources(resources: pd.DataFrame) -> None:
         if right.button(t("bottlenecks.keep_resource"), key="bottlenecks_keep_resource"):
             state.add_filter(ResourcesFilter(resources=(resource,)))
             st.rerun()
+
+
+def _performer(name: str) -> str:
+    """A resource or org unit as shown: events without one as "(ingen)" / "(none)"."""
+    return t("data.none") if name == NO_VALUE else name
 
 
 def _handover_graph(handovers: pd.DataFrame, who: str) -> None:
@@ -127,7 +141,9 @@ def _handover_graph(handovers: pd.DataFrame, who: str) -> None:
     downloads.picture(f"handovers-{who}", key=f"handovers_{who}_download",
                       svg=lambda: rendered(source, "svg"), png=lambda: rendered(source, "png"),
                       dot=lambda: source)
-    downloads.table(handovers, f"handovers-{who}", key=f"handovers_{who}_table", height=220)
+    shown = handovers.assign(source=handovers["source"].map(_performer), target=handovers["target"].map(_performer))
+    downloads.table(handovers, f"handovers-{who}", key=f"handovers_{who}_table", height=220,
+                    shown=readable(shown, state.lang(), header=downloads.column_header))
 
 
 def handover_dot(handovers: pd.DataFrame, lang: str) -> str:
@@ -140,7 +156,7 @@ def handover_dot(handovers: pd.DataFrame, lang: str) -> str:
     names = sorted(set(handovers["source"]) | set(handovers["target"]))
     ids = {name: f"n{number}" for number, name in enumerate(names)}
     for name in names:
-        graph.node(ids[name], name)
+        graph.node(ids[name], text("data.none", lang) if name == NO_VALUE else name)
     largest = max(int(handovers["count"].max()), 1)
     for row in handovers.itertuples():
         graph.edge(ids[row.source], ids[row.target], label=format_number(row.count, lang),

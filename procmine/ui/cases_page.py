@@ -10,7 +10,8 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.analysis.throughput import throughput
-from procmine.i18n import format_datetime, format_duration, format_number, local_time
+from procmine.formatting import missing
+from procmine.i18n import column_label, format_datetime, format_duration, format_number, local_time
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 
@@ -67,7 +68,7 @@ def _table(found: pd.DataFrame) -> None:
         t("cases.working_days"): [format_number(v, lang, 1) for v in head["duration_working_days"]],
     })
     for column in head.columns[5:]:
-        shown[column] = head[column].astype(str)
+        shown[column_label(column, lang)] = head[column].map(lambda v: "–" if missing(v) else str(v))
     downloads.table(found, "cases", key="cases_table", shown=shown, height=300)
 
 
@@ -95,11 +96,13 @@ def _one_case(log, found: pd.DataFrame) -> None:
         row = found[found[s.CASE_ID] == case_id].iloc[0]
         facts = {t("cases.case"): case_id, t("cases.duration"): format_duration(row["duration_seconds"], lang),
                  t("kpi.events"): format_number(len(frame), lang)}
-        facts.update({column: str(row[column]) for column in found.columns[5:]})
+        facts.update({column_label(column, lang): "–" if missing(row[column]) else str(row[column])
+                      for column in found.columns[5:]})
         downloads.table(pd.DataFrame({t("cases.attribute"): list(facts), t("cases.value"): list(facts.values())}),
                         f"case-{case_id}-attributes", key="cases_attributes")
     shown = frame.astype(object).where(frame.notna(), "").astype(str)
     shown[s.TIMESTAMP] = [format_datetime(v, lang) for v in frame[s.TIMESTAMP]]
+    shown = shown.rename(columns=lambda column: column_label(column, lang))
     downloads.table(frame, f"case-{case_id}-events", key="cases_events", shown=shown, height=240)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -12,14 +13,17 @@ from procmine.analysis.compare import compare
 from procmine.analysis.dfg import dfg
 from procmine.errors import ProcmineError
 from procmine.filters import CaseAttributeFilter, TimeframeFilter
-from procmine.i18n import format_duration, format_number, format_percent
+from procmine.formatting import format_value
+from procmine.i18n import (column_label, format_duration, format_percent, format_period, format_share_difference,
+                          format_signed_duration, format_signed_percent)
 from procmine.render.process_map import MapOptions, map_dot
 from procmine.ui import downloads, filter_forms, sidebar, state
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
 
 MODES = ("attribute", "stacks", "periods")
-DURATION_KPIS = ("median_throughput_seconds", "mean_throughput_seconds", "p90_throughput_seconds")
+ID_LIKE_SHARE = 0.5
+ID_SUFFIXES = ("_id", " id", "-id", "nr", "nummer", "number", "cpr")
 
 
 def render() -> None:
@@ -47,9 +51,10 @@ def _attribute_groups():
     if not names:
         st.info(t("filter.no_case_attributes"))
         return None
-    several = [name for name in names if state.distinct_values("cases", name)[1] >= 2]
     attribute = st.selectbox(t("filter.attribute"), names, key="compare_attribute",
-                             index=names.index(several[0]) if several else 0)
+                             format_func=lambda name: column_label(name, state.lang()),
+                             index=names.index(default_attribute(names, state.full_log().num_cases,
+                                                                 lambda n: state.distinct_values("cases", n)[1])))
     values = state.distinct_values("cases", attribute)[0]
     if len(values) < 2:
         st.info(t("compare.one_value", attribute=attribute))
@@ -57,9 +62,22 @@ def _attribute_groups():
     left, right = st.columns(2)
     first = left.selectbox("A", values, index=0, key=f"compare_value_a_{attribute}")
     second = right.selectbox("B", values, index=1, key=f"compare_value_b_{attribute}")
-    current = state.filters()
-    return ((f"{attribute} = {first}", current + [CaseAttributeFilter(attribute=attribute, values=(first,))]),
-            (f"{attribute} = {second}", current + [CaseAttributeFilter(attribute=attribute, values=(second,))]))
+    current, shown = state.filters(), column_label(attribute, state.lang())
+    return ((f"{shown} = {first}", current + [CaseAttributeFilter(attribute=attribute, values=(first,))]),
+            (f"{shown} = {second}", current + [CaseAttributeFilter(attribute=attribute, values=(second,))]))
+
+
+def default_attribute(names: list[str], cases: int, distinct: Callable[[str], int]) -> str:
+    """The attribute to compare first: one with a few values to group by, never an id-like one.
+
+    An attribute is id-like when nearly every case has its own value (a case or person
+    number): comparing two of its values compares two single cases.
+    """
+    def id_like(name: str) -> bool:
+        return distinct(name) > max(ID_LIKE_SHARE * cases, 20) or name.casefold().endswith(ID_SUFFIXES)
+
+    groups = [name for name in names if distinct(name) >= 2]
+    return next((name for name in groups if not id_like(name)), groups[0] if groups else names[0])
 
 
 def _stack_groups():
@@ -83,40 +101,45 @@ def _stack_groups():
 
 def _period_groups():
     base = state.full_log().base
-    first_day, last_day = filter_forms.local_date(int(base.timestamp.min())), filter_forms.local_date(int(base.timestamp.max()))
+    first_day = filter_forms.local_date(int(base.timestamp.min()))
+    last_day = filter_forms.local_date(int(base.timestamp.max()))
     middle = first_day + (last_day - first_day) / 2
     left, right = st.columns(2)
-    period_a = left.date_input(t("compare.period", side="A"), (first_day, middle), min_value=first_day,
-                               max_value=last_day, key="compare_period_a", format="DD.MM.YYYY")
-    period_b = right.date_input(t("compare.period", side="B"), (middle + dt.timedelta(days=1), last_day),
-                                min_value=first_day, max_value=last_day, key="compare_period_b",
-                                format="DD.MM.YYYY")
-    if len(period_a) != 2 or len(period_b) != 2:
-        st.info(t("compare.choose_periods"))
+    try:
+        spans = [filter_forms.date_span(f"compare_period_{side.lower()}", (first_day, last_day), chosen,
+                                        t("compare.period_from", side=side), t("compare.period_to", side=side),
+                                        container=column)
+                 for column, side, chosen in ((left, "A", (first_day, middle)),
+                                              (right, "B", (middle + dt.timedelta(days=1), last_day)))]
+    except ProcmineError as exc:
+        st.error(str(exc))
         return None
-    current = state.filters()
-    return tuple((f"{a:%d.%m.%Y}–{b:%d.%m.%Y}", current + [TimeframeFilter(
-        between=(filter_forms.local_midnight(a), filter_forms.local_midnight(b + dt.timedelta(days=1))), mode="started")])
-        for a, b in (period_a, period_b))
+    st.caption(t("compare.periods_help"))
+    current, lang = state.filters(), state.lang()
+    return tuple((format_period(a, b, lang), current + [TimeframeFilter(
+        between=(filter_forms.local_midnight(a), filter_forms.local_midnight(b + dt.timedelta(days=1))),
+        mode="started")]) for a, b in spans)
 
 
 def _kpis(result) -> None:
     lang = state.lang()
     kpis = result.kpis
     label_a, label_b = result.labels
-
-    def shown(metric: str, value) -> str:
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            return "–"
-        return format_duration(value, lang) if metric in DURATION_KPIS else format_number(value, lang)
-
+    rows = list(kpis.itertuples(index=False))
     table = pd.DataFrame({
-        t("compare.metric"): [t(f"compare.kpi.{m}") for m in kpis["metric"]],
-        label_a: [shown(m, v) for m, v in zip(kpis["metric"], kpis["a"])],
-        label_b: [shown(m, v) for m, v in zip(kpis["metric"], kpis["b"])],
-        t("compare.change"): [format_percent(v, lang) if pd.notna(v) else "–" for v in kpis["relative_difference"]],
+        t("compare.metric"): [t(f"compare.kpi.{row.metric}") for row in rows],
+        label_a: [format_value(row.kind, row.a, lang) for row in rows],
+        label_b: [format_value(row.kind, row.b, lang) for row in rows],
+        t("compare.difference"): [format_value(row.kind, row.difference, lang, signed=True,
+                                               like=_larger(row.a, row.b)) for row in rows],
+        t("compare.change"): [format_signed_percent(row.relative_difference, lang) for row in rows],
     })
     downloads.table(kpis, "comparison-kpis", key="compare_kpis", shown=table)
+
+
+def _larger(first, second) -> float | None:
+    known = [abs(float(v)) for v in (first, second) if v is not None and v == v]
+    return max(known) if known else None
 
 
 def _maps(first: tuple[str, list], second: tuple[str, list]) -> None:
@@ -150,6 +173,10 @@ def _differences(result) -> None:
                 f"{t('variants.share')} {label_b}": [format_percent(v, lang) for v in head["share_b"]],
                 f"{t('map.median_wait')} {label_a}": [format_duration(v, lang) for v in head["median_a_seconds"]],
                 f"{t('map.median_wait')} {label_b}": [format_duration(v, lang) for v in head["median_b_seconds"]],
+                t("compare.share_difference"): [format_share_difference(v, lang) for v in head["share_difference"]],
+                t("compare.wait_difference"): [
+                    format_signed_duration(v, lang, like=_larger(a, b)) for v, a, b in
+                    zip(head["median_difference_seconds"], head["median_a_seconds"], head["median_b_seconds"])],
             }), height=300)
     with routes:
         head = result.variants.head(200)
@@ -157,4 +184,5 @@ def _differences(result) -> None:
             t("variants.activities"): [" → ".join(v) for v in head["activities"]],
             f"{t('variants.share')} {label_a}": [format_percent(v, lang) for v in head["share_a"]],
             f"{t('variants.share')} {label_b}": [format_percent(v, lang) for v in head["share_b"]],
+            t("compare.share_difference"): [format_share_difference(v, lang) for v in head["share_difference"]],
         }), height=300)

@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from procmine.errors import ProcmineError
+from procmine.i18n import all_texts
 from procmine.ui import state, upload
 from procmine.ui.state import t
 
@@ -66,6 +67,7 @@ def _open(path: Path) -> None:
 def render_facts() -> None:
     """The shown dataset's facts: cases, events, activities, period and source."""
     from procmine.analysis.overview import overview
+    from procmine.dataset_notes import note_text
     from procmine.i18n import format_datetime, format_number
     from procmine.ui.period_card import period_card
     log = state.full_log()
@@ -83,10 +85,11 @@ def render_facts() -> None:
     st.caption(t("data.source_line", source=_describe_source(source),
                  created=format_datetime(dt.datetime.fromisoformat(written), lang) if written else "–"))
     for note in meta.get("notes") or []:
-        st.caption(f"ℹ️ {note}")
+        st.caption(f"ℹ️ {note_text(note, lang)}")
 
 
 def _describe_source(source: dict) -> str:
     kind = source.get("format") or source.get("kind") or source.get("connector") or ""
+    kind = t(f"data.kind.{kind}") if f"data.kind.{kind}" in all_texts() else kind
     where = source.get("name") or source.get("path") or source.get("url") or ""
     return " · ".join(str(part) for part in (kind, where) if part) or "–"

@@ -8,7 +8,11 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from procmine.ui.state import t
+from procmine.formatting import column_label
+from procmine.i18n import all_texts
+from procmine.schema import DEFAULT_TIMEZONE
+from procmine.table_format import for_machines, readable
+from procmine.ui.state import lang, t
 
 
 def safe_name(name: str) -> str:
@@ -16,17 +20,42 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^\w.-]+", "-", name, flags=re.UNICODE).strip("-") or "procmine"
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV with a byte-order mark, so Excel shows æ, ø and å."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+def csv_bytes(frame: pd.DataFrame, timezone: str | None = None) -> bytes:
+    """A table as UTF-8 CSV with a byte-order mark, so Excel shows æ, ø and å.
+
+    Times are ISO 8601 in the dataset's zone with its offset (2024-03-04T09:00:00+01:00),
+    activity sequences joined by " → ".
+    """
+    zone = timezone or dataset_zone()
+    return for_machines(frame, zone).to_csv(index=False).encode("utf-8-sig")
+
+
+def column_header(column: str) -> str:
+    """An engine column's header in the user's language ("Påbegyndte sager"); other names as they are."""
+    key = f"table.column.{column}"
+    return t(key) if key in all_texts() else column_label(column, lang())
+
+
+def dataset_zone() -> str:
+    """The time zone of the open dataset (Europe/Copenhagen when none is open)."""
+    from procmine.ui import state
+    if state.dataset_path() is None:
+        return DEFAULT_TIMEZONE
+    return str(state.full_log().dataset.meta.get("timezone") or DEFAULT_TIMEZONE)
 
 
 def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | None = None,
           **dataframe_options):
-    """Show a table (or its formatted `shown` version) with a CSV download of the data below it."""
-    selection = st.dataframe(frame if shown is None else shown, key=f"{key}_table",
-                             hide_index=True, **dataframe_options)
-    st.download_button(t("download.csv"), lambda: csv_bytes(frame), file_name=f"{safe_name(name)}.csv",
+    """Show a table with a CSV download of the data below it.
+
+    `shown` is the page's own formatted version; without it the frame is shown with its
+    values formatted by column (procmine.table_format) and its headers in words.
+    """
+    zone = dataset_zone()
+    if shown is None:
+        shown = readable(frame, lang(), zone, header=column_header)
+    selection = st.dataframe(shown, key=f"{key}_table", hide_index=True, **dataframe_options)
+    st.download_button(t("download.csv"), lambda: csv_bytes(frame, zone), file_name=f"{safe_name(name)}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:",
                        on_click="ignore")
     return selection

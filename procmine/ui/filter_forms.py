@@ -14,6 +14,7 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.errors import FilterError, ProcmineError
+from procmine.formatting import column_label
 from procmine.ui import state
 from procmine.ui.state import t
 
@@ -60,14 +61,35 @@ def _timeframe(kind: str) -> dict:
     base = state.full_log().base
     first = local_date(int(base.timestamp.min()))
     last = local_date(int(base.timestamp.max()))
-    period = st.date_input(t("filter.period"), (first, last), min_value=first, max_value=last,
-                           key="filter_timeframe_period", format="DD.MM.YYYY")
+    st.markdown(f"**{t('filter.period')}**")
+    low, high = date_span("filter_timeframe", (first, last), (first, last),
+                          t("filter.period_from"), t("filter.period_to"), side_by_side=False)
     modes = ("intersecting", "contained", "started", "completed", "trim")
     mode = st.selectbox(t("filter.mode"), modes, key="filter_timeframe_mode",
                         format_func=lambda m: t(f"filter.timeframe.{m}"))
-    low, high = (tuple(period) + (None, None))[:2]
-    return {"between": (local_midnight(low), local_midnight(high + dt.timedelta(days=1)) if high else None),
-            "mode": mode}
+    return {"between": (local_midnight(low), local_midnight(high + dt.timedelta(days=1))), "mode": mode}
+
+
+def date_span(key: str, bounds: tuple[dt.date, dt.date], chosen: tuple[dt.date, dt.date], label_from: str,
+              label_to: str, container=None, side_by_side: bool = True) -> tuple[dt.date, dt.date]:
+    """A first and a last day (both included) from two date fields; FilterError if reversed.
+
+    Two single fields rather than one range field: Streamlit's range field adds an English
+    "Date range" quick-select that cannot be translated. In the narrow sidebar the fields
+    go one below the other (side_by_side=False), so a whole date shows.
+    """
+    place = container or st
+    left, right = place.columns(2) if side_by_side else (place, place)
+    low = left.date_input(label_from, chosen[0], min_value=bounds[0], max_value=bounds[1],
+                          key=f"{key}_from", format="DD.MM.YYYY")
+    high = right.date_input(label_to, chosen[1], min_value=bounds[0], max_value=bounds[1],
+                            key=f"{key}_to", format="DD.MM.YYYY")
+    low, high = low or bounds[0], high or bounds[1]
+    if high < low:
+        from procmine.formatting import format_date
+        raise FilterError(t("filter.period_order", first=format_date(low, state.lang()),
+                            last=format_date(high, state.lang())))
+    return low, high
 
 
 def _case_attribute(kind: str) -> dict:
@@ -75,7 +97,8 @@ def _case_attribute(kind: str) -> dict:
     if not names:
         st.caption(t("filter.no_case_attributes"))
         return {"attribute": "", "values": ()}
-    attribute = st.selectbox(t("filter.attribute"), names, key="filter_case_attribute")
+    attribute = st.selectbox(t("filter.attribute"), names, key="filter_case_attribute",
+                             format_func=lambda n: column_label(n, state.lang()))
     values = st.multiselect(t("filter.values"), state.distinct_values("cases", attribute)[0],
                             key=f"filter_case_values_{attribute}")
     return {"attribute": attribute, "values": tuple(values)}
@@ -84,7 +107,7 @@ def _case_attribute(kind: str) -> dict:
 def _event_attribute(kind: str) -> dict:
     names = _event_attributes()
     attribute = st.selectbox(t("filter.attribute"), names, key="filter_event_attribute",
-                             format_func=lambda n: t("data.role.activity") if n == s.ACTIVITY else n)
+                             format_func=lambda n: column_label(n, state.lang()))
     options = _activities() if attribute == s.ACTIVITY else state.distinct_values("events", attribute)[0]
     values = st.multiselect(t("filter.values"), options, key=f"filter_event_values_{attribute}")
     modes = ("any", "all", "none", "keep")
@@ -104,7 +127,9 @@ def _variants(kind: str) -> dict:
                    format_func=lambda h: t(f"filter.variants.{h}_choice"))
     if how == "top":
         return {"top": int(st.number_input(t("filter.variants.top"), 1, 100_000, 10, key="filter_top"))}
-    return {"share": st.slider(t("filter.variants.share"), 0.05, 1.0, 0.8, 0.05, key="filter_share")}
+    # In percent: a slider shows its value with a decimal point in every language ("0.80").
+    percent = st.slider(t("filter.variants.share"), 5, 100, 80, 5, key="filter_share", format="%d %%")
+    return {"share": percent / 100}
 
 
 def _throughput(kind: str) -> dict:

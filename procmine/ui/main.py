@@ -9,6 +9,7 @@ import streamlit as st
 from procmine.errors import ProcmineError
 from procmine.i18n import LANGUAGE_NAMES, LANGUAGES
 from procmine.ui import state
+from procmine.ui.browser_language import set_browser_language
 from procmine.ui.state import t
 
 # Page key -> module under procmine.ui with a `render()` function.
@@ -40,6 +41,7 @@ def run() -> None:
     if state.dataset_path() is not None:
         _render_filter_stack()
     _render_page(page)
+    set_browser_language(state.lang())
 
 
 def _render_filter_stack() -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.analysis.throughput import PERIODS, throughput
-from procmine.i18n import format_duration, format_number
+from procmine.i18n import column_label, format_duration, format_number
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 from procmine.workcalendar import WorkCalendar
@@ -47,7 +47,8 @@ def _controls() -> tuple[str, str | None, str]:
     period = first.selectbox(t("overview.granularity"), list(PERIODS), index=1, key="throughput_period",
                              format_func=lambda p: t(f"granularity.{p}"))
     none = t("data.none")
-    by = second.selectbox(t("throughput.by"), [none] + attributes, key="throughput_by")
+    by = second.selectbox(t("throughput.by"), [none] + attributes, key="throughput_by",
+                          format_func=lambda name: name if name == none else column_label(name, state.lang()))
     unit = third.radio(t("filter.unit"), list(UNITS), key="throughput_unit", horizontal=True,
                        format_func=lambda u: t(f"unit.{u}"))
     return period, None if by == none else by, unit
@@ -57,7 +58,7 @@ def _summary(result, by: str | None) -> None:
     lang = state.lang()
     summary = result.summary
     shown = pd.DataFrame({
-        **({by: summary[by].astype(str)} if by else {}),
+        **({column_label(by, lang): summary[by].astype(str)} if by else {}),
         t("kpi.cases"): [format_number(v, lang) for v in summary["cases"]],
         t("throughput.median"): [format_duration(v, lang) for v in summary["median_seconds"]],
         t("throughput.mean"): [format_duration(v, lang) for v in summary["mean_seconds"]],

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -21,16 +20,15 @@ from procmine.importing.options import ImportOptions
 from procmine.importing.preview import ROLES, preview_log
 from procmine.ui import state
 from procmine.ui.state import t
+from procmine.ui.upload_store import private_folders, session_folder, write_private
 
 UPLOAD_TYPES = ["csv", "txt", "tsv", "gz", "xlsx", "xlsm", "xes", "parquet", "pq"]
 OPTIONAL_ROLES = ("start_timestamp", "resource")
 
 
 def work_dir() -> Path:
-    """Where uploaded files and the datasets imported from them are kept (per machine)."""
-    folder = Path(tempfile.gettempdir()) / "procmine-app"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """Where this session's uploaded files and the datasets imported from them are kept (private, 0700)."""
+    return session_folder()
 
 
 def render_upload() -> None:
@@ -42,8 +40,7 @@ def render_upload() -> None:
     digest = hashlib.sha256(content).hexdigest()[:20]
     path = work_dir() / "uploads" / digest / Path(uploaded.name).name
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        write_private(path, content)
     try:
         kind = detect_format(path)
         options = _mapping_step(path, kind) if kind in ("csv", "xlsx") else ImportOptions(format=kind)
@@ -80,6 +77,7 @@ def import_upload(path: Path, options: ImportOptions, digest: str) -> None:
     """Read, check and write the uploaded log as a dataset, then show it; progress in three steps."""
     settings = hashlib.sha256(json.dumps(asdict(options), sort_keys=True).encode()).hexdigest()[:8]
     target = work_dir() / "datasets" / f"{Path(path.name).stem.split('.')[0]}-{digest[:8]}-{settings}"
+    private_folders(target.parent)
     progress = st.progress(0.0, text=t("data.step.read"))
     try:
         raw = read_log(path, options)

@@ -1,0 +1,91 @@
+"""SBSYS case attributes, with the citizen of each case from its parties (SagsPart).
+
+`citizen`: the case's person party, `SagsPart` (part type found by name in `PartTypeOpslag`,
+never by id) → `Person.CprNummer`, hashed in any written form (010190-1234 = 0101901234), so it
+is one pseudonym per person across all cases and departments. With several person parties the
+case's primary party (`Sag.SagsPartID`) wins, else the earliest registered party (lowest
+`SagsPart.ID`). A person without a CPR number is keyed by the `Person` row instead. `company`:
+the same for company parties, from `Firma.CVRNummer`. Both are absent when the case has no such
+party, and left out altogether when pseudonymisation is off.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from connectors.config import CITIZEN_ATTRIBUTE
+from connectors.sbsys_tables import SbsysTables
+from connectors.sql import ATTRIBUTE_PREFIX, CasePlan
+
+PERSON_PART_TYPE = "Person"
+COMPANY_PART_TYPE = "Firma"
+COMPANY_ATTRIBUTE = "company"
+_TIMESTAMPS = ("opened_at", "decided_at", "decision_deadline")
+
+
+def not_protected(sag: sa.Table) -> sa.ColumnElement:
+    """Cases that are not protected (Sag.ErBeskyttet false)."""
+    return sa.func.coalesce(sag.c.ErBeskyttet, sa.false()) == sa.false()
+
+
+def sbsys_case_plan(t: SbsysTables, include_protected: bool = False,
+                    parties: tuple[str, str] | None = None) -> CasePlan:
+    """Case attributes: KLE, facet, org unit, case type, status, dates, decision; citizen and
+    company when `parties` names the (person, company) part types."""
+    sag, number, status = t.Sag, t.SagsNummer, t.SagsStatus
+    rows = sag.outerjoin(number, number.c.ID == sag.c.SagsNummerID) \
+        .outerjoin(t.EmnePlanNummer, t.EmnePlanNummer.c.ID == number.c.EmnePlanNummerID) \
+        .outerjoin(t.Facet, t.Facet.c.ID == number.c.FacetID) \
+        .outerjoin(t.Ansaettelsessted, t.Ansaettelsessted.c.ID == sag.c.AnsaettelsesstedID) \
+        .outerjoin(status, status.c.ID == sag.c.SagsStatusID) \
+        .outerjoin(t.BeslutningsType, t.BeslutningsType.c.ID == sag.c.BeslutningsTypeID)
+    decided = sa.func.coalesce(sag.c.ErBesluttet, sa.true()) == sa.true()
+    attributes = {
+        "kle": t.EmnePlanNummer.c.Nummer, "facet": t.Facet.c.Nummer,
+        "org_unit": t.Ansaettelsessted.c.Navn, "case_type": t.EmnePlanNummer.c.Navn,
+        "status": status.c.Navn, "opened_at": sag.c.Created,
+        "decided_at": sa.case((decided, sag.c.Besluttet), else_=sa.null()),
+        "decision_deadline": sa.case((sag.c.BeslutningHarDeadline == sa.true(),
+                                      sag.c.BeslutningDeadline), else_=sa.null()),
+        "decision_type": sa.case((decided, t.BeslutningsType.c.Navn), else_=sa.null())}
+    citizens = frozenset()
+    if parties is not None:
+        person_type, company_type = parties
+        rows, attributes[CITIZEN_ATTRIBUTE] = _join_party(
+            rows, t, person_type, t.Person, t.Person.c.CprNummer, "person", "citizen")
+        rows, attributes[COMPANY_ATTRIBUTE] = _join_party(
+            rows, t, company_type, t.Firma, t.Firma.c.CVRNummer, "firma", "company")
+        citizens = frozenset({CITIZEN_ATTRIBUTE, COMPANY_ATTRIBUTE})
+    select = sa.select(sag.c.ID.label("case_id"),
+                       *[column.label(f"{ATTRIBUTE_PREFIX}{name}") for name, column in attributes.items()]
+                       ).select_from(rows)
+    if not include_protected:
+        select = select.where(not_protected(sag))
+    types = {name: "timestamp" if name in _TIMESTAMPS else "string" for name in attributes}
+    return CasePlan(select, types, citizen_attributes=citizens)
+
+
+def _join_party(rows, t: SbsysTables, part_type: str, party: sa.Table, number: sa.Column,
+                row_prefix: str, name: str):
+    """`rows` joined to the case's party of a type (its primary party if of that type, else the
+    earliest registered), and that party's id: CPR/CVR number, else `<prefix>:<row id>`.
+
+    The party is chosen by one grouped pass over SagsPart, joined once: no per-case subquery,
+    so the cost does not depend on an index on SagsPart.SagID.
+    """
+    sag, part, kinds = t.Sag, t.SagsPart, t.PartTypeOpslag
+    primary = sa.case((part.c.ID == sag.c.SagsPartID, part.c.ID), else_=sa.null())
+    chosen = sa.select(part.c.SagID.label("SagID"),
+                       sa.func.coalesce(sa.func.min(primary), sa.func.min(part.c.ID)).label("PartRow")) \
+        .select_from(part.join(kinds, kinds.c.ID == part.c.PartType)
+                     .join(sag, sag.c.ID == part.c.SagID)) \
+        .where(sa.func.lower(kinds.c.Navn) == sa.func.lower(sa.literal(part_type))) \
+        .group_by(part.c.SagID).subquery(f"{name}_part")
+    chosen_part = part.alias(f"{name}_sagspart")
+    party = party.alias(f"{name}_party")
+    rows = rows.outerjoin(chosen, chosen.c.SagID == sag.c.ID) \
+        .outerjoin(chosen_part, chosen_part.c.ID == chosen.c.PartRow) \
+        .outerjoin(party, party.c.ID == chosen_part.c.PartID)
+    digits = sa.func.nullif(sa.func.ltrim(sa.func.rtrim(party.c[number.name])), "")
+    row_key = sa.literal(f"{row_prefix}:") + sa.cast(party.c.ID, sa.String(12))
+    return rows, sa.case((party.c.ID.is_(None), sa.null()), else_=sa.func.coalesce(digits, row_key))

@@ -1,0 +1,85 @@
+"""How the analysis commands print a result: a human table, or CSV/JSON for machines.
+
+Tables format every value through procmine.formatting (durations "7.8 d", signed
+differences "−0.1 d", shares "52.3 %", counts "5,004", times in the dataset's
+zone). CSV and JSON keep numbers as numbers, counts as integers and times as
+ISO 8601 with the dataset zone's offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from procmine import formatting as f
+from procmine.errors import ConfigError
+from procmine.schema import DEFAULT_TIMEZONE
+from procmine.table_format import for_machines, format_cell
+
+FORMATS = ("table", "csv", "json")
+TABLE_ROWS = 25
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ConfigError(f"Unknown --format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    return fmt
+
+
+def plain(value, timezone: str = DEFAULT_TIMEZONE):
+    """A JSON-ready form of one value: integers stay integers, times ISO 8601 with their offset."""
+    if isinstance(value, (np.integer, np.bool_)):
+        return value.item()
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return f.iso_instant(value, timezone)
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return [plain(v, timezone) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v, timezone) for k, v in value.items()}
+    return None if f.missing(value) else value
+
+
+def records(frame: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE) -> list[dict]:
+    """Rows as JSON-ready dicts: NaN → null, times → ISO 8601 with offset, tuples → lists."""
+    return [{key: plain(value, timezone) for key, value in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+def show_json(payload, timezone: str = DEFAULT_TIMEZONE) -> None:
+    typer.echo(json.dumps(plain(payload, timezone), ensure_ascii=False, indent=2))
+
+
+def show_csv(frame: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE) -> None:
+    """The frame as CSV: sequences joined by " → ", times as ISO 8601 with the zone's offset."""
+    typer.echo(for_machines(frame, timezone).to_csv(index=False), nl=False)
+
+
+def show_table(frame: pd.DataFrame, title: str, rows: int = TABLE_ROWS, *, lang: f.Language = "en",
+               timezone: str = DEFAULT_TIMEZONE) -> None:
+    """A Rich table of the first `rows` rows, each value formatted for people by its column."""
+    table = Table(title=f"{title} ({f.format_count(len(frame), lang)} rows)" if len(frame) > rows else title)
+    for column in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
+        table.add_column(header(str(column)), justify="right" if numeric else "left")
+    for row in frame.head(rows).itertuples(index=False):
+        table.add_row(*(cell(str(column), value, lang, timezone) for column, value in zip(frame.columns, row)))
+    Console(width=200).print(table)
+
+
+def header(column: str) -> str:
+    """A column name for a table header: units dropped, underscores as spaces."""
+    return column.removesuffix("_seconds").replace("_", " ")
+
+
+def cell(column: str, value, lang: f.Language = "en", timezone: str = DEFAULT_TIMEZONE) -> str:
+    """One value as people read it, by what its column holds (procmine.table_format)."""
+    return format_cell(column, value, lang, timezone)
