@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dcr.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/bench_app.py --shared
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_working_waits.py
 

@@ -35,6 +35,10 @@ class ModelError(ProcmineError):
     """A process model cannot be read, discovered or checked."""
 
 
+class OutputFolderError(ProcmineError):
+    """An output would be written into a folder that does not exist."""
+
+
 def located(message: str, *, file: object = None, row: int | None = None,
             column: str | None = None, hint: str | None = None) -> str:
     """Join a message with where it happened and what to do, in one sentence each."""

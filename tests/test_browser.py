@@ -141,7 +141,7 @@ def _move_the_path_slider(tab) -> None:
     picture = tab.locator("#map img")
     before = picture.get_attribute("src")
     tab.get_by_role("slider").nth(1).focus()  # the sliders are activities, then paths
-    for _ in range(8):
+    for _ in range(40):   # steps of 1 %
         tab.keyboard.press("ArrowLeft")
     expect(picture).not_to_have_attribute("src", before, timeout=30_000)   # the map was drawn again
     _settled(tab)

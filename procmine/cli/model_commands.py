@@ -29,19 +29,35 @@ def map_command(
     out: Path = typer.Option(..., "-o", "--out", help="Map file to write: .svg, .png or .dot."),
     metric: str = typer.Option("frequency", "--metric", help="frequency|performance|both"),
     statistic: str = typer.Option("median", "--statistic", help="median|mean|p90|total|max waiting time."),
-    activities: float = typer.Option(1.0, "--activities", help="Share of activities to show, 0..1."),
-    paths: float = typer.Option(1.0, "--paths", help="Share of paths to show, 0..1."),
+    activities: float = typer.Option(None, "--activities", help="Share of activities to show, 0..1 "
+                                     "(default: the most frequent, at most 60)."),
+    paths: float = typer.Option(None, "--paths", help="Share of paths to show, 0..1 "
+                                "(default: the most frequent, at most 150)."),
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
     lang: str = typer.Option("en", "--lang", help="en|da"),
 ) -> None:
-    """Draw the process map (directly-follows graph) of a dataset."""
-    from procmine.analysis.dfg import dfg
+    """Draw the process map (directly-follows graph) of a dataset, with a legend below it."""
+    from procmine.atomic import check_output_folder
+    from procmine.i18n import text
+    from procmine.render.map_notes import view_notes
+    from procmine.render.map_view import default_shares, map_view
     from procmine.render.process_map import MapOptions, write_map
 
+    MapOptions(metric=metric, statistic=statistic, lang=lang)   # a wrong choice fails before any work
+    check_output_folder(out)
+    log = _open_log(dataset, filter_file)
+    if activities is None or paths is None:
+        default_activities, default_paths = default_shares(log)
+        activities = default_activities if activities is None else activities
+        paths = default_paths if paths is None else paths
     options = MapOptions(metric=metric, statistic=statistic, activities=activities, paths=paths,
-                         lang=lang)
-    write_map(dfg(_open_log(dataset, filter_file)), out, options)
+                         lang=lang, legend=True)
+    view = map_view(log, activities, paths)
+    write_map(view, out, options)
     typer.echo(f"Wrote the process map to {out}.")
+    notes = view_notes(view, lang)
+    if notes:
+        typer.echo(" ".join(notes + ([] if view.cut else [text("maps.cli_more", lang)])))
 
 
 @app.command("discover")
@@ -58,12 +74,14 @@ def discover_command(
                                          help="dcr: share of the waits seen that a deadline covers, (0, 1]."),
 ) -> None:
     """Discover a process model and write it as BPMN, PNML, DCR XML or a picture."""
+    from procmine.atomic import check_output_folder
     from procmine.discovery import DiscoveryOptions, discover
     from procmine.render.model_files import write_model
 
     suffix = out.suffix.lower()
     if miner not in ("inductive", "heuristics", "dcr"):
         raise ModelError(f"Unknown miner {miner!r}; use inductive, heuristics or dcr (--miner).")
+    check_output_folder(out)   # a missing folder fails before the discovery
     if miner == "dcr":
         from procmine.cli.dcr_commands import discover_dcr_file
         typer.echo(discover_dcr_file(_open_log(dataset, filter_file), out, time_unit, deadline_share))

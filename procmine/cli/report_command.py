@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 import procmine
+from procmine.atomic import check_output_folder
 from procmine.cli.app import app
 from procmine.errors import ConfigError
 from procmine.filters import filters_from_data, load_filters
@@ -45,6 +46,10 @@ def report_command(
         if dataset is not None or output is not None:
             raise ConfigError("Give either --config FILE or DATASET with -o FILE, not both.")
         jobs = load_config(config)
+        for job in jobs:   # a report.yaml names its output folders: creating them is what it asks for
+            for path in (job.output, job.xlsx):
+                if path is not None:
+                    check_output_folder(path, make_parents=True)
     else:
         if dataset is None or output is None:
             raise ConfigError("procmine report needs DATASET and -o report.html (or --config report.yaml).")
@@ -54,6 +59,9 @@ def report_command(
                   "filter_files": list(filters or []), "dcr": dcr or None, "dcr_model": dcr_model,
                   "predict": predict or None}
         jobs = [make_job({k: v for k, v in values.items() if v is not None}, "procmine report")]
+        for path in (output, xlsx):
+            if path is not None:
+                check_output_folder(path)   # a missing folder fails before the report is built
     for job in jobs:
         run_job(job)
 

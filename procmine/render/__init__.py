@@ -1,1 +1,1 @@
-"""Rendering: process maps (DOT, SVG, PNG in process) and BPMN 2.0 XML with diagram layout."""
+"""Rendering: process maps (DOT; SVG and PNG laid out by Graphviz in a time-limited child process) and BPMN 2.0 XML with diagram layout."""

@@ -35,12 +35,9 @@ class ReducedMap:
 
 def reduce_map(dfg: Dfg, activities: float = 1.0, paths: float = 1.0) -> ReducedMap:
     """Keep `activities` (0..1) of the activities and `paths` (0..1) of the optional paths."""
-    for name, share in (("activities", activities), ("paths", paths)):
-        if not 0.0 <= share <= 1.0 or math.isnan(share):
-            raise ProcmineError(f"The {name} slider is {share!r}; give a share between 0 and 1 "
-                                f"(e.g. --{name} 0.8 for 80 %).")
-    graph = _full_graph(dfg)
-    ranked = _ranked_activities(dfg)
+    check_shares(activities, paths)
+    graph = full_graph(dfg)
+    ranked = ranked_activities(dfg)
     if not ranked:
         return ReducedMap((), {})
     wanted = max(1, math.ceil(activities * len(ranked) - 1e-9))
@@ -58,7 +55,16 @@ def reduce_map(dfg: Dfg, activities: float = 1.0, paths: float = 1.0) -> Reduced
     return ReducedMap(tuple(a for a in ranked if a in kept), chosen)
 
 
-def _full_graph(dfg: Dfg) -> dict[tuple[str, str], int]:
+def check_shares(activities: float, paths: float) -> None:
+    """Refuse slider positions outside 0..1."""
+    for name, share in (("activities", activities), ("paths", paths)):
+        if not 0.0 <= share <= 1.0 or math.isnan(share):
+            raise ProcmineError(f"The {name} slider is {share!r}; give a share between 0 and 1 "
+                                f"(e.g. --{name} 0.8 for 80 %).")
+
+
+def full_graph(dfg: Dfg) -> dict[tuple[str, str], int]:
+    """Every path of the map with its count, the START and END arrows included."""
     graph = {(str(r.source), str(r.target)): int(r.count)
              for r in dfg.edges[["source", "target", "count"]].itertuples(index=False)}
     graph.update({(START, a): int(n) for a, n in dfg.start_activities.items() if n > 0})
@@ -66,7 +72,8 @@ def _full_graph(dfg: Dfg) -> dict[tuple[str, str], int]:
     return graph
 
 
-def _ranked_activities(dfg: Dfg) -> list[str]:
+def ranked_activities(dfg: Dfg) -> list[str]:
+    """The activities, most events first (ties by name)."""
     table = dfg.activities
     pairs = [(str(a), int(n)) for a, n in zip(table["activity"], table["events"])]
     return [a for a, _ in sorted(pairs, key=lambda pair: (-pair[1], pair[0]))]

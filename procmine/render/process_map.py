@@ -1,13 +1,15 @@
-"""Disco-style process maps: a DFG as DOT with frequency and waiting-time overlays, rendered in process.
+"""Disco-style process maps: a DFG as DOT with frequency and waiting-time overlays, and a legend.
 
-Rendering goes through the Graphviz library bundled in the pygraphviz wheel; no
-`dot` executable is ever called.
+Rendering goes through the Graphviz library bundled in the pygraphviz wheel, in a
+child process with a time limit (procmine.render.bounded_layout); no `dot`
+executable is ever called.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -15,16 +17,20 @@ from typing import Literal
 import graphviz
 
 from procmine.analysis.dfg import Dfg
-from procmine.atomic import atomic_file
+from procmine.atomic import atomic_file, check_output_folder
 from procmine.errors import ProcmineError
 from procmine.render.formatting import Language, format_duration, format_number, text
-from procmine.render.map_sliders import END, START, ReducedMap, reduce_map
+from procmine.render.bounded_layout import LAYOUT_SECONDS, draw_dot
+from procmine.render.map_notes import legend_lines, view_notes
+from procmine.render.map_sliders import END, START, ReducedMap
+from procmine.render.map_view import DEFAULT_PATHS, MapView, dfg_view
 
 Metric = Literal["frequency", "performance", "both"]
 Statistic = Literal["median", "mean", "p90", "total", "max"]
 MAP_FORMATS = ("svg", "png", "dot")
 _FREQUENCY_FILL = ("#f2f7fc", "#08519c")   # light to dark blue
 _PERFORMANCE = ("#6b7b8c", "#d7191c")     # calm grey-blue to alarm red
+LEGEND_WIDTH = 100                        # characters per line of the legend below a map
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
@@ -42,6 +48,7 @@ class MapOptions:
     paths: float = 1.0
     node_count: Literal["events", "cases"] = "events"
     lang: Language = "en"
+    legend: bool = False   # draw the legend (and what the map leaves out) below the map
 
     def __post_init__(self):
         _check_choice("metric", self.metric, ("frequency", "performance", "both"))
@@ -50,13 +57,15 @@ class MapOptions:
         _check_choice("lang", self.lang, ("en", "da"))
 
 
-def map_dot(dfg: Dfg, options: MapOptions = MapOptions()) -> str:
-    """The process map of `dfg` as DOT source."""
-    reduced = reduce_map(dfg, options.activities, options.paths)
+def map_dot(source: Dfg | MapView, options: MapOptions = MapOptions()) -> str:
+    """The process map as DOT source: of a MapView as it is, of a Dfg at the options' sliders."""
+    view = source if isinstance(source, MapView) else dfg_view(source, options.activities, options.paths)
+    dfg, reduced = view.dfg, view.reduced
     seconds = _edge_seconds(dfg, options.statistic)
+    layout = {"mclimit": "0.5"} if len(reduced.edges) > DEFAULT_PATHS else {}  # fewer crossing passes
     graph = graphviz.Digraph("process_map", graph_attr={
         "rankdir": "TB", "nodesep": "0.35", "ranksep": "0.45", "fontname": "Helvetica",
-        "bgcolor": "white"}, node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        "bgcolor": "white", **layout}, node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"})
     _add_endpoints(graph, options.lang)
     node_seconds = _node_seconds(reduced, seconds)
@@ -74,35 +83,38 @@ def map_dot(dfg: Dfg, options: MapOptions = MapOptions()) -> str:
                    shape="box", style="rounded,filled", fillcolor=fill,
                    fontcolor="white" if dark else "black", color="#4a4a4a")
     _add_edges(graph, reduced, seconds, options)
+    if options.legend:
+        _add_legend(graph, view, options)
     return graph.source
 
 
-def render_map(dfg: Dfg, options: MapOptions = MapOptions(), format: str = "svg") -> bytes:
+def render_map(source: Dfg | MapView, options: MapOptions = MapOptions(), format: str = "svg") -> bytes:
     """The process map as SVG, PNG or DOT bytes, laid out by the bundled Graphviz library."""
     _check_choice("format", format, MAP_FORMATS)
-    source = map_dot(dfg, options)
+    dot = map_dot(source, options)
     if format == "dot":
-        return source.encode("utf-8")
-    return render_dot(source, format)
+        return dot.encode("utf-8")
+    return render_dot(dot, format)
 
 
-def render_dot(source: str, format: str, prog: str = "dot", args: str = "") -> bytes:
-    """Lay out DOT source with the in-process Graphviz library and render it as `format`."""
-    import pygraphviz
+def render_dot(source: str, format: str, prog: str = "dot", seconds: float = LAYOUT_SECONDS,
+               waiting=None) -> bytes:
+    """Lay out DOT source with the bundled Graphviz library and render it as `format`, within `seconds`.
 
-    graph = pygraphviz.AGraph(string=source)
-    data = graph.draw(format=format, prog=prog, args=args)
-    return bytes(data)
+    `waiting(elapsed)` is called while the layout runs (see bounded_layout.draw_dot).
+    """
+    return draw_dot(source, format, prog, seconds=seconds, waiting=waiting)
 
 
-def write_map(dfg: Dfg, path: str | os.PathLike, options: MapOptions = MapOptions()) -> Path:
+def write_map(source: Dfg | MapView, path: str | os.PathLike, options: MapOptions = MapOptions()) -> Path:
     """Write the process map to `path`; the format comes from the suffix (.svg, .png, .dot)."""
     path = Path(path)
     format = path.suffix.lower().lstrip(".")
     if format not in MAP_FORMATS:
         raise ProcmineError(f"Cannot write a process map as {path.name!r}: unknown suffix "
                             f"{path.suffix!r}. Name the output .svg, .png or .dot.")
-    data = render_map(dfg, options, format)
+    check_output_folder(path)   # before the layout: a wrong folder fails at once
+    data = render_map(source, options, format)
     with atomic_file(path) as tmp:
         Path(tmp).write_bytes(data)
     return path
@@ -113,6 +125,18 @@ def _add_endpoints(graph: graphviz.Digraph, lang: Language) -> None:
                fixedsize="true", width="0.6", fontsize="9")
     graph.node("end", text("end", lang), shape="doublecircle", style="filled", fillcolor="#f0787c",
                fixedsize="true", width="0.55", fontsize="9")
+
+
+def _add_legend(graph: graphviz.Digraph, view: MapView, options: MapOptions) -> None:
+    lines = view_notes(view, options.lang) + legend_lines(options.metric, options.statistic,
+                                                          options.node_count, options.lang)
+    wrapped = [part for line in lines for part in textwrap.wrap(line, LEGEND_WIDTH)]
+    graph.attr(label="".join(_dot_escape(line) + "\\l" for line in wrapped), labelloc="b", labeljust="l",
+               fontsize="10", fontcolor="#4a4a4a")
+
+
+def _dot_escape(line: str) -> str:
+    return line.replace("\\", "\\\\")
 
 
 def _add_edges(graph: graphviz.Digraph, reduced: ReducedMap, seconds: dict, options: MapOptions) -> None:

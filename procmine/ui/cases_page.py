@@ -17,6 +17,9 @@ from procmine.ui.state import t
 
 SHOWN_CASES = 1000
 DOTTED_CASES = 200
+# Altair refuses data of more than 5,000 rows (MaxRowsError); each chart stays below that on any log.
+CHART_POINTS = 5000
+COLOURED_ACTIVITIES = 12
 
 
 def render() -> None:
@@ -73,13 +76,17 @@ def _one_case(log, found: pd.DataFrame) -> None:
     lang = state.lang()
     case_id = st.selectbox(t("cases.one"), list(found[s.CASE_ID].head(SHOWN_CASES)), key="cases_pick")
     mine = events_of(log, [case_id])
+    if mine.num_rows > CHART_POINTS:
+        st.caption(t("maps.timeline_capped", shown=format_number(CHART_POINTS, lang),
+                     total=format_number(mine.num_rows, lang)))
     frame = mine.drop([c for c in (s.CASE_INDEX, s.EVENT_INDEX, s.CASE_ID) if c in mine.column_names]).to_pandas()
     frame[s.ACTIVITY] = frame[s.ACTIVITY].astype(str)
     left, right = st.columns([3, 1])
     with left:
         when, what = t("cases.when"), t("map.activity")
-        points = pd.DataFrame({when: [local_time(v).replace(tzinfo=None) for v in frame[s.TIMESTAMP]],
-                               what: frame[s.ACTIVITY], "#": range(1, len(frame) + 1)})
+        drawn = frame.head(CHART_POINTS)
+        points = pd.DataFrame({when: [local_time(v).replace(tzinfo=None) for v in drawn[s.TIMESTAMP]],
+                               what: drawn[s.ACTIVITY], "#": range(1, len(drawn) + 1)})
         chart = (alt.Chart(points).mark_line(point=alt.OverlayMarkDef(size=80), color="#3b6ea5")
                  .encode(x=alt.X(f"{when}:T", title=when, axis=alt.Axis(format="%d.%m.%Y", labelAngle=-30)), y=alt.Y(f"{what}:N", sort=None, title=None),
                          order="#:Q", tooltip=["#", what, alt.Tooltip(f"{when}:T", format="%d.%m.%Y %H:%M")])
@@ -93,7 +100,7 @@ def _one_case(log, found: pd.DataFrame) -> None:
                       for column in found.columns[5:]})
         downloads.table(pd.DataFrame({t("cases.attribute"): list(facts), t("cases.value"): list(facts.values())}),
                         f"case-{case_id}-attributes", key="cases_attributes")
-    shown = frame.astype(object).where(frame.notna(), "")
+    shown = frame.astype(object).where(frame.notna(), "").astype(str)
     shown[s.TIMESTAMP] = [format_datetime(v, lang) for v in frame[s.TIMESTAMP]]
     shown = shown.rename(columns=lambda column: column_label(column, lang))
     downloads.table(frame, f"case-{case_id}-events", key="cases_events", shown=shown, height=240)
@@ -108,17 +115,53 @@ def events_of(log, case_ids: list[str], columns: list[str] | None = None) -> pa.
 
 
 def _dotted_chart(log, cases: pd.DataFrame) -> None:
+    lang = state.lang()
     first = cases.sort_values("start", kind="stable").head(DOTTED_CASES)
-    if len(cases) > DOTTED_CASES:
-        st.caption(t("cases.dotted_capped", shown=DOTTED_CASES, total=format_number(len(cases), state.lang())))
     events = events_of(log, list(first[s.CASE_ID]), [s.CASE_ID, s.ACTIVITY, s.TIMESTAMP])
+    ids = events.column(s.CASE_ID).to_pylist()
+    kept_cases, kept = _cases_within(list(first[s.CASE_ID]), ids, CHART_POINTS)
+    if kept_cases < len(cases):
+        st.caption(t("maps.dotted_sampled", shown=format_number(kept_cases, lang),
+                     total=format_number(len(cases), lang), events=format_number(kept, lang),
+                     limit=format_number(CHART_POINTS, lang)))
+    order = {case: rank for rank, case in enumerate(first[s.CASE_ID].head(kept_cases))}
+    rows = [i for i, case in enumerate(ids) if case in order][:CHART_POINTS]
+    activities = [str(v) for v in events.column(s.ACTIVITY).take(rows).to_pylist()]
+    coloured = _coloured(activities)
     when, case, what = t("cases.when"), t("cases.case"), t("map.activity")
-    frame = pd.DataFrame({when: [local_time(v).replace(tzinfo=None) for v in events.column(s.TIMESTAMP).to_pylist()],
-                          case: events.column(s.CASE_ID).to_pylist(),
-                          what: [str(v) for v in events.column(s.ACTIVITY).to_pylist()]})
+    frame = pd.DataFrame({when: [local_time(v).replace(tzinfo=None)
+                                 for v in events.column(s.TIMESTAMP).take(rows).to_pylist()],
+                          case: [ids[i] for i in rows],
+                          what: [a if a in coloured else t("maps.other") for a in activities]})
+    if len(coloured) < len(set(activities)):
+        st.caption(t("maps.dotted_other", shown=len(coloured), hidden=len(set(activities)) - len(coloured)))
+    palette = alt.Scale(domain=[*coloured, t("maps.other")], range=[*_PALETTE[:len(coloured)], "#c8c8c8"])
     chart = (alt.Chart(frame).mark_circle(size=28, opacity=0.85)
-             .encode(x=alt.X(f"{when}:T", axis=alt.Axis(format="%d.%m.%Y")), y=alt.Y(f"{case}:N", sort=list(first[s.CASE_ID]), axis=None),
-                     color=alt.Color(f"{what}:N", legend=alt.Legend(orient="bottom", columns=4, labelLimit=240)),
+             .encode(x=alt.X(f"{when}:T", axis=alt.Axis(format="%d.%m.%Y")),
+                     y=alt.Y(f"{case}:N", sort=list(order), axis=None),
+                     color=alt.Color(f"{what}:N", scale=palette,
+                                     legend=alt.Legend(orient="bottom", columns=4, labelLimit=240)),
                      tooltip=[case, what, alt.Tooltip(f"{when}:T", format="%d.%m.%Y %H:%M")])
              .properties(height=520))
     charts.show(chart, "dotted-chart", key="cases_dotted")
+
+
+def _cases_within(case_order: list[str], event_cases: list[str], limit: int) -> tuple[int, int]:
+    """How many of the first cases (in `case_order`) fit in `limit` points, and their points (at least one case)."""
+    per_case = pd.Series(event_cases).value_counts()
+    total, count = 0, 0
+    for case in case_order:
+        size = int(per_case.get(case, 0))
+        if count and total + size > limit:
+            break
+        total, count = total + size, count + 1
+    return count, min(total, limit)
+
+
+def _coloured(activities: list[str]) -> list[str]:
+    """The most frequent activities of the chart, which get a colour of their own."""
+    return list(pd.Series(activities, dtype=object).value_counts().index[:COLOURED_ACTIVITIES])
+
+
+_PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6",
+            "#9d755d", "#79706e", "#1f4e79", "#8cd17d"]

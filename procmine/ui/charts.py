@@ -35,8 +35,31 @@ NUMBER_LOCALES = {
 }
 
 
+# Altair refuses a chart of more than 5,000 rows (MaxRowsError, a traceback on the page).
+CHART_ROWS = 5000
+
+
+def within_row_limit(chart: alt.Chart, limit: int = CHART_ROWS) -> tuple[alt.Chart, int | None]:
+    """The chart with at most `limit` evenly spaced rows (first and last kept), and the rows it had if thinned."""
+    data = getattr(chart, "data", None)
+    if not isinstance(data, pd.DataFrame) or len(data) <= limit:
+        return chart, None
+    keep = np.unique(np.linspace(0, len(data) - 1, limit).round().astype(int))
+    thinned = chart.copy()
+    thinned.data = data.iloc[keep].reset_index(drop=True)
+    return thinned, len(data)
+
+
 def show(chart: alt.Chart, name: str, *, key: str) -> None:
-    """Draw a chart full width, axis numbers in the user's language, with SVG and PNG downloads on click."""
+    """Draw a chart full width, axis numbers in the user's language, with SVG and PNG downloads on click.
+
+    A chart of more rows than Altair draws is thinned to evenly spaced rows, saying so.
+    """
+    chart, total = within_row_limit(chart)
+    if total is not None:
+        from procmine.i18n import format_number
+        st.caption(state.t("maps.chart_thinned", shown=format_number(len(chart.data), state.lang()),
+                           total=format_number(total, state.lang())))
     chart = chart.configure(locale={"number": NUMBER_LOCALES[state.lang()]})
     st.altair_chart(chart, width="stretch", key=f"{key}_chart")
     spec = json.dumps(chart.to_dict(), sort_keys=True, default=str)

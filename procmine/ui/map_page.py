@@ -1,64 +1,158 @@
-"""Process map page: frequency or waiting-time map with sliders, downloads, and click-to-filter."""
+"""Process map page: frequency or waiting-time map with sliders, legend, zoom, downloads, click-to-filter.
+
+A map opens on a readable part of any log (at most 60 activities, saying so), is laid
+out in a child process with a time limit, shows progress while it is laid out, and
+stops when the user moves a slider, presses Cancel or the server shuts down.
+"""
 
 from __future__ import annotations
 
-import base64
+import hashlib
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
 
 from procmine.analysis.dfg import dfg
+from procmine.errors import ProcmineError
 from procmine.filters import EventAttributeFilter, FollowerFilter
 from procmine.i18n import format_duration, format_number
+from procmine.render.bounded_layout import LAYOUT_SECONDS
+from procmine.render.map_notes import legend_lines, view_notes
+from procmine.render.map_view import default_shares, map_view
 from procmine.render.process_map import MapOptions, map_dot, render_dot
 from procmine.ui import downloads, state
+from procmine.ui.picture_viewer import message_svg, show_picture
 from procmine.ui.state import t
 
 METRICS = ("frequency", "performance", "both")
 STATISTICS = ("median", "mean", "p90", "total", "max")
+_DRAWN: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
+_DRAWN_ENTRIES = 32
+_PROGRESS_AFTER_SECONDS = 0.4
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def rendered(dot_source: str, format: str, prog: str = "dot") -> bytes:
-    """A DOT source laid out (by `prog`) and drawn once as SVG or PNG, shared by every session."""
-    return render_dot(dot_source, format, prog=prog)
+    """A DOT source laid out (by `prog`) and drawn once as SVG or PNG, shared by every session.
+
+    While Graphviz works the page shows its progress and a Cancel button; a rerun (a slider
+    moved, Cancel pressed) or the server stopping kills the layout. A drawing Graphviz cannot
+    finish in time becomes a picture saying so and what to do, so no page shows a traceback.
+    """
+    key = (dot_source, format, prog)
+    with _DRAWN_LOCK:
+        if key in _DRAWN:
+            _DRAWN.move_to_end(key)
+            return _DRAWN[key]
+    progress = _LayoutProgress(cancel_key(dot_source, format))
+    try:
+        data = render_dot(dot_source, format, prog, waiting=progress.show if progress.live else None)
+    except ProcmineError as exc:   # too slow or failed: a picture that says so, on every page that draws
+        picture = message_svg(str(exc))
+        if format == "png":
+            import vl_convert
+            return bytes(vl_convert.svg_to_png(picture.decode("utf-8"), scale=2))
+        return picture
+    finally:
+        progress.clear()
+    with _DRAWN_LOCK:
+        _DRAWN[key] = data
+        while len(_DRAWN) > _DRAWN_ENTRIES:
+            _DRAWN.popitem(last=False)
+    return data
+
+
+def cancel_key(dot_source: str, format: str) -> str:
+    """The key of the Cancel button shown while this drawing is laid out (one per drawing)."""
+    return "layout_cancel_" + hashlib.sha1(f"{format}\n{dot_source}".encode("utf-8")).hexdigest()[:16]
+
+
+class _LayoutProgress:
+    """A progress bar and a Cancel button while a layout runs (only inside a script run); gone after."""
+
+    def __init__(self, key: str):
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        self.key = key
+        self.live = get_script_run_ctx(suppress_warning=True) is not None
+        self.slots: list = []
+
+    def show(self, elapsed: float) -> None:
+        if elapsed < _PROGRESS_AFTER_SECONDS:
+            return
+        if not self.slots:
+            self.slots = [st.empty(), st.empty()]
+            self.slots[1].button(t("maps.cancel"), key=self.key, icon=":material/cancel:")
+        self.slots[0].progress(min(1.0, elapsed / LAYOUT_SECONDS), text=t(
+            "maps.laying_out", seconds=f"{elapsed:.0f}", limit=f"{LAYOUT_SECONDS:.0f}"))
+
+    def clear(self) -> None:
+        for slot in self.slots:
+            slot.empty()
 
 
 def render() -> None:
     """Draw the process map page."""
     st.header(t("page.map"))
     options = _controls()
+    view = state.computed(map_view, activities=options.activities, paths=options.paths)
+    for note in view_notes(view, state.lang()):
+        st.caption(note)
+    if st.session_state.pop("map_opened_at_default", False) and view.hidden_paths:
+        st.info(t("maps.default"), icon=":material/visibility:")
+    source = map_dot(view, options)
+    _picture(source, options)
     graph = state.computed(dfg)
-    source = map_dot(graph, options)
-    fit = st.toggle(t("map.fit"), key="map_fit", help=t("map.fit_help"))
-    show_svg(rendered(source, "svg"), key="map", fit=fit)
-    downloads.picture("process-map", key="map_download", svg=lambda: rendered(source, "svg"),
-                      png=lambda: rendered(source, "png"), dot=lambda: source)
     _click_to_filter(graph)
     _tables(graph)
 
 
+def _picture(source: str, options: MapOptions) -> None:
+    if st.session_state.get(cancel_key(source, "svg")):
+        st.info(t("maps.cancelled"))
+        return
+    svg = rendered(source, "svg")
+    show_svg(svg, key="map", opening="start")
+    with st.expander(t("maps.legend.title"), icon=":material/info:"):
+        for line in legend_lines(options.metric, options.statistic, options.node_count, options.lang):
+            st.markdown(f"- {line}")
+    downloads.picture("process-map", key="map_download", svg=lambda: svg,
+                      png=lambda: rendered(source, "png"), dot=lambda: source)
+
+
 def _controls() -> MapOptions:
+    _default_sliders()
     first, second, third, fourth = st.columns([3, 2, 3, 3])
     metric = first.radio(t("map.metric"), METRICS, key="map_metric", horizontal=True,
                          format_func=lambda m: t(f"map.metric.{m}"))
     statistic = second.selectbox(t("map.statistic"), STATISTICS, key="map_statistic",
                                  disabled=metric == "frequency",
                                  format_func=lambda s: t(f"map.statistic.{s}"))
-    activities = third.slider(t("map.activities"), 0, 100, 100, 5, key="map_activities", format="%d %%")
-    paths = fourth.slider(t("map.paths"), 0, 100, 100, 5, key="map_paths", format="%d %%")
+    activities = third.slider(t("map.activities"), 0, 100, key="map_activities", format="%d %%")
+    paths = fourth.slider(t("map.paths"), 0, 100, key="map_paths", format="%d %%")
     return MapOptions(metric=metric, statistic=statistic, activities=activities / 100, paths=paths / 100,
-                      lang=state.lang())
+                      lang=state.lang(), legend=True)
 
 
-def show_svg(svg: bytes, *, key: str, max_height: str = "78vh", fit: bool = False) -> None:
-    """An SVG at its natural size in a scrolling frame (labels stay legible), or fitted to the width."""
-    encoded = base64.b64encode(svg).decode("ascii")
-    size = "max-width:100%;max-height:none" if fit else "max-width:none"
-    st.html(f'<div class="procmine-picture" id="{key}" style="overflow:auto;max-height:{max_height};'
-            f'border:1px solid #e3e6ea;border-radius:6px;background:white;text-align:center;padding:8px">'
-            f'<img alt="{t("page.map")}" style="{size}" src="data:image/svg+xml;base64,{encoded}">'
-            "</div>")
+def _default_sliders() -> None:
+    """Set the sliders to a readable map whenever another dataset is opened (and on the first visit)."""
+    opened = state.dataset_path()
+    if st.session_state.get("map_defaults_for") == opened and "map_activities" in st.session_state:
+        return
+    activities, paths = state.computed(default_shares)
+    st.session_state["map_activities"] = round(activities * 100)
+    st.session_state["map_paths"] = round(paths * 100)
+    st.session_state["map_defaults_for"] = opened
+    st.session_state["map_opened_at_default"] = True
+
+
+def show_svg(svg: bytes, *, key: str, max_height: str = "78vh", fit: bool = False,
+             opening: str | None = None) -> None:
+    """An SVG drawing in a zoomable, draggable frame (opening fitted, or with its Start in view)."""
+    show_picture(svg, key=key, max_height=max_height, opening=opening or ("fit" if fit else "start"),
+                 alt=t("page.map"))
 
 
 def _click_to_filter(graph) -> None:

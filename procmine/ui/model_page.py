@@ -1,4 +1,8 @@
-"""Model page: discover a model (miner, noise), show its BPMN, download it; check a reference BPMN."""
+"""Model page: discover a model (miner, noise), show its whole BPMN (fitted, zoomable), how well it fits
+the current log, and its files; check a reference BPMN.
+
+The page is a row of tabs (TABS); another view of models adds one entry there.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from procmine.analysis.variants import variants
+from procmine.bpmn_model import GATEWAYS
 from procmine.conformance import check_conformance, read_model
+from procmine.conformance.models import PetriModel
 from procmine.discovery import DiscoveryOptions, discover
 from procmine.errors import ProcmineError
 from procmine.i18n import format_number, format_percent
@@ -21,18 +28,17 @@ from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
 
 MINERS = ("inductive", "heuristics")
+# Up to this many variants fitness and precision are measured as the page opens (a few seconds);
+# above, alignments can take minutes (BPIC15_1: 1,170 variants, 20 s), so a button starts them.
+QUALITY_AUTO_VARIANTS = 300
 
 
 def render() -> None:
-    """Draw the model page."""
+    """Draw the model page: one tab per entry of TABS."""
     st.header(t("page.model"))
-    discovered, checked, dcr = st.tabs([t("model.discover"), t("model.conformance"), t("dcr.tab")])
-    with discovered:
-        _discovery()
-    with checked:
-        _conformance()
-    with dcr:
-        render_dcr_tab()
+    for tab, (_, draw) in zip(st.tabs([t(label) for label, _ in TABS]), TABS):
+        with tab:
+            draw()
 
 
 def _discovery() -> None:
@@ -43,14 +49,52 @@ def _discovery() -> None:
                          help=t("model.noise_help"))
     with st.spinner(t("model.discovering")):
         model = state.computed(discover, options=DiscoveryOptions(miner=miner, noise=noise))
-    source = bpmn_picture_dot(model.bpmn)
-    show_svg(rendered(source, "svg", "nop2"), key="model_bpmn", max_height="70vh")
+    st.caption(t("maps.model_size", tasks=format_number(len(model.bpmn.of_kind("task")), state.lang()),
+                 gateways=format_number(len(model.bpmn.of_kind(*GATEWAYS)), state.lang())))
+    try:
+        source = bpmn_picture_dot(model.bpmn)
+        picture = rendered(source, "svg", "nop2")
+    except ProcmineError as exc:   # a model too big to lay out: say so, keep its Petri net file
+        st.warning(str(exc))
+        source = None
+    if source is not None:
+        show_svg(picture, key="model_bpmn", max_height="70vh", opening="fit")
+    _quality(miner, noise)
     stem = f"model-{miner}-{int(round(noise * 100))}"
-    downloads.picture(stem, key="model_download", svg=lambda: rendered(source, "svg", "nop2"),
-                      png=lambda: rendered(source, "png", "nop2"),
-                      extra={"bpmn": (lambda: bpmn_xml(model.bpmn), "application/xml"),
-                             "pnml": (lambda: model_file(model, "pnml"), "application/xml")})
+    extra = {"pnml": (lambda: model_file(model, "pnml"), "application/xml")}
+    if source is not None:
+        extra = {"bpmn": (lambda: bpmn_xml(model.bpmn), "application/xml"), **extra}
+    downloads.picture(stem, key="model_download",
+                      svg=(lambda: picture) if source is not None else None,
+                      png=(lambda: rendered(source, "png", "nop2")) if source is not None else None,
+                      extra=extra)
     st.caption(t("model.bpmn_help"))
+
+
+def model_quality(log, miner: str, noise: float):
+    """Conformance of the log against the model discovered from it (fitness, precision)."""
+    model = state.computed(discover, log=log, options=DiscoveryOptions(miner=miner, noise=noise))
+    return check_conformance(log, PetriModel(model.net, model.initial_marking, model.final_marking,
+                                             f"discovered {miner} model"))
+
+
+def _quality(miner: str, noise: float) -> None:
+    st.markdown(f"**{t('maps.model_quality')}**", help=t("maps.model_quality_help"))
+    count = len(state.computed(variants).cases)
+    wanted = (state.filters_json(), miner, noise)
+    if count > QUALITY_AUTO_VARIANTS and st.session_state.get("model_quality_for") != wanted:
+        if not st.button(t("maps.model_quality_button", variants=format_number(count, state.lang())),
+                         key="model_quality_start"):
+            return
+        st.session_state["model_quality_for"] = wanted
+    with st.spinner(t("maps.model_quality_running")):
+        result = state.computed(model_quality, miner=miner, noise=noise)
+    lang = state.lang()
+    cards = st.columns(4)
+    cards[0].metric(t("model.fitness"), format_percent(result.alignment_fitness, lang))
+    cards[1].metric(t("model.token_fitness"), format_percent(result.token_fitness, lang))
+    cards[2].metric(t("model.precision"), format_percent(result.precision, lang))
+    cards[3].metric(t("model.fitting_cases"), format_percent(result.fitting_cases_share, lang))
 
 
 def model_file(model, suffix: str) -> bytes:
@@ -101,3 +145,6 @@ def _conformance_result(result) -> None:
         t("model.skipped"): head["skipped"], t("model.inserted"): head["inserted"],
     })
     downloads.table(deviating, "deviating-cases", key="model_deviating", shown=shown, height=320)
+
+
+TABS = [("model.discover", _discovery), ("model.conformance", _conformance), ("dcr.tab", render_dcr_tab)]
