@@ -20,6 +20,7 @@ from rich.table import Table
 import procmine
 from procmine import analysis
 from procmine.cli.app import app
+from procmine.cli.case_notion import CaseNotionOption
 from procmine.errors import ConfigError
 from procmine.render.formatting import format_duration
 
@@ -30,11 +31,11 @@ FilterOption = typer.Option(None, "--filter", help="Filter file (JSON/YAML); rep
 FormatOption = typer.Option("table", "--format", help="Output: table, csv or json.")
 
 
-def open_filtered(dataset: Path, filters: list[Path] | None) -> procmine.EventLog:
-    """The dataset as an EventLog with the filter files stacked in order."""
+def open_filtered(dataset: Path, filters: list[Path] | None, case_notion: str | None = None) -> procmine.EventLog:
+    """The dataset as an EventLog (seen with `case_notion`) with the filter files stacked in order."""
     from procmine.filters import load_filters
 
-    log = procmine.open(dataset)
+    log = procmine.open(dataset, case_notion=case_notion)
     stack = [f for path in (filters or []) for f in load_filters(path)]
     return log.filter(*stack) if stack else log
 
@@ -105,10 +106,11 @@ def cell(column: str, value) -> str:
 @app.command("info")
 def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                  as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
-                 filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                 filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Cases, events, activities, variants, time span and throughput of a dataset."""
     fmt = "json" if as_json else check_format(fmt)
-    result = analysis.overview(open_filtered(dataset, filters))
+    result = analysis.overview(open_filtered(dataset, filters, case_notion))
     if fmt == "json":
         show_json(result.as_dict())
     elif fmt == "csv":
@@ -120,10 +122,11 @@ def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
 @app.command("variants")
 def variants_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                      top: int = typer.Option(None, "--top", help="Show only the N most frequent."),
-                     filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                     filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Variants (distinct activity sequences), most frequent first."""
     fmt = check_format(fmt)
-    frame = analysis.variants(open_filtered(dataset, filters)).to_pandas()
+    frame = analysis.variants(open_filtered(dataset, filters, case_notion)).to_pandas()
     frame = frame.head(top) if top else frame
     if fmt == "json":
         show_json(records(frame.drop(columns="variant")))
@@ -135,10 +138,11 @@ def variants_command(dataset: Path = typer.Argument(..., help="Dataset folder.")
 
 @app.command("dfg")
 def dfg_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
-                filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Directly-follows graph: edge frequencies and waiting times, start and end activities."""
     fmt = check_format(fmt)
-    graph = analysis.dfg(open_filtered(dataset, filters))
+    graph = analysis.dfg(open_filtered(dataset, filters, case_notion))
     if fmt == "json":
         edges = graph.edges[["source", "target", "count", "cases", "mean_seconds", "median_seconds",
                              "p90_seconds", "total_seconds"]]
@@ -155,10 +159,11 @@ def dfg_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
 def throughput_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                        by: str = typer.Option(None, "--by", help="Group by this case attribute."),
                        period: str = typer.Option(None, "--period", help="Trend per week, month, quarter or year."),
-                       filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                       filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Throughput times (calendar and working days), by group and as a trend per period."""
     fmt = check_format(fmt)
-    result = analysis.throughput(open_filtered(dataset, filters), by=by, period=period)
+    result = analysis.throughput(open_filtered(dataset, filters, case_notion), by=by, period=period)
     if fmt == "json":
         show_json({"calendar": result.calendar, "summary": records(result.summary),
                    "trend": None if result.trend is None else records(result.trend)})
@@ -174,10 +179,11 @@ def throughput_command(dataset: Path = typer.Argument(..., help="Dataset folder.
 
 @app.command("bottlenecks")
 def bottlenecks_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
-                        filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                        filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Transitions and activities ranked by total waiting, resource workload and handovers."""
     fmt = check_format(fmt)
-    result = analysis.bottlenecks(open_filtered(dataset, filters))
+    result = analysis.bottlenecks(open_filtered(dataset, filters, case_notion))
     parts = {"transitions": result.transitions, "activities": result.activities,
              "resources": result.resources, "handovers": result.handovers,
              "org_unit_handovers": result.org_unit_handovers}
@@ -195,10 +201,11 @@ def bottlenecks_command(dataset: Path = typer.Argument(..., help="Dataset folder
 def deadlines_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                       rules: Path = typer.Option(None, "--rules", help="Deadline rules (YAML/JSON); "
                                                  "default: the five sample workflows' deadlines."),
-                      filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                      filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Deadline compliance in Danish working days or calendar days, with every breach."""
     fmt = check_format(fmt)
-    report = analysis.deadlines(open_filtered(dataset, filters),
+    report = analysis.deadlines(open_filtered(dataset, filters, case_notion),
                                 analysis.load_rules(rules) if rules else None)
     if fmt == "json":
         show_json({"calendar": report.calendar, "skipped": list(report.skipped),
@@ -216,12 +223,13 @@ def compare_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                     by: str = typer.Option(None, "--by", help="Compare the two largest groups of this case attribute."),
                     a: Path = typer.Option(None, "--a", help="Filter file selecting group A."),
                     b: Path = typer.Option(None, "--b", help="Filter file selecting group B."),
-                    filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                    filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Compare two groups of cases: KPIs, and the edges and variants that differ most."""
     fmt = check_format(fmt)
     if (by is None) == (a is None or b is None) or (by is not None and (a or b)):
         raise ConfigError("compare needs either --by ATTRIBUTE or both --a FILTER and --b FILTER.")
-    log = open_filtered(dataset, filters)
+    log = open_filtered(dataset, filters, case_notion)
     if by is not None:
         result = analysis.compare_by(log, by)
     else:

@@ -8,12 +8,13 @@ from pathlib import Path
 import typer
 
 from procmine.cli.app import app
+from procmine.cli.case_notion import CaseNotionOption
 from procmine.errors import ModelError
 
 
-def _open_log(dataset: Path, filter_file: Path | None):
+def _open_log(dataset: Path, filter_file: Path | None, case_notion: str | None = None):
     import procmine
-    log = procmine.open(dataset)
+    log = procmine.open(dataset, case_notion=case_notion)
     if filter_file is not None:
         from procmine.filters.io import load_filters
         log = log.filter(*load_filters(filter_file))
@@ -32,6 +33,7 @@ def map_command(
     activities: float = typer.Option(1.0, "--activities", help="Share of activities to show, 0..1."),
     paths: float = typer.Option(1.0, "--paths", help="Share of paths to show, 0..1."),
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
+    case_notion: str = CaseNotionOption,
     lang: str = typer.Option("en", "--lang", help="en|da"),
 ) -> None:
     """Draw the process map (directly-follows graph) of a dataset."""
@@ -40,7 +42,7 @@ def map_command(
 
     options = MapOptions(metric=metric, statistic=statistic, activities=activities, paths=paths,
                          lang=lang)
-    write_map(dfg(_open_log(dataset, filter_file)), out, options)
+    write_map(dfg(_open_log(dataset, filter_file, case_notion)), out, options)
     typer.echo(f"Wrote the process map to {out}.")
 
 
@@ -51,6 +53,7 @@ def discover_command(
     miner: str = typer.Option("inductive", "--miner", help="inductive|heuristics"),
     noise: float = typer.Option(0.2, "--noise", help="Noise threshold 0..1."),
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
+    case_notion: str = CaseNotionOption,
 ) -> None:
     """Discover a process model and write it as BPMN, PNML or a picture of the BPMN."""
     from procmine.discovery import DiscoveryOptions, discover
@@ -60,7 +63,7 @@ def discover_command(
     if suffix not in (".bpmn", ".pnml", ".svg", ".png"):
         raise ModelError(f"Cannot write a model as {out.name!r}: unknown suffix {out.suffix!r}. "
                          "Name the output .bpmn, .pnml, .svg or .png.")
-    model = discover(_open_log(dataset, filter_file), DiscoveryOptions(miner=miner, noise=noise))
+    model = discover(_open_log(dataset, filter_file, case_notion), DiscoveryOptions(miner=miner, noise=noise))
     write_model(model, out)
     typer.echo(f"Wrote the {miner} model ({len(model.bpmn.of_kind('task'))} activities) to {out}.")
 
@@ -71,6 +74,7 @@ def conformance_command(
     model: Path = typer.Option(..., "--model", help="Reference model: .bpmn or .pnml."),
     format: str = typer.Option("table", "--format", help="table|json"),
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
+    case_notion: str = CaseNotionOption,
 ) -> None:
     """Check a dataset against a reference model: fitness, precision, deviating cases."""
     from procmine.conformance import check_conformance, read_model
@@ -78,7 +82,7 @@ def conformance_command(
     if format not in ("table", "json"):
         raise ModelError(f"Unknown --format {format!r}; use table or json.")
     reference = read_model(model)
-    result = check_conformance(_open_log(dataset, filter_file), reference)
+    result = check_conformance(_open_log(dataset, filter_file, case_notion), reference)
     deviating = result.deviating_cases()
     if format == "json":
         typer.echo(json.dumps({**result.summary(), "deviating_cases": deviating.to_dict("records")},

@@ -1,0 +1,179 @@
+"""Build an ObjectCentricLog from the plain rows a reader collected, and check it.
+
+Every reader (JSON, XML, SQLite) fills one `OcelRows`; `assemble` types the values by
+their declarations and refuses what OCEL 2.0 forbids: duplicate ids, relations to
+events or objects that do not exist, types that are not declared, cycles between objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from procmine.analysis import kernels as k
+from procmine.ocel import model as m
+from procmine.errors import LogValidationError, located
+
+
+@dataclass
+class OcelRows:
+    """What a reader found, as Python lists (one entry per row)."""
+
+    event_types: dict[str, dict[str, str]] = field(default_factory=dict)
+    object_types: dict[str, dict[str, str]] = field(default_factory=dict)
+    event_ids: list = field(default_factory=list)
+    event_activities: list = field(default_factory=list)
+    event_times: list = field(default_factory=list)
+    event_attributes: dict[str, dict[int, object]] = field(default_factory=dict)
+    object_ids: list = field(default_factory=list)
+    object_type_of: list = field(default_factory=list)
+    relation_events: list = field(default_factory=list)
+    relation_objects: list = field(default_factory=list)
+    relation_qualifiers: list = field(default_factory=list)
+    link_sources: list = field(default_factory=list)
+    link_targets: list = field(default_factory=list)
+    link_qualifiers: list = field(default_factory=list)
+    attribute_objects: list = field(default_factory=list)
+    attribute_names: list = field(default_factory=list)
+    attribute_times: list = field(default_factory=list)
+    attribute_values: list = field(default_factory=list)
+
+    def add_event_attribute(self, name: str, value) -> None:
+        """Set attribute `name` of the event added last."""
+        self.event_attributes.setdefault(name, {})[len(self.event_ids) - 1] = value
+
+
+def assemble(rows: OcelRows, origin: object) -> m.ObjectCentricLog:
+    """The checked, typed log of what a reader collected from `origin`."""
+    events = _events(rows, origin)
+    objects = pa.table({m.OBJECT_ID: _ids(rows.object_ids), m.OBJECT_TYPE: _ids(rows.object_type_of)})
+    event_objects = pa.table({m.EVENT_ID: _ids(rows.relation_events), m.OBJECT_ID: _ids(rows.relation_objects),
+                              m.QUALIFIER: _ids(rows.relation_qualifiers)})
+    links = pa.table({m.SOURCE_ID: _ids(rows.link_sources), m.TARGET_ID: _ids(rows.link_targets),
+                      m.QUALIFIER: _ids(rows.link_qualifiers)})
+    attributes = _object_attributes(rows, objects, origin)
+    log = m.ObjectCentricLog(events, objects, event_objects, links, attributes,
+                             rows.event_types, rows.object_types)
+    check(log, origin)
+    return log
+
+
+def _ids(values: list) -> pa.Array:
+    return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+def _events(rows: OcelRows, origin: object) -> pa.Table:
+    n = len(rows.event_ids)
+    columns = {m.EVENT_ID: _ids(rows.event_ids), "activity": _ids(rows.event_activities),
+               "timestamp": m.parse_times(rows.event_times, f"{origin}: event time")}
+    kinds = m.event_column_types(rows.event_types)
+    for name, values in rows.event_attributes.items():
+        if name in m.RESERVED_EVENT_COLUMNS:
+            raise LogValidationError(located(
+                f"An event attribute is named {name!r}, a name procmine uses for its own columns",
+                file=origin, hint="Rename the attribute in the source"))
+        listed = [None] * n
+        for position, value in values.items():
+            listed[position] = value
+        columns[name] = m.typed_array(listed, kinds.get(name, "string"), f"{origin}: event attribute {name!r}")
+    return pa.table(columns)
+
+
+def _object_attributes(rows: OcelRows, objects: pa.Table, origin: object) -> pa.Table:
+    """Long table of attribute values, each as canonical text of its declared type."""
+    object_ids = _ids(rows.attribute_objects)
+    names = _ids(rows.attribute_names)
+    times = m.parse_times([m.EPOCH_TEXT if t is None else t for t in rows.attribute_times],
+                          f"{origin}: object attribute time")
+    type_of = dict(zip(objects.column(m.OBJECT_ID).to_pylist(), objects.column(m.OBJECT_TYPE).to_pylist()))
+    values = []
+    for oid, name, value in zip(rows.attribute_objects, rows.attribute_names, rows.attribute_values):
+        kind = rows.object_types.get(type_of.get(oid), {}).get(name, "string")
+        values.append(None if value is None else
+                      m.canonical_text(m.typed_array([value], kind, f"{origin}: object {oid!r} attribute "
+                                                                  f"{name!r}"), kind)[0].as_py())
+    return pa.table({m.OBJECT_ID: object_ids, m.ATTRIBUTE: names, m.TIME: times,
+                     m.VALUE: pa.array(values, pa.string())})
+
+
+def check(log: m.ObjectCentricLog, origin: object) -> None:
+    """Refuse a log OCEL 2.0 does not allow, naming the first offending id."""
+    _unique(log.events.column(m.EVENT_ID), "event", origin)
+    _unique(log.objects.column(m.OBJECT_ID), "object", origin)
+    _no_nulls(log, origin)
+    _declared(log.events.column("activity"), log.event_types, "event", origin)
+    _declared(log.objects.column(m.OBJECT_TYPE), log.object_types, "object", origin)
+    objects = log.objects.column(m.OBJECT_ID)
+    _known(log.event_objects.column(m.EVENT_ID), log.events.column(m.EVENT_ID), "an event-object relation",
+           "event", origin)
+    _known(log.event_objects.column(m.OBJECT_ID), objects, "an event-object relation", "object", origin)
+    _known(log.object_relations.column(m.SOURCE_ID), objects, "an object-object relation", "object", origin)
+    _known(log.object_relations.column(m.TARGET_ID), objects, "an object-object relation", "object", origin)
+    _known(log.object_attributes.column(m.OBJECT_ID), objects, "an object attribute", "object", origin)
+    _acyclic(log, origin)
+
+
+def _unique(ids: pa.ChunkedArray, kind: str, origin: object) -> None:
+    counts = pc.value_counts(ids)
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    if len(repeated):
+        raise LogValidationError(located(
+            f"The {kind} id {repeated[0].as_py()!r} is used by more than one {kind}", file=origin,
+            hint=f"Give every {kind} its own id"))
+
+
+def _no_nulls(log: m.ObjectCentricLog, origin: object) -> None:
+    for table, columns in ((log.events, (m.EVENT_ID, "activity", "timestamp")),
+                           (log.objects, (m.OBJECT_ID, m.OBJECT_TYPE)),
+                           (log.event_objects, (m.EVENT_ID, m.OBJECT_ID)),
+                           (log.object_relations, (m.SOURCE_ID, m.TARGET_ID))):
+        for name in columns:
+            nulls = table.column(name).null_count
+            if nulls:
+                first = m.where_first(pc.is_null(table.column(name)).to_numpy(zero_copy_only=False))
+                raise LogValidationError(located(f"{nulls} row(s) have no {name}", file=origin,
+                                                 row=first + 1, hint=f"Every row needs a {name}"))
+
+
+def _declared(types: pa.ChunkedArray, declared: dict, kind: str, origin: object) -> None:
+    unknown = pc.filter(types, pc.invert(pc.is_in(types, value_set=pa.array(list(declared), pa.string()))))
+    if len(unknown):
+        raise LogValidationError(located(
+            f"The {kind} type {unknown[0].as_py()!r} is used but not declared "
+            f"(declared: {', '.join(sorted(declared)) or 'none'})", file=origin,
+            hint=f"Declare it in the log's {kind} types"))
+
+
+def _known(ids: pa.ChunkedArray, known: pa.ChunkedArray, where: str, kind: str, origin: object) -> None:
+    missing = pc.filter(ids, pc.invert(pc.is_in(ids, value_set=known.combine_chunks())))
+    if len(missing):
+        raise LogValidationError(located(
+            f"{where.capitalize()} names the {kind} id {missing[0].as_py()!r}, which the log does not hold "
+            f"({len(missing)} such reference(s))", file=origin,
+            hint=f"Add the {kind} or remove the relation"))
+
+
+def _acyclic(log: m.ObjectCentricLog, origin: object) -> None:
+    """Refuse object-object relations that lead from an object back to itself."""
+    links = log.object_relations
+    if links.num_rows == 0:
+        return
+    known = log.objects.column(m.OBJECT_ID).combine_chunks()
+    source = pc.index_in(links.column(m.SOURCE_ID), value_set=known).to_numpy(zero_copy_only=False)
+    target = pc.index_in(links.column(m.TARGET_ID), value_set=known).to_numpy(zero_copy_only=False)
+    edges = k.sorted_unique(source.astype(np.int64) * len(known) + target)
+    source, target = edges // len(known), edges % len(known)
+    alive = np.ones(len(source), bool)
+    while alive.any():
+        # peel the objects nothing points to; what is left after no more peel is a cycle
+        indegree = np.bincount(target[alive], minlength=len(known))
+        removable = alive & (indegree[source] == 0)
+        if not removable.any():
+            start = int(source[alive][0])
+            raise LogValidationError(located(
+                f"The object-object relations form a cycle through object {known[start].as_py()!r}",
+                file=origin, hint="Remove the relation that leads back to an object it starts from"))
+        alive &= ~removable
