@@ -104,3 +104,20 @@ def group_cases_by(dataset: Dataset, attribute: str, notion: str) -> tuple[pa.Ta
                               merged_object_pairs=int((counts * (counts - 1) // 2).sum()),
                               cases_with_merges=int((counts > 1).sum()), dropped_events=dropped)
     return grouped, group_cases, report
+
+
+CASE_OBJECT_TYPES = ("case", "sag")
+
+
+def journey_notion(path, case_notion: str | None) -> str | None:
+    """The case notion journeys are followed with: the one asked for, else an object-centric
+    dataset's case object type (case or sag), else the dataset's own cases."""
+    if case_notion is not None:
+        return case_notion
+    from procmine.dataset import read_dataset
+    dataset = read_dataset(path)
+    if is_object_centric(dataset):
+        for name in CASE_OBJECT_TYPES:
+            if name in dataset.meta["ocel"]["object_types"]:
+                return name
+    return None

@@ -56,7 +56,9 @@ def write_ocel_dataset(target: str | os.PathLike, log: m.ObjectCentricLog, *, ca
         raise ConfigError(f"The case notion {notion!r} is not an object type of the log; choose one of "
                           f"{', '.join(log.object_type_names)}.")
     events = log.events.rename_columns([s.CASE_ID if c == m.EVENT_ID else c for c in log.events.column_names])
-    meta = {"ocel": {"event_types": log.event_types, "object_types": log.object_types,
+    of_notion = pc.equal(log.objects.column(m.OBJECT_TYPE), notion)
+    meta = {"cases": int(pc.sum(of_notion).as_py() or 0),
+            "ocel": {"event_types": log.event_types, "object_types": log.object_types,
                      "default_case_notion": notion, "objects": log.objects.num_rows,
                      "event_objects": log.event_objects.num_rows}}
     tables = {_FILES[name]: getattr(log, name) for name in _FILES}
