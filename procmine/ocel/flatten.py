@@ -79,17 +79,23 @@ def flatten(log: m.ObjectCentricLog, object_type: str,
         raise ConfigError(f"{object_type!r} is not an object type of this log; choose one of "
                           f"{', '.join(log.object_type_names)}.")
     rel = relations or relation_rows(log)
-    code = rel.type_names.index(object_type) if object_type in rel.type_names else -1
-    chosen = rel.object_type == code
-    num_objects = log.objects.num_rows
-    pairs = k.sorted_unique(rel.event[chosen] * num_objects + rel.obj[chosen])
-    event_rows, object_rows = pairs // num_objects, pairs % num_objects
-    timestamps = log.events.column(s.TIMESTAMP).cast(pa.int64()).to_numpy()
-    order = np.lexsort((event_rows, timestamps[event_rows], rel.rank[object_rows]))
-    event_rows, object_rows = event_rows[order], object_rows[order]
+    chosen = rel.object_type == (rel.type_names.index(object_type) if object_type in rel.type_names else -1)
+    event_rows, object_rows = ordered_pairs(log, rel, chosen)
     events = _flat_events(log, event_rows, object_rows)
     cases = _cases(log, object_rows, object_type)
     return events, cases, _report(log, rel, chosen, event_rows, object_rows, object_type, cases.num_rows)
+
+
+def ordered_pairs(log: m.ObjectCentricLog, rel: FlatRelations, chosen: np.ndarray,
+                  timestamps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (event row, object row) of the chosen relations, by object id, then time, then event order."""
+    num_objects = log.objects.num_rows
+    pairs = k.sorted_unique(rel.event[chosen] * num_objects + rel.obj[chosen])
+    event_rows, object_rows = pairs // num_objects, pairs % num_objects
+    if timestamps is None:
+        timestamps = log.events.column(s.TIMESTAMP).cast(pa.int64()).to_numpy()
+    order = np.lexsort((event_rows, timestamps[event_rows], rel.rank[object_rows]))
+    return event_rows[order], object_rows[order]
 
 
 def _flat_events(log: m.ObjectCentricLog, event_rows: np.ndarray, object_rows: np.ndarray) -> pa.Table:
