@@ -22,10 +22,11 @@ PAGES = {
     "cases": "cases_page",
     "model": "model_page",
     "compare": "compare_page",
+    "journeys": "journeys_page",
 }
 PAGE_ICONS = {"data": "folder_open", "overview": "dashboard", "map": "account_tree", "variants": "alt_route",
               "throughput": "timer", "bottlenecks": "hourglass_bottom", "cases": "list_alt",
-              "model": "schema", "compare": "compare_arrows"}
+              "model": "schema", "compare": "compare_arrows", "journeys": "diversity_3"}
 
 
 def run() -> None:
@@ -38,8 +39,17 @@ def run() -> None:
         st.info(t("app.no_dataset"))
         page = "data"
     if state.dataset_path() is not None:
+        _render_case_notion()
         _render_filter_stack()
     _render_page(page)
+
+
+def _render_case_notion() -> None:
+    from procmine.ui import case_notion
+    try:
+        case_notion.render_selector()
+    except ProcmineError as exc:
+        st.sidebar.error(str(exc))
 
 
 def _render_filter_stack() -> None:

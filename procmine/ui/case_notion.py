@@ -1,0 +1,61 @@
+"""The case-notion selector in the sidebar, and what flattening by the chosen notion did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from procmine import schema as s
+from procmine.dataset import read_dataset
+from procmine.i18n import format_number
+from procmine.ocel.notion import CASE, case_notions
+from procmine.ui import state
+from procmine.ui.state import t
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _notions(path: str, stamp: float) -> list[str]:
+    return case_notions(read_dataset(path))
+
+
+def render_selector() -> None:
+    """A select box of the dataset's case notions (only when it has more than one) and the flattening facts."""
+    path = state.dataset_path()
+    notions = _notions(path, (Path(path) / s.META_FILE).stat().st_mtime)
+    if len(notions) < 2:
+        return
+    with st.sidebar:
+        current = state.case_notion()
+        st.selectbox(t("notion.label"), notions, index=notions.index(current) if current in notions else 0,
+                     key="case_notion_choice", help=t("notion.help"),
+                     format_func=lambda n: t("notion.case") if n == CASE else n, on_change=_switched,
+                     args=(notions[0],))
+        report = state.full_log().dataset.meta.get("flattening")
+        if report:
+            for line in flattening_lines(report, state.lang()):
+                st.caption(line)
+
+
+def _switched(default: str) -> None:
+    chosen = st.session_state["case_notion_choice"]
+    st.session_state[state.CASE_NOTION_KEY] = None if chosen == default else chosen
+    state.set_filters([])
+
+
+def flattening_lines(report: dict, lang: str) -> list[str]:
+    """The flattening report in sentences (divergence, convergence, events left out)."""
+    from procmine.i18n import text
+
+    number = lambda value: format_number(value, lang)
+    notion = report["case_notion"]
+    lines = [text("notion.flattened", lang, notion=notion, rows=number(report["rows"]), cases=number(report["cases"]))]
+    if report["duplicated_events"]:
+        lines.append(text("notion.divergence", lang, notion=notion, events=number(report["duplicated_events"]),
+                          copies=number(report["extra_copies"])))
+    if report["merged_object_pairs"]:
+        lines.append(text("notion.convergence", lang, pairs=number(report["merged_object_pairs"]),
+                          cases=number(report["cases_with_merges"])))
+    if report["dropped_events"]:
+        lines.append(text("notion.dropped", lang, notion=notion, events=number(report["dropped_events"])))
+    return lines
