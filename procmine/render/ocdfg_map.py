@@ -21,8 +21,9 @@ def type_colours(object_types: tuple[str, ...]) -> dict[str, str]:
 
 
 def ocdfg_dot(graph: OcDfg, lang: Language = "en", *, object_types: tuple[str, ...] | None = None,
-              edges_per_type: int = SHOWN_EDGES_PER_TYPE) -> str:
-    """DOT source of the map; `object_types` limits it to some types, the most frequent edges first."""
+              edges_per_type: int = SHOWN_EDGES_PER_TYPE, type_labels: dict[str, str] | None = None) -> str:
+    """DOT source of the map; `object_types` limits it to some types, the most frequent edges first;
+    `type_labels` names the types in the user's language."""
     shown_types = tuple(t for t in graph.object_types if object_types is None or t in object_types)
     colours = type_colours(graph.object_types)
     edges = graph.edges[graph.edges["object_type"].isin(shown_types)]
@@ -41,7 +42,7 @@ def ocdfg_dot(graph: OcDfg, lang: Language = "en", *, object_types: tuple[str, .
     top = max(edges["total_objects"].max() if len(edges) else 1, 1)
     for number, object_type in enumerate(shown_types):
         colour = colours[object_type]
-        dot.node(f"t{number}", object_type, shape="ellipse", style="filled", fillcolor=colour, fontcolor="white",
+        dot.node(f"t{number}", (type_labels or {}).get(object_type, object_type), shape="ellipse", style="filled", fillcolor=colour, fontcolor="white",
                  fontsize="10", color=colour)
         for row in starts[starts["object_type"] == object_type].itertuples():
             dot.edge(f"t{number}", node[row.activity], color=colour, style="dashed",

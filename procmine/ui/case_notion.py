@@ -25,11 +25,13 @@ def render_selector() -> None:
     notions = _notions(path, (Path(path) / s.META_FILE).stat().st_mtime)
     if len(notions) < 2:
         return
+    object_centric = "ocel" in read_dataset(path).meta
     with st.sidebar:
         current = state.case_notion()
         st.selectbox(t("notion.label"), notions, index=notions.index(current) if current in notions else 0,
                      key="case_notion_choice", help=t("notion.help"),
-                     format_func=lambda n: t("notion.case") if n == CASE else n, on_change=_switched,
+                     format_func=lambda n: t("notion.case") if n == CASE and not object_centric
+                     else notion_label(n, state.lang()), on_change=_switched,
                      args=(notions[0],))
         report = state.full_log().dataset.meta.get("flattening")
         if report:
@@ -48,7 +50,7 @@ def flattening_lines(report: dict, lang: str) -> list[str]:
     from procmine.i18n import text
 
     number = lambda value: format_number(value, lang)
-    notion = report["case_notion"]
+    notion = notion_label(report["case_notion"], lang)
     lines = [text("notion.flattened", lang, notion=notion, rows=number(report["rows"]), cases=number(report["cases"]))]
     if report["duplicated_events"]:
         lines.append(text("notion.divergence", lang, notion=notion, events=number(report["duplicated_events"]),
@@ -59,3 +61,10 @@ def flattening_lines(report: dict, lang: str) -> list[str]:
     if report["dropped_events"]:
         lines.append(text("notion.dropped", lang, notion=notion, events=number(report["dropped_events"])))
     return lines
+
+
+def notion_label(notion: str, lang: str) -> str:
+    """The name of a case notion in `lang`: the known object types are translated, others shown as they are."""
+    from procmine.i18n import all_texts, text
+    key = f"notion.type.{notion}"
+    return text(key, lang) if key in all_texts() else notion

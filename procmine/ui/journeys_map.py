@@ -9,10 +9,15 @@ import streamlit as st
 from procmine import schema as s
 from procmine.analysis.ocdfg import OcDfg, ocdfg
 from procmine.dataset import read_dataset
-from procmine.render.ocdfg_map import SHOWN_EDGES_PER_TYPE, ocdfg_dot
+from procmine.render.ocdfg_map import ocdfg_dot
 from procmine.render.process_map import render_dot
 from procmine.ui import downloads, state
+from procmine.ui.case_notion import notion_label
 from procmine.ui.map_page import show_svg
+
+# The journey's own two flows are shown first; caseworkers and departments on request.
+DEFAULT_TYPES = ("citizen", "case", "borger", "sag")
+DEFAULT_PATHS = 15
 from procmine.ui.state import t
 
 
@@ -39,9 +44,15 @@ def render_map() -> None:
     st.caption(t("journeys.map_help"))
     left, right = st.columns([3, 2])
     types = left.multiselect(t("journeys.map_types"), list(graph.object_types), key="journeys_map_types",
-                             default=list(graph.object_types))
-    paths = right.slider(t("journeys.map_edges"), 1, 60, SHOWN_EDGES_PER_TYPE, key="journeys_map_edges")
-    source = ocdfg_dot(graph, state.lang(), object_types=tuple(types), edges_per_type=paths)
+                             default=_default_types(graph.object_types), format_func=lambda n: notion_label(n, state.lang()))
+    paths = right.slider(t("journeys.map_edges"), 1, 60, DEFAULT_PATHS, key="journeys_map_edges")
+    source = ocdfg_dot(graph, state.lang(), object_types=tuple(types), edges_per_type=paths,
+                       type_labels={name: notion_label(name, state.lang()) for name in graph.object_types})
     show_svg(_svg(source), key="journeys_map", fit=True)
     downloads.picture("object-centric-map", key="journeys_map_download", svg=lambda: _svg(source),
                       png=lambda: render_dot(source, "png"), dot=lambda: source)
+
+
+def _default_types(object_types: tuple[str, ...]) -> list[str]:
+    chosen = [name for name in object_types if name in DEFAULT_TYPES]
+    return chosen or list(object_types[:2])

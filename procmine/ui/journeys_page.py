@@ -114,9 +114,9 @@ def _continuity_chart(continuity: pd.DataFrame) -> None:
     workers, days, met = t("journeys.caseworkers"), t("journeys.median_throughput_days"), t("journeys.deadline_share_met")
     frame = pd.DataFrame({workers: continuity["caseworkers"].astype(str), days: continuity["median_throughput_days"],
                           met: continuity["deadline_share_met"]})
-    base = alt.Chart(frame).encode(x=alt.X(f"{workers}:N", sort=None, title=workers))
+    base = alt.Chart(frame).encode(x=alt.X(f"{workers}:N", sort=None, title=workers, axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar(color="#3b6ea5", opacity=0.8).encode(y=alt.Y(f"{days}:Q", title=days))
-    line = base.mark_line(color="#e07b00", point=True).encode(
+    line = base.mark_line(color="#e07b00", point=alt.OverlayMarkDef(color="#e07b00")).encode(
         y=alt.Y(f"{met}:Q", title=met, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
     chart = alt.layer(bars, line).resolve_scale(y="independent").properties(height=320)
     charts.show(chart, "caseworker-continuity", key="journeys_continuity")
