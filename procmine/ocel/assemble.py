@@ -62,7 +62,10 @@ def assemble(rows: OcelRows, origin: object) -> m.ObjectCentricLog:
 
 
 def _ids(values: list) -> pa.Array:
-    return pa.array([None if v is None else str(v) for v in values], pa.string())
+    try:
+        return pa.array(values, pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):   # numbers as ids (SQLite, JSON): their text
+        return pa.array([None if v is None else str(v) for v in values], pa.string())
 
 
 def _events(rows: OcelRows, origin: object) -> pa.Table:
@@ -83,20 +86,28 @@ def _events(rows: OcelRows, origin: object) -> pa.Table:
 
 
 def _object_attributes(rows: OcelRows, objects: pa.Table, origin: object) -> pa.Table:
-    """Long table of attribute values, each as canonical text of its declared type."""
+    """Long table of attribute values, each as canonical text of its declared type (typed per kind,
+    in bulk: one conversion per attribute type, not per value)."""
     object_ids = _ids(rows.attribute_objects)
     names = _ids(rows.attribute_names)
     times = m.parse_times([m.EPOCH_TEXT if t is None else t for t in rows.attribute_times],
                           f"{origin}: object attribute time")
-    type_of = dict(zip(objects.column(m.OBJECT_ID).to_pylist(), objects.column(m.OBJECT_TYPE).to_pylist()))
-    values = []
-    for oid, name, value in zip(rows.attribute_objects, rows.attribute_names, rows.attribute_values):
-        kind = rows.object_types.get(type_of.get(oid), {}).get(name, "string")
-        values.append(None if value is None else
-                      m.canonical_text(m.typed_array([value], kind, f"{origin}: object {oid!r} attribute "
-                                                                  f"{name!r}"), kind)[0].as_py())
+    type_of = objects.column(m.OBJECT_TYPE).take(pc.index_in(object_ids, value_set=objects.column(m.OBJECT_ID)))
+    keys = pc.binary_join_element_wise(type_of.combine_chunks().fill_null(""), names, "\x1f")
+    distinct = pc.unique(keys)
+    kind_of_key = np.array([rows.object_types.get(key.split("\x1f")[0], {}).get(key.split("\x1f")[1], "string")
+                            for key in distinct.to_pylist()], dtype=object)
+    kinds = kind_of_key[pc.index_in(keys, value_set=distinct).to_numpy(zero_copy_only=False).astype(np.int64)] \
+        if len(keys) else np.zeros(0, dtype=object)
+    raw = np.empty(len(rows.attribute_values), dtype=object)
+    raw[:] = rows.attribute_values
+    texts = np.empty(len(raw), dtype=object)
+    for kind in set(kinds.tolist()):
+        chosen = kinds == kind
+        typed = m.typed_array(raw[chosen].tolist(), kind, f"{origin}: object attribute of type {kind}")
+        texts[chosen] = m.canonical_text(typed, kind).to_numpy(zero_copy_only=False)
     return pa.table({m.OBJECT_ID: object_ids, m.ATTRIBUTE: names, m.TIME: times,
-                     m.VALUE: pa.array(values, pa.string())})
+                     m.VALUE: pa.array(texts, pa.string())})
 
 
 def check(log: m.ObjectCentricLog, origin: object) -> None:

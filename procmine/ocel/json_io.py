@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+import orjson
 
 from procmine.atomic import atomic_file
 from procmine.errors import LogValidationError, located
@@ -15,10 +16,9 @@ from procmine.ocel.source import grouped, read_bytes
 def read_ocel_json(path: Path) -> m.ObjectCentricLog:
     """Read an OCEL 2.0 JSON file (.json, .jsonocel, optionally gzipped)."""
     try:
-        document = json.loads(read_bytes(path))
-    except (ValueError, RecursionError) as exc:
-        raise LogValidationError(located(f"The OCEL JSON cannot be parsed ({type(exc).__name__}: "
-                                         f"{str(exc)[:200]})", file=path,
+        document = orjson.loads(read_bytes(path))
+    except orjson.JSONDecodeError as exc:
+        raise LogValidationError(located(f"The OCEL JSON cannot be parsed ({str(exc)[:200]})", file=path,
                                          hint="Export the log again as OCEL 2.0 JSON")) from exc
     if not isinstance(document, dict) or "events" not in document or "objects" not in document:
         raise LogValidationError(located("The JSON is not an OCEL 2.0 log (no top-level 'events' and "
@@ -27,10 +27,8 @@ def read_ocel_json(path: Path) -> m.ObjectCentricLog:
     try:
         rows.event_types = _declarations(document.get("eventTypes", []), "eventTypes", path)
         rows.object_types = _declarations(document.get("objectTypes", []), "objectTypes", path)
-        for obj in document["objects"]:
-            _add_object(rows, obj)
-        for event in document["events"]:
-            _add_event(rows, event)
+        _add_objects(rows, document["objects"])
+        _add_events(rows, document["events"])
     except (KeyError, TypeError, AttributeError) as exc:
         raise LogValidationError(located(f"An OCEL JSON entry lacks a required field or has the wrong "
                                          f"shape ({type(exc).__name__}: {exc})", file=path,
@@ -44,31 +42,32 @@ def _declarations(types: list, key: str, path: Path) -> dict[str, dict[str, str]
                              for a in t.get("attributes") or []} for t in types}
 
 
-def _add_object(rows: OcelRows, obj: dict) -> None:
-    oid = obj["id"]
-    rows.object_ids.append(oid)
-    rows.object_type_of.append(obj["type"])
-    for attribute in obj.get("attributes") or []:
-        rows.attribute_objects.append(oid)
-        rows.attribute_names.append(attribute["name"])
-        rows.attribute_times.append(attribute.get("time"))
-        rows.attribute_values.append(attribute.get("value"))
-    for link in obj.get("relationships") or []:
-        rows.link_sources.append(oid)
-        rows.link_targets.append(link["objectId"])
-        rows.link_qualifiers.append(link.get("qualifier"))
+def _add_objects(rows: OcelRows, objects: list) -> None:
+    """Columns of the objects, their attribute values and links (comprehensions: one pass each)."""
+    rows.object_ids = [o["id"] for o in objects]
+    rows.object_type_of = [o["type"] for o in objects]
+    values = [(o["id"], a) for o in objects for a in o.get("attributes") or ()]
+    rows.attribute_objects = [oid for oid, _ in values]
+    rows.attribute_names = [a["name"] for _, a in values]
+    rows.attribute_times = [a.get("time") for _, a in values]
+    rows.attribute_values = [a.get("value") for _, a in values]
+    links = [(o["id"], r) for o in objects for r in o.get("relationships") or ()]
+    rows.link_sources = [oid for oid, _ in links]
+    rows.link_targets = [r["objectId"] for _, r in links]
+    rows.link_qualifiers = [r.get("qualifier") for _, r in links]
 
 
-def _add_event(rows: OcelRows, event: dict) -> None:
-    rows.event_ids.append(event["id"])
-    rows.event_activities.append(event["type"])
-    rows.event_times.append(event["time"])
-    for attribute in event.get("attributes") or []:
-        rows.add_event_attribute(attribute["name"], attribute.get("value"))
-    for relation in event.get("relationships") or []:
-        rows.relation_events.append(event["id"])
-        rows.relation_objects.append(relation["objectId"])
-        rows.relation_qualifiers.append(relation.get("qualifier"))
+def _add_events(rows: OcelRows, events: list) -> None:
+    rows.event_ids = [e["id"] for e in events]
+    rows.event_activities = [e["type"] for e in events]
+    rows.event_times = [e["time"] for e in events]
+    for position, event in enumerate(events):
+        for attribute in event.get("attributes") or ():
+            rows.event_attributes.setdefault(attribute["name"], {})[position] = attribute.get("value")
+    relations = [(e["id"], r) for e in events for r in e.get("relationships") or ()]
+    rows.relation_events = [eid for eid, _ in relations]
+    rows.relation_objects = [r["objectId"] for _, r in relations]
+    rows.relation_qualifiers = [r.get("qualifier") for _, r in relations]
 
 
 def ocel_document(log: m.ObjectCentricLog) -> dict:
@@ -124,4 +123,4 @@ def _json_column(column, kind: str) -> list:
 def write_ocel_json(log: m.ObjectCentricLog, path: Path) -> None:
     """Write the log as OCEL 2.0 JSON, atomically."""
     with atomic_file(path) as tmp:
-        tmp.write_text(json.dumps(ocel_document(log), ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.write_bytes(orjson.dumps(ocel_document(log)))
