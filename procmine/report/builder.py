@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from procmine.report.journeys_section import JourneySection, journey_section
 from procmine.analysis import bottlenecks, dfg, load_rules, variants
 from procmine.analysis import periods as p
 from procmine.analysis.breakdown import KLE_GROUP, deadlines_by, group_summary, has_attribute
@@ -76,6 +77,7 @@ class ReportData:
     workload: pd.DataFrame | None
     workload_column: str | None
     quality: DataQuality
+    journeys: "JourneySection | None" = None
 
     @property
     def data_ends_early(self) -> bool:
@@ -109,6 +111,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
     groups = None if settings.group_by is None else group_summary(closed, settings.group_by, rules, calendar)
     step("deadlines")
     top_variants, covered = _variants(closed, settings.top)
+    journey_figures = journey_section(log, rules)
     step("variants")
     transitions = bottlenecks(closed).transitions.head(settings.top) if closed.num_cases else _no_transitions()
     step("bottlenecks")
@@ -129,7 +132,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
         filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,
         changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
-        workload=workload, workload_column=column, quality=quality)
+        workload=workload, workload_column=column, quality=quality, journeys=journey_figures)
 
 
 def _rules(log: EventLog, settings: ReportSettings) -> tuple[DeadlineRule, ...] | None:

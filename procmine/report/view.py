@@ -11,6 +11,7 @@ from procmine.analysis.bottlenecks import NO_VALUE
 from procmine.analysis.breakdown import ALL, NO_GROUP
 from procmine.report import charts
 from procmine.report.builder import ReportData
+from procmine.report.journeys_section import journeys_view
 from procmine.report.texts import Words
 
 KPI_UNITS = {"median_days": "days", "p90_days": "days", "median_working_days": "working_days",
@@ -51,6 +52,7 @@ def report_view(data: ReportData) -> dict:
         "version": __version__, "calendar": data.compliance.calendar,
         "eyebrow": data.organisation or data.dataset_name,
         "quality_counts": (data.quality.cases, data.quality.events),
+        "journeys": journeys_view(data.journeys, words),
     }
 
 
