@@ -20,7 +20,7 @@ from rich.table import Table
 import procmine
 from procmine import analysis
 from procmine.cli.app import app
-from procmine.cli.case_notion import CaseNotionOption
+from procmine.cli.case_notion import CaseNotionOption, say_flattening
 from procmine.errors import ConfigError
 from procmine.render.formatting import format_duration
 
@@ -36,6 +36,7 @@ def open_filtered(dataset: Path, filters: list[Path] | None, case_notion: str | 
     from procmine.filters import load_filters
 
     log = procmine.open(dataset, case_notion=case_notion)
+    say_flattening(log)
     stack = [f for path in (filters or []) for f in load_filters(path)]
     return log.filter(*stack) if stack else log
 

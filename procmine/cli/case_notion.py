@@ -15,6 +15,16 @@ CaseNotionOption = typer.Option(
 _OCEL_SUFFIXES = (".jsonocel", ".xmlocel", ".sqlite", ".sqlite3", ".db")
 
 
+def say_flattening(log) -> None:
+    """On stderr (stdout stays the result), what seeing the log by its case notion did: divergence,
+    convergence and events left out."""
+    from procmine.ocel.wording import flattening_lines
+
+    report = log.dataset.meta.get("flattening")
+    if report:
+        typer.echo(" ".join(flattening_lines(report, "en")), err=True)
+
+
 def is_ocel_file(path: Path, fmt: str | None) -> bool:
     """True when `path` should be read or written as OCEL 2.0 (by --format ocel or its name)."""
     if fmt is not None:

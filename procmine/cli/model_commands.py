@@ -8,13 +8,14 @@ from pathlib import Path
 import typer
 
 from procmine.cli.app import app
-from procmine.cli.case_notion import CaseNotionOption
+from procmine.cli.case_notion import CaseNotionOption, say_flattening
 from procmine.errors import ModelError
 
 
 def _open_log(dataset: Path, filter_file: Path | None, case_notion: str | None = None):
     import procmine
     log = procmine.open(dataset, case_notion=case_notion)
+    say_flattening(log)
     if filter_file is not None:
         from procmine.filters.io import load_filters
         log = log.filter(*load_filters(filter_file))

@@ -8,8 +8,8 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.dataset import read_dataset
-from procmine.i18n import format_number
 from procmine.ocel.notion import CASE, case_notions
+from procmine.ocel.wording import flattening_lines, notion_label
 from procmine.ui import state
 from procmine.ui.state import t
 
@@ -43,28 +43,3 @@ def _switched(default: str) -> None:
     chosen = st.session_state["case_notion_choice"]
     st.session_state[state.CASE_NOTION_KEY] = None if chosen == default else chosen
     state.set_filters([])
-
-
-def flattening_lines(report: dict, lang: str) -> list[str]:
-    """The flattening report in sentences (divergence, convergence, events left out)."""
-    from procmine.i18n import text
-
-    number = lambda value: format_number(value, lang)
-    notion = notion_label(report["case_notion"], lang)
-    lines = [text("notion.flattened", lang, notion=notion, rows=number(report["rows"]), cases=number(report["cases"]))]
-    if report["duplicated_events"]:
-        lines.append(text("notion.divergence", lang, notion=notion, events=number(report["duplicated_events"]),
-                          copies=number(report["extra_copies"])))
-    if report["merged_object_pairs"]:
-        lines.append(text("notion.convergence", lang, pairs=number(report["merged_object_pairs"]),
-                          cases=number(report["cases_with_merges"])))
-    if report["dropped_events"]:
-        lines.append(text("notion.dropped", lang, notion=notion, events=number(report["dropped_events"])))
-    return lines
-
-
-def notion_label(notion: str, lang: str) -> str:
-    """The name of a case notion in `lang`: the known object types are translated, others shown as they are."""
-    from procmine.i18n import all_texts, text
-    key = f"notion.type.{notion}"
-    return text(key, lang) if key in all_texts() else notion
