@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from procmine import schema as s
-from procmine.errors import LogValidationError, located
+from procmine.errors import LogValidationError
 
 EVENT_ID = "event_id"
 OBJECT_ID = "object_id"
@@ -211,9 +211,6 @@ def empty_table(name: str) -> pa.Table:
 def where_first(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
-
-def refuse(message: str, file: object, hint: str) -> None:
-    raise LogValidationError(located(message, file=file, hint=hint))
 
 
 def from_text(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:

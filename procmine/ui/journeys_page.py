@@ -11,7 +11,6 @@ from procmine.analysis.journeys import Journeys, journeys
 from procmine.i18n import format_number, format_percent
 from procmine.ocel.notion import journey_notion
 from procmine.ui import charts, downloads, state
-from procmine.ui.map_page import show_svg
 from procmine.ui.state import t
 
 SHOWN_ROWS = 15
@@ -38,6 +37,14 @@ def render() -> None:
     result = _journey_result()
     _kpis(result.summary)
     st.divider()
+    _flows(result)
+    _continuity(result)
+    from procmine.ui.journeys_map import render_map
+    render_map()
+
+
+def _flows(result: Journeys) -> None:
+    """Journey variants, case-to-case times and the two kinds of hand-over."""
     left, right = st.columns(2)
     with left:
         st.subheader(t("journeys.variants"))
@@ -59,6 +66,10 @@ def render() -> None:
             scope=lambda f: f["scope"].map(lambda s: t(f"journeys.scope.{s}")))
         _table(workers, "caseworker-handovers", {"scope": "journeys.scope", "handovers": "journeys.handovers",
                                                   "per_citizen": "journeys.per_citizen"})
+
+
+def _continuity(result: Journeys) -> None:
+    """Distinct caseworkers per case and per citizen against throughput and deadlines."""
     st.subheader(t("journeys.continuity"))
     left, right = st.columns([3, 2])
     with left:
@@ -72,8 +83,6 @@ def render() -> None:
             "median_span_days": "journeys.median_span_days", "share_parallel": "journeys.share_parallel_short"})
     with right:
         _continuity_chart(result.continuity)
-    from procmine.ui.journeys_map import render_map
-    render_map()
 
 
 def _kpis(summary: dict) -> None:
