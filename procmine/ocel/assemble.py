@@ -27,7 +27,8 @@ class OcelRows:
     event_ids: list = field(default_factory=list)
     event_activities: list = field(default_factory=list)
     event_times: list = field(default_factory=list)
-    event_attributes: dict[str, dict[int, object]] = field(default_factory=dict)
+    # per attribute: {event position: value}, or a whole column (an Arrow array, one value per event)
+    event_attributes: dict[str, dict[int, object] | pa.Array] = field(default_factory=dict)
     object_ids: list = field(default_factory=list)
     object_type_of: list = field(default_factory=list)
     relation_events: list = field(default_factory=list)
@@ -50,10 +51,11 @@ def assemble(rows: OcelRows, origin: object) -> m.ObjectCentricLog:
     """The checked, typed log of what a reader collected from `origin`."""
     events = _events(rows, origin)
     objects = pa.table({m.OBJECT_ID: _ids(rows.object_ids), m.OBJECT_TYPE: _ids(rows.object_type_of)})
+    # OCEL 2.0 requires a qualifier on every relation: a missing one is the empty qualifier
     event_objects = pa.table({m.EVENT_ID: _ids(rows.relation_events), m.OBJECT_ID: _ids(rows.relation_objects),
-                              m.QUALIFIER: _ids(rows.relation_qualifiers)})
+                              m.QUALIFIER: _ids(rows.relation_qualifiers).fill_null("")})
     links = pa.table({m.SOURCE_ID: _ids(rows.link_sources), m.TARGET_ID: _ids(rows.link_targets),
-                      m.QUALIFIER: _ids(rows.link_qualifiers)})
+                      m.QUALIFIER: _ids(rows.link_qualifiers).fill_null("")})
     attributes = _object_attributes(rows, objects, origin)
     log = m.ObjectCentricLog(events, objects, event_objects, links, attributes,
                              rows.event_types, rows.object_types)
@@ -61,7 +63,10 @@ def assemble(rows: OcelRows, origin: object) -> m.ObjectCentricLog:
     return log
 
 
-def _ids(values: list) -> pa.Array:
+def _ids(values) -> pa.Array:
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        return values.cast(pa.string())
     try:
         return pa.array(values, pa.string())
     except (pa.ArrowInvalid, pa.ArrowTypeError):   # numbers as ids (SQLite, JSON): their text
@@ -78,9 +83,12 @@ def _events(rows: OcelRows, origin: object) -> pa.Table:
             raise LogValidationError(located(
                 f"An event attribute is named {name!r}, a name procmine uses for its own columns",
                 file=origin, hint="Rename the attribute in the source"))
-        listed = [None] * n
-        for position, value in values.items():
-            listed[position] = value
+        if isinstance(values, dict):
+            listed = [None] * n
+            for position, value in values.items():
+                listed[position] = value
+        else:
+            listed = values      # a whole column (length n) read in bulk
         columns[name] = m.typed_array(listed, kinds.get(name, "string"), f"{origin}: event attribute {name!r}")
     return pa.table(columns)
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from procmine.errors import ConfigError, LogValidationError, located
 from procmine.ocel.json_io import read_ocel_json, write_ocel_json
 from procmine.ocel.model import ObjectCentricLog
-from procmine.ocel.sqlite_io import read_ocel_sqlite, write_ocel_sqlite
+from procmine.ocel.sqlite_io import write_ocel_sqlite
+from procmine.ocel.sqlite_read import read_ocel_sqlite
 from procmine.ocel.xml_io import read_ocel_xml, write_ocel_xml
 
 FORMS = ("json", "xml", "sqlite")

@@ -123,15 +123,34 @@ def typed_array(values: list, kind: str, where: str) -> pa.Array:
     """Values read from a file (text or JSON scalars, None for absent) as an Arrow array of `kind`."""
     if kind == "time":
         return parse_times(values, where)
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):     # a whole column read in bulk (SQLite)
+        return _typed_column(values, kind, where)
     try:
         if kind == "string":
-            return pa.array([None if v is None else _as_text(v) for v in values], pa.string())
+            try:
+                return pa.array(values, pa.string())        # all text already: no Python loop
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                return pa.array([None if v is None else _as_text(v) for v in values], pa.string())
         if kind == "integer":
             return pa.array([None if v is None else _as_int(v) for v in values], pa.int64())
         if kind == "float":
             return pa.array([None if v is None else float(v) for v in values], pa.float64())
         return pa.array([None if v is None else _as_bool(v) for v in values], pa.bool_())
     except (TypeError, ValueError, OverflowError) as exc:
+        raise LogValidationError(f"{where}: a value is not of the declared type {kind} ({exc}). "
+                                 "Fix the value or declare the attribute as string.") from exc
+
+
+def _typed_column(column: pa.Array | pa.ChunkedArray, kind: str, where: str) -> pa.Array:
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if kind == "time":
+        return parse_times(column, where)
+    try:
+        if kind == "boolean" and pa.types.is_string(column.type):
+            return typed_array(column.to_pylist(), kind, where)
+        return pc.cast(column, ARROW_TYPES[kind])
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise LogValidationError(f"{where}: a value is not of the declared type {kind} ({exc}). "
                                  "Fix the value or declare the attribute as string.") from exc
 
@@ -165,6 +184,8 @@ def _as_bool(value) -> bool:
 
 def parse_times(values: list, where: str) -> pa.Array:
     """ISO 8601 times (any offset; none means UTC) as timestamp[us, UTC]; None stays null."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        values = values.to_pandas()
     try:
         parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
     except (ValueError, TypeError) as exc:

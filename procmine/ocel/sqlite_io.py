@@ -13,116 +13,12 @@ import sqlite3
 from pathlib import Path
 
 from procmine.atomic import atomic_file
-from procmine.errors import LogValidationError, located
+from procmine.errors import LogValidationError
 from procmine.ocel import model as m
-from procmine.ocel.assemble import OcelRows, assemble
+from procmine.ocel.sqlite_read import quoted as _quoted
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "float": "REAL", "boolean": "BOOLEAN", "time": "TIMESTAMP"}
-_FROM_SQL = {"TEXT": "string", "VARCHAR": "string", "INTEGER": "integer", "INT": "integer", "BIGINT": "integer",
-             "REAL": "float", "FLOAT": "float", "DOUBLE": "float", "BOOLEAN": "boolean", "TIMESTAMP": "time",
-             "DATETIME": "time", "DATE": "time", "": "string"}
-_CORE = {"ocel_id", "ocel_time", "ocel_changed_field"}
 INITIAL_TIME = "1970-01-01T00:00:00.000000Z"
-
-
-def read_ocel_sqlite(path: Path) -> m.ObjectCentricLog:
-    """Read an OCEL 2.0 SQLite database (opened read-only)."""
-    if not Path(path).is_file() or Path(path).read_bytes()[:16] != b"SQLite format 3\x00":
-        raise LogValidationError(located("The file is not an SQLite database", file=path,
-                                         hint="Export the log as OCEL 2.0 SQLite"))
-    con = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
-    try:
-        return assemble(_rows(con, path), path)
-    except sqlite3.Error as exc:
-        raise LogValidationError(located(f"The SQLite database is not an OCEL 2.0 log ({exc})", file=path,
-                                         hint="It needs the tables event, object, event_object, "
-                                              "object_object, event_map_type and object_map_type")) from exc
-    finally:
-        con.close()
-
-
-def _columns_of(con: sqlite3.Connection, sql: str, width: int) -> list[list]:
-    """The result of `sql` as `width` column lists (fetched at once, then transposed)."""
-    rows = con.execute(sql).fetchall()
-    return [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]
-
-
-def _rows(con: sqlite3.Connection, path: Path) -> OcelRows:
-    rows = OcelRows()
-    listed_ids, listed_types = _columns_of(con, "SELECT ocel_id, ocel_type FROM event", 2)
-    for ocel_type, table in con.execute("SELECT ocel_type, ocel_type_map FROM event_map_type").fetchall():
-        kinds = _columns(con, f"event_{table}")
-        rows.event_types[ocel_type] = {n: k for n, k in kinds.items() if n not in _CORE}
-        _read_events(con, rows, f"event_{table}", ocel_type)
-    _check_event_types(rows, listed_ids, listed_types, path)
-    rows.object_ids, rows.object_type_of = _columns_of(con, "SELECT ocel_id, ocel_type FROM object", 2)
-    for ocel_type, table in con.execute("SELECT ocel_type, ocel_type_map FROM object_map_type").fetchall():
-        kinds = _columns(con, f"object_{table}")
-        rows.object_types[ocel_type] = {n: k for n, k in kinds.items() if n not in _CORE}
-        _read_object_values(con, rows, f"object_{table}", list(rows.object_types[ocel_type]))
-    rows.relation_events, rows.relation_objects, rows.relation_qualifiers = _columns_of(
-        con, "SELECT ocel_event_id, ocel_object_id, ocel_qualifier FROM event_object", 3)
-    rows.link_sources, rows.link_targets, rows.link_qualifiers = _columns_of(
-        con, "SELECT ocel_source_id, ocel_target_id, ocel_qualifier FROM object_object", 3)
-    return rows
-
-
-def _check_event_types(rows: OcelRows, listed_ids: list, listed_types: list, path: Path) -> None:
-    """The event table and the event type tables must agree on every event and its type."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if len(rows.event_ids) != len(listed_ids):
-        raise LogValidationError(located(
-            f"The event table lists {len(listed_ids):,} events but the event type tables hold "
-            f"{len(rows.event_ids):,}", file=path, hint="Give every event a row in its event_<type> table"))
-    listed = pa.array(listed_ids, pa.string()) if listed_ids else pa.array([], pa.string())
-    found = pa.array([str(i) for i in rows.event_ids], pa.string())
-    position = pc.index_in(found, value_set=pa.array([str(i) for i in listed_ids], pa.string()))
-    types = pa.array(listed_types, pa.string()).take(position)
-    wrong = pc.invert(pc.fill_null(pc.equal(types, pa.array(rows.event_activities, pa.string())), False))
-    if len(listed) and pc.any(wrong).as_py():
-        first = pc.indices_nonzero(wrong)[0].as_py()
-        raise LogValidationError(located(
-            f"Event {rows.event_ids[first]!r} is in the table of type {rows.event_activities[first]!r} but the "
-            f"event table gives it the type {types[first].as_py()!r}", file=path,
-            hint="Keep the event table and the event type tables consistent"))
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _columns(con: sqlite3.Connection, table: str) -> dict[str, str]:
-    info = con.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()
-    if not info:
-        raise sqlite3.OperationalError(f"no table {table}")
-    return {name: _FROM_SQL.get(str(kind).upper().split("(")[0], "string") for _, name, kind, *_ in info}
-
-
-def _read_events(con, rows: OcelRows, table: str, ocel_type: str) -> None:
-    names = list(rows.event_types[ocel_type])
-    select = ", ".join(_quoted(c) for c in ["ocel_id", "ocel_time", *names])
-    columns = _columns_of(con, f"SELECT {select} FROM {_quoted(table)}", 2 + len(names))
-    first = len(rows.event_ids)
-    rows.event_ids.extend(columns[0])
-    rows.event_activities.extend([ocel_type] * len(columns[0]))
-    rows.event_times.extend(columns[1])
-    for name, values in zip(names, columns[2:]):
-        present = {first + i: v for i, v in enumerate(values) if v is not None}
-        if present:
-            rows.event_attributes.setdefault(name, {}).update(present)
-
-
-def _read_object_values(con, rows: OcelRows, table: str, names: list[str]) -> None:
-    select = ", ".join(_quoted(c) for c in ["ocel_id", "ocel_time", "ocel_changed_field", *names])
-    for oid, time, changed, *values in con.execute(f"SELECT {select} FROM {_quoted(table)}"):
-        for name, value in zip(names, values):
-            if value is not None and (changed is None or changed == name):
-                rows.attribute_objects.append(oid)
-                rows.attribute_names.append(name)
-                rows.attribute_times.append(time)
-                rows.attribute_values.append(value)
 
 
 def write_ocel_sqlite(log: m.ObjectCentricLog, path: Path) -> None:
