@@ -65,8 +65,14 @@ def run(args) -> list[str]:
     warnings.simplefilter("ignore")
     readers = {"sqlite": pm4py.read_ocel2_sqlite, "json": pm4py.read_ocel2_json}
     lines, rows = [], []
-    with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
-        (dataset, files), build_wall, _ = timed(lambda: build(Path(folder), args.cases, args.seed))
+    with tempfile.TemporaryDirectory(dir=args.workdir) as scratch:
+        folder = Path(args.keep or scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        if args.keep and (folder / "dataset" / "procmine.json").is_file():
+            (dataset, files), build_wall = (folder / "dataset", {"sqlite": folder / "kommune.sqlite",
+                                                                 "json": folder / "kommune.jsonocel"}), 0.0
+        else:
+            (dataset, files), build_wall, _ = timed(lambda: build(folder, args.cases, args.seed))
         opened, open_wall, open_cpu = timed(lambda: procmine.open(dataset, case_notion="citizen"))
         facts = opened.dataset.meta
         ours_log = theirs_log = None
@@ -91,7 +97,7 @@ def run(args) -> list[str]:
     lines.append(f"Log: `procmine simulate kommune` with {args.cases:,} cases (seed {args.seed}): {events:,} events, "
                  f"{objects:,} objects, {ours_log.event_objects.num_rows:,} event-object relations; "
                  + ", ".join(f"{form} {size / 2**20:,.0f} MiB" for form, size in sizes.items())
-                 + f" (simulated and written in {build_wall:.0f} s).  ")
+                 + (f" (simulated and written in {build_wall:.0f} s).  " if build_wall else " (reused from --keep).  "))
     lines.append(f"Date: {dt.date.today().isoformat()}; 2 shared cores, load average before/after: "
                  f"{args.load_before} / {os.getloadavg()[0]:.1f}. CPU = user+system time of this process.")
     lines.append("")
@@ -127,6 +133,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--forms", type=lambda s: s.split(","), default=["sqlite", "json"])
     parser.add_argument("--workdir", default=None, help="Folder for the temporary files (default: the system's).")
+    parser.add_argument("--keep", default=None, help="Folder to keep the simulated files in and reuse them from "
+                        "(made with the same --cases and --seed).")
     parser.add_argument("--no-results", action="store_true", help="Print only; leave RESULTS.md as it is.")
     args = parser.parse_args()
     args.load_before = f"{os.getloadavg()[0]:.1f}"

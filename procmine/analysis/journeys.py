@@ -21,7 +21,7 @@ from procmine.analysis.journey_parts import (case_deadline_met, distinct_per_gro
 from procmine.errors import ConfigError
 from procmine.eventlog import EventLog
 
-CITIZEN_COLUMNS = ("citizen", "citizen_id")
+CITIZEN_COLUMNS = ("citizen", "citizen_id", "borger")
 DAY_SECONDS = 86_400.0
 ARROW = " → "
 CONTINUITY_BUCKETS = ("1", "2", "3", "4+")
