@@ -98,8 +98,10 @@ def _object_attributes(rows: OcelRows, objects: pa.Table, origin: object) -> pa.
     in bulk: one conversion per attribute type, not per value)."""
     object_ids = _ids(rows.attribute_objects)
     names = _ids(rows.attribute_names)
-    times = m.parse_times([m.EPOCH_TEXT if t is None else t for t in rows.attribute_times],
-                          f"{origin}: object attribute time")
+    listed_times = rows.attribute_times
+    listed_times = (listed_times.fill_null(m.EPOCH_TEXT) if isinstance(listed_times, pa.Array)
+                    else [m.EPOCH_TEXT if t is None else t for t in listed_times])
+    times = m.parse_times(listed_times, f"{origin}: object attribute time")
     type_of = objects.column(m.OBJECT_TYPE).take(pc.index_in(object_ids, value_set=objects.column(m.OBJECT_ID)))
     keys = pc.binary_join_element_wise(type_of.combine_chunks().fill_null(""), names, "\x1f")
     distinct = pc.unique(keys)
@@ -107,12 +109,15 @@ def _object_attributes(rows: OcelRows, objects: pa.Table, origin: object) -> pa.
                             for key in distinct.to_pylist()], dtype=object)
     kinds = kind_of_key[pc.index_in(keys, value_set=distinct).to_numpy(zero_copy_only=False).astype(np.int64)] \
         if len(keys) else np.zeros(0, dtype=object)
-    raw = np.empty(len(rows.attribute_values), dtype=object)
-    raw[:] = rows.attribute_values
+    bulk = isinstance(rows.attribute_values, pa.Array)        # text read in bulk (SQLite)
+    raw = rows.attribute_values if bulk else np.empty(len(rows.attribute_values), dtype=object)
+    if not bulk:
+        raw[:] = rows.attribute_values
     texts = np.empty(len(raw), dtype=object)
     for kind in set(kinds.tolist()):
         chosen = kinds == kind
-        typed = m.typed_array(raw[chosen].tolist(), kind, f"{origin}: object attribute of type {kind}")
+        picked = raw.filter(pa.array(chosen)) if bulk else raw[chosen].tolist()
+        typed = m.typed_array(picked, kind, f"{origin}: object attribute of type {kind}")
         texts[chosen] = m.canonical_text(typed, kind).to_numpy(zero_copy_only=False)
     return pa.table({m.OBJECT_ID: object_ids, m.ATTRIBUTE: names, m.TIME: times,
                      m.VALUE: pa.array(texts, pa.string())})

@@ -3,7 +3,8 @@
 Text columns are read in bulk: SQLite joins a whole column into one string (group_concat,
 in C) and Arrow splits it again, so no Python object is made per value. A value holding the
 separator (the count then differs) or a column too long for one string is read by rows.
-NULL travels as a marker no OCEL text holds. Typed attribute values are read by rows, exactly.
+NULL travels as a marker no OCEL text holds. REAL values (and typed event attributes) are read
+by rows, exactly: SQLite's own text of a double is not. Every read goes in rowid order.
 """
 
 from __future__ import annotations
@@ -56,10 +57,12 @@ def _rows(con: sqlite3.Connection, path: Path) -> OcelRows:
     _join_events(rows, chunks)
     _check_event_types(rows, listed_ids, listed_types, path)
     rows.object_ids, rows.object_type_of = text_columns(con, "object", ["ocel_id", "ocel_type"])
+    values = []
     for ocel_type, table in con.execute("SELECT ocel_type, ocel_type_map FROM object_map_type").fetchall():
         declared = {n: k for n, k in _columns(con, f"object_{table}").items() if n not in _CORE}
         rows.object_types[ocel_type] = declared
-        _object_values(con, rows, f"object_{table}", list(declared))
+        values.append(_object_values(con, f"object_{table}", declared))
+    _join_values(rows, values)
     rows.relation_events, rows.relation_objects, rows.relation_qualifiers = text_columns(
         con, "event_object", ["ocel_event_id", "ocel_object_id", "ocel_qualifier"])
     rows.link_sources, rows.link_targets, rows.link_qualifiers = text_columns(
@@ -67,19 +70,32 @@ def _rows(con: sqlite3.Connection, path: Path) -> OcelRows:
     return rows
 
 
-def text_columns(con: sqlite3.Connection, table: str, columns: list[str]) -> list[pa.Array]:
-    """Columns of `table` as Arrow text arrays: joined and split in bulk, else fetched by rows."""
+def text_columns(con: sqlite3.Connection, table: str, columns: list[str],
+                 kinds: dict[str, str] | None = None) -> list[pa.Array]:
+    """Columns of `table` as Arrow text arrays: joined and split in bulk, else fetched by rows.
+    REAL columns (`kinds` says which) are always fetched by rows: SQLite's own text of a double
+    is not exact."""
+    exact = [c for c in columns if (kinds or {}).get(c) == "float"]
+    if exact:
+        bulk = dict(zip([c for c in columns if c not in exact],
+                        text_columns(con, table, [c for c in columns if c not in exact])))
+        for column in exact:
+            values = [v for (v,) in con.execute(f"SELECT {quoted(column)} FROM {quoted(table)} ORDER BY rowid")]
+            bulk[column] = pa.array([None if v is None else repr(float(v)) for v in values], pa.string())
+        return [bulk[c] for c in columns]
     joined = ", ".join(f"group_concat(coalesce(CAST({quoted(c)} AS TEXT), '{_NULL}'), '{_SEPARATOR}')"
                        for c in columns)
     try:
-        count, *texts = con.execute(f"SELECT count(*), {joined} FROM {quoted(table)}").fetchone()
+        count, *texts = con.execute(f"SELECT count(*), {joined} FROM (SELECT * FROM {quoted(table)} "
+                                    "ORDER BY rowid)").fetchone()
     except sqlite3.DataError:       # longer than SQLite's longest string
         count, texts = -1, []
     if count == 0:
         return [pa.array([], pa.string()) for _ in columns]
     split = [pc.list_flatten(pc.split_pattern(pa.array([text], pa.string()), _SEPARATOR)) for text in texts]
     if count < 0 or any(len(column) != count for column in split):
-        rows = con.execute(f"SELECT {', '.join(quoted(c) for c in columns)} FROM {quoted(table)}").fetchall()
+        rows = con.execute(f"SELECT {', '.join(quoted(c) for c in columns)} FROM {quoted(table)} "
+                           "ORDER BY rowid").fetchall()
         return [pa.array([None if v is None else str(v) for v in column], pa.string()) for column in zip(*rows)]
     return [pc.if_else(pc.equal(column, _NULL), pa.scalar(None, pa.string()), column) for column in split]
 
@@ -96,7 +112,7 @@ def _event_table(con, table: str, declared: dict[str, str]) -> dict[str, pa.Arra
     text = ["ocel_id", "ocel_time", *(n for n, k in declared.items() if k == "string")]
     columns = dict(zip(text, text_columns(con, table, text)))
     for name in (n for n, k in declared.items() if k != "string"):
-        values = [v for (v,) in con.execute(f"SELECT {quoted(name)} FROM {quoted(table)}")]
+        values = [v for (v,) in con.execute(f"SELECT {quoted(name)} FROM {quoted(table)} ORDER BY rowid")]
         columns[name] = pa.array(values) if any(v is not None for v in values) else pa.nulls(len(values))
     return columns
 
@@ -137,14 +153,21 @@ def _check_event_types(rows: OcelRows, listed_ids: pa.Array, listed_types: pa.Ar
             f"{types[first].as_py()!r}", file=path, hint="Keep the event table and the event type tables consistent"))
 
 
-def _object_values(con, rows: OcelRows, table: str, names: list[str]) -> None:
-    """Each attribute value of the object table: a row without ocel_changed_field holds every value set
-    at its time, a row with one holds that attribute's change."""
-    select = ", ".join(quoted(c) for c in ["ocel_id", "ocel_time", "ocel_changed_field", *names])
-    for oid, time, changed, *values in con.execute(f"SELECT {select} FROM {quoted(table)}"):
-        for name, value in zip(names, values):
-            if value is not None and (changed is None or changed == name):
-                rows.attribute_objects.append(oid)
-                rows.attribute_names.append(name)
-                rows.attribute_times.append(time)
-                rows.attribute_values.append(value)
+def _object_values(con, table: str, declared: dict[str, str]) -> list[tuple[pa.Array, ...]]:
+    """(object ids, attribute names, times, values as text) per attribute of an object table: a row
+    without ocel_changed_field holds every value set at its time, a row with one holds that change."""
+    names = list(declared)
+    ids, times, changed, *columns = text_columns(con, table, ["ocel_id", "ocel_time", "ocel_changed_field", *names],
+                                                 declared)
+    parts = []
+    for name, column in zip(names, columns):
+        keep = pc.and_(pc.is_valid(column), pc.or_kleene(pc.is_null(changed), pc.equal(changed, name)))
+        kept = ids.filter(keep)
+        parts.append((kept, pa.array([name] * len(kept), pa.string()), times.filter(keep), column.filter(keep)))
+    return parts
+
+
+def _join_values(rows: OcelRows, tables: list[list[tuple[pa.Array, ...]]]) -> None:
+    parts = [part for table in tables for part in table]
+    joined = [pa.concat_arrays([p[i] for p in parts]) if parts else pa.array([], pa.string()) for i in range(4)]
+    rows.attribute_objects, rows.attribute_names, rows.attribute_times, rows.attribute_values = joined
