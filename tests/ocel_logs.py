@@ -77,3 +77,10 @@ def random_logs(draw):
 
 def table_rows(table: pa.Table) -> list[tuple]:
     return sorted(map(tuple, (row.values() for row in table.to_pylist())), key=repr)
+
+
+def read_with_pm4py(path: Path):
+    """pm4py's own Python reader of OCEL 2.0 JSON: its Rust importer (r4pm, used by read_ocel2_json when
+    installed) panics when one attribute name has two types in different object types."""
+    from pm4py.objects.ocel.importer.jsonocel import importer
+    return importer.apply(str(path), variant=importer.Variants.OCEL20_STANDARD)

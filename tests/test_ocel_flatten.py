@@ -16,7 +16,7 @@ import procmine
 from procmine.errors import ConfigError
 from procmine.ocel import flatten, read_ocel, write_ocel, write_ocel_dataset
 from procmine.ocel.assemble import OcelRows, assemble
-from ocel_logs import EXAMPLE_JSON, random_logs
+from ocel_logs import EXAMPLE_JSON, read_with_pm4py, random_logs
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_logs"
 
@@ -25,7 +25,7 @@ def _pm4py_flat(path: Path, object_type: str) -> list[tuple]:
     import pm4py
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ocel = pm4py.read_ocel2_json(str(path))
+        ocel = read_with_pm4py(path)
         if not (ocel.relations["ocel:type"] == object_type).any():
             return []        # pm4py fails to merge empty frames; nothing is related to that type
         flat = pm4py.ocel_flattening(ocel, object_type)

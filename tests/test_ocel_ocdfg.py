@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, given, settings
 
 from procmine.analysis.ocdfg import ocdfg
 from procmine.ocel import read_ocel, write_ocel
-from ocel_logs import EXAMPLE_JSON, random_logs
+from ocel_logs import EXAMPLE_JSON, read_with_pm4py, random_logs
 
 
 def _pm4py(path: Path) -> dict:
     import pm4py
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return pm4py.discover_ocdfg(pm4py.read_ocel2_json(str(path)))
+        return pm4py.discover_ocdfg(read_with_pm4py(path))
 
 
 def _theirs(graph: dict) -> dict:
