@@ -29,7 +29,7 @@ def render_selector() -> None:
     with st.sidebar:
         current = state.case_notion()
         st.selectbox(t("notion.label"), notions, index=notions.index(current) if current in notions else 0,
-                     key="case_notion_choice", help=t("notion.help"),
+                     key=state.CASE_NOTION_WIDGET, help=t("notion.help"),
                      format_func=lambda n: t("notion.case") if n == CASE and not object_centric
                      else notion_label(n, state.lang()), on_change=_switched,
                      args=(notions[0],))
@@ -40,6 +40,6 @@ def render_selector() -> None:
 
 
 def _switched(default: str) -> None:
-    chosen = st.session_state["case_notion_choice"]
+    chosen = st.session_state[state.CASE_NOTION_WIDGET]
     st.session_state[state.CASE_NOTION_KEY] = None if chosen == default else chosen
     state.set_filters([])

@@ -23,6 +23,7 @@ PAGE_KEY = "page"
 DATASET_KEY = "dataset_path"
 FILTERS_KEY = "filter_stack"
 CASE_NOTION_KEY = "case_notion"   # None: the dataset's default case notion
+CASE_NOTION_WIDGET = "case_notion_choice"
 DATASET_ENV = "PROCMINE_APP_DATASET"
 SAMPLES_ENV = "PROCMINE_SAMPLES"
 LANG_ENV = "PROCMINE_APP_LANG"
@@ -103,6 +104,7 @@ def set_dataset(path: str | os.PathLike) -> None:
     st.session_state[DATASET_KEY] = path
     st.session_state[FILTERS_KEY] = []
     st.session_state[CASE_NOTION_KEY] = None
+    st.session_state.pop(CASE_NOTION_WIDGET, None)      # the old dataset's choice
 
 
 def announce(message: str) -> None:
