@@ -187,3 +187,20 @@ def test_cli_imports_and_exports_every_form(tmp_path):
         out = tmp_path / f"again{suffix}"
         assert runner.invoke(app, ["export", str(tmp_path / "ds"), str(out)]).exit_code == 0
         assert read_ocel(out).equals(read_ocel(EXAMPLE_JSON))
+
+
+def test_a_case_centric_dataset_exports_as_ocel_with_case_citizen_and_caseworker_objects(tmp_path):
+    from typer.testing import CliRunner
+    import procmine
+    from procmine.cli import app
+    from procmine.ocel import flatten
+
+    sample = Path(__file__).resolve().parents[1] / "sample_logs" / "aktindsigt"
+    result = CliRunner().invoke(app, ["export", str(sample), str(tmp_path / "akt.xmlocel")])
+    assert result.exit_code == 0, result.output
+    log = read_ocel(tmp_path / "akt.xmlocel")
+    assert set(log.object_types) == {"case", "citizen", "caseworker", "department"}
+    events, cases, report = flatten(log, "case")
+    original = procmine.open(sample)
+    assert (report.rows, report.cases, report.duplicated_events) == (original.num_events, original.num_cases, 0)
+    assert sorted(events.column("case_id").to_pylist()) == sorted(original.base.events.column("case_id").to_pylist())
