@@ -193,8 +193,8 @@ def _convergence(rel: FlatRelations, chosen: np.ndarray, num_objects: int) -> tu
     type_codes = np.zeros(num_objects, np.int64)
     type_codes[rel.obj] = rel.object_type
     held = k.sorted_unique(cases_of * num_objects + objects_of)   # (case, other object), distinct
-    group = (held // num_objects) * (len(rel.type_names) + 1) + type_codes[held % num_objects]
-    _, counts = np.unique(group, return_counts=True)
-    merged_groups = counts > 1
-    cases_hit = np.unique((np.unique(group)[merged_groups]) // (len(rel.type_names) + 1))
-    return int((counts * (counts - 1) // 2).sum()), int(len(cases_hit))
+    width = len(rel.type_names) + 1
+    counts = np.bincount((held // num_objects) * width + type_codes[held % num_objects])  # per (case, type)
+    merged = np.flatnonzero(counts > 1)
+    cases_hit = k.sorted_unique(merged // width)
+    return int((counts[merged] * (counts[merged] - 1) // 2).sum()), int(len(cases_hit))
