@@ -146,11 +146,13 @@ def normalise_cases(cases: pa.Table, events: pa.Table, origin: str = "the input"
 
 def write_dataset(target: str | os.PathLike, events: pa.Table, cases: pa.Table | None = None, *,
                   source: dict | None = None, timezone: str = s.DEFAULT_TIMEZONE,
-                  notes: list[str] | None = None, extra_meta: dict | None = None) -> Dataset:
+                  notes: list[str] | None = None, extra_meta: dict | None = None,
+                  extra_tables: dict[str, pa.Table] | None = None) -> Dataset:
     """Check, sort and write events (and case attributes) as a dataset folder, atomically.
 
     An existing dataset at `target` is replaced only once the new one is complete;
-    a folder that is not a dataset is never touched.
+    a folder that is not a dataset is never touched. `extra_tables` (file name -> table)
+    are written into the same folder, e.g. the objects of an object-centric log.
     """
     target = Path(target)
     _check_target(target)
@@ -167,6 +169,8 @@ def write_dataset(target: str | os.PathLike, events: pa.Table, cases: pa.Table |
         if cases is not None:
             cases = normalise_cases(cases, events, origin)
             pq.write_table(cases, tmp / s.CASES_FILE)
+        for name, table in (extra_tables or {}).items():
+            pq.write_table(table, tmp / name)
         (tmp / s.META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
         events_written.result()

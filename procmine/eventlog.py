@@ -213,9 +213,18 @@ class EventLog:
         return con
 
 
-def open_log(path: str | os.PathLike) -> EventLog:
-    """Open a dataset folder as an EventLog (`procmine.open`)."""
-    return EventLog.from_dataset(read_dataset(Path(path)))
+def open_log(path: str | os.PathLike, case_notion: str | None = None) -> EventLog:
+    """Open a dataset folder as an EventLog (`procmine.open`).
+
+    `case_notion` picks what a case is: an object type of an object-centric dataset
+    (default: the one it was imported with), or a case attribute such as "citizen" of
+    a case-centric one (default: its cases). See procmine.ocel.notion.
+    """
+    dataset = read_dataset(Path(path))
+    if case_notion is not None or "ocel" in dataset.meta:
+        from procmine.ocel.notion import with_case_notion
+        dataset = with_case_notion(dataset, case_notion)
+    return EventLog.from_dataset(dataset)
 
 
 def _numpy(column) -> np.ndarray:

@@ -21,9 +21,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES_EN = ["Data", "Overview", "Process map", "Variants", "Throughput & deadlines", "Bottlenecks", "Cases",
-            "Model", "Compare"]
+            "Model", "Compare", "Citizen journeys"]
 PAGES_DA = ["Data", "Overblik", "Proceskort", "Varianter", "Gennemløb og frister", "Flaskehalse", "Sager",
-            "Model", "Sammenlign"]
+            "Model", "Sammenlign", "Borgerforløb"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "

@@ -11,3 +11,4 @@ from procmine.cli import analysis_commands  # noqa: F401  (registers analysis co
 from procmine.cli import model_commands  # noqa: F401  (registers map, discover, conformance)
 from procmine.cli import report_command  # noqa: F401  (registers report)
 from procmine.cli import predict_command  # noqa: F401  (registers predict and drivers)
+from procmine.cli import journeys_command  # noqa: F401  (registers journeys)

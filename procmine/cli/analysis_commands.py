@@ -19,16 +19,18 @@ from procmine.cli.output import (TABLE_ROWS, cell, check_format, header, records
 from procmine.errors import ConfigError, FilterError
 from procmine.formatting import format_signed_percent, format_value
 from procmine.schema import DEFAULT_TIMEZONE
+from procmine.cli.case_notion import CaseNotionOption, say_flattening
 
 FilterOption = typer.Option(None, "--filter", help="Filter file (JSON/YAML); repeat to stack filters.")
 FormatOption = typer.Option("table", "--format", help="Output: table (for people), csv or json (for machines).")
 
 
-def open_filtered(dataset: Path, filters: list[Path] | None) -> procmine.EventLog:
-    """The dataset as an EventLog with the filter files stacked in order."""
+def open_filtered(dataset: Path, filters: list[Path] | None, case_notion: str | None = None) -> procmine.EventLog:
+    """The dataset as an EventLog (seen with `case_notion`) with the filter files stacked in order."""
     from procmine.filters import load_filters
 
-    log = procmine.open(dataset)
+    log = procmine.open(dataset, case_notion=case_notion)
+    say_flattening(log)
     stacks = [(path, load_filters(path)) for path in (filters or [])]
     for path, stack in stacks:
         try:
@@ -46,10 +48,11 @@ def zone_of(log: procmine.EventLog) -> str:
 @app.command("info")
 def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                  as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
-                 filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                 filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Cases, events, activities, variants, time span and throughput of a dataset."""
     fmt = "json" if as_json else check_format(fmt)
-    log = open_filtered(dataset, filters)
+    log = open_filtered(dataset, filters, case_notion)
     zone, result = zone_of(log), analysis.overview(log)
     if fmt == "json":
         show_json(result.as_dict(), zone)
@@ -65,10 +68,11 @@ def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
 @app.command("variants")
 def variants_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                      top: int = typer.Option(None, "--top", help="Show only the N most frequent."),
-                     filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                     filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Variants (distinct activity sequences), most frequent first."""
     fmt = check_format(fmt)
-    frame = analysis.variants(open_filtered(dataset, filters)).to_pandas()
+    frame = analysis.variants(open_filtered(dataset, filters, case_notion)).to_pandas()
     frame = frame.head(top) if top else frame
     if fmt == "json":
         show_json(records(frame.drop(columns="variant")))
@@ -80,10 +84,11 @@ def variants_command(dataset: Path = typer.Argument(..., help="Dataset folder.")
 
 @app.command("dfg")
 def dfg_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
-                filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Directly-follows graph: edge frequencies and waiting times, start and end activities."""
     fmt = check_format(fmt)
-    graph = analysis.dfg(open_filtered(dataset, filters))
+    graph = analysis.dfg(open_filtered(dataset, filters, case_notion))
     if fmt == "json":
         edges = graph.edges[["source", "target", "count", "cases", "mean_seconds", "median_seconds",
                              "p90_seconds", "total_seconds"]]
@@ -100,10 +105,11 @@ def dfg_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
 def throughput_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                        by: str = typer.Option(None, "--by", help="Group by this case attribute."),
                        period: str = typer.Option(None, "--period", help="Trend per week, month, quarter or year."),
-                       filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                       filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Throughput times (calendar and working days), by group and as a trend per period."""
     fmt = check_format(fmt)
-    log = open_filtered(dataset, filters)
+    log = open_filtered(dataset, filters, case_notion)
     zone, result = zone_of(log), analysis.throughput(log, by=by, period=period)
     if fmt == "json":
         show_json({"calendar": result.calendar, "summary": records(result.summary, zone),
@@ -121,10 +127,11 @@ def throughput_command(dataset: Path = typer.Argument(..., help="Dataset folder.
 
 @app.command("bottlenecks")
 def bottlenecks_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
-                        filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                        filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                        case_notion: str = CaseNotionOption) -> None:
     """Transitions and activities ranked by total waiting (calendar and working days), workload, handovers."""
     fmt = check_format(fmt)
-    result = analysis.bottlenecks(open_filtered(dataset, filters))
+    result = analysis.bottlenecks(open_filtered(dataset, filters, case_notion))
     parts = {"transitions": result.transitions, "activities": result.activities,
              "resources": result.resources, "handovers": result.handovers,
              "org_unit_handovers": result.org_unit_handovers}
@@ -145,13 +152,14 @@ def deadlines_command(dataset: Path = typer.Argument(..., help="Dataset folder."
                                                       "--deadlines`; default: the five sample workflows' rules."),
                       old_rules: Path = typer.Option(None, "--rules", hidden=True,
                                                      help="The old name of --deadlines, kept for scripts."),
-                      filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                      filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                      case_notion: str = CaseNotionOption) -> None:
     """Deadline compliance in Danish working days or calendar days, with every breach."""
     fmt = check_format(fmt)
     if rules is not None and old_rules is not None:
         raise ConfigError("Give the deadline rules once, with --deadlines FILE (--rules is its old name).")
     rules = rules or old_rules
-    log = open_filtered(dataset, filters)
+    log = open_filtered(dataset, filters, case_notion)
     zone = zone_of(log)
     report = analysis.deadlines(log, analysis.load_rules(rules) if rules else None)
     if fmt == "json":
@@ -181,12 +189,13 @@ def compare_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                     by: str = typer.Option(None, "--by", help="Compare the two largest groups of this case attribute."),
                     a: Path = typer.Option(None, "--a", help="Filter file selecting group A."),
                     b: Path = typer.Option(None, "--b", help="Filter file selecting group B."),
-                    filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                    filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 case_notion: str = CaseNotionOption) -> None:
     """Compare two groups of cases: KPIs, and the edges and variants that differ most."""
     fmt = check_format(fmt)
     if (by is None) == (a is None or b is None) or (by is not None and (a or b)):
         raise ConfigError("compare needs either --by ATTRIBUTE or both --a FILTER and --b FILTER.")
-    log = open_filtered(dataset, filters)
+    log = open_filtered(dataset, filters, case_notion)
     if by is not None:
         result = analysis.compare_by(log, by)
     else:

@@ -34,14 +34,22 @@ def import_command(
     resource: str = typer.Option(None, "--resource", help="Column holding the resource (caseworker)."),
     tz: str = typer.Option(DEFAULT_TIMEZONE, "--tz", help="Time zone of times written without one."),
     sheet: str = typer.Option(None, "--sheet", help="Excel sheet to read (default: the first)."),
-    format: str = typer.Option(None, "--format", help="csv|xlsx|xes|parquet (default: from the name)."),
+    format: str = typer.Option(None, "--format", help="csv|xlsx|xes|parquet|ocel (default: from the name)."),
     strict: bool = typer.Option(False, "--strict", help="Refuse a log with events lacking an activity "
                                 "or a timestamp (default: leave them out, with a warning)."),
+    case_notion: str = typer.Option(None, "--case-notion", help="OCEL 2.0 only: the object type that is the "
+                                    "case when the dataset is opened (default: the most related one)."),
 ) -> None:
-    """Import an event log file into a dataset folder."""
+    """Import an event log file (also OCEL 2.0 .jsonocel/.xmlocel/.sqlite) into a dataset folder."""
+    from procmine.cli.case_notion import import_ocel_file, is_ocel_file
     from procmine.importing import import_log
     from procmine.importing.options import ImportOptions
     from procmine.importing.quarantine import warning_line
+
+    if is_ocel_file(source, format):
+        with _working(f"Importing {source.name}"):
+            typer.echo(import_ocel_file(source, out, case_notion))
+        return
 
     options = ImportOptions(case_id=case_id, activity=activity, timestamp=timestamp,
                             start_timestamp=start_timestamp, resource=resource, timezone=tz,
@@ -62,11 +70,18 @@ def import_command(
 @app.command("export")
 def export_command(
     dataset: Path = typer.Argument(..., help="Dataset folder to export."),
-    out: Path = typer.Argument(..., help="File to write: .xes, .xes.gz, .csv or .parquet."),
+    out: Path = typer.Argument(..., help="File to write: .xes, .xes.gz, .csv, .parquet, or OCEL 2.0 "
+                                         ".jsonocel, .xmlocel or .sqlite."),
 ) -> None:
-    """Export a dataset as XES, CSV or Parquet with pm4py's column names."""
+    """Export a dataset as XES, CSV or Parquet with pm4py's column names, or as OCEL 2.0."""
+    from procmine.cli.case_notion import export_ocel_file, is_ocel_file
     from procmine.dataset import read_dataset
     from procmine.exporting import export_dataset
+
+    if is_ocel_file(out, None):
+        with _working(f"Exporting {dataset.name}"):
+            typer.echo(export_ocel_file(dataset, out))
+        return
 
     with _working(f"Exporting {dataset.name}"):
         data = read_dataset(dataset)

@@ -8,12 +8,14 @@ from pathlib import Path
 import typer
 
 from procmine.cli.app import app
+from procmine.cli.case_notion import CaseNotionOption, say_flattening
 from procmine.errors import ModelError
 
 
-def _open_log(dataset: Path, filter_file: Path | None):
+def _open_log(dataset: Path, filter_file: Path | None, case_notion: str | None = None):
     import procmine
-    log = procmine.open(dataset)
+    log = procmine.open(dataset, case_notion=case_notion)
+    say_flattening(log)
     if filter_file is not None:
         from procmine.filters.io import load_filters
         log = log.filter(*load_filters(filter_file))
@@ -34,6 +36,7 @@ def map_command(
     paths: float = typer.Option(None, "--paths", help="Share of paths to show, 0..1 "
                                 "(default: the most frequent, at most 150)."),
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
+    case_notion: str = CaseNotionOption,
     lang: str = typer.Option("en", "--lang", help="en|da"),
 ) -> None:
     """Draw the process map (directly-follows graph) of a dataset, with a legend below it."""
@@ -45,7 +48,7 @@ def map_command(
 
     MapOptions(metric=metric, statistic=statistic, lang=lang)   # a wrong choice fails before any work
     check_output_folder(out)
-    log = _open_log(dataset, filter_file)
+    log = _open_log(dataset, filter_file, case_notion)
     if activities is None or paths is None:
         default_activities, default_paths = default_shares(log)
         activities = default_activities if activities is None else activities
@@ -72,6 +75,7 @@ def discover_command(
                                   help="dcr: delays and deadlines in working_days or days."),
     deadline_share: float = typer.Option(0.9, "--deadline-share",
                                          help="dcr: share of the waits seen that a deadline covers, (0, 1]."),
+    case_notion: str = CaseNotionOption,
 ) -> None:
     """Discover a process model and write it as BPMN, PNML, DCR XML or a picture."""
     from procmine.atomic import check_output_folder
@@ -84,12 +88,12 @@ def discover_command(
     check_output_folder(out)   # a missing folder fails before the discovery
     if miner == "dcr":
         from procmine.cli.dcr_commands import discover_dcr_file
-        typer.echo(discover_dcr_file(_open_log(dataset, filter_file), out, time_unit, deadline_share))
+        typer.echo(discover_dcr_file(_open_log(dataset, filter_file, case_notion), out, time_unit, deadline_share))
         return
     if suffix not in (".bpmn", ".pnml", ".svg", ".png"):
         raise ModelError(f"Cannot write a model as {out.name!r}: unknown suffix {out.suffix!r}. "
                          "Name the output .bpmn, .pnml, .svg or .png.")
-    model = discover(_open_log(dataset, filter_file), DiscoveryOptions(miner=miner, noise=noise))
+    model = discover(_open_log(dataset, filter_file, case_notion), DiscoveryOptions(miner=miner, noise=noise))
     write_model(model, out)
     typer.echo(f"Wrote the {miner} model ({len(model.bpmn.of_kind('task'))} activities) to {out}.")
 
@@ -100,6 +104,7 @@ def conformance_command(
     model: Path = typer.Option(..., "--model", help="Reference model: .bpmn, .pnml or DCR graph .xml."),
     format: str = typer.Option("table", "--format", help="table|json"),
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
+    case_notion: str = CaseNotionOption,
 ) -> None:
     """Check a dataset against a reference model: fitness, precision, deviating cases."""
     from procmine.conformance import check_conformance, read_model
@@ -109,10 +114,10 @@ def conformance_command(
     from procmine.dcr.xml_io import is_dcr_xml
     if is_dcr_xml(model):
         from procmine.cli.dcr_commands import check_dcr_file
-        check_dcr_file(_open_log(dataset, filter_file), model, format)
+        check_dcr_file(_open_log(dataset, filter_file, case_notion), model, format)
         return
     reference = read_model(model)
-    result = check_conformance(_open_log(dataset, filter_file), reference)
+    result = check_conformance(_open_log(dataset, filter_file, case_notion), reference)
     deviating = result.deviating_cases()
     if format == "json":
         typer.echo(json.dumps({**result.summary(), "deviating_cases": deviating.to_dict("records")},

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from procmine.report.journeys_section import JourneySection, journey_section
 from procmine.analysis import bottlenecks, dfg, load_rules, variants
 from procmine.analysis import periods as p
 from procmine.analysis.breakdown import KLE_GROUP, deadlines_by, group_summary, has_attribute
@@ -81,6 +82,7 @@ class ReportData:
     dcr: DcrConformance | None = None
     risk: object | None = None    # procmine.report.risk_section.RiskSection with settings.predict
     left_out: dict | None = None   # procmine.json's record of events a lenient import left out
+    journeys: "JourneySection | None" = None
 
     @property
     def data_ends_early(self) -> bool:
@@ -114,6 +116,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
     groups = None if settings.group_by is None else group_summary(closed, settings.group_by, rules, calendar)
     step("deadlines")
     top_variants, covered = _variants(closed, settings.top)
+    journey_figures = journey_section(log, rules)
     step("variants")
     transitions = bottlenecks(closed).transitions.head(settings.top) if closed.num_cases else _no_transitions()
     step("bottlenecks")
@@ -136,7 +139,8 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
         changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
         workload=workload, workload_column=column, quality=quality, dcr=dcr,
-        risk=_risk(log, settings, rules, calendar), left_out=meta.get("quarantine"))
+        risk=_risk(log, settings, rules, calendar), left_out=meta.get("quarantine"),
+        journeys=journey_figures)
 
 
 def _risk(log: EventLog, settings: ReportSettings, rules, calendar: WorkCalendar):

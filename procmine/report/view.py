@@ -12,6 +12,7 @@ from procmine.analysis.breakdown import ALL, NO_GROUP
 from procmine.report import charts
 from procmine.report.builder import ReportData
 from procmine.report.dcr_section import dcr_view
+from procmine.report.journeys_section import journeys_view
 from procmine.report.texts import Words
 
 KPI_UNITS = {"median_days": "days", "p90_days": "days", "median_working_days": "working_days",
@@ -54,6 +55,7 @@ def report_view(data: ReportData) -> dict:
         "quality_counts": (data.quality.cases, data.quality.events),
         "dcr": dcr_view(data.dcr, words, settings.top),
         "risk": _risk(data),
+        "journeys": journeys_view(data.journeys, words),
     }
 
 

@@ -24,10 +24,11 @@ PAGES = {
     "model": "model_page",
     "compare": "compare_page",
     "radar": "radar_page",
+    "journeys": "journeys_page",
 }
 PAGE_ICONS = {"data": "folder_open", "overview": "dashboard", "map": "account_tree", "variants": "alt_route",
               "throughput": "timer", "bottlenecks": "hourglass_bottom", "cases": "list_alt",
-              "model": "schema", "compare": "compare_arrows", "radar": "radar"}
+              "model": "schema", "compare": "compare_arrows", "radar": "radar", "journeys": "diversity_3"}
 
 
 def run() -> None:
@@ -40,9 +41,18 @@ def run() -> None:
         st.info(t("app.no_dataset"))
         page = "data"
     if state.dataset_path() is not None:
+        _render_case_notion()
         _render_filter_stack()
     _render_page(page)
     set_browser_language(state.lang())
+
+
+def _render_case_notion() -> None:
+    from procmine.ui import case_notion
+    try:
+        case_notion.render_selector()
+    except ProcmineError as exc:
+        st.sidebar.error(str(exc))
 
 
 def _render_filter_stack() -> None:

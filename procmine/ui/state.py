@@ -22,6 +22,8 @@ LANG_KEY = "lang"
 PAGE_KEY = "page"
 DATASET_KEY = "dataset_path"
 FILTERS_KEY = "filter_stack"
+CASE_NOTION_KEY = "case_notion"   # None: the dataset's default case notion
+CASE_NOTION_WIDGET = "case_notion_choice"
 DATASET_ENV = "PROCMINE_APP_DATASET"
 SAMPLES_ENV = "PROCMINE_SAMPLES"
 LANG_ENV = "PROCMINE_APP_LANG"
@@ -98,9 +100,11 @@ def set_dataset(path: str | os.PathLike) -> None:
     path = str(Path(path).expanduser().resolve())
     if not (Path(path) / s.META_FILE).is_file():
         read_dataset(path)  # raises the DatasetError that says what is missing
-    _base_log(path, _stamp(path))
+    _base_log(path, _stamp(path), None)
     st.session_state[DATASET_KEY] = path
     st.session_state[FILTERS_KEY] = []
+    st.session_state[CASE_NOTION_KEY] = None
+    st.session_state.pop(CASE_NOTION_WIDGET, None)      # the old dataset's choice
 
 
 def announce(message: str) -> None:
@@ -119,14 +123,24 @@ def _stamp(path: str) -> float:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _base_log(path: str, stamp: float) -> EventLog:
-    return open_log(path)
+def _base_log(path: str, stamp: float, case_notion: str | None) -> EventLog:
+    return open_log(path, case_notion=case_notion)
+
+
+def case_notion() -> str | None:
+    """The case notion chosen in the app (None: the dataset's default)."""
+    return st.session_state.get(CASE_NOTION_KEY)
+
+
+def _view_key(path: str) -> str:
+    """The cache key of the dataset as the app sees it: its path and the case notion."""
+    return path if case_notion() is None else f"{path}#{case_notion()}"
 
 
 def full_log() -> EventLog:
-    """The chosen dataset without filters (read once per dataset)."""
+    """The chosen dataset without filters (read once per dataset and case notion)."""
     path = dataset_path()
-    return _base_log(path, _stamp(path))
+    return _base_log(path, _stamp(path), case_notion())
 
 
 def filters() -> list:
@@ -153,8 +167,8 @@ def filters_json(stack: list | None = None) -> str:
 # Bounded so a server with many sessions on a large log keeps its memory in check
 # (a filtered view of 1M events holds about 30 MB of arrays).
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _filtered_log(path: str, stamp: float, stack_json: str, _stack: tuple) -> EventLog:
-    return _base_log(path, stamp).filter(*_stack)
+def _filtered_log(path: str, stamp: float, notion: str | None, stack_json: str, _stack: tuple) -> EventLog:
+    return _base_log(path, stamp, notion).filter(*_stack)
 
 
 def filtered_log(stack: list | None = None) -> EventLog:
@@ -163,7 +177,7 @@ def filtered_log(stack: list | None = None) -> EventLog:
     if not stack:
         return full_log()
     path = dataset_path()
-    return _filtered_log(path, _stamp(path), filters_json(stack), tuple(stack))
+    return _filtered_log(path, _stamp(path), case_notion(), filters_json(stack), tuple(stack))
 
 
 @st.cache_resource(max_entries=96, show_spinner=False)
@@ -183,7 +197,7 @@ def computed(fn: Callable, log: EventLog | None = None, stack: list | None = Non
     path = dataset_path()
     name = f"{fn.__module__}.{fn.__qualname__}"
     params_key = json.dumps(params, sort_keys=True, default=repr)
-    return _computed(name, path, _stamp(path), filters_json(list(log.filters)), params_key,
+    return _computed(name, _view_key(path), _stamp(path), filters_json(list(log.filters)), params_key,
                      fn, log, params)
 
 
@@ -198,7 +212,7 @@ def computed_pair(fn: Callable, first: list, second: list, **params) -> Any:
     path = dataset_path()
     name = f"{fn.__module__}.{fn.__qualname__}"
     params_key = json.dumps(params, sort_keys=True, default=repr)
-    return _computed_pair(name, path, _stamp(path), filters_json(first), filters_json(second), params_key,
+    return _computed_pair(name, _view_key(path), _stamp(path), filters_json(first), filters_json(second), params_key,
                           fn, filtered_log(first), filtered_log(second), params)
 
 
@@ -206,9 +220,9 @@ MAX_CHOICES = 500
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _distinct_values(path: str, stamp: float, table: str, column: str) -> tuple[list, int]:
+def _distinct_values(path: str, stamp: float, notion: str | None, table: str, column: str) -> tuple[list, int]:
     import pyarrow.compute as pc
-    source = _base_log(path, stamp).base
+    source = _base_log(path, stamp, notion).base
     values = (source.cases if table == "cases" else source.events).column(column)
     values = pc.unique(values.combine_chunks() if hasattr(values, "combine_chunks") else values)
     if hasattr(values.type, "value_type"):  # dictionary-encoded
@@ -220,4 +234,10 @@ def _distinct_values(path: str, stamp: float, table: str, column: str) -> tuple[
 def distinct_values(table: str, column: str) -> tuple[list, int]:
     """Up to MAX_CHOICES values of a column of the dataset's "cases" or "events" (sorted), and how many there are."""
     path = dataset_path()
-    return _distinct_values(path, _stamp(path), table, column)
+    return _distinct_values(path, _stamp(path), case_notion(), table, column)
+
+
+def log_with_notion(notion: str | None) -> EventLog:
+    """The chosen dataset without filters, seen with `notion` (cached like full_log)."""
+    path = dataset_path()
+    return _base_log(path, _stamp(path), notion)

@@ -1,0 +1,81 @@
+"""Vectorised building blocks of the journey analysis: distinct counts, overlaps, hand-overs, deadlines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from procmine.analysis import kernels as k
+from procmine.eventlog import EventLog
+
+
+def distinct_per_group(groups: np.ndarray, values: np.ndarray, num_groups: int) -> np.ndarray:
+    """Number of distinct non-negative values in each group (values < 0 are 'none')."""
+    known = values >= 0
+    if not known.any():
+        return np.zeros(num_groups, np.int64)
+    width = int(values.max()) + 1
+    pairs = k.sorted_unique(groups[known].astype(np.int64) * width + values[known])
+    return np.bincount(pairs // width, minlength=num_groups).astype(np.int64)
+
+
+def parallel_maximum(groups: np.ndarray, starts: np.ndarray, ends: np.ndarray, num_groups: int) -> np.ndarray:
+    """The most intervals [start, end] of one group open at the same moment (a sweep over the points).
+
+    An interval that ends when another starts does not overlap it.
+    """
+    if len(groups) == 0:
+        return np.zeros(num_groups, np.int64)
+    group = np.concatenate([groups, groups])
+    time = np.concatenate([starts, ends])
+    delta = np.concatenate([np.ones(len(starts), np.int64), -np.ones(len(ends), np.int64)])
+    order = np.lexsort((delta, time, group))      # ends (-1) before starts (+1) at the same time
+    open_now = np.cumsum(delta[order])             # each group's points sum to 0, so it restarts at 0
+    result = np.zeros(num_groups, np.int64)
+    np.maximum.at(result, group[order], open_now)
+    return result
+
+
+def handover_table(codes: np.ndarray, names: list[str], same_group: np.ndarray) -> pd.DataFrame:
+    """Count of changes from one value to another between consecutive events of one group."""
+    source, target = codes[:-1], codes[1:]
+    changed = same_group & (source != target) & (source >= 0) & (target >= 0)
+    if not changed.any():
+        return pd.DataFrame(columns=["from", "to", "handovers"])
+    width = len(names)
+    keys, counts = np.unique(source[changed].astype(np.int64) * width + target[changed], return_counts=True)
+    table = pd.DataFrame({"from": [names[c] for c in (keys // width).tolist()],
+                          "to": [names[c] for c in (keys % width).tolist()], "handovers": counts})
+    return table.sort_values(["handovers", "from", "to"], ascending=[False, True, True], ignore_index=True)
+
+
+def case_deadline_met(log: EventLog, rules=None) -> np.ndarray:
+    """Per selected case: 1.0 when it met its deadline, 0.0 when breached, NaN when no rule measured it.
+
+    A case is measured by a rule when it has the rule's start and end (as `analysis.deadlines` does).
+    """
+    from procmine.analysis.deadlines import _cases_of, _codes_of, _measure
+    from procmine.workcalendar import WorkCalendar
+
+    calendar = WorkCalendar()
+    arrays = log.arrays
+    result = np.full(arrays.num_cases, np.nan)
+    strict = rules is not None
+    for rule in (rules if strict else _default_rules()):
+        covered = _cases_of(log, rule, strict)
+        codes = _codes_of(log, rule, strict) if covered is not None else None
+        if codes is None:
+            continue
+        start = arrays.case_starts[:-1] if codes[0] is None else k.first_position(arrays, codes[0])
+        end = arrays.case_starts[1:] - 1 if codes[1] is None else k.first_position(arrays, codes[1], start)
+        done = covered & (start < arrays.num_events) & (end < arrays.num_events)
+        _, breaches = _measure(log, rule, covered, codes, calendar)
+        late = np.isin(log.base.case_ids.take(arrays.case_index).to_numpy(zero_copy_only=False),
+                       breaches["case_id"].to_numpy())
+        result[done] = np.where(late[done], 0.0, 1.0)
+    return result
+
+
+def _default_rules():
+    from procmine.analysis.deadlines import DEFAULT_RULES
+    return DEFAULT_RULES

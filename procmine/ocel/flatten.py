@@ -1,0 +1,200 @@
+"""Flatten an object-centric log by one object type into a case-centric event table, vectorised.
+
+Every object of the chosen type becomes a case holding the events related to it (as pm4py's
+`ocel_flattening`). Flattening is lossy in two ways, and the report counts both:
+divergence, an event related to several objects of the type is copied into each of their
+cases; convergence, objects of another type whose events end up in one case are merged
+there (counted as pairs of objects of one type in one case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from procmine import schema as s
+from procmine.analysis import kernels as k
+from procmine.errors import ConfigError
+from procmine.ocel import model as m
+
+FLAT_EVENT_ID = "event_id"
+
+
+@dataclass(frozen=True)
+class FlatteningReport:
+    """What flattening by `case_notion` did to the log."""
+
+    case_notion: str
+    events: int                 # events of the object-centric log
+    cases: int                  # objects of the type that have events
+    rows: int                   # events in the flattened view (copies included)
+    duplicated_events: int      # events copied into more than one case (divergence)
+    extra_copies: int           # rows beyond one per kept event
+    merged_object_pairs: int    # pairs of objects of one other type merged into one case (convergence)
+    cases_with_merges: int      # cases where such a merge happened
+    dropped_events: int         # events related to no object of the type
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FlatRelations:
+    """The event-object relations of the log as integer rows (computed once per log)."""
+
+    event: np.ndarray       # row in log.events of each relation
+    obj: np.ndarray         # row in log.objects
+    object_type: np.ndarray  # code into type_names of the object
+    type_names: tuple[str, ...]
+    rank: np.ndarray        # position of each object in id order
+
+
+def relation_rows(log: m.ObjectCentricLog) -> FlatRelations:
+    """Integer codes of the log's relations: which event row, which object row, which type."""
+    objects = log.objects
+    types = pc.dictionary_encode(objects.column(m.OBJECT_TYPE).combine_chunks())
+    event = pc.index_in(log.event_objects.column(m.EVENT_ID), value_set=log.events.column(m.EVENT_ID))
+    obj = pc.index_in(log.event_objects.column(m.OBJECT_ID), value_set=objects.column(m.OBJECT_ID))
+    obj = obj.to_numpy(zero_copy_only=False).astype(np.int64)
+    order = pc.sort_indices(objects.column(m.OBJECT_ID)).to_numpy()
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    type_codes = types.indices.to_numpy(zero_copy_only=False)
+    return FlatRelations(event.to_numpy(zero_copy_only=False).astype(np.int64), obj,
+                         type_codes[obj] if len(obj) else np.zeros(0, np.int64),
+                         tuple(types.dictionary.to_pylist()), rank)
+
+
+def flatten(log: m.ObjectCentricLog, object_type: str,
+            relations: FlatRelations | None = None) -> tuple[pa.Table, pa.Table, FlatteningReport]:
+    """(events, cases, report) of the log seen with the objects of `object_type` as cases.
+
+    The events are in canonical order (case id, time, event order as read) with case_index and
+    event_index, so they form a dataset as `procmine.dataset.normalise_events` would give it.
+    """
+    if object_type not in log.object_types:
+        raise ConfigError(f"{object_type!r} is not an object type of this log; choose one of "
+                          f"{', '.join(log.object_type_names)}.")
+    rel = relations or relation_rows(log)
+    chosen = rel.object_type == (rel.type_names.index(object_type) if object_type in rel.type_names else -1)
+    event_rows, object_rows = ordered_pairs(log, rel, chosen)
+    events = _flat_events(log, event_rows, object_rows)
+    cases = _cases(log, object_rows, object_type)
+    return events, cases, _report(log, rel, chosen, event_rows, object_rows, object_type, cases.num_rows)
+
+
+def ordered_pairs(log: m.ObjectCentricLog, rel: FlatRelations, chosen: np.ndarray,
+                  timestamps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (event row, object row) of the chosen relations, by object id, then time, then event order."""
+    num_objects = log.objects.num_rows
+    pairs = k.sorted_unique(rel.event[chosen] * num_objects + rel.obj[chosen])
+    event_rows, object_rows = pairs // num_objects, pairs % num_objects
+    if timestamps is None:
+        timestamps = log.events.column(s.TIMESTAMP).cast(pa.int64()).to_numpy()
+    order = np.lexsort((event_rows, timestamps[event_rows], rel.rank[object_rows]))
+    return event_rows[order], object_rows[order]
+
+
+def _flat_events(log: m.ObjectCentricLog, event_rows: np.ndarray, object_rows: np.ndarray) -> pa.Table:
+    n = len(event_rows)
+    changes = np.empty(n, bool)
+    if n:
+        changes[0] = False
+        np.not_equal(object_rows[1:], object_rows[:-1], out=changes[1:])
+    case_index = np.cumsum(changes, dtype=np.int32)
+    source = log.events
+    take = pa.array(event_rows)
+    activity = pc.dictionary_encode(source.column(s.ACTIVITY).combine_chunks()).take(take)
+    columns = {s.CASE_INDEX: pa.array(case_index), s.EVENT_INDEX: pa.array(np.arange(n, dtype=np.int64)),
+               s.CASE_ID: log.objects.column(m.OBJECT_ID).take(pa.array(object_rows)).combine_chunks(),
+               s.ACTIVITY: activity.cast(s.ACTIVITY_TYPE), s.TIMESTAMP: source.column(s.TIMESTAMP).take(take)}
+    for name in source.column_names:
+        if name not in (m.EVENT_ID, s.ACTIVITY, s.TIMESTAMP):
+            column = source.column(name).take(take)
+            if name in (s.RESOURCE, s.LIFECYCLE) and not pa.types.is_string(column.type):
+                column = column.cast(pa.string())
+            columns[name] = column
+    columns[FLAT_EVENT_ID] = source.column(m.EVENT_ID).take(take)
+    core = [c for c in s.CORE_EVENT_COLUMNS if c in columns]
+    return pa.table({c: columns[c] for c in core + [c for c in columns if c not in core]})
+
+
+def _cases(log: m.ObjectCentricLog, object_rows: np.ndarray, object_type: str) -> pa.Table:
+    """One row per case: its id, the first value of each attribute, and linked objects of other types."""
+    firsts = np.flatnonzero(np.diff(object_rows, prepend=-1)) if len(object_rows) else np.zeros(0, np.int64)
+    case_ids = log.objects.column(m.OBJECT_ID).take(pa.array(object_rows[firsts])).combine_chunks()
+    columns = {s.CASE_ID: case_ids}
+    values = log.object_attributes
+    if values.num_rows:
+        values = values.take(pc.sort_indices(values, [(m.OBJECT_ID, "ascending"), (m.ATTRIBUTE, "ascending"),
+                                                      (m.TIME, "ascending")]))
+    for name, kind in log.object_types.get(object_type, {}).items():
+        if name in (s.CASE_ID, s.CASE_INDEX):
+            continue
+        of_name = values.filter(pc.equal(values.column(m.ATTRIBUTE), name))
+        position = pc.index_in(case_ids, value_set=of_name.column(m.OBJECT_ID))  # first match = earliest
+        columns[name] = m.from_text(of_name.column(m.VALUE).take(position), kind)
+    columns.update(linked_objects(log, case_ids, object_type, set(columns)))
+    return pa.table(columns)
+
+
+def linked_objects(log: m.ObjectCentricLog, case_ids: pa.Array, object_type: str,
+                   taken: set[str]) -> dict[str, pa.Array]:
+    """For each other object type whose objects the cases link to (object-object relations, either
+    way) at most one each: a column named after that type with the linked object's id."""
+    links = log.object_relations
+    if links.num_rows == 0:
+        return {}
+    both = pa.table({"case": pc.if_else(pc.is_in(links.column(m.SOURCE_ID), value_set=case_ids),
+                                        links.column(m.SOURCE_ID), links.column(m.TARGET_ID)),
+                     "other": pc.if_else(pc.is_in(links.column(m.SOURCE_ID), value_set=case_ids),
+                                         links.column(m.TARGET_ID), links.column(m.SOURCE_ID))})
+    both = both.filter(pc.is_in(both.column("case"), value_set=case_ids))
+    type_of = log.objects.column(m.OBJECT_TYPE).take(
+        pc.index_in(both.column("other"), value_set=log.objects.column(m.OBJECT_ID)))
+    both = both.append_column("type", type_of).group_by(["case", "other", "type"]).aggregate([])
+    result = {}
+    for other_type in sorted(set(both.column("type").to_pylist()) - {object_type} - taken):
+        of_type = both.filter(pc.equal(both.column("type"), other_type))
+        if pc.max(pc.value_counts(of_type.column("case")).field("counts")).as_py() == 1:
+            result[other_type] = of_type.column("other").take(
+                pc.index_in(case_ids, value_set=of_type.column("case"))).combine_chunks()
+    return result
+
+
+def _report(log, rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray, object_rows: np.ndarray,
+            object_type: str, cases: int) -> FlatteningReport:
+    related = np.bincount(event_rows, minlength=log.events.num_rows)
+    merged, merged_cases = _convergence(rel, chosen, log.objects.num_rows)
+    return FlatteningReport(
+        case_notion=object_type, events=log.events.num_rows, cases=cases, rows=len(event_rows),
+        duplicated_events=int((related > 1).sum()), extra_copies=int(np.maximum(related - 1, 0).sum()),
+        merged_object_pairs=merged, cases_with_merges=merged_cases, dropped_events=int((related == 0).sum()))
+
+
+def _convergence(rel: FlatRelations, chosen: np.ndarray, num_objects: int) -> tuple[int, int]:
+    """Pairs of same-type other objects that share a case, and the cases where that happens."""
+    case_pairs = k.sorted_unique(rel.event[chosen] * num_objects + rel.obj[chosen])
+    other_pairs = k.sorted_unique(rel.event[~chosen] * num_objects + rel.obj[~chosen])
+    if not len(case_pairs) or not len(other_pairs):
+        return 0, 0
+    case_event, case_obj = case_pairs // num_objects, case_pairs % num_objects
+    other_event, other_obj = other_pairs // num_objects, other_pairs % num_objects
+    num_events = int(max(case_event.max(), other_event.max())) + 1
+    starts = np.searchsorted(case_event, np.arange(num_events + 1))
+    per_event = np.diff(starts)[other_event]           # cases each other-relation is copied into
+    repeated = np.repeat(np.arange(len(other_event)), per_event)
+    within = np.arange(len(repeated)) - np.repeat(np.cumsum(per_event) - per_event, per_event)
+    cases_of = case_obj[starts[other_event[repeated]] + within]
+    objects_of = other_obj[repeated]
+    type_codes = np.zeros(num_objects, np.int64)
+    type_codes[rel.obj] = rel.object_type
+    held = k.sorted_unique(cases_of * num_objects + objects_of)   # (case, other object), distinct
+    width = len(rel.type_names) + 1
+    counts = np.bincount((held // num_objects) * width + type_codes[held % num_objects])  # per (case, type)
+    merged = np.flatnonzero(counts > 1)
+    cases_hit = k.sorted_unique(merged // width)
+    return int((counts[merged] * (counts[merged] - 1) // 2).sum()), int(len(cases_hit))

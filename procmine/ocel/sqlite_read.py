@@ -1,0 +1,173 @@
+"""Read an OCEL 2.0 SQLite database (the layout is described in procmine.ocel.sqlite_io).
+
+Text columns are read in bulk: SQLite joins a whole column into one string (group_concat,
+in C) and Arrow splits it again, so no Python object is made per value. A value holding the
+separator (the count then differs) or a column too long for one string is read by rows.
+NULL travels as a marker no OCEL text holds. REAL values (and typed event attributes) are read
+by rows, exactly: SQLite's own text of a double is not. Every read goes in rowid order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from procmine.errors import LogValidationError, located
+from procmine.ocel import model as m
+from procmine.ocel.assemble import OcelRows, assemble
+
+_FROM_SQL = {"TEXT": "string", "VARCHAR": "string", "INTEGER": "integer", "INT": "integer", "BIGINT": "integer",
+             "REAL": "float", "FLOAT": "float", "DOUBLE": "float", "BOOLEAN": "boolean", "TIMESTAMP": "time",
+             "DATETIME": "time", "DATE": "time", "": "string"}
+_CORE = {"ocel_id", "ocel_time", "ocel_changed_field"}
+_SEPARATOR, _NULL = "\x1f", "\x1e"
+
+
+def read_ocel_sqlite(path: Path) -> m.ObjectCentricLog:
+    """Read an OCEL 2.0 SQLite database (opened read-only)."""
+    if not Path(path).is_file() or Path(path).read_bytes()[:16] != b"SQLite format 3\x00":
+        raise LogValidationError(located("The file is not an SQLite database", file=path,
+                                         hint="Export the log as OCEL 2.0 SQLite"))
+    con = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    try:
+        return assemble(_rows(con, path), path)
+    except sqlite3.Error as exc:
+        raise LogValidationError(located(f"The SQLite database is not an OCEL 2.0 log ({exc})", file=path,
+                                         hint="It needs the tables event, object, event_object, "
+                                              "object_object, event_map_type and object_map_type")) from exc
+    finally:
+        con.close()
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _rows(con: sqlite3.Connection, path: Path) -> OcelRows:
+    rows = OcelRows()
+    listed_ids, listed_types = text_columns(con, "event", ["ocel_id", "ocel_type"])
+    chunks = []
+    for ocel_type, table in con.execute("SELECT ocel_type, ocel_type_map FROM event_map_type").fetchall():
+        declared = {n: k for n, k in _columns(con, f"event_{table}").items() if n not in _CORE}
+        rows.event_types[ocel_type] = declared
+        chunks.append((ocel_type, _event_table(con, f"event_{table}", declared)))
+    _join_events(rows, chunks)
+    _check_event_types(rows, listed_ids, listed_types, path)
+    rows.object_ids, rows.object_type_of = text_columns(con, "object", ["ocel_id", "ocel_type"])
+    values = []
+    for ocel_type, table in con.execute("SELECT ocel_type, ocel_type_map FROM object_map_type").fetchall():
+        declared = {n: k for n, k in _columns(con, f"object_{table}").items() if n not in _CORE}
+        rows.object_types[ocel_type] = declared
+        values.append(_object_values(con, f"object_{table}", declared))
+    _join_values(rows, values)
+    rows.relation_events, rows.relation_objects, rows.relation_qualifiers = text_columns(
+        con, "event_object", ["ocel_event_id", "ocel_object_id", "ocel_qualifier"])
+    rows.link_sources, rows.link_targets, rows.link_qualifiers = text_columns(
+        con, "object_object", ["ocel_source_id", "ocel_target_id", "ocel_qualifier"])
+    return rows
+
+
+def text_columns(con: sqlite3.Connection, table: str, columns: list[str],
+                 kinds: dict[str, str] | None = None) -> list[pa.Array]:
+    """Columns of `table` as Arrow text arrays: joined and split in bulk, else fetched by rows.
+    REAL columns (`kinds` says which) are always fetched by rows: SQLite's own text of a double
+    is not exact."""
+    exact = [c for c in columns if (kinds or {}).get(c) == "float"]
+    if exact:
+        bulk = dict(zip([c for c in columns if c not in exact],
+                        text_columns(con, table, [c for c in columns if c not in exact])))
+        for column in exact:
+            values = [v for (v,) in con.execute(f"SELECT {quoted(column)} FROM {quoted(table)} ORDER BY rowid")]
+            bulk[column] = pa.array([None if v is None else repr(float(v)) for v in values], pa.string())
+        return [bulk[c] for c in columns]
+    joined = ", ".join(f"group_concat(coalesce(CAST({quoted(c)} AS TEXT), '{_NULL}'), '{_SEPARATOR}')"
+                       for c in columns)
+    try:
+        count, *texts = con.execute(f"SELECT count(*), {joined} FROM (SELECT * FROM {quoted(table)} "
+                                    "ORDER BY rowid)").fetchone()
+    except sqlite3.DataError:       # longer than SQLite's longest string
+        count, texts = -1, []
+    if count == 0:
+        return [pa.array([], pa.string()) for _ in columns]
+    split = [pc.list_flatten(pc.split_pattern(pa.array([text], pa.string()), _SEPARATOR)) for text in texts]
+    if count < 0 or any(len(column) != count for column in split):
+        rows = con.execute(f"SELECT {', '.join(quoted(c) for c in columns)} FROM {quoted(table)} "
+                           "ORDER BY rowid").fetchall()
+        return [pa.array([None if v is None else str(v) for v in column], pa.string()) for column in zip(*rows)]
+    return [pc.if_else(pc.equal(column, _NULL), pa.scalar(None, pa.string()), column) for column in split]
+
+
+def _columns(con: sqlite3.Connection, table: str) -> dict[str, str]:
+    info = con.execute(f"PRAGMA table_info({quoted(table)})").fetchall()
+    if not info:
+        raise sqlite3.OperationalError(f"no table {table}")
+    return {name: _FROM_SQL.get(str(kind).upper().split("(")[0], "string") for _, name, kind, *_ in info}
+
+
+def _event_table(con, table: str, declared: dict[str, str]) -> dict[str, pa.Array]:
+    """ocel_id, ocel_time and the attribute columns of one event type's table."""
+    text = ["ocel_id", "ocel_time", *(n for n, k in declared.items() if k == "string")]
+    columns = dict(zip(text, text_columns(con, table, text)))
+    for name in (n for n, k in declared.items() if k != "string"):
+        values = [v for (v,) in con.execute(f"SELECT {quoted(name)} FROM {quoted(table)} ORDER BY rowid")]
+        columns[name] = pa.array(values) if any(v is not None for v in values) else pa.nulls(len(values))
+    return columns
+
+
+def _join_events(rows: OcelRows, chunks: list[tuple[str, dict[str, pa.Array]]]) -> None:
+    """The events of every type's table one after the other; attribute columns span all events."""
+    sizes = [len(columns["ocel_id"]) for _, columns in chunks]
+    joined = lambda parts: pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+    rows.event_ids = joined([columns["ocel_id"] for _, columns in chunks])
+    rows.event_times = joined([columns["ocel_time"] for _, columns in chunks])
+    rows.event_activities = joined([pa.array([t] * size, pa.string()) for (t, _), size in zip(chunks, sizes)])
+    names = sorted({n for _, columns in chunks for n in columns} - {"ocel_id", "ocel_time"})
+    for name in names:
+        parts = [columns.get(name) for _, columns in chunks]
+        present = [p for p in parts if p is not None and p.null_count < len(p)]
+        if present:
+            kind = present[0].type
+            rows.event_attributes[name] = pa.concat_arrays([
+                pa.nulls(size, kind) if p is None or p.null_count == len(p) else p.cast(kind)
+                for p, size in zip(parts, sizes)])
+
+
+def _check_event_types(rows: OcelRows, listed_ids: pa.Array, listed_types: pa.Array, path: Path) -> None:
+    """The event table and the event type tables must agree on every event and its type."""
+    if len(rows.event_ids) != len(listed_ids):
+        raise LogValidationError(located(
+            f"The event table lists {len(listed_ids):,} events but the event type tables hold "
+            f"{len(rows.event_ids):,}", file=path, hint="Give every event a row in its event_<type> table"))
+    if not len(listed_ids):
+        return
+    types = listed_types.take(pc.index_in(rows.event_ids, value_set=listed_ids))
+    wrong = pc.invert(pc.fill_null(pc.equal(types, rows.event_activities), False))
+    if pc.any(wrong).as_py():
+        first = pc.indices_nonzero(wrong)[0].as_py()
+        raise LogValidationError(located(
+            f"Event {rows.event_ids[first].as_py()!r} is in the table of type "
+            f"{rows.event_activities[first].as_py()!r} but the event table gives it the type "
+            f"{types[first].as_py()!r}", file=path, hint="Keep the event table and the event type tables consistent"))
+
+
+def _object_values(con, table: str, declared: dict[str, str]) -> list[tuple[pa.Array, ...]]:
+    """(object ids, attribute names, times, values as text) per attribute of an object table: a row
+    without ocel_changed_field holds every value set at its time, a row with one holds that change."""
+    names = list(declared)
+    ids, times, changed, *columns = text_columns(con, table, ["ocel_id", "ocel_time", "ocel_changed_field", *names],
+                                                 declared)
+    parts = []
+    for name, column in zip(names, columns):
+        keep = pc.and_(pc.is_valid(column), pc.or_kleene(pc.is_null(changed), pc.equal(changed, name)))
+        kept = ids.filter(keep)
+        parts.append((kept, pa.array([name] * len(kept), pa.string()), times.filter(keep), column.filter(keep)))
+    return parts
+
+
+def _join_values(rows: OcelRows, tables: list[list[tuple[pa.Array, ...]]]) -> None:
+    parts = [part for table in tables for part in table]
+    joined = [pa.concat_arrays([p[i] for p in parts]) if parts else pa.array([], pa.string()) for i in range(4)]
+    rows.attribute_objects, rows.attribute_names, rows.attribute_times, rows.attribute_values = joined

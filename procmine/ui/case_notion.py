@@ -1,0 +1,45 @@
+"""The case-notion selector in the sidebar, and what flattening by the chosen notion did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from procmine import schema as s
+from procmine.dataset import read_dataset
+from procmine.ocel.notion import CASE, case_notions
+from procmine.ocel.wording import flattening_lines, notion_label
+from procmine.ui import state
+from procmine.ui.state import t
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _notions(path: str, stamp: float) -> list[str]:
+    return case_notions(read_dataset(path))
+
+
+def render_selector() -> None:
+    """A select box of the dataset's case notions (only when it has more than one) and the flattening facts."""
+    path = state.dataset_path()
+    notions = _notions(path, (Path(path) / s.META_FILE).stat().st_mtime)
+    if len(notions) < 2:
+        return
+    object_centric = "ocel" in read_dataset(path).meta
+    with st.sidebar:
+        current = state.case_notion()
+        st.selectbox(t("notion.label"), notions, index=notions.index(current) if current in notions else 0,
+                     key=state.CASE_NOTION_WIDGET, help=t("notion.help"),
+                     format_func=lambda n: t("notion.case") if n == CASE and not object_centric
+                     else notion_label(n, state.lang()), on_change=_switched,
+                     args=(notions[0],))
+        report = state.full_log().dataset.meta.get("flattening")
+        if report:
+            for line in flattening_lines(report, state.lang()):
+                st.caption(line)
+
+
+def _switched(default: str) -> None:
+    chosen = st.session_state[state.CASE_NOTION_WIDGET]
+    st.session_state[state.CASE_NOTION_KEY] = None if chosen == default else chosen
+    state.set_filters([])
