@@ -52,3 +52,7 @@ def located(message: str, *, file: object = None, row: int | None = None,
     if hint:
         text += " " + hint.rstrip(".") + "."
     return text
+
+
+class AccessError(ProcmineError):
+    """The signed-in user's role does not allow what was asked (a dataset, a case)."""
