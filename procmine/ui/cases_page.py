@@ -11,7 +11,7 @@ import streamlit as st
 from procmine import schema as s
 from procmine.analysis.throughput import throughput
 from procmine.i18n import format_datetime, format_duration, format_number, local_time
-from procmine.ui import charts, downloads, state
+from procmine.ui import audit_trail, charts, downloads, state
 from procmine.ui.state import t
 
 SHOWN_CASES = 1000
@@ -71,6 +71,7 @@ def _table(found: pd.DataFrame) -> None:
 def _one_case(log, found: pd.DataFrame) -> None:
     lang = state.lang()
     case_id = st.selectbox(t("cases.one"), list(found[s.CASE_ID].head(SHOWN_CASES)), key="cases_pick")
+    audit_trail.case_viewed(case_id)
     mine = events_of(log, [case_id])
     frame = mine.drop([c for c in (s.CASE_INDEX, s.EVENT_INDEX, s.CASE_ID) if c in mine.column_names]).to_pandas()
     frame[s.ACTIVITY] = frame[s.ACTIVITY].astype(str)

@@ -8,6 +8,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
+from procmine.ui.audit_trail import audited
 from procmine.ui.state import t
 
 
@@ -26,7 +27,8 @@ def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | Non
     """Show a table (or its formatted `shown` version) with a CSV download of the data below it."""
     selection = st.dataframe(frame if shown is None else shown, key=f"{key}_table",
                              hide_index=True, **dataframe_options)
-    st.download_button(t("download.csv"), lambda: csv_bytes(frame), file_name=f"{safe_name(name)}.csv",
+    st.download_button(t("download.csv"), audited(lambda: csv_bytes(frame), f"{safe_name(name)}.csv"),
+                       file_name=f"{safe_name(name)}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:",
                        on_click="ignore")
     return selection
@@ -45,6 +47,7 @@ def picture(name: str, *, key: str, svg: Callable[[], str | bytes] | None = None
         buttons.append((f"download.{suffix}", maker, suffix, mime))
     row = st.container(horizontal=True, wrap=True, gap="small")
     for label, maker, suffix, mime in buttons:
-        row.download_button(t(label), maker, file_name=f"{safe_name(name)}.{suffix}", mime=mime,
+        row.download_button(t(label), audited(maker, f"{safe_name(name)}.{suffix}"),
+                            file_name=f"{safe_name(name)}.{suffix}", mime=mime,
                                key=f"{key}_{suffix}", icon=":material/download:", on_click="ignore")
 

@@ -33,14 +33,19 @@ LANG_ENV = "PROCMINE_APP_LANG"
 def init_session() -> None:
     """Fill the session's defaults once: language, the filter stack and the starting dataset."""
     state = st.session_state
-    if LANG_KEY not in state:
-        wanted = os.environ.get(LANG_ENV, "en")
-        state[LANG_KEY] = wanted if wanted in LANGUAGES else "en"
+    init_language()
     state.setdefault(FILTERS_KEY, [])
-    if DATASET_KEY not in state:
-        state[DATASET_KEY] = _starting_dataset()
+    if DATASET_KEY not in state or (state[DATASET_KEY] and not allows_dataset(Path(state[DATASET_KEY]))):
+        state[DATASET_KEY] = _starting_dataset()   # first run, or a dataset the user's role may not see
     elif state[DATASET_KEY] and not (Path(state[DATASET_KEY]) / s.META_FILE).is_file():
         state[DATASET_KEY] = None   # the folder was deleted meanwhile: choose another on the data page
+
+
+def init_language() -> None:
+    """The session's language, once: PROCMINE_APP_LANG or English."""
+    if LANG_KEY not in st.session_state:
+        wanted = os.environ.get(LANG_ENV, "en")
+        st.session_state[LANG_KEY] = wanted if wanted in LANGUAGES else "en"
 
 
 _last_language = {"lang": "en"}
