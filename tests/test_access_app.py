@@ -1,0 +1,128 @@
+"""AppTest with a signed-in role: no page shows a figure, row, option or file of another department,
+signed-out or expired users see nothing of the data, and the audit log gets every view."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from app_testing import APP, assert_no_exception, texts
+from streamlit.testing.v1 import AppTest
+
+from procmine.audit import AuditLog
+from procmine.eventlog import open_log
+from procmine.filters import CaseAttributeFilter
+from procmine.ui import state
+from procmine.ui.main import PAGES
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
+TM = "Teknik og Miljø"
+OTHERS = ["Borgmesterens Afdeling", "Social og Sundhed", "Børn og Læring"]
+POLICY = f"""roles:
+  tm: {{departments: [{TM}], datasets: [aktindsigt, byggetilladelse]}}
+  admin: {{departments: "*"}}
+"""
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("access")
+    (folder / "policy.yaml").write_text(POLICY, encoding="utf-8")
+    return {"policy": str(folder / "policy.yaml"), "audit": f"sqlite:///{folder / 'audit.sqlite'}"}
+
+
+@pytest.fixture(scope="module")
+def other_case_ids():
+    cases = open_log(SAMPLES / "aktindsigt").base.cases.to_pandas()
+    return set(cases.loc[cases["department"] != TM, "case_id"]), set(cases.loc[cases["department"] == TM, "case_id"])
+
+
+def _app(config, page: str, roles=("tm",), exp_in: float = 3600, logged_in: bool = True) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "procmine", "client_secret": "s" * 32,
+                          "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.secrets["procmine"] = {"access_policy": config["policy"], "audit_url": config["audit"]}
+    at.user = {"is_logged_in": logged_in, "email": "anna@kommune.dk", "preferred_username": "anna@kommune.dk",
+               "roles": list(roles), "exp": int(time.time() + exp_in), "iat": int(time.time())}
+    at.session_state[state.DATASET_KEY] = str(SAMPLES / "aktindsigt")
+    at.session_state[state.PAGE_KEY] = page
+    at.run()
+    assert_no_exception(at)
+    return at
+
+
+def _everything_shown(at: AppTest) -> str:
+    """Texts, labels, every table cell, every picture and every option of every choice."""
+    parts = [texts(at)]
+    parts += [d.value.to_csv() for d in at.dataframe]
+    parts += [h.value for h in at.get("html")]
+    parts += [str(getattr(e, "options", "")) for kind in ("selectbox", "multiselect", "radio") for e in getattr(at, kind)]
+    parts += [str(e.proto) for e in at.get("arrow_vega_lite_chart")]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_no_page_shows_another_departments_cases(config, other_case_ids, page):
+    others, allowed = other_case_ids
+    at = _app(config, page)
+    shown = _everything_shown(at)
+    for department in OTHERS:
+        assert department not in shown
+    seen_ids = set(re.findall(r"AKT-\d{7}", shown))
+    assert not seen_ids & others
+    if page == "cases":
+        assert seen_ids and seen_ids <= allowed
+    assert "305 of 305 cases" in shown   # the sidebar counts the allowed cases only
+    assert "cannot be removed" in shown
+
+
+def test_the_overview_counts_the_allowed_cases(config):
+    at = _app(config, "overview")
+    assert {m.label: m.value for m in at.metric}["Cases"] == "305"
+
+
+def test_filters_on_another_department_find_nothing_and_the_rule_stays(config):
+    at = _app(config, "variants")
+    at.session_state[state.FILTERS_KEY] = [CaseAttributeFilter(attribute="department", values=(TM,), invert=True)]
+    at.run()
+    assert_no_exception(at)
+    assert "0 of 305 cases" in texts(at)
+    at.session_state[state.FILTERS_KEY] = []
+    at.run()
+    assert "cannot be removed" in texts(at) and "305 of 305 cases" in texts(at)
+    shown = next(d.value for d in at.dataframe if d.key == "variants_table")
+    assert sum(int(v.replace(",", "")) for v in shown["Cases"]) == 305   # every variant of the allowed cases
+
+
+def test_datasets_outside_the_role_are_neither_listed_nor_opened(config):
+    at = _app(config, "data")
+    assert at.selectbox(key="data_sample").options == ["aktindsigt", "byggetilladelse"]
+    at.radio(key="data_source").set_value("folder").run()
+    at.text_input(key="data_folder").input(str(SAMPLES / "merudgifter")).run()
+    at.button(key="data_open_folder").click().run()
+    assert "does not give access to the dataset merudgifter" in texts(at)
+    assert at.session_state[state.DATASET_KEY].endswith("aktindsigt")
+
+
+def test_signed_out_expired_and_roleless_users_see_no_data(config):
+    for at, message in ((_app(config, "cases", logged_in=False), "Sign in to procmine"),
+                        (_app(config, "cases", exp_in=-5), "Your sign-in has expired"),
+                        (_app(config, "cases", roles=("gæst",)), "no role that gives access")):
+        shown = _everything_shown(at)
+        assert message in shown
+        assert not at.dataframe and not at.metric and not re.search(r"AKT-\d{7}", shown)
+
+
+def test_views_and_drill_downs_are_in_the_audit_log(config, other_case_ids):
+    at = _app(config, "cases")
+    picked = at.selectbox(key="cases_pick").value
+    records = AuditLog(config["audit"]).records()
+    mine = [r for r in records if r.user == "anna@kommune.dk"]
+    assert "sign_in" in [r.action for r in mine]
+    assert any(r.action == "page_view" and '"page":"cases"' in r.criterion for r in mine)
+    seen = AuditLog(config["audit"]).who_saw(picked)
+    assert [(r.action, r.role, r.dataset) for r in seen][-1:] == [("case_view", "tm", "aktindsigt")]
+    assert AuditLog(config["audit"]).verify() is None
