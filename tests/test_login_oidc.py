@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -112,7 +113,7 @@ def browser():
 
 
 def _tab(browser):
-    tab = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    tab = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True).new_page()
     tab.set_default_timeout(60_000)
     return tab
 
@@ -137,8 +138,10 @@ def test_sign_in_shows_only_the_roles_cases_and_sign_out_ends_the_session(served
     _sign_in(tab, served, "anna")
     tab.get_by_text("305 of 305 cases").wait_for()
     tab.get_by_text("Signed in as anna@kommune.dk (tm)").wait_for()
+    tab.locator('[data-testid="stMetric"]').first.wait_for()
     assert "Borgmesterens Afdeling" not in tab.inner_text("body")
     tab.screenshot(path=str(ARTEFACTS / "login-signed-in.png"))
+    _download_cases_csv(tab, served)
     actions = [r.action for r in AuditLog(served["audit"]).records() if r.user == "anna@kommune.dk"]
     assert actions[:2] == ["sign_in", "page_view"]
     assert any(c["name"] == "_streamlit_user" for c in tab.context.cookies())
@@ -154,6 +157,21 @@ def test_sign_in_shows_only_the_roles_cases_and_sign_out_ends_the_session(served
     tab.get_by_text("Sign in to procmine").wait_for()
     assert "305 of 305 cases" not in tab.inner_text("body")
     assert "sign_out" in [r.action for r in AuditLog(served["audit"]).records() if r.user == "anna@kommune.dk"]
+
+
+def _download_cases_csv(tab, served) -> None:
+    """The cases page's CSV holds the role's cases only, and the export is in the audit log."""
+    tab.locator("[data-testid='stSidebar'] label").filter(has_text=re.compile(r"Cases\s*$")).click()
+    button = tab.locator("[data-testid='stDownloadButton'] button").filter(has_text="Download CSV").first
+    button.wait_for()
+    with tab.expect_download() as download:
+        button.click()
+    rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 1 + 305
+    assert "Borgmesterens Afdeling" not in "\n".join(rows)
+    exports = [r for r in AuditLog(served["audit"]).records() if r.action == "export"]
+    assert exports and json.loads(exports[-1].criterion)["file"] == "cases.csv"
+    assert [r.action for r in AuditLog(served["audit"]).records()].count("case_view") >= 1
 
 
 def test_a_tampered_or_forged_identity_cookie_is_refused(served, browser):

@@ -149,3 +149,29 @@ def render_access_rule() -> None:
     rule = state.access_rule()
     if rule is not None:
         st.sidebar.info(f"**{t('auth.rule')}:** {rule.describe(state.lang())}", icon=":material/lock:")
+
+
+SIGN_IN_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def secrets_files() -> list[Path]:
+    """Where `streamlit run` looks for secrets.toml: the user's folder, then the working folder."""
+    return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
+
+
+def sign_in_problem(files: list[Path] | None = None) -> str | None:
+    """None when a secrets.toml configures sign-in completely; else what is missing, in words."""
+    import tomllib
+    section: dict = {}
+    for file in files or secrets_files():
+        if file.is_file():
+            try:
+                section.update(tomllib.loads(file.read_text(encoding="utf-8")).get("auth", {}))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                return f"{file} cannot be read: {exc}"
+    if not section:
+        return "no [auth] section in " + " or ".join(str(f) for f in files or secrets_files())
+    providers = [v for v in section.values() if isinstance(v, dict) and "client_id" in v]
+    merged = {**section, **(providers[0] if providers else {})}
+    missing = [key for key in SIGN_IN_KEYS if not merged.get(key)]
+    return f"[auth] lacks {', '.join(missing)}" if missing else None
