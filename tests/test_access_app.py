@@ -126,3 +126,22 @@ def test_views_and_drill_downs_are_in_the_audit_log(config, other_case_ids):
     seen = AuditLog(config["audit"]).who_saw(picked)
     assert [(r.action, r.role, r.dataset) for r in seen][-1:] == [("case_view", "tm", "aktindsigt")]
     assert AuditLog(config["audit"]).verify() is None
+
+
+def test_the_rule_and_the_sign_in_texts_are_danish_too(config):
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "procmine", "client_secret": "s" * 32,
+                          "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.secrets["procmine"] = {"access_policy": config["policy"], "audit_url": config["audit"]}
+    at.user = {"is_logged_in": True, "preferred_username": "anna@kommune.dk", "roles": ["tm"],
+               "exp": int(time.time() + 3600)}
+    at.session_state[state.LANG_KEY] = "da"
+    at.session_state[state.DATASET_KEY] = str(SAMPLES / "aktindsigt")
+    at.run()
+    assert_no_exception(at)
+    shown = texts(at)
+    assert "Adgangsregel" in shown and f"sager med department {TM}" in shown and "Log ud" in shown
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert "Log ind i procmine" in texts(at)
