@@ -125,3 +125,31 @@ def test_pruning_keeps_the_chain_verifiable_behind_a_checkpoint(audit):
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):
         with audit.engine.begin() as con:
             con.execute(audit.table.delete().where(audit.table.c.seq == 6))
+
+
+def _append_many(url: str, schema: str | None, user: str, count: int) -> None:
+    log = AuditLog(url, schema=schema)
+    for number in range(count):
+        log.append(user=user, role="tm", action="page_view", criterion={"n": number})
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_concurrent_writers_keep_one_unbroken_chain(audit):
+    """Sessions write from threads of one server, and two servers may share the database."""
+    import multiprocessing
+    import threading
+    url = audit.url
+    schema = audit.table.schema
+    threads = [threading.Thread(target=_append_many, args=(url, schema, f"thread{i}", 15)) for i in range(3)]
+    process = multiprocessing.get_context("spawn").Process(target=_append_many, args=(url, schema, "process", 15))
+    process.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    process.join(timeout=120)
+    assert process.exitcode == 0
+    records = audit.records()
+    assert sorted({r.user for r in records}) == ["process", "thread0", "thread1", "thread2"], len(records)
+    assert len(records) == 60 and [r.seq for r in records] == list(range(1, 61))
+    assert audit.verify() is None

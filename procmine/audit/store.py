@@ -6,11 +6,12 @@ import datetime as dt
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InternalError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from procmine.audit.chain import ACTIONS, GENESIS, AuditRecord, canonical_json, record_hash, sealed, utc_now
 from procmine.audit.guards import install_guards
@@ -67,14 +68,29 @@ class AuditLog:
                       autoincrement=False),
             *(sa.Column(name, sa.Text, nullable=False) for name in _FIELDS[1:]),
             sa.Index(f"{TABLE}_case", "case_id"))
-        try:
-            with self.engine.begin() as con:
-                metadata.create_all(con)
-                install_guards(con, self.table)
-        except SQLAlchemyError as exc:
-            raise ConfigError(f"The audit log at {self.engine.url!r} cannot be opened: "
-                              f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}. "
-                              "Check the URL and that the database is reachable.") from None
+        self._create(metadata)
+
+    def _create(self, metadata: sa.MetaData) -> None:
+        """The table and its guards, once; servers starting together may race, so retry a little."""
+        for attempt in range(10):
+            try:
+                with self.engine.begin() as con:
+                    if self.engine.dialect.name == "postgresql":
+                        con.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('procmine_audit_log'))"))
+                    metadata.create_all(con)
+                    install_guards(con, self.table)
+                return
+            except (OperationalError, IntegrityError, InternalError, ProgrammingError) as exc:
+                problem = exc
+                if isinstance(exc, ProgrammingError) and "already exists" not in str(exc):
+                    break
+                time.sleep(0.1 * (attempt + 1))
+            except SQLAlchemyError as exc:
+                problem = exc
+                break
+        raise ConfigError(f"The audit log at {self.engine.url!r} cannot be opened: "
+                          f"{problem.__class__.__name__}: {str(problem).splitlines()[0]}. "
+                          "Check the URL and that the database is reachable.") from None
 
     def append(self, *, user: str, role: str, action: str, dataset: str = "", criterion: str | dict = "",
                case_id: str = "") -> AuditRecord:
@@ -96,6 +112,8 @@ class AuditLog:
                     return record
             except IntegrityError:
                 continue   # another process appended the same seq first: link to its record instead
+            except OperationalError:
+                time.sleep(0.05)   # SQLite: another process holds the write lock longer than its timeout
         raise ConfigError(f"The audit log at {self.engine.url!r} is too busy to append to; try again.")
 
     def records(self, where=None) -> list[AuditRecord]:
