@@ -145,3 +145,35 @@ def test_the_rule_and_the_sign_in_texts_are_danish_too(config):
     at.user = {"is_logged_in": False}
     at.run()
     assert "Log ind i procmine" in texts(at)
+
+
+def test_the_map_is_the_dfg_of_the_allowed_cases_alone(config):
+    from procmine.analysis.dfg import dfg
+    from procmine.i18n import format_number
+    reference = open_log(SAMPLES / "aktindsigt").filter(CaseAttributeFilter(attribute="department", values=(TM,)))
+    edges = dfg(reference).edges
+    at = _app(config, "map")
+    at.slider(key="map_paths").set_value(100).run()
+    shown = next(d.value for d in at.dataframe if d.key == "map_edges_table")
+    assert list(shown.iloc[:, 0]) == list(edges["source"])
+    assert list(shown.iloc[:, 2]) == [format_number(v, "en") for v in edges["count"]]
+
+
+def test_compare_offers_only_the_allowed_department(config):
+    at = _app(config, "compare")
+    at.selectbox(key="compare_attribute").set_value("department").run()
+    assert_no_exception(at)
+    shown = _everything_shown(at)
+    assert "department" in shown and not any(d in shown for d in OTHERS)
+    at.selectbox(key="compare_attribute").set_value("channel").run()
+    assert_no_exception(at)
+    from procmine.analysis.compare import compare
+    from procmine.i18n import format_number
+    first, second = (at.selectbox(key=f"compare_value_{side}_channel").value for side in "ab")
+    reference = open_log(SAMPLES / "aktindsigt").filter(CaseAttributeFilter(attribute="department", values=(TM,)))
+    expected = compare(*(reference.filter(CaseAttributeFilter(attribute="channel", values=(value,)))
+                         for value in (first, second))).kpis.set_index("metric")
+    table = next(d.value for d in at.dataframe if list(d.value.columns[:1]) == ["Figure"])
+    assert table.iloc[0, 1] == format_number(expected.loc["cases", "a"], "en")
+    assert table.iloc[0, 2] == format_number(expected.loc["cases", "b"], "en")
+    assert not any(d in _everything_shown(at) for d in OTHERS)
