@@ -67,7 +67,7 @@ class AccessFilter(Filter):
     def _phrase(self, lang: str) -> str:
         if not self.grants:
             return "no cases (no role with access)" if lang == "en" else "ingen sager (ingen rolle med adgang)"
-        return ("; " if lang == "en" else "; ").join(self._grant_phrase(g, lang) for g in self.grants)
+        return "; ".join(self._grant_phrase(g, lang) for g in self.grants)
 
     def _grant_phrase(self, grant: Grant, lang: str) -> str:
         if grant.departments == ANY and grant.case_types == ANY:
