@@ -177,3 +177,9 @@ def test_compare_offers_only_the_allowed_department(config):
     assert table.iloc[0, 1] == format_number(expected.loc["cases", "a"], "en")
     assert table.iloc[0, 2] == format_number(expected.loc["cases", "b"], "en")
     assert not any(d in _everything_shown(at) for d in OTHERS)
+
+
+def test_a_missing_policy_file_is_an_error_and_shows_no_data(config, tmp_path):
+    at = _app({**config, "policy": str(tmp_path / "absent.yaml")}, "cases")
+    assert "absent.yaml does not exist" in texts(at)
+    assert not at.dataframe and not at.metric

@@ -134,6 +134,7 @@ def test_sign_in_shows_only_the_roles_cases_and_sign_out_ends_the_session(served
     tab = _tab(browser)
     tab.goto(served["app"])
     tab.get_by_text("Sign in to procmine").wait_for()
+    tab.screenshot(path=str(ARTEFACTS / "login-sign-in.png"))
     assert "AKT-" not in tab.content() and "of 800 cases" not in tab.content()
     _sign_in(tab, served, "anna")
     tab.get_by_text("305 of 305 cases").wait_for()
