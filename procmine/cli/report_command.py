@@ -32,6 +32,8 @@ def report_command(
         title: str = typer.Option(None, "--title", help="Title of the report."),
         organisation: str = typer.Option(None, "--organisation", help="Organisation named in the header."),
         config: Path = typer.Option(None, "--config", help="report.yaml rendering several reports."),
+        access_policy: Path = typer.Option(None, "--access-policy", help="Access policy YAML (README, Serving)."),
+        roles: list[str] = typer.Option(None, "--role", help="Report only the cases this app role may see."),
 ) -> None:
     """Management report: KPIs, trend, deadlines, variants, bottlenecks, process map, data quality."""
     from procmine.report import load_config, make_job
@@ -48,15 +50,19 @@ def report_command(
                   "deadlines": deadlines, "title": title, "organisation": organisation,
                   "filter_files": list(filters or [])}
         jobs = [make_job({k: v for k, v in values.items() if v is not None}, "procmine report")]
+    from procmine.access.cli import access_for
+    access = access_for(access_policy, roles)
     for job in jobs:
-        run_job(job)
+        run_job(job, access=access)
 
 
-def run_job(job, generated_at: dt.datetime | None = None, console: Console | None = None) -> None:
+def run_job(job, generated_at: dt.datetime | None = None, console: Console | None = None,
+            access=None) -> None:
     """Build one report with a progress bar and write its HTML (and XLSX) atomically."""
     from procmine.report import STEPS, build_report, write_html
     from procmine.report.config import ReportSettings
     from procmine.report.xlsx import write_xlsx
+    from procmine.access.cli import cut, record_report
 
     stack = [f for path in job.filter_files for f in load_filters(path)]
     stack += filters_from_data(job.filters, "filters") if job.filters else []
@@ -67,7 +73,7 @@ def run_job(job, generated_at: dt.datetime | None = None, console: Console | Non
         task = progress.add_task(f"{text('report.progress.title', job.lang)}: {job.output.name}",
                                  total=len(STEPS) + 2, step="")
         progress.update(task, step="open")
-        log = procmine.open(job.dataset)
+        log = cut(procmine.open(job.dataset), access)
         log = log.filter(*stack) if stack else log
         progress.advance(task)
         data = build_report(log, settings, job.dataset.name, generated_at=generated_at,
@@ -76,5 +82,6 @@ def run_job(job, generated_at: dt.datetime | None = None, console: Console | Non
         write_html(data, job.output)
         if job.xlsx is not None:
             write_xlsx(data, job.xlsx)
+        record_report(job.dataset, job.output, stack, access)
         progress.advance(task)
     console.print(f"Wrote {job.output}" + (f" and {job.xlsx}" if job.xlsx else ""))
