@@ -137,3 +137,12 @@ def test_an_access_rule_cannot_be_inverted():
     from procmine.access import AccessFilter
     with pytest.raises(FilterError, match="inverted"):
         AccessFilter(roles=(), grants=(), invert=True)
+
+
+def test_the_rule_is_no_user_filter_kind():
+    from procmine.filters import REGISTRY, filter_from_dict
+    from procmine.errors import FilterError
+    rule = POLICY.filter_for(["tm"])
+    assert "access" not in REGISTRY
+    with pytest.raises(FilterError):
+        filter_from_dict(rule.to_dict())

@@ -13,7 +13,7 @@ from procmine import schema as s
 from procmine.access.policy import ANY, Grant
 from procmine.dataset import Dataset
 from procmine.filters.attributes import quoted
-from procmine.filters.base import Filter
+from procmine.filters.base import REGISTRY, Filter
 from procmine.filters.wording import listing
 
 if TYPE_CHECKING:
@@ -79,6 +79,10 @@ class AccessFilter(Filter):
             parts.append(f"{self.case_type_attribute} {listing(grant.case_types, lang)}")
         joined = " and ".join(parts) if lang == "en" else " og ".join(parts)
         return f"cases of {joined}" if lang == "en" else f"sager med {joined}"
+
+
+# The access rule is no user filter: not offered by the add-filter form, not read from filter files.
+REGISTRY.pop(AccessFilter.model_fields["kind"].default, None)
 
 
 def _column_in(cases: pa.Table, attribute: str, values) -> np.ndarray:
