@@ -125,6 +125,10 @@ def test_views_and_drill_downs_are_in_the_audit_log(config, other_case_ids):
     assert any(r.action == "page_view" and '"page":"cases"' in r.criterion for r in mine)
     seen = AuditLog(config["audit"]).who_saw(picked)
     assert [(r.action, r.role, r.dataset) for r in seen][-1:] == [("case_view", "tm", "aktindsigt")]
+    cases = open_log(SAMPLES / "aktindsigt").base.cases.to_pandas().set_index("case_id")
+    citizen = cases.loc[picked, "citizen_id"]
+    by_person = AuditLog(config["audit"]).who_saw(citizen)
+    assert any(r.action == "case_view" and r.case_id == picked for r in by_person)
     assert AuditLog(config["audit"]).verify() is None
 
 

@@ -79,9 +79,26 @@ def page_view(page: str) -> None:
 
 
 def case_viewed(case_id: str) -> None:
-    """One case's events and attributes shown (the case drill-down)."""
+    """One case's events and attributes shown (the case drill-down), with the case's person
+    pseudonym when the cases have one, so `who-saw` answers a citizen's question too."""
     if _who() is not None and _changed("case", f"{_dataset()}:{case_id}"):
-        record("case_view", case_id=str(case_id), criterion={"filters": json.loads(state.filters_json())})
+        criterion = {"filters": json.loads(state.filters_json())}
+        person = _person_of(str(case_id))
+        if person is not None:
+            criterion["person"] = person
+        record("case_view", case_id=str(case_id), criterion=criterion)
+
+
+def _person_of(case_id: str) -> str | None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    attribute = auth.settings().person_attribute
+    cases = state.full_log().base.cases
+    if attribute not in cases.column_names:
+        return None
+    row = cases.filter(pc.equal(cases.column("case_id"), pa.scalar(case_id, cases.schema.field("case_id").type)))
+    values = row.column(attribute).to_pylist() if row.num_rows else []
+    return None if not values or values[0] is None else str(values[0])
 
 
 def audited(maker: Callable, file_name: str) -> Callable:

@@ -30,6 +30,7 @@ class AuthSettings(BaseModel):
 
     roles_claim: str = "roles"            # Entra ID puts app roles in `roles`
     user_claim: str = "preferred_username"
+    person_attribute: str = "citizen_id"  # case attribute holding the person's pseudonym (for who-saw)
     access_policy: str | None = None      # YAML file: role -> departments / case types / datasets
     audit_url: str | None = None          # SQLAlchemy URL; default PROCMINE_AUDIT_URL or a local SQLite file
     audit_schema: str | None = None
