@@ -187,3 +187,11 @@ def test_a_missing_policy_file_is_an_error_and_shows_no_data(config, tmp_path):
     at = _app({**config, "policy": str(tmp_path / "absent.yaml")}, "cases")
     assert "absent.yaml does not exist" in texts(at)
     assert not at.dataframe and not at.metric
+
+
+def test_no_data_is_shown_when_the_audit_log_cannot_be_written(config, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the audit database's folder should be", encoding="utf-8")
+    at = _app({**config, "audit": f"sqlite:///{blocked / 'audit.sqlite'}"}, "cases")
+    assert "audit log" in texts(at)
+    assert not at.dataframe and not at.metric

@@ -55,7 +55,12 @@ class AuditLog:
     def __init__(self, url: str | None = None, *, schema: str | None = None):
         self.url = url or audit_url()
         if self.url.startswith("sqlite:///"):
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(self.url.removeprefix("sqlite:///")).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(f"The audit log's folder {folder} cannot be made: {exc}. Give another "
+                                  f"audit URL ({URL_ENV} or [procmine] audit_url).") from None
         try:
             self.engine = sa.create_engine(self.url, future=True)
         except (SQLAlchemyError, ValueError, ImportError) as exc:
@@ -98,6 +103,7 @@ class AuditLog:
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         criterion = criterion if isinstance(criterion, str) else canonical_json(criterion)
+        problem = None
         for _ in range(20):
             try:
                 with _write_lock, self.engine.begin() as con:
@@ -112,9 +118,12 @@ class AuditLog:
                     return record
             except IntegrityError:
                 continue   # another process appended the same seq first: link to its record instead
-            except OperationalError:
-                time.sleep(0.05)   # SQLite: another process holds the write lock longer than its timeout
-        raise ConfigError(f"The audit log at {self.engine.url!r} is too busy to append to; try again.")
+            except OperationalError as exc:
+                problem = exc      # SQLite: another process held the write lock too long; or the server is down
+                time.sleep(0.05)
+        reason = f": {str(problem).splitlines()[0]}" if problem is not None else ""
+        raise ConfigError(f"Cannot append to the audit log at {self.engine.url!r}{reason}. Nothing is shown "
+                          "until it can be written; check that the database is reachable.")
 
     def records(self, where=None) -> list[AuditRecord]:
         query = sa.select(self.table).order_by(self.table.c.seq)

@@ -42,7 +42,11 @@ def run() -> None:
     if state.dataset_path() is not None:
         auth.render_access_rule()
         _render_filter_stack()
-    audit_trail.page_view(page)
+    try:
+        audit_trail.page_view(page)   # no view without its audit record
+    except ProcmineError as exc:
+        st.error(str(exc))
+        return
     _render_page(page)
 
 
