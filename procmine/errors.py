@@ -61,3 +61,7 @@ def located(message: str, *, file: object = None, row: int | None = None,
 def one_line(value: object) -> str:
     """Text of an exception or value on one line: a library's message may hold line breaks."""
     return " ".join(str(value).split())
+
+
+class AccessError(ProcmineError):
+    """The signed-in user's role does not allow what was asked (a dataset, a case)."""

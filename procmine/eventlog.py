@@ -56,6 +56,8 @@ _KERNEL_COLUMNS = (s.CASE_INDEX, s.ACTIVITY, s.TIMESTAMP, s.START_TIMESTAMP)
 class Base:
     """What every filtered view of one dataset shares: the table and its coded arrays."""
 
+    access: "Filter | None" = None   # the access rule the dataset was cut down to (procmine.access)
+
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
         events = dataset.read_columns(_KERNEL_COLUMNS)

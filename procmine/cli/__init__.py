@@ -12,3 +12,4 @@ from procmine.cli import model_commands  # noqa: F401  (registers map, discover,
 from procmine.cli import report_command  # noqa: F401  (registers report)
 from procmine.cli import predict_command  # noqa: F401  (registers predict and drivers)
 from procmine.cli import journeys_command  # noqa: F401  (registers journeys)
+from procmine.cli import audit_command  # noqa: F401  (registers audit who-saw / verify / prune)

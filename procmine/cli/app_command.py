@@ -26,8 +26,11 @@ def app_command(
     lang: str = typer.Option("en", help="Language to start in: en or da (switchable in the app)."),
     open_browser: bool = typer.Option(True, "--open-browser/--no-open-browser",
                                       help="Open the app in the default web browser."),
+    no_auth: bool = typer.Option(False, "--no-auth", help="Serve beyond this machine without sign-in "
+                                 "(only behind a proxy that authenticates; see README, Serving)."),
 ) -> None:
     """Start the app for process consultants on DATASET or on the bundled sample logs."""
+    _require_sign_in(host, no_auth)
     environment = {state.LANG_ENV: check_language(lang)}
     if dataset is not None:
         read_dataset(dataset)  # a wrong folder fails here, with its message, before the server starts
@@ -54,9 +57,10 @@ def serve(host: str, port: int, open_browser: bool, environment: dict[str, str])
     if not 0 < port < 65536:
         raise ConfigError(f"--port {port} is not a port number; use 1-65535, e.g. --port 8501.")
     if host not in ("127.0.0.1", "localhost", "::1"):
-        typer.echo(f"Warning: serving on {host}: anyone who can reach this machine on port {port} "
-                   "sees the data. The app has no login; put it behind a proxy with authentication.",
-                   err=True)
+        from procmine.ui.auth import sign_in_problem
+        if sign_in_problem() is not None:
+            typer.echo(f"Warning: serving on {host} without sign-in: anyone who can reach this machine "
+                       f"on port {port} sees the data unless a proxy authenticates them.", err=True)
     command = [sys.executable, "-m", "streamlit", "run", str(SCRIPT),
                "--server.address", host, "--server.port", str(port),
                # Headless always: otherwise Streamlit's first run asks for an e-mail address on
@@ -96,6 +100,16 @@ def _open_browser_soon(url: str) -> None:
     if desktop:
         subprocess.Popen([sys.executable, "-c", _OPEN_LATER, url], start_new_session=True,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _require_sign_in(host: str, no_auth: bool) -> None:
+    """Refuse to serve the network without sign-in configured, unless --no-auth says so."""
+    from procmine.ui.auth import sign_in_problem
+    problem = None if host in ("127.0.0.1", "localhost", "::1") or no_auth else sign_in_problem()
+    if problem:
+        raise ConfigError(f"--host {host} serves the case data to the network, but sign-in is not "
+                          f"configured ({problem}). Configure OpenID Connect in .streamlit/secrets.toml "
+                          "(see README, Serving), or give --no-auth if a proxy authenticates every user.")
 
 
 def _require_samples() -> None:

@@ -38,6 +38,8 @@ def report_command(
         dcr_model: Path = typer.Option(None, "--dcr-model", help="Check against this DCR graph (.xml) instead."),
         predict: bool = typer.Option(False, "--predict", help="Add the section on open cases at risk of "
                                      "missing their deadline, with the model card and the drivers."),
+        access_policy: Path = typer.Option(None, "--access-policy", help="Access policy YAML (README, Serving)."),
+        roles: list[str] = typer.Option(None, "--role", help="Report only the cases this app role may see."),
 ) -> None:
     """Management report: KPIs, trend, deadlines, variants, bottlenecks, process map, data quality."""
     from procmine.report import load_config, make_job
@@ -62,15 +64,19 @@ def report_command(
         for path in (output, xlsx):
             if path is not None:
                 check_output_folder(path)   # a missing folder fails before the report is built
+    from procmine.access.cli import access_for
+    access = access_for(access_policy, roles)
     for job in jobs:
-        run_job(job)
+        run_job(job, access=access)
 
 
-def run_job(job, generated_at: dt.datetime | None = None, console: Console | None = None) -> None:
+def run_job(job, generated_at: dt.datetime | None = None, console: Console | None = None,
+            access=None) -> None:
     """Build one report with a progress bar and write its HTML (and XLSX) atomically."""
     from procmine.report import STEPS, build_report, write_html
     from procmine.report.config import ReportSettings
     from procmine.report.xlsx import write_xlsx
+    from procmine.access.cli import cut, record_report
 
     stack = [f for path in job.filter_files for f in load_filters(path)]
     stack += filters_from_data(job.filters, "filters") if job.filters else []
@@ -81,7 +87,7 @@ def run_job(job, generated_at: dt.datetime | None = None, console: Console | Non
         task = progress.add_task(f"{text('report.progress.title', job.lang)}: {job.output.name}",
                                  total=len(STEPS) + 2, step="")
         progress.update(task, step=text("report.step.open", job.lang))
-        log = procmine.open(job.dataset)
+        log = cut(procmine.open(job.dataset), access)
         log = log.filter(*stack) if stack else log
         progress.advance(task)
         data = build_report(log, settings, job.dataset.name, generated_at=generated_at,
@@ -91,6 +97,7 @@ def run_job(job, generated_at: dt.datetime | None = None, console: Console | Non
         write_html(data, job.output)
         if job.xlsx is not None:
             write_xlsx(data, job.xlsx)
+        record_report(job.dataset, job.output, stack, access)
         progress.advance(task)
     files = str(job.output) if job.xlsx is None else text("report.wrote_and", job.lang, first=job.output,
                                                           second=job.xlsx)

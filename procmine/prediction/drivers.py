@@ -30,7 +30,7 @@ MIN_CASES = 30
 BOOTSTRAP = 200
 BOOTSTRAP_SAMPLE = 5_000      # larger groups are resampled from a subsample; the interval is rescaled
 TOP_VARIANTS = 10
-SKIPPED_ATTRIBUTES = (CASE_ID, CASE_INDEX, CLOSED_AT, "opened_at", "citizen_id")
+SKIPPED_ATTRIBUTES = (CASE_ID, CASE_INDEX, CLOSED_AT, "opened_at", "citizen", "citizen_id")
 COLUMNS = ("kind", "driver", "value", "cases_with", "cases_without", "median_with", "median_without",
            "difference", "difference_low", "difference_high", "compliance_with", "compliance_without",
            "compliance_difference", "compliance_low", "compliance_high")

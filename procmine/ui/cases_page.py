@@ -12,7 +12,7 @@ from procmine import schema as s
 from procmine.analysis.throughput import throughput
 from procmine.formatting import missing
 from procmine.i18n import column_label, format_datetime, format_duration, format_number, local_time
-from procmine.ui import charts, downloads, state
+from procmine.ui import audit_trail, charts, downloads, state
 from procmine.ui.state import t
 
 SHOWN_CASES = 1000
@@ -75,6 +75,7 @@ def _table(found: pd.DataFrame) -> None:
 def _one_case(log, found: pd.DataFrame) -> None:
     lang = state.lang()
     case_id = st.selectbox(t("cases.one"), list(found[s.CASE_ID].head(SHOWN_CASES)), key="cases_pick")
+    audit_trail.case_viewed(case_id)
     mine = events_of(log, [case_id])
     if mine.num_rows > CHART_POINTS:
         st.caption(t("maps.timeline_capped", shown=format_number(CHART_POINTS, lang),

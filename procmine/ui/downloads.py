@@ -11,6 +11,7 @@ import streamlit as st
 from procmine.formatting import column_label
 from procmine.i18n import all_texts
 from procmine.schema import DEFAULT_TIMEZONE
+from procmine.ui.audit_trail import audited
 from procmine.table_format import for_machines, readable
 from procmine.ui.state import lang, t
 
@@ -55,7 +56,8 @@ def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | Non
     if shown is None:
         shown = readable(frame, lang(), zone, header=column_header)
     selection = st.dataframe(shown, key=f"{key}_table", hide_index=True, **dataframe_options)
-    st.download_button(t("download.csv"), lambda: csv_bytes(frame, zone), file_name=f"{safe_name(name)}.csv",
+    st.download_button(t("download.csv"), audited(lambda: csv_bytes(frame, zone), f"{safe_name(name)}.csv"),
+                       file_name=f"{safe_name(name)}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:",
                        on_click="ignore")
     return selection
@@ -74,6 +76,7 @@ def picture(name: str, *, key: str, svg: Callable[[], str | bytes] | None = None
         buttons.append((f"download.{suffix}", maker, suffix, mime))
     row = st.container(horizontal=True, wrap=True, gap="small")
     for label, maker, suffix, mime in buttons:
-        row.download_button(t(label), maker, file_name=f"{safe_name(name)}.{suffix}", mime=mime,
+        row.download_button(t(label), audited(maker, f"{safe_name(name)}.{suffix}"),
+                            file_name=f"{safe_name(name)}.{suffix}", mime=mime,
                                key=f"{key}_{suffix}", icon=":material/download:", on_click="ignore")
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from procmine.errors import ProcmineError
 from procmine.i18n import LANGUAGE_NAMES, LANGUAGES
-from procmine.ui import state
+from procmine.ui import audit_trail, auth, state
 from procmine.ui.browser_language import set_browser_language
 from procmine.ui.state import t
 
@@ -35,14 +35,22 @@ def run() -> None:
     """Draw the whole app once (Streamlit calls this on every interaction)."""
     st.set_page_config(page_title="procmine", page_icon="🔎", layout="wide",
                        initial_sidebar_state="expanded")
+    if not _signed_in():
+        return
     state.init_session()
     page = _sidebar_navigation()
     if page != "data" and state.dataset_path() is None:
         st.info(t("app.no_dataset"))
         page = "data"
     if state.dataset_path() is not None:
+        auth.render_access_rule()
         _render_case_notion()
         _render_filter_stack()
+    try:
+        audit_trail.page_view(page)   # no view without its audit record
+    except ProcmineError as exc:
+        st.error(str(exc))
+        return
     _render_page(page)
     set_browser_language(state.lang())
 
@@ -53,6 +61,15 @@ def _render_case_notion() -> None:
         case_notion.render_selector()
     except ProcmineError as exc:
         st.sidebar.error(str(exc))
+
+
+def _signed_in() -> bool:
+    """Sign-in first (when configured): nothing of the data is drawn before it succeeds."""
+    try:
+        return auth.gate()
+    except ProcmineError as exc:
+        st.error(str(exc))
+        return False
 
 
 def _render_filter_stack() -> None:

@@ -15,6 +15,8 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.dataset import read_dataset
+from procmine.access import restricted_log
+from procmine.errors import AccessError
 from procmine.eventlog import EventLog, open_log
 from procmine.i18n import LANGUAGES, text
 
@@ -24,6 +26,7 @@ DATASET_KEY = "dataset_path"
 FILTERS_KEY = "filter_stack"
 CASE_NOTION_KEY = "case_notion"   # None: the dataset's default case notion
 CASE_NOTION_WIDGET = "case_notion_choice"
+ACCESS_KEY = "access_rule"   # set by procmine.ui.auth on every run; never a widget's key
 DATASET_ENV = "PROCMINE_APP_DATASET"
 SAMPLES_ENV = "PROCMINE_SAMPLES"
 LANG_ENV = "PROCMINE_APP_LANG"
@@ -32,14 +35,19 @@ LANG_ENV = "PROCMINE_APP_LANG"
 def init_session() -> None:
     """Fill the session's defaults once: language, the filter stack and the starting dataset."""
     state = st.session_state
-    if LANG_KEY not in state:
-        wanted = os.environ.get(LANG_ENV, "en")
-        state[LANG_KEY] = wanted if wanted in LANGUAGES else "en"
+    init_language()
     state.setdefault(FILTERS_KEY, [])
-    if DATASET_KEY not in state:
-        state[DATASET_KEY] = _starting_dataset()
+    if DATASET_KEY not in state or (state[DATASET_KEY] and not allows_dataset(Path(state[DATASET_KEY]))):
+        state[DATASET_KEY] = _starting_dataset()   # first run, or a dataset the user's role may not see
     elif state[DATASET_KEY] and not (Path(state[DATASET_KEY]) / s.META_FILE).is_file():
         state[DATASET_KEY] = None   # the folder was deleted meanwhile: choose another on the data page
+
+
+def init_language() -> None:
+    """The session's language, once: PROCMINE_APP_LANG or English."""
+    if LANG_KEY not in st.session_state:
+        wanted = os.environ.get(LANG_ENV, "en")
+        st.session_state[LANG_KEY] = wanted if wanted in LANGUAGES else "en"
 
 
 _last_language = {"lang": "en"}
@@ -75,12 +83,13 @@ def sample_datasets() -> dict[str, Path]:
     folder = samples_dir()
     if not folder.is_dir():
         return {}
-    return {p.name: p for p in sorted(folder.iterdir()) if (p / s.META_FILE).is_file()}
+    return {p.name: p for p in sorted(folder.iterdir())
+            if (p / s.META_FILE).is_file() and allows_dataset(p)}
 
 
 def _starting_dataset() -> str | None:
     configured = os.environ.get(DATASET_ENV)
-    if configured:
+    if configured and allows_dataset(Path(configured)):
         return str(Path(configured).resolve())
     samples = sample_datasets()
     return str(next(iter(samples.values()))) if samples else None
@@ -98,9 +107,11 @@ def set_dataset(path: str | os.PathLike) -> None:
     propagates and the dataset shown so far stays.
     """
     path = str(Path(path).expanduser().resolve())
+    if not allows_dataset(Path(path)):
+        raise AccessError(text("auth.dataset_refused", lang(), name=Path(path).name))
     if not (Path(path) / s.META_FILE).is_file():
         read_dataset(path)  # raises the DatasetError that says what is missing
-    _base_log(path, _stamp(path), None)
+    _base_log(path, _stamp(path), None, _access_json(), access_rule())
     st.session_state[DATASET_KEY] = path
     st.session_state[FILTERS_KEY] = []
     st.session_state[CASE_NOTION_KEY] = None
@@ -122,9 +133,28 @@ def _stamp(path: str) -> float:
     return (Path(path) / s.META_FILE).stat().st_mtime
 
 
+def access_rule():
+    """The session's AccessFilter (from the signed-in user's roles), or None when all may be seen."""
+    return st.session_state.get(ACCESS_KEY)
+
+
+def allows_dataset(path: Path) -> bool:
+    """True when the session's access rule lets it open the dataset folder `path`."""
+    rule = access_rule()
+    return rule is None or rule.allows_dataset(Path(path).name)
+
+
+def _access_json() -> str:
+    """The access rule as canonical JSON: part of the cache key of everything computed,
+    so no result computed for one role is ever served to another."""
+    rule = access_rule()
+    return "" if rule is None else json.dumps(rule.to_dict(), sort_keys=True, ensure_ascii=False)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _base_log(path: str, stamp: float, case_notion: str | None) -> EventLog:
-    return open_log(path, case_notion=case_notion)
+def _base_log(path: str, stamp: float, case_notion: str | None, access_json: str, _access) -> EventLog:
+    log = open_log(path, case_notion=case_notion)
+    return log if _access is None else restricted_log(log, _access)
 
 
 def case_notion() -> str | None:
@@ -138,9 +168,10 @@ def _view_key(path: str) -> str:
 
 
 def full_log() -> EventLog:
-    """The chosen dataset without filters (read once per dataset and case notion)."""
+    """The chosen dataset without the user's filters (read once per dataset and case notion), already
+    cut down to the session's access rule: every view, table and download of the app starts from here."""
     path = dataset_path()
-    return _base_log(path, _stamp(path), case_notion())
+    return _base_log(path, _stamp(path), case_notion(), _access_json(), access_rule())
 
 
 def filters() -> list:
@@ -167,8 +198,9 @@ def filters_json(stack: list | None = None) -> str:
 # Bounded so a server with many sessions on a large log keeps its memory in check
 # (a filtered view of 1M events holds about 30 MB of arrays).
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _filtered_log(path: str, stamp: float, notion: str | None, stack_json: str, _stack: tuple) -> EventLog:
-    return _base_log(path, stamp, notion).filter(*_stack)
+def _filtered_log(path: str, stamp: float, notion: str | None, access_json: str, stack_json: str, _access,
+                  _stack: tuple) -> EventLog:
+    return _base_log(path, stamp, notion, access_json, _access).filter(*_stack)
 
 
 def filtered_log(stack: list | None = None) -> EventLog:
@@ -177,11 +209,12 @@ def filtered_log(stack: list | None = None) -> EventLog:
     if not stack:
         return full_log()
     path = dataset_path()
-    return _filtered_log(path, _stamp(path), case_notion(), filters_json(stack), tuple(stack))
+    return _filtered_log(path, _stamp(path), case_notion(), _access_json(), filters_json(stack), access_rule(),
+                         tuple(stack))
 
 
 @st.cache_resource(max_entries=96, show_spinner=False)
-def _computed(name: str, path: str, stamp: float, stack_json: str, params_key: str,
+def _computed(name: str, path: str, stamp: float, access_json: str, stack_json: str, params_key: str,
               _fn: Callable, _log: EventLog, _params: dict) -> Any:
     return _fn(_log, **_params)
 
@@ -197,12 +230,13 @@ def computed(fn: Callable, log: EventLog | None = None, stack: list | None = Non
     path = dataset_path()
     name = f"{fn.__module__}.{fn.__qualname__}"
     params_key = json.dumps(params, sort_keys=True, default=repr)
-    return _computed(name, _view_key(path), _stamp(path), filters_json(list(log.filters)), params_key,
+    return _computed(name, _view_key(path), _stamp(path), _access_json(), filters_json(list(log.filters)), params_key,
                      fn, log, params)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _computed_pair(name: str, path: str, stamp: float, first_json: str, second_json: str, params_key: str,
+def _computed_pair(name: str, path: str, stamp: float, access_json: str, first_json: str, second_json: str,
+                   params_key: str,
                    _fn: Callable, _first: EventLog, _second: EventLog, _params: dict) -> Any:
     return _fn(_first, _second, **_params)
 
@@ -212,7 +246,8 @@ def computed_pair(fn: Callable, first: list, second: list, **params) -> Any:
     path = dataset_path()
     name = f"{fn.__module__}.{fn.__qualname__}"
     params_key = json.dumps(params, sort_keys=True, default=repr)
-    return _computed_pair(name, _view_key(path), _stamp(path), filters_json(first), filters_json(second), params_key,
+    return _computed_pair(name, _view_key(path), _stamp(path), _access_json(), filters_json(first), filters_json(second),
+                          params_key,
                           fn, filtered_log(first), filtered_log(second), params)
 
 
@@ -220,9 +255,10 @@ MAX_CHOICES = 500
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _distinct_values(path: str, stamp: float, notion: str | None, table: str, column: str) -> tuple[list, int]:
+def _distinct_values(path: str, stamp: float, notion: str | None, access_json: str, table: str, column: str,
+                     _access) -> tuple[list, int]:
     import pyarrow.compute as pc
-    source = _base_log(path, stamp, notion).base
+    source = _base_log(path, stamp, notion, access_json, _access).base
     values = (source.cases if table == "cases" else source.events).column(column)
     values = pc.unique(values.combine_chunks() if hasattr(values, "combine_chunks") else values)
     if hasattr(values.type, "value_type"):  # dictionary-encoded
@@ -234,10 +270,10 @@ def _distinct_values(path: str, stamp: float, notion: str | None, table: str, co
 def distinct_values(table: str, column: str) -> tuple[list, int]:
     """Up to MAX_CHOICES values of a column of the dataset's "cases" or "events" (sorted), and how many there are."""
     path = dataset_path()
-    return _distinct_values(path, _stamp(path), case_notion(), table, column)
+    return _distinct_values(path, _stamp(path), case_notion(), _access_json(), table, column, access_rule())
 
 
 def log_with_notion(notion: str | None) -> EventLog:
     """The chosen dataset without filters, seen with `notion` (cached like full_log)."""
     path = dataset_path()
-    return _base_log(path, _stamp(path), notion)
+    return _base_log(path, _stamp(path), notion, _access_json(), access_rule())
