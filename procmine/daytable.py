@@ -151,6 +151,8 @@ def as_datetimes(micros: np.ndarray, valid: np.ndarray) -> np.ndarray:
 
 
 def local_to_utc(timezone: str, local_us: np.ndarray) -> np.ndarray:
-    naive = pa.array(local_us, type=pa.timestamp("us"))
-    aware = pc.assume_timezone(naive, timezone, ambiguous="earliest", nonexistent="latest")
-    return aware.cast(pa.int64()).to_numpy()
+    """UTC µs of local wall-clock µs (earliest on a repeat, after a gap), right beyond 2037."""
+    from procmine.timezones import localise
+
+    naive = pa.array(np.asarray(local_us, dtype=np.int64), type=pa.timestamp("us"))
+    return localise(naive, timezone).cast(pa.int64()).to_numpy(zero_copy_only=False)

@@ -70,3 +70,19 @@ def _by_zoneinfo(local: np.ndarray, zone: str) -> np.ndarray:
     aware = index.tz_localize(zoneinfo.ZoneInfo(zone), ambiguous=np.ones(len(index), dtype=bool),
                               nonexistent="shift_forward")
     return aware.tz_convert("UTC").tz_localize(None).as_unit("us").asi8
+
+
+def local_micros(micros: np.ndarray, zone: str) -> np.ndarray:
+    """Local wall-clock times (µs, naive) of UTC instants (µs), by zoneinfo's rules from 2037 on."""
+    micros = np.asarray(micros, dtype=np.int64)
+    instants = pa.array(micros, type=pa.timestamp("us", tz=zone))
+    local = pc.local_timestamp(instants).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    if _FIXED_OFFSET.match(zone) or zone.upper() == "UTC":
+        return local
+    # A day before the local boundary in UTC, so no zone's offset can hide a late instant.
+    late = micros >= (RULE_ONLY_FROM - np.timedelta64(1, "D")).astype(np.int64)
+    if late.any():
+        local = local.copy()
+        index = pd.DatetimeIndex(micros[late].astype("datetime64[us]")).tz_localize("UTC")
+        local[late] = index.tz_convert(zoneinfo.ZoneInfo(zone)).tz_localize(None).as_unit("us").asi8
+    return local

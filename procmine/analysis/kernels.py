@@ -155,12 +155,9 @@ def seconds(micros):
 
 def local_days(micros: np.ndarray, timezone: str) -> np.ndarray:
     """Local calendar day of each UTC instant (µs), as days since 1970-01-01 (int64)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    from procmine.timezones import local_micros
 
-    instants = pa.array(np.asarray(micros, dtype=np.int64), type=pa.timestamp("us", tz=timezone))
-    local = pc.local_timestamp(instants).cast(pa.int64()).to_numpy(zero_copy_only=False)
-    return local // 86_400_000_000
+    return local_micros(micros, timezone) // 86_400_000_000
 
 
 def first_position(arrays: EventArrays, code: int, not_before: np.ndarray | None = None) -> np.ndarray:

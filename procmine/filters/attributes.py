@@ -16,6 +16,7 @@ from procmine.filters.base import Filter
 from procmine.filters.columns import (activity_lookup, any_per_case, case_column, coded_event_column,
                                       event_values_match)
 from procmine.filters.wording import listing, range_text
+from procmine.timezones import localise
 
 Value = StrictStr | StrictBool | StrictInt | StrictFloat
 Bound = StrictInt | StrictFloat | dt.datetime | None
@@ -178,8 +179,7 @@ def _comparable(f: CaseAttributeFilter, log, column: pa.Array) -> pa.Array:
     if dates and (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
         if pa.types.is_date(kind) or kind.tz is None:
             zone = log.dataset.meta.get("timezone", s.DEFAULT_TIMEZONE)
-            column = pc.assume_timezone(column.cast(pa.timestamp("us")), zone,
-                                        ambiguous="earliest", nonexistent="latest")
+            column = localise(column.cast(pa.timestamp("us")), zone)
         return column.cast(pa.timestamp("us", "UTC"))
     if not dates and (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
         return column
