@@ -24,7 +24,7 @@ def wabo(imported_dataset):
 
 def test_model_page_draws_the_discovered_bpmn_and_offers_its_files(wabo):
     at = start_app(wabo, "model", filters=STACK)
-    at.slider(key="model_noise").set_value(0.0).run()
+    at.slider(key="model_noise").set_value(0).run()
     assert_no_exception(at)
     model = discover(open_log(wabo).filter(*STACK), DiscoveryOptions(noise=0.0))
     picture = at.html[0].value

@@ -16,6 +16,7 @@ from procmine.filters.base import Filter
 from procmine.filters.columns import (activity_lookup, any_per_case, case_column, coded_event_column,
                                       event_values_match)
 from procmine.filters.wording import listing, range_text
+from procmine.formatting import column_label
 from procmine.timezones import localise
 
 Value = StrictStr | StrictBool | StrictInt | StrictFloat
@@ -92,9 +93,18 @@ class CaseAttributeFilter(Filter):
 
     def _phrase(self, lang: str) -> str:
         condition = listing(self.values, lang) if self.values else range_text(self.between, lang)
+        name = _attribute_words(self.attribute, lang)
         if lang == "en":
-            return f"cases whose {self.attribute} is {condition}"
-        return f"sager hvor {self.attribute} er {condition}"
+            return f"cases whose {name} is {condition}"
+        return f"sager hvor {name} er {condition}"
+
+
+def _attribute_words(attribute: str, lang: str) -> str:
+    """A known column in words within a sentence ("afdeling"), any other name as it is."""
+    label = column_label(attribute, "da" if lang == "da" else "en")
+    if label == attribute or label.isupper():
+        return label
+    return label[0].lower() + label[1:]
 
 
 class EventAttributeFilter(Filter):
@@ -146,8 +156,8 @@ class EventAttributeFilter(Filter):
         return f"SELECT case_index FROM cases WHERE case_index NOT IN ({contains})", [values]
 
     def _phrase(self, lang: str) -> str:
-        what = "activity" if self.attribute == s.ACTIVITY else self.attribute
-        hvad = "aktiviteten" if self.attribute == s.ACTIVITY else self.attribute
+        what = "activity" if self.attribute == s.ACTIVITY else _attribute_words(self.attribute, "en")
+        hvad = "aktiviteten" if self.attribute == s.ACTIVITY else _attribute_words(self.attribute, "da")
         values = listing(self.values, lang, "and" if self.mode == "all" else "or")
         en = {"any": f"cases that contain {what} {values}",
               "all": f"cases that contain all of {what} {values}",

@@ -45,8 +45,8 @@ def _discovery() -> None:
     left, right = st.columns(2)
     miner = left.radio(t("model.miner"), MINERS, key="model_miner", horizontal=True,
                        format_func=lambda m: t(f"model.miner.{m}"))
-    noise = right.slider(t("model.noise"), 0.0, 1.0, 0.2, 0.05, key="model_noise",
-                         help=t("model.noise_help"))
+    noise = right.slider(t("model.noise"), 0, 100, 20, 5, format="%d %%", key="model_noise",
+                         help=t("model.noise_help")) / 100   # a share, shown as a percentage
     with st.spinner(t("model.discovering")):
         model = state.computed(discover, options=DiscoveryOptions(miner=miner, noise=noise))
     st.caption(t("maps.model_size", tasks=format_number(len(model.bpmn.of_kind("task")), state.lang()),
