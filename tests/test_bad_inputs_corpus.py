@@ -91,16 +91,33 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
+# The child's own peak (VmHWM of the image it runs, written at exit): rusage's ru_maxrss would also
+# count the forked copy of the test process before exec, which is large late in a full test run.
+PEAK_WRITER = """
+import atexit, runpy, sys
+peak_file = sys.argv[1]
+def write_peak():
+    with open("/proc/self/status") as status:
+        peak = next(line for line in status if line.startswith("VmHWM:")).split()[1]
+    with open(peak_file, "w") as out:
+        out.write(peak)
+atexit.register(write_peak)
+sys.argv = ["procmine", *sys.argv[2:]]
+runpy.run_module("procmine", run_name="__main__", alter_sys=True)
+"""
+
+
 def run_limited(args: list[str], folder: Path) -> tuple[int, str, str, float, int]:
     """Run the CLI in a subprocess under the memory limit: exit code, stderr, stdout, seconds, peak RSS."""
     out, err = folder.parent / f"{folder.name}.out", folder.parent / f"{folder.name}.err"
+    peak_file = folder.parent / f"{folder.name}.peak"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
     with open(out, "wb") as stdout, open(err, "wb") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "procmine", *args], cwd=ROOT, env=env,
+        process = subprocess.Popen([sys.executable, "-c", PEAK_WRITER, str(peak_file), *args], cwd=ROOT, env=env,
                                    stdout=stdout, stderr=stderr, preexec_fn=_limit_memory)
         while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            pid, status, _usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             if time.monotonic() - started > TIMEOUT_SECONDS:
@@ -112,7 +129,10 @@ def run_limited(args: list[str], folder: Path) -> tuple[int, str, str, float, in
     seconds = time.monotonic() - started
     texts = err.read_text(encoding="utf-8", errors="replace"), out.read_text(encoding="utf-8", errors="replace")
     err.unlink(), out.unlink()
-    return process.returncode, texts[0], texts[1], seconds, usage.ru_maxrss * 1024
+    assert peak_file.is_file(), f"{args}: the CLI ended without running its exit handlers (exit {process.returncode})"
+    peak = int(peak_file.read_text()) * 1024
+    peak_file.unlink()
+    return process.returncode, texts[0], texts[1], seconds, peak
 
 
 @pytest.mark.parametrize("case", HEAVY, ids=[c.id for c in HEAVY])
