@@ -52,6 +52,6 @@ def cached(key: str, compute: Callable[[], object]):
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             path.unlink()   # written by an older procmine or cut short: compute it again
     result = compute()
-    with atomic_file(path) as tmp:
+    with atomic_file(path, make_parents=True) as tmp:   # the cache folder is ours to make
         tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return result
