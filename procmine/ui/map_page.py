@@ -11,7 +11,7 @@ from procmine.analysis.dfg import dfg
 from procmine.filters import EventAttributeFilter, FollowerFilter
 from procmine.i18n import format_duration, format_number
 from procmine.render.process_map import MapOptions, map_dot, render_dot
-from procmine.ui import downloads, state
+from procmine.ui import downloads, map_animation, state
 from procmine.ui.state import t
 
 METRICS = ("frequency", "performance", "both")
@@ -34,6 +34,7 @@ def render() -> None:
     show_svg(rendered(source, "svg"), key="map", fit=fit)
     downloads.picture("process-map", key="map_download", svg=lambda: rendered(source, "svg"),
                       png=lambda: rendered(source, "png"), dot=lambda: source)
+    map_animation.render(options)
     _click_to_filter(graph)
     _tables(graph)
 
