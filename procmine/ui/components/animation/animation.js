@@ -93,7 +93,7 @@
     for (var j = 0; j < n; j++) {
       var i = model.activeIndex[j];
       pointAt(model.edge[i], (t - model.start[i]) / model.duration[i], point);
-      result.push([model.edge[i], point[0], point[1], model.weight[i]]);
+      result.push([model.edge[i], point[0], point[1], model.weight[i], (t - model.start[i]) / model.duration[i]]);
     }
     return result;
   }
