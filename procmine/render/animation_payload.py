@@ -14,7 +14,7 @@ import numpy as np
 
 from procmine.analysis.animation import DEADLINE_STATUSES, OTHER, TokenOptions, Tokens
 from procmine.analysis.animation import tokens as build_tokens
-from procmine.analysis.dfg import dfg
+from procmine.analysis.dfg import Dfg, dfg
 from procmine.eventlog import EventLog
 from procmine.i18n import text
 from procmine.render.formatting import format_duration, format_number
@@ -102,7 +102,7 @@ def merge_note(tokens: Tokens, lang: str) -> str:
 
 def component_texts(tokens: Tokens, lang: str) -> dict[str, str]:
     keys = ("title", "play", "pause", "speed", "days_per_second", "in_motion", "waiting")
-    raw = {key: text(f"animation.{key}", lang, n="{n}") for key in keys}
+    raw = {key: text(f"animation.{key}", lang, n="{n}", dots="{dots}") for key in keys}
     return raw | {"note": merge_note(tokens, lang)}
 
 
@@ -116,9 +116,11 @@ class Animation:
 
 
 def build_animation(log: EventLog, map_options: MapOptions = MapOptions(),
-                    token_options: TokenOptions = TokenOptions(), png: bool = False) -> Animation:
-    """Lay the map of `log` out (as the process map does) and build its tokens."""
-    layout = map_layout(dfg(log), map_options, png=png)
+                    token_options: TokenOptions = TokenOptions(), png: bool = False,
+                    graph: Dfg | None = None) -> Animation:
+    """Lay the map of `log` out (as the process map does) and build its tokens; `graph` is the log's
+    DFG when the caller has it already."""
+    layout = map_layout(graph if graph is not None else dfg(log), map_options, png=png)
     found = build_tokens(log, layout.edges, token_options)
     return Animation(layout, found, legend_of(found, token_options, map_options.lang))
 

@@ -13,6 +13,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from procmine.analysis.animation import TokenOptions
+from procmine.analysis.dfg import dfg
 from procmine.eventlog import EventLog
 from procmine.render.animation_payload import Animation, build_animation, payload_of
 from procmine.render.animation_video import VideoOptions, video_bytes
@@ -41,7 +42,7 @@ def render(options: MapOptions) -> None:
 
 
 def _animation(log: EventLog, map_options: MapOptions, token_options: TokenOptions) -> Animation:
-    return build_animation(log, map_options, token_options)
+    return build_animation(log, map_options, token_options, graph=state.computed(dfg, log=log))
 
 
 def _exported(log: EventLog, map_options: MapOptions, token_options: TokenOptions, format: str) -> bytes:

@@ -7,7 +7,8 @@
   var SPEEDS = [1, 7, 30, 91, 365];          // days of the log per second of animation
   var model = null;
   var view = { t: 0, playing: false, speed: 30, last: null, frames: 0, firstFrameAt: null, scale: 1,
-               active: 0, loadedId: null };
+               active: 0, moving: 0, loadedId: null };
+  var marks = { script: performance.now() };
   var $ = function (id) { return document.getElementById(id); };
 
   function send(type, data) {
@@ -121,6 +122,9 @@
       var i = model.activeIndex[j], target = targets[model.edge[i]];
       if (target >= 0) { queue[target] += model.weight[i]; }
     }
+    var moving = 0;
+    for (var m = 0; m < n; m++) { moving += model.weight[model.activeIndex[m]]; }
+    view.moving = moving;
     var largest = 0;
     for (var q = 0; q < queue.length; q++) { largest = Math.max(largest, queue[q]); }
     if (largest === 0) { return; }
@@ -159,7 +163,7 @@
     var when = new Date(model.payload.origin_ms + view.t * 1000);
     $("date").textContent = when.toLocaleDateString(model.lang === "da" ? "da-DK" : "en-GB",
       { day: "numeric", month: "short", year: "numeric", timeZone: "Europe/Copenhagen" });
-    $("active").textContent = fill(model.texts.in_motion, { n: number(n) });
+    $("active").textContent = fill(model.texts.in_motion, { n: number(view.moving), dots: number(n) });
     $("scrubber").value = model.span > 0 ? Math.round(1000 * view.t / model.span) : 0;
   }
 
@@ -247,17 +251,19 @@
     if (!data || data.type !== "streamlit:render") { return; }
     var payload = data.args.payload;
     if (payload && payload.id !== view.loadedId) {
+      marks.payload = performance.now();
       view.loadedId = payload.id;
       load(payload);
+      marks.loaded = performance.now();
     }
   });
 
   window.__procmineAnimation = {
-    positionsAt: positionsAt, seek: seek, play: play, pause: pause,
+    positionsAt: positionsAt, marks: function () { return marks; }, seek: seek, play: play, pause: pause,
     setSpeed: function (days) { view.speed = days; },
     time: function () { return view.t; }, span: function () { return model ? model.span : 0; },
     frames: function () { return view.frames; }, firstFrameAt: function () { return view.firstFrameAt; },
-    active: function () { return view.active; }, playing: function () { return view.playing; },
+    active: function () { return view.active; }, moving: function () { return view.moving; }, playing: function () { return view.playing; },
     loaded: function () { return model !== null; },
   };
   window.requestAnimationFrame(tick);
