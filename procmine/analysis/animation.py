@@ -83,7 +83,7 @@ def tokens(log: EventLog, edges: tuple[tuple[str, str], ...], options: TokenOpti
     colour, categories = _colours(log, position, options, calendar or WorkCalendar())
     step = 0
     while True:
-        merged = _merged(edge, _rounded(start, step), _rounded(end, step), colour)
+        merged = _merged(edge, start, end, colour, step)
         if len(merged[0]) <= options.budget:
             break
         step = max(60, step * 4)
@@ -92,15 +92,38 @@ def tokens(log: EventLog, edges: tuple[tuple[str, str], ...], options: TokenOpti
                   categories=categories, transitions=len(position), merge_step=step)
 
 
-def _rounded(seconds: np.ndarray, step: int) -> np.ndarray:
-    return seconds if step == 0 else (seconds // step) * step
-
-
-def _merged(edge, start, end, colour) -> tuple[np.ndarray, ...]:
-    """Identical (edge, start, end, colour) rows as one row with a weight, sorted by start."""
+def _merged(edge, start, end, colour, step: int) -> tuple[np.ndarray, ...]:
+    """Rows equal in (edge, colour, start and end rounded down to `step` s) as one row with a weight,
+    sorted by start. One int64 sort when the four fit in 63 bits, else a lexsort."""
     if len(edge) == 0:
         empty = np.zeros(0, np.int64)
         return empty, empty, empty, empty, empty
+    unit = max(step, 1)
+    first, last = start // unit, end // unit
+    length = last - first
+    widths = [max(int(column.max()).bit_length(), 1) for column in (first, length, edge, colour)]
+    if sum(widths) > 63:
+        return _merged_lexsort(edge, first * unit, last * unit, colour)
+    key = first.astype(np.int64)
+    for column, width in zip((length, edge, colour), widths[1:]):
+        key <<= width
+        key |= column
+    key.sort()
+    new = np.empty(len(key), bool)
+    new[0] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    weight = np.diff(np.append(starts, len(key)))
+    key = key[starts]
+    parts = []
+    for width in reversed(widths[1:]):
+        parts.append(key & ((1 << width) - 1))
+        key = key >> width
+    colour_m, edge_m, length_m = parts
+    return edge_m, key * unit, (key + length_m) * unit, colour_m, weight
+
+
+def _merged_lexsort(edge, start, end, colour) -> tuple[np.ndarray, ...]:
     order = np.lexsort((colour, edge, end, start))
     columns = [np.asarray(column, dtype=np.int64)[order] for column in (edge, start, end, colour)]
     new = np.zeros(len(order), bool)

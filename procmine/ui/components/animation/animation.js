@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var DAY = 86400;
+  var CHUNK = 1024;                           // tokens per chunk of the start-sorted arrays (end index)
   var SPEEDS = [1, 7, 30, 91, 365];          // days of the log per second of animation
   var model = null;
   var view = { t: 0, playing: false, speed: 30, last: null, frames: 0, firstFrameAt: null, scale: 1,
@@ -42,12 +43,19 @@
       }
     }
     var start = decode(payload.start), duration = decode(payload.duration);
-    var span = 0;
-    for (var i = 0; i < start.length; i++) { span = Math.max(span, start[i] + duration[i]); }
-    model = { payload: payload, points: points, offsets: offsets, cumulative: cumulative, start: start,
+    var span = 0, chunkEnd = new Float64Array(Math.ceil(start.length / CHUNK));
+    for (var i = 0; i < start.length; i++) {
+      var end = start[i] + duration[i];
+      span = Math.max(span, end);
+      chunkEnd[(i / CHUNK) | 0] = Math.max(chunkEnd[(i / CHUNK) | 0], end);
+    }
+    var weight = decode(payload.weight), radius = new Float32Array(weight.length);
+    for (var w = 0; w < weight.length; w++) { radius[w] = 2.5 + Math.min(4.5, Math.log2(weight[w])); }
+    model = { payload: payload, radius: radius, points: points, offsets: offsets, cumulative: cumulative, start: start,
               duration: duration, edge: decode(payload.edge), colour: decode(payload.colour),
-              weight: decode(payload.weight), span: span, lang: payload.lang, texts: payload.texts,
-              queue: new Float64Array(payload.nodes.length), activeIndex: new Int32Array(start.length) };
+              weight: weight, span: span, lang: payload.lang, texts: payload.texts,
+              queue: new Float64Array(payload.nodes.length), activeIndex: new Int32Array(start.length),
+              chunkEnd: chunkEnd, rgba: payload.legend.map(function (entry) { return packColour(entry[1]); }) };
     view.t = 0;
     view.playing = false;
     buildControls();
@@ -83,8 +91,13 @@
       var middle = (low + high) >> 1;
       if (start[middle] <= t) { low = middle + 1; } else { high = middle; }
     }
-    for (var i = 0; i < low; i++) {
-      if (start[i] + duration[i] > t) { found[n++] = i; }
+    var chunkEnd = model.chunkEnd;
+    for (var chunk = 0; chunk * CHUNK < low; chunk++) {
+      if (chunkEnd[chunk] <= t) { continue; }   // every token of this chunk has arrived already
+      var last = Math.min(low, (chunk + 1) * CHUNK);
+      for (var i = chunk * CHUNK; i < last; i++) {
+        if (start[i] + duration[i] > t) { found[n++] = i; }
+      }
     }
     return n;
   }
@@ -101,7 +114,7 @@
 
   function draw() {
     if (!model) { return; }
-    var canvas = $("tokens"), context = canvas.getContext("2d");
+    var canvas = $("halos"), context = canvas.getContext("2d");
     var ratio = view.scale * (window.devicePixelRatio || 1);
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, canvas.width, canvas.height);
@@ -109,7 +122,7 @@
     var n = activeAt(view.t);
     view.active = n;
     drawQueues(context, n);
-    drawTokens(context, n);
+    drawTokens(n, ratio);
     view.frames++;
     if (view.firstFrameAt === null) { view.firstFrameAt = performance.now(); }
     showTime(n);
@@ -142,21 +155,53 @@
     }
   }
 
-  function drawTokens(context, n) {
-    var legend = model.payload.legend, point = [0, 0], t = view.t;
-    for (var c = 0; c < legend.length; c++) {
-      context.fillStyle = legend[c][1];
-      context.beginPath();
-      for (var j = 0; j < n; j++) {
-        var i = model.activeIndex[j];
-        if (model.colour[i] !== c) { continue; }
-        pointAt(model.edge[i], (t - model.start[i]) / model.duration[i], point);
-        var radius = (2.5 + Math.min(4.5, Math.log2(model.weight[i]))) / view.scale;
-        context.moveTo(point[0] + radius, point[1]);
-        context.arc(point[0], point[1], radius, 0, 2 * Math.PI);
-      }
-      context.fill();
+  // Tokens as discs stamped straight into the pixels of the top canvas: no path to rasterise per token.
+  function drawTokens(n, ratio) {
+    var canvas = $("tokens"), width = canvas.width, height = canvas.height;
+    if (!view.pixels || view.pixels.width !== width || view.pixels.height !== height) {
+      view.pixels = canvas.getContext("2d").createImageData(width, height);
+      view.words = new Uint32Array(view.pixels.data.buffer);
     }
+    var words = view.words, point = [0, 0], t = view.t, dpr = window.devicePixelRatio || 1;
+    words.fill(0);
+    for (var j = 0; j < n; j++) {
+      var i = model.activeIndex[j];
+      pointAt(model.edge[i], (t - model.start[i]) / model.duration[i], point);
+      var radius = Math.min(Math.round(model.radius[i] * dpr), DISCS.length - 1);
+      var disc = DISCS[radius], colour = model.rgba[model.colour[i]];
+      var cx = Math.round(point[0] * ratio), cy = Math.round(point[1] * ratio), d, x, y;
+      if (cx >= radius && cy >= radius && cx + radius < width && cy + radius < height) {
+        var centre = cy * width + cx;
+        for (d = 0; d < disc.length; d += 2) { words[centre + disc[d + 1] * width + disc[d]] = colour; }
+      } else {
+        for (d = 0; d < disc.length; d += 2) {
+          x = cx + disc[d]; y = cy + disc[d + 1];
+          if (x >= 0 && y >= 0 && x < width && y < height) { words[y * width + x] = colour; }
+        }
+      }
+    }
+    canvas.getContext("2d").putImageData(view.pixels, 0, 0);
+  }
+
+  // Pixel offsets (dx, dy pairs) of a disc of each radius 0..16.
+  var DISCS = (function () {
+    var discs = [];
+    for (var r = 0; r <= 16; r++) {
+      var offsets = [];
+      for (var dy = -r; dy <= r; dy++) {
+        for (var dx = -r; dx <= r; dx++) {
+          if (dx * dx + dy * dy <= r * r + r) { offsets.push(dx, dy); }
+        }
+      }
+      discs.push(new Int16Array(offsets));
+    }
+    return discs;
+  })();
+
+  // "#rrggbb" as one opaque RGBA pixel in the canvas's byte order (little-endian: ABGR).
+  function packColour(hex) {
+    var r = parseInt(hex.slice(1, 3), 16), g = parseInt(hex.slice(3, 5), 16), b = parseInt(hex.slice(5, 7), 16);
+    return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
   }
 
   function showTime(n) {
@@ -228,15 +273,18 @@
     var width = Math.max(200, document.body.clientWidth - 2);
     view.scale = Math.min(1, width / model.payload.width);
     var w = model.payload.width * view.scale, h = model.payload.height * view.scale;
-    var ratio = window.devicePixelRatio || 1, canvas = $("tokens"), picture = $("map");
+    var ratio = window.devicePixelRatio || 1, picture = $("map");
     $("stage").style.width = w + "px";
     $("stage").style.height = h + "px";
     picture.style.width = w + "px";
     picture.style.height = h + "px";
-    canvas.style.width = w + "px";
-    canvas.style.height = h + "px";
-    canvas.width = Math.round(w * ratio);
-    canvas.height = Math.round(h * ratio);
+    ["halos", "tokens"].forEach(function (id) {
+      var canvas = $(id);
+      canvas.style.width = w + "px";
+      canvas.style.height = h + "px";
+      canvas.width = Math.round(w * ratio);
+      canvas.height = Math.round(h * ratio);
+    });
     send("streamlit:setFrameHeight", { height: document.body.scrollHeight + 4 });
   }
 
