@@ -23,7 +23,6 @@ from procmine.render.animation_layout import map_layout, points_along
 from procmine.render.animation_payload import build_animation, payload_of
 from procmine.render.animation_video import VideoOptions, positions_at, video_bytes
 from procmine.render.map_sliders import END, START
-from procmine.render.process_map import MapOptions
 from procmine.workcalendar import WorkCalendar
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from procmine.eventlog import EventLog
 from procmine.render.animation_payload import Animation, build_animation, payload_of
 from procmine.render.animation_video import VideoOptions, video_bytes
 from procmine.render.process_map import MapOptions
-from procmine.ui import downloads, state
+from procmine.ui import state
 from procmine.ui.state import t
 
 COMPONENT_DIR = Path(__file__).resolve().parent / "components" / "animation"
