@@ -48,7 +48,7 @@ def browser_page(url: str, width: int = 1500, height: int = 1400):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            tab = browser.new_context(viewport={"width": width, "height": height}).new_page()
+            tab = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True).new_page()
             tab.set_default_timeout(90_000)
             tab.goto(url)
             settle(tab)

@@ -89,3 +89,17 @@ def test_the_animation_plays_and_matches_the_event_table():
         assert compared > 20, "too few tokens in motion at the compared moments to prove anything"
         frame.locator("#scrubber").fill("500")
         assert abs(frame.evaluate(f"() => {animation}.time()") - span / 2) <= span / 1000 + 1
+        _download_the_gif(tab)
+
+
+def _download_the_gif(tab) -> None:
+    """The export made server-side is an animated GIF of the map."""
+    from PIL import Image
+
+    tab.get_by_text("Export for a presentation").click()
+    with tab.expect_download(timeout=120_000) as download:
+        tab.get_by_role("button", name="Download GIF").click()
+    saved = ARTEFACTS / "animation-aktindsigt.gif"
+    download.value.save_as(saved)
+    picture = Image.open(saved)
+    assert picture.format == "GIF" and picture.n_frames == 120
