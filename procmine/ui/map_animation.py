@@ -6,6 +6,7 @@ the map's Graphviz layout and the tokens as typed arrays; colouring and export s
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def render(options: MapOptions) -> None:
     """The Animate toggle and, when on, the animated map with its colour choice and export."""
     if not st.toggle(t("animation.toggle"), key="map_animate", help=t("animation.toggle_help")):
         return
+    options = dataclasses.replace(options, legend=False)   # the tokens move over the map itself
     token_options = _colour_controls()
     animation = state.computed(_animation, map_options=options, token_options=token_options)
     if len(animation.tokens) == 0:
