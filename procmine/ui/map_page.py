@@ -22,7 +22,7 @@ from procmine.render.bounded_layout import LAYOUT_SECONDS
 from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_view import default_shares, map_view
 from procmine.render.process_map import MapOptions, map_dot, render_dot
-from procmine.ui import downloads, state
+from procmine.ui import downloads, map_animation, state
 from procmine.ui.picture_viewer import message_svg, show_picture
 from procmine.ui.state import t
 
@@ -105,6 +105,7 @@ def render() -> None:
     source = map_dot(view, options)
     _picture(source, options)
     graph = state.computed(dfg)
+    map_animation.render(options)
     _click_to_filter(graph)
     _tables(graph)
 

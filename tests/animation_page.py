@@ -1,0 +1,93 @@
+"""Driving the animated process map in headless Chromium: serve the app on a dataset, open the map, animate.
+
+Shared by tests/test_animation_browser.py and benchmarks/bench_animation.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from served_app import free_port, stop, wait_until_served
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+          && document.querySelectorAll('[data-stale="true"]').length === 0"""
+
+
+@contextlib.contextmanager
+def served(dataset: Path, log_path: Path):
+    """`streamlit run app.py` on a free port showing `dataset`; yields the URL."""
+    port = free_port()
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats",
+             "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "PROCMINE_APP_DATASET": str(dataset), "PYTHONPATH": str(ROOT)})
+        try:
+            wait_until_served(process, port, log_hint=f"; see {log_path}")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            stop(process)
+
+
+@contextlib.contextmanager
+def browser_page(url: str, width: int = 1500, height: int = 1400):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            tab = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True).new_page()
+            tab.set_default_timeout(90_000)
+            tab.goto(url)
+            settle(tab)
+            yield tab
+        finally:
+            browser.close()
+
+
+def settle(tab) -> None:
+    tab.wait_for_selector("[data-testid='stSidebar']")
+    for _ in range(2):
+        tab.wait_for_timeout(500)
+        tab.wait_for_function(IDLE, timeout=120_000)
+
+
+def open_map(tab) -> None:
+    tab.locator("[data-testid='stSidebar'] label").filter(has_text=re.compile(r"Process map\s*$")).click()
+    settle(tab)
+    tab.get_by_role("heading", name="Process map", exact=True).wait_for()
+
+
+def animate(tab):
+    """Switch Animate on; the component's frame once its payload is loaded, and the seconds it took
+    from the click to the first drawn frame."""
+    began = time.perf_counter()
+    tab.get_by_text("Animate", exact=True).click()
+    frame = animation_frame(tab)
+    frame.wait_for_function("() => window.__procmineAnimation && window.__procmineAnimation.firstFrameAt()",
+                            timeout=120_000)
+    first_frame = time.perf_counter() - began
+    settle(tab)
+    return frame, first_frame
+
+
+def animation_frame(tab, seconds: float = 120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for frame in tab.frames:
+            if "procmine_animation" in frame.url or "components/animation" in frame.url:
+                return frame
+        tab.wait_for_timeout(200)
+    raise AssertionError(f"no animation component frame among {[f.url for f in tab.frames]}")
