@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -48,18 +49,20 @@ def write_xlsx(data: ReportData, path: str | os.PathLike) -> Path:
                    "number": workbook.add_format({"num_format": "#,##0"}),
                    "decimal": workbook.add_format({"num_format": "#,##0.00"})}
         for name, frame in report_tables(data).items():
-            _sheet(workbook.add_worksheet(name[:31]), frame.reset_index(drop=True), formats)
+            _sheet(workbook.add_worksheet(name[:31]), frame.reset_index(drop=True), formats,
+                   data.settings.timezone)
         workbook.close()
     return path
 
 
-def _sheet(sheet, frame: pd.DataFrame, formats: dict) -> None:
+def _sheet(sheet, frame: pd.DataFrame, formats: dict, timezone: str) -> None:
+    """One table on one sheet; aware times are written as wall-clock times in `timezone` (the report's)."""
     for column, name in enumerate(frame.columns):
         sheet.write_string(0, column, str(name), formats["header"])
         kind = _kind(name, frame[name])
         sheet.set_column(column, column, 14 if kind != "text" else 28)
         for row, value in enumerate(frame[name].tolist(), start=1):
-            _write(sheet, row, column, value, kind, formats)
+            _write(sheet, row, column, value, kind, formats, timezone)
     sheet.freeze_panes(1, 0)
     if len(frame.columns):
         sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
@@ -77,12 +80,15 @@ def _kind(name: str, column: pd.Series) -> str:
     return "text"
 
 
-def _write(sheet, row: int, column: int, value, kind: str, formats: dict) -> None:
+def _write(sheet, row: int, column: int, value, kind: str, formats: dict, timezone: str) -> None:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         sheet.write_blank(row, column, None)
     elif isinstance(value, pd.Timestamp):
         sheet.write_datetime(row, column, value.tz_localize(None).to_pydatetime() if value.tzinfo is None
-                             else value.tz_convert("Europe/Copenhagen").tz_localize(None).to_pydatetime(),
+                             else value.tz_convert(timezone).tz_localize(None).to_pydatetime(),
+                             formats["date"])
+    elif isinstance(value, dt.datetime) and value.tzinfo is not None:
+        sheet.write_datetime(row, column, value.astimezone(ZoneInfo(timezone)).replace(tzinfo=None),
                              formats["date"])
     elif isinstance(value, (dt.date, dt.datetime)):
         sheet.write_datetime(row, column, value if isinstance(value, dt.datetime)
