@@ -19,14 +19,17 @@ ALL_CASES = "sides AS (SELECT case_index, 'all' AS side FROM case_runs)"
 OPEN_CASES = {
     "no closed_at": "CAST(sum(CASE WHEN c.closed_at IS NULL THEN 1 ELSE 0 END) AS BIGINT)",
     "last activity not an end activity":
-        "CAST(sum(CASE WHEN r.last_activity IN (SELECT activity FROM end_activities) THEN 0 ELSE 1 END) AS BIGINT)",
+        "CAST(sum(CASE WHEN ea.activity IS NULL THEN 1 ELSE 0 END) AS BIGINT)",
     "unknown": "CAST(NULL AS BIGINT)",
 }
+# A join, not `IN (subquery)`: Spark accepts subquery predicates only in filters and joins.
+JOINS = {"no closed_at": "LEFT JOIN cases c ON c.case_id = r.case_id",
+         "last activity not an end activity": "LEFT JOIN end_activities ea ON ea.activity = r.last_activity"}
 
 
 def statement(open_rule: str, sides: str = ALL_CASES) -> str:
     """The overview SQL: one row per side."""
-    join_cases = "LEFT JOIN cases c ON c.case_id = r.case_id" if open_rule == "no closed_at" else ""
+    join_cases = JOINS.get(open_rule, "")
     return f"""
 WITH {EVENTS_CTE}, {CASE_RUNS_CTE}, {sides},
 activity_counts AS (

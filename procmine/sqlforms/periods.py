@@ -20,13 +20,13 @@ from procmine.sqlforms.throughput import CASES_CTE
 DAY_US = 86_400_000_000
 CLOSED = {
     "no closed_at": "c.closed_at IS NOT NULL",
-    "last activity not an end activity": "r.last_activity IN (SELECT activity FROM end_activities)",
+    "last activity not an end activity": "ea.activity IS NOT NULL",
     "unknown": "TRUE",
 }
 
 
 def statement(open_rule: str) -> str:
-    join_cases = "LEFT JOIN cases c ON c.case_id = r.case_id" if open_rule == "no closed_at" else ""
+    join_cases = overview.JOINS.get(open_rule, "")
     in_window = "f.closed AND f.last_t >= w.low_t AND f.last_t < w.high_t"
     open_cases = ("CAST(NULL AS BIGINT)" if open_rule == "unknown" else
                   "CAST(coalesce(sum(CASE WHEN f.first_t < w.high_t AND (NOT f.closed OR f.last_t >= w.high_t) "
