@@ -213,8 +213,15 @@ class EventLog:
         return con
 
 
-def open_log(path: str | os.PathLike) -> EventLog:
-    """Open a dataset folder as an EventLog (`procmine.open`)."""
+def open_log(path: str | os.PathLike, engine: str = "numpy"):
+    """Open a dataset folder as an EventLog (`procmine.open`).
+
+    engine="duckdb" or "spark" gives a `procmine.sqlforms.log.SqlLog` instead: the same analyses
+    through their SQL forms, over the dataset (or a folder of `municipality=NAME/` datasets).
+    """
+    if engine != "numpy":
+        from procmine.sqlforms.log import check_engine, open_sql_log
+        return open_sql_log(path, check_engine(engine))
     return EventLog.from_dataset(read_dataset(Path(path)))
 
 

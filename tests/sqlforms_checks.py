@@ -131,6 +131,21 @@ def check_deadlines(engine, log, rules=None) -> None:
     assert found["skipped"] == expected.skipped
     assert_frames(found["rules"], expected.rules, exact=("rule", "cases", "met", "open_cases", "open_overdue"),
                   close={"share_met": SHARE, "median_days": 0, "p90_days": 1e-9})
+    late, expected_late = found["breaches"], expected.breaches
+    assert_frames(late.assign(due=late["due"].map(as_date), start=micros(late["start"]), end=micros(late["end"])),
+                  expected_late.assign(due=expected_late["due"].map(as_date), start=micros(expected_late["start"]),
+                                       end=micros(expected_late["end"])),
+                  exact=("rule", "case_id", "start", "end", "days", "limit_days", "due"))
+
+
+def as_date(value):
+    return value.date() if hasattr(value, "date") else value
+
+
+def micros(column: pd.Series) -> pd.Series:
+    """Aware times (any unit) as integer microseconds since the epoch."""
+    times = pd.to_datetime(column, utc=True)
+    return (times - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(microseconds=1)
 
 
 def check_compare(engine, log) -> None:
@@ -157,8 +172,7 @@ def check_periods(engine, log) -> None:
     found = periods.compute(engine, windows, log.dataset.meta, CALENDAR.timezone,
                             common.dataset_zone(log.dataset.meta))
     expected = p.period_trend(log, windows, CALENDAR)
-    found = found.assign(start=found["start"].map(lambda d: d.date() if hasattr(d, "date") else d),
-                         end=found["end"].map(lambda d: d.date() if hasattr(d, "date") else d))
+    found = found.assign(start=found["start"].map(as_date), end=found["end"].map(as_date))
     assert_frames(found, expected, exact=("start", "end", "cases_started", "cases_closed", "open_cases"),
                   close={"median_days": SECONDS / 86_400, "p90_days": SECONDS / 86_400,
                          "median_working_days": WORKING_DAYS, "p90_working_days": WORKING_DAYS})

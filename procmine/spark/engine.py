@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from procmine import schema as s
-from procmine.errors import DatasetError, ProcmineError
+from procmine.errors import ProcmineError
+from procmine.sqlforms.common import partitioned_cases_sql, partitioned_events_sql
 from procmine.sqlforms.dialects import transpile
-from procmine.sqlforms.engines import used_parameters
+from procmine.sqlforms.engines import dataset_files, used_parameters
 
 DEFAULT_MASTER = "local[2]"
 
@@ -52,22 +52,27 @@ class SparkEngine:
 
     @classmethod
     def for_dataset(cls, path: str | Path, session=None) -> "SparkEngine":
-        """Over a dataset folder (events.parquet or events/ with hive partitions, cases.parquet)."""
+        """Over a dataset folder (events.parquet or events/, cases.parquet) or a folder of datasets
+        partitioned hive-style as `municipality=NAME/` (each with events.parquet and cases.parquet)."""
         path = Path(path)
-        session = session or spark_session()
-        events = path / s.EVENTS_FILE
-        if not events.exists():
-            events = path / s.EVENTS_DIR
-            if not events.is_dir():
-                raise DatasetError(f"{path}: no {s.EVENTS_FILE} or {s.EVENTS_DIR}/ folder. "
-                                   "Give a dataset folder written by procmine import.")
-        session.read.parquet(str(events)).createOrReplaceTempView("events")
-        cases = path / s.CASES_FILE
-        if cases.exists():
-            session.read.parquet(str(cases)).createOrReplaceTempView("cases")
+        files = dataset_files(path)
+        engine = cls(session or spark_session())
+        read = engine.session.read.option("basePath", str(path)) if files.partitioned else engine.session.read
+        events = files.events.replace("/**/*.parquet", "")
+        read.parquet(events).createOrReplaceTempView("raw_events" if files.partitioned else "events")
+        if files.partitioned:
+            read.parquet(files.cases).createOrReplaceTempView("raw_cases")
+            engine.view("events", partitioned_events_sql(engine.columns("raw_events")))
+            engine.view("cases", partitioned_cases_sql(engine.columns("raw_cases")))
+        elif files.cases is not None:
+            engine.session.read.parquet(files.cases).createOrReplaceTempView("cases")
         else:
-            session.sql("SELECT DISTINCT case_id FROM events").createOrReplaceTempView("cases")
-        return cls(session)
+            engine.view("cases", "SELECT DISTINCT case_id FROM events")
+        return engine
+
+    def view(self, name: str, sql: str) -> None:
+        """A temporary view of a query (DuckDB dialect, no bound values)."""
+        self.session.sql(transpile(sql, self.dialect)).createOrReplaceTempView(name)
 
     @classmethod
     def for_tables(cls, events: pa.Table, cases: pa.Table, session=None) -> "SparkEngine":

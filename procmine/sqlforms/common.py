@@ -91,3 +91,37 @@ def register_days(engine, calendar: WorkCalendar) -> None:
 
 def split_sequence(text: str) -> tuple[str, ...]:
     return tuple(text.split(SEPARATOR)) if text else ()
+
+
+PARTITION = "municipality"
+
+
+def partitioned_events_sql(columns: list[str], partition: str = PARTITION) -> str:
+    """`events` over a folder of datasets (hive-style `municipality=NAME/`), read as `raw_events`.
+
+    Case and event indices are dense per dataset, so each dataset's are shifted past the ones
+    before it; case ids get the dataset's name in front, so no join ever pairs two
+    municipalities' pseudonyms.
+    """
+    part = identifier(partition)
+    shifted = {"case_index": "e.case_index + o.case_offset", "event_index": "e.event_index + o.event_offset",
+               "case_id": f"CAST(e.{part} AS VARCHAR) || '/' || e.case_id"}
+    select = ", ".join(f"{shifted[c]} AS {identifier(c)}" if c in shifted else f"e.{identifier(c)}"
+                       for c in columns)
+    return f"""
+WITH sizes AS (
+    SELECT {part} AS part, max(case_index) + 1 AS cases, max(event_index) + 1 AS events
+    FROM raw_events GROUP BY {part}),
+o AS (
+    SELECT part, sum(cases) OVER (ORDER BY part) - cases AS case_offset,
+           sum(events) OVER (ORDER BY part) - events AS event_offset
+    FROM sizes)
+SELECT {select} FROM raw_events e JOIN o ON o.part = e.{part}"""
+
+
+def partitioned_cases_sql(columns: list[str], partition: str = PARTITION) -> str:
+    """`cases` over a folder of datasets, read as `raw_cases`, with the dataset's name before each case id."""
+    part = identifier(partition)
+    select = ", ".join(f"CAST({part} AS VARCHAR) || '/' || case_id AS case_id" if c == "case_id"
+                       else identifier(c) for c in columns)
+    return f"SELECT {select} FROM raw_cases"

@@ -8,6 +8,7 @@ register a small Arrow table (the day table, windows, end activities) under a na
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -17,6 +18,7 @@ import pyarrow as pa
 
 from procmine import schema as s
 from procmine.errors import DatasetError
+from procmine.sqlforms.common import PARTITION, partitioned_cases_sql, partitioned_events_sql
 
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -39,6 +41,36 @@ def used_parameters(sql: str, params: dict | None) -> dict:
     return {name: value for name, value in (params or {}).items() if name in wanted}
 
 
+@dataclass(frozen=True)
+class DatasetFiles:
+    """Where a dataset's Parquet lies: glob patterns or paths of events and cases (None: no case table)."""
+
+    events: str
+    cases: str | None
+    partitioned: bool
+
+
+def dataset_files(path: Path) -> DatasetFiles:
+    """The Parquet of a dataset folder, or of a folder of datasets partitioned as `municipality=NAME/`."""
+    if (path / s.EVENTS_FILE).exists():
+        cases = path / s.CASES_FILE
+        return DatasetFiles(str(path / s.EVENTS_FILE), str(cases) if cases.exists() else None, False)
+    if (path / s.EVENTS_DIR).is_dir():
+        cases = path / s.CASES_FILE
+        return DatasetFiles(str(path / s.EVENTS_DIR / "**" / "*.parquet"), str(cases) if cases.exists() else None,
+                            False)
+    parts = sorted(path.glob(f"{PARTITION}=*/{s.EVENTS_FILE}"))
+    if parts:
+        missing = [p.parent.name for p in parts if not (p.parent / s.CASES_FILE).exists()]
+        if missing:
+            raise DatasetError(f"{path}: {', '.join(missing)} has no {s.CASES_FILE}; every municipal dataset "
+                               "needs one (re-import it with its case table).")
+        return DatasetFiles(str(path / f"{PARTITION}=*" / s.EVENTS_FILE),
+                            str(path / f"{PARTITION}=*" / s.CASES_FILE), True)
+    raise DatasetError(f"{path}: no {s.EVENTS_FILE}, no {s.EVENTS_DIR}/ folder and no {PARTITION}=NAME/ "
+                       "datasets. Give a dataset folder written by procmine import.")
+
+
 class DuckDBEngine:
     """The forms on embedded DuckDB, over a connection that has views `events` and `cases`."""
 
@@ -55,24 +87,27 @@ class DuckDBEngine:
 
     @classmethod
     def for_dataset(cls, path: str | Path) -> "DuckDBEngine":
-        """Over a dataset folder's Parquet files, read where they lie."""
+        """Over a dataset folder's Parquet files, or a folder of datasets (`municipality=NAME/`)."""
         path = Path(path)
-        events = path / s.EVENTS_FILE
-        if not events.exists():
-            events = path / s.EVENTS_DIR / "**" / "*.parquet"
-            if not (path / s.EVENTS_DIR).is_dir():
-                raise DatasetError(f"{path}: no {s.EVENTS_FILE} or {s.EVENTS_DIR}/ folder. "
-                                   "Give a dataset folder written by procmine import.")
+        files = dataset_files(path)
         connection = duckdb.connect()
+        engine = cls(connection)
         # A view cannot take bound values, so the paths are SQL string literals (quotes doubled).
-        connection.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet({_literal(events)}, "
+        if files.partitioned:
+            connection.execute(f"CREATE VIEW raw_events AS SELECT * FROM read_parquet({_literal(files.events)}, "
+                               "hive_partitioning = true)")
+            connection.execute("CREATE VIEW events AS " + partitioned_events_sql(engine.columns("raw_events")))
+            connection.execute(f"CREATE VIEW raw_cases AS SELECT * FROM read_parquet({_literal(files.cases)}, "
+                               "hive_partitioning = true, union_by_name = true)")
+            connection.execute("CREATE VIEW cases AS " + partitioned_cases_sql(engine.columns("raw_cases")))
+            return engine
+        connection.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet({_literal(files.events)}, "
                            "hive_partitioning = true)")
-        cases = path / s.CASES_FILE
-        if cases.exists():
-            connection.execute(f"CREATE VIEW cases AS SELECT * FROM read_parquet({_literal(cases)})")
+        if files.cases is not None:
+            connection.execute(f"CREATE VIEW cases AS SELECT * FROM read_parquet({_literal(files.cases)})")
         else:
             connection.execute("CREATE VIEW cases AS SELECT DISTINCT case_id FROM events")
-        return cls(connection)
+        return engine
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         return self.connection.execute(sql, used_parameters(sql, params)).fetch_df()
@@ -84,5 +119,5 @@ class DuckDBEngine:
         return [row[0] for row in self.connection.execute(f'DESCRIBE "{table}"').fetchall()]
 
 
-def _literal(path: Path) -> str:
+def _literal(path: str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
