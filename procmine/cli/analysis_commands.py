@@ -20,6 +20,7 @@ from rich.table import Table
 import procmine
 from procmine import analysis
 from procmine.cli.app import app
+from procmine.cli.engine_option import EngineOption, analyse, open_on
 from procmine.errors import ConfigError
 from procmine.render.formatting import format_duration
 
@@ -30,10 +31,12 @@ FilterOption = typer.Option(None, "--filter", help="Filter file (JSON/YAML); rep
 FormatOption = typer.Option("table", "--format", help="Output: table, csv or json.")
 
 
-def open_filtered(dataset: Path, filters: list[Path] | None) -> procmine.EventLog:
-    """The dataset as an EventLog with the filter files stacked in order."""
+def open_filtered(dataset: Path, filters: list[Path] | None, engine: str = "numpy"):
+    """The dataset as an EventLog with the filter files stacked in order (a SqlLog on another engine)."""
     from procmine.filters import load_filters
 
+    if engine != "numpy":
+        return open_on(dataset, engine, filters)
     log = procmine.open(dataset)
     stack = [f for path in (filters or []) for f in load_filters(path)]
     return log.filter(*stack) if stack else log
@@ -105,10 +108,11 @@ def cell(column: str, value) -> str:
 @app.command("info")
 def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                  as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
-                 filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                 filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                 engine: str = EngineOption) -> None:
     """Cases, events, activities, variants, time span and throughput of a dataset."""
     fmt = "json" if as_json else check_format(fmt)
-    result = analysis.overview(open_filtered(dataset, filters))
+    result = analyse("overview", open_filtered(dataset, filters, engine))
     if fmt == "json":
         show_json(result.as_dict())
     elif fmt == "csv":
@@ -120,10 +124,11 @@ def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
 @app.command("variants")
 def variants_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                      top: int = typer.Option(None, "--top", help="Show only the N most frequent."),
-                     filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                     filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                     engine: str = EngineOption) -> None:
     """Variants (distinct activity sequences), most frequent first."""
     fmt = check_format(fmt)
-    frame = analysis.variants(open_filtered(dataset, filters)).to_pandas()
+    frame = analyse("variants", open_filtered(dataset, filters, engine)).to_pandas()
     frame = frame.head(top) if top else frame
     if fmt == "json":
         show_json(records(frame.drop(columns="variant")))
@@ -135,10 +140,11 @@ def variants_command(dataset: Path = typer.Argument(..., help="Dataset folder.")
 
 @app.command("dfg")
 def dfg_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
-                filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                engine: str = EngineOption) -> None:
     """Directly-follows graph: edge frequencies and waiting times, start and end activities."""
     fmt = check_format(fmt)
-    graph = analysis.dfg(open_filtered(dataset, filters))
+    graph = analyse("dfg", open_filtered(dataset, filters, engine))
     if fmt == "json":
         edges = graph.edges[["source", "target", "count", "cases", "mean_seconds", "median_seconds",
                              "p90_seconds", "total_seconds"]]
@@ -155,10 +161,11 @@ def dfg_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
 def throughput_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                        by: str = typer.Option(None, "--by", help="Group by this case attribute."),
                        period: str = typer.Option(None, "--period", help="Trend per week, month, quarter or year."),
-                       filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                       filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                       engine: str = EngineOption) -> None:
     """Throughput times (calendar and working days), by group and as a trend per period."""
     fmt = check_format(fmt)
-    result = analysis.throughput(open_filtered(dataset, filters), by=by, period=period)
+    result = analyse("throughput", open_filtered(dataset, filters, engine), by=by, period=period)
     if fmt == "json":
         show_json({"calendar": result.calendar, "summary": records(result.summary),
                    "trend": None if result.trend is None else records(result.trend)})
@@ -174,10 +181,11 @@ def throughput_command(dataset: Path = typer.Argument(..., help="Dataset folder.
 
 @app.command("bottlenecks")
 def bottlenecks_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
-                        filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                        filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                        engine: str = EngineOption) -> None:
     """Transitions and activities ranked by total waiting, resource workload and handovers."""
     fmt = check_format(fmt)
-    result = analysis.bottlenecks(open_filtered(dataset, filters))
+    result = analyse("bottlenecks", open_filtered(dataset, filters, engine))
     parts = {"transitions": result.transitions, "activities": result.activities,
              "resources": result.resources, "handovers": result.handovers,
              "org_unit_handovers": result.org_unit_handovers}
@@ -195,11 +203,12 @@ def bottlenecks_command(dataset: Path = typer.Argument(..., help="Dataset folder
 def deadlines_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                       rules: Path = typer.Option(None, "--rules", help="Deadline rules (YAML/JSON); "
                                                  "default: the five sample workflows' deadlines."),
-                      filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                      filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                      engine: str = EngineOption) -> None:
     """Deadline compliance in Danish working days or calendar days, with every breach."""
     fmt = check_format(fmt)
-    report = analysis.deadlines(open_filtered(dataset, filters),
-                                analysis.load_rules(rules) if rules else None)
+    report = analyse("deadlines", open_filtered(dataset, filters, engine),
+                     analysis.load_rules(rules) if rules else None)
     if fmt == "json":
         show_json({"calendar": report.calendar, "skipped": list(report.skipped),
                    "rules": records(report.rules), "breaches": records(report.breaches)})
@@ -216,14 +225,18 @@ def compare_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                     by: str = typer.Option(None, "--by", help="Compare the two largest groups of this case attribute."),
                     a: Path = typer.Option(None, "--a", help="Filter file selecting group A."),
                     b: Path = typer.Option(None, "--b", help="Filter file selecting group B."),
-                    filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
+                    filters: list[Path] = FilterOption, fmt: str = FormatOption,
+                    engine: str = EngineOption) -> None:
     """Compare two groups of cases: KPIs, and the edges and variants that differ most."""
     fmt = check_format(fmt)
     if (by is None) == (a is None or b is None) or (by is not None and (a or b)):
         raise ConfigError("compare needs either --by ATTRIBUTE or both --a FILTER and --b FILTER.")
-    log = open_filtered(dataset, filters)
+    if engine != "numpy" and by is None:
+        raise ConfigError(f"compare --a/--b are filters, which need --engine numpy; "
+                          f"on {engine!r} use --by ATTRIBUTE.")
+    log = open_filtered(dataset, filters, engine)
     if by is not None:
-        result = analysis.compare_by(log, by)
+        result = analyse("compare_by", log, by)
     else:
         from procmine.filters import load_filters
         result = analysis.compare(log.filter(*load_filters(a)), log.filter(*load_filters(b)),

@@ -34,8 +34,9 @@ def sides_cte(attribute: str) -> str:
 side_cases AS (SELECT side, count(*) AS n FROM sides GROUP BY side)"""
 
 
-def _differences(per_side: str, keys: tuple[str, ...], median: str) -> str:
+def _differences(per_side: str, keys: tuple[str, ...], median: str, median_difference: bool) -> str:
     on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
+    difference = f",\n       b.median - a.median AS {median.format(side='difference')}" if median_difference else ""
     chosen = ", ".join(f"coalesce(a.{k}, b.{k}) AS {k}" for k in keys)
     return f"""
 per_side AS ({per_side}),
@@ -43,8 +44,7 @@ a AS (SELECT * FROM per_side WHERE side = 'a'),
 b AS (SELECT * FROM per_side WHERE side = 'b')
 SELECT {chosen}, coalesce(a.share, 0.0) AS share_a, coalesce(b.share, 0.0) AS share_b,
        a.median AS {median.format(side="a")}, b.median AS {median.format(side="b")},
-       coalesce(b.share, 0.0) - coalesce(a.share, 0.0) AS share_difference,
-       b.median - a.median AS {median.format(side="difference")}
+       coalesce(b.share, 0.0) - coalesce(a.share, 0.0) AS share_difference{difference}
 FROM a FULL OUTER JOIN b ON {on}
 ORDER BY abs(coalesce(b.share, 0.0) - coalesce(a.share, 0.0)) DESC, {", ".join(keys)}"""
 
@@ -55,7 +55,7 @@ def edges_statement(attribute: str) -> str:
     FROM steps st JOIN sides sd ON sd.case_index = st.case_index JOIN side_cases n ON n.side = sd.side
     WHERE st.target IS NOT NULL GROUP BY sd.side, st.source, st.target"""
     return (f"WITH {EVENTS_CTE}, {CASE_RUNS_CTE}, {sides_cte(attribute)}, {STEPS_CTE},"
-            + _differences(per_side, ("source", "target"), "median_{side}_seconds"))
+            + _differences(per_side, ("source", "target"), "median_{side}_seconds", True))
 
 
 def variants_statement(attribute: str) -> str:
@@ -64,7 +64,7 @@ def variants_statement(attribute: str) -> str:
     FROM case_runs r JOIN sides sd ON sd.case_index = r.case_index JOIN side_cases n ON n.side = sd.side
     GROUP BY sd.side, r.sequence"""
     return (f"WITH {EVENTS_CTE}, {CASE_RUNS_CTE}, {sides_cte(attribute)},"
-            + _differences(per_side, ("sequence",), "median_throughput_{side}_seconds"))
+            + _differences(per_side, ("sequence",), "median_throughput_{side}_seconds", False))
 
 
 def compute(engine, attribute: str, meta: dict) -> dict:
