@@ -4,6 +4,7 @@ Each municipality's dataset is analysed on its own (on the engine chosen); only 
 leave it, and no case id or pseudonym is ever joined across municipalities. A figure behind
 fewer than `min_cases` cases is hidden (None), and so is a count of 1 to min_cases-1 cases
 (a share whose met or missed cases are that few is hidden too: its complement would tell).
+Hidden cells are None in the tables; `hidden_cells` marks them apart from figures that are unknown.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import procmine
@@ -37,6 +37,7 @@ class Benchmark:
     deadlines: pd.DataFrame
     min_cases: int
     hidden: int
+    hidden_cells: dict[str, pd.DataFrame]   # per table, True where a value was hidden
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"kpis": self.kpis, "throughput": self.throughput, "deadlines": self.deadlines}
@@ -81,41 +82,48 @@ def benchmark(datasets: dict[str, Path], engine: str = "numpy", min_cases: int =
                               "share_met": row["share_met"], "median_days": row["median_days"]})
     tables = [pd.DataFrame(rows, columns=list(columns)) for rows, columns in
               ((kpis, KPI_COLUMNS), (throughput, THROUGHPUT_COLUMNS), (deadlines, DEADLINE_COLUMNS))]
-    hidden = 0
-    kpi_table, count = suppress(tables[0], "cases", ["events", "variants", "open_cases", "median_days", "p90_days"],
-                                min_cases)
-    hidden += count
-    kpi_table, count = suppress(kpi_table, "deadline_cases", [], min_cases, met=("deadline_met", "deadline_share_met"))
-    hidden += count
-    through, count = suppress(tables[1], "cases", ["median_days", "p90_days", "median_working_days",
-                                                   "p90_working_days"], min_cases)
-    hidden += count
-    rules, count = suppress(tables[2], "cases", ["median_days"], min_cases, met=("met", "share_met"))
-    hidden += count
-    return Benchmark(kpis=kpi_table, throughput=through.sort_values(["case_type", "municipality"], kind="stable",
-                                                                      na_position="last", ignore_index=True),
-                     deadlines=rules.sort_values(["rule", "municipality"], kind="stable", ignore_index=True),
-                     min_cases=min_cases, hidden=hidden)
+    kpi_table, kpi_mask = suppress(tables[0], "cases", ["events", "variants", "median_days", "p90_days"], min_cases,
+                                   counts=["open_cases"])
+    kpi_table, deadline_mask = suppress(kpi_table, "deadline_cases", [], min_cases,
+                                        met=("deadline_met", "deadline_share_met"))
+    through, through_mask = suppress(tables[1], "cases", ["median_days", "p90_days", "median_working_days",
+                                                          "p90_working_days"], min_cases)
+    rules, rules_mask = suppress(tables[2], "cases", ["median_days"], min_cases, met=("met", "share_met"))
+    masks = {"kpis": kpi_mask | deadline_mask, "throughput": through_mask, "deadlines": rules_mask}
+    ordered = {"kpis": kpi_table, "throughput": _sorted(through, ["case_type", "municipality"]),
+               "deadlines": _sorted(rules, ["rule", "municipality"])}
+    masks = {name: masks[name].loc[frame.index].reset_index(drop=True) for name, frame in ordered.items()}
+    ordered = {name: frame.reset_index(drop=True) for name, frame in ordered.items()}
+    return Benchmark(kpis=ordered["kpis"], throughput=ordered["throughput"], deadlines=ordered["deadlines"],
+                     min_cases=min_cases, hidden=int(sum(mask.to_numpy().sum() for mask in masks.values())),
+                     hidden_cells=masks)
 
 
 def suppress(table: pd.DataFrame, count: str, figures: list[str], min_cases: int,
-             met: tuple[str, str] | None = None) -> tuple[pd.DataFrame, int]:
-    """Hide the figures of rows behind fewer than min_cases cases; returns the table and the cells hidden."""
-    table = table.astype({c: object for c in [count, *figures, *(met or ())]})
+             met: tuple[str, str] | None = None, counts: list[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Hide the figures of rows behind 1 to min_cases-1 cases, and such small counts themselves.
+
+    Returns the table (hidden cells None) and a mask of the cells hidden (True where a value was hidden).
+    """
+    columns = [count, *figures, *(met or ()), *counts]
+    table = table.astype({c: object for c in columns})
+    before = table.notna()
     cases = pd.to_numeric(table[count], errors="coerce").fillna(0).to_numpy()
     small = (cases > 0) & (cases < min_cases)      # no cases: nothing to tell, nothing to hide
-    hidden = int(np.count_nonzero(small))
-    for column in figures:
-        hidden += int(table.loc[small, column].notna().sum())
-        table.loc[small, column] = None
+    table.loc[small, [count, *figures, *counts]] = None
+    for column in counts:
+        value = pd.to_numeric(table[column], errors="coerce").fillna(0).to_numpy()
+        table.loc[(value > 0) & (value < min_cases), column] = None
     if met is not None:
         met_count, share = met
         kept = pd.to_numeric(table[met_count], errors="coerce").fillna(0).to_numpy()
         few = small | ((kept > 0) & (kept < min_cases)) | ((cases - kept > 0) & (cases - kept < min_cases))
-        hidden += int(table.loc[few, [met_count, share]].notna().sum().sum())
         table.loc[few, [met_count, share]] = None
-    table.loc[small, count] = None
-    return table, hidden
+    return table, before & table.isna()
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.sort_values(keys, kind="stable", na_position="last")
 
 
 def _case_columns(log) -> list[str]:

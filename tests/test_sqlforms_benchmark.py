@@ -63,6 +63,12 @@ def test_each_municipality_is_analysed_alone_and_small_cells_are_hidden(kl):
     assert through.loc[("Norddjurs", "byggetilladelse"), "cases"] == 12
     assert through.loc[("Syddjurs", "aktindsigt"), "median_days"] is not None
     assert result.hidden >= 5
+    mask = result.hidden_cells["throughput"]
+    assert int(mask.to_numpy().sum()) == result.throughput.isna().sum().sum()   # every gap here is a hidden cell
+    assert not result.hidden_cells["kpis"]["open_cases"].any()     # unknown (no closed_at), not hidden
+    from procmine.report.benchmark_html import display_table
+    shown = display_table(result.kpis, "en", 5, result.hidden_cells["kpis"])
+    assert set(shown["Open cases"]) == {"–"}
 
 
 def test_the_duckdb_engine_gives_the_same_benchmark(kl):
@@ -80,7 +86,8 @@ def test_the_duckdb_engine_gives_the_same_benchmark(kl):
 def test_suppress_hides_counts_one_to_four_and_shares_whose_complement_is_small():
     table = pd.DataFrame({"cases": [3, 10, 0, 50], "met": [3, 5, 0, 49], "share_met": [1.0, 0.5, None, 0.98],
                           "median_days": [2.0, 4.0, None, 5.0]})
-    shown, hidden = suppress(table, "cases", ["median_days"], 5, met=("met", "share_met"))
+    shown, mask = suppress(table, "cases", ["median_days"], 5, met=("met", "share_met"))
+    hidden = int(mask.to_numpy().sum())
     assert shown["cases"].tolist() == [None, 10, 0, 50]
     assert shown["median_days"].tolist()[:2] == [None, 4.0]
     assert shown["met"].tolist() == [None, 5, 0, None]          # 5 missed of 10 is fine; 1 missed of 50 is not
@@ -106,3 +113,18 @@ def test_a_folder_with_one_dataset_is_a_clear_error(tmp_path):
         municipal_datasets(tmp_path)
     result = CliRunner().invoke(app, ["benchmark", str(tmp_path)])
     assert result.exit_code == 2 and "at least two" in result.stderr
+
+
+def test_app_page_shows_the_benchmark_with_hidden_cells(kl):
+    from app_testing import go, start_app, texts
+
+    from procmine.ui.benchmark_page import FOLDER_KEY
+
+    at = go(start_app(kl / "municipality=Syddjurs", page="data", lang="da"), "benchmark")
+    assert "Angiv en mappe" in texts(at)
+    at.text_input(key=FOLDER_KEY).input(str(kl)).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if list(d.value.columns[:2]) == ["Kommune", "Sagstype"])
+    assert list(table.columns[:3]) == ["Kommune", "Sagstype", "Sager"] and len(at.dataframe) == 3
+    assert "<5" in table["Sager"].tolist()
+    assert "Tal bag færre end 5 sager er skjult" in texts(at)

@@ -34,5 +34,6 @@ def benchmark_command(folder: Path = typer.Argument(..., help="Folder of municip
         show_csv(result.throughput)
     else:
         for name, frame in result.tables().items():
-            show_table(display_table(frame, lang, result.min_cases), text(f"benchmark.{name}", lang), rows=200)
+            show_table(display_table(frame, lang, result.min_cases, result.hidden_cells[name]),
+                       text(f"benchmark.{name}", lang), rows=200)
         typer.echo(text("benchmark.hidden", lang, n=result.min_cases, hidden=result.hidden))

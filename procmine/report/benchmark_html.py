@@ -21,10 +21,12 @@ _TEXT_COLUMNS = {"municipality", "case_type", "rule"}
 _DECIMAL_COLUMNS = {"median_days", "p90_days", "median_working_days", "p90_working_days"}
 
 
-def cell(column: str, value, lang: str, min_cases: int) -> str:
-    """One value as shown: counts with thousands separators, days with one decimal, shares as %."""
+def cell(column: str, value, lang: str, min_cases: int, hidden: bool = False) -> str:
+    """One value as shown: "<5" when hidden, counts with separators, days with one decimal, shares as %."""
+    if hidden:
+        return f"<{min_cases}"
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return f"<{min_cases}" if column not in _TEXT_COLUMNS else "–"
+        return "–"
     if column in _TEXT_COLUMNS:
         return str(value)
     if "share" in column:
@@ -34,9 +36,12 @@ def cell(column: str, value, lang: str, min_cases: int) -> str:
     return format_number(float(value), lang, decimals=0)
 
 
-def display_table(frame: pd.DataFrame, lang: str, min_cases: int) -> pd.DataFrame:
-    """The table with localised column names and formatted cells (hidden cells as "<5")."""
-    return pd.DataFrame({text(f"benchmark.col.{c}", lang): [cell(c, v, lang, min_cases) for v in frame[c]]
+def display_table(frame: pd.DataFrame, lang: str, min_cases: int,
+                  hidden: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The table with localised column names and formatted cells (hidden cells as "<5", unknown as "–")."""
+    hidden = frame.isna() & False if hidden is None else hidden
+    return pd.DataFrame({text(f"benchmark.col.{c}", lang): [cell(c, v, lang, min_cases, h)
+                                                            for v, h in zip(frame[c], hidden[c])]
                          for c in frame.columns})
 
 
@@ -45,7 +50,7 @@ def benchmark_section(result: Benchmark, lang: str) -> str:
     parts = [f"<section class='benchmark'><h2>{html.escape(text('benchmark.title', lang))}</h2>",
              f"<p>{html.escape(text('benchmark.intro', lang))}</p>"]
     for name, frame in result.tables().items():
-        shown = display_table(frame, lang, result.min_cases)
+        shown = display_table(frame, lang, result.min_cases, result.hidden_cells[name])
         head = "".join(f"<th>{html.escape(c)}</th>" for c in shown.columns)
         rows = "".join("<tr>" + "".join(_td(column, value) for column, value in zip(frame.columns, row)) + "</tr>"
                        for row in shown.itertuples(index=False))

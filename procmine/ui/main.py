@@ -22,10 +22,13 @@ PAGES = {
     "cases": "cases_page",
     "model": "model_page",
     "compare": "compare_page",
+    "benchmark": "benchmark_page",
 }
 PAGE_ICONS = {"data": "folder_open", "overview": "dashboard", "map": "account_tree", "variants": "alt_route",
               "throughput": "timer", "bottlenecks": "hourglass_bottom", "cases": "list_alt",
-              "model": "schema", "compare": "compare_arrows"}
+              "model": "schema", "compare": "compare_arrows", "benchmark": "leaderboard"}
+# Pages that need no open dataset.
+DATASET_FREE_PAGES = ("data", "benchmark")
 
 
 def run() -> None:
@@ -34,7 +37,7 @@ def run() -> None:
                        initial_sidebar_state="expanded")
     state.init_session()
     page = _sidebar_navigation()
-    if page != "data" and state.dataset_path() is None:
+    if page not in DATASET_FREE_PAGES and state.dataset_path() is None:
         st.info(t("app.no_dataset"))
         page = "data"
     if state.dataset_path() is not None:
