@@ -57,29 +57,12 @@ def municipal_datasets(folder: str | Path) -> dict[str, Path]:
 
 def benchmark(datasets: dict[str, Path], engine: str = "numpy", min_cases: int = MIN_CASES) -> Benchmark:
     """Analyse each municipality's dataset alone, then put the aggregates side by side, small cells hidden."""
-    from procmine.cli.engine_option import analyse
-
     kpis, throughput, deadlines = [], [], []
     for name, path in datasets.items():
-        log = procmine.open(path, engine=engine)
-        head = analyse("overview", log)
-        report = analyse("deadlines", log)
-        by = "case_type" if "case_type" in _case_columns(log) else None
-        summary = analyse("throughput", log, by=by).summary
-        measured, met = int(report.rules["cases"].sum()), int(report.rules["met"].sum())
-        kpis.append({"municipality": name, "cases": head.cases, "events": head.events, "variants": head.variants,
-                     "open_cases": head.open_cases, "median_days": head.median_throughput_seconds / DAY,
-                     "p90_days": head.p90_throughput_seconds / DAY, "deadline_cases": measured,
-                     "deadline_met": met, "deadline_share_met": met / measured if measured else None})
-        for row in summary.to_dict(orient="records"):
-            throughput.append({"municipality": name, "case_type": row.get("case_type") if by else None,
-                               "cases": row["cases"], "median_days": row["median_seconds"] / DAY,
-                               "p90_days": row["p90_seconds"] / DAY,
-                               "median_working_days": row["median_working_days"],
-                               "p90_working_days": row["p90_working_days"]})
-        for row in report.rules.to_dict(orient="records"):
-            deadlines.append({"municipality": name, "rule": row["rule"], "cases": row["cases"], "met": row["met"],
-                              "share_met": row["share_met"], "median_days": row["median_days"]})
+        kpi, groups, rules = municipal_aggregates(name, path, engine)
+        kpis.append(kpi)
+        throughput.extend(groups)
+        deadlines.extend(rules)
     tables = [pd.DataFrame(rows, columns=list(columns)) for rows, columns in
               ((kpis, KPI_COLUMNS), (throughput, THROUGHPUT_COLUMNS), (deadlines, DEADLINE_COLUMNS))]
     kpi_table, kpi_mask = suppress(tables[0], "cases", ["events", "variants", "median_days", "p90_days"], min_cases,
@@ -97,6 +80,29 @@ def benchmark(datasets: dict[str, Path], engine: str = "numpy", min_cases: int =
     return Benchmark(kpis=ordered["kpis"], throughput=ordered["throughput"], deadlines=ordered["deadlines"],
                      min_cases=min_cases, hidden=int(sum(mask.to_numpy().sum() for mask in masks.values())),
                      hidden_cells=masks)
+
+
+def municipal_aggregates(name: str, path: Path, engine: str) -> tuple[dict, list[dict], list[dict]]:
+    """The aggregates that leave one municipality's dataset: its KPIs, case-type and rule rows."""
+    from procmine.sqlforms.log import analyse
+
+    log = procmine.open(path, engine=engine)
+    head, report = analyse("overview", log), analyse("deadlines", log)
+    by = "case_type" if "case_type" in _case_columns(log) else None
+    summary = analyse("throughput", log, by=by).summary
+    measured, met = int(report.rules["cases"].sum()), int(report.rules["met"].sum())
+    kpi = {"municipality": name, "cases": head.cases, "events": head.events, "variants": head.variants,
+           "open_cases": head.open_cases, "median_days": head.median_throughput_seconds / DAY,
+           "p90_days": head.p90_throughput_seconds / DAY, "deadline_cases": measured,
+           "deadline_met": met, "deadline_share_met": met / measured if measured else None}
+    groups = [{"municipality": name, "case_type": row.get("case_type") if by else None, "cases": row["cases"],
+               "median_days": row["median_seconds"] / DAY, "p90_days": row["p90_seconds"] / DAY,
+               "median_working_days": row["median_working_days"], "p90_working_days": row["p90_working_days"]}
+              for row in summary.to_dict(orient="records")]
+    rules = [{"municipality": name, "rule": row["rule"], "cases": row["cases"], "met": row["met"],
+              "share_met": row["share_met"], "median_days": row["median_days"]}
+             for row in report.rules.to_dict(orient="records")]
+    return kpi, groups, rules
 
 
 def suppress(table: pd.DataFrame, count: str, figures: list[str], min_cases: int,

@@ -52,8 +52,6 @@ def test_shared_log(name, form, shared):
 
 
 def test_a_filtered_view_through_its_duckdb_connection():
-    from procmine.filters import TimeframeFilter  # noqa: F401  (the filter module loads)
-
     log = procmine.open(SAMPLES / "borgerhenvendelse")
     view = log.cases_where(log.arrays.case_index % 3 == 0)
     for check in (check_overview, check_variants, check_dfg):

@@ -12,8 +12,8 @@ from pathlib import Path
 import typer
 
 import procmine
-from procmine import analysis
 from procmine.errors import ConfigError
+from procmine.sqlforms.log import analyse  # noqa: F401  (the commands call it from here)
 
 EngineOption = typer.Option("numpy", "--engine",
                             help="numpy (default), duckdb or spark (PROCMINE_SPARK_MASTER, default local[2]).")
@@ -25,10 +25,3 @@ def open_on(dataset: Path, engine: str, filters: list | None = None):
         raise ConfigError(f"--filter works with --engine numpy only, not {engine!r}. Drop --filter, or run "
                           "without --engine to filter on this machine.")
     return procmine.open(dataset, engine=engine)
-
-
-def analyse(name: str, log, *args, **options):
-    """analysis.<name>(log, ...) on an EventLog, or the SqlLog's method of that name."""
-    if isinstance(log, procmine.EventLog):
-        return getattr(analysis, name)(log, *args, **options)
-    return getattr(log, name)(*args, **options)

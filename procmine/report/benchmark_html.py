@@ -56,8 +56,8 @@ def benchmark_section(result: Benchmark, lang: str) -> str:
                        for row in shown.itertuples(index=False))
         parts.append(f"<h3>{html.escape(text(f'benchmark.{name}', lang))}</h3>"
                      f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-    parts.append(f"<p class='note'>{html.escape(text('benchmark.hidden', lang, n=result.min_cases, hidden=result.hidden))}"
-                 "</p></section>")
+    note = text("benchmark.hidden", lang, n=result.min_cases, hidden=result.hidden)
+    parts.append(f"<p class='note'>{html.escape(note)}</p></section>")
     return "".join(parts)
 
 

@@ -16,10 +16,11 @@ from procmine.sqlforms.engines import dataset_files, used_parameters
 DEFAULT_MASTER = "local[2]"
 
 
-def spark_session(master: str | None = None, shuffle_partitions: int = 4):
+def spark_session(master: str | None = None, shuffle_partitions: int = 4, driver_memory: str | None = None):
     """A SparkSession (the active one if there is one) with UTC session time and Arrow transfers.
 
-    The session time zone must be UTC: the forms convert to local dates themselves.
+    The session time zone must be UTC: the forms convert to local dates themselves. In local mode
+    the driver does the work, so `driver_memory` (e.g. "6g"; PROCMINE_SPARK_DRIVER_MEMORY) is its heap.
     """
     try:
         from pyspark.sql import SparkSession
@@ -35,6 +36,9 @@ def spark_session(master: str | None = None, shuffle_partitions: int = 4):
                .config("spark.sql.ansi.enabled", "false")
                # Event attributes may differ from the canonical columns only in case (XES "Activity").
                .config("spark.sql.caseSensitive", "true"))
+    memory = driver_memory or os.environ.get("PROCMINE_SPARK_DRIVER_MEMORY")
+    if memory:
+        builder = builder.config("spark.driver.memory", memory)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     session.conf.set("spark.sql.session.timeZone", "UTC")

@@ -173,3 +173,13 @@ def _instant(micros) -> dt.datetime | None:
 
 def _times(micros: pd.Series) -> pd.Series:
     return pd.to_datetime(micros.to_numpy(np.int64), unit="us", utc=True)
+
+
+def analyse(name: str, log, *args, **options):
+    """analysis.<name>(log, ...) on an EventLog, or the SqlLog's method of that name (either engine)."""
+    from procmine import analysis
+    from procmine.eventlog import EventLog
+
+    if isinstance(log, EventLog):
+        return getattr(analysis, name)(log, *args, **options)
+    return getattr(log, name)(*args, **options)
