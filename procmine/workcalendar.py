@@ -18,6 +18,7 @@ Example: `WorkCalendar().business_days_between(received, decided) <= 7`.
 
 from __future__ import annotations
 
+import calendar as gregorian
 import datetime as dt
 from dataclasses import dataclass
 
@@ -117,7 +118,8 @@ class WorkCalendar:
                 closed.add(day)
                 continue
             for year in years:
-                if day.month != 2 or day.day != 29 or year % 4 == 0:
+                # A 29 February rule closes only leap years (1900 and 2100 are not: year % 4 is not enough).
+                if day.month != 2 or day.day != 29 or gregorian.isleap(year):
                     closed.add(dt.date(year, day.month, day.day))
         return sorted(closed)
 

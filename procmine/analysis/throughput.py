@@ -24,7 +24,7 @@ class Throughput:
 
     A case's throughput runs from its first to its last event. Working days are office
     time in Danish working days (`WorkCalendar.working_days_between`); `calendar` names
-    the calendar used. The trend puts a case in the period (local time) of its last
+    the calendar used. The trend puts a case in the period (the dataset's local time) of its last
     event: "cases finished in the month", as management reads it.
     """
 
@@ -51,12 +51,17 @@ def throughput(log: EventLog, by: str | None = None, period: str | None = None,
     groups = [by] if by else []
     trend = None
     if period is not None:
-        ends = cases["end"].dt.tz_convert(calendar.timezone or DEFAULT_TIMEZONE).dt.tz_localize(None)
+        ends = cases["end"].dt.tz_convert(dataset_timezone(log)).dt.tz_localize(None)
         cases["period"] = ends.dt.to_period(PERIODS[period]).astype(str)
         trend = summarise(cases, ["period"] + groups)
         cases = cases.drop(columns=["period"])
     return Throughput(cases=cases, summary=summarise(cases, groups), trend=trend, by=by,
                       period=period, calendar=calendar.describe())
+
+
+def dataset_timezone(log: EventLog) -> str:
+    """The zone the dataset's local dates are read in (procmine.json `timezone`, else Copenhagen)."""
+    return str(log.dataset.meta.get("timezone") or DEFAULT_TIMEZONE)
 
 
 def case_throughput(log: EventLog, calendar: WorkCalendar) -> pd.DataFrame:

@@ -14,3 +14,4 @@ from procmine.cli import predict_command  # noqa: F401  (registers predict and d
 from procmine.cli import journeys_command  # noqa: F401  (registers journeys)
 from procmine.cli import audit_command  # noqa: F401  (registers audit who-saw / verify / prune)
 from procmine.cli import animate_command  # noqa: F401  (registers animate)
+from procmine.cli import benchmark_command  # noqa: F401  (registers benchmark)

@@ -20,15 +20,22 @@ from procmine.errors import ConfigError, FilterError
 from procmine.formatting import format_signed_percent, format_value
 from procmine.schema import DEFAULT_TIMEZONE
 from procmine.cli.case_notion import CaseNotionOption, say_flattening
+from procmine.cli.engine_option import EngineOption, analyse, open_on
 
 FilterOption = typer.Option(None, "--filter", help="Filter file (JSON/YAML); repeat to stack filters.")
 FormatOption = typer.Option("table", "--format", help="Output: table (for people), csv or json (for machines).")
 
 
-def open_filtered(dataset: Path, filters: list[Path] | None, case_notion: str | None = None) -> procmine.EventLog:
-    """The dataset as an EventLog (seen with `case_notion`) with the filter files stacked in order."""
+def open_filtered(dataset: Path, filters: list[Path] | None, case_notion: str | None = None,
+                  engine: str = "numpy"):
+    """The dataset as an EventLog (seen with `case_notion`) with the filter files stacked in order
+    (a SqlLog on another engine)."""
     from procmine.filters import load_filters
 
+    if engine != "numpy":
+        if case_notion is not None:
+            raise ConfigError("--case-notion works with --engine numpy only; drop one of them.")
+        return open_on(dataset, engine, filters)
     log = procmine.open(dataset, case_notion=case_notion)
     say_flattening(log)
     stacks = [(path, load_filters(path)) for path in (filters or [])]
@@ -42,18 +49,20 @@ def open_filtered(dataset: Path, filters: list[Path] | None, case_notion: str | 
 
 def zone_of(log: procmine.EventLog) -> str:
     """The dataset's time zone: times are shown and written in it."""
-    return str(log.dataset.meta.get("timezone") or DEFAULT_TIMEZONE)
+    meta = log.meta if hasattr(log, "meta") else log.dataset.meta   # a SqlLog, or an EventLog
+    return str(meta.get("timezone") or DEFAULT_TIMEZONE)
 
 
 @app.command("info")
 def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                  as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
                  filters: list[Path] = FilterOption, fmt: str = FormatOption,
-                 case_notion: str = CaseNotionOption) -> None:
+                 case_notion: str = CaseNotionOption,
+                 engine: str = EngineOption) -> None:
     """Cases, events, activities, variants, time span and throughput of a dataset."""
     fmt = "json" if as_json else check_format(fmt)
-    log = open_filtered(dataset, filters, case_notion)
-    zone, result = zone_of(log), analysis.overview(log)
+    log = open_filtered(dataset, filters, case_notion, engine)
+    zone, result = zone_of(log), analyse("overview", log)
     if fmt == "json":
         show_json(result.as_dict(), zone)
     elif fmt == "csv":
@@ -69,10 +78,11 @@ def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
 def variants_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                      top: int = typer.Option(None, "--top", help="Show only the N most frequent."),
                      filters: list[Path] = FilterOption, fmt: str = FormatOption,
-                 case_notion: str = CaseNotionOption) -> None:
+                 case_notion: str = CaseNotionOption,
+                 engine: str = EngineOption) -> None:
     """Variants (distinct activity sequences), most frequent first."""
     fmt = check_format(fmt)
-    frame = analysis.variants(open_filtered(dataset, filters, case_notion)).to_pandas()
+    frame = analyse("variants", open_filtered(dataset, filters, case_notion, engine)).to_pandas()
     frame = frame.head(top) if top else frame
     if fmt == "json":
         show_json(records(frame.drop(columns="variant")))
@@ -85,10 +95,11 @@ def variants_command(dataset: Path = typer.Argument(..., help="Dataset folder.")
 @app.command("dfg")
 def dfg_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                 filters: list[Path] = FilterOption, fmt: str = FormatOption,
-                 case_notion: str = CaseNotionOption) -> None:
+                 case_notion: str = CaseNotionOption,
+                 engine: str = EngineOption) -> None:
     """Directly-follows graph: edge frequencies and waiting times, start and end activities."""
     fmt = check_format(fmt)
-    graph = analysis.dfg(open_filtered(dataset, filters, case_notion))
+    graph = analyse("dfg", open_filtered(dataset, filters, case_notion, engine))
     if fmt == "json":
         edges = graph.edges[["source", "target", "count", "cases", "mean_seconds", "median_seconds",
                              "p90_seconds", "total_seconds"]]
@@ -106,11 +117,12 @@ def throughput_command(dataset: Path = typer.Argument(..., help="Dataset folder.
                        by: str = typer.Option(None, "--by", help="Group by this case attribute."),
                        period: str = typer.Option(None, "--period", help="Trend per week, month, quarter or year."),
                        filters: list[Path] = FilterOption, fmt: str = FormatOption,
-                 case_notion: str = CaseNotionOption) -> None:
+                 case_notion: str = CaseNotionOption,
+                 engine: str = EngineOption) -> None:
     """Throughput times (calendar and working days), by group and as a trend per period."""
     fmt = check_format(fmt)
-    log = open_filtered(dataset, filters, case_notion)
-    zone, result = zone_of(log), analysis.throughput(log, by=by, period=period)
+    log = open_filtered(dataset, filters, case_notion, engine)
+    zone, result = zone_of(log), analyse("throughput", log, by=by, period=period)
     if fmt == "json":
         show_json({"calendar": result.calendar, "summary": records(result.summary, zone),
                    "trend": None if result.trend is None else records(result.trend, zone)}, zone)
@@ -128,10 +140,11 @@ def throughput_command(dataset: Path = typer.Argument(..., help="Dataset folder.
 @app.command("bottlenecks")
 def bottlenecks_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                         filters: list[Path] = FilterOption, fmt: str = FormatOption,
-                        case_notion: str = CaseNotionOption) -> None:
+                        case_notion: str = CaseNotionOption,
+                 engine: str = EngineOption) -> None:
     """Transitions and activities ranked by total waiting (calendar and working days), workload, handovers."""
     fmt = check_format(fmt)
-    result = analysis.bottlenecks(open_filtered(dataset, filters, case_notion))
+    result = analyse("bottlenecks", open_filtered(dataset, filters, case_notion, engine))
     parts = {"transitions": result.transitions, "activities": result.activities,
              "resources": result.resources, "handovers": result.handovers,
              "org_unit_handovers": result.org_unit_handovers}
@@ -153,15 +166,16 @@ def deadlines_command(dataset: Path = typer.Argument(..., help="Dataset folder."
                       old_rules: Path = typer.Option(None, "--rules", hidden=True,
                                                      help="The old name of --deadlines, kept for scripts."),
                       filters: list[Path] = FilterOption, fmt: str = FormatOption,
-                      case_notion: str = CaseNotionOption) -> None:
+                      case_notion: str = CaseNotionOption,
+                 engine: str = EngineOption) -> None:
     """Deadline compliance in Danish working days or calendar days, with every breach."""
     fmt = check_format(fmt)
     if rules is not None and old_rules is not None:
         raise ConfigError("Give the deadline rules once, with --deadlines FILE (--rules is its old name).")
     rules = rules or old_rules
-    log = open_filtered(dataset, filters, case_notion)
+    log = open_filtered(dataset, filters, case_notion, engine)
     zone = zone_of(log)
-    report = analysis.deadlines(log, analysis.load_rules(rules) if rules else None)
+    report = analyse("deadlines", log, analysis.load_rules(rules) if rules else None)
     if fmt == "json":
         show_json({"calendar": report.calendar, "skipped": list(report.skipped),
                    "rules": records(report.rules, zone), "breaches": records(report.breaches, zone)}, zone)
@@ -190,14 +204,18 @@ def compare_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                     a: Path = typer.Option(None, "--a", help="Filter file selecting group A."),
                     b: Path = typer.Option(None, "--b", help="Filter file selecting group B."),
                     filters: list[Path] = FilterOption, fmt: str = FormatOption,
-                 case_notion: str = CaseNotionOption) -> None:
+                 case_notion: str = CaseNotionOption,
+                 engine: str = EngineOption) -> None:
     """Compare two groups of cases: KPIs, and the edges and variants that differ most."""
     fmt = check_format(fmt)
     if (by is None) == (a is None or b is None) or (by is not None and (a or b)):
         raise ConfigError("compare needs either --by ATTRIBUTE or both --a FILTER and --b FILTER.")
-    log = open_filtered(dataset, filters, case_notion)
+    if engine != "numpy" and by is None:
+        raise ConfigError(f"compare --a/--b are filters, which need --engine numpy; "
+                          f"on {engine!r} use --by ATTRIBUTE.")
+    log = open_filtered(dataset, filters, case_notion, engine)
     if by is not None:
-        result = analysis.compare_by(log, by)
+        result = analyse("compare_by", log, by)
     else:
         from procmine.filters import load_filters
         result = analysis.compare(log.filter(*load_filters(a)), log.filter(*load_filters(b)),

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -69,12 +70,14 @@ def write_xlsx(data: ReportData, path: str | os.PathLike) -> Path:
                    "signed_days": workbook.add_format({"num_format": "+0.0;-0.0;0.0"}),
                    "signed_share": workbook.add_format({"num_format": "+0.0%;-0.0%;0.0%"})}
         for name, frame in report_tables(data).items():
-            _sheet(workbook.add_worksheet(name[:31]), frame.reset_index(drop=True), formats)
+            _sheet(workbook.add_worksheet(name[:31]), frame.reset_index(drop=True), formats,
+                   data.settings.timezone)
         workbook.close()
     return path
 
 
-def _sheet(sheet, frame: pd.DataFrame, formats: dict) -> None:
+def _sheet(sheet, frame: pd.DataFrame, formats: dict, timezone: str) -> None:
+    """One table on one sheet; aware times are written as wall-clock times in `timezone` (the report's)."""
     # The KPI sheet holds one figure per row: its value, previous value and difference share its kind.
     row_kinds = [_kpi_kind(name) for name in frame["kpi"]] if "kpi" in frame.columns else None
     for column, name in enumerate(frame.columns):
@@ -85,7 +88,7 @@ def _sheet(sheet, frame: pd.DataFrame, formats: dict) -> None:
             shown = row_kinds[row - 1] if row_kinds and kind != "text" else kind
             if name == "difference" and shown in ("number", "days", "share"):
                 shown = f"signed_{shown}"
-            _write(sheet, row, column, value, shown, formats)
+            _write(sheet, row, column, value, shown, formats, timezone)
     sheet.freeze_panes(1, 0)
     if len(frame.columns):
         sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
@@ -107,13 +110,16 @@ def _kind(name: str, column: pd.Series) -> str:
     return "text"
 
 
-def _write(sheet, row: int, column: int, value, kind: str, formats: dict) -> None:
+def _write(sheet, row: int, column: int, value, kind: str, formats: dict, timezone: str) -> None:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         sheet.write_blank(row, column, None)
     elif isinstance(value, pd.Timestamp):
-        local = value if value.tzinfo is None else value.tz_convert("Europe/Copenhagen").tz_localize(None)
+        local = value if value.tzinfo is None else value.tz_convert(timezone).tz_localize(None)
         sheet.write_datetime(row, column, local.to_pydatetime(),
                              formats["date" if local == local.normalize() else "time"])
+    elif isinstance(value, dt.datetime) and value.tzinfo is not None:
+        sheet.write_datetime(row, column, value.astimezone(ZoneInfo(timezone)).replace(tzinfo=None),
+                             formats["date"])
     elif isinstance(value, (dt.date, dt.datetime)):
         sheet.write_datetime(row, column, value if isinstance(value, dt.datetime)
                              else dt.datetime.combine(value, dt.time(0)), formats["date"])

@@ -25,10 +25,14 @@ PAGES = {
     "compare": "compare_page",
     "radar": "radar_page",
     "journeys": "journeys_page",
+    "benchmark": "benchmark_page",
 }
 PAGE_ICONS = {"data": "folder_open", "overview": "dashboard", "map": "account_tree", "variants": "alt_route",
               "throughput": "timer", "bottlenecks": "hourglass_bottom", "cases": "list_alt",
-              "model": "schema", "compare": "compare_arrows", "radar": "radar", "journeys": "diversity_3"}
+              "model": "schema", "compare": "compare_arrows", "radar": "radar", "journeys": "diversity_3",
+              "benchmark": "leaderboard"}
+# Pages that need no open dataset.
+DATASET_FREE_PAGES = ("data", "benchmark")
 
 
 def run() -> None:
@@ -39,7 +43,7 @@ def run() -> None:
         return
     state.init_session()
     page = _sidebar_navigation()
-    if page != "data" and state.dataset_path() is None:
+    if page not in DATASET_FREE_PAGES and state.dataset_path() is None:
         st.info(t("app.no_dataset"))
         page = "data"
     if state.dataset_path() is not None:

@@ -1,0 +1,77 @@
+"""The municipal benchmark as HTML: a report section (tables with localised headings and numbers)
+and a self-contained page around it, written atomically."""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from procmine.atomic import atomic_file
+from procmine.benchmarking import Benchmark
+from procmine.i18n import format_number, format_percent, text
+
+_STYLE = ("body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2933}table{border-collapse:collapse;"
+          "margin:.5rem 0 1.5rem}th,td{padding:.3rem .7rem;border-bottom:1px solid #d9dee3;text-align:right}"
+          "th:first-child,td:first-child,td.text{text-align:left}td.hidden{color:#8a94a0}")
+_TEXT_COLUMNS = {"municipality", "case_type", "rule"}
+_DECIMAL_COLUMNS = {"median_days", "p90_days", "median_working_days", "p90_working_days"}
+
+
+def cell(column: str, value, lang: str, min_cases: int, hidden: bool = False) -> str:
+    """One value as shown: "<5" when hidden, counts with separators, days with one decimal, shares as %."""
+    if hidden:
+        return f"<{min_cases}"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if column in _TEXT_COLUMNS:
+        return str(value)
+    if "share" in column:
+        return format_percent(float(value), lang)
+    if column in _DECIMAL_COLUMNS:
+        return format_number(float(value), lang, decimals=1)
+    return format_number(float(value), lang, decimals=0)
+
+
+def display_table(frame: pd.DataFrame, lang: str, min_cases: int,
+                  hidden: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The table with localised column names and formatted cells (hidden cells as "<5", unknown as "–")."""
+    hidden = frame.isna() & False if hidden is None else hidden
+    return pd.DataFrame({text(f"benchmark.col.{c}", lang): [cell(c, v, lang, min_cases, h)
+                                                            for v, h in zip(frame[c], hidden[c])]
+                         for c in frame.columns})
+
+
+def benchmark_section(result: Benchmark, lang: str) -> str:
+    """The benchmark's <section>: intro, the three tables and the note on hidden figures."""
+    parts = [f"<section class='benchmark'><h2>{html.escape(text('benchmark.title', lang))}</h2>",
+             f"<p>{html.escape(text('benchmark.intro', lang))}</p>"]
+    for name, frame in result.tables().items():
+        shown = display_table(frame, lang, result.min_cases, result.hidden_cells[name])
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in shown.columns)
+        rows = "".join("<tr>" + "".join(_td(column, value) for column, value in zip(frame.columns, row)) + "</tr>"
+                       for row in shown.itertuples(index=False))
+        parts.append(f"<h3>{html.escape(text(f'benchmark.{name}', lang))}</h3>"
+                     f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    note = text("benchmark.hidden", lang, n=result.min_cases, hidden=result.hidden)
+    parts.append(f"<p class='note'>{html.escape(note)}</p></section>")
+    return "".join(parts)
+
+
+def write_benchmark_html(result: Benchmark, path: str | os.PathLike, lang: str) -> Path:
+    """A self-contained HTML page holding the benchmark section."""
+    title = html.escape(text("benchmark.title", lang))
+    page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
+            f"<style>{_STYLE}</style></head><body>{benchmark_section(result, lang)}</body></html>")
+    path = Path(path)
+    with atomic_file(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return path
+
+
+def _td(column: str, value: str) -> str:
+    kind = "text" if column in _TEXT_COLUMNS else ("hidden" if value.startswith("<") else "")
+    return f"<td class='{kind}'>{html.escape(value)}</td>"

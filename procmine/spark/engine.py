@@ -1,0 +1,106 @@
+"""SparkEngine: the SqlEngine interface (procmine.sqlforms.engines) on a SparkSession."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from procmine.errors import ProcmineError
+from procmine.sqlforms.common import partitioned_cases_sql, partitioned_events_sql
+from procmine.sqlforms.dialects import transpile
+from procmine.sqlforms.engines import dataset_files, used_parameters
+
+DEFAULT_MASTER = "local[2]"
+
+
+def spark_session(master: str | None = None, shuffle_partitions: int = 4, driver_memory: str | None = None):
+    """A SparkSession (the active one if there is one) with UTC session time and Arrow transfers.
+
+    The session time zone must be UTC: the forms convert to local dates themselves. In local mode
+    the driver does the work, so `driver_memory` (e.g. "6g"; PROCMINE_SPARK_DRIVER_MEMORY) is its heap.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ProcmineError("The Spark engine needs PySpark: pip install 'pyspark>=4,<5' (and Java 17).") from None
+    builder = (SparkSession.builder.appName("procmine")
+               .master(master or os.environ.get("PROCMINE_SPARK_MASTER", DEFAULT_MASTER))
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.ansi.enabled", "false")
+               # Event attributes may differ from the canonical columns only in case (XES "Activity").
+               .config("spark.sql.caseSensitive", "true"))
+    memory = driver_memory or os.environ.get("PROCMINE_SPARK_DRIVER_MEMORY")
+    if memory:
+        builder = builder.config("spark.driver.memory", memory)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    return session
+
+
+class SparkEngine:
+    """The SQL forms on Spark, over temporary views `events` and `cases` of one session."""
+
+    dialect = "spark"
+
+    def __init__(self, session, prefix: str = ""):
+        self.session = session
+        self.prefix = prefix
+
+    @classmethod
+    def for_dataset(cls, path: str | Path, session=None) -> "SparkEngine":
+        """Over a dataset folder (events.parquet or events/, cases.parquet) or a folder of datasets
+        partitioned hive-style as `municipality=NAME/` (each with events.parquet and cases.parquet)."""
+        path = Path(path)
+        files = dataset_files(path)
+        engine = cls(session or spark_session())
+        read = engine.session.read.option("basePath", str(path)) if files.partitioned else engine.session.read
+        events = files.events.replace("/**/*.parquet", "")
+        read.parquet(events).createOrReplaceTempView("raw_events" if files.partitioned else "events")
+        if files.partitioned:
+            read.parquet(files.cases).createOrReplaceTempView("raw_cases")
+            engine.view("events", partitioned_events_sql(engine.columns("raw_events")))
+            engine.view("cases", partitioned_cases_sql(engine.columns("raw_cases")))
+        elif files.cases is not None:
+            engine.session.read.parquet(files.cases).createOrReplaceTempView("cases")
+        else:
+            engine.view("cases", "SELECT DISTINCT case_id FROM events")
+        return engine
+
+    def view(self, name: str, sql: str) -> None:
+        """A temporary view of a query (DuckDB dialect, no bound values)."""
+        self.session.sql(transpile(sql, self.dialect)).createOrReplaceTempView(name)
+
+    @classmethod
+    def for_tables(cls, events: pa.Table, cases: pa.Table, session=None) -> "SparkEngine":
+        """Over in-memory Arrow tables (an EventLog's selection: events_table() and cases_table())."""
+        engine = cls(session or spark_session())
+        engine.register("events", events)
+        engine.register("cases", cases)
+        return engine
+
+    def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
+        frame = self.session.sql(transpile(sql, self.dialect), args=used_parameters(sql, params) or None)
+        return frame.toPandas()
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """A small table as a temporary view (Spark broadcasts tables this small in its joins)."""
+        table = pa.table({n: _plain(table.column(n)) for n in table.column_names})
+        self.session.createDataFrame(table).createOrReplaceTempView(name)
+
+    def columns(self, table: str) -> list[str]:
+        return list(self.session.table(table).columns)
+
+
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Dictionary columns as their values (Spark reads them from Parquet that way too)."""
+    if pa.types.is_dictionary(column.type):
+        return column.cast(column.type.value_type)
+    return column

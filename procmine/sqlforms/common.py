@@ -1,0 +1,127 @@
+"""Pieces every form shares: the event and case CTEs, the day table, identifiers and time zones.
+
+Durations are integer microseconds (`epoch_us`) until the last step, so every engine sums and
+ranks the same integers the NumPy kernels do. A case's events are in `event_index` order
+(case, time, order as read: the stored order), which is the engines' stable tie-breaker.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyarrow as pa
+
+from procmine import schema as s
+from procmine.daytable import DAY_US, days_for
+from procmine.errors import FilterError
+from procmine.workcalendar import WorkCalendar
+
+SEPARATOR = "\x1f"   # chr(31), the unit separator: joins a case's activity names into one variant key
+MICROS = 1_000_000
+
+EVENTS_CTE = """ev AS (
+    SELECT case_index, event_index, case_id, CAST(activity AS VARCHAR) AS activity,
+           "timestamp" AS instant, epoch_us("timestamp") AS t
+    FROM events)"""
+
+CASE_RUNS_CTE = """case_runs AS (
+    SELECT case_index, min(case_id) AS case_id, count(*) AS events,
+           min(instant) AS first_at, max(instant) AS last_at, min(t) AS first_t, max(t) AS last_t,
+           max(t) - min(t) AS duration,
+           string_agg(activity, chr(31) ORDER BY event_index) AS sequence,
+           arg_min(activity, event_index) AS first_activity,
+           arg_max(activity, event_index) AS last_activity
+    FROM ev GROUP BY case_index)"""
+
+STEPS_CTE = """steps AS (
+    SELECT case_index, activity AS source,
+           lead(activity) OVER (PARTITION BY case_index ORDER BY event_index) AS target,
+           lead(t) OVER (PARTITION BY case_index ORDER BY event_index) - t AS wait
+    FROM ev)"""
+
+
+def local_date(column: str, zone_parameter: str) -> str:
+    """SQL for the local calendar date of a UTC timestamp column in the zone bound as `$zone_parameter`."""
+    return f"CAST(({column} AT TIME ZONE ${zone_parameter}) AS DATE)"
+
+
+def working_position(instant: str, day: str) -> str:
+    """SQL for the office-time position (working days since the table's start) of `instant` (µs)."""
+    return (f"({day}.working_before + CASE WHEN {day}.working THEN "
+            f"LEAST(GREATEST(CAST({instant} - {day}.opens_us AS DOUBLE) / {day}.length_us, 0.0), 1.0) "
+            f"ELSE 0.0 END)")
+
+
+def identifier(name: str) -> str:
+    """A column name quoted for SQL; only names of letters, digits, spaces, '_' and '-' are accepted."""
+    if not re.fullmatch(r"[\w \-]+", name):
+        raise FilterError(f"Column name {name!r} cannot be used in SQL; rename the attribute to letters, "
+                          "digits and underscores.")
+    return '"' + name + '"'
+
+
+def dataset_zone(meta: dict) -> str:
+    return str(meta.get("timezone") or s.DEFAULT_TIMEZONE)
+
+
+def time_span(engine) -> tuple[int, int] | None:
+    """First and last event time (µs) of the engine's events, or None when there are none."""
+    row = engine.query("SELECT min(epoch_us(\"timestamp\")) AS low, max(epoch_us(\"timestamp\")) AS high "
+                       "FROM events").iloc[0]
+    return None if row.isna().any() else (int(row["low"]), int(row["high"]))
+
+
+def register_days(engine, calendar: WorkCalendar) -> None:
+    """Register `days`: per local date of the calendar, working flag, office hours (UTC µs) and counts."""
+    span = time_span(engine)
+    moments = np.array(span if span else [0, 0], dtype=np.int64)
+    table = days_for(calendar, moments, valid=np.array([span is not None] * 2))
+    first_day = table.first_midnight_local // DAY_US
+    dates = np.arange(first_day, first_day + len(table.working), dtype=np.int32)
+    engine.register("days", pa.table({
+        "local_date": pa.array(dates, type=pa.date32()),
+        "working": pa.array(table.working),
+        "opens_us": pa.array(table.opens, type=pa.int64()),
+        "length_us": pa.array(table.length, type=pa.int64()),
+        "working_before": pa.array(table.working_before, type=pa.int64()),
+        "working_through": pa.array(table.working_through, type=pa.int64()),
+    }))
+
+
+def split_sequence(text: str) -> tuple[str, ...]:
+    return tuple(text.split(SEPARATOR)) if text else ()
+
+
+PARTITION = "municipality"
+
+
+def partitioned_events_sql(columns: list[str], partition: str = PARTITION) -> str:
+    """`events` over a folder of datasets (hive-style `municipality=NAME/`), read as `raw_events`.
+
+    Case and event indices are dense per dataset, so each dataset's are shifted past the ones
+    before it; case ids get the dataset's name in front, so no join ever pairs two
+    municipalities' pseudonyms.
+    """
+    part = identifier(partition)
+    shifted = {"case_index": "e.case_index + o.case_offset", "event_index": "e.event_index + o.event_offset",
+               "case_id": f"CAST(e.{part} AS VARCHAR) || '/' || e.case_id"}
+    select = ", ".join(f"{shifted[c]} AS {identifier(c)}" if c in shifted else f"e.{identifier(c)}"
+                       for c in columns)
+    return f"""
+WITH sizes AS (
+    SELECT {part} AS part, max(case_index) + 1 AS cases, max(event_index) + 1 AS events
+    FROM raw_events GROUP BY {part}),
+o AS (
+    SELECT part, sum(cases) OVER (ORDER BY part) - cases AS case_offset,
+           sum(events) OVER (ORDER BY part) - events AS event_offset
+    FROM sizes)
+SELECT {select} FROM raw_events e JOIN o ON o.part = e.{part}"""
+
+
+def partitioned_cases_sql(columns: list[str], partition: str = PARTITION) -> str:
+    """`cases` over a folder of datasets, read as `raw_cases`, with the dataset's name before each case id."""
+    part = identifier(partition)
+    select = ", ".join(f"CAST({part} AS VARCHAR) || '/' || case_id AS case_id" if c == "case_id"
+                       else identifier(c) for c in columns)
+    return f"SELECT {select} FROM raw_cases"

@@ -1,0 +1,125 @@
+"""Deadline compliance in SQL: per rule, cases measured, met, median/P90 days, open and overdue cases.
+
+As `analysis.deadlines`: a case runs from its first start activity (or its first event) to the
+first end activity at or after it (or its last event). Working days count as offentlighedsloven
+§ 36 does: working days after the start's local date up to and including the end's, the
+difference of two running counts in the `days` join table; calendar days and weeks are local
+dates apart. Open cases are overdue when the deadline passed before the log's last event.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from procmine.analysis.deadlines import (BREACH_COLUMNS, CASE_END, CASE_START, CASE_TYPE, DEFAULT_RULES,
+                                        DeadlineRule)
+from procmine.errors import ConfigError
+from procmine.sqlforms.common import EVENTS_CTE, local_date
+
+SQL_RULE_COLUMNS = ("rule", "cases", "met", "share_met", "median_days", "p90_days", "open_cases", "open_overdue")
+
+
+def _measured_ctes(by_case_type: bool) -> str:
+    """CTEs up to `counted`: per case that has the start, done, its times and its days."""
+    covered = ("SELECT DISTINCT r.case_index FROM ev r JOIN cases c ON c.case_id = r.case_id "
+               "WHERE c.case_type = $case_type") if by_case_type else "SELECT DISTINCT case_index FROM ev"
+    start_day, end_day = local_date("m.start_at", "calendar_zone"), local_date("m.end_at", "calendar_zone")
+    return f"""
+WITH {EVENTS_CTE},
+covered AS ({covered}),
+starts AS (
+    SELECT e.case_index,
+           CASE WHEN $start_activity = '' THEN min(e.event_index)
+                ELSE min(CASE WHEN e.activity = $start_activity THEN e.event_index END) END AS start_index
+    FROM ev e JOIN covered k ON k.case_index = e.case_index GROUP BY e.case_index),
+spans AS (
+    SELECT s.case_index, s.start_index,
+           CASE WHEN $end_activity = '' THEN max(e.event_index)
+                ELSE min(CASE WHEN e.activity = $end_activity AND e.event_index >= s.start_index
+                              THEN e.event_index END) END AS end_index
+    FROM starts s JOIN ev e ON e.case_index = s.case_index
+    WHERE s.start_index IS NOT NULL GROUP BY s.case_index, s.start_index),
+measured AS (
+    SELECT sp.case_index, b.case_id, sp.end_index IS NOT NULL AS done, b.instant AS start_at,
+           coalesce(f.instant, (SELECT max(instant) FROM ev)) AS end_at
+    FROM spans sp JOIN ev b ON b.event_index = sp.start_index
+    LEFT JOIN ev f ON f.event_index = sp.end_index),
+counted AS (
+    SELECT m.case_index, m.case_id, m.done, m.start_at, m.end_at, d0.working_through AS start_through,
+           {start_day} AS start_date,
+           CASE WHEN $unit = 'working_days' THEN d1.working_through - d0.working_through
+                ELSE date_diff('day', {start_day}, {end_day}) END AS days
+    FROM measured m
+    JOIN days d0 ON d0.local_date = {start_day}
+    JOIN days d1 ON d1.local_date = {end_day})"""
+
+
+def statement(by_case_type: bool) -> str:
+    return _measured_ctes(by_case_type) + """
+SELECT $rule AS rule,
+       CAST(coalesce(sum(CASE WHEN done THEN 1 ELSE 0 END), 0) AS BIGINT) AS cases,
+       CAST(coalesce(sum(CASE WHEN done AND days <= $limit_days THEN 1 ELSE 0 END), 0) AS BIGINT) AS met,
+       CAST(sum(CASE WHEN done AND days <= $limit_days THEN 1 ELSE 0 END) AS DOUBLE)
+           / nullif(sum(CASE WHEN done THEN 1 ELSE 0 END), 0) AS share_met,
+       quantile_cont(CASE WHEN done THEN days END, 0.5) AS median_days,
+       quantile_cont(CASE WHEN done THEN days END, 0.9) AS p90_days,
+       CAST(coalesce(sum(CASE WHEN done THEN 0 ELSE 1 END), 0) AS BIGINT) AS open_cases,
+       CAST(coalesce(sum(CASE WHEN NOT done AND days > $limit_days THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_overdue
+FROM counted"""
+
+
+def breaches_statement(by_case_type: bool) -> str:
+    """Every measured case over its limit, with its due date: the last local date still in time."""
+    return _measured_ctes(by_case_type) + """
+SELECT $rule AS rule, k.case_id, k.start_at AS "start", k.end_at AS "end", k.days, $limit_days AS limit_days,
+       CASE WHEN $unit = 'working_days' THEN dd.local_date ELSE k.start_date + $limit_days END AS due
+FROM counted k LEFT JOIN days dd ON dd.working AND dd.working_through = k.start_through + $within
+WHERE k.done AND k.days > $limit_days
+ORDER BY k.case_index"""
+
+
+def parameters(rule: DeadlineRule, calendar_zone: str) -> dict:
+    """The rule's values, bound (an endpoint "case start"/"case end" is bound as '')."""
+    return {"rule": rule.name, "case_type": rule.case_type or "",
+            "start_activity": "" if rule.start == CASE_START else rule.start,
+            "end_activity": "" if rule.end == CASE_END else rule.end,
+            "limit_days": rule.limit_days, "within": rule.within, "unit": rule.unit,
+            "calendar_zone": calendar_zone}
+
+
+def applicable(engine, rules: tuple[DeadlineRule, ...] | None) -> tuple[list[DeadlineRule], list[str]]:
+    """The rules to measure and the names of default rules skipped (as analysis.deadlines decides)."""
+    strict = rules is not None
+    activities = set(engine.query("SELECT DISTINCT CAST(activity AS VARCHAR) AS a FROM events")["a"])
+    has_type = CASE_TYPE in engine.columns("cases")
+    types = set(engine.query("SELECT DISTINCT c.case_type AS t FROM cases c JOIN (SELECT DISTINCT case_id "
+                             "FROM events) e ON e.case_id = c.case_id")["t"]) if has_type else set()
+    measured, skipped = [], []
+    for rule in (rules if strict else DEFAULT_RULES):
+        missing = [name for name, endpoint in ((rule.start, CASE_START), (rule.end, CASE_END))
+                   if name != endpoint and name not in activities]
+        fits = (rule.case_type is None or (has_type and rule.case_type in types)) and not missing
+        if strict and rule.case_type is not None and not has_type:
+            raise ConfigError(f"Deadline rule {rule.name!r} is for case_type {rule.case_type!r}, but the "
+                              "log has no case_type attribute. Drop case_type from the rule.")
+        if strict and missing:
+            raise ConfigError(f"Deadline rule {rule.name!r}: activity {missing[0]!r} does not occur in the log.")
+        (measured.append(rule) if fits or strict else skipped.append(rule.name))
+    return measured, skipped
+
+
+def compute(engine, calendar_zone: str, rules: tuple[DeadlineRule, ...] | None = None) -> dict:
+    """rules: one row per measured rule (SQL_RULE_COLUMNS); breaches: every late case (BREACH_COLUMNS);
+    skipped: default rules that do not fit; measured: the rules measured.
+
+    The `days` table must be registered (common.register_days).
+    """
+    measured, skipped = applicable(engine, rules)
+    rows, breaches = [], []
+    for rule in measured:
+        values = parameters(rule, calendar_zone)
+        rows.append(engine.query(statement(rule.case_type is not None), values))
+        breaches.append(engine.query(breaches_statement(rule.case_type is not None), values))
+    table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=list(SQL_RULE_COLUMNS))
+    late = pd.concat(breaches, ignore_index=True) if breaches else pd.DataFrame(columns=list(BREACH_COLUMNS))
+    return {"rules": table, "breaches": late, "skipped": tuple(skipped), "measured": tuple(measured)}

@@ -1,0 +1,38 @@
+"""From the one dialect the forms are written in (DuckDB) to another engine's, by SQLGlot.
+
+SQLGlot's DuckDB→Spark translation is right for everything the forms use except two functions,
+which are corrected on the syntax tree before Spark SQL is generated (each is covered by the
+Spark differential tests):
+
+- `quantile_cont(x, q)` becomes `PERCENTILE_CONT(x, q)`, which Spark does not accept; Spark's
+  exact, linearly interpolated quantile (the same as NumPy's and DuckDB's) is `percentile(x, q)`.
+- `epoch_us(t)` is passed through unchanged; Spark calls it `unix_micros(t)`.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import sqlglot
+from sqlglot import exp
+
+SOURCE_DIALECT = "duckdb"
+
+
+@functools.lru_cache(maxsize=256)
+def transpile(sql: str, dialect: str) -> str:
+    """The SQL text (DuckDB dialect) in `dialect` ("duckdb" returns it unchanged)."""
+    if dialect == SOURCE_DIALECT:
+        return sql
+    tree = sqlglot.parse_one(sql, read=SOURCE_DIALECT)
+    if dialect == "spark":
+        tree = tree.transform(_spark_function)
+    return tree.sql(dialect=dialect)
+
+
+def _spark_function(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.PercentileCont):
+        return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "epoch_us":
+        return exp.Anonymous(this="unix_micros", expressions=list(node.expressions))
+    return node

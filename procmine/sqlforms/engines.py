@@ -1,0 +1,123 @@
+"""The one interface the SQL forms run on, and its DuckDB implementation.
+
+An engine answers a query (DuckDB-dialect SQL plus bound values) with a pandas table and can
+register a small Arrow table (the day table, windows, end activities) under a name.
+`procmine.spark` implements the same interface on Apache Spark.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from procmine import schema as s
+from procmine.errors import DatasetError
+from procmine.sqlforms.common import PARTITION, partitioned_cases_sql, partitioned_events_sql
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class SqlEngine(Protocol):
+    """What a form needs from an engine: tables `events`, `cases`, plus registered ones."""
+
+    dialect: str
+
+    def query(self, sql: str, params: dict | None = None) -> pd.DataFrame: ...
+
+    def register(self, name: str, table: pa.Table) -> None: ...
+
+    def columns(self, table: str) -> list[str]: ...
+
+
+def used_parameters(sql: str, params: dict | None) -> dict:
+    """Only the values the SQL names (engines reject values they are not asked for)."""
+    wanted = set(_PARAMETER.findall(sql))
+    return {name: value for name, value in (params or {}).items() if name in wanted}
+
+
+@dataclass(frozen=True)
+class DatasetFiles:
+    """Where a dataset's Parquet lies: glob patterns or paths of events and cases (None: no case table)."""
+
+    events: str
+    cases: str | None
+    partitioned: bool
+
+
+def dataset_files(path: Path) -> DatasetFiles:
+    """The Parquet of a dataset folder, or of a folder of datasets partitioned as `municipality=NAME/`."""
+    if (path / s.EVENTS_FILE).exists():
+        cases = path / s.CASES_FILE
+        return DatasetFiles(str(path / s.EVENTS_FILE), str(cases) if cases.exists() else None, False)
+    if (path / s.EVENTS_DIR).is_dir():
+        cases = path / s.CASES_FILE
+        return DatasetFiles(str(path / s.EVENTS_DIR / "**" / "*.parquet"), str(cases) if cases.exists() else None,
+                            False)
+    parts = sorted(path.glob(f"{PARTITION}=*/{s.EVENTS_FILE}"))
+    if parts:
+        missing = [p.parent.name for p in parts if not (p.parent / s.CASES_FILE).exists()]
+        if missing:
+            raise DatasetError(f"{path}: {', '.join(missing)} has no {s.CASES_FILE}; every municipal dataset "
+                               "needs one (re-import it with its case table).")
+        return DatasetFiles(str(path / f"{PARTITION}=*" / s.EVENTS_FILE),
+                            str(path / f"{PARTITION}=*" / s.CASES_FILE), True)
+    raise DatasetError(f"{path}: no {s.EVENTS_FILE}, no {s.EVENTS_DIR}/ folder and no {PARTITION}=NAME/ "
+                       "datasets. Give a dataset folder written by procmine import.")
+
+
+class DuckDBEngine:
+    """The forms on embedded DuckDB, over a connection that has views `events` and `cases`."""
+
+    dialect = "duckdb"
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection):
+        self.connection = connection
+        self.connection.execute("SET TimeZone = 'UTC'")
+
+    @classmethod
+    def for_log(cls, log) -> "DuckDBEngine":
+        """Over an EventLog's selection (procmine.EventLog.sql)."""
+        return cls(log.sql())
+
+    @classmethod
+    def for_dataset(cls, path: str | Path) -> "DuckDBEngine":
+        """Over a dataset folder's Parquet files, or a folder of datasets (`municipality=NAME/`)."""
+        path = Path(path)
+        files = dataset_files(path)
+        connection = duckdb.connect()
+        engine = cls(connection)
+        # A view cannot take bound values, so the paths are SQL string literals (quotes doubled).
+        if files.partitioned:
+            connection.execute(f"CREATE VIEW raw_events AS SELECT * FROM read_parquet({_literal(files.events)}, "
+                               "hive_partitioning = true)")
+            connection.execute("CREATE VIEW events AS " + partitioned_events_sql(engine.columns("raw_events")))
+            connection.execute(f"CREATE VIEW raw_cases AS SELECT * FROM read_parquet({_literal(files.cases)}, "
+                               "hive_partitioning = true, union_by_name = true)")
+            connection.execute("CREATE VIEW cases AS " + partitioned_cases_sql(engine.columns("raw_cases")))
+            return engine
+        connection.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet({_literal(files.events)}, "
+                           "hive_partitioning = true)")
+        if files.cases is not None:
+            connection.execute(f"CREATE VIEW cases AS SELECT * FROM read_parquet({_literal(files.cases)})")
+        else:
+            connection.execute("CREATE VIEW cases AS SELECT DISTINCT case_id FROM events")
+        return engine
+
+    def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
+        return self.connection.execute(sql, used_parameters(sql, params)).fetch_df()
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self.connection.register(name, table)
+
+    def columns(self, table: str) -> list[str]:
+        return [row[0] for row in self.connection.execute(f'DESCRIBE "{table}"').fetchall()]
+
+
+def _literal(path: str) -> str:
+    return "'" + str(path).replace("'", "''") + "'"

@@ -1,0 +1,66 @@
+"""The SQL forms on Spark (local[2], one session for the run) equal the NumPy kernels.
+
+Every sample log and every shared log runs on Spark; one sample log runs all eight forms, the
+others the forms that cover the rest of the SQL (ordered aggregation, per-case windows, exact
+quantiles, the day table as a join), so the suite stays lean on two cores.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import procmine
+from analysis_helpers import make_log
+from sqlforms_checks import CHECKS
+
+pytest.importorskip("pyspark")
+if shutil.which("java") is None:
+    pytest.skip("Java is absent (the Spark engine needs openjdk-17-jre-headless)", allow_module_level=True)
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
+SAMPLE_FORMS = {"byggetilladelse": tuple(CHECKS), "aktindsigt": ("overview", "throughput", "deadlines"),
+                "borgerhenvendelse": ("variants", "dfg"), "genoptraening": ("overview", "deadlines"),
+                "merudgifter": ("dfg", "periods")}
+SHARED_FORMS = {"running-example.xes": ("overview", "variants", "dfg", "bottlenecks"),
+                "interval_event_log.xes": ("dfg",), "WABO_receipt.xes.gz": ("overview", "throughput"),
+                "Sepsis_Cases.xes.gz": ("variants", "dfg", "periods"), "BPIC15_1.xes.gz": ("overview",),
+                "Road_Traffic_Fine_Management_Process.xes.gz": ("dfg",)}
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from procmine.spark import spark_session
+
+    session = spark_session("local[2]", shuffle_partitions=2)
+    yield session
+    session.stop()
+
+
+@pytest.mark.parametrize("name,form", [(n, f) for n, forms in SAMPLE_FORMS.items() for f in forms])
+def test_sample_log_on_spark(name, form, spark):
+    from procmine.spark import SparkEngine
+
+    CHECKS[form](SparkEngine.for_dataset(SAMPLES / name, spark), procmine.open(SAMPLES / name))
+
+
+@pytest.mark.parametrize("name,form", [(n, f) for n, forms in SHARED_FORMS.items() for f in forms])
+def test_shared_log_on_spark(name, form, spark, imported_dataset):
+    from procmine.spark import SparkEngine
+
+    path = imported_dataset(name)
+    CHECKS[form](SparkEngine.for_dataset(path, spark), procmine.open(path))
+
+
+def test_declared_end_activities_on_spark_and_duckdb(spark):
+    from procmine.spark import SparkEngine
+    from procmine.sqlforms import DuckDBEngine
+
+    rows = [("a", "Start", 0), ("a", "End", 400), ("b", "Start", 50), ("b", "Work", 300),
+            ("c", "Start", 10), ("c", "End", 20), ("c", "Work", 30)]
+    log = make_log(rows, meta={"end_activities": ["End"]})
+    for engine in (DuckDBEngine.for_log(log), SparkEngine.for_tables(log.events_table(), log.cases_table(), spark)):
+        CHECKS["overview"](engine, log)
+        CHECKS["periods"](engine, log)
