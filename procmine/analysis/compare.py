@@ -40,9 +40,8 @@ class Comparison:
         return self.kpis.copy()
 
 
-def compare(log_a: EventLog, log_b: EventLog, labels: tuple[str, str] = ("A", "B")) -> Comparison:
-    """Compare log B against log A (e.g. two periods, case types or filters)."""
-    first, second = overview(log_a).as_dict(), overview(log_b).as_dict()
+def kpi_table(first: dict, second: dict) -> pd.DataFrame:
+    """The KPI rows of a comparison from the two sides' overview figures (every engine builds it here)."""
     kpis = pd.DataFrame({"metric": KPIS, "kind": [KPI_KINDS[m] for m in KPIS],
                          "a": [first[m] for m in KPIS], "b": [second[m] for m in KPIS]})
     a, b = (pd.to_numeric(kpis[c], errors="coerce") for c in ("a", "b"))
@@ -51,6 +50,12 @@ def compare(log_a: EventLog, log_b: EventLog, labels: tuple[str, str] = ("A", "B
         kpis[column] = _whole_counts(kpis[column], kpis["kind"])
     with np.errstate(divide="ignore", invalid="ignore"):
         kpis["relative_difference"] = np.where(a != 0, (b - a) / a.abs(), np.nan)
+    return kpis
+
+
+def compare(log_a: EventLog, log_b: EventLog, labels: tuple[str, str] = ("A", "B")) -> Comparison:
+    """Compare log B against log A (e.g. two periods, case types or filters)."""
+    kpis = kpi_table(overview(log_a).as_dict(), overview(log_b).as_dict())
     edges = _edge_differences(log_a, log_b)
     by_waiting = edges.assign(_size=edges["median_difference_seconds"].abs()).sort_values(
         ["_size", "source", "target"], ascending=[False, True, True], kind="stable",

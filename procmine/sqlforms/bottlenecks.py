@@ -7,7 +7,7 @@ local dates (Europe/Copenhagen, bound as $zone) on which a resource has an event
 from __future__ import annotations
 
 from procmine import schema as s
-from procmine.sqlforms.common import EVENTS_CTE, MICROS, STEPS_CTE, identifier, local_date
+from procmine.sqlforms.common import EVENTS_CTE, MICROS, STEPS_CTE, identifier, local_date, working_position
 from procmine.sqlforms.dfg import EDGES
 
 NO_VALUE = "(none)"
@@ -24,6 +24,30 @@ SELECT target AS activity, count(*) AS arrivals, count(DISTINCT case_index) AS c
        sum(wait) / {MICROS} AS total_wait_seconds
 FROM steps WHERE target IS NOT NULL
 GROUP BY target ORDER BY total_wait_seconds DESC, activity"""
+
+
+# Each wait in office time (working days, as analysis.working_waits): needs the `days` join table.
+WORKING_WAITS_CTE = f"""located AS (
+    SELECT activity AS source, lead(activity) OVER w AS target, t, lead(t) OVER w AS next_t,
+           instant, lead(instant) OVER w AS next_instant
+    FROM ev WINDOW w AS (PARTITION BY case_index ORDER BY event_index)),
+waits AS (
+    SELECT l.source, l.target, {working_position("l.next_t", "d1")} - {working_position("l.t", "d0")} AS wd
+    FROM located l
+    JOIN days d0 ON d0.local_date = {local_date("l.instant", "calendar_zone")}
+    JOIN days d1 ON d1.local_date = {local_date("l.next_instant", "calendar_zone")}
+    WHERE l.target IS NOT NULL)"""
+
+WORKING_TRANSITIONS = f"""
+WITH {EVENTS_CTE}, {WORKING_WAITS_CTE}
+SELECT source, target, quantile_cont(wd, 0.5) AS median_working_days, sum(wd) AS total_working_days
+FROM waits GROUP BY source, target"""
+
+WORKING_ACTIVITIES = f"""
+WITH {EVENTS_CTE}, {WORKING_WAITS_CTE}
+SELECT target AS activity, quantile_cont(wd, 0.5) AS median_wait_working_days,
+       sum(wd) AS total_wait_working_days
+FROM waits GROUP BY target"""
 
 
 def handovers_statement(column: str) -> str:
@@ -52,13 +76,20 @@ SELECT coalesce(CAST({name} AS VARCHAR), $no_value) AS {name}, count(*) AS event
 FROM events GROUP BY 1 ORDER BY events DESC, 1"""
 
 
-def compute(engine) -> dict:
-    """transitions, activities, and (when events have the columns) resources, handovers, org-unit handovers."""
+def compute(engine, calendar_zone: str = s.DEFAULT_TIMEZONE) -> dict:
+    """transitions, activities, and (when events have the columns) resources, handovers, org-unit handovers.
+
+    The waits in working days need the `days` table registered (common.register_days).
+    """
     columns = engine.columns("events")
     values = {"no_value": NO_VALUE, "zone": s.DEFAULT_TIMEZONE}
     has_resource, has_org_unit = s.RESOURCE in columns, "org_unit" in columns
+    zone = {"calendar_zone": calendar_zone}
+    transitions = engine.query(TRANSITIONS).merge(engine.query(WORKING_TRANSITIONS, zone),
+                                                  on=["source", "target"], how="left")
+    activities = engine.query(WAITING).merge(engine.query(WORKING_ACTIVITIES, zone), on="activity", how="left")
     return {
-        "transitions": engine.query(TRANSITIONS), "activities": engine.query(WAITING),
+        "transitions": transitions, "activities": activities,
         "resources": engine.query(workload_statement(s.RESOURCE, s.START_TIMESTAMP in columns), values)
         if has_resource else None,
         "handovers": engine.query(handovers_statement(s.RESOURCE), values) if has_resource else None,

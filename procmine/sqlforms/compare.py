@@ -6,10 +6,8 @@ fractions of each side's cases; edges and variants rank by the size of the share
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 
-from procmine.analysis.compare import KPIS
+from procmine.analysis.compare import KPIS, kpi_table
 from procmine.errors import FilterError
 from procmine.sqlforms import overview
 from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, MICROS, STEPS_CTE, identifier, split_sequence
@@ -77,12 +75,7 @@ def compute(engine, attribute: str, meta: dict) -> dict:
     values = {"value_a": value_a, "value_b": value_b}
     rule = overview.open_rule(engine, meta)
     sides = engine.query(overview.statement(rule, sides_cte(attribute)), values).set_index("side")
-    kpis = pd.DataFrame({"metric": KPIS, "a": [sides.loc["a", m] for m in KPIS],
-                         "b": [sides.loc["b", m] for m in KPIS]})
-    a, b = (pd.to_numeric(kpis[c], errors="coerce") for c in ("a", "b"))
-    kpis["difference"] = b - a
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kpis["relative_difference"] = np.where(a != 0, (b - a) / a.abs(), np.nan)
+    kpis = kpi_table({m: sides.loc["a", m] for m in KPIS}, {m: sides.loc["b", m] for m in KPIS})
     found = engine.query(variants_statement(attribute), values)
     found.insert(0, "activities", [split_sequence(text) for text in found.pop("sequence")])
     return {"labels": (f"{attribute}={value_a}", f"{attribute}={value_b}"), "kpis": kpis,

@@ -95,8 +95,10 @@ class SqlLog:
                           trend=None if trend is None else trend[["period"] + keys + list(SUMMARY_COLUMNS)],
                           by=by, period=period, calendar=calendar.describe())
 
-    def bottlenecks(self) -> Bottlenecks:
-        return Bottlenecks(**bottlenecks.compute(self.engine))
+    def bottlenecks(self, calendar: WorkCalendar | None = None) -> Bottlenecks:
+        calendar = calendar or WorkCalendar()
+        self._days(calendar)
+        return Bottlenecks(**bottlenecks.compute(self.engine, calendar.timezone or s.DEFAULT_TIMEZONE))
 
     def deadlines(self, rules: tuple[DeadlineRule, ...] | None = None,
                   calendar: WorkCalendar | None = None) -> DeadlineReport:
@@ -158,6 +160,9 @@ def open_sql_log(path, engine: str, session=None) -> SqlLog:
     """The dataset at `path` on the "duckdb" or "spark" engine."""
     path = Path(path)
     meta = read_meta(path)
+    if "ocel" in meta:
+        raise ConfigError(f"{path} is an object-centric (OCEL) dataset: its cases come from flattening by a "
+                          "case notion, which the SQL forms do not do. Use --engine numpy (the default).")
     if engine == "spark":
         from procmine.spark import SparkEngine
         return SqlLog(SparkEngine.for_dataset(path, session), meta, path)
