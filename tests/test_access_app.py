@@ -195,3 +195,17 @@ def test_no_data_is_shown_when_the_audit_log_cannot_be_written(config, tmp_path)
     at = _app({**config, "audit": f"sqlite:///{blocked / 'audit.sqlite'}"}, "cases")
     assert "audit log" in texts(at)
     assert not at.dataframe and not at.metric
+
+
+def test_benchmark_reads_no_folder_for_a_role_limited_to_some_departments(config):
+    at = _app(config, "benchmark")
+    assert "only to roles that may see every department" in texts(at)
+    assert not [box for box in at.text_input if box.key == "benchmark_folder"]   # no folder can be named
+    assert not at.dataframe
+
+
+def test_benchmark_is_open_to_a_role_that_sees_everything(config):
+    at = _app(config, "benchmark", roles=("admin",))
+    assert "only to roles that may see every department" not in texts(at)
+    at.text_input(key="benchmark_folder").set_value(str(SAMPLES)).run()
+    assert_no_exception(at)

@@ -26,6 +26,11 @@ def render() -> None:
     """Draw the benchmark page."""
     st.header(t("benchmark.title"))
     st.caption(t("benchmark.intro"))
+    rule = state.access_rule()
+    if rule is not None and not rule.sees_everything():
+        # The page reads any folder of datasets: only a role that may see all of them may use it.
+        st.warning(t("benchmark.restricted"))
+        return
     folder = st.text_input(t("benchmark.folder"), key=FOLDER_KEY, help=t("benchmark.folder_help"))
     if not folder.strip():
         st.info(t("benchmark.no_folder"))
