@@ -48,6 +48,7 @@ def real_logs():
 def dataset_of(name: str, make) -> Path:
     folder = DATA / name
     if not (folder / "procmine.json").exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)   # output folders are not created implicitly
         make(folder)
     return folder
 
