@@ -48,6 +48,7 @@ def real_logs():
 def dataset_of(name: str, make) -> Path:
     folder = DATA / name
     if not (folder / "procmine.json").exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)   # output folders are not created implicitly
         make(folder)
     return folder
 
@@ -145,7 +146,9 @@ def main() -> None:
     lines = ["## Deadline-breach prediction (bench_predict.py)", "",
              "Temporal split by case start (70 % earlier cases train, of which the latest 20 % calibrate; the "
              "later 30 % test, every prefix seen at its own moment; only cases whose deadline has passed). "
-             "AUC/Brier/ECE over test prefixes; ECE with 10 equal-width bins. `shown` is what the app, report "
+             "AUC/Brier/ECE over test prefixes; ECE with 10 equal-width bins. Interval coverage weighted by the "
+             "inverse probability of censoring (test cases not ended by the log's end have an unseen remaining "
+             "time; unweighted, the share is measured on the faster cases: 0.1-3.4 points higher on 11 of 13 logs). `shown` is what the app, report "
              "and CLI use: the model only where it beat both baselines on the test cases.", "",
              *header, *rows, "",
              f"Training on Road Traffic Fines (150,370 cases; evaluation fit and final fit, all of `predict`): "

@@ -13,7 +13,7 @@ from procmine.analysis.deadlines import DEFAULT_RULES
 from procmine.prediction import predict
 from procmine.prediction.clock import rule_clock
 from procmine.prediction.evaluation import (TRAIN_SHARE, Scores, choose_shown, evaluate,
-                                            expected_calibration_error)
+                                            expected_calibration_error, seen_weights)
 from procmine.prediction.features import LogFacts
 from procmine.prediction.models import conformal_quantile
 from procmine.prediction.samples import labelled_prefixes
@@ -40,6 +40,21 @@ def test_conformal_quantile_covers_the_level_on_exchangeable_data():
         hits.append(np.mean(test <= conformal_quantile(calibration, 0.9)))
     assert 0.895 <= np.mean(hits) <= 0.92     # the guarantee: at least 90 %, and not much more
     assert conformal_quantile(np.arange(1.0, 11.0), 0.9) == 10.0   # ceil(11 * 0.9) = 10th smallest
+
+
+def test_coverage_of_censored_remaining_times_is_weighted_back_to_the_truth():
+    # A perfect 90 % interval: it holds exactly the remaining times up to their 90 % quantile. The
+    # test sees a remaining time only if it ends before the log does (horizon: uniform over 0-60
+    # working days), so the long, uncovered ones are missing more often than the short ones.
+    rng = np.random.default_rng(1)
+    remaining = rng.exponential(10.0, 200_000)
+    horizon = rng.uniform(0.0, 60.0, len(remaining))
+    inside = remaining <= np.quantile(remaining, 0.9)
+    seen = remaining < horizon
+    assert np.mean(inside[seen]) > 0.93                  # the unweighted share over-states the coverage
+    weights = seen_weights(remaining[seen], horizon)
+    assert np.sum(weights * inside[seen]) / np.sum(weights) == pytest.approx(0.9, abs=0.005)
+    assert np.all(seen_weights(np.array([0.0]), horizon) == 1.0)   # what every prefix can show counts once
 
 
 @pytest.mark.parametrize("model, logistic, constant, shown", [

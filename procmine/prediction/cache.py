@@ -19,7 +19,7 @@ from procmine.eventlog import EventLog
 from procmine.schema import META_FILE
 
 CACHE_ENV = "PROCMINE_CACHE"
-FORMAT = 1
+FORMAT = 2     # 2: interval coverage weighted for censoring (cards cached before hold the unweighted share)
 
 
 def cache_dir() -> Path:

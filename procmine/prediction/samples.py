@@ -28,12 +28,14 @@ class Labelled:
     breached: np.ndarray
     remaining: np.ndarray
     case_start: np.ndarray      # µs of each prefix's case start (the temporal split key)
+    horizon: np.ndarray         # working days from each prefix's moment to the log's end (remaining beyond it is unseen)
 
     def subset(self, keep: np.ndarray) -> "Labelled":
         p = self.prefixes
         prefixes = Prefixes(entry=p.entry[keep], moment=p.moment[keep], features=p.features[keep],
                             names=p.names, categorical=p.categorical, levels=p.levels)
-        return Labelled(prefixes, self.breached[keep], self.remaining[keep], self.case_start[keep])
+        return Labelled(prefixes, self.breached[keep], self.remaining[keep], self.case_start[keep],
+                        self.horizon[keep])
 
     def __len__(self) -> int:
         return len(self.breached)
@@ -59,7 +61,8 @@ def labelled_prefixes(facts: LogFacts, clock: RuleClock, entries: np.ndarray,
     remaining = np.full(len(entry), np.nan)
     if ended.any():
         remaining[ended] = facts.calendar.working_days_between(moment[ended], clock.end[entry][ended])
-    return Labelled(prefixes, breached, remaining, clock.start[entry])
+    horizon = facts.calendar.working_days_between(moment, np.full(len(moment), clock.log_end, np.int64))
+    return Labelled(prefixes, breached, remaining, clock.start[entry], horizon)
 
 
 def _step(durations: np.ndarray, max_prefixes: int) -> int:
