@@ -151,8 +151,22 @@ def reachable_nodes(origin, forward: bool = True) -> set:
     return seen
 
 
-def discover(log, options: DiscoveryOptions = DiscoveryOptions()) -> DiscoveredModel:
-    """Discover a model of an EventLog (filtered or not) with the options' miner."""
+@dataclass(frozen=True)
+class DiscoveryPlan:
+    """What a miner runs over, computed by the engine: the variants (IMf) or the DFG (IMd, heuristics).
+
+    Small and picklable, so that the mining itself can run in a child process
+    (procmine.bounded_discovery) with nothing but this plan.
+    """
+
+    miner: Literal["inductive", "inductive_dfg", "heuristics"]
+    variants: Mapping[tuple[str, ...], int] | None = None
+    dfg: Dfg | None = None
+    noise: float = 0.2
+
+
+def discovery_plan(log, options: DiscoveryOptions = DiscoveryOptions()) -> DiscoveryPlan:
+    """The engine's part of a discovery of an EventLog (filtered or not) with the options' miner."""
     from procmine.analysis.dfg import dfg as compute_dfg
     from procmine.analysis.variants import variants as compute_variants
 
@@ -160,12 +174,26 @@ def discover(log, options: DiscoveryOptions = DiscoveryOptions()) -> DiscoveredM
         raise ModelError("The (filtered) log has no cases, so there is nothing to discover. "
                          "Loosen the filter.")
     if options.miner == "heuristics":
-        return discover_heuristics(compute_dfg(log), dependency_threshold=1.0 - options.noise)
+        return DiscoveryPlan("heuristics", dfg=compute_dfg(log), noise=options.noise)
     variants = compute_variants(log).counts()
     activities = {activity for sequence in variants for activity in sequence}
     if len(variants) > options.max_variants or len(activities) > options.max_activities:
-        return discover_inductive_dfg(compute_dfg(log))
-    return discover_inductive(variants, options.noise)
+        return DiscoveryPlan("inductive_dfg", dfg=compute_dfg(log), noise=options.noise)
+    return DiscoveryPlan("inductive", variants=dict(variants), noise=options.noise)
+
+
+def run_plan(plan: DiscoveryPlan) -> DiscoveredModel:
+    """pm4py's miner over a plan (the slow part of a discovery)."""
+    if plan.miner == "heuristics":
+        return discover_heuristics(plan.dfg, dependency_threshold=1.0 - plan.noise)
+    if plan.miner == "inductive_dfg":
+        return discover_inductive_dfg(plan.dfg)
+    return discover_inductive(plan.variants, plan.noise)
+
+
+def discover(log, options: DiscoveryOptions = DiscoveryOptions()) -> DiscoveredModel:
+    """Discover a model of an EventLog (filtered or not) with the options' miner."""
+    return run_plan(discovery_plan(log, options))
 
 
 def _from_tree(tree, miner: str) -> DiscoveredModel:

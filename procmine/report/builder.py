@@ -20,6 +20,8 @@ from procmine.analysis.bottlenecks import ORG_UNIT, workload_by
 from procmine.dcr.conformance import DcrConformance
 from procmine.eventlog import EventLog
 from procmine.filters import Filter, TimeframeFilter
+from procmine.render.map_notes import view_notes
+from procmine.render.map_view import map_view
 from procmine.render.process_map import MapOptions, render_map
 from procmine.report.config import ReportSettings
 from procmine.report.dcr_section import dcr_conformance
@@ -50,6 +52,7 @@ class ProcessMap:
     svg: str | None
     activities: float
     paths: float
+    notes: tuple[str, ...] = ()   # what the map leaves out and how (hidden activities' flow bridged)
 
 
 @dataclass(frozen=True)
@@ -180,8 +183,9 @@ def _process_map(closed: EventLog, settings: ReportSettings) -> ProcessMap:
     activities = settings.map_activities or min(1.0, MAP_ACTIVITIES_SHOWN / max(len(graph.activities), 1))
     options = MapOptions(metric="both", statistic="median", activities=activities, paths=settings.map_paths,
                          lang=settings.lang)
-    return ProcessMap(inline_svg(render_map(graph, options, "svg").decode("utf-8")), activities,
-                      settings.map_paths)
+    view = map_view(closed, activities, settings.map_paths)   # hidden activities' flow bridged, as in Disco
+    return ProcessMap(inline_svg(render_map(view, options, "svg").decode("utf-8")), activities,
+                      settings.map_paths, tuple(view_notes(view, settings.lang)))
 
 
 def inline_svg(svg: str) -> str:

@@ -16,6 +16,8 @@ from procmine.filters import CaseAttributeFilter, TimeframeFilter
 from procmine.formatting import format_value
 from procmine.i18n import (column_label, format_duration, format_percent, format_period, format_share_difference,
                           format_signed_duration, format_signed_percent)
+from procmine.render.map_notes import view_notes
+from procmine.render.map_view import MapView, map_view
 from procmine.render.process_map import MapOptions, map_dot
 from procmine.ui import downloads, filter_forms, sidebar, state
 from procmine.ui.map_page import rendered, show_svg
@@ -143,7 +145,10 @@ def _larger(first, second) -> float | None:
 
 
 def _maps(first: tuple[str, list], second: tuple[str, list]) -> None:
-    paths = st.slider(t("map.paths"), 0, 100, 60, 5, key="compare_paths", format="%d %%")
+    """Both groups' maps as the process map draws them: hidden activities' flow bridged, and said so."""
+    left, right = st.columns(2)
+    activities = left.slider(t("map.activities"), 0, 100, 100, 5, key="compare_activities", format="%d %%")
+    paths = right.slider(t("map.paths"), 0, 100, 60, 5, key="compare_paths", format="%d %%")
     columns = st.columns(2)
     for column, (label, stack), side in zip(columns, (first, second), ("a", "b")):
         with column:
@@ -152,11 +157,19 @@ def _maps(first: tuple[str, list], second: tuple[str, list]) -> None:
             if graph.num_cases == 0:
                 st.info(t("compare.empty"))
                 continue
-            source = map_dot(graph, MapOptions(paths=paths / 100, lang=state.lang()))
+            view = state.computed(map_view, stack=stack, activities=activities / 100, paths=paths / 100)
+            for note in view_notes(view, state.lang()):
+                st.caption(note)
+            source = compare_map_dot(view, state.lang())
             show_svg(rendered(source, "svg"), key=f"compare_map_{side}", max_height="60vh")
             downloads.picture(f"map-{side}", key=f"compare_map_{side}_download",
                               svg=lambda source=source: rendered(source, "svg"),
                               png=lambda source=source: rendered(source, "png"))
+
+
+def compare_map_dot(view: MapView, lang: str) -> str:
+    """The DOT of one group's map on the compare page."""
+    return map_dot(view, MapOptions(lang=lang))
 
 
 def _differences(result) -> None:

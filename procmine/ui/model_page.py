@@ -17,7 +17,7 @@ from procmine.analysis.variants import variants
 from procmine.bpmn_model import GATEWAYS
 from procmine.conformance import check_conformance, read_model
 from procmine.conformance.models import PetriModel
-from procmine.discovery import DiscoveryOptions, discover
+from procmine.discovery import DiscoveryOptions
 from procmine.errors import ProcmineError
 from procmine.i18n import format_number, format_percent
 from procmine.render.bpmn_export import bpmn_xml
@@ -25,6 +25,7 @@ from procmine.render.model_files import bpmn_picture_dot, write_model
 from procmine.ui import downloads, state, upload
 from procmine.ui.dcr_tab import render_dcr_tab
 from procmine.ui.map_page import rendered, show_svg
+from procmine.ui.model_discovery import discovered, discovered_quietly
 from procmine.ui.state import t
 
 MINERS = ("inductive", "heuristics")
@@ -47,8 +48,9 @@ def _discovery() -> None:
                        format_func=lambda m: t(f"model.miner.{m}"))
     noise = right.slider(t("model.noise"), 0, 100, 20, 5, format="%d %%", key="model_noise",
                          help=t("model.noise_help")) / 100   # a share, shown as a percentage
-    with st.spinner(t("model.discovering")):
-        model = state.computed(discover, options=DiscoveryOptions(miner=miner, noise=noise))
+    model = discovered(DiscoveryOptions(miner=miner, noise=noise))
+    if model is None:   # cancelled or timed out: the page has said so
+        return
     st.caption(t("maps.model_size", tasks=format_number(len(model.bpmn.of_kind("task")), state.lang()),
                  gateways=format_number(len(model.bpmn.of_kind(*GATEWAYS)), state.lang())))
     try:
@@ -73,7 +75,7 @@ def _discovery() -> None:
 
 def model_quality(log, miner: str, noise: float):
     """Conformance of the log against the model discovered from it (fitness, precision)."""
-    model = state.computed(discover, log=log, options=DiscoveryOptions(miner=miner, noise=noise))
+    model = discovered_quietly(log, DiscoveryOptions(miner=miner, noise=noise))
     return check_conformance(log, PetriModel(model.net, model.initial_marking, model.final_marking,
                                              f"discovered {miner} model"))
 

@@ -1,0 +1,97 @@
+"""Model discovery in bounded time: pm4py's miner in a child process, killed on a cancel, a timeout or a shutdown.
+
+pm4py's miners are pure Python and can run for minutes (IMf on a log with many
+activities). In the server's own thread they would hold the interpreter lock and could
+not be stopped, so the engine computes the plan (variants or DFG, fast) here and a
+child process started per request mines it, as procmine.render.bounded_layout does for
+Graphviz. The caller's `waiting` callback is called while it runs; whatever it raises
+(a Streamlit rerun on Cancel or on changed inputs, a KeyboardInterrupt) kills the child.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import procmine
+from procmine.discovery import DiscoveredModel, DiscoveryOptions, DiscoveryPlan, discovery_plan
+from procmine.errors import ModelError, ProcmineError
+
+WORKER = Path(__file__).resolve().with_name("discovery_worker.py")
+DISCOVERY_SECONDS = 120.0
+POLL_SECONDS = 0.25
+_PICKLE_RECURSION = 100_000
+
+
+class DiscoveryTimeoutError(ProcmineError):
+    """A miner did not finish within its time limit."""
+
+
+def discover_bounded(log, options: DiscoveryOptions = DiscoveryOptions(), *,
+                     seconds: float = DISCOVERY_SECONDS,
+                     waiting: Callable[[float], None] | None = None) -> DiscoveredModel:
+    """The model `procmine.discovery.discover(log, options)` finds, mined in a child process within `seconds`."""
+    return mine_bounded(discovery_plan(log, options), seconds=seconds, waiting=waiting)
+
+
+def mine_bounded(plan: DiscoveryPlan, *, seconds: float = DISCOVERY_SECONDS,
+                 waiting: Callable[[float], None] | None = None) -> DiscoveredModel:
+    """`procmine.discovery.run_plan(plan)`, run in a child process within `seconds`."""
+    with tempfile.TemporaryFile() as plan_file:
+        plan_file.write(pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
+        plan_file.seek(0)
+        child = subprocess.Popen([sys.executable, str(WORKER), str(seconds)], stdin=plan_file,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_child_environment())
+        try:
+            output, errors = _wait(child, seconds, waiting)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+    if child.returncode != 0:
+        message = errors.decode("utf-8", "replace").strip().splitlines()
+        raise ModelError(f"The {plan.miner} miner stopped with an error (exit {child.returncode}): "
+                         f"{message[-1] if message else 'no message'}.")
+    return _answer(output)
+
+
+def _answer(output: bytes) -> DiscoveredModel:
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _PICKLE_RECURSION))
+    try:
+        kind, value = pickle.loads(output)   # our own child's answer
+    finally:
+        sys.setrecursionlimit(limit)
+    if kind == "error":
+        raise ModelError(value)
+    return value
+
+
+def _child_environment() -> dict[str, str]:
+    """This environment with the procmine being run first on the child's path."""
+    root = str(Path(procmine.__file__).resolve().parents[1])
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+
+
+def _wait(child: subprocess.Popen, seconds: float,
+          waiting: Callable[[float], None] | None) -> tuple[bytes, bytes]:
+    started = time.monotonic()
+    deadline = started + seconds
+    while True:
+        try:
+            return child.communicate(timeout=POLL_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass   # retried: communicate keeps what it has read so far
+        if time.monotonic() > deadline:
+            raise DiscoveryTimeoutError(
+                f"Discovering the model took longer than {seconds:.0f} s and was stopped. "
+                "Filter the log to fewer cases or variants, or choose the heuristics miner.")
+        if waiting is not None:
+            waiting(time.monotonic() - started)
