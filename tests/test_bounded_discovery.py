@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from procmine.bounded_discovery import DiscoveryTimeoutError, discover_bounded
-from procmine.discovery import DiscoveryOptions, discover
+from procmine.discovery import DiscoveryOptions, DiscoveryPlan, discover
 from procmine.errors import ModelError
 from procmine.eventlog import open_log
 from procmine.filters import CaseAttributeFilter
@@ -78,3 +78,13 @@ def test_the_model_page_says_a_discovery_was_cancelled_and_starts_it_again():
     assert_no_exception(at)
     assert "model_download_bpmn" in {button.key for button in at.download_button}
     assert not [info for info in at.info if "cancelled" in info.value]
+
+
+def test_small_plans_are_mined_in_process_and_large_ones_in_a_child():
+    from procmine.bounded_discovery import mines_quickly
+    from procmine.discovery import discovery_plan
+
+    small = discovery_plan(open_log(SAMPLE), DiscoveryOptions(noise=0.2))
+    assert mines_quickly(small)
+    many_variants = {("a", "b", "c") + ("b",) * k: 1 for k in range(400)}   # 400 variants of 3 activities
+    assert not mines_quickly(DiscoveryPlan("inductive", variants=many_variants, noise=0.2))

@@ -17,8 +17,8 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from procmine.bounded_discovery import DISCOVERY_SECONDS, mine_bounded
-from procmine.discovery import DiscoveredModel, DiscoveryOptions, DiscoveryPlan, discovery_plan
+from procmine.bounded_discovery import DISCOVERY_SECONDS, mine_bounded, mines_quickly
+from procmine.discovery import DiscoveredModel, DiscoveryOptions, DiscoveryPlan, discovery_plan, run_plan
 from procmine.errors import ProcmineError
 from procmine.ui import state
 from procmine.ui.state import t
@@ -97,7 +97,7 @@ def _mined(plan: DiscoveryPlan, key: str, waiting) -> DiscoveredModel:
         if key in _MINED:
             _MINED.move_to_end(key)
             return _MINED[key]
-    model = mine_bounded(plan, waiting=waiting)
+    model = run_plan(plan) if mines_quickly(plan) else mine_bounded(plan, waiting=waiting)
     with _MINED_LOCK:
         _MINED[key] = model
         while len(_MINED) > _MINED_ENTRIES:
