@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import os
 import pickle
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Callable
 
 import procmine
+from procmine.bounded_child import run_bounded
 from procmine.discovery import DiscoveredModel, DiscoveryOptions, DiscoveryPlan, discovery_plan
 from procmine.errors import ModelError, ProcmineError
 
 WORKER = Path(__file__).resolve().with_name("discovery_worker.py")
 DISCOVERY_SECONDS = 120.0
-POLL_SECONDS = 0.25
 _PICKLE_RECURSION = 100_000
 
 
@@ -57,20 +54,12 @@ def mines_quickly(plan: DiscoveryPlan) -> bool:
 def mine_bounded(plan: DiscoveryPlan, *, seconds: float = DISCOVERY_SECONDS,
                  waiting: Callable[[float], None] | None = None) -> DiscoveredModel:
     """`procmine.discovery.run_plan(plan)`, run in a child process within `seconds`."""
-    with tempfile.TemporaryFile() as plan_file:
-        plan_file.write(pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
-        plan_file.seek(0)
-        child = subprocess.Popen([sys.executable, str(WORKER), str(seconds)], stdin=plan_file,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_child_environment())
-        try:
-            output, errors = _wait(child, seconds, waiting)
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-    if child.returncode != 0:
+    code, output, errors = run_bounded([sys.executable, str(WORKER), str(seconds)],
+                                       pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL), seconds, waiting,
+                                       _timed_out, env=_child_environment())
+    if code != 0:
         message = errors.decode("utf-8", "replace").strip().splitlines()
-        raise ModelError(f"The {plan.miner} miner stopped with an error (exit {child.returncode}): "
+        raise ModelError(f"The {plan.miner} miner stopped with an error (exit {code}): "
                          f"{message[-1] if message else 'no message'}.")
     return _answer(output)
 
@@ -94,18 +83,6 @@ def _child_environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
 
 
-def _wait(child: subprocess.Popen, seconds: float,
-          waiting: Callable[[float], None] | None) -> tuple[bytes, bytes]:
-    started = time.monotonic()
-    deadline = started + seconds
-    while True:
-        try:
-            return child.communicate(timeout=POLL_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass   # retried: communicate keeps what it has read so far
-        if time.monotonic() > deadline:
-            raise DiscoveryTimeoutError(
-                f"Discovering the model took longer than {seconds:.0f} s and was stopped. "
-                "Filter the log to fewer cases or variants, or choose the heuristics miner.")
-        if waiting is not None:
-            waiting(time.monotonic() - started)
+def _timed_out(seconds: float) -> DiscoveryTimeoutError:
+    return DiscoveryTimeoutError(f"Discovering the model took longer than {seconds:.0f} s and was stopped. "
+                                 "Filter the log to fewer cases or variants, or choose the heuristics miner.")

@@ -205,7 +205,7 @@ def test_a_chart_of_more_rows_than_altair_draws_is_thinned_evenly():
 
 
 def test_a_large_dot_reaches_the_layout_whole_however_short_the_polls(monkeypatch):
-    import procmine.render.bounded_layout as bounded
+    import procmine.bounded_child as bounded
     monkeypatch.setattr(bounded, "POLL_SECONDS", 0.001)   # every wait times out before the child reads
     padding = "".join(f"/* {n:07d} {'x' * 100} */\n" for n in range(20_000))   # 2.2 MB, far past a pipe's buffer
     svg = draw_dot(f"digraph big {{\n{padding} a -> b; }}", "svg", seconds=20)

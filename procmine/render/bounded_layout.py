@@ -9,18 +9,15 @@ caller waits for, polls, and kills on a timeout, a cancel or a shutdown.
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Callable
 
+from procmine.bounded_child import run_bounded
 from procmine.errors import ProcmineError
 
 WORKER = Path(__file__).resolve().with_name("layout_worker.py")
 LAYOUT_SECONDS = 30.0
-POLL_SECONDS = 0.25
 
 
 class LayoutTimeoutError(ProcmineError):
@@ -34,39 +31,15 @@ def draw_dot(source: str, format: str, prog: str = "dot", *, seconds: float = LA
     `waiting(elapsed_seconds)` is called about four times a second while the layout runs;
     whatever it raises (a Streamlit rerun, a KeyboardInterrupt) stops and kills the layout.
     """
-    # The DOT goes in through a file: communicate() cannot be retried with input (a timed-out first
-    # call would leave the rest of a large DOT unwritten and the child waiting for it).
-    with tempfile.TemporaryFile() as dot_file:
-        dot_file.write(source.encode("utf-8"))
-        dot_file.seek(0)
-        child = subprocess.Popen([sys.executable, "-I", str(WORKER), format, prog, str(seconds)],
-                                 stdin=dot_file, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            output, errors = _wait(child, seconds, waiting)
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-    if child.returncode != 0:
+    code, output, errors = run_bounded([sys.executable, "-I", str(WORKER), format, prog, str(seconds)],
+                                       source.encode("utf-8"), seconds, waiting, _timed_out)
+    if code != 0:
         message = errors.decode("utf-8", "replace").strip().splitlines()
-        raise ProcmineError(f"Graphviz could not draw the {format.upper()} (exit {child.returncode}): "
+        raise ProcmineError(f"Graphviz could not draw the {format.upper()} (exit {code}): "
                             f"{message[-1] if message else 'no message'}.")
     return output
 
 
-def _wait(child: subprocess.Popen, seconds: float,
-          waiting: Callable[[float], None] | None) -> tuple[bytes, bytes]:
-    started = time.monotonic()
-    deadline = started + seconds
-    while True:
-        try:
-            return child.communicate(timeout=POLL_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass   # retried: communicate keeps what it has read so far
-        if time.monotonic() > deadline:
-            raise LayoutTimeoutError(
-                f"Laying out the drawing took longer than {seconds:.0f} s and was stopped. "
-                "Show fewer activities or paths (the sliders, or --activities/--paths).")
-        if waiting is not None:
-            waiting(time.monotonic() - started)
-
+def _timed_out(seconds: float) -> LayoutTimeoutError:
+    return LayoutTimeoutError(f"Laying out the drawing took longer than {seconds:.0f} s and was stopped. "
+                              "Show fewer activities or paths (the sliders, or --activities/--paths).")
