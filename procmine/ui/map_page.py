@@ -23,6 +23,7 @@ from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_view import default_shares, map_view
 from procmine.render.process_map import MapOptions, map_dot, render_dot
 from procmine.ui import downloads, map_animation, state
+from procmine.ui.cancellable_progress import CancellableProgress
 from procmine.ui.picture_viewer import message_svg, show_picture
 from procmine.ui.state import t
 
@@ -31,7 +32,6 @@ STATISTICS = ("median", "mean", "p90", "total", "max")
 _DRAWN: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 _DRAWN_LOCK = threading.Lock()
 _DRAWN_ENTRIES = 32
-_PROGRESS_AFTER_SECONDS = 0.4
 
 
 def rendered(dot_source: str, format: str, prog: str = "dot") -> bytes:
@@ -46,7 +46,7 @@ def rendered(dot_source: str, format: str, prog: str = "dot") -> bytes:
         if key in _DRAWN:
             _DRAWN.move_to_end(key)
             return _DRAWN[key]
-    progress = _LayoutProgress(cancel_key(dot_source, format))
+    progress = CancellableProgress(cancel_key(dot_source, format), LAYOUT_SECONDS, "maps.cancel", "maps.laying_out")
     try:
         data = render_dot(dot_source, format, prog, waiting=progress.show if progress.live else None)
     except ProcmineError as exc:   # too slow or failed: a picture that says so, on every page that draws
@@ -67,30 +67,6 @@ def rendered(dot_source: str, format: str, prog: str = "dot") -> bytes:
 def cancel_key(dot_source: str, format: str) -> str:
     """The key of the Cancel button shown while this drawing is laid out (one per drawing)."""
     return "layout_cancel_" + hashlib.sha1(f"{format}\n{dot_source}".encode("utf-8")).hexdigest()[:16]
-
-
-class _LayoutProgress:
-    """A progress bar and a Cancel button while a layout runs (only inside a script run); gone after."""
-
-    def __init__(self, key: str):
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        self.key = key
-        self.live = get_script_run_ctx(suppress_warning=True) is not None
-        self.slots: list = []
-
-    def show(self, elapsed: float) -> None:
-        if elapsed < _PROGRESS_AFTER_SECONDS:
-            return
-        if not self.slots:
-            self.slots = [st.empty(), st.empty()]
-            self.slots[1].button(t("maps.cancel"), key=self.key, icon=":material/cancel:")
-        self.slots[0].progress(min(1.0, elapsed / LAYOUT_SECONDS), text=t(
-            "maps.laying_out", seconds=f"{elapsed:.0f}", limit=f"{LAYOUT_SECONDS:.0f}"))
-
-    def clear(self) -> None:
-        for slot in self.slots:
-            slot.empty()
 
 
 def render() -> None:

@@ -21,34 +21,13 @@ from procmine.bounded_discovery import DISCOVERY_SECONDS, mine_bounded, mines_qu
 from procmine.discovery import DiscoveredModel, DiscoveryOptions, DiscoveryPlan, discovery_plan, run_plan
 from procmine.errors import ProcmineError
 from procmine.ui import state
+from procmine.ui.cancellable_progress import CancellableProgress
 from procmine.ui.state import t
 
-_PROGRESS_AFTER_SECONDS = 0.4
 _STOPPED_KEY = "model_discovery_stopped"   # plan key -> the message of its cancelled or timed-out run
 _MINED: OrderedDict[str, DiscoveredModel] = OrderedDict()
 _MINED_LOCK = threading.Lock()
 _MINED_ENTRIES = 16
-
-
-class _Progress:
-    """A progress bar and a Cancel button while the miner runs (inside a script run only); gone after."""
-
-    def __init__(self, key: str):
-        self.key = key
-        self.slots: list = []
-
-    def show(self, elapsed: float) -> None:
-        if elapsed < _PROGRESS_AFTER_SECONDS:
-            return
-        if not self.slots:
-            self.slots = [st.empty(), st.empty()]
-            self.slots[1].button(t("discovery.cancel"), key=self.key, icon=":material/cancel:")
-        self.slots[0].progress(min(1.0, elapsed / DISCOVERY_SECONDS), text=t(
-            "discovery.running", seconds=f"{elapsed:.0f}", limit=f"{DISCOVERY_SECONDS:.0f}"))
-
-    def clear(self) -> None:
-        for slot in self.slots:
-            slot.empty()
 
 
 def plan_key(plan: DiscoveryPlan) -> str:
@@ -75,7 +54,7 @@ def discovered(options: DiscoveryOptions) -> DiscoveredModel | None:
             st.session_state.pop(key, None)   # the Cancel press, so that it is not read again
             st.rerun()
         return None
-    progress = _Progress(key)
+    progress = CancellableProgress(key, DISCOVERY_SECONDS, "discovery.cancel", "discovery.running")
     try:
         return _mined(plan, key, progress.show)
     except ProcmineError as exc:   # timed out (or the miner failed): say so once, not on every rerun
