@@ -20,10 +20,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
+from shared_logs import SHARED_DATA  # noqa: E402
 
 BEGIN, END = "<!-- bench_bounded_discovery:begin -->", "<!-- bench_bounded_discovery:end -->"
 SAMPLE = HERE.parent / "sample_logs" / "byggetilladelse"
-SEPSIS = HERE.parent.parent / "shared" / "data" / "Sepsis_Cases.xes.gz"
+SEPSIS = SHARED_DATA / "Sepsis_Cases.xes.gz"
 
 
 def median_seconds(function, repeats: int) -> float:

@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from results_file import replace_section
+from shared_logs import SHARED_DATA as SHARED
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SHARED = ROOT.parent / "shared" / "data"
 LOGS = {"BPIC15_1": "BPIC15_1.xes.gz", "Road Traffic Fines": "Road_Traffic_Fine_Management_Process.xes.gz"}
 PAGES = ("overview", "map", "variants", "throughput", "bottlenecks", "cases", "model", "compare", "data")
 MAP_SECONDS = 3.0      # the bound: a map opens on any real log within 3 s

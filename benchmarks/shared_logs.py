@@ -1,8 +1,8 @@
-"""The public event log the benchmarks time: Road Traffic Fines in ../shared/data."""
+"""The public event logs the benchmarks time, in ../shared/data (one place for the path)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-ROAD_TRAFFIC_FINES = (Path(__file__).resolve().parents[1].parent / "shared" / "data"
-                      / "Road_Traffic_Fine_Management_Process.xes.gz")
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+ROAD_TRAFFIC_FINES = SHARED_DATA / "Road_Traffic_Fine_Management_Process.xes.gz"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from served_app import free_port, stop, wait_until_served
+from shared_data import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
@@ -165,7 +166,7 @@ def test_an_upload_in_the_served_app_is_private_and_gone_when_the_server_stops(b
             go(page, "Data")
             page.locator("[data-testid='stRadio'] label").filter(has_text="Upload a file").click()
             settled(page)
-            upload = ROOT.parent / "shared" / "data" / "running-example.csv"
+            upload = SHARED_DATA / "running-example.csv"
             page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']").set_input_files(
                 str(upload))
             settled(page)
