@@ -143,7 +143,7 @@ def _case_rows(log: EventLog, clock: RuleClock, entry: np.ndarray, prefixes: Pre
     days_left = (prefixes.features[:, prefixes.names.index("days_left")] if prefixes is not None
                  else np.full(len(entry), np.nan))
     return pd.DataFrame({
-        "rule": clock.rule.name, "case_id": log.base.case_ids.take(arrays.case_index[case]).to_pylist(),
+        "rule": clock.rule.name, "case_id": log.case_ids(case).to_pylist(),
         "status": values["status"], "risk": values["risk"], "model": values["model"],
         "remaining_days": values["remaining_days"], "remaining_low": values["remaining_low"],
         "remaining_high": values["remaining_high"], "due": due_day.astype("datetime64[D]"),

@@ -201,7 +201,7 @@ def _workload(log: EventLog, window: p.Window, settings: ReportSettings) -> tupl
                  for day in (window.start, window.end))
     events = log.filter(TimeframeFilter(between=(low, high), mode="trim"))
     for column in (ORG_UNIT, RESOURCE):
-        if events.num_events and column in log.base.events.column_names:
+        if events.num_events and column in log.event_columns:
             return workload_by(events, column).head(settings.top), column
     return None, None
 
