@@ -195,7 +195,7 @@ class EventLog:
         """A DuckDB connection with views `events` and `cases` over this selection."""
         con = duckdb.connect()
         # Dates and naive times compare in the dataset's local time, as everywhere else.
-        zone = str(self.dataset.meta.get("timezone", s.DEFAULT_TIMEZONE)).replace("'", "''")
+        zone = self.dataset.meta.timezone.replace("'", "''")
         con.execute(f"SET TimeZone = '{zone}'")
         # The dataset tables are registered zero-copy; a selection is a semi-join on its indices,
         # so no column of the dataset is copied per filtered view.
@@ -232,7 +232,7 @@ def open_log(path: str | os.PathLike, case_notion: str | None = None, engine: st
                               "leave out --case-notion or use --engine numpy.")
         return open_sql_log(path, check_engine(engine))
     dataset = read_dataset(Path(path))
-    if case_notion is not None or "ocel" in dataset.meta:
+    if case_notion is not None or dataset.meta.object_centric:
         from procmine.ocel.notion import with_case_notion
         dataset = with_case_notion(dataset, case_notion)
     return EventLog.from_dataset(dataset)

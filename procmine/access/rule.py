@@ -121,7 +121,7 @@ def restricted_log(log: "EventLog", access: AccessFilter) -> "EventLog":
     if cases is not None:
         kept_ids = base.case_ids.filter(pa.array(case_mask))
         cases = cases.filter(pc.is_in(cases.column(s.CASE_ID), value_set=kept_ids))
-    meta = {**base.dataset.meta, "cases": int(case_mask.sum()), "events": events.num_rows}
+    meta = base.dataset.meta.replaced(cases=int(case_mask.sum()), events=events.num_rows)
     restricted = EventLog.from_dataset(Dataset(base.dataset.path, events, cases, meta))
     restricted.base.access = access
     return restricted
