@@ -220,7 +220,7 @@ class EventLog:
         """A DuckDB connection with views `events` and `cases` over this selection."""
         con = duckdb.connect()
         # Dates and naive times compare in the dataset's local time, as everywhere else.
-        zone = str(self.dataset.meta.get("timezone", s.DEFAULT_TIMEZONE)).replace("'", "''")
+        zone = self.dataset.meta.timezone.replace("'", "''")
         con.execute(f"SET TimeZone = '{zone}'")
         # The dataset tables are registered zero-copy; a selection is a semi-join on its indices,
         # so no column of the dataset is copied per filtered view.

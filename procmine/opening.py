@@ -30,7 +30,7 @@ def open_log(path: str | os.PathLike, case_notion: str | None = None, engine: st
                               "leave out --case-notion or use --engine numpy.")
         return open_sql_log(path, check_engine(engine))
     dataset = read_dataset(Path(path))
-    if case_notion is not None or "ocel" in dataset.meta:
+    if case_notion is not None or dataset.meta.object_centric:
         from procmine.ocel.notion import with_case_notion
         dataset = with_case_notion(dataset, case_notion)
     return EventLog.from_dataset(dataset)

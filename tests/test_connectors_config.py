@@ -105,7 +105,7 @@ def test_secrets_come_from_the_environment_and_are_never_echoed(tmp_path, monkey
     from connectors.runner import _meta
     from connectors.incremental import DatasetState
     meta = _meta(job, DatasetState(tmp_path), {}, {}, None, None)
-    assert "s3cret-pa55" not in str(meta) and "***" in meta["source"]["url"]
+    assert "s3cret-pa55" not in meta.to_json() and "***" in meta.source.url
 
 
 def test_both_example_configs_load(monkeypatch):

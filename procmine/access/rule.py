@@ -115,5 +115,5 @@ def restricted_log(log: EventLog, access: AccessFilter) -> EventLog:
     cases = full.dataset.cases
     if cases is not None:
         cases = cases.filter(pc.is_in(cases.column(s.CASE_ID), value_set=allowed.case_ids()))
-    meta = {**full.dataset.meta, "cases": allowed.num_cases, "events": events.num_rows}
+    meta = full.dataset.meta.replaced(cases=allowed.num_cases, events=events.num_rows)
     return EventLog.from_dataset(Dataset(full.dataset.path, events, cases, meta), access=access)

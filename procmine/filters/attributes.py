@@ -165,7 +165,7 @@ def _comparable(f: CaseAttributeFilter, log, column: pa.Array) -> pa.Array:
     kind = column.type
     if dates and (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
         if pa.types.is_date(kind) or kind.tz is None:
-            zone = log.dataset.meta.get("timezone", s.DEFAULT_TIMEZONE)
+            zone = log.dataset.meta.timezone
             column = localise(column.cast(pa.timestamp("us")), zone)
         return column.cast(pa.timestamp("us", "UTC"))
     if not dates and (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
