@@ -6,16 +6,12 @@ Shared by tests/test_animation_browser.py and benchmarks/bench_animation.py.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from served_app import free_port, stop, wait_until_served
+from served_app import served as streamlit_server
 
-ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -26,20 +22,8 @@ IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
 @contextlib.contextmanager
 def served(dataset: Path, log_path: Path):
     """`streamlit run app.py` on a free port showing `dataset`; yields the URL."""
-    port = free_port()
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats",
-             "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "PROCMINE_APP_DATASET": str(dataset), "PYTHONPATH": str(ROOT)})
-        try:
-            wait_until_served(process, port, log_hint=f"; see {log_path}")
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            stop(process)
+    with streamlit_server(log_path.name, {"PROCMINE_APP_DATASET": str(dataset)}) as server:
+        yield server.url
 
 
 @contextlib.contextmanager

@@ -2,12 +2,58 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
+
+
+def streamlit_run(port: int) -> list[str]:
+    """`streamlit run app.py` on 127.0.0.1:port, headless; no file watcher (others edit the tree meanwhile)."""
+    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none"]
+
+
+def procmine_app(*arguments: str) -> Callable[[int], list[str]]:
+    """`procmine app ARGUMENTS` on the port given, as a user starts it."""
+    return lambda port: [sys.executable, "-m", "procmine", "app", *arguments, "--port", str(port),
+                         "--no-open-browser"]
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    process: subprocess.Popen
+
+
+@contextlib.contextmanager
+def served(log_name: str, environment: dict[str, str] | None = None,
+           command: Callable[[int], list[str]] = streamlit_run, cwd: Path = ROOT) -> Iterator[Served]:
+    """A server started by `command(port)` on a free port, its output in tests/artefacts/LOG_NAME;
+    stopped (and failing the test if it has to be killed) when the block ends."""
+    port = free_port()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with open(ARTEFACTS / log_name, "w") as log:
+        process = subprocess.Popen(command(port), cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONPATH": str(ROOT), **(environment or {})})
+        try:
+            wait_until_served(process, port, log_hint=f"; see tests/artefacts/{log_name}")
+            yield Served(f"http://127.0.0.1:{port}", process)
+        finally:
+            if process.poll() is None:
+                stop(process)
 
 
 def free_port() -> int:

@@ -39,13 +39,23 @@ def test_a_cancelled_import_is_killed_and_leaves_nothing(tmp_path):
     target = tmp_path / "datasets" / "sepsis"
     target.parent.mkdir()
 
-    def cancel_once_writing(elapsed: float, step: str) -> None:
-        if step == "write" or elapsed > 60:
-            raise Cancelled
+    def cancel(elapsed: float, step: str) -> None:   # at the first look: the child is still starting or reading
+        raise Cancelled
 
     with pytest.raises(Cancelled):
-        import_bounded(LOG, target, ImportOptions(format="xes"), {}, waiting=cancel_once_writing)
-    assert list(target.parent.iterdir()) == []   # no dataset and no half-written temporary folder
+        import_bounded(LOG, target, ImportOptions(format="xes"), {}, waiting=cancel)
+    assert list(target.parent.iterdir()) == []
+
+
+def test_what_a_killed_write_left_beside_the_target_is_removed(tmp_path):
+    """A kill while writing leaves procmine.atomic's temporary folder; it goes, other folders stay."""
+    from procmine.importing.bounded_import import remove_unfinished
+    target = tmp_path / "sepsis"
+    (tmp_path / ".sepsis.k3j2_x.tmp" / "events").mkdir(parents=True)
+    (tmp_path / "other").mkdir()
+    (tmp_path / ".other.a1b2.tmp").mkdir()
+    remove_unfinished(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.a1b2.tmp", "other"]
 
 
 def test_an_import_past_its_time_limit_is_stopped_with_a_clear_error(tmp_path):

@@ -5,18 +5,13 @@ Screenshots of every page (English and Danish) are saved in tests/artefacts/ for
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from served_app import free_port, stop, wait_until_served
+from served_app import ARTEFACTS, ROOT, served
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -33,24 +28,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
 @pytest.fixture(scope="module")
 def server():
     """`streamlit run app.py` on 127.0.0.1 and a free port, on the bundled sample logs."""
-    port = free_port()
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTEFACTS / "streamlit-server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],   # others edit the tree meanwhile: no "file changed" prompts
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PROCMINE_SAMPLES": str(ROOT / "sample_logs")})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_served(process, port, log_hint="; see tests/artefacts/streamlit-server.log")
-        yield url
-    finally:
-        try:
-            stop(process)
-        finally:
-            log.close()
+    with served("streamlit-server.log", {"PROCMINE_SAMPLES": str(ROOT / "sample_logs")}) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,13 @@ Screenshots go to tests/artefacts/big-*.png for a human to look at.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 
 import pytest
 
-from served_app import free_port, stop, wait_until_served
-from test_browser import ARTEFACTS, CHROMIUM, CHROMIUM_ARGS, PAGES_EN, ROOT, _go, _no_exception, _settled
+from served_app import served, stop
+from test_browser import ARTEFACTS, CHROMIUM, CHROMIUM_ARGS, PAGES_EN, _go, _no_exception, _settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
@@ -28,24 +25,9 @@ LOGS = {"bpic15": "BPIC15_1.xes.gz", "road_fines": "Road_Traffic_Fine_Management
 @pytest.fixture(params=sorted(LOGS))
 def server(request, imported_dataset):
     """`streamlit run app.py` on a free port with a big log open."""
-    port = free_port()
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTEFACTS / "streamlit-server-big.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PROCMINE_APP_DATASET": str(imported_dataset(LOGS[request.param]))})
-    try:
-        wait_until_served(process, port, log_hint="; see tests/artefacts/streamlit-server-big.log")
-        yield request.param, process, f"http://127.0.0.1:{port}"
-    finally:
-        try:
-            if process.poll() is None:
-                stop(process)
-        finally:
-            log.close()
+    with served("streamlit-server-big.log",
+                {"PROCMINE_APP_DATASET": str(imported_dataset(LOGS[request.param]))}) as server:
+        yield request.param, server.process, server.url
 
 
 def _transform(tab) -> str:

@@ -8,19 +8,14 @@ Screenshots go to tests/artefacts/da-words-*.png for a human to look at.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from served_app import free_port, stop, wait_until_served
+from served_app import ARTEFACTS, ROOT, procmine_app, served
 from shared_data import SHARED_DATA
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 CHROMIUM = Path("/usr/bin/chromium")
 SAMPLE = ROOT / "sample_logs" / "byggetilladelse"
 ENGLISH_MONTHS = ("January", "February", "March", "April", "June", "July", "August", "September", "October",
@@ -33,21 +28,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
 
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTEFACTS / "streamlit-danish-server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "procmine", "app", str(SAMPLE), "--lang", "da", "--port", str(port),
-         "--no-open-browser"], cwd=ROOT / "tests", stdout=log, stderr=subprocess.STDOUT,   # not the repo root:
-        env={**os.environ, "PYTHONPATH": str(ROOT)})                # the toolbar setting must come from procmine
-    try:
-        wait_until_served(process, port, log_hint="; see tests/artefacts/streamlit-danish-server.log")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        try:
-            stop(process)
-        finally:
-            log.close()
+    # started outside the repo root: the toolbar setting must come from procmine, not .streamlit/ here
+    with served("streamlit-danish-server.log", command=procmine_app(str(SAMPLE), "--lang", "da"),
+                cwd=ROOT / "tests") as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
@@ -147,80 +131,58 @@ def test_a_period_filter_from_the_sidebar_reads_its_last_day_in_danish(tab):
     assert "2026-01-01" not in sidebar.inner_text()
 
 
+def _upload(page, url: str, upload: Path) -> None:
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    settled(page)
+    go(page, "Data")
+    page.locator("[data-testid='stRadio'] label").filter(has_text="Upload a file").click()
+    settled(page)
+    page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+    settled(page)
+
+
 def test_an_upload_in_the_served_app_is_private_and_gone_when_the_server_stops(browser):
     """Upload through the page; the file is 0600 in a 0700 folder while served, and deleted on shutdown."""
     from procmine.ui.upload_store import private_root
-    before = set(private_root().glob("session-*"))
-    port = free_port()
-    with open(ARTEFACTS / "streamlit-upload-server.log", "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "procmine", "app", str(SAMPLE), "--port", str(port), "--no-open-browser"],
-            cwd=ROOT / "tests", stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        try:
-            wait_until_served(process, port, log_hint="; see tests/artefacts/streamlit-upload-server.log")
-            context = browser.new_context()
-            page = context.new_page()
-            page.set_default_timeout(60_000)
-            page.goto(f"http://127.0.0.1:{port}")
-            settled(page)
-            go(page, "Data")
-            page.locator("[data-testid='stRadio'] label").filter(has_text="Upload a file").click()
-            settled(page)
-            upload = SHARED_DATA / "running-example.csv"
-            page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']").set_input_files(
-                str(upload))
-            settled(page)
-            page.get_by_role("button", name="Import").click()
-            settled(page)
-            sessions = set(private_root().glob("session-*")) - before
-            assert len(sessions) == 1
-            (folder,) = sessions
-            (stored,) = folder.glob("uploads/*/running-example.csv")
-            assert stored.stat().st_mode & 0o777 == 0o600 and folder.stat().st_mode & 0o777 == 0o700
-            assert "Imported running-example.csv" in page.locator("[data-testid='stMain']").inner_text()
-            context.close()
-        finally:
-            stop(process)
-    assert not folder.exists()
+    with served("streamlit-upload-server.log", command=procmine_app(str(SAMPLE)), cwd=ROOT / "tests") as server:
+        context = browser.new_context()
+        page = context.new_page()
+        _upload(page, server.url, SHARED_DATA / "running-example.csv")
+        page.get_by_role("button", name="Import").click()
+        settled(page)
+        sessions = set(private_root().glob(f"session-{server.process.pid}-*"))   # this server's (others may run)
+        assert len(sessions) == 1
+        (folder,) = sessions
+        (stored,) = folder.glob("uploads/*/running-example.csv")
+        assert stored.stat().st_mode & 0o777 == 0o600 and folder.stat().st_mode & 0o777 == 0o700
+        assert "Imported running-example.csv" in page.locator("[data-testid='stMain']").inner_text()
+        context.close()
+    assert not folder.exists()   # the server stopped when the block ended, and took the uploads with it
 
 
 def test_a_large_upload_shows_its_progress_and_can_be_cancelled(browser):
     """Road Traffic Fines (2.9 MB of gzip) imports in a child: its step shows, Cancel kills it leaving
     nothing behind, and Import again brings the dataset."""
     from procmine.ui.upload_store import private_root
-    before = set(private_root().glob("session-*"))
-    port = free_port()
-    upload = SHARED_DATA / "Road_Traffic_Fine_Management_Process.xes.gz"
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    with open(ARTEFACTS / "streamlit-upload-cancel-server.log", "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "procmine", "app", str(SAMPLE), "--port", str(port), "--no-open-browser"],
-            cwd=ROOT / "tests", stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        try:
-            wait_until_served(process, port, log_hint="; see tests/artefacts/streamlit-upload-cancel-server.log")
-            page = browser.new_context().new_page()
-            page.set_default_timeout(60_000)
-            page.goto(f"http://127.0.0.1:{port}")
-            settled(page)
-            go(page, "Data")
-            page.locator("[data-testid='stRadio'] label").filter(has_text="Upload a file").click()
-            settled(page)
-            page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']").set_input_files(
-                str(upload))
-            settled(page)
-            main = page.locator("[data-testid='stMain']")
-            page.get_by_role("button", name="Import").click()
-            page.get_by_role("button", name="Cancel import").wait_for()
-            main.get_by_text(re.compile(r"(Starting the import|Reading the file)… \d+ s")).wait_for()
-            page.screenshot(path=str(ARTEFACTS / "upload-progress.png"))
-            page.get_by_role("button", name="Cancel import").click()
-            main.get_by_text("The import was cancelled; nothing was written.").wait_for()
-            (folder,) = set(private_root().glob("session-*")) - before
-            datasets = folder / "datasets"
-            assert not datasets.exists() or list(datasets.iterdir()) == []
-            page.get_by_role("button", name="Import").click()
-            main.get_by_text("Imported Road_Traffic_Fine_Management_Process.xes.gz: 561,470 events").wait_for(
-                timeout=300_000)
-            assert len(list(datasets.iterdir())) == 1
-        finally:
-            stop(process)
+    with served("streamlit-upload-cancel-server.log", command=procmine_app(str(SAMPLE)),
+                cwd=ROOT / "tests") as server:
+        context = browser.new_context()
+        page = context.new_page()
+        _upload(page, server.url, SHARED_DATA / "Road_Traffic_Fine_Management_Process.xes.gz")
+        main = page.locator("[data-testid='stMain']")
+        page.get_by_role("button", name="Import", exact=True).click()
+        page.get_by_role("button", name="Cancel import").wait_for()
+        main.get_by_text(re.compile(r"(Starting the import|Reading the file)… \d+ s")).wait_for()
+        page.screenshot(path=str(ARTEFACTS / "upload-progress.png"))
+        page.get_by_role("button", name="Cancel import").click()
+        main.get_by_text("The import was cancelled; nothing was written.").wait_for()
+        page.get_by_role("button", name="Cancel import").wait_for(state="detached")
+        (folder,) = private_root().glob(f"session-{server.process.pid}-*")
+        datasets = folder / "datasets"
+        assert not datasets.exists() or list(datasets.iterdir()) == []
+        page.get_by_role("button", name="Import", exact=True).click()
+        main.get_by_text("Imported Road_Traffic_Fine_Management_Process.xes.gz: 561,470 events").wait_for(
+            timeout=300_000)
+        assert len(list(datasets.iterdir())) == 1
+        context.close()

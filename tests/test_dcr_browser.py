@@ -5,17 +5,12 @@ The screenshot tests/artefacts/dcr-tab.png is for a human to look at.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from served_app import free_port, stop, wait_until_served
+from served_app import ARTEFACTS, ROOT, served
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 CHROMIUM = Path("/usr/bin/chromium")
 IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
           && document.querySelectorAll('[data-stale="true"]').length === 0"""
@@ -27,23 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
 
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTEFACTS / "dcr-streamlit-server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PROCMINE_SAMPLES": str(ROOT / "sample_logs")})
-    try:
-        wait_until_served(process, port, log_hint="; see tests/artefacts/dcr-streamlit-server.log")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        try:
-            stop(process)
-        finally:
-            log.close()
+    with served("dcr-streamlit-server.log", {"PROCMINE_SAMPLES": str(ROOT / "sample_logs")}) as server:
+        yield server.url
 
 
 def settled(tab) -> None:

@@ -5,15 +5,12 @@ Screenshots in English and Danish are saved in tests/artefacts/ for a human to l
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from served_app import free_port, stop, wait_until_served
-from test_browser import ARTEFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, _go, _no_exception, _settled
+from served_app import served
+from test_browser import ARTEFACTS, CHROMIUM, CHROMIUM_ARGS, _go, _no_exception, _settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
@@ -31,23 +28,9 @@ def driven_log(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(driven_log):
-    port = free_port()
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTEFACTS / "streamlit-radar-server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PROCMINE_APP_DATASET": str(driven_log), "PROCMINE_CACHE": str(driven_log.parent)})
-    try:
-        wait_until_served(process, port, log_hint="; see tests/artefacts/streamlit-radar-server.log")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        try:
-            stop(process)
-        finally:
-            log.close()
+    with served("streamlit-radar-server.log", {"PROCMINE_APP_DATASET": str(driven_log),
+                                               "PROCMINE_CACHE": str(driven_log.parent)}) as server:
+        yield server.url
 
 
 def test_radar_page_shows_risks_reasons_and_the_model_card(server):
