@@ -26,8 +26,9 @@ class DiscoveryOptions:
     miner: Miner = "inductive"
     noise: float = 0.2
     max_variants: int = 20_000
-    # pm4py's IMf falls through activity by activity, recomputing a DFG each time: on BPIC15_1's
-    # 398 activities it runs for over 15 minutes, IMd over the DFG takes 4 s (measured).
+    # IMf falls through activity by activity, recomputing a DFG each time: on BPIC15_1's 398
+    # activities pm4py's runs for over 15 minutes and ours (the same algorithm) for minutes too;
+    # IMd over the DFG takes seconds (measured; benchmarks/RESULTS.md).
     max_activities: int = 150
 
     def __post_init__(self):
