@@ -1,16 +1,16 @@
-"""Model discovery from the engine's abstractions (variants, DFG) with pm4py's miners.
+"""Model discovery from the engine's abstractions (variants, DFG): our inductive miner, pm4py's heuristics.
 
-Inductive miner: IMf over the variants (a Counter of activity tuples), or IMd over
-the DFG when a log has more variants than `max_variants` or more activities than
-`max_activities`. Heuristics miner: over
-the DFG. Every result comes as Petri net and BPMN (and process tree for IM).
+Inductive miner (procmine.inductive, the same trees as pm4py's): IMf over the variants,
+or IMd over the DFG when a log has more variants than `max_variants` or more activities
+than `max_activities`. Heuristics miner: pm4py's, over the DFG. Every result comes as
+Petri net and BPMN (and process tree for IM), converted by pm4py.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from procmine.analysis.dfg import Dfg
 from procmine.bpmn_model import BpmnModel, from_pm4py
@@ -26,8 +26,9 @@ class DiscoveryOptions:
     miner: Miner = "inductive"
     noise: float = 0.2
     max_variants: int = 20_000
-    # pm4py's IMf falls through activity by activity, recomputing a DFG each time: on BPIC15_1's
-    # 398 activities it runs for over 15 minutes, IMd over the DFG takes 4 s (measured).
+    # IMf falls through activity by activity, recomputing a DFG each time: on BPIC15_1's 398
+    # activities pm4py's runs for over 15 minutes and ours (the same algorithm) for minutes too;
+    # IMd over the DFG takes seconds (measured; benchmarks/RESULTS.md).
     max_activities: int = 150
 
     def __post_init__(self):
@@ -51,27 +52,21 @@ class DiscoveredModel:
 
 
 def discover_inductive(variants: Mapping[tuple[str, ...], int], noise: float = 0.2) -> DiscoveredModel:
-    """IMf (noise threshold `noise`) over variants: activity tuple -> number of cases."""
-    from pm4py.algo.discovery.inductive.dtypes.im_ds import IMDataStructureUVCL
-    from pm4py.algo.discovery.inductive.variants.imf import IMFUVCL
+    """IMf (noise threshold `noise`) over variants: activity tuple -> number of cases (or CodedVariants)."""
+    from procmine.inductive import mine_variants
 
-    uvcl = Counter({tuple(v): int(n) for v, n in variants.items() if n > 0})
-    if not uvcl:
-        raise ModelError("Cannot discover a model from a log without cases. "
-                         "Loosen the filter or choose a dataset with events.")
-    parameters = {"noise_threshold": noise}
-    tree = IMFUVCL(parameters).apply(IMDataStructureUVCL(uvcl), parameters)
-    return _from_tree(tree, "inductive")
+    return _from_tree(mine_variants(variants, noise), "inductive")
 
 
 def discover_inductive_dfg(dfg: Dfg) -> DiscoveredModel:
     """IMd over the DFG: for logs with too many variants to mine them one by one."""
-    from pm4py.algo.discovery.inductive.dtypes.im_dfg import InductiveDFG
-    from pm4py.algo.discovery.inductive.dtypes.im_ds import IMDataStructureDFG
-    from pm4py.algo.discovery.inductive.variants.imd import IMD
+    from procmine.inductive import mine_dfg_counts
 
     _require_cases(dfg)
-    tree = IMD({}).apply(IMDataStructureDFG(InductiveDFG(dfg=_pm4py_dfg(dfg), skip=False)), {})
+    edges = {(str(s), str(t)): int(n) for s, t, n in zip(dfg.edges["source"], dfg.edges["target"],
+                                                       dfg.edges["count"])}
+    tree = mine_dfg_counts(edges, {str(a): int(n) for a, n in dfg.start_activities.items()},
+                           {str(a): int(n) for a, n in dfg.end_activities.items()})
     return _from_tree(tree, "inductive")
 
 
@@ -169,21 +164,22 @@ def discovery_plan(log, options: DiscoveryOptions = DiscoveryOptions()) -> Disco
     """The engine's part of a discovery of an EventLog (filtered or not) with the options' miner."""
     from procmine.analysis.dfg import dfg as compute_dfg
     from procmine.analysis.variants import variants as compute_variants
+    from procmine.inductive import coded_variants
 
     if log.num_cases == 0:
         raise ModelError("The (filtered) log has no cases, so there is nothing to discover. "
                          "Loosen the filter.")
     if options.miner == "heuristics":
         return DiscoveryPlan("heuristics", dfg=compute_dfg(log), noise=options.noise)
-    variants = compute_variants(log).counts()
-    activities = {activity for sequence in variants for activity in sequence}
-    if len(variants) > options.max_variants or len(activities) > options.max_activities:
+    found = compute_variants(log)
+    variants = coded_variants(found.codes, found.offsets, found.cases, found.activity_names)
+    if len(variants) > options.max_variants or variants.activity_count() > options.max_activities:
         return DiscoveryPlan("inductive_dfg", dfg=compute_dfg(log), noise=options.noise)
-    return DiscoveryPlan("inductive", variants=dict(variants), noise=options.noise)
+    return DiscoveryPlan("inductive", variants=variants, noise=options.noise)
 
 
 def run_plan(plan: DiscoveryPlan) -> DiscoveredModel:
-    """pm4py's miner over a plan (the slow part of a discovery)."""
+    """The miner over a plan (the slow part of a discovery)."""
     if plan.miner == "heuristics":
         return discover_heuristics(plan.dfg, dependency_threshold=1.0 - plan.noise)
     if plan.miner == "inductive_dfg":
@@ -204,14 +200,6 @@ def _from_tree(tree, miner: str) -> DiscoveredModel:
     generic.tree_sort(tree)
     net, im, fm = to_petri_net.apply(tree)
     return DiscoveredModel(miner, tree, net, im, fm, from_pm4py(to_bpmn.apply(tree)))
-
-
-def _pm4py_dfg(dfg: Dfg):
-    from pm4py.objects.dfg.obj import DFG
-
-    graph = Counter({(str(s), str(t)): int(n) for s, t, n in zip(dfg.edges["source"],
-                                                                 dfg.edges["target"], dfg.edges["count"])})
-    return DFG(graph, Counter(dict(dfg.start_activities)), Counter(dict(dfg.end_activities)))
 
 
 def _require_cases(dfg: Dfg) -> None:
