@@ -138,3 +138,24 @@ def test_a_missing_event_id_gets_the_exact_readers_message(tmp_path):
     path = _example(tmp_path, lambda document: document["events"][3].pop("id"))
     with pytest.raises(LogValidationError, match="lacks a required field"):
         read_ocel_json(path)
+
+
+def test_the_stored_relation_rows_are_used_only_when_they_fit(tmp_path):
+    from dataclasses import replace
+
+    import pyarrow.parquet as pq
+
+    from procmine.dataset import read_dataset
+    from procmine.ocel import flatten, read_ocel, read_ocel_dataset, write_ocel_dataset
+    from procmine.ocel.store import EVENT_OBJECT_ROWS_FILE
+
+    folder = write_ocel_dataset(tmp_path / "ds", read_ocel(EXAMPLE_JSON)).path
+    stored = read_ocel_dataset(read_dataset(folder))
+    assert stored.relation_positions is not None
+    for notion in stored.object_types:
+        by_rows, by_ids = flatten(stored, notion), flatten(replace(stored, relation_positions=None), notion)
+        assert by_rows[0].equals(by_ids[0]) and by_rows[1].equals(by_ids[1]) and by_rows[2] == by_ids[2]
+    rows = pq.read_table(Path(folder) / EVENT_OBJECT_ROWS_FILE)
+    reversed_rows = pc.subtract(pa.scalar(stored.events.num_rows - 1, pa.int32()), rows.column("event_row"))
+    pq.write_table(rows.set_column(0, "event_row", reversed_rows.cast(pa.int32())), Path(folder) / EVENT_OBJECT_ROWS_FILE)
+    assert read_ocel_dataset(read_dataset(folder)).relation_positions is None     # does not fit: found by id

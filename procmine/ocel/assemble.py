@@ -47,6 +47,23 @@ class OcelRows:
         self.event_attributes.setdefault(name, {})[len(self.event_ids) - 1] = value
 
 
+def spread_event_attributes(rows: OcelRows, positions: np.ndarray, names, texts: pa.Array, count: int) -> bool:
+    """Event attribute values in long form (event position, name, text) as one whole column per
+    attribute (null where an event lacks it); False, and nothing set, when an event has one name twice."""
+    positions = np.asarray(positions, np.int64)
+    names = pc.dictionary_encode(names.combine_chunks() if isinstance(names, pa.ChunkedArray) else names)
+    codes = names.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    keys = np.sort(codes * count + positions)
+    if (keys[1:] == keys[:-1]).any():
+        return False
+    for code, name in enumerate(names.dictionary.to_pylist()):
+        chosen = np.flatnonzero(codes == code)
+        where = np.full(count, -1, np.int64)
+        where[positions[chosen]] = chosen
+        rows.event_attributes[name] = texts.take(pa.array(where, mask=where < 0))
+    return True
+
+
 def assemble(rows: OcelRows, origin: object) -> m.ObjectCentricLog:
     """The checked, typed log of what a reader collected from `origin`."""
     events = _events(rows, origin)

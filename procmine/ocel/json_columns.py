@@ -13,12 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from procmine.ocel import model as m
-from procmine.ocel.assemble import OcelRows
+from procmine.ocel.assemble import OcelRows, spread_event_attributes
 
 _DECLARED = "STRUCT(name VARCHAR, attributes STRUCT(name VARCHAR, type VARCHAR)[])[]"
 _RELATIONS = "relationships STRUCT(objectId VARCHAR, qualifier VARCHAR)[]"
@@ -99,8 +97,10 @@ def _events(con, rows: OcelRows) -> None:
         rows.relation_qualifiers = relations.column("qualifier")
     values = _table(con, f"SELECT position, unnest(e.attributes, recursive := true) FROM {_EVENTS}",
                     ("position", "name"))
-    if values.num_rows:
-        _spread(rows, values, _texts(con, values.column("value")), events.num_rows)
+    if values.num_rows and not spread_event_attributes(rows, values.column("position").to_numpy(),
+                                                       values.column("name"), _texts(con, values.column("value")),
+                                                       events.num_rows):
+        raise Unfit("an event has one attribute twice")
 
 
 def _check_kinds(con, sql: str, kind_of) -> None:
@@ -118,18 +118,3 @@ def _texts(con, values: pa.ChunkedArray) -> pa.Array:
             .column("value").combine_chunks().cast(pa.string())
     finally:
         con.unregister("json_values")
-
-
-def _spread(rows: OcelRows, values: pa.Table, texts: pa.Array, count: int) -> None:
-    """One whole column per event attribute (null where an event does not have it)."""
-    positions = values.column("position").to_numpy().astype(np.int64)
-    names = pc.dictionary_encode(values.column("name").combine_chunks())
-    codes = names.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    keys = np.sort(codes * count + positions)
-    if (keys[1:] == keys[:-1]).any():
-        raise Unfit("an event has one attribute twice")
-    for code, name in enumerate(names.dictionary.to_pylist()):
-        chosen = np.flatnonzero(codes == code)
-        where = np.full(count, -1, np.int64)
-        where[positions[chosen]] = chosen
-        rows.event_attributes[name] = texts.take(pa.array(where, mask=where < 0))
