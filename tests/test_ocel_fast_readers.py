@@ -14,8 +14,8 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from ocel_logs import EXAMPLE_JSON, random_logs
+
 from procmine.errors import LogValidationError
 from procmine.ocel import write_ocel
 from procmine.ocel.json_columns import read_json_columns
