@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 import procmine
 from procmine.atomic import check_output_folder
 from procmine.cli.app import app
+from procmine.cli.case_notion import CaseNotionOption
 from procmine.errors import ConfigError
 from procmine.filters import filters_from_data, load_filters
 from procmine.i18n import text
@@ -40,6 +41,7 @@ def report_command(
                                      "missing their deadline, with the model card and the drivers."),
         access_policy: Path = typer.Option(None, "--access-policy", help="Access policy YAML (README, Serving)."),
         roles: list[str] = typer.Option(None, "--role", help="Report only the cases this app role may see."),
+        case_notion: str = CaseNotionOption,
 ) -> None:
     """Management report: KPIs, trend, deadlines, variants, bottlenecks, process map, data quality."""
     from procmine.report import load_config, make_job
@@ -59,7 +61,7 @@ def report_command(
                   "from": from_date, "to": to_date, "compare": compare, "group_by": group_by,
                   "deadlines": deadlines, "title": title, "organisation": organisation,
                   "filter_files": list(filters or []), "dcr": dcr or None, "dcr_model": dcr_model,
-                  "predict": predict or None}
+                  "predict": predict or None, "case_notion": case_notion}
         jobs = [make_job({k: v for k, v in values.items() if v is not None}, "procmine report")]
         for path in (output, xlsx):
             if path is not None:
@@ -87,7 +89,7 @@ def run_job(job, generated_at: dt.datetime | None = None, console: Console | Non
         task = progress.add_task(f"{text('report.progress.title', job.lang)}: {job.output.name}",
                                  total=len(STEPS) + 2, step="")
         progress.update(task, step=text("report.step.open", job.lang))
-        log = cut(procmine.open(job.dataset), access)
+        log = cut(procmine.open(job.dataset, case_notion=job.case_notion), access)
         log = log.filter(*stack) if stack else log
         progress.advance(task)
         data = build_report(log, settings, job.dataset.name, generated_at=generated_at,

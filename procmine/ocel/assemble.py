@@ -7,7 +7,7 @@ events or objects that do not exist, types that are not declared, cycles between
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
@@ -47,6 +47,23 @@ class OcelRows:
         self.event_attributes.setdefault(name, {})[len(self.event_ids) - 1] = value
 
 
+def spread_event_attributes(rows: OcelRows, positions: np.ndarray, names, texts: pa.Array, count: int) -> bool:
+    """Event attribute values in long form (event position, name, text) as one whole column per
+    attribute (null where an event lacks it); False, and nothing set, when an event has one name twice."""
+    positions = np.asarray(positions, np.int64)
+    names = pc.dictionary_encode(names.combine_chunks() if isinstance(names, pa.ChunkedArray) else names)
+    codes = names.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    keys = np.sort(codes * count + positions)
+    if (keys[1:] == keys[:-1]).any():
+        return False
+    for code, name in enumerate(names.dictionary.to_pylist()):
+        chosen = np.flatnonzero(codes == code)
+        where = np.full(count, -1, np.int64)
+        where[positions[chosen]] = chosen
+        rows.event_attributes[name] = texts.take(pa.array(where, mask=where < 0))
+    return True
+
+
 def assemble(rows: OcelRows, origin: object) -> m.ObjectCentricLog:
     """The checked, typed log of what a reader collected from `origin`."""
     events = _events(rows, origin)
@@ -59,8 +76,7 @@ def assemble(rows: OcelRows, origin: object) -> m.ObjectCentricLog:
     attributes = _object_attributes(rows, objects, origin)
     log = m.ObjectCentricLog(events, objects, event_objects, links, attributes,
                              rows.event_types, rows.object_types)
-    check(log, origin)
-    return log
+    return replace(log, relation_positions=check(log, origin))
 
 
 def _ids(values) -> pa.Array:
@@ -123,21 +139,24 @@ def _object_attributes(rows: OcelRows, objects: pa.Table, origin: object) -> pa.
                      m.VALUE: pa.array(texts, pa.string())})
 
 
-def check(log: m.ObjectCentricLog, origin: object) -> None:
-    """Refuse a log OCEL 2.0 does not allow, naming the first offending id."""
+def check(log: m.ObjectCentricLog, origin: object) -> tuple[np.ndarray, np.ndarray]:
+    """Refuse a log OCEL 2.0 does not allow, naming the first offending id; gives the rows in `events`
+    and in `objects` of each event-object relation (found on the way, kept for flattening)."""
     _unique(log.events.column(m.EVENT_ID), "event", origin)
     _unique(log.objects.column(m.OBJECT_ID), "object", origin)
     _no_nulls(log, origin)
     _declared(log.events.column("activity"), log.event_types, "event", origin)
     _declared(log.objects.column(m.OBJECT_TYPE), log.object_types, "object", origin)
     objects = log.objects.column(m.OBJECT_ID)
-    _known(log.event_objects.column(m.EVENT_ID), log.events.column(m.EVENT_ID), "an event-object relation",
-           "event", origin)
-    _known(log.event_objects.column(m.OBJECT_ID), objects, "an event-object relation", "object", origin)
+    positions = (_positions(log.event_objects.column(m.EVENT_ID), log.events.column(m.EVENT_ID),
+                            "an event-object relation", "event", origin),
+                 _positions(log.event_objects.column(m.OBJECT_ID), objects, "an event-object relation", "object",
+                            origin))
     _known(log.object_relations.column(m.SOURCE_ID), objects, "an object-object relation", "object", origin)
     _known(log.object_relations.column(m.TARGET_ID), objects, "an object-object relation", "object", origin)
     _known(log.object_attributes.column(m.OBJECT_ID), objects, "an object attribute", "object", origin)
     _acyclic(log, origin)
+    return positions
 
 
 def _unique(ids: pa.ChunkedArray, kind: str, origin: object) -> None:
@@ -172,12 +191,21 @@ def _declared(types: pa.ChunkedArray, declared: dict, kind: str, origin: object)
 
 
 def _known(ids: pa.ChunkedArray, known: pa.ChunkedArray, where: str, kind: str, origin: object) -> None:
-    missing = pc.filter(ids, pc.invert(pc.is_in(ids, value_set=known.combine_chunks())))
-    if len(missing):
+    _positions(ids, known, where, kind, origin)
+
+
+def _positions(ids: pa.ChunkedArray, known: pa.ChunkedArray, where: str, kind: str, origin: object) -> np.ndarray:
+    """The row in `known` of each id; an id `known` does not hold is an error."""
+    found = pc.index_in(ids, value_set=known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known)
+    if found.null_count:
+        missing = pc.filter(ids, pc.is_null(found))
         raise LogValidationError(located(
             f"{where.capitalize()} names the {kind} id {missing[0].as_py()!r}, which the log does not hold "
             f"({len(missing)} such reference(s))", file=origin,
             hint=f"Add the {kind} or remove the relation"))
+    if isinstance(found, pa.ChunkedArray):
+        found = found.combine_chunks()
+    return found.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _acyclic(log: m.ObjectCentricLog, origin: object) -> None:

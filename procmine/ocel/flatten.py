@@ -56,14 +56,18 @@ def relation_rows(log: m.ObjectCentricLog) -> FlatRelations:
     """Integer codes of the log's relations: which event row, which object row, which type."""
     objects = log.objects
     types = pc.dictionary_encode(objects.column(m.OBJECT_TYPE).combine_chunks())
-    event = pc.index_in(log.event_objects.column(m.EVENT_ID), value_set=log.events.column(m.EVENT_ID))
-    obj = pc.index_in(log.event_objects.column(m.OBJECT_ID), value_set=objects.column(m.OBJECT_ID))
-    obj = obj.to_numpy(zero_copy_only=False).astype(np.int64)
+    if log.relation_positions is not None:      # found while the log was checked at the door
+        event, obj = log.relation_positions
+    else:
+        event = pc.index_in(log.event_objects.column(m.EVENT_ID), value_set=log.events.column(m.EVENT_ID))
+        event = event.to_numpy(zero_copy_only=False).astype(np.int64)
+        obj = pc.index_in(log.event_objects.column(m.OBJECT_ID), value_set=objects.column(m.OBJECT_ID))
+        obj = obj.to_numpy(zero_copy_only=False).astype(np.int64)
     order = pc.sort_indices(objects.column(m.OBJECT_ID)).to_numpy()
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
     type_codes = types.indices.to_numpy(zero_copy_only=False)
-    return FlatRelations(event.to_numpy(zero_copy_only=False).astype(np.int64), obj,
+    return FlatRelations(event, obj,
                          type_codes[obj] if len(obj) else np.zeros(0, np.int64),
                          tuple(types.dictionary.to_pylist()), rank)
 

@@ -8,6 +8,8 @@ each department they worked for ("works in"). Case attributes become attributes 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -66,8 +68,7 @@ def ocel_from_cases(events: pa.Table, cases: pa.Table | None) -> m.ObjectCentric
         events=event_table, objects=objects, event_objects=relations, object_relations=links,
         object_attributes=attributes, event_types={a: dict(declared) for a in activities},
         object_types={kind: (case_types if kind == CASE else {}) for kind in related})
-    check(log, "the case-centric dataset")
-    return log
+    return replace(log, relation_positions=check(log, "the case-centric dataset"))
 
 
 def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -9,12 +9,24 @@ import orjson
 from procmine.atomic import atomic_file
 from procmine.errors import LogValidationError, located
 from procmine.ocel import model as m
+from procmine.importing.xes_safety import GZIP_MAGIC, UTF8_BOM
 from procmine.ocel.assemble import OcelRows, assemble
+from procmine.ocel.json_columns import read_json_columns
 from procmine.ocel.source import grouped, read_bytes
 
 
 def read_ocel_json(path: Path) -> m.ObjectCentricLog:
-    """Read an OCEL 2.0 JSON file (.json, .jsonocel, optionally gzipped)."""
+    """Read an OCEL 2.0 JSON file (.json, .jsonocel, optionally gzipped): a plain file of the usual shape
+    column by column in DuckDB, anything else (and any error, to name it) with orjson."""
+    if _plain_file(path):
+        rows = read_json_columns(path, lambda types, key: _declarations(types, key, path))
+        if rows is not None:
+            return assemble(rows, path)
+    return read_ocel_json_objects(path)
+
+
+def read_ocel_json_objects(path: Path) -> m.ObjectCentricLog:
+    """Read an OCEL 2.0 JSON file parsed into Python objects (orjson): any shape, errors named exactly."""
     try:
         document = orjson.loads(read_bytes(path))
     except orjson.JSONDecodeError as exc:
@@ -35,6 +47,13 @@ def read_ocel_json(path: Path) -> m.ObjectCentricLog:
                                          hint="Every event needs id, type, time; every object id, type"
                                          )) from exc
     return assemble(rows, path)
+
+
+def _plain_file(path: Path) -> bool:
+    """Neither gzipped nor starting with a byte-order mark (DuckDB then reads the file itself)."""
+    with open(path, "rb") as handle:
+        start = handle.read(3)
+    return not start.startswith(GZIP_MAGIC) and not start.startswith(UTF8_BOM)
 
 
 def _declarations(types: list, key: str, path: Path) -> dict[str, dict[str, str]]:

@@ -13,15 +13,15 @@ Attribute declarations: `event_types` / `object_types` map a type name to {attri
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from procmine import schema as s
 from procmine.errors import LogValidationError
+from procmine.ocel.times import iso_texts, parse_times
 
 EVENT_ID = "event_id"
 OBJECT_ID = "object_id"
@@ -67,6 +67,9 @@ class ObjectCentricLog:
     object_attributes: pa.Table
     event_types: dict[str, dict[str, str]]
     object_types: dict[str, dict[str, str]]
+    # The rows in `events` and in `objects` of each event-object relation (int64 NumPy arrays) when
+    # they were found while checking the log: derived from the tables, so not part of its value.
+    relation_positions: tuple[np.ndarray, np.ndarray] | None = field(default=None, compare=False, repr=False)
 
     @property
     def object_type_names(self) -> list[str]:
@@ -182,27 +185,15 @@ def _as_bool(value) -> bool:
     raise ValueError(f"{value!r} is not true or false")
 
 
-def parse_times(values: list, where: str) -> pa.Array:
-    """ISO 8601 times (any offset; none means UTC) as timestamp[us, UTC]; None stays null."""
-    if isinstance(values, (pa.Array, pa.ChunkedArray)):
-        values = values.to_pandas()
-    try:
-        parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
-    except (ValueError, TypeError) as exc:
-        raise LogValidationError(f"{where}: a time cannot be read ({exc}). "
-                                 "Write times as ISO 8601, e.g. 2024-03-01T09:30:00+01:00.") from exc
-    return pa.array(parsed.astype("datetime64[us, UTC]"), s.TIMESTAMP_TYPE)
-
-
 def format_times(times: pa.Array | pa.ChunkedArray) -> list[str | None]:
     """Times as ISO 8601 in UTC with microseconds, e.g. 2024-03-01T08:30:00.000000Z."""
-    return pc.strftime(times, format="%Y-%m-%dT%H:%M:%SZ").to_pylist()
+    return iso_texts(times).to_pylist()
 
 
 def canonical_text(array: pa.Array, kind: str) -> pa.Array:
     """Typed values as the text that `typed_array` reads back to the same values."""
     if kind == "time":
-        return pa.array(format_times(array), pa.string())
+        return iso_texts(array)
     if kind == "float":
         return pa.array([None if v is None else repr(v) for v in array.to_pylist()], pa.string())
     if kind == "boolean":
@@ -243,5 +234,5 @@ def from_text(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:
     if kind == "boolean":
         return pc.equal(column, "true")
     if kind == "time":
-        return parse_times(column.to_pylist(), "an object attribute")
+        return parse_times(column, "an object attribute")
     return column

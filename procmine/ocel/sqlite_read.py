@@ -1,10 +1,11 @@
 """Read an OCEL 2.0 SQLite database (the layout is described in procmine.ocel.sqlite_io).
 
-Text columns are read in bulk: SQLite joins a whole column into one string (group_concat,
-in C) and Arrow splits it again, so no Python object is made per value. A value holding the
-separator (the count then differs) or a column too long for one string is read by rows.
-NULL travels as a marker no OCEL text holds. REAL values (and typed event attributes) are read
-by rows, exactly: SQLite's own text of a double is not. Every read goes in rowid order.
+Columns go straight into Arrow through the ADBC SQLite driver (procmine.ocel.sqlite_arrow). What
+it cannot give is read in bulk: SQLite joins a whole column into one string (group_concat, in C)
+and Arrow splits it again, so no Python object is made per value. A value holding the separator
+(the count then differs) or a column too long for one string is read by rows. NULL travels as a
+marker no OCEL text holds. REAL values are read as doubles, exactly: SQLite's own text of a double
+is not. Every read goes in rowid order.
 """
 
 from __future__ import annotations
@@ -18,12 +19,28 @@ import pyarrow.compute as pc
 from procmine.errors import LogValidationError, located
 from procmine.ocel import model as m
 from procmine.ocel.assemble import OcelRows, assemble
+from procmine.ocel.sqlite_arrow import NULL_MARKER as _NULL, ArrowReader, quoted
 
 _FROM_SQL = {"TEXT": "string", "VARCHAR": "string", "INTEGER": "integer", "INT": "integer", "BIGINT": "integer",
              "REAL": "float", "FLOAT": "float", "DOUBLE": "float", "BOOLEAN": "boolean", "TIMESTAMP": "time",
              "DATETIME": "time", "DATE": "time", "": "string"}
 _CORE = {"ocel_id", "ocel_time", "ocel_changed_field"}
-_SEPARATOR, _NULL = "\x1f", "\x1e"
+_SEPARATOR = "\x1f"
+
+
+class _Database:
+    """The sqlite3 connection (the layout, the fallbacks) and the Arrow reader of one database."""
+
+    def __init__(self, path: Path):
+        self.sqlite = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+        self.arrow = ArrowReader(path)
+
+    def execute(self, sql: str, *parameters):
+        return self.sqlite.execute(sql, *parameters)
+
+    def close(self) -> None:
+        self.arrow.close()
+        self.sqlite.close()
 
 
 def read_ocel_sqlite(path: Path) -> m.ObjectCentricLog:
@@ -31,7 +48,7 @@ def read_ocel_sqlite(path: Path) -> m.ObjectCentricLog:
     if not Path(path).is_file() or Path(path).read_bytes()[:16] != b"SQLite format 3\x00":
         raise LogValidationError(located("The file is not an SQLite database", file=path,
                                          hint="Export the log as OCEL 2.0 SQLite"))
-    con = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    con = _Database(path)
     try:
         return assemble(_rows(con, path), path)
     except sqlite3.Error as exc:
@@ -42,11 +59,7 @@ def read_ocel_sqlite(path: Path) -> m.ObjectCentricLog:
         con.close()
 
 
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _rows(con: sqlite3.Connection, path: Path) -> OcelRows:
+def _rows(con: _Database, path: Path) -> OcelRows:
     rows = OcelRows()
     listed_ids, listed_types = text_columns(con, "event", ["ocel_id", "ocel_type"])
     chunks = []
@@ -70,19 +83,21 @@ def _rows(con: sqlite3.Connection, path: Path) -> OcelRows:
     return rows
 
 
-def text_columns(con: sqlite3.Connection, table: str, columns: list[str],
+def text_columns(con: _Database, table: str, columns: list[str],
                  kinds: dict[str, str] | None = None) -> list[pa.Array]:
-    """Columns of `table` as Arrow text arrays: joined and split in bulk, else fetched by rows.
-    REAL columns (`kinds` says which) are always fetched by rows: SQLite's own text of a double
-    is not exact."""
+    """Columns of `table` as Arrow text arrays: through ADBC, else joined and split in bulk, else
+    fetched by rows. REAL columns (`kinds` says which) are read as doubles: SQLite's own text of a
+    double is not exact."""
     exact = [c for c in columns if (kinds or {}).get(c) == "float"]
     if exact:
         bulk = dict(zip([c for c in columns if c not in exact],
                         text_columns(con, table, [c for c in columns if c not in exact])))
         for column in exact:
-            values = [v for (v,) in con.execute(f"SELECT {quoted(column)} FROM {quoted(table)} ORDER BY rowid")]
-            bulk[column] = pa.array([None if v is None else repr(float(v)) for v in values], pa.string())
+            bulk[column] = _exact_text(con, table, column)
         return [bulk[c] for c in columns]
+    fast = con.arrow.text(table, columns)
+    if fast is not None:
+        return fast
     joined = ", ".join(f"group_concat(coalesce(CAST({quoted(c)} AS TEXT), '{_NULL}'), '{_SEPARATOR}')"
                        for c in columns)
     try:
@@ -100,7 +115,17 @@ def text_columns(con: sqlite3.Connection, table: str, columns: list[str],
     return [pc.if_else(pc.equal(column, _NULL), pa.scalar(None, pa.string()), column) for column in split]
 
 
-def _columns(con: sqlite3.Connection, table: str) -> dict[str, str]:
+def _exact_text(con: _Database, table: str, column: str) -> pa.Array:
+    """A REAL column as the shortest text that reads back to the same double."""
+    values = con.arrow.values(table, column)
+    if values is not None and (pa.types.is_floating(values.type) or pa.types.is_integer(values.type)):
+        values = values.cast(pa.float64())
+        return pa.array([None if v is None else repr(v) for v in values.to_pylist()], pa.string())
+    values = [v for (v,) in con.execute(f"SELECT {quoted(column)} FROM {quoted(table)} ORDER BY rowid")]
+    return pa.array([None if v is None else repr(float(v)) for v in values], pa.string())
+
+
+def _columns(con: _Database, table: str) -> dict[str, str]:
     info = con.execute(f"PRAGMA table_info({quoted(table)})").fetchall()
     if not info:
         raise sqlite3.OperationalError(f"no table {table}")
@@ -112,9 +137,17 @@ def _event_table(con, table: str, declared: dict[str, str]) -> dict[str, pa.Arra
     text = ["ocel_id", "ocel_time", *(n for n, k in declared.items() if k == "string")]
     columns = dict(zip(text, text_columns(con, table, text)))
     for name in (n for n, k in declared.items() if k != "string"):
-        values = [v for (v,) in con.execute(f"SELECT {quoted(name)} FROM {quoted(table)} ORDER BY rowid")]
-        columns[name] = pa.array(values) if any(v is not None for v in values) else pa.nulls(len(values))
+        columns[name] = _typed_values(con, table, name)
     return columns
+
+
+def _typed_values(con: _Database, table: str, column: str) -> pa.Array:
+    """A typed column as SQLite holds its values (all null: a null column)."""
+    values = con.arrow.values(table, column)
+    if values is None:
+        listed = [v for (v,) in con.execute(f"SELECT {quoted(column)} FROM {quoted(table)} ORDER BY rowid")]
+        values = pa.array(listed)
+    return pa.nulls(len(values)) if values.null_count == len(values) else values
 
 
 def _join_events(rows: OcelRows, chunks: list[tuple[str, dict[str, pa.Array]]]) -> None:

@@ -87,6 +87,7 @@ class ReportData:
     risk: object | None = None    # procmine.report.risk_section.RiskSection with settings.predict
     left_out: LeftOut | None = None   # procmine.json's record of events a lenient import left out
     journeys: "JourneySection | None" = None
+    flattening: dict | None = None   # how the case notion was made (None: the dataset's own cases)
 
     @property
     def data_ends_early(self) -> bool:
@@ -144,7 +145,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
         workload=workload, workload_column=column, quality=quality, dcr=dcr,
         risk=_risk(log, settings, rules, calendar), left_out=meta.quarantine,
-        journeys=journey_figures)
+        journeys=journey_figures, flattening=meta.flattening)
 
 
 def _risk(log: EventLog, settings: ReportSettings, rules, calendar: WorkCalendar):

@@ -10,7 +10,8 @@ report.yaml:
         title: Aktindsigt
         filters: [{kind: case_attribute, attribute: department, values: [Teknik og Miljø]}]
 
-Relative paths are read from the folder of the config file.
+Relative paths are read from the folder of the config file. `case_notion: citizen` (or an object type
+of an object-centric dataset) reports on the citizens' journeys instead of the dataset's own cases.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class ReportJob(ReportSettings):
 
     dataset: Path
     output: Path
+    case_notion: str | None = None   # what a case is (procmine.open's case_notion); None: the dataset's own
     xlsx: Path | None = None
     filters: list[dict] = Field(default_factory=list)
     filter_files: list[Path] = Field(default_factory=list)

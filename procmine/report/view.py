@@ -14,6 +14,7 @@ from procmine.report.builder import ReportData
 from procmine.report.dcr_section import dcr_view
 from procmine.report.journeys_section import journeys_view
 from procmine.report.texts import Words
+from procmine.i18n import text
 
 KPI_UNITS = {"median_days": "days", "p90_days": "days", "median_working_days": "working_days",
              "p90_working_days": "working_days"}
@@ -75,8 +76,20 @@ def _header(data: ReportData, words: Words, period: str, comparison: str | None)
                                          end=words.date(data.last_event))),
         (words.t("extracted"), words.date(data.extracted_at)),
         (words.t("generated"), words.date(data.generated_at)),
+        (words.t("case_notion"), _case_notion(data, words)),
         (words.t("filters"), "; ".join(filters) if filters else words.t("no_filters")),
     ]
+
+
+def _case_notion(data: ReportData, words: Words) -> str:
+    """What a case is in this report: the dataset's own cases, or the notion it was seen by, with
+    what that did (events copied, objects merged, events left out)."""
+    from procmine.ocel.wording import flattening_lines, notion_label
+
+    if data.flattening is None:
+        return text("notion.case", words.lang)
+    notion = notion_label(data.flattening["case_notion"], words.lang)
+    return f"{notion}. " + " ".join(flattening_lines(data.flattening, words.lang))
 
 
 def _data_end(data: ReportData, words: Words) -> str | None:
