@@ -15,23 +15,15 @@ difference of -0.1 days reads "−0.1 d". Machine formats (JSON, CSV) use
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 from zoneinfo import ZoneInfo
 
+from procmine.i18n import text
+from procmine.languages import Language, month_name
 from procmine.schema import DEFAULT_TIMEZONE
+from procmine.units import DAY_SECONDS
 
-Language = Literal["en", "da"]
 MINUS = "\u2212"  # a real minus sign: "−0.1 d", not a hyphen
 DASH = "–"       # an unknown or missing value
-DAY_SECONDS = 86_400.0
-
-_HOUR = {"en": "h", "da": "t"}
-_INSTANT = {"en": "instant", "da": "straks"}
-_POINTS = {"en": "pp", "da": "pct.-point"}
-MONTHS = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "da": ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."),
-}
 # The canonical columns as a table header shows them.
 _COLUMN_LABELS = {
     "case_id": ("Case", "Sag"), "activity": ("Activity", "Aktivitet"), "timestamp": ("Time", "Tidspunkt"),
@@ -84,7 +76,7 @@ def format_duration(seconds: float | None, lang: Language) -> str:
     if seconds < 0:
         return _signed_magnitude(seconds, lang)
     if seconds < 1:
-        return _INSTANT[lang]
+        return text("unit.instant", lang)
     return _magnitude(seconds, lang)
 
 
@@ -119,7 +111,8 @@ def _magnitude(seconds: float, lang: Language) -> str:
         return f"{minutes} m"
     if seconds < DAY_SECONDS:
         hours, rest = divmod(minutes, 60)
-        return f"{hours} {_HOUR[lang]} {rest} m" if rest else f"{hours} {_HOUR[lang]}"
+        hour = text("unit.hour", lang)
+        return f"{hours} {hour} {rest} m" if rest else f"{hours} {hour}"
     return f"{format_number(seconds / DAY_SECONDS, lang, 1)} d"
 
 
@@ -137,7 +130,7 @@ def format_share_difference(difference: float | None, lang: Language, decimals: 
     """A difference of two shares in percentage points: 0.123 -> "+12.3 pp" / "+12,3 pct.-point"."""
     if missing(difference):
         return DASH
-    return f"{format_signed_number(difference * 100, lang, decimals)} {_POINTS[lang]}"
+    return f"{format_signed_number(difference * 100, lang, decimals)} {text('unit.points', lang)}"
 
 
 def local_time(value: dt.datetime | dt.date, timezone: str = DEFAULT_TIMEZONE) -> dt.datetime | dt.date:
@@ -155,7 +148,7 @@ def format_date(value: dt.datetime | dt.date | None, lang: Language, timezone: s
     if missing(value):
         return DASH
     local = local_time(value, timezone)
-    month = MONTHS[lang][local.month - 1]
+    month = month_name(local.month, lang)
     return f"{local.day}. {month} {local.year}" if lang == "da" else f"{local.day} {month} {local.year}"
 
 
@@ -170,7 +163,7 @@ def format_datetime(value: dt.datetime | None, lang: Language, timezone: str = D
 
 def format_month(day: dt.date, lang: Language) -> str:
     """A month as 'okt. 2026' (da) or 'Oct 2026' (en)."""
-    return f"{MONTHS[lang][day.month - 1]} {day.year}"
+    return f"{month_name(day.month, lang)} {day.year}"
 
 
 def format_period(first: dt.date | dt.datetime | None, last_included: dt.date | dt.datetime | None,

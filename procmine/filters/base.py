@@ -17,11 +17,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from procmine.errors import FilterError
+from procmine.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from procmine.eventlog import EventLog
 
-LANGUAGES = ("en", "da")
 REGISTRY: dict[str, type["Filter"]] = {}
 
 _EXCEPT = {

@@ -9,7 +9,8 @@ import streamlit as st
 
 from procmine.analysis.bottlenecks import NO_VALUE, bottlenecks
 from procmine.filters import EventAttributeFilter, FollowerFilter, ResourcesFilter
-from procmine.i18n import format_duration, format_number, text
+from procmine.formatting import format_duration, format_number
+from procmine.i18n import text
 from procmine.table_format import readable
 from procmine.ui import charts, downloads, state
 from procmine.ui.map_page import rendered, show_svg

@@ -11,7 +11,7 @@ import streamlit as st
 from procmine.analysis.overview import Overview, overview
 from procmine.analysis.periods import PERIOD_KINDS, Window, period_trend, trend_windows
 from procmine.analysis.throughput import throughput
-from procmine.i18n import format_duration, format_number, local_time
+from procmine.formatting import format_duration, format_number, local_time
 from procmine.ui import charts, downloads, state
 from procmine.ui.period_card import period_card
 from procmine.ui.state import t

@@ -8,7 +8,7 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.analysis.throughput import PERIODS, throughput
-from procmine.i18n import column_label, format_duration, format_number
+from procmine.formatting import column_label, format_duration, format_number
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 from procmine.workcalendar import WorkCalendar
