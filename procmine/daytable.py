@@ -15,11 +15,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from procmine.errors import ConfigError
+from procmine.units import DAY_US
 
 if TYPE_CHECKING:
     from procmine.workcalendar import WorkCalendar
 
-DAY_US = 86_400_000_000
 MINUTE_US = 60_000_000
 NOT_A_TIME = np.iinfo(np.int64).min  # numpy's NaT as int64
 

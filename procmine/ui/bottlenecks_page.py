@@ -15,6 +15,7 @@ from procmine.table_format import readable
 from procmine.ui import charts, downloads, state
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
+from procmine.units import in_days
 
 TOP = 15
 HANDOVER_EDGES = 40
@@ -43,7 +44,7 @@ def _transitions(transitions: pd.DataFrame) -> None:
     st.subheader(t("bottlenecks.transitions"))
     top = transitions.head(TOP)
     label, total = t("bottlenecks.transition"), t("bottlenecks.total_wait_days")
-    frame = pd.DataFrame({label: top["source"] + " → " + top["target"], total: top["total_seconds"] / 86400,
+    frame = pd.DataFrame({label: top["source"] + " → " + top["target"], total: in_days(top["total_seconds"]),
                           t("kpi.cases"): top["cases"]})
     chart = (alt.Chart(frame).mark_bar(color="#d7191c", opacity=0.8)
              .encode(y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),

@@ -15,6 +15,7 @@ from procmine.formatting import format_duration, format_number, local_time
 from procmine.ui import charts, downloads, state
 from procmine.ui.period_card import period_card
 from procmine.ui.state import t
+from procmine.units import in_days
 
 
 def render() -> None:
@@ -73,7 +74,7 @@ def _trend_chart(trend: pd.DataFrame) -> None:
 
 def _histogram(cases: pd.DataFrame) -> None:
     days = t("overview.throughput_days")
-    frame = charts.histogram_frame(cases["duration_seconds"].to_numpy() / 86400, days,
+    frame = charts.histogram_frame(in_days(cases["duration_seconds"].to_numpy()), days,
                                    t("overview.cases_axis"))
     chart = charts.histogram(frame, days, t("overview.cases_axis"))
     charts.show(chart, "throughput-histogram", key="overview_histogram")

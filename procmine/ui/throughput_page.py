@@ -12,8 +12,9 @@ from procmine.formatting import column_label, format_duration, format_number
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 from procmine.workcalendar import WorkCalendar
+from procmine.units import DAY_SECONDS, in_days
 
-UNITS = {"days": ("duration_seconds", 86400.0), "working_days": ("duration_working_days", 1.0)}
+UNITS = {"days": ("duration_seconds", DAY_SECONDS), "working_days": ("duration_working_days", 1.0)}
 
 
 def render() -> None:
@@ -75,7 +76,7 @@ def _trend(result, by: str | None, unit: str) -> None:
         st.info(t("overview.no_trend"))
         return
     value_title = f"{t('throughput.median')} ({t(f'unit.{unit}')})"
-    values = trend["median_seconds"] / 86400 if unit == "days" else trend["median_working_days"]
+    values = in_days(trend["median_seconds"]) if unit == "days" else trend["median_working_days"]
     frame = pd.DataFrame({t("overview.period"): trend["period"].astype(str), value_title: values,
                           t("kpi.cases"): trend["cases"]})
     series_title = None
