@@ -15,6 +15,7 @@ difference of -0.1 days reads "−0.1 d". Machine formats (JSON, CSV) use
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from zoneinfo import ZoneInfo
 
 from procmine.i18n import text
@@ -191,13 +192,26 @@ def column_label(name: str, lang: Language) -> str:
     return name if labels is None else labels[lang == "da"]
 
 
-def format_value(kind: str, value, lang: Language, *, signed: bool = False, like: float | None = None) -> str:
-    """A value of a known kind ("count", "duration" in seconds, "share" 0..1), optionally as a signed difference.
+def format_value(kind: str | None, value, lang: Language, *, signed: bool = False,
+                 like: float | None = None) -> str:
+    """A number of a kind (procmine.result_tables.Kind), optionally as a signed difference: the one people format.
 
-    `like`: for a signed duration, the size of the durations compared (see format_signed_duration).
+    "duration" in seconds, "share" 0..1, "change" a relative change, "days"/"working_days" measured
+    days (one decimal; whole numbers stay whole), "count" whole numbers, anything else a number with
+    two decimals unless it is whole. `like`: for a signed duration, the size of the durations
+    compared (see format_signed_duration).
     """
     if kind == "duration":
         return format_signed_duration(value, lang, like=like) if signed else format_duration(value, lang)
     if kind == "share":
         return format_share_difference(value, lang) if signed else format_percent(value, lang)
-    return format_signed_number(value, lang) if signed else format_count(value, lang)
+    if kind == "change":
+        return format_signed_percent(value, lang)
+    if kind == "count":
+        return format_signed_number(value, lang) if signed else format_count(value, lang)
+    integer = isinstance(value, numbers.Integral)   # NumPy's integers too
+    if kind in ("days", "working_days") and not integer:
+        return format_signed_number(value, lang, 1) if signed else format_number(value, lang, 1)
+    if missing(value) or integer or float(value).is_integer():
+        return format_signed_number(value, lang) if signed else format_count(value, lang)
+    return format_signed_number(value, lang, 2) if signed else format_number(value, lang, 2)

@@ -15,7 +15,7 @@ from procmine.workcalendar import WorkCalendar
 
 PACKAGE = Path(i18n.__file__).parent
 # The ground floor: languages, the words catalogue, units and the formats, on errors and schema.
-GROUND_FLOOR = {"procmine.errors", "procmine.schema", "procmine.languages", "procmine.i18n",
+GROUND_FLOOR = {"procmine.errors", "procmine.schema", "procmine.languages", "procmine.i18n", "procmine.result_tables",
                 "procmine.units", "procmine.formatting", "procmine.table_format"}
 UPPER_FLOORS = ("procmine.render", "procmine.ui", "procmine.report", "procmine.cli")
 
