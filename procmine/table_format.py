@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from procmine import formatting as f
-from procmine.result_tables import ResultTable, kind_of, signed
+from procmine.result_tables import ResultTable, kind_of, row_kind, signed
 from procmine.schema import DEFAULT_TIMEZONE
 
 
@@ -43,6 +43,27 @@ def readable(frame: pd.DataFrame, lang: f.Language, timezone: str = DEFAULT_TIME
                                    for value in frame[column]]
                           for column in frame.columns}, index=frame.index)
     return shown.rename(columns=lambda column: header(str(column))) if header else shown
+
+
+def larger(first, second) -> float | None:
+    """The larger size of two compared values (None when both are missing): a signed difference's scale."""
+    known = [abs(float(v)) for v in (first, second) if not f.missing(v)]
+    return max(known) if known else None
+
+
+def kpi_figures(kpis: pd.DataFrame, lang: f.Language) -> pd.DataFrame:
+    """compare's KPIs for people: A, B and the signed difference by each row's kind, and the change in %.
+
+    The one table of the CLI's and the app's compare (every engine's `kpis` has metric, kind, a, b,
+    difference, relative_difference); the faces add the metric's name in their words.
+    """
+    rows = list(kpis.itertuples(index=False))
+    return pd.DataFrame({
+        "A": [f.format_value(row_kind(row.kind), row.a, lang) for row in rows],
+        "B": [f.format_value(row_kind(row.kind), row.b, lang) for row in rows],
+        "difference": [f.format_value(row_kind(row.kind), row.difference, lang, signed=True,
+                                      like=larger(row.a, row.b)) for row in rows],
+        "change": [f.format_signed_percent(row.relative_difference, lang) for row in rows]})
 
 
 def for_machines(frame: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE) -> pd.DataFrame:

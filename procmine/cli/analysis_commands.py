@@ -17,8 +17,8 @@ from procmine.cli.app import app
 from procmine import result_tables as tables
 from procmine.cli.output import TABLE_ROWS, Part, Shown, cell, check_format, header, records, render
 from procmine.errors import ConfigError, FilterError
-from procmine.formatting import format_signed_percent, format_value
 from procmine.schema import DEFAULT_TIMEZONE
+from procmine.table_format import kpi_figures
 from procmine.cli.case_notion import CaseNotionOption, say_flattening
 from procmine.cli.engine_option import EngineOption, analyse, open_on
 
@@ -206,19 +206,7 @@ def compare_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
         lambda: {"labels": list(result.labels), **{n: records(f) for n, f in parts.items()}}, result.kpis))
 
 
-def larger(first, second) -> float | None:
-    """The larger size of two compared values (None when both are missing)."""
-    known = [abs(float(v)) for v in (first, second) if v is not None and v == v]
-    return max(known) if known else None
-
-
 def kpi_table(kpis: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The compare KPIs for people: counts and durations by kind, signed differences, change in %."""
-    rows = list(kpis.itertuples(index=False))
-    return pd.DataFrame({
-        "metric": [row.metric.removesuffix("_seconds").replace("_", " ") for row in rows],
-        "A": [format_value(row.kind, row.a, lang) for row in rows],
-        "B": [format_value(row.kind, row.b, lang) for row in rows],
-        "difference": [format_value(row.kind, row.difference, lang, signed=True, like=larger(row.a, row.b))
-                       for row in rows],
-        "change": [format_signed_percent(row.relative_difference, lang) for row in rows]})
+    metric = [name.removesuffix("_seconds").replace("_", " ") for name in kpis["metric"]]
+    return kpi_figures(kpis, lang).assign(metric=metric)[["metric", "A", "B", "difference", "change"]]

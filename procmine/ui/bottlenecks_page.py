@@ -16,6 +16,7 @@ from procmine.ui import charts, downloads, state
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
 from procmine.units import in_days
+from procmine.result_tables import HANDOVERS
 
 TOP = 15
 HANDOVER_EDGES = 40
@@ -145,7 +146,7 @@ def _handover_graph(handovers: pd.DataFrame, who: str) -> None:
                       dot=lambda: source)
     shown = handovers.assign(source=handovers["source"].map(_performer), target=handovers["target"].map(_performer))
     downloads.table(handovers, f"handovers-{who}", key=f"handovers_{who}_table", height=220,
-                    shown=readable(shown, state.lang(), header=downloads.column_header))
+                    shown=readable(shown, state.lang(), header=downloads.column_header, declared=HANDOVERS))
 
 
 def handover_dot(handovers: pd.DataFrame, lang: str) -> str:

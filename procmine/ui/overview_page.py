@@ -16,6 +16,7 @@ from procmine.ui import charts, downloads, state
 from procmine.ui.period_card import period_card
 from procmine.ui.state import t
 from procmine.units import in_days
+from procmine.result_tables import PERIOD_TREND
 
 
 def render() -> None:
@@ -69,7 +70,7 @@ def _trend_chart(trend: pd.DataFrame) -> None:
              .properties(height=320))
     charts.show(chart, "cases-per-period", key="overview_trend")
     with st.expander(t("overview.table")):
-        downloads.table(trend, "cases-per-period", key="overview_trend_data")
+        downloads.table(trend, "cases-per-period", key="overview_trend_data", declared=PERIOD_TREND)
 
 
 def _histogram(cases: pd.DataFrame) -> None:

@@ -13,6 +13,7 @@ from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 from procmine.workcalendar import WorkCalendar
 from procmine.units import DAY_SECONDS, in_days
+from procmine.result_tables import THROUGHPUT
 
 UNITS = {"days": ("duration_seconds", DAY_SECONDS), "working_days": ("duration_working_days", 1.0)}
 
@@ -90,4 +91,4 @@ def _trend(result, by: str | None, unit: str) -> None:
     chart = alt.Chart(frame).mark_line(point=True).encode(**encoding).properties(height=320)
     charts.show(chart, "throughput-trend", key="throughput_trend")
     with st.expander(t("overview.table")):
-        downloads.table(trend, "throughput-trend", key="throughput_trend_data")
+        downloads.table(trend, "throughput-trend", key="throughput_trend_data", declared=THROUGHPUT)
