@@ -21,7 +21,7 @@ from results_file import replace_section  # noqa: E402
 from synthetic import DEPARTMENTS, write_synthetic  # noqa: E402
 
 from procmine.access import AccessPolicy, restricted_log  # noqa: E402
-from procmine.eventlog import open_log  # noqa: E402
+from procmine.opening import open_log  # noqa: E402
 
 
 def _best(fn, repeats: int = 3) -> float:

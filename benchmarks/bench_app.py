@@ -47,7 +47,7 @@ def ensure_dataset(folder: Path, cases: int) -> Path:
 
 def filter_stacks(path: Path, count: int) -> list[list]:
     """`count` different stacks: one case-attribute value plus a throughput range each."""
-    from procmine.eventlog import open_log
+    from procmine.opening import open_log
     from procmine.filters import CaseAttributeFilter, ThroughputFilter
 
     cases = open_log(path).base.cases
@@ -61,7 +61,7 @@ def run_pages(path: Path) -> tuple[list[tuple[str, float, float, float, int]], i
     """Per page: first draw, redraw after a new filter stack, redraw on a cached stack; and the log size."""
     from streamlit.testing.v1 import AppTest
 
-    from procmine.eventlog import open_log
+    from procmine.opening import open_log
     from procmine.ui import state
 
     log = open_log(path)

@@ -109,7 +109,7 @@ def run(args) -> list[str]:
     lines.append(f"| open the dataset folder by citizen (`procmine.open(path, case_notion=\"citizen\")`) | "
                  f"{open_wall:.2f} s | {open_cpu:.2f} s | | | | | |")
     lines.append("")
-    flat_facts = facts["flattening"]
+    flat_facts = facts.flattening
     lines.append(f"Targets: import + flatten of a 1M-event OCEL ≤ {TARGET_SECONDS:.0f} s and ≥ {TARGET_RATIO:.0f}× "
                  f"pm4py; OC-DFG ≥ {TARGET_RATIO:.0f}× pm4py. Flattened by citizen: {flat_facts['rows']:,} rows in "
                  f"{flat_facts['cases']:,} cases, {flat_facts['duplicated_events']:,} events duplicated, "

@@ -109,7 +109,7 @@ def main() -> None:
     options = parser.parse_args()
     began = time.perf_counter()
     dataset = write_synthetic(options.target, options.cases, options.seed)
-    print(f"{options.target}: {dataset.meta['cases']:,} cases, {dataset.meta['events']:,} events "
+    print(f"{options.target}: {dataset.meta.cases:,} cases, {dataset.meta.events:,} events "
           f"in {time.perf_counter() - began:.1f} s")
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from procmine.errors import ConfigError
+from procmine.validation import validated
 
 # A column or table name: letters, digits and underscores, never quotes, spaces or SQL.
 IDENTIFIER = re.compile(r"^[A-Za-z_ÆØÅæøå][A-Za-z0-9_ÆØÅæøå]*$")
@@ -262,21 +263,9 @@ def load_config(path: str | os.PathLike) -> ExtractConfig | SbsysConfig:
 
 def parse_config(raw: dict, origin: str = "the connector config") -> ExtractConfig | SbsysConfig:
     """Check a parsed config mapping; every problem is reported with its key."""
-    model = SbsysConfig if "preset" in raw else ExtractConfig
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or '(top)'}: {_redacted(error)}"
-            for error in exc.errors())
-        raise ConfigError(f"{origin} is invalid: {problems}. "
-                          "Fix these keys (see connectors/examples/).") from None
-
-
-def _redacted(error: dict) -> str:
-    # A message about the url key must not echo the url: it may hold a password.
-    if error["loc"] and error["loc"][0] == "url":
-        return error["msg"]
-    if error["type"] == "extra_forbidden":
-        return "unknown key"
-    return error["msg"]
+    # The values are never shown: the url may hold a password.
+    wording = {"unknown_key": "unknown key", "whole": "(top)", "show_values": False}
+    where, hint = f"{origin} is invalid", "Fix these keys (see connectors/examples/)"
+    if "preset" in raw:
+        return validated(SbsysConfig, raw, ConfigError, where, hint, **wording)
+    return validated(ExtractConfig, raw, ConfigError, where, hint, **wording)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import json
 import os
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from procmine import schema as s
+from procmine.dataset_meta import DatasetMeta, Incremental, Part, read_meta, staged_meta
 from procmine.errors import ConnectorError, DatasetError
 
 PART_PATTERN = "part-{:06d}.parquet"
@@ -36,24 +36,29 @@ KEY_LENGTH = 32
 
 @dataclass
 class DatasetState:
-    """What procmine.json of an existing connector dataset says (empty for a new one)."""
+    """What procmine.json of an existing connector dataset says (no facts for a new one)."""
 
     path: Path
-    meta: dict = field(default_factory=dict)
+    meta: DatasetMeta | None = None
 
     @property
-    def parts(self) -> list[dict]:
+    def incremental(self) -> Incremental | None:
+        """The committed incremental state, None before the first run."""
+        return None if self.meta is None else self.meta.incremental
+
+    @property
+    def parts(self) -> list[Part]:
         """The committed parts, oldest first."""
-        return list(self.meta.get("parts", []))
+        return [] if self.incremental is None else list(self.incremental.parts)
 
     @property
     def runs(self) -> int:
         """How many runs have been committed."""
-        return int(self.meta.get("runs", 0))
+        return 0 if self.incremental is None else self.incremental.runs
 
     def watermark(self, source: str):
         """The saved watermark of a source (datetime or int), or None before the first run."""
-        return decode_watermark(self.meta.get("watermarks", {}).get(source))
+        return None if self.incremental is None else self.incremental.watermarks.get(source)
 
     def next_part_name(self) -> str:
         """The file name of the part the next run writes."""
@@ -68,10 +73,10 @@ class DatasetState:
         """
         chunks = []
         for part in self.parts:
-            mark = decode_watermark(part.get("watermarks", {}).get(source))
+            mark = part.watermarks.get(source)
             if mark is None or lower_bound is None or not _after(mark, lower_bound):
                 continue
-            chunks += _keys_since(self.path / s.EVENTS_DIR / part["file"], since)
+            chunks += _keys_since(self.path / s.EVENTS_DIR / part.file, since)
         return pa.chunked_array(chunks, pa.string()).combine_chunks()
 
 
@@ -93,16 +98,6 @@ def _after(mark, lower_bound) -> bool:
         return True
 
 
-def encode_watermark(value) -> str | int | None:
-    """A watermark as JSON: ISO text for times, a number for integer cursors."""
-    return value.isoformat() if isinstance(value, dt.datetime) else value
-
-
-def decode_watermark(value):
-    """The inverse of encode_watermark."""
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
 def lower_bound(mark, lookback: dt.timedelta):
     """Read rows past this value: the watermark minus the look-back (integers: no look-back)."""
     if isinstance(mark, dt.datetime):
@@ -118,13 +113,10 @@ def load_state(target: Path) -> DatasetState | None:
             raise DatasetError(f"{target} exists and is not a procmine dataset; refusing to write "
                                "into it. Choose a new output folder.")
         return None
-    try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DatasetError(f"{meta_file} cannot be read ({exc}). Rebuild with --full.") from exc
-    if "parts" not in meta:
-        raise DatasetError(f"{target} is a dataset but was not written by a connector (no parts "
-                           "in procmine.json). Rebuild it with --full or choose a new folder.")
+    meta = read_meta(meta_file)
+    if meta.incremental is None:
+        raise DatasetError(f"{target} is a dataset but was not written by a connector (no incremental "
+                           "state in procmine.json). Rebuild it with --full or choose a new folder.")
     state = DatasetState(target, meta)
     recover(state)
     return state
@@ -133,7 +125,7 @@ def load_state(target: Path) -> DatasetState | None:
 def recover(state: DatasetState) -> None:
     """Undo what a run that died mid-commit left behind: unlisted parts, a cases backup."""
     events = state.path / s.EVENTS_DIR
-    listed = {part["file"] for part in state.parts}
+    listed = {part.file for part in state.parts}
     for backup in events.glob(PART_BACKUP.format("*", "*")) if events.is_dir() else []:
         name, run = backup.name[1:].rsplit(".before-run-", 1)
         if int(run) > state.runs:  # the run that rewrote the part never committed
@@ -174,32 +166,31 @@ def dataset_lock(target: Path, wait_seconds: float = 0.0) -> Iterator[None]:
 
 
 def commit(state: DatasetState, part: Path | None, part_name: str, cases: Path | None,
-           meta: dict, rewrites: Sequence = ()) -> None:
+           meta: DatasetMeta, rewrites: Sequence = ()) -> None:
     """Move the new part, rewritten parts, cases and procmine.json into place; roll all back if
     one step fails."""
     root = state.path
     swapped: list[tuple[Path, Path]] = []
-    meta_tmp = root / f".{s.META_FILE}.tmp"
-    backup = root / CASES_BACKUP.format(meta["runs"])
+    runs = meta.incremental.runs if meta.incremental is not None else 0
+    backup = root / CASES_BACKUP.format(runs)
     final_part = root / s.EVENTS_DIR / part_name
     had_cases = (root / s.CASES_FILE).exists()
     moved_cases = False
     try:
-        meta_tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        if cases is not None:
-            if had_cases:
-                os.link(root / s.CASES_FILE, backup)
-            os.replace(cases, root / s.CASES_FILE)
-            moved_cases = True
-        if part is not None:
-            os.replace(part, final_part)
-        for rewrite in rewrites:
-            old = root / s.EVENTS_DIR / rewrite.name
-            kept = old.with_name(PART_BACKUP.format(rewrite.name, meta["runs"]))
-            os.link(old, kept)
-            swapped.append((old, kept))
-            os.replace(rewrite.temporary, old)
-        os.replace(meta_tmp, root / s.META_FILE)  # the commit point
+        with staged_meta(root, meta):   # replaced when the block ends: the commit point
+            if cases is not None:
+                if had_cases:
+                    os.link(root / s.CASES_FILE, backup)
+                os.replace(cases, root / s.CASES_FILE)
+                moved_cases = True
+            if part is not None:
+                os.replace(part, final_part)
+            for rewrite in rewrites:
+                old = root / s.EVENTS_DIR / rewrite.name
+                kept = old.with_name(PART_BACKUP.format(rewrite.name, runs))
+                os.link(old, kept)
+                swapped.append((old, kept))
+                os.replace(rewrite.temporary, old)
     except BaseException:
         for old, kept in swapped:
             os.replace(kept, old)
@@ -209,7 +200,6 @@ def commit(state: DatasetState, part: Path | None, part_name: str, cases: Path |
             os.replace(backup, root / s.CASES_FILE)
         elif moved_cases and not had_cases:
             (root / s.CASES_FILE).unlink(missing_ok=True)
-        meta_tmp.unlink(missing_ok=True)
         raise
     backup.unlink(missing_ok=True)
     for _, kept in swapped:

@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from connectors.cpr import CPR_REPLACEMENT, cpr_century, is_cpr, scrub_cpr, scrub_cpr_column
+from procmine.dataset_meta import Pseudonymisation
 from procmine.errors import ConfigError
 
 __all__ = ["CPR_REPLACEMENT", "Pseudonymiser", "citizen_key", "cpr_century", "is_cpr",
@@ -57,13 +58,12 @@ class Pseudonymiser:
             return None
         return hmac.new(self._key, b"procmine key fingerprint", hashlib.sha256).hexdigest()[:16]
 
-    def info(self) -> dict:
+    def info(self) -> Pseudonymisation:
         """What procmine.json records about the pseudonymisation: never the key itself."""
         if not self.enabled:
-            return {"enabled": False}
-        return {"enabled": True, "method": "HMAC-SHA256", "key_env": self.key_env,
-                "key_id": self.key_id, "key_fingerprint": self.fingerprint,
-                "cpr_replacement": CPR_REPLACEMENT}
+            return Pseudonymisation(enabled=False)
+        return Pseudonymisation(enabled=True, method="HMAC-SHA256", key_env=self.key_env, key_id=self.key_id,
+                                key_fingerprint=self.fingerprint, cpr_replacement=CPR_REPLACEMENT)
 
     def pseudonym(self, kind: str, value: str) -> str:
         """The pseudonym of one id of a kind ('case', 'user', 'person')."""

@@ -39,7 +39,7 @@ def rewrite_parts(state: DatasetState, keys_by_source: dict[str, pa.Array]
     every = pa.chunked_array(list(wanted.values()), pa.string()).combine_chunks()
     rewrites, removed = [], {source: 0 for source in wanted}
     for part in state.parts:
-        file = state.path / s.EVENTS_DIR / part["file"]
+        file = state.path / s.EVENTS_DIR / part.file
         hit = pc.is_in(pq.read_table(file, columns=[EVENT_KEY]).column(EVENT_KEY), value_set=every)
         if not pc.any(hit).as_py():
             continue
@@ -48,11 +48,11 @@ def rewrite_parts(state: DatasetState, keys_by_source: dict[str, pa.Array]
         for source, keys in wanted.items():
             removed[source] += int(pc.sum(pc.is_in(gone, value_set=keys)).as_py() or 0)
         kept = table.filter(pc.invert(hit))
-        temporary = file.parent / f".{part['file']}.rewrite.tmp"
+        temporary = file.parent / f".{part.file}.rewrite.tmp"
         others = [n for n in kept.schema.names if n != EVENT_KEY]
         pq.write_table(kept, temporary, compression="zstd", use_dictionary=others,
                        write_statistics=others)
-        rewrites.append(Rewrite(temporary, part["file"], kept.num_rows))
+        rewrites.append(Rewrite(temporary, part.file, kept.num_rows))
     return rewrites, {source: count for source, count in removed.items() if count}
 
 

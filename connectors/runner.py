@@ -24,7 +24,8 @@ from connectors.fetch import stream_rows
 from connectors.part_writer import PartWriter
 from connectors.retraction import Rewrite, discard, rewrite_parts
 from connectors.sql import CasePlan, SourcePlan, create_engine, database_error, safe_url
-from procmine import schema as s
+from procmine import dataset_meta, schema as s
+from procmine.dataset_meta import DatasetMeta, Incremental, Part, Pseudonymisation, Source
 from procmine.atomic import atomic_folder
 from procmine.errors import ConfigError, DatasetError
 
@@ -216,46 +217,36 @@ def _read_cases(connection, job: Extraction, state, target: Path) -> int | None:
 
 
 def _meta(job: Extraction, state, marks: dict, counts: dict, cases: int | None,
-          part: str | None, rewrites: list[Rewrite] = (), retracted: dict | None = None) -> dict:
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    old = state.meta
-    watermarks = {**old.get("watermarks", {}),
-                  **{k: inc.encode_watermark(v) for k, v in marks.items() if v is not None}}
+          part: str | None, rewrites: list[Rewrite] = (), retracted: dict | None = None) -> DatasetMeta:
+    now = dataset_meta.now()
+    old = state.incremental or Incremental(runs=0, lookback_hours=0)
+    watermarks = {**old.watermarks, **{k: v for k, v in marks.items() if v is not None}}
     left = {rewrite.name: rewrite.events for rewrite in rewrites}
-    parts = [{**p, "events": left[p["file"]]} if p["file"] in left else p for p in state.parts]
+    parts = [p.model_copy(update={"events": left[p.file]}) if p.file in left else p for p in state.parts]
     if part is not None:
-        parts.append({"file": part, "events": sum(counts.values()), "extracted_at": now,
-                      "watermarks": watermarks})
-    totals = {**old.get("counts", {}).get("events_per_source", {})}
+        parts.append(Part(file=part, events=sum(counts.values()), extracted_at=now, watermarks=watermarks))
+    totals = dict(old.events_per_source)
     for name, added in counts.items():
         totals[name] = totals.get(name, 0) + added - (retracted or {}).get(name, 0)
-    events = sum(p["events"] for p in parts)
-    case_count = cases if cases is not None else old.get("cases", 0)
-    return {
-        "schema_version": s.SCHEMA_VERSION,
-        "source": {**job.source_info, "url": safe_url(job.url),
-                   "sources": [plan.name for plan in job.plans]},
-        "created_at": old.get("created_at", now),
-        "extracted_at": now,
-        "timezone": job.timezone,
-        "events": events,
-        "cases": case_count,
-        "runs": state.runs + 1,
-        "lookback_hours": job.lookback.total_seconds() / 3600,
-        "watermarks": watermarks,
-        "pseudonymisation": job.pseudonyms.info(),
-        "counts": {"events": events, "cases": case_count, "events_per_source": totals,
-                   "last_run": counts, "last_run_retracted": retracted or {}},
-        "parts": parts,
-    }
+    before = state.meta
+    return DatasetMeta(
+        source=Source.model_validate({**job.source_info, "url": safe_url(job.url),
+                                      "sources": [plan.name for plan in job.plans]}),
+        created_at=now if before is None else before.created_at, extracted_at=now, timezone=job.timezone,
+        events=sum(p.events for p in parts),
+        cases=cases if cases is not None else 0 if before is None else before.cases,
+        pseudonymisation=job.pseudonyms.info(),
+        incremental=Incremental(runs=state.runs + 1, lookback_hours=job.lookback.total_seconds() / 3600,
+                                watermarks=watermarks, parts=parts, events_per_source=totals, last_run=counts,
+                                last_run_retracted=retracted or {}),
+        other={} if before is None else before.other)
 
 
 def _check_same_key(state: inc.DatasetState, pseudonyms: Pseudonymiser, target: Path) -> None:
-    before = state.meta.get("pseudonymisation", {})
+    before = (state.meta.pseudonymisation if state.meta else None) or Pseudonymisation(enabled=False)
     now = pseudonyms.info()
-    if before.get("enabled") != now.get("enabled") or \
-            before.get("key_fingerprint") != now.get("key_fingerprint"):
+    if before.enabled != now.enabled or before.key_fingerprint != now.key_fingerprint:
         raise ConfigError(
             f"{target} was pseudonymised with another key or setting (fingerprint "
-            f"{before.get('key_fingerprint')!r}, now {now.get('key_fingerprint')!r}); new events would "
+            f"{before.key_fingerprint!r}, now {now.key_fingerprint!r}); new events would "
             "not match the old ones. Use the old key, or rebuild the dataset with --full.")

@@ -49,7 +49,7 @@ class DemoContent:
 def fill_sbsys_demo(url: str, cases: int = 200, seed: int = 1, schema: str | None = None) -> DemoContent:
     """Create the SBSYS tables at `url` and fill them with `cases` simulated cases."""
     tables = sbsys_tables(schema)
-    engine = create_engine(url)
+    engine = create_engine(url, existing=False)
     try:
         tables.metadata.create_all(engine)
         with engine.begin() as connection:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from connectors.config import (CITIZEN_ATTRIBUTE, Attribute, CaseSource, EventSource, ExtractConfig,
@@ -73,19 +75,32 @@ class CasePlan:
     citizen_attributes: frozenset[str] = frozenset()
 
 
-def create_engine(url: str) -> sa.Engine:
-    """An engine for `url`; a malformed URL or a missing driver is a ConfigError without the password."""
+def create_engine(url: str, *, existing: bool = True) -> sa.Engine:
+    """An engine for `url`; a malformed URL or a missing driver is a ConfigError without the password.
+
+    With `existing` (reading a case system), a SQLite file that is not there is an error too:
+    SQLite would otherwise create an empty database at the mistyped path.
+    """
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
         raise ConfigError("the database url cannot be parsed. Write it as "
                           "dialect+driver://user:${PASSWORD_VAR}@host:port/database.") from None
+    if existing and parsed.get_backend_name() == "sqlite" and _missing_sqlite_file(parsed.database):
+        raise ConfigError(f"the SQLite database {parsed.database} does not exist. Check the path in the url "
+                          "(sqlite:///relative/path.db or sqlite:////absolute/path.db).")
     try:
         return sa.create_engine(parsed)
     except (sa.exc.NoSuchModuleError, ImportError) as exc:
         raise ConfigError(f"no database driver for {parsed.drivername!r} ({exc}). Install the driver "
                           "package or use one of postgresql+psycopg, mysql+pymysql, sqlite, "
                           "mssql+pyodbc.") from None
+
+
+def _missing_sqlite_file(database: str | None) -> bool:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return False   # in memory, or a URI whose mode (ro, rwc) SQLite itself enforces
+    return not Path(database).is_file()
 
 
 def safe_url(url: str | sa.URL) -> str:

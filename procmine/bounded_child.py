@@ -7,9 +7,11 @@ not be stopped. Both run here instead, in a child process the caller waits for a
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 import time
+from pathlib import Path
 from typing import Callable
 
 POLL_SECONDS = 0.25
@@ -52,3 +54,10 @@ def _wait(child: subprocess.Popen, seconds: float, waiting: Callable[[float], No
             raise timed_out(seconds)
         if waiting is not None:
             waiting(time.monotonic() - started)
+
+
+def child_environment() -> dict[str, str]:
+    """This environment with the procmine being run first on the child's path."""
+    root = str(Path(__file__).resolve().parents[1])
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}

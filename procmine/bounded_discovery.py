@@ -10,14 +10,12 @@ Graphviz. The caller's `waiting` callback is called while it runs; whatever it r
 
 from __future__ import annotations
 
-import os
 import pickle
 import sys
 from pathlib import Path
 from typing import Callable
 
-import procmine
-from procmine.bounded_child import run_bounded
+from procmine.bounded_child import child_environment, run_bounded
 from procmine.discovery import DiscoveredModel, DiscoveryOptions, DiscoveryPlan, discovery_plan
 from procmine.errors import ModelError, ProcmineError
 
@@ -56,7 +54,7 @@ def mine_bounded(plan: DiscoveryPlan, *, seconds: float = DISCOVERY_SECONDS,
     """`procmine.discovery.run_plan(plan)`, run in a child process within `seconds`."""
     code, output, errors = run_bounded([sys.executable, str(WORKER), str(seconds)],
                                        pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL), seconds, waiting,
-                                       _timed_out, env=_child_environment())
+                                       _timed_out, env=child_environment())
     if code != 0:
         message = errors.decode("utf-8", "replace").strip().splitlines()
         raise ModelError(f"The {plan.miner} miner stopped with an error (exit {code}): "
@@ -74,13 +72,6 @@ def _answer(output: bytes) -> DiscoveredModel:
     if kind == "error":
         raise ModelError(value)
     return value
-
-
-def _child_environment() -> dict[str, str]:
-    """This environment with the procmine being run first on the child's path."""
-    root = str(Path(procmine.__file__).resolve().parents[1])
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
 
 
 def _timed_out(seconds: float) -> DiscoveryTimeoutError:

@@ -6,8 +6,6 @@ writes the folder atomically; `read_dataset` reads it back.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,13 +18,13 @@ import pyarrow.parquet as pq
 
 from procmine import schema as s
 from procmine.atomic import atomic_folder
-from procmine.dataset_checks import check_cases_table, check_events_file, check_meta, check_time_range
+from procmine.dataset_checks import check_cases_table, check_events_file, check_time_range
+from procmine.dataset_meta import DatasetMeta, Source, now, read_meta, write_meta
 from procmine.errors import DatasetError, LogValidationError, one_line
 from procmine.timezones import localise
 
 
 EVENTS_ROW_GROUP = 1_000_000
-MAX_META_BYTES = 64 << 20
 _UNREPEATED = frozenset({s.CASE_INDEX, s.EVENT_INDEX, s.TIMESTAMP, s.START_TIMESTAMP})
 
 
@@ -38,12 +36,14 @@ class Dataset:
     """
 
     def __init__(self, path: Path, events: pa.Table | None = None, cases: pa.Table | None = None,
-                 meta: dict | None = None, *, events_path: Path | None = None,
+                 meta: DatasetMeta | None = None, *, events_path: Path | None = None,
                  checked: pa.Table | None = None):
         self.path = Path(path)
         self._events = events
         self.cases = cases
-        self.meta = meta or {}
+        if meta is None:   # a dataset made in memory from normalised events
+            meta = DatasetMeta.of_events(events)
+        self.meta = meta
         self._events_path = events_path
         self._checked = checked   # columns read (and checked) when the folder was opened: not read twice
 
@@ -156,11 +156,10 @@ def write_dataset(target: str | os.PathLike, events: pa.Table, cases: pa.Table |
     """
     target = Path(target)
     _check_target(target)
-    origin = str((source or {}).get("path", "the input"))
+    origin = _origin(source)
     events = normalise_events(events, timezone=timezone, origin=origin)
-    meta = _dataset_meta(source, timezone, notes, extra_meta, events=events.num_rows,
-                         cases=int(events.column(s.CASE_INDEX)[-1].as_py()) + 1,
-                         activities=len(events.column(s.ACTIVITY).combine_chunks().dictionary))
+    meta = DatasetMeta.of_events(events, source=source or {}, timezone=timezone, notes=list(notes or []),
+                                 **(extra_meta or {}))
     with atomic_folder(target) as tmp, ThreadPoolExecutor(1) as writer:
         # the events file is written (Arrow releases the GIL) while the case table is made
         events_written = writer.submit(pq.write_table, events, tmp / s.EVENTS_FILE,
@@ -171,15 +170,14 @@ def write_dataset(target: str | os.PathLike, events: pa.Table, cases: pa.Table |
             pq.write_table(cases, tmp / s.CASES_FILE)
         for name, table in (extra_tables or {}).items():
             pq.write_table(table, tmp / name)
-        (tmp / s.META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
-                                       encoding="utf-8")
+        write_meta(tmp, meta)
         events_written.result()
     return Dataset(target, events, cases, meta)
 
 
 def write_dataset_parts(target: str | os.PathLike, parts: Iterable[tuple[pa.Table, pa.Table | None]], *,
                         source: dict | None = None, timezone: str = s.DEFAULT_TIMEZONE,
-                        notes: list[str] | None = None, extra_meta: dict | None = None) -> dict:
+                        notes: list[str] | None = None, extra_meta: dict | None = None) -> DatasetMeta:
     """Write a dataset from (events, cases) parts in bounded memory; gives the metadata written.
 
     Each part holds whole cases, with case ids above those of the part before. Parts are
@@ -188,7 +186,7 @@ def write_dataset_parts(target: str | os.PathLike, parts: Iterable[tuple[pa.Tabl
     """
     target = Path(target)
     _check_target(target)
-    origin = str((source or {}).get("path", "the input"))
+    origin = _origin(source)
     written = _PartsWritten()
     with atomic_folder(target) as tmp:
         try:
@@ -200,10 +198,10 @@ def write_dataset_parts(target: str | os.PathLike, parts: Iterable[tuple[pa.Tabl
             written.close()
         if not written.events:
             raise LogValidationError(f"{origin} holds no events. Import a log with at least one event.")
-        meta = _dataset_meta(source, timezone, notes, extra_meta, events=written.events,
-                             cases=written.cases, activities=len(written.activities))
-        (tmp / s.META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
-                                       encoding="utf-8")
+        meta = DatasetMeta(created_at=now(), source=Source.model_validate(source or {}), timezone=timezone, notes=list(notes or []),
+                           events=written.events, cases=written.cases, activities=len(written.activities),
+                           **(extra_meta or {}))
+        write_meta(tmp, meta)
     return meta
 
 
@@ -263,21 +261,7 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
         raise DatasetError(
             f"{path} is not a procmine dataset (no {s.META_FILE}). "
             "Create one with `procmine import SOURCE OUT` or `procmine extract`.")
-    if meta_file.stat().st_size > MAX_META_BYTES:
-        raise DatasetError(f"{meta_file} is larger than {MAX_META_BYTES >> 20} MiB, far more than dataset facts "
-                           "take. Re-create the dataset.")
-    try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DatasetError(f"{meta_file} cannot be read: {one_line(exc)}. Re-create the dataset.") from None
-    except RecursionError:
-        raise DatasetError(f"{meta_file} is nested too deeply to be dataset facts. Re-create the dataset.") from None
-    meta = check_meta(meta, meta_file)
-    version = meta.get("schema_version")
-    if version != s.SCHEMA_VERSION:
-        raise DatasetError(
-            f"{path} has dataset schema version {version!r}; this procmine reads version "
-            f"{s.SCHEMA_VERSION}. Re-import the source with this version.")
+    meta = read_meta(meta_file)
     events_path = path / s.EVENTS_FILE
     if not events_path.exists():
         events_path = path / s.EVENTS_DIR
@@ -295,7 +279,7 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
     # Parts written by incremental runs are sorted within a part only.
     events = normalise_events(events.drop_columns(
         [c for c in (s.CASE_INDEX, s.EVENT_INDEX) if c in events.column_names]),
-        timezone=meta.get("timezone", s.DEFAULT_TIMEZONE), origin=str(path))
+        timezone=meta.timezone, origin=str(path))
     return Dataset(path, events, cases, meta)
 
 
@@ -334,19 +318,9 @@ def _check_target(target: Path) -> None:
                 "Choose a new folder name for the output.")
 
 
-def _dataset_meta(source: dict | None, timezone: str, notes: list[str] | None, extra_meta: dict | None,
-                  *, events: int, cases: int, activities: int) -> dict:
-    return {
-        "schema_version": s.SCHEMA_VERSION,
-        "source": source or {},
-        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "timezone": timezone,
-        "events": events,
-        "cases": cases,
-        "activities": activities,
-        "notes": list(notes or []),
-        **(extra_meta or {}),
-    }
+def _origin(source: dict | None) -> str:
+    """The input named in messages: the source's path, if it has one."""
+    return str(source["path"]) if source and "path" in source else "the input"
 
 
 def _require_columns(events: pa.Table, origin: str) -> None:

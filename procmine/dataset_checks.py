@@ -1,6 +1,7 @@
-"""Checks of a dataset as it is written and opened: time range, procmine.json's shape, columns and order.
+"""Checks of a dataset as it is written and opened: time range, columns and order (procmine.json's
+shape is checked by its model, procmine/dataset_meta.py).
 
-A damaged folder (a procmine.json that is a list, an events.parquet with other columns, rows
+A damaged folder (an events.parquet with other columns, rows
 out of their stored order, counts that disagree with procmine.json) is a DatasetError naming
 the file, never an analysis over wrong data. The checks read the Parquet footer, the two
 index columns and the times only, so opening a large dataset stays cheap.
@@ -8,7 +9,6 @@ index columns and the times only, so opening a large dataset stays cheap.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -17,39 +17,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from procmine import schema as s
-from procmine.errors import ConfigError, DatasetError, LogValidationError
-from procmine.timezones import check_timezone
+from procmine.dataset_meta import DatasetMeta
+from procmine.errors import DatasetError, LogValidationError
 
-_COUNTS = ("events", "cases", "activities")
-_TIMES = ("created_at", "extracted_at")
 _AGAIN = "Re-create the dataset (procmine import or procmine extract --full)."
 
 
-def check_meta(meta: object, meta_file: Path) -> dict:
-    """procmine.json's content, if it is an object whose known keys have their types."""
-    if not isinstance(meta, dict):
-        raise DatasetError(f"{meta_file} holds {type(meta).__name__}, not an object of dataset facts. {_AGAIN}")
-    problems = []
-    for key in _COUNTS:
-        if key in meta and (type(meta[key]) is not int or meta[key] < 0):
-            problems.append(f"{key!r} is {meta[key]!r}, not a count")
-    for key, kind in (("source", dict), ("notes", list), ("quarantine", dict)):
-        if key in meta and meta[key] is not None and not isinstance(meta[key], kind):
-            problems.append(f"{key!r} is {type(meta[key]).__name__}, not {kind.__name__}")
-    for key in _TIMES:
-        if meta.get(key) is not None and not _is_instant(meta[key]):
-            problems.append(f"{key!r} is {meta[key]!r}, not an ISO 8601 time")
-    if "timezone" in meta:
-        try:
-            check_timezone(meta["timezone"], "timezone")
-        except ConfigError as exc:
-            problems.append(str(exc).rstrip("."))
-    if problems:
-        raise DatasetError(f"{meta_file} is damaged: {'; '.join(problems)}. {_AGAIN}")
-    return meta
-
-
-def check_events_file(events_path: Path, meta: dict) -> pa.Table:
+def check_events_file(events_path: Path, meta: DatasetMeta) -> pa.Table:
     """The events file has the canonical columns, no missing core values, and its stored order.
 
     Gives the columns it read (indexes and times), so the dataset need not read them again.
@@ -63,8 +37,8 @@ def check_events_file(events_path: Path, meta: dict) -> pa.Table:
         raise DatasetError(f"{events_path} does not have the canonical event columns: {', '.join(wrong)} "
                            f"(it has {', '.join(schema.names[:12]) or 'none'}). {_AGAIN}")
     rows = metadata.num_rows
-    if "events" in meta and rows != meta["events"]:
-        raise DatasetError(f"{events_path} holds {rows:,} events but procmine.json says {meta['events']:,}. {_AGAIN}")
+    if rows != meta.events:
+        raise DatasetError(f"{events_path} holds {rows:,} events but procmine.json says {meta.events:,}. {_AGAIN}")
     if rows == 0:
         raise DatasetError(f"{events_path} holds no events. {_AGAIN}")
     _check_no_nulls(metadata, events_path)
@@ -101,7 +75,7 @@ def _check_no_nulls(metadata: pq.FileMetaData, events_path: Path) -> None:
                                    f"event(s) of row group {group + 1}. {_AGAIN}")
 
 
-def _check_order(indexes: pa.Table, events_path: Path, meta: dict) -> None:
+def _check_order(indexes: pa.Table, events_path: Path, meta: DatasetMeta) -> None:
     events = indexes.column(s.EVENT_INDEX).to_numpy()
     cases = indexes.column(s.CASE_INDEX).to_numpy()
     steps = np.diff(cases)
@@ -112,19 +86,9 @@ def _check_order(indexes: pa.Table, events_path: Path, meta: dict) -> None:
                            f"and case_index rising by one). The file was rewritten by another tool. {_AGAIN}")
     # An object-centric dataset stores one row per event (its "case" is the event) and counts
     # the cases of its default case notion in procmine.json.
-    if "cases" in meta and "ocel" not in meta and int(cases[-1]) + 1 != meta["cases"]:
+    if not meta.object_centric and int(cases[-1]) + 1 != meta.cases:
         raise DatasetError(f"{events_path} holds {int(cases[-1]) + 1:,} cases but procmine.json says "
-                           f"{meta['cases']:,}. {_AGAIN}")
-
-
-def _is_instant(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+                           f"{meta.cases:,}. {_AGAIN}")
 
 
 def check_time_range(table: pa.Table, origin: str, row_kind: str = "event") -> None:

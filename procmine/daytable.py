@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -17,8 +17,21 @@ import pyarrow.compute as pc
 from procmine.errors import ConfigError
 from procmine.units import DAY_US
 
-if TYPE_CHECKING:
-    from procmine.workcalendar import WorkCalendar
+
+class Schedule(Protocol):
+    """What a day table is built from (procmine.workcalendar.WorkCalendar is one); hashable for the cache."""
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def office_hours(self) -> tuple:
+        """Per weekday, Monday first: (opens, closes) as times, or empty when the office is closed."""
+        ...
+
+    def closed_dates(self, first_year: int, last_year: int) -> list[dt.date]: ...
+
+    def __hash__(self) -> int: ...   # day tables are cached per schedule
 
 MINUTE_US = 60_000_000
 NOT_A_TIME = np.iinfo(np.int64).min  # numpy's NaT as int64
@@ -27,7 +40,7 @@ NOT_A_TIME = np.iinfo(np.int64).min  # numpy's NaT as int64
 class DayTable:
     """Per local day: UTC midnight, opening and closing, working flag and running working-day counts."""
 
-    def __init__(self, calendar: WorkCalendar, first_year: int, last_year: int) -> None:
+    def __init__(self, calendar: Schedule, first_year: int, last_year: int) -> None:
         dates = np.arange(np.datetime64(f"{first_year}-01-01"), np.datetime64(f"{last_year + 1}-01-02"),
                           dtype="datetime64[D]")
         local_midnight = dates.astype("datetime64[us]").view(np.int64)
@@ -80,7 +93,7 @@ class DayTable:
         return self.opens[day] + np.rint((position - rank) * self.length[day]).astype(np.int64)
 
 
-def days_for(calendar: WorkCalendar, *moments: np.ndarray, valid: np.ndarray,
+def days_for(calendar: Schedule, *moments: np.ndarray, valid: np.ndarray,
              extra_days: int = 0) -> DayTable:
     """The cached day table covering the moments, plus `extra_days` working days after them."""
     if not valid.any():
@@ -97,7 +110,7 @@ def days_for(calendar: WorkCalendar, *moments: np.ndarray, valid: np.ndarray,
 
 
 @functools.lru_cache(maxsize=16)
-def _day_table(calendar: WorkCalendar, first_year: int, last_year: int) -> DayTable:
+def _day_table(calendar: Schedule, first_year: int, last_year: int) -> DayTable:
     return DayTable(calendar, first_year, last_year)
 
 

@@ -1,16 +1,17 @@
-"""EventLog: a dataset plus a stack of filters, with the sorted integer-coded arrays kernels use.
+"""EventLog: a dataset seen through a stack of filters; the one owner of the selection masks.
 
-The base arrays are built once per dataset; a filtered log only holds two masks
-(cases kept, events kept) over them, so stacking filters is cheap.
+The base arrays are built once per dataset (procmine.eventbase); a filtered log only holds
+two masks (cases kept, events kept) over them, so stacking filters is cheap. A filter is a
+`Criterion`: it answers which of the view's cases (or events) match, and what its SQL is;
+the log stacks that answer on its selection, inverts it within the selection, and keeps
+whole cases or trims events. The faces read the log through its public surface
+(activities, columns, case ids, events of given cases, time span), never through `base`.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Literal, Protocol
 
 import duckdb
 import numpy as np
@@ -18,84 +19,30 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from procmine import schema as s
-from procmine.dataset import Dataset, read_dataset
+from procmine.dataset import Dataset
+from procmine.eventbase import Base, EventArrays, arrays_of
 
-if TYPE_CHECKING:
-    from procmine.filters import Filter
+__all__ = ["Base", "Criterion", "EventArrays", "EventLog"]
 
 
-@dataclass(frozen=True)
-class EventArrays:
-    """The selected events as NumPy arrays, sorted by case then time (ties as read).
+class Criterion(Protocol):
+    """What the log needs of a filter (procmine.filters.Filter is one)."""
 
-    `case_starts[i]:case_starts[i+1]` are the events of the i-th selected case;
-    `case_index[i]` is that case's code in the dataset (row of `Base.case_ids`).
-    """
-
-    event_index: np.ndarray      # int64, row of each event in the dataset
-    case: np.ndarray             # int32, 0..cases-1 position of the event's case in this selection
-    activity: np.ndarray         # int32 code into activity_names
-    timestamp: np.ndarray        # int64 microseconds since the epoch, UTC
-    start_timestamp: np.ndarray | None  # int64 µs, or None when the log has no start times
-    case_starts: np.ndarray      # int64 offsets, length cases + 1
-    case_index: np.ndarray       # int32 dataset case code of each selected case
-    activity_names: tuple[str, ...]
+    invert: bool
 
     @property
-    def num_cases(self) -> int:
-        return len(self.case_index)
+    def keeps_whole_cases(self) -> bool: ...
 
-    @property
-    def num_events(self) -> int:
-        return len(self.activity)
+    def check(self, log: EventLog) -> None:
+        """Raise FilterError when a value does not fit the log."""
 
+    def matches(self, log: EventLog) -> np.ndarray:
+        """Bool per selected case (keeps_whole_cases) or per selected event: it matches (invert ignored)."""
+        ...
 
-_KERNEL_COLUMNS = (s.CASE_INDEX, s.ACTIVITY, s.TIMESTAMP, s.START_TIMESTAMP)
-
-
-class Base:
-    """What every filtered view of one dataset shares: the table and its coded arrays."""
-
-    access: "Filter | None" = None   # the access rule the dataset was cut down to (procmine.access)
-
-    def __init__(self, dataset: Dataset):
-        self.dataset = dataset
-        events = dataset.read_columns(_KERNEL_COLUMNS)
-        self.case_index = _numpy(events.column(s.CASE_INDEX)).astype(np.int32, copy=False)
-        activity = events.column(s.ACTIVITY).combine_chunks()
-        if not pa.types.is_dictionary(activity.type):
-            activity = pc.dictionary_encode(activity)
-        self.activity = _numpy(activity.indices).astype(np.int32, copy=False)
-        self.activity_names = tuple(activity.dictionary.to_pylist())
-        self.timestamp = _timestamps(events.column(s.TIMESTAMP))
-        self.start_timestamp = (_timestamps(events.column(s.START_TIMESTAMP))
-                                if s.START_TIMESTAMP in events.column_names else None)
-        self.num_cases = int(self.case_index[-1]) + 1 if len(self.case_index) else 0
-        self.case_starts = np.searchsorted(self.case_index, np.arange(self.num_cases + 1)).astype(np.int64)
-
-    @functools.cached_property
-    def events(self) -> pa.Table:
-        """All event columns of the dataset (loaded on first use)."""
-        return self.dataset.events
-
-    @functools.cached_property
-    def case_ids(self) -> pa.Array:
-        """The case id of each dataset case code."""
-        column = self.dataset.read_columns([s.CASE_ID]).column(s.CASE_ID)
-        return column.take(pa.array(self.case_starts[:-1]))
-
-    @functools.cached_property
-    def cases(self) -> pa.Table:
-        """One row per dataset case: case_index, case_id and the case attributes."""
-        return _case_table(self.dataset, self.case_ids)
-
-    def activity_code(self, name: str) -> int | None:
-        """The integer code of an activity name, or None when the log has no such activity."""
-        return self._activity_lookup.get(name)
-
-    @functools.cached_property
-    def _activity_lookup(self) -> dict[str, int]:
-        return {name: code for code, name in enumerate(self.activity_names)}
+    def to_sql(self) -> tuple[str, list]:
+        """SQL over the views `events` and `cases` selecting the kept case_index or event_index values."""
+        ...
 
 
 class EventLog:
@@ -106,35 +53,71 @@ class EventLog:
         self.base = base
         self.case_mask = case_mask      # bool per dataset case, None = all
         self.event_mask = event_mask    # bool per dataset event, None = all
-        self.filters: tuple[Filter, ...] = filters
+        self.filters: tuple[Criterion, ...] = filters
 
     @classmethod
-    def from_dataset(cls, dataset: Dataset) -> "EventLog":
-        return cls(Base(dataset))
+    def from_dataset(cls, dataset: Dataset, access: Criterion | None = None) -> EventLog:
+        """The unfiltered log of `dataset`; `access` is the access rule it was cut down to, if any."""
+        base = Base(dataset)
+        base.access = access
+        return cls(base)
 
     @property
     def dataset(self) -> Dataset:
         return self.base.dataset
 
-    def filter(self, *filters: "Filter") -> "EventLog":
-        """A new log with `filters` stacked on this one's, applied in order."""
+    @property
+    def access(self) -> Criterion | None:
+        """The access rule the dataset was cut down to (procmine.access), or None."""
+        return self.base.access
+
+    # -- the selection -------------------------------------------------------------------------
+
+    def filter(self, *filters: Criterion) -> EventLog:
+        """A new log with `filters` stacked on this one's, applied in order (by NumPy)."""
         log = self
         for f in filters:
-            case_mask, event_mask = f.apply(log)
-            log = EventLog(self.base, case_mask, event_mask, log.filters + (f,))
+            f.check(log)
+            matches = f.matches(log)
+            if f.invert:
+                matches = ~matches
+            arrays = log.arrays
+            log = log._stacked(f, (arrays.case_index if f.keeps_whole_cases else arrays.event_index)[matches])
         return log
 
-    def unfiltered(self) -> "EventLog":
+    def filter_sql(self, *filters: Criterion) -> EventLog:
+        """Like `filter`, but each filter through its `to_sql()` on DuckDB (the reference path)."""
+        log = self
+        for f in filters:
+            f.check(log)
+            sql, params = f.to_sql()
+            column = s.CASE_INDEX if f.keeps_whole_cases else s.EVENT_INDEX
+            with log.sql() as con:
+                kept = con.execute(sql, params).fetchnumpy()[column]
+            log = log._stacked(f, np.asarray(kept, dtype=np.int64))
+        return log
+
+    def _stacked(self, f: Criterion, kept: np.ndarray) -> EventLog:
+        """This view with `f` on its stack, keeping the dataset cases (or events) coded in `kept`."""
+        if f.keeps_whole_cases:
+            return EventLog(self.base, _mask(self.base.num_cases, kept), self.event_mask, self.filters + (f,))
+        return EventLog(self.base, self.case_mask, _mask(self.base.num_events, kept), self.filters + (f,))
+
+    def unfiltered(self) -> EventLog:
         return EventLog(self.base)
 
-    def cases_where(self, keep_selected: np.ndarray) -> "EventLog":
+    def cases_where(self, keep_selected: np.ndarray) -> EventLog:
         """The view keeping those of this view's cases where `keep_selected` (one bool per
         selected case, in case order) is True; the filter stack is kept as it is."""
-        mask = np.zeros(self.base.num_cases, bool)
-        mask[self.arrays.case_index[keep_selected]] = True
+        mask = _mask(self.base.num_cases, self.arrays.case_index[keep_selected])
         if self.case_mask is not None:
             mask &= self.case_mask
         return EventLog(self.base, mask, self.event_mask, self.filters)
+
+    @property
+    def whole_cases(self) -> bool:
+        """True when every selected case has all its events (no filter trimmed events)."""
+        return self.event_mask is None
 
     def selected_events(self) -> np.ndarray:
         """Boolean mask over the dataset's events of those in this view."""
@@ -142,7 +125,7 @@ class EventLog:
 
     @functools.cached_property
     def _selection(self) -> np.ndarray:
-        keep = np.ones(len(self.base.case_index), dtype=bool) if self.event_mask is None \
+        keep = np.ones(self.base.num_events, dtype=bool) if self.event_mask is None \
             else self.event_mask.copy()
         if self.case_mask is not None:
             keep &= self.case_mask[self.base.case_index]
@@ -151,24 +134,8 @@ class EventLog:
     @functools.cached_property
     def arrays(self) -> EventArrays:
         """The selected events as sorted NumPy arrays (computed once per view)."""
-        base = self.base
-        if self.case_mask is None and self.event_mask is None:
-            index = np.arange(len(base.case_index), dtype=np.int64)
-            case_of_event = base.case_index
-        else:
-            index = np.flatnonzero(self._selection)
-            case_of_event = base.case_index[index]
-        boundaries = np.flatnonzero(np.diff(case_of_event)) + 1 if len(index) else np.array([], np.int64)
-        case_starts = np.concatenate(([0], boundaries, [len(index)])).astype(np.int64) \
-            if len(index) else np.zeros(1, np.int64)
-        case_index = case_of_event[case_starts[:-1]].astype(np.int32)
-        case = np.repeat(np.arange(len(case_index), dtype=np.int32), np.diff(case_starts))
-        take = (lambda a: a) if len(index) == len(base.case_index) else (lambda a: a[index])
-        return EventArrays(
-            event_index=index, case=case, activity=take(base.activity),
-            timestamp=take(base.timestamp),
-            start_timestamp=None if base.start_timestamp is None else take(base.start_timestamp),
-            case_starts=case_starts, case_index=case_index, activity_names=base.activity_names)
+        everything = self.case_mask is None and self.event_mask is None
+        return arrays_of(self.base, None if everything else self._selection)
 
     @property
     def num_cases(self) -> int:
@@ -177,6 +144,64 @@ class EventLog:
     @property
     def num_events(self) -> int:
         return self.arrays.num_events
+
+    # -- the schema and values, for filters and faces ------------------------------------------
+
+    @property
+    def activities(self) -> tuple[str, ...]:
+        """The dataset's activity names; position i is the activity coded i in `arrays.activity`."""
+        return self.base.activity_names
+
+    def activity_code(self, name: str) -> int | None:
+        """The integer code of an activity name, or None when the log has no such activity."""
+        return self.base.activity_code(name)
+
+    @property
+    def case_columns(self) -> tuple[str, ...]:
+        """The columns of `cases_table()`: case_index, case_id and the case attributes."""
+        return tuple(self.base.cases.column_names)
+
+    @property
+    def event_columns(self) -> tuple[str, ...]:
+        """The columns of `events_table()` (case_id, activity, timestamp, ... and event attributes)."""
+        return tuple(self.dataset.event_columns)
+
+    def attribute_kind(self, name: str) -> Literal["case", "event"] | None:
+        """Whether `name` is a case attribute, an event column, or (None) neither."""
+        if name in self.case_columns and name not in (s.CASE_INDEX, s.CASE_ID):
+            return "case"
+        return "event" if name in self.event_columns else None
+
+    def time_span(self) -> tuple[int, int] | None:
+        """The first and the last selected event's time in µs since the epoch (UTC, as in `arrays`),
+        or None when nothing is selected."""
+        times = self.arrays.timestamp
+        return (int(times.min()), int(times.max())) if len(times) else None
+
+    def case_ids(self, positions: np.ndarray | None = None) -> pa.Array:
+        """The case id of each selected case (or of the selected cases at `positions`)."""
+        codes = self.arrays.case_index if positions is None else self.arrays.case_index[positions]
+        return self.base.case_ids.take(pa.array(codes))
+
+    def case_column(self, name: str) -> pa.Array:
+        """The case table's column `name`, one value per selected case in case order."""
+        column = self.base.cases.column(name).combine_chunks()
+        if self.case_mask is None and self.event_mask is None:
+            return column
+        return column.take(pa.array(self.arrays.case_index))
+
+    def event_codes(self, name: str) -> tuple[np.ndarray, pa.Array]:
+        """(code per selected event, -1 when missing; the distinct values) of event column `name`."""
+        codes, values = self.base.coded(name)
+        index = self.arrays.event_index
+        return (codes if len(index) == len(codes) else codes[index]), values
+
+    def events_of(self, case_ids: list[str], columns: list[str] | None = None) -> pa.Table:
+        """The selected events of the cases `case_ids` (all columns, or `columns`)."""
+        events = self.base.events
+        wanted = pc.is_in(events.column(s.CASE_ID), value_set=pa.array(case_ids, pa.string()))
+        keep = wanted.to_numpy(zero_copy_only=False) & self.selected_events()
+        return (events if columns is None else events.select(columns)).filter(pa.array(keep))
 
     def events_table(self) -> pa.Table:
         """The selected events with all their columns, as an Arrow table."""
@@ -195,7 +220,7 @@ class EventLog:
         """A DuckDB connection with views `events` and `cases` over this selection."""
         con = duckdb.connect()
         # Dates and naive times compare in the dataset's local time, as everywhere else.
-        zone = str(self.dataset.meta.get("timezone", s.DEFAULT_TIMEZONE)).replace("'", "''")
+        zone = self.dataset.meta.timezone.replace("'", "''")
         con.execute(f"SET TimeZone = '{zone}'")
         # The dataset tables are registered zero-copy; a selection is a semi-join on its indices,
         # so no column of the dataset is copied per filtered view.
@@ -215,48 +240,7 @@ class EventLog:
         return con
 
 
-def open_log(path: str | os.PathLike, case_notion: str | None = None, engine: str = "numpy"):
-    """Open a dataset folder as an EventLog (`procmine.open`).
-
-    `case_notion` picks what a case is: an object type of an object-centric dataset
-    (default: the one it was imported with), or a case attribute such as "citizen" of
-    a case-centric one (default: its cases). See procmine.ocel.notion.
-    engine="duckdb" or "spark" gives a `procmine.sqlforms.log.SqlLog` instead: the same analyses
-    through their SQL forms, over the dataset (or a folder of `municipality=NAME/` datasets).
-    """
-    if engine != "numpy":
-        from procmine.errors import ConfigError
-        from procmine.sqlforms.log import check_engine, open_sql_log
-        if case_notion is not None:
-            raise ConfigError("A case notion other than the dataset's own works on the numpy engine only; "
-                              "leave out --case-notion or use --engine numpy.")
-        return open_sql_log(path, check_engine(engine))
-    dataset = read_dataset(Path(path))
-    if case_notion is not None or "ocel" in dataset.meta:
-        from procmine.ocel.notion import with_case_notion
-        dataset = with_case_notion(dataset, case_notion)
-    return EventLog.from_dataset(dataset)
-
-
-def _numpy(column) -> np.ndarray:
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    return column.to_numpy(zero_copy_only=False)
-
-
-def _timestamps(column) -> np.ndarray:
-    return _numpy(column.cast(pa.int64()))
-
-
-def _case_table(dataset: Dataset, case_ids: pa.Array) -> pa.Table:
-    frame = pa.table({s.CASE_INDEX: pa.array(np.arange(len(case_ids), dtype=np.int32)),
-                      s.CASE_ID: case_ids})
-    if dataset.cases is None:
-        return frame
-    attributes = dataset.cases
-    position = pc.index_in(frame.column(s.CASE_ID), value_set=attributes.column(s.CASE_ID))
-    columns = {name: frame.column(name) for name in frame.column_names}
-    for name in attributes.column_names:
-        if name not in (s.CASE_ID, s.CASE_INDEX):
-            columns[name] = attributes.column(name).take(position)
-    return pa.table(columns)
+def _mask(size: int, kept: np.ndarray) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[kept] = True
+    return mask

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # procmine/dataset_meta_migration.py holds the history
 
 CASE_ID = "case_id"
 ACTIVITY = "activity"

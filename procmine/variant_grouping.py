@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from procmine.eventlog import EventArrays, EventLog
+from procmine.eventbase import EventArrays, arrays_of
+from procmine.eventlog import EventLog
 from procmine.view_memo import remembered
 
 # Odd 64-bit multipliers for the two independent polynomial hashes of a case's activity codes.
@@ -27,9 +28,9 @@ def grouped_cases(log: EventLog) -> "CaseVariants":
 
 def _group_cases(log: EventLog) -> "CaseVariants":
     """Views that keep whole cases reuse the dataset's grouping (remembered on its Base)."""
-    if log.event_mask is not None:
+    if not log.whole_cases:
         return group_case_sequences(log.arrays)
-    whole = remembered(log.base, "case_variants", lambda base: group_case_sequences(EventLog(base).arrays))
+    whole = remembered(log.base, "case_variants", lambda base: group_case_sequences(arrays_of(base, None)))
     return whole if log.case_mask is None else regroup_cases(whole, log.arrays.case_index)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from procmine.dataset import Dataset, normalise_cases, normalise_events
+from procmine.dataset_meta import DatasetMeta
 from procmine.eventlog import EventLog
 
 EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
@@ -26,7 +27,8 @@ def make_log(rows: list[tuple], cases: dict[str, list] | None = None, meta: dict
         columns["resource"] = resources
     events = normalise_events(pa.table(columns))
     case_table = normalise_cases(pa.table(cases), events) if cases else None
-    return EventLog.from_dataset(Dataset(Path("memory"), events, case_table, meta or {}))
+    return EventLog.from_dataset(Dataset(Path("memory"), events, case_table,
+                                                 DatasetMeta.of_events(events, **(meta or {}))))
 
 
 def sequences_by_case(rows: list[tuple]) -> dict[str, list[tuple[str, float]]]:

@@ -43,7 +43,7 @@ def make_log(events: list[tuple], cases: dict | None = None) -> EventLog:
     })
     normal = normalise_events(table)
     case_table = None if cases is None else normalise_cases(pa.table(cases), normal)
-    return EventLog.from_dataset(Dataset(Path("memory"), normal, case_table, {}))
+    return EventLog.from_dataset(Dataset(Path("memory"), normal, case_table))
 
 
 def hand_log() -> EventLog:

@@ -93,7 +93,7 @@ def group_attribute(log) -> str | None:
 def check_throughput(engine, log) -> None:
     by = group_attribute(log)
     common.register_days(engine, CALENDAR)
-    found = throughput.compute(engine, common.dataset_zone(log.dataset.meta), CALENDAR, by=by, period="month")
+    found = throughput.compute(engine, log.dataset.meta.timezone, CALENDAR, by=by, period="month")
     expected = analysis.throughput(log, by=by, period="month", calendar=CALENDAR)
     epoch = pd.Timestamp(0, tz="UTC")
     cases = expected.cases.assign(first_t=(expected.cases["start"] - epoch) // pd.Timedelta(microseconds=1))
@@ -176,7 +176,7 @@ def check_periods(engine, log) -> None:
     common.register_days(engine, CALENDAR)
     windows = p.trend_windows(p.report_window(log, "month"), "month", 12)
     found = periods.compute(engine, windows, log.dataset.meta, CALENDAR.timezone,
-                            common.dataset_zone(log.dataset.meta))
+                            log.dataset.meta.timezone)
     expected = p.period_trend(log, windows, CALENDAR)
     found = found.assign(start=found["start"].map(as_date), end=found["end"].map(as_date))
     assert_frames(found, expected, exact=("start", "end", "cases_started", "cases_closed", "open_cases"),

@@ -18,7 +18,7 @@ from procmine.analysis.dfg import dfg
 from procmine.analysis.throughput import throughput
 from procmine.analysis.variants import variants
 from procmine.errors import ConfigError, FilterError
-from procmine.eventlog import open_log
+from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter, VariantsFilter
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
@@ -109,8 +109,8 @@ def test_the_rule_by_numpy_equals_the_rule_by_sql(full, department_lists):
     policy = AccessPolicy.model_validate({"roles": {f"r{i}": {"departments": d}
                                                     for i, d in enumerate(department_lists)}})
     rule = policy.filter_for([f"r{i}" for i in range(len(department_lists))])
-    fast, _ = rule.apply(full)
-    by_sql, _ = rule.apply_sql(full)
+    fast = full.filter(rule).case_mask
+    by_sql = full.filter_sql(rule).case_mask
     assert np.array_equal(fast, by_sql)
     wanted = {d for ds in department_lists for d in ds}
     departments = np.array(full.base.cases.column("department").to_pylist())

@@ -96,7 +96,8 @@ def test_the_period_form_has_two_single_date_fields():
     at.sidebar.button(key="filter_add").click().run()
     (added,) = at.session_state[state.FILTERS_KEY]
     assert added.between[0].date().isoformat() == "2025-03-01"
-    assert added.between[1].date().isoformat() == "2025-04-01"   # the last day is included
+    # The last day is included: the stored end is its last instant (the inclusive Between).
+    assert added.between[1].isoformat() == "2025-03-31T23:59:59.999999+02:00"
 
 
 @pytest.mark.parametrize("names, distinct, expected", [

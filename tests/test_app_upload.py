@@ -111,3 +111,14 @@ def test_an_excel_upload_offers_its_sheets_and_imports_the_chosen_one(wabo, tmp_
     assert_no_exception(at)
     assert not at.error, at.error[0].value
     assert metrics(at)["Cases"] == "2" and metrics(at)["Events"] == "3"
+
+
+def test_a_large_upload_is_imported_in_a_child_process_with_its_progress(wabo):
+    """Sepsis (183 KB of gzip, 1.8 MB of XES) is past the in-process size: it goes through the child."""
+    from procmine.importing.bounded_import import imports_quickly
+    log = SHARED_DATA / "Sepsis_Cases.xes.gz"
+    assert not imports_quickly(log)
+    at = _upload(start_app(wabo, "data"), log.name, log.read_bytes())
+    assert not at.error, at.error[0].value
+    assert "Imported Sepsis_Cases.xes.gz: 15,214 events" in at.success[0].value
+    assert metrics(at)["Cases"] == "1,050"

@@ -191,7 +191,7 @@ def test_randomly_damaged_logs_import_or_are_refused(tmp_path, name, edits):
         assert source.name in str(exc)
         assert sorted(p.name for p in folder.iterdir()) == [name]
         return
-    assert read_dataset(folder / "out").meta["events"] == dataset.meta["events"]
+    assert read_dataset(folder / "out").meta.events == dataset.meta.events
 
 
 @given(part=st.sampled_from(("procmine.json", "events.parquet", "cases.parquet")), edits=EDITS)
@@ -208,4 +208,4 @@ def test_randomly_damaged_dataset_folders_open_or_are_refused(tmp_path, part, ed
     except ProcmineError as exc:
         assert "ds" in str(exc)
         return
-    assert overview.events == read_dataset(TEMPLATE).meta["events"]
+    assert overview.events == read_dataset(TEMPLATE).meta.events

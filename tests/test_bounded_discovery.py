@@ -10,7 +10,7 @@ import pytest
 from procmine.bounded_discovery import DiscoveryTimeoutError, discover_bounded
 from procmine.discovery import DiscoveryOptions, DiscoveryPlan, discover
 from procmine.errors import ModelError
-from procmine.eventlog import open_log
+from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter
 from test_big_maps import _children, _state
 

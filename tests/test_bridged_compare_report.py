@@ -9,7 +9,7 @@ import pm4py
 import pytest
 from app_testing import assert_no_exception, start_app
 
-from procmine.eventlog import open_log
+from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter, VariantsFilter
 from procmine.render.map_view import map_view
 from procmine.ui.compare_page import compare_map_dot

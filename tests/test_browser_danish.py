@@ -182,3 +182,45 @@ def test_an_upload_in_the_served_app_is_private_and_gone_when_the_server_stops(b
         finally:
             stop(process)
     assert not folder.exists()
+
+
+def test_a_large_upload_shows_its_progress_and_can_be_cancelled(browser):
+    """Road Traffic Fines (2.9 MB of gzip) imports in a child: its step shows, Cancel kills it leaving
+    nothing behind, and Import again brings the dataset."""
+    from procmine.ui.upload_store import private_root
+    before = set(private_root().glob("session-*"))
+    port = free_port()
+    upload = SHARED_DATA / "Road_Traffic_Fine_Management_Process.xes.gz"
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with open(ARTEFACTS / "streamlit-upload-cancel-server.log", "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "procmine", "app", str(SAMPLE), "--port", str(port), "--no-open-browser"],
+            cwd=ROOT / "tests", stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        try:
+            wait_until_served(process, port, log_hint="; see tests/artefacts/streamlit-upload-cancel-server.log")
+            page = browser.new_context().new_page()
+            page.set_default_timeout(60_000)
+            page.goto(f"http://127.0.0.1:{port}")
+            settled(page)
+            go(page, "Data")
+            page.locator("[data-testid='stRadio'] label").filter(has_text="Upload a file").click()
+            settled(page)
+            page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']").set_input_files(
+                str(upload))
+            settled(page)
+            main = page.locator("[data-testid='stMain']")
+            page.get_by_role("button", name="Import").click()
+            page.get_by_role("button", name="Cancel import").wait_for()
+            main.get_by_text(re.compile(r"(Starting the import|Reading the file)… \d+ s")).wait_for()
+            page.screenshot(path=str(ARTEFACTS / "upload-progress.png"))
+            page.get_by_role("button", name="Cancel import").click()
+            main.get_by_text("The import was cancelled; nothing was written.").wait_for()
+            (folder,) = set(private_root().glob("session-*")) - before
+            datasets = folder / "datasets"
+            assert not datasets.exists() or list(datasets.iterdir()) == []
+            page.get_by_role("button", name="Import").click()
+            main.get_by_text("Imported Road_Traffic_Fine_Management_Process.xes.gz: 561,470 events").wait_for(
+                timeout=300_000)
+            assert len(list(datasets.iterdir())) == 1
+        finally:
+            stop(process)

@@ -13,7 +13,7 @@ def test_import_prints_a_summary(tmp_path):
     result = CliRunner().invoke(app, ["import", str(DATA / "running-example.csv"), str(tmp_path / "ds")])
     assert result.exit_code == 0, result.output
     assert "6 cases, 42 events, 8 activities" in result.output
-    assert read_dataset(tmp_path / "ds").meta["events"] == 42
+    assert read_dataset(tmp_path / "ds").meta.events == 42
 
 
 def test_import_with_mapping_options_and_notes(tmp_path):

@@ -105,7 +105,7 @@ def test_secrets_come_from_the_environment_and_are_never_echoed(tmp_path, monkey
     from connectors.runner import _meta
     from connectors.incremental import DatasetState
     meta = _meta(job, DatasetState(tmp_path), {}, {}, None, None)
-    assert "s3cret-pa55" not in str(meta) and "***" in meta["source"]["url"]
+    assert "s3cret-pa55" not in meta.to_json() and "***" in meta.source.url
 
 
 def test_both_example_configs_load(monkeypatch):
@@ -141,3 +141,18 @@ def test_generic_example_runs_on_the_demo_database(tmp_path, monkeypatch):
     citizens = dataset.cases.column("citizen")
     assert 0 < citizens.null_count < len(citizens)
     assert all(len(c) == 20 for c in citizens.drop_null().to_pylist())
+
+
+def test_a_missing_sqlite_source_is_an_error_and_no_empty_database_is_created(tmp_path):
+    """SQLite creates a database at any path it is given; reading a case system must not."""
+    from typer.testing import CliRunner
+
+    from procmine.cli import app
+    missing = tmp_path / "mistyped.db"
+    config = tmp_path / "job.yaml"
+    config.write_text(f'url: "sqlite:///{missing}"\noutput: {tmp_path / "out"}\npseudonymise: false\n'
+                      "events:\n  - {name: e, table: t, case_id: c, activity: a, timestamp: d}\n")
+    result = CliRunner().invoke(app, ["extract", str(config), "--check"])
+    assert result.exit_code == 2, result.output
+    assert f"the SQLite database {missing} does not exist" in result.output
+    assert not missing.exists() and not (tmp_path / "out").exists()

@@ -67,9 +67,9 @@ def test_sqlite_postgresql_and_mariadb_give_identical_datasets(server_database, 
         assert _sorted(other.events.drop_columns(["case_index", "event_index"])).equals(
             _sorted(reference.events.drop_columns(["case_index", "event_index"]))), kind
         assert other.cases.equals(reference.cases), kind
-        assert other.meta["watermarks"] == reference.meta["watermarks"], kind
-        assert other.meta["counts"]["events_per_source"] == \
-            reference.meta["counts"]["events_per_source"], kind
+        assert other.meta.incremental.watermarks == reference.meta.incremental.watermarks, kind
+        assert other.meta.incremental.events_per_source == \
+            reference.meta.incremental.events_per_source, kind
 
 
 def _assert_no_personal_data(folder, content) -> None:
@@ -194,11 +194,11 @@ def test_full_rebuild_equals_incremental_history(server_database, tmp_path, kind
     assert second.total == 15 and second.retracted == {"dokument": 2}
     run_extraction(_job(url, tmp_path / "once"))
     history = read_dataset(tmp_path / "incremental")
-    assert len(history.meta["parts"]) == 2
+    assert len(history.meta.incremental.parts) == 2
     assert _sorted(history.events.drop_columns(["case_index", "event_index"])).equals(
         _sorted(read_dataset(tmp_path / "once").events.drop_columns(["case_index", "event_index"])))
     run_extraction(_job(url, tmp_path / "incremental"), full=True)
     rebuilt = read_dataset(tmp_path / "incremental")
-    assert rebuilt.meta["runs"] == 1 and len(rebuilt.meta["parts"]) == 1
+    assert rebuilt.meta.incremental.runs == 1 and len(rebuilt.meta.incremental.parts) == 1
     run_extraction(dataclasses.replace(_job(url, tmp_path / "fresh")))
     assert _sorted(read_dataset(tmp_path / "fresh").events).equals(_sorted(rebuilt.events))

@@ -95,7 +95,7 @@ def test_copy_gives_the_same_dataset_as_the_cursor(postgres, tmp_path, monkeypat
     notes = set(by_copy.events.column("note").to_pylist())
     assert {"", None, 'say "hi", then\nnew line', "ÆØÅ æøå"} <= notes
     assert by_copy.events.column("Bemærkning").equals(by_copy.events.column("note"))
-    assert by_copy.meta["watermarks"] == by_cursor.meta["watermarks"]
+    assert by_copy.meta.incremental.watermarks == by_cursor.meta.incremental.watermarks
 
 
 def test_copy_rows_keep_types_nulls_and_empty_text(postgres):

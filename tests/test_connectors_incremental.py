@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import json
 import os
 import threading
 import time
@@ -23,7 +24,9 @@ from connectors.sbsys_demo_rows import (DemoIds, document_rows, reminder_row, st
                                         sub_process_row)
 from connectors.sbsys_tables import sbsys_tables
 from procmine.dataset import read_dataset
+from procmine.dataset_meta import read_meta
 from procmine.errors import ConfigError, ConnectorError
+from tests.dataset_meta_history import as_version_1
 
 KEY = "test-key-incremental-0123456789"
 TABLES = sbsys_tables()
@@ -161,6 +164,26 @@ def test_disk_error_leaves_dataset_and_watermark_as_they_were(demo, monkeypatch,
     assert run_extraction(_job(url, out)).total == 1
 
 
+def test_a_folder_written_by_schema_version_1_continues_from_its_watermarks(demo):
+    """A connector dataset from before DatasetMeta (state at the top level, counts copied) is read
+    as it is; the next run adds only the new rows and writes procmine.json in the current version."""
+    url, out = demo
+    first = run_extraction(_job(url, out))
+    current = read_meta(out / "procmine.json")
+    (out / "procmine.json").write_text(json.dumps(as_version_1(current), indent=2), encoding="utf-8")
+    assert incremental.load_state(out).meta == current
+    assert run_extraction(_job(url, out)).total == 0
+    later = _watermark(out, "status") + dt.timedelta(days=1)
+    (out / "procmine.json").write_text(json.dumps(as_version_1(read_meta(out / "procmine.json"))), encoding="utf-8")
+    _insert(url, TABLES.SagHistorikStatus, [_status(_open_case(url), 109, later)])
+    second = run_extraction(_job(url, out))
+    assert second.new_events["status"] == 1 and second.total == 1
+    written = json.loads((out / "procmine.json").read_text(encoding="utf-8"))
+    assert written["schema_version"] == 2 and written["incremental"]["runs"] == 3 and "counts" not in written
+    assert written["incremental"]["events_per_source"]["status"] == first.new_events["status"] + 1
+    assert read_dataset(out).events.num_rows == first.total + 1
+
+
 def test_debris_of_a_crashed_run_is_removed(demo):
     url, out = demo
     run_extraction(_job(url, out))
@@ -295,8 +318,8 @@ def test_rows_deleted_after_extraction_are_removed_by_the_next_run(demo, tmp_pat
     again = run_extraction(_job(url, out))
     assert again.total == 0 and not any(again.retracted.values())
     dataset = read_dataset(out)
-    assert len(dataset.events) == first.total - 3 == dataset.meta["events"]
-    assert dataset.meta["counts"]["events_per_source"]["dokument"] == first.new_events["dokument"] - 2
+    assert len(dataset.events) == first.total - 3 == dataset.meta.events
+    assert dataset.meta.incremental.events_per_source["dokument"] == first.new_events["dokument"] - 2
     run_extraction(_job(url, tmp_path / "fresh"))
     assert _comparable(dataset).equals(_comparable(read_dataset(tmp_path / "fresh")))
     assert sorted(p.name for p in (out / "events").iterdir()) == ["part-000001.parquet"]

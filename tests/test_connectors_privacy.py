@@ -96,8 +96,8 @@ def test_case_pseudonyms_are_stable_and_change_with_the_key(demo):
     assert one.cases.column("case_id").equals(two.cases.column("case_id"))
     assert not set(one.cases.column("case_id").to_pylist()) & \
         set(other.cases.column("case_id").to_pylist())
-    assert one.meta["pseudonymisation"]["key_fingerprint"] != \
-        other.meta["pseudonymisation"]["key_fingerprint"]
+    assert one.meta.pseudonymisation.key_fingerprint != \
+        other.meta.pseudonymisation.key_fingerprint
     assert KEY not in (folder / "one" / "procmine.json").read_text()
 
 

@@ -197,7 +197,7 @@ def test_without_pseudonymisation_the_citizen_is_left_out(demo, tmp_path):
     run_extraction(sbsys_extraction(url, tmp_path / "clear", SbsysOptions(pseudonymise=False)))
     clear = read_dataset(tmp_path / "clear")
     assert "citizen" not in clear.cases.column_names and "company" not in clear.cases.column_names
-    assert clear.meta["source"]["citizen"] is False
+    assert clear.meta.source.citizen is False
 
 
 @pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect(), mysql.dialect(),

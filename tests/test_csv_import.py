@@ -32,7 +32,7 @@ def utc(*parts) -> dt.datetime:
 
 def test_running_example_gives_6_cases_42_events(tmp_path):
     dataset = import_log(DATA / "running-example.csv", tmp_path / "ds")
-    assert (dataset.meta["cases"], dataset.meta["events"], dataset.meta["activities"]) == (6, 42, 8)
+    assert (dataset.meta.cases, dataset.meta.events, dataset.meta.activities) == (6, 42, 8)
     names = dataset.events.column_names
     assert "" not in names and "Unnamed: 0" not in names  # the pandas index column is dropped
     assert dataset.events.column("Costs").type == pa.int64()
@@ -179,7 +179,7 @@ def test_from_pandas_in_memory_and_written(tmp_path):
                           "Tid": pd.to_datetime(["2024-01-01 10:00", "2024-01-02 00:00", "2024-01-03 00:00"]),
                           "Afdeling": ["Byg", "Byg", "Miljø"]})
     memory = procmine.from_pandas(frame, case_id="Sag", activity="Trin", timestamp="Tid")
-    assert not memory.path.exists() and memory.meta["cases"] == 2
+    assert not memory.path.exists() and memory.meta.cases == 2
     assert memory.events.column("case_id").to_pylist() == ["1", "1", "2"]
     written = procmine.from_pandas(frame, tmp_path / "ds", case_id="Sag", activity="Trin", timestamp="Tid")
     assert procmine.read_dataset(tmp_path / "ds").events.equals(written.events)

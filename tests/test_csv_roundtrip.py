@@ -26,7 +26,7 @@ def assert_same_dataset(left, right) -> None:
     assert (left.cases is None) == (right.cases is None)
     if left.cases is not None:
         assert left.cases.equals(right.cases)
-    strip = lambda meta: {k: v for k, v in meta.items() if k not in IGNORED_META}  # noqa: E731
+    strip = lambda meta: meta.model_dump(exclude=set(IGNORED_META))  # noqa: E731
     assert strip(left.meta) == strip(right.meta)
 
 

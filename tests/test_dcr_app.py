@@ -8,7 +8,7 @@ from procmine.dcr.model import check_dcr_against_discovered, check_dcr_against_f
 from procmine.dcr.timing import TimingOptions
 from procmine.dcr.xml_io import write_dcr_xml
 from procmine.dcr import discover_dcr_from_traces
-from procmine.eventlog import open_log
+from procmine.opening import open_log
 from procmine.formatting import format_number, format_percent
 
 SAMPLE = "sample_logs/byggetilladelse"

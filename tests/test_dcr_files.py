@@ -17,7 +17,7 @@ from procmine.dcr.conformance import check_dcr
 from procmine.dcr.picture import PictureOptions, dcr_dot, render_dcr
 from procmine.dcr.xml_io import dcr_xml, duration_days, is_dcr_xml, read_dcr_xml, write_dcr_xml
 from procmine.errors import ModelError
-from procmine.eventlog import open_log
+from procmine.opening import open_log
 
 SAMPLE = "sample_logs/byggetilladelse"
 

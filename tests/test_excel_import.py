@@ -55,4 +55,4 @@ def test_named_sheet_and_explicit_columns(tmp_path):
 def test_trailing_empty_rows_and_columns_are_ignored(tmp_path):
     rows = [row + [None, None] for row in ROWS] + [[None] * 8, [None] * 8]
     dataset = import_log(book(tmp_path / "log.xlsx", {"Ark1": rows}), tmp_path / "ds")
-    assert (dataset.meta["cases"], dataset.meta["events"]) == (2, 3)
+    assert (dataset.meta.cases, dataset.meta.events) == (2, 3)

@@ -45,7 +45,7 @@ def _csv(tmp_path, rows: list[str], header: str = "Sag,Aktivitet,Tidspunkt") -> 
 def test_far_times_with_offsets_are_kept_to_the_microsecond(tmp_path, text, expected):
     dataset = import_log(_csv(tmp_path, [f"1,a,{text}"]), tmp_path / "ds")
     assert read_dataset(tmp_path / "ds").events.column("timestamp")[0].as_py() == expected
-    assert dataset.meta["events"] == 1
+    assert dataset.meta.events == 1
 
 
 @pytest.mark.parametrize("local", [dt.datetime(2040, 7, 1, 12), dt.datetime(2038, 3, 28, 3, 30),

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from procmine.cli import app
 from procmine.dataset import read_dataset
+from procmine.dataset_meta import Place
 from procmine.errors import LogValidationError
 from procmine.importing import import_log, read_log
 from procmine.importing.options import ImportOptions
@@ -63,7 +64,7 @@ def holed(tmp_path_factory) -> Path:
 def test_xes_events_without_name_or_time_are_left_out_exactly(holed, tmp_path):
     dataset = import_log(holed, tmp_path / "ds")
     left_out = set(NO_NAME) | set(NO_TIME)
-    assert dataset.meta["events"] == WABO_EVENTS - len(left_out)
+    assert dataset.meta.events == WABO_EVENTS - len(left_out)
     record = json.loads((tmp_path / "ds" / "procmine.json").read_text(encoding="utf-8"))["quarantine"]
     assert record == {"events": len(left_out), "without_activity": len(NO_NAME),
                       "without_timestamp": len(NO_TIME), "cases_left_out": record["cases_left_out"],
@@ -83,8 +84,8 @@ def test_the_kept_events_equal_pm4pys_complete_events(holed, tmp_path):
     assert frame["concept:name"].isna().sum() == len(NO_NAME)
     complete = frame[frame["concept:name"].notna() & frame["time:timestamp"].notna()]
     dataset = import_log(holed, tmp_path / "ds")
-    assert dataset.meta["events"] == len(complete)
-    assert dataset.meta["cases"] == complete["case:concept:name"].nunique()
+    assert dataset.meta.events == len(complete)
+    assert dataset.meta.cases == complete["case:concept:name"].nunique()
     ours = dataset.events.column("activity").cast(pa.string()).to_pylist()
     assert sorted(ours) == sorted(complete["concept:name"].tolist())
 
@@ -137,7 +138,7 @@ def test_csv_rows_without_activity_or_time_are_left_out(tmp_path):
     source.write_text(CSV, encoding="utf-8")
     raw = read_log(source)
     _check_tabular(raw)
-    assert raw.quarantine.first == ({"row": 3}, {"row": 4}, {"row": 6})
+    assert raw.quarantine.first == (Place(row=3), Place(row=4), Place(row=6))
     assert sorted(raw.cases.column("case_id").to_pylist()) == ["1", "2"]  # case 3 had no complete event
     with pytest.raises(LogValidationError, match=r"row 3.*'Aktivitet'"):
         read_log(source, ImportOptions(strict=True))
@@ -161,7 +162,7 @@ def test_parquet_rows_are_left_out(tmp_path):
     pq.write_table(pa.table({"case_id": ["1", "1", "2"], "activity": ["a", None, "b"],
                              "timestamp": pa.array([0, 1, None], pa.timestamp("us", "UTC"))}), source)
     raw = read_log(source)
-    assert raw.events.num_rows == 1 and raw.quarantine.first == ({"row": 2}, {"row": 3})
+    assert raw.events.num_rows == 1 and raw.quarantine.first == (Place(row=2), Place(row=3))
     assert raw.quarantine.cases == 1
 
 
@@ -200,9 +201,9 @@ def test_a_pandas_frame_records_what_was_left_out(tmp_path):
                           "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"])})
     for target in (None, tmp_path / "ds"):
         dataset = procmine.from_pandas(frame, target, case_id="case")
-        assert dataset.meta["events"] == 2
-        assert dataset.meta["quarantine"]["without_activity"] == 1
-        assert dataset.meta["quarantine"]["first"] == [{"row": 1}]
+        assert dataset.meta.events == 2
+        assert dataset.meta.quarantine.without_activity == 1
+        assert dataset.meta.quarantine.first == [Place(row=1)]
 
 
 def test_an_app_upload_takes_the_same_lenient_path(holed, tmp_path):
@@ -216,6 +217,6 @@ def test_an_app_upload_takes_the_same_lenient_path(holed, tmp_path):
     at.button(key="data_import").click().run()
     assert_no_exception(at)
     uploaded = read_dataset(at.session_state[state.DATASET_KEY])
-    assert uploaded.meta["events"] == WABO_EVENTS - 6 and uploaded.meta["quarantine"]["events"] == 6
-    assert uploaded.meta["quarantine"] == import_log(holed, tmp_path / "cli").meta["quarantine"]
+    assert uploaded.meta.events == WABO_EVENTS - 6 and uploaded.meta.quarantine.events == 6
+    assert uploaded.meta.quarantine == import_log(holed, tmp_path / "cli").meta.quarantine
     assert "6 event(s) without an activity or a timestamp were left out" in texts(at)

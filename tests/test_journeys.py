@@ -32,9 +32,9 @@ def municipality(tmp_path_factory):
 
 def test_the_shipped_kommune_sample_is_what_the_simulator_makes(tmp_path):
     shipped = read_dataset(KOMMUNE)
-    source = shipped.meta["source"]
-    assert source["workflow"] == "kommune"
-    write_municipality(tmp_path / "k", MunicipalityOptions(cases=source["cases"], seed=source["seed"]))
+    source = shipped.meta.source
+    assert source.workflow == "kommune"
+    write_municipality(tmp_path / "k", MunicipalityOptions(cases=source.cases, seed=source.seed))
     assert read_ocel_dataset(read_dataset(tmp_path / "k")).equals(read_ocel_dataset(shipped))
 
 
@@ -53,7 +53,7 @@ def test_the_three_outputs_hold_the_same_log(municipality):
     by_case = procmine.open(municipality / "oc", case_notion="case")
     plain = procmine.open(municipality / "cc")
     assert (by_case.num_cases, by_case.num_events) == (plain.num_cases, plain.num_events)
-    assert by_case.dataset.meta["flattening"]["duplicated_events"] == 0
+    assert by_case.dataset.meta.flattening["duplicated_events"] == 0
     assert set(from_file.object_types) == {"case", "citizen", "caseworker", "department"}
 
 

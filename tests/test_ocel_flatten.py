@@ -97,10 +97,10 @@ def test_divergence_and_convergence_are_counted():
 def test_procmine_open_switches_the_case_notion_of_an_object_centric_dataset(tmp_path):
     write_ocel_dataset(tmp_path / "ds", read_ocel(EXAMPLE_JSON), case_notion="Purchase Order")
     default = procmine.open(tmp_path / "ds")
-    assert default.dataset.meta["case_notion"] == "Purchase Order"
+    assert default.dataset.meta.case_notion == "Purchase Order"
     invoices = procmine.open(tmp_path / "ds", case_notion="Invoice")
     assert (invoices.num_cases, invoices.num_events) == (3, 9)
-    assert invoices.dataset.meta["flattening"]["dropped_events"] == 4
+    assert invoices.dataset.meta.flattening["dropped_events"] == 4
     with pytest.raises(ConfigError, match="choose one of Invoice, Payment"):
         procmine.open(tmp_path / "ds", case_notion="nope")
 
@@ -116,7 +116,7 @@ def test_a_case_centric_dataset_with_citizens_switches_without_ocel():
     owner = dict(zip(cases["case_id"], cases["citizen_id"]))
     assert (flat["source_case_id"].map(owner) == flat["case_id"]).all()
     per_citizen = cases.groupby("citizen_id").size()
-    report = by_citizen.dataset.meta["flattening"]
+    report = by_citizen.dataset.meta.flattening
     assert report["merged_object_pairs"] == int((per_citizen * (per_citizen - 1) // 2).sum())
     assert np.all(np.diff(by_citizen.arrays.case) >= 0)
 

@@ -14,6 +14,7 @@ from procmine.analysis.breakdown import deadlines_by, group_summary, kle_groups
 from procmine.analysis.deadlines import DeadlineRule, check_rules, compliance_totals, deadlines
 from procmine.analysis.quality import data_quality
 from procmine.dataset import Dataset, normalise_cases, normalise_events
+from procmine.dataset_meta import DatasetMeta
 from procmine.importing.frames import IN_MEMORY
 from procmine.errors import ConfigError
 from procmine.eventlog import EventLog
@@ -48,7 +49,8 @@ def log() -> EventLog:
                                         "org_unit": ["u1", "u2", "u1", "u2", "u2", "u1", "u2", "u1", "u2",
                                                      "u2", "u1", None]}))
     cases = normalise_cases(pa.table({k: pa.array(v) for k, v in CASES.items()}), events)
-    return EventLog.from_dataset(Dataset(IN_MEMORY, events, cases, {"timezone": "Europe/Copenhagen"}))
+    return EventLog.from_dataset(Dataset(IN_MEMORY, events, cases,
+                                               DatasetMeta.of_events(events, timezone="Europe/Copenhagen")))
 
 
 def test_period_containing_and_month_shift():

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 import pytest
 
 from procmine.dataset import write_dataset
+from procmine.dataset_meta import Place
 from procmine.errors import LogValidationError
 from procmine.importing import import_log, read_log
 from procmine.importing.options import ImportOptions
@@ -155,13 +156,13 @@ def test_event_without_timestamp_names_trace_and_event(tmp_path):
     with pytest.raises(LogValidationError, match=r"Event 2 of trace 2 \(case 'C2'\).*time:timestamp.*notime\.xes"):
         read_log(path, ImportOptions(strict=True))
     lenient = read_log(path)
-    assert lenient.events.num_rows == 2 and lenient.quarantine.first == ({"trace": 2, "event": 2, "case": "C2"},)
+    assert lenient.events.num_rows == 2 and lenient.quarantine.first == (Place(trace=2, event=2, case="C2"),)
 
 
 def test_import_writes_a_sorted_dataset(tmp_path):
     dataset = import_log(DATA / "running-example.xes", tmp_path / "ds")
-    assert dataset.meta["cases"] == 6 and dataset.meta["events"] == 42
-    assert dataset.meta["source"]["format"] == "xes"
+    assert dataset.meta.cases == 6 and dataset.meta.events == 42
+    assert dataset.meta.source.format == "xes"
 
 
 @pytest.mark.slow

@@ -5,7 +5,8 @@ gives the `AccessFilter` of a user, and `restricted_log` cuts a log down to it, 
 filter stack, so nothing of another department is left in the view to leak.
 """
 
-from procmine.access.policy import AccessPolicy, Grant, load_policy
+from procmine.access.grants import Grant
+from procmine.access.policy import AccessPolicy, load_policy
 from procmine.access.rule import AccessFilter, restricted_log
 
 __all__ = ["AccessFilter", "AccessPolicy", "Grant", "load_policy", "restricted_log"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pyarrow as pa
@@ -10,14 +10,12 @@ import pyarrow.compute as pc
 from pydantic import field_validator
 
 from procmine import schema as s
-from procmine.access.policy import ANY, Grant
+from procmine.access.grants import ANY, Grant
 from procmine.dataset import Dataset
+from procmine.eventlog import EventLog
 from procmine.filters.attributes import quoted
 from procmine.filters.base import REGISTRY, Filter
 from procmine.filters.wording import listing
-
-if TYPE_CHECKING:
-    from procmine.eventlog import EventLog
 
 
 class AccessFilter(Filter):
@@ -48,13 +46,12 @@ class AccessFilter(Filter):
         """True when one of the user's grants covers every department, case type and dataset."""
         return any(g.departments == ANY and g.case_types == ANY and g.datasets == ANY for g in self.grants)
 
-    def _fast_matches(self, log: "EventLog") -> np.ndarray:
-        cases = log.base.cases
-        allowed = np.zeros(cases.num_rows, dtype=bool)
+    def matches(self, log: EventLog) -> np.ndarray:
+        allowed = np.zeros(log.num_cases, dtype=bool)
         for grant in self.grants:
-            allowed |= (_column_in(cases, self.department_attribute, grant.departments)
-                        & _column_in(cases, self.case_type_attribute, grant.case_types))
-        return allowed[log.arrays.case_index]
+            allowed |= (_column_in(log, self.department_attribute, grant.departments)
+                        & _column_in(log, self.case_type_attribute, grant.case_types))
+        return allowed
 
     def _matching_sql(self) -> tuple[str, list]:
         conditions, params = [], []
@@ -89,39 +86,34 @@ class AccessFilter(Filter):
 REGISTRY.pop(AccessFilter.model_fields["kind"].default, None)
 
 
-def _column_in(cases: pa.Table, attribute: str, values) -> np.ndarray:
+def _column_in(log: EventLog, attribute: str, values) -> np.ndarray:
+    """Bool per selected case: its case attribute `attribute` is one of `values` (False without it)."""
     if values == ANY:
-        return np.ones(cases.num_rows, dtype=bool)
-    if attribute not in cases.column_names:
-        return np.zeros(cases.num_rows, dtype=bool)
-    column = cases.column(attribute)
+        return np.ones(log.num_cases, dtype=bool)
+    if attribute not in log.case_columns:
+        return np.zeros(log.num_cases, dtype=bool)
+    column = log.case_column(attribute)
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
     hit = pc.is_in(column.cast(pa.string()), value_set=pa.array(list(values), pa.string()))
     return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
 
-def restricted_log(log: "EventLog", access: AccessFilter) -> "EventLog":
+def restricted_log(log: EventLog, access: AccessFilter) -> EventLog:
     """A new unfiltered log holding only the cases `access` allows: its base, tables and SQL
     views contain nothing else, so no filter stack, page or export can reach other cases.
 
-    The rule is kept as `log.base.access` (shown to the user, written in the audit log).
+    The rule is kept as `log.access` (shown to the user, written in the audit log).
     """
-    from procmine.eventlog import EventLog
-    base = log.unfiltered().base
-    case_mask, _ = access.apply(EventLog(base))
-    keep_events = case_mask[base.case_index]
-    events = base.events.filter(pa.array(keep_events))
-    old_codes = base.case_index[keep_events]
-    new_codes = (np.cumsum(np.diff(old_codes, prepend=-1) != 0) - 1).astype(np.int32)
-    events = events.set_column(events.column_names.index(s.CASE_INDEX), s.CASE_INDEX, pa.array(new_codes))
+    full = log.unfiltered()
+    allowed = full.filter(access)
+    arrays = allowed.arrays
+    events = full.events_table().take(pa.array(arrays.event_index))
+    events = events.set_column(events.column_names.index(s.CASE_INDEX), s.CASE_INDEX, pa.array(arrays.case))
     events = events.set_column(events.column_names.index(s.EVENT_INDEX), s.EVENT_INDEX,
                                pa.array(np.arange(events.num_rows, dtype=np.int64)))
-    cases = base.dataset.cases
+    cases = full.dataset.cases
     if cases is not None:
-        kept_ids = base.case_ids.filter(pa.array(case_mask))
-        cases = cases.filter(pc.is_in(cases.column(s.CASE_ID), value_set=kept_ids))
-    meta = {**base.dataset.meta, "cases": int(case_mask.sum()), "events": events.num_rows}
-    restricted = EventLog.from_dataset(Dataset(base.dataset.path, events, cases, meta))
-    restricted.base.access = access
-    return restricted
+        cases = cases.filter(pc.is_in(cases.column(s.CASE_ID), value_set=allowed.case_ids()))
+    meta = full.dataset.meta.replaced(cases=allowed.num_cases, events=events.num_rows)
+    return EventLog.from_dataset(Dataset(full.dataset.path, events, cases, meta), access=access)

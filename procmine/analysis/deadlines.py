@@ -16,11 +16,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from procmine.analysis import kernels as k
 from procmine.analysis.throughput import case_attribute
 from procmine.errors import ConfigError
+from procmine.validation import validated
 from procmine.eventlog import EventArrays, EventLog
 from procmine.schema import CASE_ID
 from procmine.workcalendar import WorkCalendar
@@ -91,12 +92,8 @@ def load_rules(path: str | Path) -> tuple[DeadlineRule, ...]:
                           f"{sorted(data) if isinstance(data, dict) else type(data).__name__}.")
     rules = []
     for number, entry in enumerate(data["rules"], start=1):
-        try:
-            rules.append(DeadlineRule.model_validate(entry))
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'rule'}: {e['msg']}" for e in exc.errors())
-            raise ConfigError(f"{path}: rule {number} is invalid ({problems}). Each rule needs name, "
-                              "within and unit (working_days, calendar_days or weeks).") from None
+        rules.append(validated(DeadlineRule, entry, ConfigError, f"{path}: rule {number} is invalid",
+                               "Each rule needs name, within and unit (working_days, calendar_days or weeks)"))
     return tuple(rules)
 
 

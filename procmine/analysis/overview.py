@@ -14,7 +14,6 @@ from procmine.analysis.variants import variants
 from procmine.eventlog import EventLog
 
 CLOSED_AT = "closed_at"
-END_ACTIVITIES_KEY = "end_activities"
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,8 @@ def open_case_count(log: EventLog) -> tuple[int | None, str]:
     cases = log.cases_table()
     if CLOSED_AT in cases.column_names:
         return int(cases.column(CLOSED_AT).null_count), "no closed_at"
-    declared = log.dataset.meta.get(END_ACTIVITIES_KEY)
-    if isinstance(declared, list) and declared:
+    declared = log.dataset.meta.end_activities
+    if declared:
         found = variants(log)
         last = found.codes[found.offsets[1:] - 1]
         ends = np.isin(np.asarray(found.activity_names, dtype=object)[last], np.asarray(declared, dtype=object))
@@ -88,8 +87,8 @@ def closed_mask(log: EventLog) -> np.ndarray | None:
     cases = log.cases_table()
     if CLOSED_AT in cases.column_names:
         return pc.is_valid(cases.column(CLOSED_AT)).to_numpy(zero_copy_only=False)
-    declared = log.dataset.meta.get(END_ACTIVITIES_KEY)
-    if isinstance(declared, list) and declared:
+    declared = log.dataset.meta.end_activities
+    if declared:
         arrays = log.arrays
         last = arrays.activity[arrays.case_starts[1:] - 1]
         names = np.asarray(arrays.activity_names, dtype=object)

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 from procmine import schema as s
 from procmine.analysis import kernels as k
 from procmine.analysis.dfg import dfg
-from procmine.analysis.overview import END_ACTIVITIES_KEY, open_case_count
+from procmine.analysis.overview import open_case_count
 from procmine.eventlog import EventLog
 
 OPENED_AT, CLOSED_AT = "opened_at", "closed_at"
@@ -62,9 +62,9 @@ def data_quality(log: EventLog, rare_share: float = RARE_SHARE) -> DataQuality:
 
 def known_end_activities(log: EventLog) -> tuple[tuple[str, ...], str]:
     """The declared end activities, else those ending at least COMMON_END_SHARE of the cases."""
-    declared = log.dataset.meta.get(END_ACTIVITIES_KEY)
-    if isinstance(declared, list) and declared:
-        return tuple(str(a) for a in declared), "declared"
+    declared = log.dataset.meta.end_activities
+    if declared:
+        return tuple(declared), "declared"
     ends = dfg(log).end_activities
     return tuple(a for a, n in ends.items() if n >= COMMON_END_SHARE * max(log.num_cases, 1)), "common"
 

@@ -10,7 +10,7 @@ import pandas as pd
 from procmine.analysis import kernels as k
 from procmine.errors import FilterError
 from procmine.eventlog import EventLog
-from procmine.schema import CASE_ID, CASE_INDEX, DEFAULT_TIMEZONE
+from procmine.schema import CASE_ID, CASE_INDEX
 from procmine.workcalendar import WorkCalendar
 
 PERIODS = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
@@ -61,7 +61,7 @@ def throughput(log: EventLog, by: str | None = None, period: str | None = None,
 
 def dataset_timezone(log: EventLog) -> str:
     """The zone the dataset's local dates are read in (procmine.json `timezone`, else Copenhagen)."""
-    return str(log.dataset.meta.get("timezone") or DEFAULT_TIMEZONE)
+    return log.dataset.meta.timezone
 
 
 def case_throughput(log: EventLog, calendar: WorkCalendar) -> pd.DataFrame:

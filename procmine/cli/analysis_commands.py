@@ -17,7 +17,6 @@ from procmine.cli.app import app
 from procmine import result_tables as tables
 from procmine.cli.output import TABLE_ROWS, Part, Shown, cell, check_format, header, records, render
 from procmine.errors import ConfigError, FilterError
-from procmine.schema import DEFAULT_TIMEZONE
 from procmine.table_format import kpi_figures
 from procmine.cli.case_notion import CaseNotionOption, say_flattening
 from procmine.cli.engine_option import EngineOption, analyse, open_on
@@ -50,7 +49,7 @@ def open_filtered(dataset: Path, filters: list[Path] | None, case_notion: str | 
 def zone_of(log: procmine.EventLog) -> str:
     """The dataset's time zone: times are shown and written in it."""
     meta = log.meta if hasattr(log, "meta") else log.dataset.meta   # a SqlLog, or an EventLog
-    return str(meta.get("timezone") or DEFAULT_TIMEZONE)
+    return meta.timezone
 
 
 @app.command("info")

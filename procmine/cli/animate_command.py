@@ -25,7 +25,6 @@ def animate_command(
     lang: str = typer.Option("en", "--lang", help="en|da"),
 ) -> None:
     """Animate cases flowing over the process map and write it as an animated GIF or WebP."""
-    from pydantic import ValidationError
 
     from procmine.analysis.animation import TokenOptions
     from procmine.cli.model_commands import _open_log
@@ -33,17 +32,16 @@ def animate_command(
     from procmine.render.animation_payload import build_animation
     from procmine.render.animation_video import VideoOptions, write_video
     from procmine.render.process_map import MapOptions
+    from procmine.validation import checked
 
     if out.suffix.lower() not in (".gif", ".webp"):
         raise ConfigError(f"Cannot write the animation as {out.name!r}: name the output .gif or .webp.")
     if colour_by == "attribute" and not attribute:
         raise ConfigError("--colour-by attribute needs --attribute NAME (a case attribute of the log).")
-    try:
-        token_options = TokenOptions(colour_by=colour_by, deadline_days=deadline_days, attribute=attribute)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"Invalid animation option ({problems}). --colour-by is none, deadline or "
-                          "attribute; --deadline-days a whole number above 0.") from None
+    token_options = checked(lambda: TokenOptions(colour_by=colour_by, deadline_days=deadline_days,
+                                                 attribute=attribute),
+                            ConfigError, "Invalid animation option", "--colour-by is none, deadline or "
+                            "attribute; --deadline-days a whole number above 0")
     video = VideoOptions(frames=frames, fps=fps, max_width=width)
     map_options = MapOptions(activities=activities, paths=paths, lang=lang)
     animation = build_animation(_open_log(dataset, filter_file), map_options, token_options, png=True)

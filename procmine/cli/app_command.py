@@ -13,7 +13,6 @@ from procmine.cli.app import app
 from procmine.dataset import read_dataset
 from procmine.errors import ConfigError, DatasetError
 from procmine.i18n import check_language
-from procmine.ui import state
 
 SCRIPT = Path(__file__).resolve().parents[1] / "ui" / "script.py"
 
@@ -30,6 +29,7 @@ def app_command(
                                  "(only behind a proxy that authenticates; see README, Serving)."),
 ) -> None:
     """Start the app for process consultants on DATASET or on the bundled sample logs."""
+    from procmine.ui import state   # here, not at the top: Streamlit takes a second to import
     _require_sign_in(host, no_auth)
     environment = {state.LANG_ENV: check_language(lang)}
     if dataset is not None:
@@ -48,6 +48,7 @@ def demo_command(
                                       help="Open the app in the default web browser."),
 ) -> None:
     """Start the app on the bundled sample logs (what `make demo` runs)."""
+    from procmine.ui import state
     _require_samples()
     serve("127.0.0.1", port, open_browser, {state.LANG_ENV: check_language(lang)})
 
@@ -113,6 +114,7 @@ def _require_sign_in(host: str, no_auth: bool) -> None:
 
 
 def _require_samples() -> None:
+    from procmine.ui import state
     if not state.sample_datasets():
         raise DatasetError(
             f"No sample logs in {state.samples_dir()}. Create them with `procmine simulate` "

@@ -20,7 +20,7 @@ def say_flattening(log) -> None:
     convergence and events left out."""
     from procmine.ocel.wording import flattening_lines
 
-    report = log.dataset.meta.get("flattening")
+    report = log.dataset.meta.flattening
     if report:
         typer.echo(" ".join(flattening_lines(report, "en")), err=True)
 
@@ -40,11 +40,12 @@ def import_ocel_file(source: Path, out: Path, case_notion: str | None) -> str:
     log = read_ocel(source)
     dataset = write_ocel_dataset(out, log, case_notion=case_notion,
                                  source={"path": str(source), "format": "ocel2"})
-    ocel = dataset.meta["ocel"]
-    types = ", ".join(f"{name}" for name in sorted(ocel["object_types"]))
-    return (f"Imported {source} → {out}: {dataset.meta['events']:,} events, {ocel['objects']:,} objects "
-            f"({types}), {ocel['event_objects']:,} event-object relations; default case notion "
-            f"{ocel['default_case_notion']}.")
+    ocel = dataset.meta.ocel
+    assert ocel is not None, "write_ocel_dataset records the object-centric facts"
+    types = ", ".join(f"{name}" for name in sorted(ocel.object_types))
+    return (f"Imported {source} → {out}: {dataset.meta.events:,} events, {ocel.objects:,} objects "
+            f"({types}), {ocel.event_objects:,} event-object relations; default case notion "
+            f"{ocel.default_case_notion}.")
 
 
 def export_ocel_file(dataset: Path, out: Path) -> str:

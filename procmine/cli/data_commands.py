@@ -57,13 +57,12 @@ def import_command(
     with _working(f"Importing {source.name}"):
         dataset = import_log(source, out, options)
     meta = dataset.meta
-    if meta.get("quarantine"):
-        typer.echo(warning_line(meta["quarantine"]), err=True)
-    summary = (f"Imported {source} → {out}: {format_count(meta['cases'], 'en')} cases, "
-               f"{format_count(meta['events'], 'en')} events, {format_count(meta['activities'], 'en')} activities.")
-    notes = meta.get("notes") or []
-    if notes:
-        summary += " Notes: " + " ".join(notes)
+    if meta.quarantine:
+        typer.echo(warning_line(meta.quarantine), err=True)
+    summary = (f"Imported {source} → {out}: {format_count(meta.cases, 'en')} cases, "
+               f"{format_count(meta.events, 'en')} events, {format_count(meta.activities, 'en')} activities.")
+    if meta.notes:
+        summary += " Notes: " + " ".join(meta.notes)
     typer.echo(summary)
 
 
@@ -86,5 +85,5 @@ def export_command(
     with _working(f"Exporting {dataset.name}"):
         data = read_dataset(dataset)
         export_dataset(data, out)
-    events = data.meta.get("events", data.events.num_rows)
+    events = data.meta.events
     typer.echo(f"Exported {dataset} → {out}: {format_count(events, 'en')} events.")

@@ -41,14 +41,13 @@ def _counted(number: int, noun: str) -> str:
 
 def check_dcr_file(log, model: Path, format: str) -> None:
     """Print which rules of the DCR graph in `model` the log's cases break (table or JSON)."""
-    from procmine.cli.model_commands import _measures
-    from procmine.cli.output import Part, Shown, records, render
+    from procmine.cli.output import Part, Shown, measures, records, render
     from procmine.dcr.model import check_dcr_against_file
 
     result = check_dcr_against_file(log, model)
     broken = result.broken_rules()
     deviating = result.deviating_cases()
-    render(format, Shown((Part(_measures(result.summary()), "DCR conformance"),
+    render(format, Shown((Part(measures(result.summary()), "DCR conformance"),
                           Part(broken[["rule", "cases", "share"]].assign(variants=broken["variants"].map(_short)),
                                "Rules most often broken", rows=20),
                           Part(deviating[["case_id", "variant", "rules"]], "Cases that break a rule", rows=20)),

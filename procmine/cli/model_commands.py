@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import typer
 
 from procmine.cli.app import app
 from procmine.cli.case_notion import CaseNotionOption, say_flattening
 from procmine import result_tables as tables
-from procmine.cli.output import Part, Shown, cell, check_format, header, records, render
+from procmine.cli.output import Part, Shown, check_format, measures, records, render
 from procmine.errors import ModelError
 
 
@@ -120,13 +119,7 @@ def conformance_command(
     reference = read_model(model)
     result = check_conformance(_open_log(dataset, filter_file, case_notion), reference)
     deviating = result.deviating_cases()
-    render(format, Shown((Part(_measures(result.summary()), "Conformance"),
+    render(format, Shown((Part(measures(result.summary(), tables.CONFORMANCE), "Conformance"),
                           Part(deviating[["case_id", "alignment_fitness", "skipped", "inserted"]],
                                "Deviating cases", tables.CONFORMANCE, rows=20)),
                          lambda: {**result.summary(), "deviating_cases": records(deviating)}, deviating))
-
-
-def _measures(summary: dict) -> pd.DataFrame:
-    """A summary's figures for people: one row a measure (fitness and precision as percentages)."""
-    return pd.DataFrame({"measure": [header(key) for key in summary],
-                         "value": [cell(key, value, declared=tables.CONFORMANCE) for key, value in summary.items()]})

@@ -139,3 +139,9 @@ def cell(column: str, value, lang: f.Language = "en", timezone: str = DEFAULT_TI
          declared: ResultTable | None = None) -> str:
     """One value as people read it, by its column's kind (procmine.table_format)."""
     return format_cell(column, value, lang, timezone, declared)
+
+
+def measures(summary: dict, declared: ResultTable | None = None) -> pd.DataFrame:
+    """A summary's figures for people, one row a measure, each formatted by its kind (fitness as a percentage)."""
+    return pd.DataFrame({"measure": [header(key) for key in summary],
+                         "value": [cell(key, value, declared=declared) for key, value in summary.items()]})

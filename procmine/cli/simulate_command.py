@@ -48,5 +48,5 @@ def simulate_command(
         task = progress.add_task(options.workflow, total=cases)
         meta = write_simulated_dataset(out, options, chunk_cases=chunk_cases,
                                        progress=lambda done: progress.update(task, completed=done))
-    typer.echo(f"Simulated {options.workflow} → {out}: {meta['cases']:,} cases, {meta['events']:,} events, "
-               f"{meta['activities']:,} activities (seed {seed}).")
+    typer.echo(f"Simulated {options.workflow} → {out}: {meta.cases:,} cases, {meta.events:,} events, "
+               f"{meta.activities:,} activities (seed {seed}).")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
@@ -17,10 +16,11 @@ from procmine.filters.columns import (activity_lookup, any_per_case, case_column
                                       event_values_match)
 from procmine.filters.wording import listing, range_text
 from procmine.formatting import column_label
+from procmine.ranges import Between, LocalDatetime
 from procmine.timezones import localise
 
 Value = StrictStr | StrictBool | StrictInt | StrictFloat
-Bound = StrictInt | StrictFloat | dt.datetime | None
+Bound = StrictInt | StrictFloat | LocalDatetime
 
 
 def quoted(name: str) -> str:
@@ -34,22 +34,12 @@ class CaseAttributeFilter(Filter):
     kind: Literal["case_attribute"] = "case_attribute"
     attribute: str
     values: tuple[Value, ...] = ()
-    between: tuple[Bound, Bound] | None = None
-
-    @field_validator("between")
-    @classmethod
-    def _aware(cls, between):
-        zone = ZoneInfo(s.DEFAULT_TIMEZONE)
-        return None if between is None else tuple(
-            b.replace(tzinfo=zone) if isinstance(b, dt.datetime) and b.tzinfo is None else b
-            for b in between)
+    between: Between[Bound] | None = None
 
     @model_validator(mode="after")
     def _one_condition(self) -> "CaseAttributeFilter":
         if bool(self.values) == (self.between is not None):
             raise ValueError("give either values or between (one of them, not both)")
-        if self.between is not None:
-            check_range(self.between)
         return self
 
     def check(self, log) -> None:
@@ -57,7 +47,7 @@ class CaseAttributeFilter(Filter):
         if self.between is not None:
             _comparable(self, log, column)
 
-    def _fast_matches(self, log) -> np.ndarray:
+    def matches(self, log) -> np.ndarray:
         column = case_column(self, log, self.attribute)
         if self.values:
             if pa.types.is_dictionary(column.type):
@@ -77,8 +67,7 @@ class CaseAttributeFilter(Filter):
                 hit = pc.and_(hit, pc.greater_equal(column, low))
             if high is not None:
                 hit = pc.and_(hit, pc.less_equal(column, high))
-        per_case = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
-        return per_case[log.arrays.case_index]
+        return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
     def _matching_sql(self) -> tuple[str, list]:
         name = quoted(self.attribute)
@@ -132,7 +121,7 @@ class EventAttributeFilter(Filter):
         else:
             coded_event_column(self, log, self.attribute)
 
-    def _fast_matches(self, log) -> np.ndarray:
+    def matches(self, log) -> np.ndarray:
         if self.mode == "keep":
             return event_values_match(self, log, self.attribute, self.values)
         if self.mode == "all":
@@ -170,25 +159,13 @@ class EventAttributeFilter(Filter):
         return (en if lang == "en" else da)[self.mode]
 
 
-def check_range(between: tuple) -> None:
-    """ValueError when both ends are open, of different kinds or high < low."""
-    low, high = between
-    if low is None and high is None:
-        raise ValueError("give a low or a high end of the range (or both)")
-    if low is not None and high is not None:
-        if isinstance(low, dt.datetime) != isinstance(high, dt.datetime):
-            raise ValueError("both ends must be dates or both numbers")
-        if high < low:
-            raise ValueError(f"the high end {high} is below the low end {low}")
-
-
 def _comparable(f: CaseAttributeFilter, log, column: pa.Array) -> pa.Array:
     """The column in a form the range bounds compare with; FilterError on a type mismatch."""
     dates = any(isinstance(b, dt.datetime) for b in f.between)
     kind = column.type
     if dates and (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
         if pa.types.is_date(kind) or kind.tz is None:
-            zone = log.dataset.meta.get("timezone", s.DEFAULT_TIMEZONE)
+            zone = log.dataset.meta.timezone
             column = localise(column.cast(pa.timestamp("us")), zone)
         return column.cast(pa.timestamp("us", "UTC"))
     if not dates and (pa.types.is_integer(kind) or pa.types.is_floating(kind)):

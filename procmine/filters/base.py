@@ -2,7 +2,9 @@
 
 A filter either keeps whole cases (its SQL selects `case_index` values from the
 views `events` and `cases`) or trims events (its SQL selects `event_index`
-values). `invert=True` keeps the complement within the current selection.
+values). It answers two questions only: which of a view's cases (or events) match
+(`matches`, NumPy) and what its SQL is (`to_sql`); the EventLog stacks the answer on its
+selection. `invert=True` keeps the complement within the current selection.
 Every kind registers itself under its `kind` so a stack can be read back from
 JSON or YAML.
 """
@@ -11,16 +13,15 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from procmine.errors import FilterError
+from procmine.eventlog import EventLog
 from procmine.languages import LANGUAGES
-
-if TYPE_CHECKING:
-    from procmine.eventlog import EventLog
+from procmine.validation import problems
 
 REGISTRY: dict[str, type["Filter"]] = {}
 
@@ -75,25 +76,7 @@ class Filter(BaseModel):
             return f"SELECT case_index FROM cases WHERE case_index NOT IN ({sql})", params
         return f"SELECT event_index FROM events WHERE event_index NOT IN ({sql})", params
 
-    def apply(self, log: "EventLog") -> tuple[np.ndarray | None, np.ndarray | None]:
-        """The new (case_mask, event_mask) of `log` with this filter stacked on its selection."""
-        self.check(log)
-        matches = self._fast_matches(log)
-        if matches is None:
-            return self._apply_sql(log)
-        if self.invert:
-            matches = ~matches
-        arrays = log.arrays
-        if self.keeps_whole_cases:
-            return _mask(log.base.num_cases, arrays.case_index[matches]), log.event_mask
-        return log.case_mask, _mask(len(log.base.case_index), arrays.event_index[matches])
-
-    def apply_sql(self, log: "EventLog") -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Like `apply`, but always through `to_sql()` on DuckDB (the reference path)."""
-        self.check(log)
-        return self._apply_sql(log)
-
-    def check(self, log: "EventLog") -> None:
+    def check(self, log: EventLog) -> None:
         """Raise FilterError when a value does not fit the log (unknown activity, attribute...)."""
 
     def to_dict(self) -> dict:
@@ -106,19 +89,12 @@ class Filter(BaseModel):
         """A FilterError that names this filter, the problem and what to do."""
         return FilterError(f"{self.kind} filter: {message.rstrip('.')}. {hint.rstrip('.')}.")
 
-    def _apply_sql(self, log: "EventLog") -> tuple[np.ndarray | None, np.ndarray | None]:
-        sql, params = self.to_sql()
-        column = "case_index" if self.keeps_whole_cases else "event_index"
-        with log.sql() as con:
-            kept = con.execute(sql, params).fetchnumpy()[column]
-        kept = np.asarray(kept, dtype=np.int64)
-        if self.keeps_whole_cases:
-            return _mask(log.base.num_cases, kept), log.event_mask
-        return log.case_mask, _mask(len(log.base.case_index), kept)
+    @abstractmethod
+    def matches(self, log: EventLog) -> np.ndarray:
+        """Bool per selected case (keeps_whole_cases) or per selected event of `log` that matches.
 
-    def _fast_matches(self, log: "EventLog") -> np.ndarray | None:
-        """Bool per selected case (or event) that matches, by NumPy; None to use SQL instead."""
-        return None
+        `invert` is not applied here: the log stacks the answer on its selection (EventLog.filter).
+        """
 
     @abstractmethod
     def _matching_sql(self) -> tuple[str, list]:
@@ -132,19 +108,6 @@ class Filter(BaseModel):
 def validation_message(kind_field: Any, exc: ValidationError) -> str:
     """A one-line FilterError message from a pydantic ValidationError."""
     kind = getattr(kind_field, "default", None) or "unknown"
-    problems = []
-    for item in exc.errors():
-        key = ".".join(str(part) for part in item["loc"]) or "(filter)"
-        message = str(item["msg"]).removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            fields = ", ".join(n for n in REGISTRY[kind].model_fields if n != "kind") \
-                if kind in REGISTRY else ""
-            message = f"unknown key; the keys of a {kind} filter are {fields}"
-        problems.append(f"{key} = {item.get('input')!r}: {message}")
-    return f"{kind} filter: " + "; ".join(problems) + ". Correct the value and try again."
-
-
-def _mask(size: int, kept: np.ndarray) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    mask[kept] = True
-    return mask
+    fields = ", ".join(n for n in REGISTRY[kind].model_fields if n != "kind") if kind in REGISTRY else ""
+    found = problems(exc, unknown_key=f"unknown key; the keys of a {kind} filter are {fields}", whole="(filter)")
+    return f"{kind} filter: {found}. Correct the value and try again."

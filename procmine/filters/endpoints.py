@@ -29,7 +29,7 @@ class EndpointsFilter(Filter):
         activity_lookup(self, log, self.start, "start")
         activity_lookup(self, log, self.end, "end")
 
-    def _fast_matches(self, log) -> np.ndarray:
+    def matches(self, log) -> np.ndarray:
         arrays = log.arrays
         keep = np.ones(arrays.num_cases, dtype=bool)
         if self.start:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import NonNegativeFloat, model_validator
+from pydantic import NonNegativeFloat
 
 from procmine.filters.base import Filter
 from procmine.filters.columns import activity_lookup, any_per_case
 from procmine.filters.performance import MICROS_PER_UNIT
 from procmine.filters.wording import range_text
+from procmine.ranges import Between
 
 _DIRECTLY = ("SELECT DISTINCT case_index FROM (SELECT case_index, activity::VARCHAR AS here, "
              "timestamp AS here_time, lead(activity::VARCHAR) OVER next_event AS next, "
@@ -34,28 +35,18 @@ class FollowerFilter(Filter):
     activity: str
     followed_by: str
     relation: Literal["directly", "eventually"] = "eventually"
-    between: tuple[NonNegativeFloat | None, NonNegativeFloat | None] | None = None
+    between: Between[NonNegativeFloat] | None = None
     unit: Literal["seconds", "minutes", "hours", "days"] = "days"
     never: bool = False
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "FollowerFilter":
-        if self.between is not None:
-            low, high = self.between
-            if low is None and high is None:
-                raise ValueError("give a low or a high bound of the time between (or both), or no between")
-            if low is not None and high is not None and high < low:
-                raise ValueError(f"the high bound {high} is below the low bound {low}")
-        return self
 
     def check(self, log) -> None:
         activity_lookup(self, log, (self.activity,), "activity")
         activity_lookup(self, log, (self.followed_by,), "followed_by")
 
-    def _fast_matches(self, log) -> np.ndarray:
+    def matches(self, log) -> np.ndarray:
         arrays = log.arrays
-        is_first = arrays.activity == log.base.activity_code(self.activity)
-        is_then = arrays.activity == log.base.activity_code(self.followed_by)
+        is_first = arrays.activity == log.activity_code(self.activity)
+        is_then = arrays.activity == log.activity_code(self.followed_by)
         low, high = self._micros()
         if self.relation == "directly":
             pair = is_first[:-1] & is_then[1:] & (arrays.case[1:] == arrays.case[:-1])

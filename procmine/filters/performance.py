@@ -10,22 +10,15 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import NonNegativeFloat, NonNegativeInt, model_validator
+from pydantic import NonNegativeFloat, NonNegativeInt
 
 from procmine.filters.base import Filter
 from procmine.filters.columns import first_positions, last_positions
 from procmine.filters.wording import range_text
+from procmine.ranges import Between
 
 MICROS_PER_UNIT = {"seconds": 1_000_000, "minutes": 60_000_000, "hours": 3_600_000_000,
                    "days": 86_400_000_000}
-
-
-def _check_between(between: tuple) -> None:
-    low, high = between
-    if low is None and high is None:
-        raise ValueError("give a low or a high bound (or both)")
-    if low is not None and high is not None and high < low:
-        raise ValueError(f"the high bound {high} is below the low bound {low}")
 
 
 def _cases_having(aggregate: str, between: tuple) -> tuple[str, list]:
@@ -42,13 +35,8 @@ class ThroughputFilter(Filter):
     """Cases whose throughput time lies in `between` (in `unit`: seconds ... days or working_days)."""
 
     kind: Literal["throughput"] = "throughput"
-    between: tuple[NonNegativeFloat | None, NonNegativeFloat | None]
+    between: Between[NonNegativeFloat]
     unit: Literal["seconds", "minutes", "hours", "days", "working_days"] = "days"
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "ThroughputFilter":
-        _check_between(self.between)
-        return self
 
     def to_sql(self) -> tuple[str, list]:
         if self.unit == "working_days":
@@ -57,7 +45,7 @@ class ThroughputFilter(Filter):
                              "Apply the filter to a log (filter.apply / log.filter) instead of to_sql")
         return super().to_sql()
 
-    def _fast_matches(self, log) -> np.ndarray:
+    def matches(self, log) -> np.ndarray:
         arrays = log.arrays
         first = arrays.timestamp[first_positions(arrays)]
         last = arrays.timestamp[last_positions(arrays)]
@@ -92,14 +80,9 @@ class CaseSizeFilter(Filter):
     """Cases whose number of (selected) events lies in `between`."""
 
     kind: Literal["case_size"] = "case_size"
-    between: tuple[NonNegativeInt | None, NonNegativeInt | None]
+    between: Between[NonNegativeInt]
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "CaseSizeFilter":
-        _check_between(self.between)
-        return self
-
-    def _fast_matches(self, log) -> np.ndarray:
+    def matches(self, log) -> np.ndarray:
         size = np.diff(log.arrays.case_starts)
         low, high = self.between
         keep = np.ones(len(size), dtype=bool)

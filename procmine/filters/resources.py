@@ -34,7 +34,7 @@ class ResourcesFilter(Filter):
         if self.org_units:
             require_known(self, log, ORG_UNIT, self.org_units, "org_units", "org unit")
 
-    def _fast_matches(self, log) -> np.ndarray:
+    def matches(self, log) -> np.ndarray:
         touched = np.zeros(log.arrays.num_events, dtype=bool)
         if self.resources:
             touched |= event_values_match(self, log, s.RESOURCE, self.resources, "resources")

@@ -21,9 +21,9 @@ class ReworkFilter(Filter):
     def check(self, log) -> None:
         activity_lookup(self, log, (self.activity,), "activity")
 
-    def _fast_matches(self, log) -> np.ndarray:
+    def matches(self, log) -> np.ndarray:
         arrays = log.arrays
-        hits = arrays.activity == log.base.activity_code(self.activity)
+        hits = arrays.activity == log.activity_code(self.activity)
         return count_per_case(arrays, hits) >= self.at_least
 
     def _matching_sql(self) -> tuple[str, list]:

@@ -1,26 +1,48 @@
 """Timeframe: cases contained in, intersecting, started or completed in a period; or trim events to it.
 
 A case spans from its first to its last selected event. The period
-`between=(start, end)` includes its start and excludes its end (so a month is
-(first day, first day of the next month)); None is an open end, and naive times
-are read as Europe/Copenhagen.
+`between=(start, end)` is a `Between` like every range: it includes both ends;
+None is an open end, and naive times are read as Europe/Copenhagen.
+
+The stored end is the last instant inside the period. An end given at local midnight
+(a date such as `2024-02-01`, as the app's date picker and every filter stack saved
+before this rule wrote it) means "up to that day" and is stored as the microsecond
+before it, 2024-01-31 23:59:59.999999: so a month is (first day, first day of the next
+month), read and shown as "from 1 Jan 2024 through 31 Jan 2024", exactly as before. An end
+at any other time is that last instant itself (before, such an end was left out: a
+hand-written stack ending at 12:00 now also keeps an event at exactly 12:00:00.000000).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from pydantic import field_validator, model_validator
+from pydantic import AfterValidator
 
 from procmine import schema as s
 from procmine.filters.base import Filter
 from procmine.filters.columns import first_positions, last_positions
 from procmine.filters.wording import period_text
+from procmine.ranges import LocalDatetime, ordered
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _last_instant(between: tuple) -> tuple:
+    """The period with an end at local midnight moved to the microsecond before it (see above)."""
+    low, high = between
+    if high is not None and high.astimezone(ZoneInfo(s.DEFAULT_TIMEZONE)).time() == dt.time(0):
+        high = high - MICROSECOND
+    return low, high
+
+
+# A Between of instants (the ordering is checked after the end is placed on its last instant).
+Period = Annotated[tuple[LocalDatetime | None, LocalDatetime | None],
+                   AfterValidator(_last_instant), AfterValidator(ordered)]
 # For each mode: (bound, timestamp it is compared with); "first"/"last" of the case, "event" for trim.
 _CHECKS = {
     "contained": (("low", "first"), ("high", "last")),
@@ -42,29 +64,14 @@ class TimeframeFilter(Filter):
     """Cases by how they lie in a period, or (mode="trim") only the events inside it."""
 
     kind: Literal["timeframe"] = "timeframe"
-    between: tuple[dt.datetime | None, dt.datetime | None]
+    between: Period
     mode: Literal["contained", "intersecting", "started", "completed", "trim"] = "intersecting"
-
-    @field_validator("between")
-    @classmethod
-    def _aware(cls, between: tuple) -> tuple:
-        zone = ZoneInfo(s.DEFAULT_TIMEZONE)
-        return tuple(None if t is None else t if t.tzinfo else t.replace(tzinfo=zone) for t in between)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "TimeframeFilter":
-        low, high = self.between
-        if low is None and high is None:
-            raise ValueError("give a start or an end of the period (or both)")
-        if low is not None and high is not None and high <= low:
-            raise ValueError(f"the end {high.isoformat()} is not after the start {low.isoformat()}")
-        return self
 
     @property
     def keeps_whole_cases(self) -> bool:
         return self.mode != "trim"
 
-    def _fast_matches(self, log) -> np.ndarray:
+    def matches(self, log) -> np.ndarray:
         arrays = log.arrays
         times = {"event": arrays.timestamp, "first": arrays.timestamp[first_positions(arrays)],
                  "last": arrays.timestamp[last_positions(arrays)]}
@@ -73,8 +80,8 @@ class TimeframeFilter(Filter):
         for bound, which in _CHECKS[self.mode]:
             value = self._bound(bound)
             if value is not None:
-                micros = (value - EPOCH) // dt.timedelta(microseconds=1)
-                keep &= times[which] >= micros if bound == "low" else times[which] < micros
+                micros = (value - EPOCH) // MICROSECOND
+                keep &= times[which] >= micros if bound == "low" else times[which] <= micros
         return keep
 
     def _matching_sql(self) -> tuple[str, list]:
@@ -83,7 +90,7 @@ class TimeframeFilter(Filter):
             value = self._bound(bound)
             if value is not None:
                 column = {"event": "timestamp", "first": "first_time", "last": "last_time"}[which]
-                conditions.append(f"{column} {'>=' if bound == 'low' else '<'} ?")
+                conditions.append(f"{column} {'>=' if bound == 'low' else '<='} ?")
                 params.append(value)
         where = " AND ".join(conditions)
         if self.mode == "trim":

@@ -49,7 +49,7 @@ class VariantsFilter(Filter):
         for number, variant in enumerate(self.variants, start=1):
             activity_lookup(self, log, variant, f"variant {number}")
 
-    def _fast_matches(self, log) -> np.ndarray:
+    def matches(self, log) -> np.ndarray:
         from procmine.variant_grouping import grouped_cases, variant_sequences
 
         if log.arrays.num_cases == 0:

@@ -56,20 +56,17 @@ def range_text(between: tuple, lang: str, unit: str | None = None) -> str:
 def period_text(between: tuple, lang: str) -> str:
     """"from 1 Jan 2024 through 31 Jan 2024" / "fra 1. jan. 2024 til og med 31. jan. 2024".
 
-    The end bound is excluded; at local midnight it is shown as the last day included.
+    Both ends are included; an end on the last microsecond of a local day is shown as that day.
     """
     low, high = between
     parts = []
     if low is not None:
         parts.append(("from " if lang == "en" else "fra ") + _moment(low, lang))
     if high is not None:
-        local = _local(high)
-        if local.time() == dt.time(0):
-            last = local.date() - dt.timedelta(days=1)
-            parts.append(("through " if lang == "en" else "til og med ") + format_date(last, lang))
-        else:
-            parts.append(f"to {_moment(high, lang)} (excluded)" if lang == "en"
-                         else f"til {_moment(high, lang)} (ikke medregnet)")
+        after = _local(high + dt.timedelta(microseconds=1))
+        shown = format_date(after.date() - dt.timedelta(days=1), lang) if after.time() == dt.time(0) \
+            else format_datetime(_local(high), lang)
+        parts.append(("through " if lang == "en" else "til og med ") + shown)
     return " ".join(parts) or ("any time" if lang == "en" else "når som helst")
 
 

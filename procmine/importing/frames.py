@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from procmine import schema as s
 from procmine.dataset import Dataset, normalise_cases, normalise_events, write_dataset
+from procmine.dataset_meta import DatasetMeta, Place
 from procmine.errors import LogValidationError, located
 from procmine.importing.mapping import ColumnMapping, detect_mapping
 from procmine.importing.options import ImportOptions, RawLog
@@ -67,7 +68,7 @@ def _leave_out_incomplete(events: pa.Table, origin: str, first_row: int,
     keep, quarantine = find_left_out(
         events.column(s.ACTIVITY), events.column(s.TIMESTAMP), events.num_rows,
         pc.dictionary_encode(case_ids).indices.to_numpy(zero_copy_only=False),
-        lambda index: {"row": first_row + index} if sheet is None else {"row": first_row + index, "sheet": sheet})
+        lambda index: Place(row=first_row + index, sheet=sheet))
     if quarantine is None:
         return events, None
     refuse_if_nothing_left(keep, quarantine, origin)
@@ -279,9 +280,6 @@ def pandas_to_dataset(frame, target: str | os.PathLike | None = None, *, case_id
                              extra_meta=left_out)
     events = normalise_events(raw.events, timezone=timezone, origin="the DataFrame")
     cases = None if raw.cases is None else normalise_cases(raw.cases, events, "the DataFrame")
-    meta = {"schema_version": s.SCHEMA_VERSION, "source": {"format": "pandas", **raw.source_info},
-            "timezone": timezone, "events": events.num_rows,
-            "cases": int(events.column(s.CASE_INDEX)[-1].as_py()) + 1,
-            "activities": len(events.column(s.ACTIVITY).combine_chunks().dictionary),
-            "notes": raw.notes, **left_out}
+    meta = DatasetMeta.of_events(events, source={"format": "pandas", **raw.source_info}, timezone=timezone,
+                                 notes=raw.notes, **left_out)
     return Dataset(IN_MEMORY, events, cases, meta)

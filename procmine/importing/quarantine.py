@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from procmine.dataset_meta import LeftOut, Place
 from procmine.errors import LogValidationError, located
 
 FIRST_PLACES = 5
@@ -27,52 +28,50 @@ class Quarantine:
     without_activity: int
     without_timestamp: int
     cases: int
-    first: tuple[dict, ...]   # places: {"row": 7[, "sheet": "Ark1"]} or {"trace": 3, "event": 2, "case": "x"}
+    first: tuple[Place, ...]   # a row (of a sheet), or an event of a trace (with its case)
 
-    def as_meta(self) -> dict:
+    def as_meta(self) -> LeftOut:
         """The record kept in procmine.json under "quarantine"."""
-        return {"events": self.events, "without_activity": self.without_activity,
-                "without_timestamp": self.without_timestamp, "cases_left_out": self.cases,
-                "first": list(self.first)}
+        return LeftOut(events=self.events, without_activity=self.without_activity,
+                       without_timestamp=self.without_timestamp, cases_left_out=self.cases,
+                       first=list(self.first))
 
     def warning(self) -> str:
         """One line for the CLI: the count, the reasons and the first places."""
         return warning_line(self.as_meta())
 
 
-def describe_place(place: dict, lang: str = "en") -> str:
+def describe_place(place: Place, lang: str = "en") -> str:
     """A place of procmine.json's quarantine record in words: "event 2 of trace 3 (case 'x')", "row 7"."""
     from procmine.i18n import text
 
-    if "trace" in place:
-        return text("import.place.event", lang, event=place.get("event"), trace=place["trace"],
-                    case=repr(place.get("case")))
-    if place.get("sheet") is not None:
-        return text("import.place.row_in_sheet", lang, row=place.get("row"), sheet=repr(place["sheet"]))
-    return text("import.place.row", lang, row=place.get("row"))
+    if place.trace is not None:
+        return text("import.place.event", lang, event=place.event, trace=place.trace, case=repr(place.case))
+    if place.sheet is not None:
+        return text("import.place.row_in_sheet", lang, row=place.row, sheet=repr(place.sheet))
+    return text("import.place.row", lang, row=place.row)
 
 
-def describe_places(record: dict, lang: str = "en") -> str:
+def describe_places(record: LeftOut, lang: str = "en") -> str:
     """The first places of a quarantine record, joined: for the CLI, the app and the report."""
-    return "; ".join(describe_place(place, lang) for place in record.get("first") or []
-                     if isinstance(place, dict))
+    return "; ".join(describe_place(place, lang) for place in record.first)
 
 
-def warning_line(record: dict) -> str:
+def warning_line(record: LeftOut) -> str:
     """The CLI's one-line warning for a procmine.json quarantine record."""
     reasons = []
-    if record.get("without_activity"):
-        reasons.append(f"{record['without_activity']:,} without an activity")
-    if record.get("without_timestamp"):
-        reasons.append(f"{record['without_timestamp']:,} without a timestamp")
-    cases = record.get("cases_left_out") or 0
+    if record.without_activity:
+        reasons.append(f"{record.without_activity:,} without an activity")
+    if record.without_timestamp:
+        reasons.append(f"{record.without_timestamp:,} without a timestamp")
+    cases = record.cases_left_out
     lost = f"; {cases:,} case(s) had no other events and are left out too" if cases else ""
-    return (f"Warning: left out {record['events']:,} event(s) ({', '.join(reasons)}){lost}; first at "
+    return (f"Warning: left out {record.events:,} event(s) ({', '.join(reasons)}){lost}; first at "
             f"{describe_places(record)}. Pass --strict to refuse such a log instead.")
 
 
 def find_left_out(activity: pa.Array | None, timestamp: pa.Array | None, rows: int,
-                  owner: np.ndarray | None, place_of: Callable[[int], dict]) -> tuple[np.ndarray, Quarantine | None]:
+                  owner: np.ndarray | None, place_of: Callable[[int], Place]) -> tuple[np.ndarray, Quarantine | None]:
     """Which events to keep (a mask), and the Quarantine of the others (None when all are kept).
 
     `activity`/`timestamp` are the canonical columns (None: no event has one); `owner` gives

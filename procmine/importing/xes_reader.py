@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from procmine import schema as s
+from procmine.dataset_meta import Place
 from procmine.errors import LogValidationError, located
 from procmine.importing.options import ImportOptions, RawLog
 from procmine.importing.quarantine import Quarantine, find_left_out, refuse_if_nothing_left
@@ -130,10 +131,10 @@ def _event_describer(trace_of: np.ndarray, case_ids: pa.Array):
 
 
 def _event_place(trace_of: np.ndarray, case_ids: pa.Array):
-    def place(event: int) -> dict:
+    def place(event: int) -> Place:
         trace = int(trace_of[event])
         position = event - int(np.searchsorted(trace_of, trace)) + 1
-        return {"trace": trace + 1, "event": position, "case": case_ids[trace].as_py()}
+        return Place(trace=trace + 1, event=position, case=case_ids[trace].as_py())
     return place
 
 

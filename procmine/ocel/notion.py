@@ -16,7 +16,7 @@ from procmine import schema as s
 from procmine.dataset import Dataset
 from procmine.errors import ConfigError
 from procmine.ocel.flatten import FlatteningReport, flatten
-from procmine.ocel.store import is_object_centric, read_ocel_dataset
+from procmine.ocel.store import read_ocel_dataset
 
 SOURCE_CASE_ID = "source_case_id"
 CASE = "case"
@@ -27,10 +27,10 @@ CITIZEN_ATTRIBUTES = ("citizen", "citizen_id")
 
 def case_notions(dataset: Dataset) -> list[str]:
     """The case notions a dataset can be seen with (the first is the one used by default)."""
-    if is_object_centric(dataset):
-        ocel = dataset.meta["ocel"]
-        default = ocel["default_case_notion"]
-        return [default] + sorted(t for t in ocel["object_types"] if t != default)
+    ocel = dataset.meta.ocel
+    if ocel is not None:
+        default = ocel.default_case_notion
+        return [default] + sorted(t for t in ocel.object_types if t != default)
     notions = [CASE]
     if dataset.cases is not None:
         names = dataset.cases.column_names
@@ -41,8 +41,8 @@ def case_notions(dataset: Dataset) -> list[str]:
 
 def with_case_notion(dataset: Dataset, case_notion: str | None) -> Dataset:
     """The dataset seen with `case_notion` as its cases; its meta says how it was flattened."""
-    if is_object_centric(dataset):
-        notion = case_notion or dataset.meta["ocel"]["default_case_notion"]
+    if dataset.meta.ocel is not None:
+        notion = case_notion or dataset.meta.ocel.default_case_notion
         events, cases, report = flatten(read_ocel_dataset(dataset), notion)
         return _view(dataset, events, cases, report)
     if case_notion in (None, CASE):
@@ -53,8 +53,8 @@ def with_case_notion(dataset: Dataset, case_notion: str | None) -> Dataset:
 
 
 def _view(dataset: Dataset, events: pa.Table, cases: pa.Table, report: FlatteningReport) -> Dataset:
-    meta = dict(dataset.meta, case_notion=report.case_notion, flattening=report.as_dict(),
-                events=events.num_rows, cases=cases.num_rows)
+    meta = dataset.meta.replaced(case_notion=report.case_notion, flattening=report.as_dict(),
+                                 events=events.num_rows, cases=cases.num_rows)
     return Dataset(dataset.path, events, cases, meta)
 
 
@@ -116,8 +116,8 @@ def journey_notion(path, case_notion: str | None) -> str | None:
         return case_notion
     from procmine.dataset import read_dataset
     dataset = read_dataset(path)
-    if is_object_centric(dataset):
+    if dataset.meta.ocel is not None:
         for name in CASE_OBJECT_TYPES:
-            if name in dataset.meta["ocel"]["object_types"]:
+            if name in dataset.meta.ocel.object_types:
                 return name
     return None

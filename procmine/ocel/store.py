@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from procmine import schema as s
 from procmine.dataset import Dataset, write_dataset
+from procmine.dataset_meta import OcelFacts
 from procmine.errors import ConfigError, DatasetError
 from procmine.ocel import model as m
 
@@ -33,7 +34,7 @@ _FILES = {"objects": OBJECTS_FILE, "event_objects": EVENT_OBJECTS_FILE,
 
 
 def is_object_centric(dataset: Dataset) -> bool:
-    return "ocel" in dataset.meta
+    return dataset.meta.object_centric
 
 
 def busiest_object_type(log: m.ObjectCentricLog) -> str:
@@ -58,16 +59,17 @@ def write_ocel_dataset(target: str | os.PathLike, log: m.ObjectCentricLog, *, ca
     events = log.events.rename_columns([s.CASE_ID if c == m.EVENT_ID else c for c in log.events.column_names])
     of_notion = pc.equal(log.objects.column(m.OBJECT_TYPE), notion)
     meta = {"cases": int(pc.sum(of_notion).as_py() or 0),
-            "ocel": {"event_types": log.event_types, "object_types": log.object_types,
-                     "default_case_notion": notion, "objects": log.objects.num_rows,
-                     "event_objects": log.event_objects.num_rows}}
+            "ocel": OcelFacts(event_types=log.event_types, object_types=log.object_types,
+                              default_case_notion=notion, objects=log.objects.num_rows,
+                              event_objects=log.event_objects.num_rows)}
     tables = {_FILES[name]: getattr(log, name) for name in _FILES}
     return write_dataset(target, events, source=source, notes=notes, extra_meta=meta, extra_tables=tables)
 
 
 def read_ocel_dataset(dataset: Dataset) -> m.ObjectCentricLog:
     """The object-centric log held by a dataset folder written by `write_ocel_dataset`."""
-    if not is_object_centric(dataset):
+    ocel = dataset.meta.ocel
+    if ocel is None:
         raise DatasetError(f"{dataset.path} is a case-centric dataset, not an object-centric one. "
                            "Import an OCEL 2.0 file with `procmine import` to get one.")
     events = dataset.events.drop_columns([s.CASE_INDEX, s.EVENT_INDEX])
@@ -80,6 +82,5 @@ def read_ocel_dataset(dataset: Dataset) -> m.ObjectCentricLog:
             tables[name] = pq.read_table(Path(dataset.path) / file)
         except (OSError, pa.ArrowException) as exc:
             raise DatasetError(f"{dataset.path}: {file} cannot be read ({exc}). Re-import the OCEL file.") from exc
-    meta = dataset.meta["ocel"]
-    return m.ObjectCentricLog(events=events, event_types=meta["event_types"], object_types=meta["object_types"],
+    return m.ObjectCentricLog(events=events, event_types=ocel.event_types, object_types=ocel.object_types,
                               **tables)

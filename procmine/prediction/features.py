@@ -204,22 +204,9 @@ def _running_count_within_case(flags: np.ndarray, first: np.ndarray) -> np.ndarr
 
 def _resource_codes(log: EventLog) -> np.ndarray:
     """Caseworker code per selected event, -1 where the event has none (or the log has no resources)."""
-    if RESOURCE not in log.base.dataset.event_columns:
+    if RESOURCE not in log.event_columns:
         return np.full(log.num_events, -1, np.int64)
-    column = _base_resources(log.base)
-    return column[log.arrays.event_index]
-
-
-def _base_resources(base) -> np.ndarray:
-    cached = getattr(base, "_prediction_resources", None)
-    if cached is None:
-        column = base.dataset.read_columns([RESOURCE]).column(RESOURCE).combine_chunks()
-        if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
-        encoded = pc.dictionary_encode(column)
-        cached = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        base._prediction_resources = cached
-    return cached
+    return log.event_codes(RESOURCE)[0].astype(np.int64)
 
 
 def _attribute_codes(column) -> tuple[np.ndarray, tuple[str, ...]] | None:

@@ -139,11 +139,11 @@ def _case_rows(log: EventLog, clock: RuleClock, entry: np.ndarray, prefixes: Pre
     table = log.cases_table()
     department = (table.column(DEPARTMENT).to_numpy(zero_copy_only=False)[case]
                   if DEPARTMENT in table.column_names else np.full(len(case), None))
-    due_day = k.local_days(clock.due[entry], log.dataset.meta.get("timezone", "Europe/Copenhagen")) if len(entry) else np.zeros(0, np.int64)
+    due_day = k.local_days(clock.due[entry], log.dataset.meta.timezone) if len(entry) else np.zeros(0, np.int64)
     days_left = (prefixes.features[:, prefixes.names.index("days_left")] if prefixes is not None
                  else np.full(len(entry), np.nan))
     return pd.DataFrame({
-        "rule": clock.rule.name, "case_id": log.base.case_ids.take(arrays.case_index[case]).to_pylist(),
+        "rule": clock.rule.name, "case_id": log.case_ids(case).to_pylist(),
         "status": values["status"], "risk": values["risk"], "model": values["model"],
         "remaining_days": values["remaining_days"], "remaining_low": values["remaining_low"],
         "remaining_high": values["remaining_high"], "due": due_day.astype("datetime64[D]"),

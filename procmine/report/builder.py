@@ -17,6 +17,7 @@ from procmine.analysis.deadlines import DeadlineRule, check_rules
 from procmine.analysis.quality import DataQuality, data_quality
 from procmine.analysis.throughput import case_attribute
 from procmine.analysis.bottlenecks import ORG_UNIT, workload_by
+from procmine.dataset_meta import LeftOut
 from procmine.dcr.conformance import DcrConformance
 from procmine.eventlog import EventLog
 from procmine.filters import Filter, TimeframeFilter
@@ -84,7 +85,7 @@ class ReportData:
     quality: DataQuality
     dcr: DcrConformance | None = None
     risk: object | None = None    # procmine.report.risk_section.RiskSection with settings.predict
-    left_out: dict | None = None   # procmine.json's record of events a lenient import left out
+    left_out: LeftOut | None = None   # procmine.json's record of events a lenient import left out
     journeys: "JourneySection | None" = None
 
     @property
@@ -134,15 +135,15 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
     first_event, last_event = data_span(log)
     return ReportData(
         settings=settings, dataset_name=dataset_name,
-        organisation=settings.organisation or meta.get("organisation"),
+        organisation=settings.organisation or meta.organisation,
         generated_at=generated_at or dt.datetime.now(dt.timezone.utc),
-        extracted_at=_instant(meta.get("extracted_at") or meta.get("created_at")),
+        extracted_at=meta.written_at,
         first_event=first_event, last_event=last_event,
         filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,
         changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
         workload=workload, workload_column=column, quality=quality, dcr=dcr,
-        risk=_risk(log, settings, rules, calendar), left_out=meta.get("quarantine"),
+        risk=_risk(log, settings, rules, calendar), left_out=meta.quarantine,
         journeys=journey_figures)
 
 
@@ -201,7 +202,7 @@ def _workload(log: EventLog, window: p.Window, settings: ReportSettings) -> tupl
                  for day in (window.start, window.end))
     events = log.filter(TimeframeFilter(between=(low, high), mode="trim"))
     for column in (ORG_UNIT, RESOURCE):
-        if events.num_events and column in log.base.events.column_names:
+        if events.num_events and column in log.event_columns:
             return workload_by(events, column).head(settings.top), column
     return None, None
 
@@ -217,16 +218,6 @@ def data_span(log: EventLog) -> tuple[dt.datetime | None, dt.datetime | None]:
 def _no_transitions() -> pd.DataFrame:
     return pd.DataFrame(columns=["source", "target", "count", "cases", "mean_seconds", "median_seconds",
                                  "total_seconds", "median_working_days", "total_working_days"])
-
-
-def _instant(value) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def _local_day(moment: dt.datetime, timezone: str) -> dt.date:

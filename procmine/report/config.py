@@ -19,10 +19,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from procmine.safe_load import load_yaml
 from procmine.errors import ConfigError
+from procmine.validation import validated
 
 TREND_PERIODS = {"month": 12, "quarter": 8, "year": 5}
 
@@ -92,20 +93,15 @@ _PATH_KEYS = ("dataset", "output", "xlsx", "deadlines", "dcr_model")
 
 def make_job(values: dict, where: str = "report options") -> ReportJob:
     """A ReportJob from plain values; a validation problem becomes a ConfigError naming the key."""
-    try:
-        return ReportJob.model_validate(values)
-    except ValidationError as exc:
-        raise ConfigError(f"{where}: {_problems(exc)}.") from None
+    return validated(ReportJob, values, ConfigError, where)
 
 
 def load_config(path: str | Path) -> list[ReportJob]:
     """The reports of a report.yaml, defaults merged in and relative paths read from its folder."""
     path = Path(path)
     data = load_yaml(path, "report config")
-    try:
-        config = ReportConfig.model_validate(data if data is not None else {})
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: {_problems(exc)}. A report config has 'defaults' and 'reports'.") from None
+    config = validated(ReportConfig, data if data is not None else {}, ConfigError, str(path),
+                       "A report config has 'defaults' and 'reports'")
     jobs = []
     for number, entry in enumerate(config.reports, start=1):
         merged = {**config.defaults, **(entry if isinstance(entry, dict) else {"report": entry})}
@@ -121,15 +117,3 @@ def _resolve(values: dict, folder: Path) -> dict:
     if isinstance(resolved.get("filter_files"), list):
         resolved["filter_files"] = [folder / f if isinstance(f, str) else f for f in resolved["filter_files"]]
     return resolved
-
-
-def _problems(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        key = ".".join(str(p) for p in error["loc"]) or "value"
-        message = "unknown key; remove it or check the spelling" if error["type"] == "extra_forbidden" \
-            else error["msg"].removeprefix("Value error, ")
-        shown = f" (got {error['input']!r})" if error["type"] != "missing" and not isinstance(
-            error.get("input"), dict) else ""
-        parts.append(f"{key}: {message}{shown}")
-    return "; ".join(parts)

@@ -26,7 +26,7 @@ class JourneySection:
 
 def journey_section(log: EventLog, rules=None) -> JourneySection | None:
     """The section's figures, or None when the log has no journeys worth a section."""
-    if log.num_cases == 0 or not any(c in log.base.cases.column_names for c in CITIZEN_COLUMNS):
+    if log.num_cases == 0 or not any(c in log.case_columns for c in CITIZEN_COLUMNS):
         return None
     result: Journeys = journeys(log, rules)
     if result.summary["share_several_cases"] < MIN_SHARE_SEVERAL:

@@ -255,7 +255,7 @@ def _quality(data: ReportData, words: Words) -> list[dict]:
         rows[0]["label"] = words.t("quality.open_unknown")
     if data.left_out:
         from procmine.importing.quarantine import describe_places
-        rows.append({"key": "left_out_at_import", "value": data.left_out["events"],
+        rows.append({"key": "left_out_at_import", "value": data.left_out.events,
                      "label": words.t("quality.left_out", places=describe_places(data.left_out, words.lang)),
-                     "shown": words.number(data.left_out["events"])})
+                     "shown": words.number(data.left_out.events)})
     return rows

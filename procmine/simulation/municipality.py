@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from procmine import schema as s
 from procmine.dataset import normalise_events, write_dataset
+from procmine.dataset_meta import DatasetMeta
 from procmine.errors import ConfigError
 from procmine.simulation.simulator import ALL, SimulationOptions, simulate_log
 
@@ -94,7 +95,7 @@ def share_caseworkers(events: pa.Table) -> pa.Table:
 
 def write_municipality(target: str | os.PathLike, options: MunicipalityOptions, *,
                        ocel_file: str | os.PathLike | None = None,
-                       case_centric: str | os.PathLike | None = None) -> dict:
+                       case_centric: str | os.PathLike | None = None) -> DatasetMeta:
     """Write the municipality as an object-centric dataset at `target` (and, if asked, as an
     OCEL 2.0 file and a case-centric dataset); gives the object-centric dataset's metadata."""
     from procmine.ocel import write_ocel, write_ocel_dataset

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from procmine.dataset import write_dataset_parts
+from procmine.dataset_meta import DatasetMeta
 from procmine.errors import ConfigError
 from procmine.simulation.batch import CaseBatch, Period
 from procmine.simulation.spec import WorkflowSpec
@@ -100,7 +101,7 @@ def simulate_log(options: SimulationOptions) -> tuple[pa.Table, pa.Table]:
 
 def write_simulated_dataset(target: str | os.PathLike, options: SimulationOptions, *,
                             chunk_cases: int = 50_000,
-                            progress: Callable[[int], None] | None = None) -> dict:
+                            progress: Callable[[int], None] | None = None) -> DatasetMeta:
     """Simulate and write a dataset folder chunk by chunk, in bounded memory; gives its metadata.
 
     `progress` is called with the number of cases simulated so far after each chunk.

@@ -12,7 +12,6 @@ import re
 import numpy as np
 import pyarrow as pa
 
-from procmine import schema as s
 from procmine.daytable import DAY_US, days_for
 from procmine.errors import FilterError
 from procmine.workcalendar import WorkCalendar
@@ -59,10 +58,6 @@ def identifier(name: str) -> str:
         raise FilterError(f"Column name {name!r} cannot be used in SQL; rename the attribute to letters, "
                           "digits and underscores.")
     return '"' + name + '"'
-
-
-def dataset_zone(meta: dict) -> str:
-    return str(meta.get("timezone") or s.DEFAULT_TIMEZONE)
 
 
 def time_span(engine) -> tuple[int, int] | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 
 from procmine.analysis.compare import KPIS, kpi_table
+from procmine.dataset_meta import DatasetMeta
 from procmine.errors import FilterError
 from procmine.sqlforms import overview
 from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, MICROS, STEPS_CTE, identifier, split_sequence
@@ -65,7 +66,7 @@ def variants_statement(attribute: str) -> str:
             + _differences(per_side, ("sequence",), "median_throughput_{side}_seconds", False))
 
 
-def compute(engine, attribute: str, meta: dict) -> dict:
+def compute(engine, attribute: str, meta: DatasetMeta) -> dict:
     """labels, kpis (metric, a, b, difference, relative_difference), edges and variants."""
     groups = engine.query(groups_statement(attribute))
     if len(groups) < 2:

@@ -8,7 +8,6 @@ so the CLI, the report and the app render them as they render the kernels' resul
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ from procmine.analysis import (Bottlenecks, Comparison, DeadlineReport, Deadline
                                Variants)
 from procmine.analysis.deadlines import RULE_COLUMNS
 from procmine.analysis.throughput import PERIODS, SUMMARY_COLUMNS
+from procmine.dataset_meta import DatasetMeta, read_meta
 from procmine.errors import ConfigError, DatasetError, FilterError
 from procmine.sqlforms import bottlenecks, common, compare, deadlines, dfg, overview, periods, throughput, variants
 from procmine.workcalendar import WorkCalendar
@@ -29,7 +29,7 @@ ENGINES = ("numpy", "duckdb", "spark")
 class SqlLog:
     """A dataset folder (or a folder of municipal datasets) seen through one SQL engine."""
 
-    def __init__(self, engine, meta: dict, path: Path):
+    def __init__(self, engine, meta: DatasetMeta, path: Path):
         self.engine = engine
         self.meta = meta
         self.path = path
@@ -37,7 +37,7 @@ class SqlLog:
 
     @property
     def timezone(self) -> str:
-        return common.dataset_zone(self.meta)
+        return self.meta.timezone
 
     def _days(self, calendar: WorkCalendar) -> None:
         if self._days_for != calendar:
@@ -138,7 +138,7 @@ class SqlLog:
                               f"{', '.join(known)}. Group by one of them.")
 
 
-def read_meta(path: Path) -> dict:
+def folder_meta(path: Path) -> DatasetMeta:
     """procmine.json of a dataset folder; for a folder of datasets, the first one's (zone, end activities)."""
     meta_file = path / s.META_FILE
     if not meta_file.is_file():
@@ -147,7 +147,7 @@ def read_meta(path: Path) -> dict:
             raise DatasetError(f"{path} is not a procmine dataset (no {s.META_FILE}) nor a folder of datasets "
                                "partitioned like municipality=NAME/. Create one with `procmine import`.")
         meta_file = found[0]
-    return json.loads(meta_file.read_text(encoding="utf-8"))
+    return read_meta(meta_file)
 
 
 def check_engine(engine: str) -> str:
@@ -159,8 +159,8 @@ def check_engine(engine: str) -> str:
 def open_sql_log(path, engine: str, session=None) -> SqlLog:
     """The dataset at `path` on the "duckdb" or "spark" engine."""
     path = Path(path)
-    meta = read_meta(path)
-    if "ocel" in meta:
+    meta = folder_meta(path)
+    if meta.object_centric:
         raise ConfigError(f"{path} is an object-centric (OCEL) dataset: its cases come from flattening by a "
                           "case notion, which the SQL forms do not do. Use --engine numpy (the default).")
     if engine == "spark":

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
+from procmine.dataset_meta import DatasetMeta
 from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, MICROS
 
 CLOSED_AT = "closed_at"
-END_ACTIVITIES_KEY = "end_activities"
 ALL_CASES = "sides AS (SELECT case_index, 'all' AS side FROM case_runs)"
 
 OPEN_CASES = {
@@ -48,18 +48,18 @@ JOIN activity_counts a ON a.side = sd.side
 GROUP BY sd.side ORDER BY sd.side"""
 
 
-def open_rule(engine, meta: dict) -> str:
+def open_rule(engine, meta: DatasetMeta) -> str:
     """Which open-case rule the dataset allows (the same choice as analysis.overview)."""
     if CLOSED_AT in engine.columns("cases"):
         return "no closed_at"
-    declared = meta.get(END_ACTIVITIES_KEY)
-    if isinstance(declared, list) and declared:
-        engine.register("end_activities", pa.table({"activity": pa.array([str(a) for a in declared])}))
+    declared = meta.end_activities
+    if declared:
+        engine.register("end_activities", pa.table({"activity": pa.array(declared, pa.string())}))
         return "last activity not an end activity"
     return "unknown"
 
 
-def compute(engine, meta: dict) -> dict:
+def compute(engine, meta: DatasetMeta) -> dict:
     """The overview's figures as a dict (times as µs since the epoch, UTC)."""
     rule = open_rule(engine, meta)
     rows = engine.query(statement(rule))

@@ -11,7 +11,7 @@ from typing import Callable
 import streamlit as st
 
 from procmine.audit import AuditLog
-from procmine.ui import auth, state
+from procmine.ui import auth_settings, state
 
 _LAST_KEY = "audit_last"
 _pruned: set[str] = set()
@@ -24,7 +24,7 @@ def _store(url: str | None, schema: str | None) -> AuditLog:
 
 
 def _log() -> AuditLog:
-    config = auth.settings()
+    config = auth_settings.settings()
     store = _store(config.audit_url, config.audit_schema)
     with _prune_lock:
         if store.url not in _pruned:   # once per server process: drop what is past retention
@@ -34,7 +34,7 @@ def _log() -> AuditLog:
 
 
 def _who() -> dict | None:
-    return auth.identity()
+    return auth_settings.identity()
 
 
 def _dataset() -> str:
@@ -92,8 +92,8 @@ def case_viewed(case_id: str) -> None:
 def _person_of(case_id: str) -> str | None:
     import pyarrow as pa
     import pyarrow.compute as pc
-    chosen = auth.settings().person_attribute
-    cases = state.full_log().base.cases
+    chosen = auth_settings.settings().person_attribute
+    cases = state.full_log().cases_table()
     present = [name for name in ((chosen,) if chosen else ("citizen", "citizen_id")) if name in cases.column_names]
     if not present:
         return None

@@ -12,50 +12,14 @@ import os
 from pathlib import Path
 
 import streamlit as st
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from procmine.access import AccessPolicy, load_policy
 from procmine.access.policy import POLICY_ENV
 from procmine.errors import ConfigError
 from procmine.ui import state
+from procmine.ui.auth_settings import (IDENTITY_KEY, _secrets, configured,  # noqa: F401  (auth.configured,
+                                       identity, settings)                  # auth.identity as before)
 from procmine.ui.state import t
-
-IDENTITY_KEY = "auth_identity"
-
-
-class AuthSettings(BaseModel):
-    """The `[procmine]` section of secrets.toml (all optional)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    roles_claim: str = "roles"            # Entra ID puts app roles in `roles`
-    user_claim: str = "preferred_username"
-    person_attribute: str | None = None   # case attribute with the person's pseudonym (for who-saw);
-    #                                       None: `citizen`, else `citizen_id`, whichever the dataset has
-    access_policy: str | None = None      # YAML file: role -> departments / case types / datasets
-    audit_url: str | None = None          # SQLAlchemy URL; default PROCMINE_AUDIT_URL or a local SQLite file
-    audit_schema: str | None = None
-    audit_retention_days: int = 183
-
-
-def _secrets() -> dict:
-    try:
-        return st.secrets.to_dict()
-    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        return {}
-
-
-def configured() -> bool:
-    """True when secrets.toml configures sign-in (an `[auth]` section)."""
-    return bool(_secrets().get("auth"))
-
-
-def settings() -> AuthSettings:
-    try:
-        return AuthSettings.model_validate(_secrets().get("procmine", {}))
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"secrets.toml [procmine] is wrong: {problems}. See README, Serving.") from None
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,11 +36,6 @@ def policy() -> AccessPolicy | None:
         raise ConfigError(f"The access policy {path} does not exist. Fix [procmine] access_policy "
                           f"in secrets.toml (or {POLICY_ENV}).")
     return _policy(path, Path(path).stat().st_mtime)
-
-
-def identity() -> dict | None:
-    """{"user", "roles"} of the signed-in user this run, or None without sign-in."""
-    return st.session_state.get(IDENTITY_KEY)
 
 
 def gate() -> bool:

@@ -25,13 +25,17 @@ class CancellableProgress:
         self.slots: list = []
 
     def show(self, elapsed: float) -> None:
+        """The bar at the share of the time limit used so far (for work whose steps are not known)."""
+        self.update(elapsed, min(1.0, elapsed / self.limit), seconds=f"{elapsed:.0f}", limit=f"{self.limit:.0f}")
+
+    def update(self, elapsed: float, fraction: float, **words: str) -> None:
+        """The bar at `fraction`, its text `running_text` filled with `words`; nothing in the first moment."""
         if elapsed < SHOWN_AFTER_SECONDS or not self.live:
             return
         if not self.slots:
             self.slots = [st.empty(), st.empty()]
             self.slots[1].button(t(self.cancel_text), key=self.key, icon=":material/cancel:")
-        self.slots[0].progress(min(1.0, elapsed / self.limit), text=t(
-            self.running_text, seconds=f"{elapsed:.0f}", limit=f"{self.limit:.0f}"))
+        self.slots[0].progress(fraction, text=t(self.running_text, **words))
 
     def clear(self) -> None:
         for slot in self.slots:

@@ -25,7 +25,7 @@ def render_selector() -> None:
     notions = _notions(path, (Path(path) / s.META_FILE).stat().st_mtime)
     if len(notions) < 2:
         return
-    object_centric = "ocel" in read_dataset(path).meta
+    object_centric = read_dataset(path).meta.object_centric
     with st.sidebar:
         current = state.case_notion()
         st.selectbox(t("notion.label"), notions, index=notions.index(current) if current in notions else 0,
@@ -33,7 +33,7 @@ def render_selector() -> None:
                      format_func=lambda n: t("notion.case") if n == CASE and not object_centric
                      else notion_label(n, state.lang()), on_change=_switched,
                      args=(notions[0],))
-        report = state.full_log().dataset.meta.get("flattening")
+        report = state.full_log().dataset.meta.flattening
         if report:
             for line in flattening_lines(report, state.lang()):
                 st.caption(line)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import streamlit as st
 
 from procmine import schema as s
@@ -110,10 +109,7 @@ def _one_case(log, found: pd.DataFrame) -> None:
 
 def events_of(log, case_ids: list[str], columns: list[str] | None = None) -> pa.Table:
     """The events of the view that belong to `case_ids` (without copying the whole log)."""
-    events = log.base.events if columns is None else log.base.events.select(columns)
-    wanted = pc.is_in(log.base.events.column(s.CASE_ID), value_set=pa.array(case_ids, pa.string()))
-    keep = wanted.to_numpy(zero_copy_only=False) & log.selected_events()
-    return events.filter(pa.array(keep))
+    return log.events_of(case_ids, columns)
 
 
 def _dotted_chart(log, cases: pd.DataFrame) -> None:

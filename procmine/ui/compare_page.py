@@ -49,7 +49,7 @@ def render() -> None:
 
 
 def _attribute_groups():
-    names = [c for c in state.full_log().base.cases.column_names if c not in (s.CASE_INDEX, s.CASE_ID)]
+    names = [c for c in state.full_log().case_columns if c not in (s.CASE_INDEX, s.CASE_ID)]
     if not names:
         st.info(t("filter.no_case_attributes"))
         return None
@@ -102,9 +102,7 @@ def _stack_groups():
 
 
 def _period_groups():
-    base = state.full_log().base
-    first_day = filter_forms.local_date(int(base.timestamp.min()))
-    last_day = filter_forms.local_date(int(base.timestamp.max()))
+    first_day, last_day = (filter_forms.local_date(micros) for micros in state.full_log().time_span())
     middle = first_day + (last_day - first_day) / 2
     left, right = st.columns(2)
     try:

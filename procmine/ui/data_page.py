@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import streamlit as st
 
+from procmine.dataset_meta import Source
 from procmine.errors import ProcmineError
 from procmine.i18n import all_texts
 from procmine.ui import state, upload
@@ -80,23 +80,21 @@ def render_facts() -> None:
     columns[1].metric(t("kpi.events"), format_number(facts.events, lang))
     columns[2].metric(t("kpi.activities"), format_number(facts.activities, lang))
     period_card(columns[3], facts.first_timestamp, facts.last_timestamp, lang, key="data")
-    source = meta.get("source") or {}
-    written = meta.get("created_at") or meta.get("extracted_at")
-    st.caption(t("data.source_line", source=_describe_source(source),
-                 created=format_datetime(dt.datetime.fromisoformat(written), lang) if written else "–"))
-    for note in meta.get("notes") or []:
+    st.caption(t("data.source_line", source=_describe_source(meta.source),
+                 created=format_datetime(meta.created_at, lang)))
+    for note in meta.notes:
         st.caption(f"ℹ️ {note_text(note, lang)}")
-    left_out = meta.get("quarantine")
+    left_out = meta.quarantine
     if left_out:
         from procmine.importing.quarantine import describe_places
-        cases = left_out.get("cases_left_out") or 0
+        cases = left_out.cases_left_out
         st.warning(t("data.quarantine_cases" if cases else "data.quarantine",
-                     events=format_number(left_out["events"], lang), cases=format_number(cases, lang),
+                     events=format_number(left_out.events, lang), cases=format_number(cases, lang),
                      places=describe_places(left_out, lang)))
 
 
-def _describe_source(source: dict) -> str:
-    kind = source.get("format") or source.get("kind") or source.get("connector") or ""
+def _describe_source(source: Source) -> str:
+    kind = source.described_kind
     kind = t(f"data.kind.{kind}") if f"data.kind.{kind}" in all_texts() else kind
-    where = source.get("name") or source.get("path") or source.get("url") or ""
+    where = source.place
     return " · ".join(str(part) for part in (kind, where) if part) or "–"

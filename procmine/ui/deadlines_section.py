@@ -68,8 +68,7 @@ def _remove(number: int) -> None:
 
 
 def _add_rule_form() -> None:
-    base = state.full_log().base
-    activities = sorted(base.activity_names, key=str.casefold)
+    activities = sorted(state.full_log().activities, key=str.casefold)
     case_types = _case_types()
     with st.form("deadline_add", border=True):
         st.markdown(f"**{t('deadlines.add')}**")
@@ -104,10 +103,10 @@ def _add_rule(name: str, case_type: str | None, start: str, end: str, within: in
 
 
 def _case_types() -> list[str]:
-    cases = state.full_log().base.cases
-    if "case_type" not in cases.column_names:
+    log = state.full_log()
+    if "case_type" not in log.case_columns:
         return []
-    return sorted({str(v) for v in cases.column("case_type").to_pylist() if v is not None})
+    return sorted({str(v) for v in log.case_column("case_type").to_pylist() if v is not None})
 
 
 def _compliance(report) -> None:

@@ -43,7 +43,7 @@ def dataset_zone() -> str:
     from procmine.ui import state
     if state.dataset_path() is None:
         return DEFAULT_TIMEZONE
-    return str(state.full_log().dataset.meta.get("timezone") or DEFAULT_TIMEZONE)
+    return state.full_log().dataset.meta.timezone
 
 
 def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | None = None,

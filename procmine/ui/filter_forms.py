@@ -46,21 +46,19 @@ def render_add_form() -> None:
 
 
 def _activities() -> list[str]:
-    return sorted(state.full_log().base.activity_names, key=str.casefold)
+    return sorted(state.full_log().activities, key=str.casefold)
 
 
 def _case_attributes() -> list[str]:
-    return [c for c in state.full_log().base.cases.column_names if c not in _CORE]
+    return [c for c in state.full_log().case_columns if c not in _CORE]
 
 
 def _event_attributes() -> list[str]:
-    return [c for c in state.full_log().base.events.column_names if c not in _CORE]
+    return [c for c in state.full_log().event_columns if c not in _CORE]
 
 
 def _timeframe(kind: str) -> dict:
-    base = state.full_log().base
-    first = local_date(int(base.timestamp.min()))
-    last = local_date(int(base.timestamp.max()))
+    first, last = (local_date(micros) for micros in state.full_log().time_span())
     st.markdown(f"**{t('filter.period')}**")
     low, high = date_span("filter_timeframe", (first, last), (first, last),
                           t("filter.period_from"), t("filter.period_to"), side_by_side=False)
@@ -160,8 +158,7 @@ def _rework(kind: str) -> dict:
 
 
 def _resources(kind: str) -> dict:
-    events = state.full_log().base.events
-    options = state.distinct_values("events", s.RESOURCE)[0] if s.RESOURCE in events.column_names else []
+    options = state.distinct_values("events", s.RESOURCE)[0] if s.RESOURCE in state.full_log().event_columns else []
     return {"resources": tuple(st.multiselect(t("filter.resources"), options, key="filter_resources"))}
 
 

@@ -23,7 +23,7 @@ def _journeys_unfiltered(log) -> Journeys:
 
 def _journey_result() -> Journeys:
     wanted = journey_notion(state.dataset_path(), None)
-    current = state.full_log().dataset.meta.get("case_notion")
+    current = state.full_log().dataset.meta.case_notion
     if wanted == current or (wanted is None and state.case_notion() is None):
         return state.computed(journeys)
     st.caption(t("journeys.unfiltered", notion=wanted))

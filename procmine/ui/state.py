@@ -17,7 +17,8 @@ from procmine import schema as s
 from procmine.dataset import read_dataset
 from procmine.access import restricted_log
 from procmine.errors import AccessError
-from procmine.eventlog import EventLog, open_log
+from procmine.eventlog import EventLog
+from procmine.opening import open_log
 from procmine.i18n import LANGUAGES, text
 
 LANG_KEY = "lang"
@@ -258,8 +259,8 @@ MAX_CHOICES = 500
 def _distinct_values(path: str, stamp: float, notion: str | None, access_json: str, table: str, column: str,
                      _access) -> tuple[list, int]:
     import pyarrow.compute as pc
-    source = _base_log(path, stamp, notion, access_json, _access).base
-    values = (source.cases if table == "cases" else source.events).column(column)
+    source = _base_log(path, stamp, notion, access_json, _access)
+    values = (source.cases_table() if table == "cases" else source.events_table()).column(column)
     values = pc.unique(values.combine_chunks() if hasattr(values, "combine_chunks") else values)
     if hasattr(values.type, "value_type"):  # dictionary-encoded
         values = values.cast(values.type.value_type)

@@ -44,7 +44,7 @@ def render() -> None:
 
 
 def _controls() -> tuple[str, str | None, str]:
-    attributes = [c for c in state.full_log().base.cases.column_names if c not in (s.CASE_INDEX, s.CASE_ID)]
+    attributes = [c for c in state.full_log().case_columns if c not in (s.CASE_INDEX, s.CASE_ID)]
     first, second, third = st.columns(3)
     period = first.selectbox(t("overview.granularity"), list(PERIODS), index=1, key="throughput_period",
                              format_func=lambda p: t(f"granularity.{p}"))

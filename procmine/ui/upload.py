@@ -15,9 +15,11 @@ import streamlit as st
 from procmine.errors import ProcmineError
 from procmine.formatting import format_number
 from procmine.importing import detect_format, read_log, write_raw_log
+from procmine.importing.bounded_import import import_bounded, imports_quickly
 from procmine.importing.options import ImportOptions
 from procmine.importing.preview import ROLES, preview_log
 from procmine.ui import state
+from procmine.ui.cancellable_progress import CancellableProgress
 from procmine.ui.state import t
 from procmine.ui.upload_store import private_folders, session_folder, write_private
 
@@ -46,6 +48,8 @@ def render_upload() -> None:
     except ProcmineError as exc:
         _failed(exc)
         return
+    if st.session_state.get(_cancel_key(digest)):   # Cancel was pressed: this run is the rerun it caused
+        st.info(t("data.import_cancelled"), icon=":material/cancel:")
     if options is not None and st.button(t("data.import"), key="data_import", type="primary"):
         import_upload(path, options, digest)
 
@@ -73,25 +77,56 @@ def _mapping_step(path: Path, kind: str) -> ImportOptions | None:
 
 
 def import_upload(path: Path, options: ImportOptions, digest: str) -> None:
-    """Read, check and write the uploaded log as a dataset, then show it; progress in three steps."""
+    """Read, check and write the uploaded log as a dataset, then show it; progress, and Cancel on large files."""
     settings = hashlib.sha256(json.dumps(asdict(options), sort_keys=True).encode()).hexdigest()[:8]
     target = work_dir() / "datasets" / f"{Path(path.name).stem.split('.')[0]}-{digest[:8]}-{settings}"
     private_folders(target.parent)
+    source = {"path": path.name, "format": options.format}
+    try:
+        if imports_quickly(path):
+            dataset = _imported_here(path, target, options, source)
+        else:
+            dataset = _imported_in_child(path, target, options, source, digest)
+        state.set_dataset(dataset.path)
+    except ProcmineError as exc:
+        _failed(exc)
+        return
+    state.announce(t("data.imported", name=path.name,
+                     events=format_number(dataset.events.num_rows, state.lang())))
+    st.rerun()   # so the sidebar's filter stack and case count belong to the new dataset
+
+
+def _imported_here(path: Path, target: Path, options: ImportOptions, source: dict):
+    """A small file, imported in this process in a moment: a bar in three steps, no Cancel."""
     progress = st.progress(0.0, text=t("data.step.read"))
     try:
         raw = read_log(path, options)
         progress.progress(0.4, text=t("data.step.write"))
-        dataset = write_raw_log(raw, target, options, {"path": path.name, "format": options.format})
+        dataset = write_raw_log(raw, target, options, source)
         progress.progress(0.8, text=t("data.step.open"))
-        state.set_dataset(dataset.path)
-    except ProcmineError as exc:
+        return dataset
+    finally:
         progress.empty()
-        _failed(exc)
-        return
-    progress.progress(1.0, text=t("data.step.open"))
-    state.announce(t("data.imported", name=path.name,
-                     events=format_number(dataset.events.num_rows, state.lang())))
-    st.rerun()   # so the sidebar's filter stack and case count belong to the new dataset
+
+
+_STEP_SHARE = {"start": 0.05, "read": 0.15, "write": 0.6}
+
+
+def _imported_in_child(path: Path, target: Path, options: ImportOptions, source: dict, digest: str):
+    """A large file, imported in a child process: the step it is at, the seconds, and a Cancel button."""
+    progress = CancellableProgress(_cancel_key(digest), 0.0, "data.import_cancel", "data.import_running")
+
+    def waiting(elapsed: float, step: str) -> None:
+        progress.update(elapsed, _STEP_SHARE[step], step=t(f"data.step.{step}"), seconds=f"{elapsed:.0f}")
+
+    try:
+        return import_bounded(path, target, options, source, waiting=waiting if progress.live else None)
+    finally:
+        progress.clear()
+
+
+def _cancel_key(digest: str) -> str:
+    return f"data_import_cancel_{digest}"
 
 
 def _failed(exc: ProcmineError) -> None:
