@@ -18,9 +18,9 @@ import procmine
 from procmine import schema as s
 from procmine.errors import DatasetError
 from procmine.sqlforms.common import PARTITION
+from procmine.units import in_days
 
 MIN_CASES = 5
-DAY = 86_400
 KPI_COLUMNS = ("municipality", "cases", "events", "variants", "open_cases", "median_days", "p90_days",
                "deadline_cases", "deadline_met", "deadline_share_met")
 THROUGHPUT_COLUMNS = ("municipality", "case_type", "cases", "median_days", "p90_days", "median_working_days",
@@ -92,11 +92,11 @@ def municipal_aggregates(name: str, path: Path, engine: str) -> tuple[dict, list
     summary = analyse("throughput", log, by=by).summary
     measured, met = int(report.rules["cases"].sum()), int(report.rules["met"].sum())
     kpi = {"municipality": name, "cases": head.cases, "events": head.events, "variants": head.variants,
-           "open_cases": head.open_cases, "median_days": head.median_throughput_seconds / DAY,
-           "p90_days": head.p90_throughput_seconds / DAY, "deadline_cases": measured,
+           "open_cases": head.open_cases, "median_days": in_days(head.median_throughput_seconds),
+           "p90_days": in_days(head.p90_throughput_seconds), "deadline_cases": measured,
            "deadline_met": met, "deadline_share_met": met / measured if measured else None}
     groups = [{"municipality": name, "case_type": row.get("case_type") if by else None, "cases": row["cases"],
-               "median_days": row["median_seconds"] / DAY, "p90_days": row["p90_seconds"] / DAY,
+               "median_days": in_days(row["median_seconds"]), "p90_days": in_days(row["p90_seconds"]),
                "median_working_days": row["median_working_days"], "p90_working_days": row["p90_working_days"]}
               for row in summary.to_dict(orient="records")]
     rules = [{"municipality": name, "rule": row["rule"], "cases": row["cases"], "met": row["met"],

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from procmine.errors import ConfigError
+from procmine.units import DAY_US
 
 
 class Schedule(Protocol):
@@ -32,7 +33,6 @@ class Schedule(Protocol):
 
     def __hash__(self) -> int: ...   # day tables are cached per schedule
 
-DAY_US = 86_400_000_000
 MINUTE_US = 60_000_000
 NOT_A_TIME = np.iinfo(np.int64).min  # numpy's NaT as int64
 

@@ -15,23 +15,16 @@ difference of -0.1 days reads "−0.1 d". Machine formats (JSON, CSV) use
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import numbers
 from zoneinfo import ZoneInfo
 
+from procmine.i18n import text
+from procmine.languages import Language, month_name
 from procmine.schema import DEFAULT_TIMEZONE
+from procmine.units import DAY_SECONDS
 
-Language = Literal["en", "da"]
 MINUS = "\u2212"  # a real minus sign: "−0.1 d", not a hyphen
 DASH = "–"       # an unknown or missing value
-DAY_SECONDS = 86_400.0
-
-_HOUR = {"en": "h", "da": "t"}
-_INSTANT = {"en": "instant", "da": "straks"}
-_POINTS = {"en": "pp", "da": "pct.-point"}
-MONTHS = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "da": ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."),
-}
 # The canonical columns as a table header shows them.
 _COLUMN_LABELS = {
     "case_id": ("Case", "Sag"), "activity": ("Activity", "Aktivitet"), "timestamp": ("Time", "Tidspunkt"),
@@ -84,7 +77,7 @@ def format_duration(seconds: float | None, lang: Language) -> str:
     if seconds < 0:
         return _signed_magnitude(seconds, lang)
     if seconds < 1:
-        return _INSTANT[lang]
+        return text("unit.instant", lang)
     return _magnitude(seconds, lang)
 
 
@@ -119,7 +112,8 @@ def _magnitude(seconds: float, lang: Language) -> str:
         return f"{minutes} m"
     if seconds < DAY_SECONDS:
         hours, rest = divmod(minutes, 60)
-        return f"{hours} {_HOUR[lang]} {rest} m" if rest else f"{hours} {_HOUR[lang]}"
+        hour = text("unit.hour", lang)
+        return f"{hours} {hour} {rest} m" if rest else f"{hours} {hour}"
     return f"{format_number(seconds / DAY_SECONDS, lang, 1)} d"
 
 
@@ -137,7 +131,7 @@ def format_share_difference(difference: float | None, lang: Language, decimals: 
     """A difference of two shares in percentage points: 0.123 -> "+12.3 pp" / "+12,3 pct.-point"."""
     if missing(difference):
         return DASH
-    return f"{format_signed_number(difference * 100, lang, decimals)} {_POINTS[lang]}"
+    return f"{format_signed_number(difference * 100, lang, decimals)} {text('unit.points', lang)}"
 
 
 def local_time(value: dt.datetime | dt.date, timezone: str = DEFAULT_TIMEZONE) -> dt.datetime | dt.date:
@@ -155,7 +149,7 @@ def format_date(value: dt.datetime | dt.date | None, lang: Language, timezone: s
     if missing(value):
         return DASH
     local = local_time(value, timezone)
-    month = MONTHS[lang][local.month - 1]
+    month = month_name(local.month, lang)
     return f"{local.day}. {month} {local.year}" if lang == "da" else f"{local.day} {month} {local.year}"
 
 
@@ -170,7 +164,7 @@ def format_datetime(value: dt.datetime | None, lang: Language, timezone: str = D
 
 def format_month(day: dt.date, lang: Language) -> str:
     """A month as 'okt. 2026' (da) or 'Oct 2026' (en)."""
-    return f"{MONTHS[lang][day.month - 1]} {day.year}"
+    return f"{month_name(day.month, lang)} {day.year}"
 
 
 def format_period(first: dt.date | dt.datetime | None, last_included: dt.date | dt.datetime | None,
@@ -198,13 +192,26 @@ def column_label(name: str, lang: Language) -> str:
     return name if labels is None else labels[lang == "da"]
 
 
-def format_value(kind: str, value, lang: Language, *, signed: bool = False, like: float | None = None) -> str:
-    """A value of a known kind ("count", "duration" in seconds, "share" 0..1), optionally as a signed difference.
+def format_value(kind: str | None, value, lang: Language, *, signed: bool = False,
+                 like: float | None = None) -> str:
+    """A number of a kind (procmine.result_tables.Kind), optionally as a signed difference: the one people format.
 
-    `like`: for a signed duration, the size of the durations compared (see format_signed_duration).
+    "duration" in seconds, "share" 0..1, "change" a relative change, "days"/"working_days" measured
+    days (one decimal; whole numbers stay whole), "count" whole numbers, anything else a number with
+    two decimals unless it is whole. `like`: for a signed duration, the size of the durations
+    compared (see format_signed_duration).
     """
     if kind == "duration":
         return format_signed_duration(value, lang, like=like) if signed else format_duration(value, lang)
     if kind == "share":
         return format_share_difference(value, lang) if signed else format_percent(value, lang)
-    return format_signed_number(value, lang) if signed else format_count(value, lang)
+    if kind == "change":
+        return format_signed_percent(value, lang)
+    if kind == "count":
+        return format_signed_number(value, lang) if signed else format_count(value, lang)
+    integer = isinstance(value, numbers.Integral)   # NumPy's integers too
+    if kind in ("days", "working_days") and not integer:
+        return format_signed_number(value, lang, 1) if signed else format_number(value, lang, 1)
+    if missing(value) or integer or float(value).is_integer():
+        return format_signed_number(value, lang) if signed else format_count(value, lang)
+    return format_signed_number(value, lang, 2) if signed else format_number(value, lang, 2)

@@ -1,13 +1,12 @@
-"""Every text a user sees, in English and Danish, and numbers and dates formatted per language.
+"""Every text a user sees, in English and Danish: the one words catalogue and its `text()` lookup.
 
 Texts live in YAML files under procmine/texts/ (one per face: app.yaml, report.yaml...),
-each key holding an `en` and a `da` text. The formats (1.234,5 and 28. nov. 2026) come from
-procmine.formatting and are re-exported here.
+each key holding an `en` and a `da` text: the one words catalogue, read through `text()`.
+The languages and the calendar's names are procmine.languages; the formats (1.234,5 and
+28. nov. 2026) are procmine.formatting, which takes its unit words from here.
 
 >>> text("kpi.cases", "da")
 'Sager'
->>> format_number(1234.5, "da", decimals=1)
-'1.234,5'
 """
 
 from __future__ import annotations
@@ -18,23 +17,9 @@ from pathlib import Path
 import yaml
 
 from procmine.errors import ConfigError
-# The one formatting module of every face (CLI, app, report, maps), re-exported for the pages.
-from procmine.formatting import (  # noqa: F401
-    column_label, format_count, format_date, format_datetime, format_duration, format_month, format_number,
-    format_percent, format_period, format_share_difference, format_signed_duration, format_signed_number,
-    format_signed_percent, iso_instant, local_time)
+from procmine.languages import LANGUAGE_NAMES, LANGUAGES, check_language  # noqa: F401  (the pages' imports)
 
-LANGUAGES = ("en", "da")
-LANGUAGE_NAMES = {"en": "English", "da": "Dansk"}
 TEXTS_DIR = Path(__file__).with_name("texts")
-
-
-
-def check_language(lang: str) -> str:
-    """Return `lang` when it is a known language, else raise a ConfigError naming the choices."""
-    if lang not in LANGUAGES:
-        raise ConfigError(f"Unknown language {lang!r}; use one of {', '.join(LANGUAGES)} (e.g. --lang da).")
-    return lang
 
 
 @functools.cache

@@ -1,9 +1,9 @@
-"""A table's values for people, by what each column holds: the CLI's tables and the app's plain tables.
+"""A table's values by each column's kind: for people (the CLI's tables, the app's plain tables) and for machines (CSV).
 
-Columns are recognised by the engine's naming: `*_seconds` durations (signed when
-the name says "difference"), shares 0..1 as percentages, `*_days` measured days with
-one decimal, counts as whole numbers, times in the dataset's zone. Every value goes
-through procmine.formatting.
+A column's kind comes from its table's declaration (procmine.result_tables), else from
+the engine's naming: `*_seconds` durations (signed when the name says "difference"),
+shares 0..1 as percentages, `*_days` measured days with one decimal, counts as whole
+numbers, times in the dataset's zone. Every value goes through procmine.formatting.
 
 >>> format_cell("median_difference_seconds", -8640.0, "da")
 '−2 t 24 m'
@@ -18,15 +18,13 @@ import numpy as np
 import pandas as pd
 
 from procmine import formatting as f
+from procmine.result_tables import ResultTable, kind_of, row_kind, signed
 from procmine.schema import DEFAULT_TIMEZONE
 
-# Shares kept as fractions 0..1 in the data, shown as percentages.
-SHARE_COLUMNS = {"share", "share_a", "share_b", "share_met", "cumulative_share", "case_share",
-                 "deadline_compliance", "fitness", "token_fitness", "alignment_fitness", "precision"}
 
-
-def format_cell(column: str, value, lang: f.Language = "en", timezone: str = DEFAULT_TIMEZONE) -> str:
-    """One value as people read it, by what its column holds."""
+def format_cell(column: str, value, lang: f.Language = "en", timezone: str = DEFAULT_TIMEZONE,
+                declared: ResultTable | None = None) -> str:
+    """One value as people read it, by its column's kind (as `declared`, else by the column's name)."""
     if isinstance(value, tuple):
         return " → ".join(map(str, value))
     if isinstance(value, (pd.Timestamp, dt.datetime)):
@@ -35,32 +33,37 @@ def format_cell(column: str, value, lang: f.Language = "en", timezone: str = DEF
         return f.format_date(value, lang)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         return f.DASH if f.missing(value) else str(value)
-    return _number(column, value, lang)
-
-
-def _number(column: str, value, lang: f.Language) -> str:
-    difference = "difference" in column
-    if column.endswith("_seconds"):
-        return f.format_signed_duration(value, lang) if difference else f.format_duration(value, lang)
-    if column == "relative_difference":
-        return f.format_signed_percent(value, lang)
-    if column == "share_difference":
-        return f.format_share_difference(value, lang)
-    if column in SHARE_COLUMNS or column.endswith("_share"):
-        return f.format_percent(value, lang)
-    if (column.endswith("_days") or column == "days") and not isinstance(value, (int, np.integer)):
-        return f.format_number(value, lang, 1)   # measured days: one decimal, always
-    if f.missing(value) or isinstance(value, (int, np.integer)) or float(value).is_integer():
-        return f.format_signed_number(value, lang) if difference else f.format_count(value, lang)
-    return f.format_signed_number(value, lang, 2) if difference else f.format_number(value, lang, 2)
+    return f.format_value(kind_of(column, declared), value, lang, signed=signed(column))
 
 
 def readable(frame: pd.DataFrame, lang: f.Language, timezone: str = DEFAULT_TIMEZONE,
-             header: Callable[[str], str] | None = None) -> pd.DataFrame:
+             header: Callable[[str], str] | None = None, declared: ResultTable | None = None) -> pd.DataFrame:
     """The frame with every value formatted (strings) and, with `header`, its columns renamed."""
-    shown = pd.DataFrame({column: [format_cell(str(column), value, lang, timezone) for value in frame[column]]
+    shown = pd.DataFrame({column: [format_cell(str(column), value, lang, timezone, declared)
+                                   for value in frame[column]]
                           for column in frame.columns}, index=frame.index)
     return shown.rename(columns=lambda column: header(str(column))) if header else shown
+
+
+def larger(first, second) -> float | None:
+    """The larger size of two compared values (None when both are missing): a signed difference's scale."""
+    known = [abs(float(v)) for v in (first, second) if not f.missing(v)]
+    return max(known) if known else None
+
+
+def kpi_figures(kpis: pd.DataFrame, lang: f.Language) -> pd.DataFrame:
+    """compare's KPIs for people: A, B and the signed difference by each row's kind, and the change in %.
+
+    The one table of the CLI's and the app's compare (every engine's `kpis` has metric, kind, a, b,
+    difference, relative_difference); the faces add the metric's name in their words.
+    """
+    rows = list(kpis.itertuples(index=False))
+    return pd.DataFrame({
+        "A": [f.format_value(row_kind(row.kind), row.a, lang) for row in rows],
+        "B": [f.format_value(row_kind(row.kind), row.b, lang) for row in rows],
+        "difference": [f.format_value(row_kind(row.kind), row.difference, lang, signed=True,
+                                      like=larger(row.a, row.b)) for row in rows],
+        "change": [f.format_signed_percent(row.relative_difference, lang) for row in rows]})
 
 
 def for_machines(frame: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE) -> pd.DataFrame:

@@ -28,12 +28,10 @@ import numpy as np
 from procmine.daytable import (DAY_US, NOT_A_TIME, as_datetimes, as_instants, as_numpy, days_for,
                                local_to_utc)
 from procmine.errors import ConfigError
+from procmine.languages import month_name, weekday_name
 
 __all__ = ["DAY_US", "NOT_A_TIME", "WorkCalendar", "MUNICIPAL_CLOSING_DAYS", "MUNICIPAL_OFFICE_HOURS"]
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAYS_DA = ("man", "tirs", "ons", "tors", "fre", "lør", "søn")
-_MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-              "september", "oktober", "november", "december")
 
 OfficeHours = tuple[dt.time, dt.time] | None
 # A common municipal week: Monday-Thursday 08:00-16:00, Friday 08:00-15:00.
@@ -99,12 +97,13 @@ class WorkCalendar:
         rules = [_parse_closing_day(rule) for rule in self.extra_closed]
         hours = _describe_hours(self.office_hours, lang)
         if lang == "da":
-            extra = ", ".join(f"{d.day}. {_MONTHS_DA[d.month - 1]}" + ("" if every else f" {d.year}")
+            extra = ", ".join(f"{d.day}. {month_name(d.month, 'da', long=True)}" + ("" if every else f" {d.year}")
                               for d, every in rules)
             closed = f" samt {extra}" if extra else ""
             return (f"Arbejdsdage efter dansk kalender: hverdage undtagen helligdage{closed}; "
                     f"kontortid {hours} ({self.timezone}).")
-        extra = ", ".join(f"{d.day} {d:%B}" + ("" if every else f" {d.year}") for d, every in rules)
+        extra = ", ".join(f"{d.day} {month_name(d.month, 'en', long=True)}" + ("" if every else f" {d.year}")
+                          for d, every in rules)
         closed = f" and {extra}" if extra else ""
         return (f"Working days by the Danish calendar: weekdays except public holidays{closed}; "
                 f"office hours {hours} ({self.timezone}).")
@@ -220,7 +219,7 @@ def _parse_office_hours(config: dict, where: str) -> tuple[OfficeHours, ...]:
 
 
 def _describe_hours(office_hours: tuple[OfficeHours, ...], lang: str) -> str:
-    names = _WEEKDAYS_DA if lang == "da" else tuple(d[:3].capitalize() for d in WEEKDAYS)
+    names = [weekday_name(day, "da" if lang == "da" else "en") for day in range(7)]
     groups: list[tuple[int, int, OfficeHours]] = []
     for day, hours in enumerate(office_hours):
         if groups and groups[-1][2] == hours:

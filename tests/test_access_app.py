@@ -153,7 +153,7 @@ def test_the_rule_and_the_sign_in_texts_are_danish_too(config):
 
 def test_the_map_is_the_dfg_of_the_allowed_cases_alone(config):
     from procmine.analysis.dfg import dfg
-    from procmine.i18n import format_number
+    from procmine.formatting import format_number
     reference = open_log(SAMPLES / "aktindsigt").filter(CaseAttributeFilter(attribute="department", values=(TM,)))
     edges = dfg(reference).edges
     at = _app(config, "map")
@@ -172,7 +172,7 @@ def test_compare_offers_only_the_allowed_department(config):
     at.selectbox(key="compare_attribute").set_value("channel").run()
     assert_no_exception(at)
     from procmine.analysis.compare import compare
-    from procmine.i18n import format_number
+    from procmine.formatting import format_number
     first, second = (at.selectbox(key=f"compare_value_{side}_channel").value for side in "ab")
     reference = open_log(SAMPLES / "aktindsigt").filter(CaseAttributeFilter(attribute="department", values=(TM,)))
     expected = compare(*(reference.filter(CaseAttributeFilter(attribute="channel", values=(value,)))

@@ -10,7 +10,7 @@ from procmine.conformance import check_conformance, read_model
 from procmine.discovery import DiscoveryOptions, discover
 from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter, VariantsFilter, filters_to_json
-from procmine.i18n import format_duration, format_number, format_percent
+from procmine.formatting import format_duration, format_number, format_percent
 from procmine.render.bpmn_export import bpmn_xml
 
 LOG = "WABO_receipt.xes.gz"

@@ -12,7 +12,7 @@ from procmine.analysis.throughput import throughput
 from procmine.analysis.variants import variants
 from procmine.opening import open_log
 from procmine.filters import EventAttributeFilter, FollowerFilter, ResourcesFilter, VariantsFilter
-from procmine.i18n import format_duration, format_number, format_percent
+from procmine.formatting import format_duration, format_number, format_percent
 from procmine.ui import state
 
 LOG = "WABO_receipt.xes.gz"

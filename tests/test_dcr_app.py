@@ -9,7 +9,7 @@ from procmine.dcr.timing import TimingOptions
 from procmine.dcr.xml_io import write_dcr_xml
 from procmine.dcr import discover_dcr_from_traces
 from procmine.opening import open_log
-from procmine.i18n import format_number, format_percent
+from procmine.formatting import format_number, format_percent
 
 SAMPLE = "sample_logs/byggetilladelse"
 

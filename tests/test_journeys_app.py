@@ -8,7 +8,7 @@ import pytest
 
 import procmine
 from procmine.analysis.journeys import journeys
-from procmine.i18n import format_number
+from procmine.formatting import format_number
 from procmine.ui import state
 from app_testing import assert_no_exception, go, metrics, start_app, texts
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from procmine.analysis.dfg import EDGE_COLUMNS, Dfg
 from procmine.errors import ProcmineError
-from procmine.render.formatting import format_duration, format_number
+from procmine.formatting import format_duration, format_number
 from procmine.render.map_sliders import END, START, reduce_map
 from procmine.render.process_map import MapOptions, map_dot, render_map
 

@@ -9,6 +9,7 @@ from procmine.analysis.deadlines import DeadlineRule, compliance_totals, deadlin
 from procmine.analysis.throughput import case_attribute, throughput
 from procmine.eventlog import EventLog
 from procmine.workcalendar import WorkCalendar
+from procmine.units import in_days
 
 KLE = "kle"
 KLE_GROUP = "kle_group"
@@ -58,8 +59,8 @@ def group_summary(log: EventLog, attribute: str, rules: tuple[DeadlineRule, ...]
     for group, view in _groups(log, attribute):
         summary = throughput(view, calendar=calendar).summary.iloc[0]
         measured, met, share = compliance_totals(deadlines(view, rules, calendar))
-        rows.append((group, int(summary["cases"]), float(summary["median_seconds"]) / 86_400,
-                     float(summary["p90_seconds"]) / 86_400, float(summary["median_working_days"]),
+        rows.append((group, int(summary["cases"]), in_days(float(summary["median_seconds"])),
+                     in_days(float(summary["p90_seconds"])), float(summary["median_working_days"]),
                      float(summary["p90_working_days"]), measured, met, share))
     frame = pd.DataFrame(rows, columns=list(GROUP_COLUMNS))
     return frame.sort_values(["cases", "group"], ascending=[False, True], kind="stable", ignore_index=True)

@@ -20,9 +20,9 @@ from procmine.analysis.journey_parts import (case_deadline_met, distinct_per_gro
                                              parallel_maximum)
 from procmine.errors import ConfigError
 from procmine.eventlog import EventLog
+from procmine.units import DAY_SECONDS
 
 CITIZEN_COLUMNS = ("citizen", "citizen_id", "borger")
-DAY_SECONDS = 86_400.0
 ARROW = " → "
 CONTINUITY_BUCKETS = ("1", "2", "3", "4+")
 

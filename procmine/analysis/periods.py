@@ -25,6 +25,7 @@ from procmine.analysis.throughput import throughput
 from procmine.errors import ConfigError
 from procmine.eventlog import EventLog
 from procmine.workcalendar import WorkCalendar
+from procmine.units import in_days
 
 PeriodKind = Literal["month", "quarter", "year"]
 CompareMode = Literal["previous", "year-ago", "none"]
@@ -183,7 +184,7 @@ def period_kpis(log: EventLog, window: Window, rules: tuple[DeadlineRule, ...] |
         checked, met, share = compliance_totals(deadlines(closed, rules, calendar))
     return PeriodKpis(
         window=window, cases_started=started, cases_closed=closed_count, open_cases=open_cases,
-        median_days=float(summary["median_seconds"]) / 86_400, p90_days=float(summary["p90_seconds"]) / 86_400,
+        median_days=in_days(float(summary["median_seconds"])), p90_days=in_days(float(summary["p90_seconds"])),
         median_working_days=float(summary["median_working_days"]),
         p90_working_days=float(summary["p90_working_days"]),
         deadline_cases=checked, deadline_met=met, deadline_compliance=share)
@@ -197,7 +198,7 @@ def period_trend(log: EventLog, windows: list[Window], calendar: WorkCalendar | 
         started, closed_count, open_cases = case_counts(log, window, calendar.timezone)
         summary = throughput(closed_in(log, window, calendar.timezone), calendar=calendar).summary.iloc[0]
         rows.append((window.start, window.end, started, closed_count, open_cases,
-                     float(summary["median_seconds"]) / 86_400, float(summary["p90_seconds"]) / 86_400,
+                     in_days(float(summary["median_seconds"])), in_days(float(summary["p90_seconds"])),
                      float(summary["median_working_days"]), float(summary["p90_working_days"])))
     return pd.DataFrame(rows, columns=list(TREND_COLUMNS))
 

@@ -14,10 +14,10 @@ import typer
 import procmine
 from procmine import analysis
 from procmine.cli.app import app
-from procmine.cli.output import (TABLE_ROWS, cell, check_format, header, records, show_csv, show_json,
-                                show_table)
+from procmine import result_tables as tables
+from procmine.cli.output import TABLE_ROWS, Part, Shown, cell, check_format, header, records, render
 from procmine.errors import ConfigError, FilterError
-from procmine.formatting import format_signed_percent, format_value
+from procmine.table_format import kpi_figures
 from procmine.cli.case_notion import CaseNotionOption, say_flattening
 from procmine.cli.engine_option import EngineOption, analyse, open_on
 
@@ -62,15 +62,11 @@ def info_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
     fmt = "json" if as_json else check_format(fmt)
     log = open_filtered(dataset, filters, case_notion, engine)
     zone, result = zone_of(log), analyse("overview", log)
-    if fmt == "json":
-        show_json(result.as_dict(), zone)
-    elif fmt == "csv":
-        show_csv(result.to_pandas(), zone)
-    else:
-        figures = result.as_dict()
-        show_table(pd.DataFrame({"figure": [header(name) for name in figures],
-                                 "value": [cell(name, value, timezone=zone) for name, value in figures.items()]}),
-                   "Overview", timezone=zone)
+    figures = result.as_dict()
+    shown = pd.DataFrame({"figure": [header(name) for name in figures],
+                          "value": [cell(name, value, timezone=zone, declared=tables.OVERVIEW)
+                                    for name, value in figures.items()]})
+    render(fmt, Shown((Part(shown, "Overview"),), lambda: figures, result.to_pandas(), zone))
 
 
 @app.command("variants")
@@ -80,15 +76,11 @@ def variants_command(dataset: Path = typer.Argument(..., help="Dataset folder.")
                  case_notion: str = CaseNotionOption,
                  engine: str = EngineOption) -> None:
     """Variants (distinct activity sequences), most frequent first."""
-    fmt = check_format(fmt)
+    check_format(fmt)
     frame = analyse("variants", open_filtered(dataset, filters, case_notion, engine)).to_pandas()
     frame = frame.head(top) if top else frame
-    if fmt == "json":
-        show_json(records(frame.drop(columns="variant")))
-    elif fmt == "csv":
-        show_csv(frame)
-    else:
-        show_table(frame, "Variants", rows=top or TABLE_ROWS)
+    render(fmt, Shown((Part(frame, "Variants", tables.VARIANTS, top or TABLE_ROWS),),
+                      lambda: records(frame.drop(columns="variant")), frame))
 
 
 @app.command("dfg")
@@ -97,18 +89,14 @@ def dfg_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                  case_notion: str = CaseNotionOption,
                  engine: str = EngineOption) -> None:
     """Directly-follows graph: edge frequencies and waiting times, start and end activities."""
-    fmt = check_format(fmt)
+    check_format(fmt)
     graph = analyse("dfg", open_filtered(dataset, filters, case_notion, engine))
-    if fmt == "json":
-        edges = graph.edges[["source", "target", "count", "cases", "mean_seconds", "median_seconds",
-                             "p90_seconds", "total_seconds"]]
-        show_json({"edges": records(edges), "start_activities": graph.start_activities,
-                   "end_activities": graph.end_activities})
-    elif fmt == "csv":
-        show_csv(graph.edges)
-    else:
-        show_table(graph.edges, "Directly-follows edges")
-        show_table(graph.activities, "Activities")
+    edges = graph.edges[["source", "target", "count", "cases", "mean_seconds", "median_seconds",
+                         "p90_seconds", "total_seconds"]]
+    render(fmt, Shown((Part(graph.edges, "Directly-follows edges", tables.DFG_EDGES),
+                       Part(graph.activities, "Activities", tables.DFG_ACTIVITIES)),
+                      lambda: {"edges": records(edges), "start_activities": graph.start_activities,
+                               "end_activities": graph.end_activities}, graph.edges))
 
 
 @app.command("throughput")
@@ -119,21 +107,18 @@ def throughput_command(dataset: Path = typer.Argument(..., help="Dataset folder.
                  case_notion: str = CaseNotionOption,
                  engine: str = EngineOption) -> None:
     """Throughput times (calendar and working days), by group and as a trend per period."""
-    fmt = check_format(fmt)
+    check_format(fmt)
     log = open_filtered(dataset, filters, case_notion, engine)
     zone, result = zone_of(log), analyse("throughput", log, by=by, period=period)
-    if fmt == "json":
-        show_json({"calendar": result.calendar, "summary": records(result.summary, zone),
-                   "trend": None if result.trend is None else records(result.trend, zone)}, zone)
-    elif fmt == "csv":
-        show_csv(result.summary if result.trend is None else result.trend, zone)
-    else:
-        show_table(result.summary, "Throughput", timezone=zone)
-        if result.trend is not None:
-            show_table(result.trend, f"Trend per {period} (by the month of the case's last event)"
-                       if period == "month" else f"Trend per {period} (by the case's last event)", rows=200,
-                       timezone=zone)
-        typer.echo(result.calendar)
+    parts: list[Part | str] = [Part(result.summary, "Throughput", tables.THROUGHPUT)]
+    if result.trend is not None:
+        parts.append(Part(result.trend, f"Trend per {period} (by the month of the case's last event)"
+                          if period == "month" else f"Trend per {period} (by the case's last event)",
+                          tables.THROUGHPUT, rows=200))
+    render(fmt, Shown((*parts, result.calendar), lambda: {
+        "calendar": result.calendar, "summary": records(result.summary, zone),
+        "trend": None if result.trend is None else records(result.trend, zone)},
+        result.summary if result.trend is None else result.trend, zone))
 
 
 @app.command("bottlenecks")
@@ -142,19 +127,16 @@ def bottlenecks_command(dataset: Path = typer.Argument(..., help="Dataset folder
                         case_notion: str = CaseNotionOption,
                  engine: str = EngineOption) -> None:
     """Transitions and activities ranked by total waiting (calendar and working days), workload, handovers."""
-    fmt = check_format(fmt)
+    check_format(fmt)
     result = analyse("bottlenecks", open_filtered(dataset, filters, case_notion, engine))
-    parts = {"transitions": result.transitions, "activities": result.activities,
-             "resources": result.resources, "handovers": result.handovers,
-             "org_unit_handovers": result.org_unit_handovers}
-    if fmt == "json":
-        show_json({name: None if frame is None else records(frame) for name, frame in parts.items()})
-    elif fmt == "csv":
-        show_csv(result.transitions)
-    else:
-        for name, frame in parts.items():
-            if frame is not None:
-                show_table(frame, name.replace("_", " ").capitalize(), rows=15)
+    parts = {"transitions": (result.transitions, tables.TRANSITIONS),
+             "activities": (result.activities, tables.WAITS), "resources": (result.resources, tables.WORKLOAD),
+             "handovers": (result.handovers, tables.HANDOVERS),
+             "org_unit_handovers": (result.org_unit_handovers, tables.HANDOVERS)}
+    render(fmt, Shown(tuple(Part(frame, name.replace("_", " ").capitalize(), declared, rows=15)
+                            for name, (frame, declared) in parts.items() if frame is not None),
+                      lambda: {name: None if frame is None else records(frame)
+                               for name, (frame, _) in parts.items()}, result.transitions))
 
 
 @app.command("deadlines")
@@ -168,24 +150,18 @@ def deadlines_command(dataset: Path = typer.Argument(..., help="Dataset folder."
                       case_notion: str = CaseNotionOption,
                  engine: str = EngineOption) -> None:
     """Deadline compliance in Danish working days or calendar days, with every breach."""
-    fmt = check_format(fmt)
+    check_format(fmt)
     if rules is not None and old_rules is not None:
         raise ConfigError("Give the deadline rules once, with --deadlines FILE (--rules is its old name).")
     rules = rules or old_rules
     log = open_filtered(dataset, filters, case_notion, engine)
     zone = zone_of(log)
     report = analyse("deadlines", log, analysis.load_rules(rules) if rules else None)
-    if fmt == "json":
-        show_json({"calendar": report.calendar, "skipped": list(report.skipped),
-                   "rules": records(report.rules, zone), "breaches": records(report.breaches, zone)}, zone)
-    elif fmt == "csv":
-        show_csv(report.rules, zone)
-    elif report.rules.empty:
-        typer.echo(no_rules_hint(report, rules))
-    else:
-        show_table(report.rules.drop(columns="description"), "Deadlines", timezone=zone)
-        show_table(report.breaches, "Breaches", timezone=zone)
-        typer.echo(report.calendar)
+    parts = (Part(report.rules.drop(columns="description"), "Deadlines", tables.DEADLINE_RULES),
+             Part(report.breaches, "Breaches", tables.BREACHES), report.calendar)
+    render(fmt, Shown((no_rules_hint(report, rules),) if report.rules.empty else parts, lambda: {
+        "calendar": report.calendar, "skipped": list(report.skipped), "rules": records(report.rules, zone),
+        "breaches": records(report.breaches, zone)}, report.rules, zone))
 
 
 def no_rules_hint(report, rules: Path | None) -> str:
@@ -206,7 +182,7 @@ def compare_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                  case_notion: str = CaseNotionOption,
                  engine: str = EngineOption) -> None:
     """Compare two groups of cases: KPIs, and the edges and variants that differ most."""
-    fmt = check_format(fmt)
+    check_format(fmt)
     if (by is None) == (a is None or b is None) or (by is not None and (a or b)):
         raise ConfigError("compare needs either --by ATTRIBUTE or both --a FILTER and --b FILTER.")
     if engine != "numpy" and by is None:
@@ -221,30 +197,15 @@ def compare_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
                                   labels=(a.stem, b.stem))
     parts = {"kpis": result.kpis, "edges": result.edges, "edges_by_waiting": result.edges_by_waiting,
              "variants": result.variants}
-    if fmt == "json":
-        show_json({"labels": list(result.labels), **{n: records(f) for n, f in parts.items()}})
-    elif fmt == "csv":
-        show_csv(result.kpis)
-    else:
-        typer.echo(f"A = {result.labels[0]}, B = {result.labels[1]} (differences are B − A)")
-        show_table(kpi_table(result.kpis), "KPIs")
-        for name, frame in list(parts.items())[1:]:
-            show_table(frame, name.replace("_", " ").capitalize(), rows=15)
-
-
-def larger(first, second) -> float | None:
-    """The larger size of two compared values (None when both are missing)."""
-    known = [abs(float(v)) for v in (first, second) if v is not None and v == v]
-    return max(known) if known else None
+    declared = {"edges": tables.COMPARE_EDGES, "edges_by_waiting": tables.COMPARE_EDGES,
+                "variants": tables.COMPARE_VARIANTS}
+    render(fmt, Shown((f"A = {result.labels[0]}, B = {result.labels[1]} (differences are B − A)",
+                       Part(kpi_table(result.kpis), "KPIs"), *(
+        Part(parts[name], name.replace("_", " ").capitalize(), declared[name], rows=15) for name in declared)),
+        lambda: {"labels": list(result.labels), **{n: records(f) for n, f in parts.items()}}, result.kpis))
 
 
 def kpi_table(kpis: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The compare KPIs for people: counts and durations by kind, signed differences, change in %."""
-    rows = list(kpis.itertuples(index=False))
-    return pd.DataFrame({
-        "metric": [row.metric.removesuffix("_seconds").replace("_", " ") for row in rows],
-        "A": [format_value(row.kind, row.a, lang) for row in rows],
-        "B": [format_value(row.kind, row.b, lang) for row in rows],
-        "difference": [format_value(row.kind, row.difference, lang, signed=True, like=larger(row.a, row.b))
-                       for row in rows],
-        "change": [format_signed_percent(row.relative_difference, lang) for row in rows]})
+    metric = [name.removesuffix("_seconds").replace("_", " ") for name in kpis["metric"]]
+    return kpi_figures(kpis, lang).assign(metric=metric)[["metric", "A", "B", "difference", "change"]]

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from procmine.benchmarking import MIN_CASES, benchmark, municipal_datasets
-from procmine.cli.analysis_commands import FormatOption, check_format, records, show_csv, show_json, show_table
+from procmine.cli.analysis_commands import FormatOption, check_format, records
+from procmine.cli.output import Part, Shown, render
 from procmine.cli.app import app
 from procmine.cli.engine_option import EngineOption
 from procmine.i18n import check_language, text
@@ -27,13 +28,9 @@ def benchmark_command(folder: Path = typer.Argument(..., help="Folder of municip
     result = benchmark(municipal_datasets(folder), engine=engine, min_cases=min_cases)
     if html_file is not None:
         write_benchmark_html(result, html_file, lang)
-    if fmt == "json":
-        show_json({"min_cases": result.min_cases, "hidden": result.hidden,
-                   **{name: records(frame) for name, frame in result.tables().items()}})
-    elif fmt == "csv":
-        show_csv(result.throughput)
-    else:
-        for name, frame in result.tables().items():
-            show_table(display_table(frame, lang, result.min_cases, result.hidden_cells[name]),
-                       text(f"benchmark.{name}", lang), rows=200)
-        typer.echo(text("benchmark.hidden", lang, n=result.min_cases, hidden=result.hidden))
+    shown = tuple(Part(display_table(frame, lang, result.min_cases, result.hidden_cells[name]),
+                       text(f"benchmark.{name}", lang), rows=200) for name, frame in result.tables().items())
+    render(fmt, Shown((*shown, text("benchmark.hidden", lang, n=result.min_cases, hidden=result.hidden)),
+                      lambda: {"min_cases": result.min_cases, "hidden": result.hidden,
+                               **{name: records(frame) for name, frame in result.tables().items()}},
+                      result.throughput, lang=lang))

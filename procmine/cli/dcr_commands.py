@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import typer
 
 from procmine.errors import ModelError
 
@@ -43,46 +41,18 @@ def _counted(number: int, noun: str) -> str:
 
 def check_dcr_file(log, model: Path, format: str) -> None:
     """Print which rules of the DCR graph in `model` the log's cases break (table or JSON)."""
+    from procmine.cli.output import Part, Shown, measures, records, render
     from procmine.dcr.model import check_dcr_against_file
 
     result = check_dcr_against_file(log, model)
     broken = result.broken_rules()
     deviating = result.deviating_cases()
-    if format == "json":
-        typer.echo(json.dumps({**result.summary(), "most_broken_rules": broken.to_dict("records"),
-                               "deviating_cases": deviating.to_dict("records")},
-                              ensure_ascii=False, default=_plain))
-        return
-    _print_tables(result, broken, deviating)
-
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else str(value)
-
-
-def _print_tables(result, broken, deviating) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    summary = Table(title="DCR conformance")
-    summary.add_column("measure")
-    summary.add_column("value", justify="right")
-    for key, value in result.summary().items():
-        summary.add_row(key, f"{value:.4f}" if isinstance(value, float) else f"{value:,}")
-    console.print(summary)
-    rules = Table(title=f"Rules most often broken ({len(broken):,}; first 20)")
-    for column in ("rule", "cases", "share", "variants"):
-        rules.add_column(column)
-    for row in broken.head(20).itertuples(index=False):
-        rules.add_row(row.rule, f"{row.cases:,}", f"{row.share:.1%}", _short(row.variants))
-    console.print(rules)
-    cases = Table(title=f"Cases that break a rule ({len(deviating):,}; first 20)")
-    for column in ("case_id", "variant", "rules"):
-        cases.add_column(column)
-    for row in deviating.head(20).itertuples(index=False):
-        cases.add_row(str(row.case_id), str(row.variant), row.rules)
-    console.print(cases)
+    render(format, Shown((Part(measures(result.summary()), "DCR conformance"),
+                          Part(broken[["rule", "cases", "share"]].assign(variants=broken["variants"].map(_short)),
+                               "Rules most often broken", rows=20),
+                          Part(deviating[["case_id", "variant", "rules"]], "Cases that break a rule", rows=20)),
+                         lambda: {**result.summary(), "most_broken_rules": records(broken),
+                                  "deviating_cases": records(deviating)}, deviating))
 
 
 def _short(variants: str, shown: int = 8) -> str:

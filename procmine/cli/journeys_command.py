@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from procmine.cli.analysis_commands import FilterOption, FormatOption, check_format, open_filtered, records, \
-    show_csv, show_json, show_table
+from procmine.cli.analysis_commands import FilterOption, FormatOption, check_format, open_filtered, records
+from procmine.cli.output import Part, Shown, render
 from procmine.cli.app import app
 from procmine.cli.case_notion import CaseNotionOption
 
@@ -29,26 +29,25 @@ def journeys_command(dataset: Path = typer.Argument(..., help="Dataset folder.")
     from procmine.analysis.journeys import journeys
     from procmine.ocel.notion import journey_notion
 
-    fmt = check_format(fmt)
+    check_format(fmt)
     log = open_filtered(dataset, filters, journey_notion(dataset, case_notion))
     result = journeys(log, analysis.load_rules(rules) if rules else None)
     parts = {name: getattr(result, name) for name in _PARTS}
-    if fmt == "json":
-        show_json({"summary": result.summary, **{name: records(frame) for name, frame in parts.items()}})
-    elif fmt == "csv":
-        show_csv(result.citizens)
-    else:
-        show_table(_summary_frame(result.summary), "Citizen journeys")
-        for name, frame in parts.items():
-            show_table(frame.drop(columns=[c for c in ("first", "last") if c in frame.columns]),
-                       name.replace("_", " ").capitalize(), rows=top)
+    render(fmt, Shown((Part(_summary_frame(result.summary), "Citizen journeys"), *(
+        Part(frame.drop(columns=[c for c in ("first", "last") if c in frame.columns]),
+             name.replace("_", " ").capitalize(), rows=top) for name, frame in parts.items())),
+        lambda: {"summary": result.summary, **{name: records(frame) for name, frame in parts.items()}},
+        result.citizens))
 
 
 def _summary_frame(summary: dict):
+    """The journeys' figures for people, one row a figure, each formatted by its declared kind."""
     import pandas as pd
-    return pd.DataFrame({"metric": list(summary), "value": [
-        "–" if v is None else (f"{v:.1%}" if k.startswith("share") or k.endswith("share_met") else
-                               f"{v:,.2f}" if isinstance(v, float) else f"{v:,}") for k, v in summary.items()]})
+
+    from procmine.cli.output import cell
+    from procmine.result_tables import JOURNEY_SUMMARY
+    return pd.DataFrame({"metric": list(summary),
+                         "value": [cell(key, value, declared=JOURNEY_SUMMARY) for key, value in summary.items()]})
 
 
 def simulate_municipality_command(out: Path, cases: int, seed: int, ocel: Path | None,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
 from procmine.cli.app import app
 from procmine.cli.case_notion import CaseNotionOption, say_flattening
+from procmine import result_tables as tables
+from procmine.cli.output import Part, Shown, check_format, measures, records, render
 from procmine.errors import ModelError
 
 
@@ -109,8 +110,7 @@ def conformance_command(
     """Check a dataset against a reference model: fitness, precision, deviating cases."""
     from procmine.conformance import check_conformance, read_model
 
-    if format not in ("table", "json"):
-        raise ModelError(f"Unknown --format {format!r}; use table or json.")
+    check_format(format, ("table", "json"))
     from procmine.dcr.xml_io import is_dcr_xml
     if is_dcr_xml(model):
         from procmine.cli.dcr_commands import check_dcr_file
@@ -119,29 +119,7 @@ def conformance_command(
     reference = read_model(model)
     result = check_conformance(_open_log(dataset, filter_file, case_notion), reference)
     deviating = result.deviating_cases()
-    if format == "json":
-        typer.echo(json.dumps({**result.summary(), "deviating_cases": deviating.to_dict("records")},
-                              ensure_ascii=False, default=float))
-        return
-    _print_table(result, deviating)
-
-
-def _print_table(result, deviating) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from procmine.cli.output import cell, header
-
-    console = Console()
-    summary = Table(title="Conformance")
-    summary.add_column("measure")
-    summary.add_column("value", justify="right")
-    for key, value in result.summary().items():
-        summary.add_row(header(key), cell(key, value))   # fitness and precision as percentages
-    console.print(summary)
-    table = Table(title=f"Deviating cases ({cell('cases', len(deviating))}; first 20)")
-    for column in ("case_id", "alignment_fitness", "skipped", "inserted"):
-        table.add_column(header(column))
-    for row in deviating.head(20).itertuples(index=False):
-        table.add_row(str(row.case_id), cell("alignment_fitness", row.alignment_fitness), row.skipped, row.inserted)
-    console.print(table)
+    render(format, Shown((Part(measures(result.summary(), tables.CONFORMANCE), "Conformance"),
+                          Part(deviating[["case_id", "alignment_fitness", "skipped", "inserted"]],
+                               "Deviating cases", tables.CONFORMANCE, rows=20)),
+                         lambda: {**result.summary(), "deviating_cases": records(deviating)}, deviating))

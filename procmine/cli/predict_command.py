@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from procmine.cli.analysis_commands import (FilterOption, FormatOption, check_format, open_filtered, records,
-                                            show_csv, show_json, show_table)
+from procmine.cli.analysis_commands import FilterOption, FormatOption, check_format, open_filtered, records
+from procmine.cli.output import Part, Shown, render
 from procmine.cli.app import app
 from procmine.errors import ConfigError
 from procmine.i18n import check_language
@@ -34,25 +34,23 @@ def predict_command(
     fmt, lang = check_format(fmt), check_language(lang)
     forecast = _forecast(open_filtered(dataset, filters), rules, no_cache)
     cases = _chosen(forecast, rule)
-    if fmt == "json":
-        show_json({"calendar": forecast.calendar, "skipped": list(forecast.skipped),
-                   "cards": [dict(c.row(), verdict=wording.verdict(c, lang)) for c in forecast.cards
-                             if not rule or c.rule in rule],
-                   "cases": records(_plain_cases(cases, lang))})
-    elif fmt == "csv":
-        show_csv(_plain_cases(cases, lang))
-    else:
-        for card in forecast.cards:
-            if rule and card.rule not in rule:
-                continue
-            typer.echo(f"\n{card.rule}: {wording.verdict(card, lang)}")
-            for sentence in (wording.split_sentence(card, lang), wording.remaining_sentence(card, lang)):
-                if sentence:
-                    typer.echo(f"  {sentence}")
-            if card.scores:
-                show_table(wording.card_table(card, lang), f"Model card: {card.rule}")
-        show_table(_plain_cases(cases, lang), "Open cases by risk", rows=top)
-        typer.echo(forecast.calendar)
+    plain = _plain_cases(cases, lang)
+    cards = [card for card in forecast.cards if not rule or card.rule in rule]
+    render(fmt, Shown((*(line for card in cards for line in _card_lines(card, lang)),
+                       Part(plain, "Open cases by risk", rows=top), forecast.calendar),
+                      lambda: {"calendar": forecast.calendar, "skipped": list(forecast.skipped),
+                               "cards": [dict(c.row(), verdict=wording.verdict(c, lang)) for c in cards],
+                               "cases": records(plain)}, plain))
+
+
+def _card_lines(card, lang: str) -> list:
+    """A model card for people: its verdict, its sentences and (when scored) its table."""
+    from procmine.prediction import wording
+
+    lines: list = [f"\n{card.rule}: {wording.verdict(card, lang)}"]
+    lines += [f"  {sentence}" for sentence in (wording.split_sentence(card, lang),
+                                               wording.remaining_sentence(card, lang)) if sentence]
+    return lines + [Part(wording.card_table(card, lang), f"Model card: {card.rule}")] if card.scores else lines
 
 
 def _forecast(log, rules_file: Path | None, no_cache: bool):
@@ -111,16 +109,12 @@ def drivers_command(
     from procmine.prediction import drivers
     from procmine.prediction.drivers import MIN_CASES
 
-    fmt = check_format(fmt)
+    check_format(fmt)
     result = drivers(open_filtered(dataset, filters), load_rules(rules) if rules else None)
     table = result.table.rename(columns={c: c.replace("compliance", "compliance_share")
                                          for c in result.table.columns if c.startswith("compliance_")})
-    if fmt == "json":
-        show_json({"calendar": result.calendar, "closed_cases": result.cases, "min_cases": MIN_CASES,
-                   "drivers": records(table)})
-    elif fmt == "csv":
-        show_csv(table)
-    else:
-        show_table(table.drop(columns=["kind"]), f"Drivers of long throughput (working days; "
-                   f"{result.cases:,} closed cases, at least {MIN_CASES} on each side)", rows=top)
-        typer.echo(result.calendar)
+    title = (f"Drivers of long throughput (working days; {result.cases:,} closed cases, "
+             f"at least {MIN_CASES} on each side)")
+    render(fmt, Shown((Part(table.drop(columns=["kind"]), title, rows=top), result.calendar),
+                      lambda: {"calendar": result.calendar, "closed_cases": result.cases, "min_cases": MIN_CASES,
+                               "drivers": records(table)}, table))

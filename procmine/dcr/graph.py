@@ -44,7 +44,8 @@ class Rule:
 
 def time_text(time: float, unit: TimeUnit, lang: str = "en") -> str:
     """'7 working days', '1 arbejdsdag', '2,5 days'."""
-    from procmine.i18n import format_number, text
+    from procmine.formatting import format_number
+    from procmine.i18n import text
 
     decimals = 0 if float(time).is_integer() else 1
     key = f"dcr.unit1.{unit}" if time == 1 else f"dcr.unit.{unit}"

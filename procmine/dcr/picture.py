@@ -18,7 +18,7 @@ import numpy as np
 from procmine.atomic import atomic_file
 from procmine.dcr.graph import RELATION_KINDS, DcrGraph, time_text
 from procmine.errors import ModelError
-from procmine.render.formatting import Language
+from procmine.languages import Language
 
 COLOURS = {"condition": "#f0a30a", "response": "#2192ff", "exclude": "#e3170a", "include": "#2a9d2a"}
 PICTURE_FORMATS = ("svg", "png", "dot")

@@ -36,6 +36,7 @@ import numpy as np
 from procmine.atomic import atomic_file
 from procmine.dcr.graph import RELATION_KINDS, TIME_UNITS, DcrGraph
 from procmine.errors import ModelError
+from procmine.units import in_days
 
 PLURAL = {"condition": "conditions", "response": "responses", "exclude": "excludes", "include": "includes"}
 GRID_COLUMNS, GRID_STEP = 6, 200
@@ -190,7 +191,7 @@ def duration_days(text: str, where: str = "the DCR XML") -> float:
         raise ModelError(f"{where}: time={text!r} is not an ISO 8601 duration of days and hours; write it like "
                          "P7D or PT12H.")
     days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
-    return days + hours / 24 + minutes / 1440 + seconds / 86400
+    return days + hours / 24 + minutes / 1440 + in_days(seconds)
 
 
 def _marked(root: ET.Element, element: str, position: dict, where: str) -> np.ndarray:

@@ -20,9 +20,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from procmine.errors import FilterError
 from procmine.eventlog import EventLog
+from procmine.languages import LANGUAGES
 from procmine.validation import problems
 
-LANGUAGES = ("en", "da")
 REGISTRY: dict[str, type["Filter"]] = {}
 
 _EXCEPT = {

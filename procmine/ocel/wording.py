@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from procmine.i18n import all_texts, format_number, text
+from procmine.formatting import format_number
+from procmine.i18n import all_texts, text
 
 
 def flattening_lines(report: dict, lang: str) -> list[str]:

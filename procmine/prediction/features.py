@@ -26,6 +26,7 @@ from procmine.eventlog import EventLog
 from procmine.prediction.clock import CLOSED_AT, RuleClock
 from procmine.schema import RESOURCE
 from procmine.workcalendar import WorkCalendar
+from procmine.units import DAY_US
 
 NUMERIC = ("elapsed_working_days", "days_left", "idle_working_days", "events_so_far", "rework_so_far",
            "caseworkers_so_far", "handovers_so_far", "workload_vs_usual", "weekday")
@@ -33,7 +34,6 @@ ATTRIBUTES = ("case_type", "kle", "department", "channel")
 MAX_LEVELS = 60            # a case attribute with more values is an identifier, not a feature
 DEPARTMENT = "department"
 USUAL_LOOKBACK_DAYS = (15, 30, 45, 60, 75, 90)
-DAY_US = 86_400_000_000
 KEY_ORIGIN_SECONDS = -2_208_988_800          # 1900-01-01 UTC
 KEY_SPAN_SECONDS = 12_700_000_000            # to beyond 2300: fits 700 million cases in an int64
 

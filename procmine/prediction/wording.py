@@ -6,7 +6,8 @@ import math
 
 import pandas as pd
 
-from procmine.i18n import format_date, format_number, format_percent, text
+from procmine.formatting import format_date, format_number, format_percent
+from procmine.i18n import text
 from procmine.prediction.evaluation import ModelCard
 from procmine.prediction.models import KINDS
 from procmine.prediction.radar import Reason

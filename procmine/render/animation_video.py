@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from procmine.analysis.animation import Tokens
 from procmine.atomic import atomic_file
 from procmine.errors import ProcmineError
-from procmine.i18n import format_date
+from procmine.formatting import format_date
 from procmine.render.animation_layout import MapLayout, points_along
 from procmine.render.animation_payload import Legend
 from procmine.render.map_sliders import END, START

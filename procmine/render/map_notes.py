@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from procmine.i18n import format_number, format_percent, text
+from procmine.formatting import format_number, format_percent
+from procmine.i18n import text
 from procmine.render.map_view import MAX_ACTIVITIES, MAX_PATHS, MapView
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import graphviz
 
 from procmine.analysis.ocdfg import OcDfg
-from procmine.render.formatting import Language, format_number
+from procmine.formatting import format_number
+from procmine.languages import Language
 from procmine.render.process_map import render_dot
 
 TYPE_COLOURS = ("#1f6fb4", "#e07b00", "#2e9a3c", "#c8323c", "#7b52ab", "#8c564b", "#d2479e", "#5f6b6d",

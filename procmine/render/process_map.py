@@ -19,7 +19,9 @@ import graphviz
 from procmine.analysis.dfg import Dfg
 from procmine.atomic import atomic_file, check_output_folder
 from procmine.errors import ProcmineError
-from procmine.render.formatting import Language, format_duration, format_number, text
+from procmine.formatting import format_duration, format_number
+from procmine.i18n import text
+from procmine.languages import Language
 from procmine.render.bounded_layout import LAYOUT_SECONDS, draw_dot
 from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_sliders import END, START, ReducedMap
@@ -121,9 +123,9 @@ def write_map(source: Dfg | MapView, path: str | os.PathLike, options: MapOption
 
 
 def _add_endpoints(graph: graphviz.Digraph, lang: Language) -> None:
-    graph.node("start", text("start", lang), shape="circle", style="filled", fillcolor="#7fc97f",
+    graph.node("start", text("maps.node.start", lang), shape="circle", style="filled", fillcolor="#7fc97f",
                fixedsize="true", width="0.6", fontsize="9")
-    graph.node("end", text("end", lang), shape="doublecircle", style="filled", fillcolor="#f0787c",
+    graph.node("end", text("maps.node.end", lang), shape="doublecircle", style="filled", fillcolor="#f0787c",
                fixedsize="true", width="0.55", fontsize="9")
 
 

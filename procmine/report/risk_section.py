@@ -12,7 +12,8 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from procmine.eventlog import EventLog
-from procmine.i18n import format_number, format_percent, text
+from procmine.formatting import format_number, format_percent
+from procmine.i18n import text
 from procmine.prediction import Drivers, Forecast, drivers, predict, wording
 from procmine.workcalendar import WorkCalendar
 

@@ -15,6 +15,7 @@ from procmine.report.dcr_section import dcr_view
 from procmine.report.journeys_section import journeys_view
 from procmine.report.texts import Words
 from procmine.i18n import text
+from procmine.units import in_days
 
 KPI_UNITS = {"median_days": "days", "p90_days": "days", "median_working_days": "working_days",
              "p90_working_days": "working_days"}
@@ -228,7 +229,7 @@ def _bottlenecks(data: ReportData, words: Words) -> list[dict]:
         cell("count", r.count, words.number(r.count)), cell("cases", r.cases, words.number(r.cases)),
         cell("median_seconds", r.median_seconds, words.wait(r.median_seconds)),
         cell("median_working_days", r.median_working_days, words.days(r.median_working_days, "working_days")),
-        cell("total_seconds", r.total_seconds, words.days(r.total_seconds / 86_400))]}
+        cell("total_seconds", r.total_seconds, words.days(in_days(r.total_seconds)))]}
         for r in data.bottlenecks.itertuples(index=False)]
 
 

@@ -2,7 +2,8 @@
 
 Durations are in days (the report's unit; a `*_seconds` column of the engine becomes
 `*_days`), shares are fractions shown as percentages, times are local (Excel has no
-time zones) with their time of day.
+time zones) with their time of day. Each column's number format follows its kind
+(procmine.result_tables), as in every other face.
 """
 
 from __future__ import annotations
@@ -15,13 +16,18 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from procmine import result_tables as tables
 from procmine.atomic import atomic_file
 from procmine.report.builder import ReportData
 from procmine.report.texts import Words
+from procmine.result_tables import ResultTable, kind_of
+from procmine.units import in_days
 
-_DAYS = {"median_days", "p90_days", "median_working_days", "p90_working_days"}
-_SHARES = {"share", "share_met", "deadline_compliance", "cumulative_share", "case_share"}
-_SHARE_KPIS = {"deadline_compliance"}
+# The Excel number format of each kind; counts stay whole, measured days one decimal.
+_FORMAT_OF_KIND = {"share": "share", "change": "share", "count": "number", "days": "days",
+                   "working_days": "days", "duration": "days", "number": "decimal"}
+SHEETS = {"kpis": tables.REPORT_KPIS, "trend": tables.PERIOD_TREND, "groups": tables.GROUPS,
+          "variants": tables.VARIANTS, "bottlenecks": tables.TRANSITIONS, "workload": tables.WORKLOAD}
 
 
 def report_tables(data: ReportData) -> dict[str, pd.DataFrame]:
@@ -31,23 +37,23 @@ def report_tables(data: ReportData) -> dict[str, pd.DataFrame]:
         "kpi": [c.name for c in data.changes], "label": [words.t(f"kpi.{c.name}") for c in data.changes],
         "value": [c.current for c in data.changes], "previous": [c.previous for c in data.changes],
         "difference": [c.difference for c in data.changes], "verdict": [c.verdict for c in data.changes]})
-    tables = {"kpis": kpis, "trend": data.trend, "compliance_case_type": data.compliance.by_case_type,
+    sheets = {"kpis": kpis, "trend": data.trend, "compliance_case_type": data.compliance.by_case_type,
               "compliance_kle": data.compliance.by_kle, "compliance_group": data.compliance.by_group,
               "groups": data.groups,
               "variants": data.variants.assign(activities=data.variants["activities"].map(" → ".join)),
-              "bottlenecks": data.bottlenecks.assign(median_days=data.bottlenecks["median_seconds"] / 86_400,
-                                                     total_days=data.bottlenecks["total_seconds"] / 86_400),
+              "bottlenecks": data.bottlenecks.assign(median_days=in_days(data.bottlenecks["median_seconds"]),
+                                                     total_days=in_days(data.bottlenecks["total_seconds"])),
               "workload": data.workload, "rare_activities": data.quality.rare_activities}
-    return {name: in_days(frame) for name, frame in tables.items() if frame is not None}
+    return {name: with_days(frame) for name, frame in sheets.items() if frame is not None}
 
 
-def in_days(frame: pd.DataFrame) -> pd.DataFrame:
+def with_days(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every `*_seconds` column as `*_days` (kept once where both exist)."""
     renamed = {}
     for column in [c for c in frame.columns if str(c).endswith("_seconds")]:
         days = str(column).removesuffix("_seconds") + "_days"
         if days not in frame.columns:
-            renamed[days] = frame[column] / 86_400
+            renamed[days] = in_days(frame[column])
     return frame.drop(columns=[c for c in frame.columns if str(c).endswith("_seconds")]).assign(**renamed)
 
 
@@ -71,18 +77,18 @@ def write_xlsx(data: ReportData, path: str | os.PathLike) -> Path:
                    "signed_share": workbook.add_format({"num_format": "+0.0%;-0.0%;0.0%"})}
         for name, frame in report_tables(data).items():
             _sheet(workbook.add_worksheet(name[:31]), frame.reset_index(drop=True), formats,
-                   data.settings.timezone)
+                   data.settings.timezone, SHEETS.get(name))
         workbook.close()
     return path
 
 
-def _sheet(sheet, frame: pd.DataFrame, formats: dict, timezone: str) -> None:
+def _sheet(sheet, frame: pd.DataFrame, formats: dict, timezone: str, declared: ResultTable | None) -> None:
     """One table on one sheet; aware times are written as wall-clock times in `timezone` (the report's)."""
     # The KPI sheet holds one figure per row: its value, previous value and difference share its kind.
     row_kinds = [_kpi_kind(name) for name in frame["kpi"]] if "kpi" in frame.columns else None
     for column, name in enumerate(frame.columns):
         sheet.write_string(0, column, str(name), formats["header"])
-        kind = _kind(name, frame[name])
+        kind = _kind(name, frame[name], declared)
         sheet.set_column(column, column, 14 if kind != "text" else 28)
         for row, value in enumerate(frame[name].tolist(), start=1):
             shown = row_kinds[row - 1] if row_kinds and kind != "text" else kind
@@ -95,16 +101,19 @@ def _sheet(sheet, frame: pd.DataFrame, formats: dict, timezone: str) -> None:
 
 
 def _kpi_kind(name: str) -> str:
-    return "share" if name in _SHARE_KPIS else "days" if name.endswith("_days") else "number"
+    """A KPI row's format by the KPI's name: shares, measured days, else counts."""
+    kind = kind_of(name)
+    return "share" if kind == "share" else "days" if kind in ("days", "working_days") else "number"
 
 
-def _kind(name: str, column: pd.Series) -> str:
-    if name in _SHARES:
+def _kind(name: str, column: pd.Series, declared: ResultTable | None = None) -> str:
+    kind = kind_of(str(name), declared)
+    if kind in ("share", "change"):
         return "share"
     if pd.api.types.is_integer_dtype(column):
         return "number"   # counts, also of days (active_days)
-    if name in _DAYS or name.endswith("_days"):
-        return "days"
+    if kind in _FORMAT_OF_KIND and kind != "number" and pd.api.types.is_numeric_dtype(column):
+        return _FORMAT_OF_KIND[kind]
     if pd.api.types.is_float_dtype(column):
         return "decimal"
     return "text"

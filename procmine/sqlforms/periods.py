@@ -17,8 +17,8 @@ from procmine.dataset_meta import DatasetMeta
 from procmine.sqlforms import overview
 from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE
 from procmine.sqlforms.throughput import CASES_CTE
+from procmine.units import DAY_US
 
-DAY_US = 86_400_000_000
 CLOSED = {
     "no closed_at": "c.closed_at IS NOT NULL",
     "last activity not an end activity": "ea.activity IS NOT NULL",

@@ -9,11 +9,14 @@ import streamlit as st
 
 from procmine.analysis.bottlenecks import NO_VALUE, bottlenecks
 from procmine.filters import EventAttributeFilter, FollowerFilter, ResourcesFilter
-from procmine.i18n import format_duration, format_number, text
+from procmine.formatting import format_duration, format_number
+from procmine.i18n import text
 from procmine.table_format import readable
 from procmine.ui import charts, downloads, state
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
+from procmine.units import in_days
+from procmine.result_tables import HANDOVERS
 
 TOP = 15
 HANDOVER_EDGES = 40
@@ -42,7 +45,7 @@ def _transitions(transitions: pd.DataFrame) -> None:
     st.subheader(t("bottlenecks.transitions"))
     top = transitions.head(TOP)
     label, total = t("bottlenecks.transition"), t("bottlenecks.total_wait_days")
-    frame = pd.DataFrame({label: top["source"] + " → " + top["target"], total: top["total_seconds"] / 86400,
+    frame = pd.DataFrame({label: top["source"] + " → " + top["target"], total: in_days(top["total_seconds"]),
                           t("kpi.cases"): top["cases"]})
     chart = (alt.Chart(frame).mark_bar(color="#d7191c", opacity=0.8)
              .encode(y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
@@ -143,7 +146,7 @@ def _handover_graph(handovers: pd.DataFrame, who: str) -> None:
                       dot=lambda: source)
     shown = handovers.assign(source=handovers["source"].map(_performer), target=handovers["target"].map(_performer))
     downloads.table(handovers, f"handovers-{who}", key=f"handovers_{who}_table", height=220,
-                    shown=readable(shown, state.lang(), header=downloads.column_header))
+                    shown=readable(shown, state.lang(), header=downloads.column_header, declared=HANDOVERS))
 
 
 def handover_dot(handovers: pd.DataFrame, lang: str) -> str:

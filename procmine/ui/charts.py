@@ -57,7 +57,7 @@ def show(chart: alt.Chart, name: str, *, key: str) -> None:
     """
     chart, total = within_row_limit(chart)
     if total is not None:
-        from procmine.i18n import format_number
+        from procmine.formatting import format_number
         st.caption(state.t("maps.chart_thinned", shown=format_number(len(chart.data), state.lang()),
                            total=format_number(total, state.lang())))
     chart = chart.configure(locale={"number": NUMBER_LOCALES[state.lang()]})

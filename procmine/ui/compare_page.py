@@ -13,9 +13,9 @@ from procmine.analysis.compare import compare
 from procmine.analysis.dfg import dfg
 from procmine.errors import ProcmineError
 from procmine.filters import CaseAttributeFilter, TimeframeFilter
-from procmine.formatting import format_value
-from procmine.i18n import (column_label, format_duration, format_percent, format_period, format_share_difference,
-                          format_signed_duration, format_signed_percent)
+from procmine.formatting import (column_label, format_duration, format_percent, format_period,
+                                 format_share_difference, format_signed_duration)
+from procmine.table_format import kpi_figures, larger
 from procmine.render.map_notes import view_notes
 from procmine.render.map_view import MapView, map_view
 from procmine.render.process_map import MapOptions, map_dot
@@ -125,21 +125,13 @@ def _kpis(result) -> None:
     lang = state.lang()
     kpis = result.kpis
     label_a, label_b = result.labels
-    rows = list(kpis.itertuples(index=False))
-    table = pd.DataFrame({
-        t("compare.metric"): [t(f"compare.kpi.{row.metric}") for row in rows],
-        label_a: [format_value(row.kind, row.a, lang) for row in rows],
-        label_b: [format_value(row.kind, row.b, lang) for row in rows],
-        t("compare.difference"): [format_value(row.kind, row.difference, lang, signed=True,
-                                               like=_larger(row.a, row.b)) for row in rows],
-        t("compare.change"): [format_signed_percent(row.relative_difference, lang) for row in rows],
-    })
+    figures = kpi_figures(kpis, lang).rename(columns={
+        "A": label_a, "B": label_b, "difference": t("compare.difference"), "change": t("compare.change")})
+    table = pd.concat([pd.DataFrame({t("compare.metric"): [t(f"compare.kpi.{m}") for m in kpis["metric"]]}),
+                       figures], axis=1)
     downloads.table(kpis, "comparison-kpis", key="compare_kpis", shown=table)
 
 
-def _larger(first, second) -> float | None:
-    known = [abs(float(v)) for v in (first, second) if v is not None and v == v]
-    return max(known) if known else None
 
 
 def _maps(first: tuple[str, list], second: tuple[str, list]) -> None:
@@ -186,7 +178,7 @@ def _differences(result) -> None:
                 f"{t('map.median_wait')} {label_b}": [format_duration(v, lang) for v in head["median_b_seconds"]],
                 t("compare.share_difference"): [format_share_difference(v, lang) for v in head["share_difference"]],
                 t("compare.wait_difference"): [
-                    format_signed_duration(v, lang, like=_larger(a, b)) for v, a, b in
+                    format_signed_duration(v, lang, like=larger(a, b)) for v, a, b in
                     zip(head["median_difference_seconds"], head["median_a_seconds"], head["median_b_seconds"])],
             }), height=300)
     with routes:

@@ -68,7 +68,7 @@ def render_facts() -> None:
     """The shown dataset's facts: cases, events, activities, period and source."""
     from procmine.analysis.overview import overview
     from procmine.dataset_notes import note_text
-    from procmine.i18n import format_datetime, format_number
+    from procmine.formatting import format_datetime, format_number
     from procmine.ui.period_card import period_card
     log = state.full_log()
     facts = state.computed(overview, log=log)

@@ -14,7 +14,7 @@ from procmine.dcr.picture import PictureOptions, dcr_dot
 from procmine.dcr.timing import TimingOptions
 from procmine.dcr.xml_io import dcr_xml
 from procmine.errors import ProcmineError
-from procmine.i18n import format_number, format_percent
+from procmine.formatting import format_number, format_percent
 from procmine.ui import downloads, state, upload
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t

@@ -9,7 +9,7 @@ import yaml
 
 from procmine.analysis.deadlines import CASE_END, CASE_START, DEFAULT_RULES, DeadlineRule, deadlines
 from procmine.errors import ConfigError, ProcmineError
-from procmine.i18n import format_date, format_number, format_percent
+from procmine.formatting import format_date, format_number, format_percent
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from procmine.formatting import column_label
 from procmine.i18n import all_texts
+from procmine.result_tables import ResultTable
 from procmine.schema import DEFAULT_TIMEZONE
 from procmine.ui.audit_trail import audited
 from procmine.table_format import for_machines, readable
@@ -46,15 +47,16 @@ def dataset_zone() -> str:
 
 
 def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | None = None,
-          **dataframe_options):
+          declared: ResultTable | None = None, **dataframe_options):
     """Show a table with a CSV download of the data below it.
 
     `shown` is the page's own formatted version; without it the frame is shown with its
-    values formatted by column (procmine.table_format) and its headers in words.
+    values formatted by each column's kind (as `declared`, procmine.result_tables) and its
+    headers in words.
     """
     zone = dataset_zone()
     if shown is None:
-        shown = readable(frame, lang(), zone, header=column_header)
+        shown = readable(frame, lang(), zone, header=column_header, declared=declared)
     selection = st.dataframe(shown, key=f"{key}_table", hide_index=True, **dataframe_options)
     st.download_button(t("download.csv"), audited(lambda: csv_bytes(frame, zone), f"{safe_name(name)}.csv"),
                        file_name=f"{safe_name(name)}.csv",

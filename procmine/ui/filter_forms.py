@@ -188,7 +188,7 @@ def _json_form(kind: str) -> dict:
 
 def local_date(micros: int) -> dt.date:
     """The local (Europe/Copenhagen) date of an instant in microseconds since the epoch."""
-    from procmine.i18n import local_time
+    from procmine.formatting import local_time
     return local_time(dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=micros)).date()
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from procmine.analysis.journeys import Journeys, journeys
-from procmine.i18n import format_number, format_percent
+from procmine.formatting import format_number, format_percent
 from procmine.ocel.notion import journey_notion
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t

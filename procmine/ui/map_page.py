@@ -17,7 +17,7 @@ import streamlit as st
 from procmine.analysis.dfg import dfg
 from procmine.errors import ProcmineError
 from procmine.filters import EventAttributeFilter, FollowerFilter
-from procmine.i18n import format_duration, format_number
+from procmine.formatting import format_duration, format_number
 from procmine.render.bounded_layout import LAYOUT_SECONDS
 from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_view import default_shares, map_view

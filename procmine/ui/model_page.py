@@ -19,7 +19,7 @@ from procmine.conformance import check_conformance, read_model
 from procmine.conformance.models import PetriModel
 from procmine.discovery import DiscoveryOptions
 from procmine.errors import ProcmineError
-from procmine.i18n import format_number, format_percent
+from procmine.formatting import format_number, format_percent
 from procmine.render.bpmn_export import bpmn_xml
 from procmine.render.model_files import bpmn_picture_dot, write_model
 from procmine.ui import downloads, state, upload

@@ -11,10 +11,12 @@ import streamlit as st
 from procmine.analysis.overview import Overview, overview
 from procmine.analysis.periods import PERIOD_KINDS, Window, period_trend, trend_windows
 from procmine.analysis.throughput import throughput
-from procmine.i18n import format_duration, format_number, local_time
+from procmine.formatting import format_duration, format_number, local_time
 from procmine.ui import charts, downloads, state
 from procmine.ui.period_card import period_card
 from procmine.ui.state import t
+from procmine.units import in_days
+from procmine.result_tables import PERIOD_TREND
 
 
 def render() -> None:
@@ -68,12 +70,12 @@ def _trend_chart(trend: pd.DataFrame) -> None:
              .properties(height=320))
     charts.show(chart, "cases-per-period", key="overview_trend")
     with st.expander(t("overview.table")):
-        downloads.table(trend, "cases-per-period", key="overview_trend_data")
+        downloads.table(trend, "cases-per-period", key="overview_trend_data", declared=PERIOD_TREND)
 
 
 def _histogram(cases: pd.DataFrame) -> None:
     days = t("overview.throughput_days")
-    frame = charts.histogram_frame(cases["duration_seconds"].to_numpy() / 86400, days,
+    frame = charts.histogram_frame(in_days(cases["duration_seconds"].to_numpy()), days,
                                    t("overview.cases_axis"))
     chart = charts.histogram(frame, days, t("overview.cases_axis"))
     charts.show(chart, "throughput-histogram", key="overview_histogram")

@@ -11,7 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
-from procmine.i18n import format_date
+from procmine.formatting import format_date
 from procmine.ui.state import t
 
 _WRAPPING = ("<style>[class*='st-key-procmine-period'] [data-testid='stMetricValue'] * "

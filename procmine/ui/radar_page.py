@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from procmine.i18n import format_number, format_percent
+from procmine.formatting import format_number, format_percent
 from procmine.prediction import drivers, predict, wording
 from procmine.prediction.drivers import MIN_CASES
 from procmine.prediction.radar import REASONED

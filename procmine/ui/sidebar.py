@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from procmine.errors import FilterError, ProcmineError
-from procmine.i18n import format_number, format_percent
+from procmine.formatting import format_number, format_percent
 from procmine.ui import state
 from procmine.ui.state import t
 

@@ -8,12 +8,14 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.analysis.throughput import PERIODS, throughput
-from procmine.i18n import column_label, format_duration, format_number
+from procmine.formatting import column_label, format_duration, format_number
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 from procmine.workcalendar import WorkCalendar
+from procmine.units import DAY_SECONDS, in_days
+from procmine.result_tables import THROUGHPUT
 
-UNITS = {"days": ("duration_seconds", 86400.0), "working_days": ("duration_working_days", 1.0)}
+UNITS = {"days": ("duration_seconds", DAY_SECONDS), "working_days": ("duration_working_days", 1.0)}
 
 
 def render() -> None:
@@ -75,7 +77,7 @@ def _trend(result, by: str | None, unit: str) -> None:
         st.info(t("overview.no_trend"))
         return
     value_title = f"{t('throughput.median')} ({t(f'unit.{unit}')})"
-    values = trend["median_seconds"] / 86400 if unit == "days" else trend["median_working_days"]
+    values = in_days(trend["median_seconds"]) if unit == "days" else trend["median_working_days"]
     frame = pd.DataFrame({t("overview.period"): trend["period"].astype(str), value_title: values,
                           t("kpi.cases"): trend["cases"]})
     series_title = None
@@ -89,4 +91,4 @@ def _trend(result, by: str | None, unit: str) -> None:
     chart = alt.Chart(frame).mark_line(point=True).encode(**encoding).properties(height=320)
     charts.show(chart, "throughput-trend", key="throughput_trend")
     with st.expander(t("overview.table")):
-        downloads.table(trend, "throughput-trend", key="throughput_trend_data")
+        downloads.table(trend, "throughput-trend", key="throughput_trend_data", declared=THROUGHPUT)

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from procmine.errors import ProcmineError
-from procmine.i18n import format_number
+from procmine.formatting import format_number
 from procmine.importing import detect_format, read_log, write_raw_log
 from procmine.importing.bounded_import import import_bounded, imports_quickly
 from procmine.importing.options import ImportOptions

@@ -11,7 +11,7 @@ import streamlit as st
 
 from procmine.analysis.variants import variants
 from procmine.filters import VariantsFilter
-from procmine.i18n import format_duration, format_number, format_percent
+from procmine.formatting import format_duration, format_number, format_percent
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 

@@ -1,0 +1,134 @@
+"""Every result table declared once: its columns and what each holds (its kind), for every face.
+
+A face formats a column by its kind, never by guessing: the CLI's tables and the app's
+plain tables through `procmine.table_format.format_cell`, CSV and JSON through
+`for_machines`, the Excel workbook through `procmine.report.xlsx`. A column the
+declaration does not name (a case attribute a table is grouped by, a page's own
+column) falls back to the engine's naming: `*_seconds` durations, `*_working_days`
+and `*_days` measured days, `*_share` shares.
+
+>>> kind_of("median_seconds", VARIANTS), kind_of("median_difference_seconds")
+('duration', 'duration')
+>>> signed("median_difference_seconds"), signed("cases")
+(True, False)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# What a column holds. Durations are seconds, shares fractions 0..1, instants UTC times
+# shown in the dataset's zone; "days"/"working_days" are measured days (one decimal);
+# "change" a relative change (signed percentage); "sequence" an activity sequence.
+Kind = Literal["count", "number", "share", "change", "duration", "days", "working_days", "instant",
+               "date", "text", "sequence"]
+KINDS: tuple[Kind, ...] = ("count", "number", "share", "change", "duration", "days", "working_days",
+                           "instant", "date", "text", "sequence")
+
+
+@dataclass(frozen=True)
+class ResultTable:
+    """A result table: its name and the kind of each column, in order (more columns may follow)."""
+
+    name: str
+    columns: tuple[tuple[str, Kind], ...]
+
+    def kinds(self) -> dict[str, Kind]:
+        return dict(self.columns)
+
+
+def table(name: str, **columns: Kind) -> ResultTable:
+    """A declaration: table("dfg_edges", source="text", count="count", ...)."""
+    unknown = [kind for kind in columns.values() if kind not in KINDS]
+    if unknown:   # a typo in a declaration is a programming error, found at import
+        raise ValueError(f"result table {name!r}: unknown kinds {unknown}; use one of {', '.join(KINDS)}")
+    return ResultTable(name, tuple(columns.items()))
+
+
+_DURATIONS: dict[str, Kind] = dict(mean_seconds="duration", median_seconds="duration", p90_seconds="duration",
+                                   min_seconds="duration", max_seconds="duration")
+_WORKING: dict[str, Kind] = dict(median_working_days="working_days", p90_working_days="working_days")
+
+OVERVIEW = table("overview", cases="count", events="count", activities="count", variants="count",
+                 first_timestamp="instant", last_timestamp="instant", open_cases="count",
+                 open_cases_rule="text", median_throughput_seconds="duration",
+                 mean_throughput_seconds="duration", p90_throughput_seconds="duration")
+VARIANTS = table("variants", variant="count", activities="sequence", cases="count", share="share",
+                 cumulative_share="share", median_throughput_seconds="duration",
+                 mean_throughput_seconds="duration", p90_throughput_seconds="duration")
+DFG_EDGES = table("dfg_edges", source="text", target="text", count="count", cases="count", **_DURATIONS,
+                  total_seconds="duration")
+DFG_ACTIVITIES = table("dfg_activities", activity="text", events="count", cases="count", mean_repeats="number",
+                       service_mean_seconds="duration", service_median_seconds="duration")
+THROUGHPUT = table("throughput", period="text", cases="count", **_DURATIONS, **_WORKING)
+TRANSITIONS = table("bottleneck_transitions", source="text", target="text", count="count", cases="count",
+                    mean_seconds="duration", median_seconds="duration", total_seconds="duration",
+                    median_working_days="working_days", total_working_days="working_days")
+WAITS = table("bottleneck_activities", activity="text", arrivals="count", cases="count",
+              mean_wait_seconds="duration", median_wait_seconds="duration", total_wait_seconds="duration",
+              median_wait_working_days="working_days", total_wait_working_days="working_days")
+WORKLOAD = table("workload", resource="text", events="count", cases="count", active_days="count",
+                 service_seconds="duration")
+HANDOVERS = table("handovers", source="text", target="text", count="count", cases="count")
+DEADLINE_RULES = table("deadline_rules", rule="text", case_type="text", description="text", limit_days="count",
+                       unit="text", cases="count", met="count", share_met="share", median_days="days",
+                       p90_days="days", open_cases="count", open_overdue="count")
+BREACHES = table("deadline_breaches", rule="text", case_id="text", start="instant", end="instant",
+                 days="count", limit_days="count", due="instant")
+COMPARE_EDGES = table("compare_edges", source="text", target="text", share_a="share",
+                      median_a_seconds="duration", share_b="share", median_b_seconds="duration",
+                      share_difference="share", median_difference_seconds="duration")
+COMPARE_VARIANTS = table("compare_variants", activities="sequence", share_a="share",
+                         median_throughput_a_seconds="duration", share_b="share",
+                         median_throughput_b_seconds="duration", share_difference="share")
+# compare's KPIs hold one figure a row; its `kind` column names the row's kind (see row_kind).
+COMPARE_KPIS = table("compare_kpis", metric="text", kind="text", a="number", b="number", difference="number",
+                     relative_difference="change")
+PERIOD_TREND = table("period_trend", start="date", end="date", cases_started="count", cases_closed="count",
+                     open_cases="count", median_days="days", p90_days="days", **_WORKING)
+GROUPS = table("groups", group="text", cases="count", median_days="days", p90_days="days", **_WORKING,
+               deadline_compliance="share")
+REPORT_KPIS = table("report_kpis", kpi="text", label="text", value="number", previous="number",
+                    difference="number", verdict="text")
+CONFORMANCE = table("conformance", case_id="text", fitness="share", token_fitness="share",
+                    alignment_fitness="share", precision="share", skipped="text", inserted="text")
+JOURNEY_SUMMARY = table("journey_summary", citizens="count", cases="count", cases_per_citizen="number",
+                        share_several_cases="share", share_parallel_cases="share", max_parallel_cases="count",
+                        median_departments="number", median_caseworkers_per_citizen="number",
+                        median_caseworkers_per_case="number", deadline_share_met="share")
+
+TABLES = {t.name: t for t in (OVERVIEW, VARIANTS, DFG_EDGES, DFG_ACTIVITIES, THROUGHPUT, TRANSITIONS, WAITS,
+                              WORKLOAD, HANDOVERS, DEADLINE_RULES, BREACHES, COMPARE_EDGES, COMPARE_VARIANTS,
+                              COMPARE_KPIS, PERIOD_TREND, GROUPS, REPORT_KPIS, CONFORMANCE,
+                              JOURNEY_SUMMARY)}
+# Columns any table may hold, by the engine's naming: shares that do not end in "_share".
+_SHARES = {"share", "share_a", "share_b", "share_met", "cumulative_share", "case_share", "share_difference",
+           "deadline_compliance", "fitness", "token_fitness", "alignment_fitness", "precision"}
+
+
+def kind_of(column: str, declared: ResultTable | None = None) -> Kind | None:
+    """The kind of `column`: as `declared`, else by the engine's naming; None when the name says nothing."""
+    if declared is not None and column in declared.kinds():
+        return declared.kinds()[column]
+    if column.endswith("_seconds"):
+        return "duration"
+    if column == "relative_difference":
+        return "change"
+    if column in _SHARES or column.endswith("_share"):
+        return "share"
+    if column.endswith("_working_days"):
+        return "working_days"
+    if column.endswith("_days") or column == "days":
+        return "days"
+    return None
+
+
+def signed(column: str) -> bool:
+    """True when the column holds differences, shown with their sign ("+7.5 d", "−12.3 pp")."""
+    return "difference" in column
+
+
+def row_kind(kind: str) -> Kind:
+    """The kind of a KPI row from its `kind` column ("count", "duration", "share", "working_days")."""
+    return kind if kind in KINDS else "number"  # type: ignore[return-value]
