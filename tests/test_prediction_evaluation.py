@@ -11,9 +11,15 @@ import pytest
 import procmine
 from procmine.analysis.deadlines import DEFAULT_RULES
 from procmine.prediction import predict
+from procmine.prediction.censoring import seen_weights
 from procmine.prediction.clock import rule_clock
-from procmine.prediction.evaluation import (TRAIN_SHARE, Scores, choose_shown, evaluate,
-                                            expected_calibration_error, seen_weights)
+from procmine.prediction.evaluation import (
+    TRAIN_SHARE,
+    Scores,
+    choose_shown,
+    evaluate,
+    expected_calibration_error,
+)
 from procmine.prediction.features import LogFacts
 from procmine.prediction.models import conformal_quantile
 from procmine.prediction.samples import labelled_prefixes

@@ -49,6 +49,7 @@ def test_predict_table_in_danish_says_what_the_model_is_worth():
     assert "merudgifter § 100:" in result.output
     assert "Ikke bedre end basismodellen" in result.output or "Modellen slår begge basismodeller" in result.output
     assert "Lært af" in result.output and "Open cases by risk" in result.output
+    assert "valgt på de seneste" in result.output and "lige brede intervaller" in result.output
 
 
 def test_predict_unknown_rule_is_exit_2_naming_the_rules():
@@ -113,3 +114,5 @@ def test_report_section_only_with_predict(tmp_path):
     html = predicted.read_text(encoding="utf-8")
     assert 'data-section="risk"' in html and 'data-table="risk-departments"' in html
     assert "Cases at risk" in html and 'data-table="risk-drivers"' in html
+    assert 'data-table="risk-card"' in html and "10 equal-width bins" in html     # the card says what it measured
+    assert "chosen on the latest" in html and "case-bootstrap interval" in html

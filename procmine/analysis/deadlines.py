@@ -104,18 +104,28 @@ def deadlines(log: EventLog, rules: tuple[DeadlineRule, ...] | None = None,
     strict = rules is not None
     rows, breaches, skipped = [], [], []
     for rule in (rules if strict else DEFAULT_RULES):
-        cases = _cases_of(log, rule, strict)
-        codes = _codes_of(log, rule, strict) if cases is not None else None
-        if codes is None:
+        scope = rule_scope(log, rule, strict)
+        if scope is None:
             skipped.append(rule.name)
             continue
-        row, breach = _measure(log, rule, cases, codes, calendar)
+        row, breach = _measure(log, rule, *scope, calendar)
         rows.append(row)
         breaches.append(breach)
     return DeadlineReport(
         rules=pd.DataFrame(rows, columns=list(RULE_COLUMNS)),
         breaches=pd.concat(breaches, ignore_index=True) if breaches else pd.DataFrame(columns=list(BREACH_COLUMNS)),
         calendar=calendar.describe(), skipped=tuple(skipped))
+
+
+def rule_scope(log: EventLog, rule: DeadlineRule, strict: bool) -> tuple[np.ndarray, tuple[int | None, int | None]] | None:
+    """The cases `rule` covers (bool per selected case) and its (start, end) activity codes (None = case start/end).
+
+    None when a built-in rule (strict=False) does not fit the log; a user's rule that does not fit
+    (strict=True) raises ConfigError naming what to change.
+    """
+    covered = _cases_of(log, rule, strict)
+    codes = _codes_of(log, rule, strict) if covered is not None else None
+    return None if codes is None else (covered, codes)
 
 
 def _cases_of(log: EventLog, rule: DeadlineRule, strict: bool) -> np.ndarray | None:

@@ -19,7 +19,7 @@ from procmine.eventlog import EventLog
 from procmine.schema import META_FILE
 
 CACHE_ENV = "PROCMINE_CACHE"
-FORMAT = 2     # 2: interval coverage weighted for censoring (cards cached before hold the unweighted share)
+FORMAT = 3     # 3: model and calibration chosen on a validation slice (2: censoring-weighted coverage)
 
 
 def cache_dir() -> Path:

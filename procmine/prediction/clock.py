@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from procmine.analysis import kernels as k
-from procmine.analysis.deadlines import CASE_END, DeadlineRule, _cases_of, _codes_of
+from procmine.analysis.deadlines import CASE_END, DeadlineRule, rule_scope
 from procmine.daytable import DAY_US, NOT_A_TIME
 from procmine.eventlog import EventLog
 from procmine.workcalendar import WorkCalendar
@@ -66,12 +66,11 @@ class RuleClock:
 
 def rule_clock(log: EventLog, rule: DeadlineRule, calendar: WorkCalendar, *, strict: bool = True) -> RuleClock | None:
     """The clock of `rule` over the log's cases; None when a built-in rule (strict=False) does not fit."""
-    covered = _cases_of(log, rule, strict)
-    codes = _codes_of(log, rule, strict) if covered is not None else None
-    if codes is None or log.num_events == 0:
+    scope = rule_scope(log, rule, strict)
+    if scope is None or log.num_events == 0:
         return None
     arrays = log.arrays
-    start_code, end_code = codes
+    covered, (start_code, end_code) = scope
     n = arrays.num_events
     start_pos = arrays.case_starts[:-1] if start_code is None else k.first_position(arrays, start_code)
     end_pos = arrays.case_starts[1:] - 1 if end_code is None else k.first_position(arrays, end_code, start_pos)

@@ -1,15 +1,16 @@
 """The model card: a temporal split that cannot leak, the model against two baselines, per rule.
 
-Cases with a known outcome are split by when their clock started: the earliest
-TRAIN_SHARE are for training (the latest part of them calibrates), later ones test.
-Every test prefix is seen at its own moment. The figures: AUC, Brier score, expected
-calibration error (ECE, 10 equal-width bins), MAE of remaining working days against
-a constant median, and the share of test prefixes whose remaining time falls in the
-conformal interval. The slowest test cases have not ended by the log's end, so their remaining
-time is unseen (censored): the share is weighted by the inverse probability of being seen
-(IPCW), or it would be measured on the easier cases only and over-state the coverage. The boosting model is *shown* only where it beat both baselines
-on the test cases (AUC at least MIN_AUC_GAIN higher than the better baseline's and a
-Brier score no worse); otherwise the better baseline is shown, with its own figures.
+Cases with a known outcome are ordered by when their clock started and cut in three: the earliest
+TRAIN_SHARE develop the models, later ones test. Within the development cases, those from
+VALIDATION_FROM on are the validation slice: models fitted on the cases before it (the latest of
+those calibrate) are scored there, and that alone chooses each classifier's calibration map (by
+Brier score) and which model is shown. Then the models are fitted again on all development cases
+with those choices and the test slice only reports: a test label cannot change what is shown.
+Every prefix is seen at its own moment. The figures: AUC, Brier score, expected calibration
+error (ECE, ECE_BINS equal-width bins of predicted probability, weighted by prefixes), MAE of
+remaining working days against a constant median, and the share of test prefixes whose remaining
+time falls in the conformal interval, with a 95 % case-bootstrap interval. Remaining times the
+log's end hides are weighted for (procmine.prediction.censoring), in MAE and coverage alike.
 """
 
 from __future__ import annotations
@@ -19,10 +20,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from procmine.prediction.calibration import METHODS
+from procmine.prediction.censoring import (
+    case_bootstrap_interval,
+    seen_weights,
+    weighted_share,
+)
 from procmine.prediction.models import KINDS, RiskModels, fit_models
 from procmine.prediction.samples import Labelled
 
 TRAIN_SHARE = 0.7
+VALIDATION_FROM = 0.5    # of all settled cases: the validation slice is [0.5, 0.7) by case start
 MIN_AUC_GAIN = 0.01
 MIN_CASES = 60        # with known outcome, for a model card at all
 ECE_BINS = 10
@@ -30,11 +38,21 @@ ECE_BINS = 10
 
 @dataclass(frozen=True)
 class Scores:
-    """Figures of one risk model on the test prefixes."""
+    """Figures of one risk model on a slice's prefixes."""
 
     auc: float
     brier: float
     ece: float
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the validation slice chose: the shown model, each classifier's calibration, and its figures."""
+
+    shown: str
+    methods: dict[str, str]
+    scores: dict[str, Scores]
+    cases: int
 
 
 @dataclass(frozen=True)
@@ -51,48 +69,82 @@ class ModelCard:
     mae: float = np.nan
     baseline_mae: float = np.nan
     coverage: float = np.nan
+    coverage_interval: tuple[float, float] = (np.nan, np.nan)
+    unseen_share: float = np.nan     # of test prefixes whose remaining time the log's end hides
     level: float = 0.9
     shown: str = "constant"
     note: str | None = None      # "too_few_cases" or "one_class" when no fair test was possible
+    validation_cases: int = 0
+    validation: dict[str, Scores] = field(default_factory=dict)
+    calibration: dict[str, str] = field(default_factory=dict)
 
     @property
     def beats_baseline(self) -> bool:
         return self.shown == "boosting"
 
+    @property
+    def holds_on_test(self) -> bool:
+        """Whether the test slice confirms the validation's choice (the same rule applied to its figures)."""
+        if not self.scores:
+            return True
+        return (choose_shown(self.scores) == "boosting") == (self.shown == "boosting")
+
     def row(self) -> dict:
         """The card as one flat record (for tables, CSV and JSON)."""
         record = {"rule": self.rule, "split_at": self.split_at, "train_cases": self.train_cases,
-                  "test_cases": self.test_cases, "test_prefixes": self.test_prefixes,
-                  "test_breach_share": self.test_breach_share}
-        for kind in KINDS:
-            scores = self.scores.get(kind)
-            for name in ("auc", "brier", "ece"):
-                record[f"{kind}_{name}"] = getattr(scores, name) if scores else np.nan
-        record.update(mae=self.mae, baseline_mae=self.baseline_mae, coverage=self.coverage, level=self.level,
-                      shown=self.shown, beats_baseline=self.beats_baseline, note=self.note)
+                  "validation_cases": self.validation_cases, "test_cases": self.test_cases,
+                  "test_prefixes": self.test_prefixes, "test_breach_share": self.test_breach_share}
+        for prefix, table in (("", self.scores), ("validation_", self.validation)):
+            for kind in KINDS:
+                scores = table.get(kind)
+                for name in ("auc", "brier", "ece"):
+                    record[f"{prefix}{kind}_{name}"] = getattr(scores, name) if scores else np.nan
+        record.update({f"{kind}_calibration": self.calibration.get(kind) for kind in ("boosting", "logistic")})
+        record.update(mae=self.mae, baseline_mae=self.baseline_mae, coverage=self.coverage,
+                      coverage_low=self.coverage_interval[0], coverage_high=self.coverage_interval[1],
+                      unseen_share=self.unseen_share, level=self.level, ece_bins=ECE_BINS, shown=self.shown,
+                      beats_baseline=self.beats_baseline, holds_on_test=self.holds_on_test, note=self.note)
         return record
 
 
 def evaluate(data: Labelled, cases: np.ndarray, case_start: np.ndarray, rule: str) -> ModelCard:
-    """Train on the earlier cases of `data`, test on the later ones; `cases`/`case_start` per known case."""
+    """Develop on the earlier cases of `data`, test on the later ones; `cases`/`case_start` per known case."""
     if len(cases) < MIN_CASES:
         return ModelCard(rule, None, len(cases), 0, 0, np.nan, note="too_few_cases")
-    split = np.sort(case_start)[int(len(case_start) * TRAIN_SHARE)]
-    train = data.subset(data.case_start < split)
-    test = data.subset(data.case_start >= split)
-    train_cases, test_cases = int((case_start < split).sum()), int((case_start >= split).sum())
-    split_at = dt.datetime.fromtimestamp(int(split) / 1e6, dt.timezone.utc)
+    ordered = np.sort(case_start)
+    split, validation_from = ordered[int(len(ordered) * TRAIN_SHARE)], ordered[int(len(ordered) * VALIDATION_FROM)]
+    development, test = data.subset(data.case_start < split), data.subset(data.case_start >= split)
     y = test.breached.astype(int)
-    base = dict(rule=rule, split_at=split_at, train_cases=train_cases, test_cases=test_cases,
-                test_prefixes=len(test), test_breach_share=float(y.mean()) if len(y) else np.nan)
-    if len(test) == 0 or y.min() == y.max() or train.breached.min() == train.breached.max():
+    base = {"rule": rule, "split_at": dt.datetime.fromtimestamp(int(split) / 1e6, dt.UTC),
+            "train_cases": int((case_start < split).sum()), "test_cases": int((case_start >= split).sum()),
+            "test_prefixes": len(test), "test_breach_share": float(y.mean()) if len(y) else np.nan}
+    if len(test) == 0 or y.min() == y.max() or development.breached.min() == development.breached.max():
         return ModelCard(**base, note="one_class")
-    models = fit_models(train)
+    choice = select(development, validation_from, int(((case_start >= validation_from) & (case_start < split)).sum()))
+    models = fit_models(development, methods=choice.methods)
     scores = {kind: score(y, models.risk(kind, test.prefixes.features)) for kind in KINDS
-              if kind != "boosting" or models.boosting is not None}
-    mae, baseline_mae, coverage = _remaining_figures(models, train, test)
-    return ModelCard(**base, scores=scores, mae=mae, baseline_mae=baseline_mae, coverage=coverage,
-                     level=models.level, shown=choose_shown(scores))
+              if models.usable(kind) == kind}
+    return ModelCard(**base, **remaining_figures(models, development, test), scores=scores, level=models.level,
+                     shown=models.usable(choice.shown), validation_cases=choice.cases, validation=choice.scores,
+                     calibration=choice.methods)
+
+
+def select(development: Labelled, validation_from: int, cases: int) -> Selection:
+    """Fit on the development cases started before `validation_from`, choose on the ones after."""
+    earlier = development.subset(development.case_start < validation_from)
+    later = development.subset(development.case_start >= validation_from)
+    models = fit_models(earlier)
+    y = later.breached.astype(int)
+    features = later.prefixes.features
+    methods, scores = {}, {"constant": score(y, models.risk("constant", features))}
+    for kind in ("boosting", "logistic"):
+        if models.usable(kind) != kind or len(later) == 0:
+            continue
+        tried = {method: score(y, models.risk(kind, features, method)) for method in METHODS
+                 if method in models.calibrators[kind]}
+        methods[kind] = min(tried, key=lambda method: tried[method].brier)   # METHODS' order breaks ties: simplest
+        scores[kind] = tried[methods[kind]]
+    return Selection(shown=choose_shown(scores), methods=methods, scores=scores, cases=cases)
 
 
 def choose_shown(scores: dict[str, Scores]) -> str:
@@ -110,7 +162,8 @@ def score(y: np.ndarray, p: np.ndarray) -> Scores:
     from sklearn.metrics import roc_auc_score
 
     auc = float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else np.nan
-    return Scores(auc=auc, brier=float(np.mean((p - y) ** 2)), ece=expected_calibration_error(y, p))
+    return Scores(auc=auc, brier=float(np.mean((p - y) ** 2)) if len(y) else np.nan,
+                  ece=expected_calibration_error(y, p))
 
 
 def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = ECE_BINS) -> float:
@@ -123,27 +176,18 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = ECE_BIN
     return float(np.abs(predicted - observed).sum() / len(y))
 
 
-def _remaining_figures(models: RiskModels, train: Labelled, test: Labelled) -> tuple[float, float, float]:
+def remaining_figures(models: RiskModels, development: Labelled, test: Labelled) -> dict:
+    """MAE (model and constant median) and interval coverage on the test prefixes, weighted for censoring."""
     known = ~np.isnan(test.remaining)
     if models.regressor is None or not known.any():
-        return np.nan, np.nan, np.nan
+        return {}
     actual = test.remaining[known]
     predicted, low, high = models.remaining(test.prefixes.features[known])
-    constant = np.nanmedian(train.remaining)
+    constant = np.nanmedian(development.remaining)
     inside = (actual >= low - 1e-9) & (actual <= high + 1e-9)
     weights = seen_weights(actual, test.horizon)
-    return (float(np.mean(np.abs(predicted - actual))), float(np.mean(np.abs(constant - actual))),
-            float(np.sum(weights * inside) / np.sum(weights)))
-
-
-def seen_weights(remaining: np.ndarray, horizon: np.ndarray) -> np.ndarray:
-    """Inverse-probability-of-censoring weights of the seen remaining times.
-
-    A test prefix's remaining time is seen only if it is shorter than its `horizon` (working
-    days to the log's end, known for every test prefix, seen or not). The weight of a seen time t
-    is 1 / P(horizon > t) over all test prefixes, so long remaining times, often unseen, count
-    for the ones that are missing (administrative censoring, independent of the case).
-    """
-    ordered = np.sort(horizon)
-    still_seen = 1.0 - np.searchsorted(ordered, remaining, side="left") / len(ordered)
-    return 1.0 / np.maximum(still_seen, 1.0 / len(ordered))
+    return {"mae": weighted_share(np.abs(predicted - actual), weights),
+            "baseline_mae": weighted_share(np.abs(constant - actual), weights),
+            "coverage": weighted_share(inside, weights),
+            "coverage_interval": case_bootstrap_interval(inside, weights, test.prefixes.entry[known]),
+            "unseen_share": float(1.0 - known.mean())}

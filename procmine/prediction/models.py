@@ -1,25 +1,29 @@
 """The three risk models compared on every rule, and the remaining-time model with its interval.
 
-- boosting: LightGBM gradient boosting on every prefix feature, calibrated by isotonic
-  regression on a later (temporal) slice of the training cases; its reasons are exact
-  TreeSHAP contributions (LightGBM's `pred_contrib`) in log-odds of the uncalibrated score.
-- logistic: the baseline the literature finds hard to beat, a logistic regression on
-  elapsed working days and the current activity; its reasons are the exact terms of the
-  linear score.
+- boosting: LightGBM gradient boosting on every prefix feature; its reasons are exact TreeSHAP
+  contributions (LightGBM's `pred_contrib`) in log-odds of the uncalibrated score.
+- logistic: the baseline the literature finds hard to beat, a logistic regression on elapsed
+  working days and the current activity; its reasons are the exact terms of the linear score.
 - constant: the training cases' breach share, for every prefix.
 
-Remaining working days: LightGBM on log(1 + days), with a split-conformal interval from
-the absolute log residuals on the calibration slice (coverage `level` for exchangeable
-cases; the evaluation measures what it is on later cases).
+Both classifiers learn from the earlier cases of what they are given; the latest CALIBRATION_SHARE
+(by case start, the cases most like the ones to come) fit every calibration map
+(procmine.prediction.calibration), and `methods` says which map each classifier uses.
+
+Remaining working days: LightGBM on log(1 + days), with a split-conformal interval from the
+absolute log residuals on the calibration slice, weighted for the remaining times the log's end
+hides (procmine.prediction.censoring), as the evaluation weighs them.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from procmine.prediction.calibration import fit_calibrators
+from procmine.prediction.censoring import seen_weights, weighted_conformal_quantile
 from procmine.prediction.samples import Labelled
 
 KINDS = ("boosting", "logistic", "constant")
@@ -30,21 +34,23 @@ BOOSTING = dict(learning_rate=0.05, num_leaves=7, min_data_in_leaf=200, bagging_
                 max_cat_to_onehot=8, cat_smooth=20)
 ROUNDS = 150
 PREDICT_THREADS = 2   # scoring many open cases at once is worth both cores; training small slices is not
+DEFAULT_METHODS = {"boosting": "isotonic", "logistic": "none"}   # until a validation slice chose
 
 
 @dataclass
 class RiskModels:
-    """Fitted models of one rule: classifiers by kind, the calibrator and the remaining-time model."""
+    """Fitted models of one rule: classifiers by kind, their calibration maps and the remaining-time model."""
 
     names: tuple[str, ...]
     categorical: tuple[str, ...]
     boosting: object | None
-    calibrator: object | None
     logistic: object | None
     constant: float
     regressor: object | None
     interval_halfwidth: float        # in log(1 + working days)
     level: float = LEVEL
+    calibrators: dict[str, dict[str, object]] = field(default_factory=dict)   # kind → method → map
+    methods: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METHODS))
 
     def usable(self, kind: str) -> str:
         """`kind` if it was fitted, else the next simpler model (boosting → logistic → constant)."""
@@ -52,16 +58,20 @@ class RiskModels:
             kind = "logistic"
         return "constant" if kind == "logistic" and self.logistic is None else kind
 
-    def risk(self, kind: str, features: np.ndarray) -> np.ndarray:
-        """Probability of a breach for each prefix by the model `kind`."""
+    def risk(self, kind: str, features: np.ndarray, method: str | None = None) -> np.ndarray:
+        """Probability of a breach for each prefix by the model `kind`, calibrated by `method` (default: its chosen one)."""
         if len(features) == 0:
             return np.zeros(0)
-        if kind == "boosting" and self.boosting is not None:
-            raw = self.boosting.predict(features, num_threads=PREDICT_THREADS)
-            return np.clip(self.calibrator.predict(raw), 0.0, 1.0)
-        if kind == "logistic" and self.logistic is not None:
-            return self.logistic.predict_proba(self._baseline_columns(features))[:, 1]
-        return np.full(len(features), self.constant)
+        if kind == "constant" or self.usable(kind) != kind:
+            return np.full(len(features), self.constant)
+        maps = self.calibrators[kind]
+        return maps.get(method or self.methods[kind], maps["none"]).predict(self.raw_score(kind, features))
+
+    def raw_score(self, kind: str, features: np.ndarray) -> np.ndarray:
+        """The classifier's own probability, before calibration."""
+        if kind == "boosting":
+            return self.boosting.predict(features, num_threads=PREDICT_THREADS)
+        return self.logistic.predict_proba(self._baseline_columns(features))[:, 1]
 
     def remaining(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Predicted remaining working days with the conformal interval (low, high)."""
@@ -97,44 +107,41 @@ class RiskModels:
     baseline_means: np.ndarray | None = None
 
 
-def fit_models(data: Labelled, *, level: float = LEVEL) -> RiskModels:
+def fit_models(data: Labelled, *, methods: dict[str, str] | None = None, level: float = LEVEL) -> RiskModels:
     """Fit all models on `data`; the latest CALIBRATION_SHARE of its cases (by start) calibrates."""
     prefixes = data.prefixes
     fit, calibrate = _temporal_slices(data.case_start)
     y = data.breached.astype(int)
-    constant = float(y.mean()) if len(y) else 0.0
-    boosting = calibrator = None
+    models = RiskModels(names=prefixes.names, categorical=prefixes.categorical, boosting=None, logistic=None,
+                        constant=float(y.mean()) if len(y) else 0.0, regressor=None, interval_halfwidth=np.nan,
+                        level=level, methods={**DEFAULT_METHODS, **(methods or {})})
     if _two_classes(y[fit]) and _two_classes(y[calibrate]):
-        boosting = _boosting(prefixes.features[fit], y[fit], prefixes.names, prefixes.categorical, "binary")
-        calibrator = _calibrator(boosting.predict(prefixes.features[calibrate]), y[calibrate],
-                                 data.case_start[calibrate])
-    models = RiskModels(names=prefixes.names, categorical=prefixes.categorical, boosting=boosting,
-                        calibrator=calibrator, logistic=None, constant=constant, regressor=None,
-                        interval_halfwidth=np.nan, level=level)
-    if _two_classes(y):
-        models.logistic, models.baseline_means = _logistic(models._baseline_columns(prefixes.features), y)
+        x = prefixes.features[fit]
+        models.boosting = _boosting(x, y[fit], prefixes.names, prefixes.categorical, "binary")
+        models.logistic, models.baseline_means = _logistic(models._baseline_columns(x), y[fit])
+        for kind in ("boosting", "logistic"):
+            models.calibrators[kind] = fit_calibrators(models.raw_score(kind, prefixes.features[calibrate]),
+                                                       y[calibrate])
     _fit_remaining(models, data, fit, calibrate)
     return models
 
 
 def _fit_remaining(models: RiskModels, data: Labelled, fit: np.ndarray, calibrate: np.ndarray) -> None:
     known = ~np.isnan(data.remaining)
-    fit, calibrate = fit & known, calibrate & known
-    if fit.sum() < 50 or calibrate.sum() < 20:
+    seen = calibrate & known
+    if (fit & known).sum() < 50 or seen.sum() < 20:
         return
     target = np.log1p(np.maximum(data.remaining, 0.0))
-    regressor = _boosting(data.prefixes.features[fit], target[fit], models.names, models.categorical,
-                          "regression")
-    residual = np.abs(regressor.predict(data.prefixes.features[calibrate]) - target[calibrate])
-    models.regressor = regressor
-    models.interval_halfwidth = conformal_quantile(residual, models.level)
+    models.regressor = _boosting(data.prefixes.features[fit & known], target[fit & known], models.names,
+                                 models.categorical, "regression")
+    residual = np.abs(models.regressor.predict(data.prefixes.features[seen]) - target[seen])
+    weights = seen_weights(data.remaining[seen], data.horizon[calibrate])
+    models.interval_halfwidth = weighted_conformal_quantile(residual, weights, models.level)
 
 
 def conformal_quantile(residuals: np.ndarray, level: float) -> float:
     """The split-conformal quantile: the ceil((n + 1) * level)-th smallest residual."""
-    n = len(residuals)
-    rank = min(int(np.ceil((n + 1) * level)), n)
-    return float(np.sort(residuals)[rank - 1])
+    return weighted_conformal_quantile(residuals, np.ones(len(residuals)), level)
 
 
 def _temporal_slices(case_start: np.ndarray, share: float = CALIBRATION_SHARE) -> tuple[np.ndarray, np.ndarray]:
@@ -158,33 +165,6 @@ def _boosting(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], categorical:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return lgb.train({**BOOSTING, "objective": objective}, data, num_boost_round=ROUNDS)
-
-
-class Unchanged:
-    """The boosting's own probabilities (log-loss training already calibrates them)."""
-
-    def predict(self, scores: np.ndarray) -> np.ndarray:
-        return scores
-
-
-def _calibrator(scores: np.ndarray, y: np.ndarray, case_start: np.ndarray):
-    """Isotonic regression on the calibration slice, if it helps on the slice's later half.
-
-    The earlier half of the slice fits a trial isotonic map, the later half judges it by the
-    Brier score against the raw scores; a map that does not help (a drifting log) is not used.
-    """
-    earlier, later = _temporal_slices(case_start, share=0.5)
-    if _two_classes(y[earlier]) and later.any():
-        trial = _isotonic(scores[earlier], y[earlier]).predict(scores[later])
-        if np.mean((trial - y[later]) ** 2) >= np.mean((scores[later] - y[later]) ** 2):
-            return Unchanged()
-    return _isotonic(scores, y)
-
-
-def _isotonic(scores: np.ndarray, y: np.ndarray):
-    from sklearn.isotonic import IsotonicRegression
-
-    return IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(scores, y)
 
 
 def _logistic(columns: np.ndarray, y: np.ndarray):

@@ -8,7 +8,7 @@ import pandas as pd
 
 from procmine.formatting import format_date, format_number, format_percent
 from procmine.i18n import text
-from procmine.prediction.evaluation import ModelCard
+from procmine.prediction.evaluation import ECE_BINS, ModelCard
 from procmine.prediction.models import KINDS
 from procmine.prediction.radar import Reason
 
@@ -28,7 +28,7 @@ def verdict(card: ModelCard, lang: str) -> str:
         best = min(("logistic", "constant"), key=lambda k: card.scores[k].brier)
         values.update(baseline_auc=_figure(max(card.scores[k].auc for k in ("logistic", "constant")), lang),
                       baseline_brier=_figure(card.scores[best].brier, lang))
-        return text("card.verdict.model", lang, **values)
+        return text("card.verdict.model" if card.holds_on_test else "card.verdict.model_unconfirmed", lang, **values)
     return text("card.verdict.baseline", lang, **values)
 
 
@@ -37,6 +37,7 @@ def split_sentence(card: ModelCard, lang: str) -> str:
     if card.split_at is None:
         return ""
     return text("card.split", lang, train=format_number(card.train_cases, lang),
+                validation=format_number(card.validation_cases, lang),
                 date=format_date(card.split_at, lang), test=format_number(card.test_cases, lang),
                 prefixes=format_number(card.test_prefixes, lang),
                 share=format_percent(card.test_breach_share, lang))
@@ -48,7 +49,8 @@ def remaining_sentence(card: ModelCard, lang: str) -> str:
         return ""
     return text("card.remaining", lang, mae=format_number(card.mae, lang, 1),
                 baseline_mae=format_number(card.baseline_mae, lang, 1), level=format_percent(card.level, lang, 0),
-                coverage=format_percent(card.coverage, lang))
+                coverage=format_percent(card.coverage, lang), low=format_percent(card.coverage_interval[0], lang),
+                high=format_percent(card.coverage_interval[1], lang), unseen=format_percent(card.unseen_share, lang))
 
 
 def card_table(card: ModelCard, lang: str) -> pd.DataFrame:
@@ -62,7 +64,9 @@ def card_table(card: ModelCard, lang: str) -> pd.DataFrame:
         rows.append({text("card.model", lang): name + (f" ({text('card.shown', lang)})" if kind == card.shown else ""),
                      text("card.auc", lang): _figure(scores.auc, lang),
                      text("card.brier", lang): _figure(scores.brier, lang),
-                     text("card.ece", lang): _figure(scores.ece, lang)})
+                     text("card.ece", lang, bins=ECE_BINS): _figure(scores.ece, lang),
+                     text("card.calibration", lang): _method(card.calibration.get(kind), lang),
+                     text("card.validation_auc", lang): _figure(_validation_auc(card, kind), lang)})
     return pd.DataFrame(rows)
 
 
@@ -83,3 +87,12 @@ def reasons_note(kind: str, lang: str) -> str:
 
 def _figure(value: float, lang: str) -> str:
     return "–" if value is None or math.isnan(value) else format_number(value, lang, 3)
+
+
+def _method(method: str | None, lang: str) -> str:
+    return "–" if method is None else text(f"card.method.{method}", lang)
+
+
+def _validation_auc(card: ModelCard, kind: str) -> float:
+    scores = card.validation.get(kind)
+    return math.nan if scores is None else scores.auc

@@ -1,5 +1,5 @@
 """The report's optional "Cases at risk" section (`procmine report --predict`): open cases per department
-by predicted risk, each rule's model card verdict, and the top drivers of long throughput.
+by predicted risk, each rule's model card (verdict, how it was measured, the figures), and the top drivers of long throughput.
 
 The figures come from procmine.prediction (one function each); this module only shapes and renders them.
 """
@@ -54,8 +54,7 @@ def render_risk(section: RiskSection | None, lang: str) -> Markup:
     parts = [Markup('<section id="risk" data-section="risk">'), Markup("<h2>%s</h2>") % t("report.risk.title"),
              Markup('<p class="lead">%s</p>') % t("report.risk.intro")]
     for card in section.forecast.cards:
-        parts.append(Markup('<p class="notice" data-rule="%s"><strong>%s:</strong> %s</p>')
-                     % (card.rule, card.rule, wording.verdict(card, lang)))
+        parts.append(_card(card, lang))
     table = by_department(section.forecast)
     if table.empty:
         parts.append(Markup('<p class="notice">%s</p>') % t("report.risk.no_open"))
@@ -77,6 +76,19 @@ def render_risk(section: RiskSection | None, lang: str) -> Markup:
                           f"{format_percent(r.compliance_with, lang, 0)} / {format_percent(r.compliance_without, lang, 0)}"]
                          for r in top.itertuples()]))
     parts.append(Markup("</section>"))
+    return Markup("\n").join(parts)
+
+
+def _card(card, lang: str) -> Markup:
+    """A rule's model card: the verdict, how it was measured, and the three models' test figures."""
+    parts = [Markup('<p class="notice" data-rule="%s"><strong>%s:</strong> %s</p>')
+             % (card.rule, card.rule, wording.verdict(card, lang))]
+    measured = " ".join(s for s in (wording.split_sentence(card, lang), wording.remaining_sentence(card, lang)) if s)
+    if measured:
+        parts.append(Markup('<p class="caption" data-card="%s">%s</p>') % (card.rule, measured))
+    if card.scores:
+        table = wording.card_table(card, lang)
+        parts.append(_table("risk-card", list(table.columns), table.astype(str).values.tolist()))
     return Markup("\n").join(parts)
 
 

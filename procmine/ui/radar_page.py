@@ -111,7 +111,7 @@ def _model_card(card) -> None:
     lang = state.lang()
     with st.expander(t("radar.card", rule=card.rule), expanded=True):
         sentence = wording.verdict(card, lang)
-        (st.success if card.beats_baseline else st.warning)(sentence)
+        (st.success if card.beats_baseline and card.holds_on_test else st.warning)(sentence)
         for line in (wording.split_sentence(card, lang), wording.remaining_sentence(card, lang)):
             if line:
                 st.caption(line)

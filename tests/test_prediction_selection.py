@@ -1,0 +1,124 @@
+"""What chooses the shown model and its calibration: the validation slice only, never the test slice;
+the calibration maps; and the censoring-weighted conformal interval and its case-bootstrap interval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import procmine
+from procmine.analysis.deadlines import DEFAULT_RULES
+from procmine.prediction.calibration import fit_calibrators
+from procmine.prediction.censoring import (
+    case_bootstrap_interval,
+    seen_weights,
+    weighted_conformal_quantile,
+)
+from procmine.prediction.clock import rule_clock
+from procmine.prediction.evaluation import (
+    ECE_BINS,
+    TRAIN_SHARE,
+    evaluate,
+    expected_calibration_error,
+)
+from procmine.prediction.features import LogFacts
+from procmine.prediction.models import conformal_quantile
+from procmine.prediction.samples import Labelled, labelled_prefixes
+from procmine.prediction.wording import card_table
+from procmine.workcalendar import WorkCalendar
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
+
+
+@pytest.fixture(scope="module")
+def settled():
+    log = procmine.open(SAMPLES / "merudgifter")
+    calendar = WorkCalendar()
+    clock = rule_clock(log, next(r for r in DEFAULT_RULES if r.case_type == "merudgifter"), calendar)
+    known = np.flatnonzero(clock.settled)
+    data = labelled_prefixes(LogFacts(log, calendar), clock, known)
+    return data, known, clock.start[known], evaluate(data, known, clock.start[known], "merudgifter § 100")
+
+
+def _with_test_labels_permuted(data: Labelled, starts: np.ndarray, seed: int) -> Labelled:
+    """The same prefixes, the outcomes of the test slice's prefixes shuffled among themselves."""
+    split = np.sort(starts)[int(len(starts) * TRAIN_SHARE)]
+    test = np.flatnonzero(data.case_start >= split)
+    shuffled = np.random.default_rng(seed).permutation(test)
+    breached, remaining = data.breached.copy(), data.remaining.copy()
+    breached[test], remaining[test] = data.breached[shuffled], data.remaining[shuffled]
+    return Labelled(data.prefixes, breached, remaining, data.case_start, data.horizon)
+
+
+@settings(max_examples=3, deadline=None)
+@given(seed=st.integers(0, 2**16))
+def test_test_slice_labels_cannot_change_what_is_shown(settled, seed):
+    data, known, starts, card = settled
+    permuted = evaluate(_with_test_labels_permuted(data, starts, seed), known, starts, card.rule)
+    assert permuted.shown == card.shown and permuted.calibration == card.calibration
+    assert permuted.validation == card.validation and permuted.validation_cases == card.validation_cases
+    # ...while the figures the test slice reports do follow its labels
+    assert permuted.scores["boosting"].auc < card.scores["boosting"].auc - 0.1
+
+
+def test_the_validation_slice_lies_between_training_and_test(settled):
+    *_, card = settled
+    assert 0 < card.validation_cases < card.train_cases
+    assert set(card.validation) == {"boosting", "logistic", "constant"}
+    assert set(card.calibration) == {"boosting", "logistic"}
+    assert card.calibration["boosting"] in ("none", "platt", "isotonic")
+    row = card.row()
+    assert row["ece_bins"] == ECE_BINS and row["validation_boosting_auc"] == card.validation["boosting"].auc
+    assert row["coverage_low"] <= row["coverage"] <= row["coverage_high"]
+    assert 0.0 <= row["unseen_share"] < 0.2
+    assert f"Calibration error (ECE, {ECE_BINS} equal-width bins)" in card_table(card, "en").columns
+
+
+def test_recalibration_repairs_an_overconfident_score():
+    rng = np.random.default_rng(3)
+    truth = rng.uniform(0.02, 0.98, 40_000)
+    y = (rng.uniform(size=len(truth)) < truth).astype(int)
+    logit = np.log(truth / (1 - truth))
+    overconfident = 1 / (1 + np.exp(-3 * logit))
+    fit, later = slice(0, 20_000), slice(20_000, None)
+    maps = fit_calibrators(overconfident[fit], y[fit])
+    assert expected_calibration_error(y[later], maps["none"].predict(overconfident[later])) > 0.1
+    for method in ("platt", "isotonic"):
+        assert expected_calibration_error(y[later], maps[method].predict(overconfident[later])) < 0.02
+    assert set(fit_calibrators(overconfident[:50], np.zeros(50, int))) == {"none"}   # one class: nothing to fit
+
+
+@settings(max_examples=50, deadline=None)
+@given(residuals=st.lists(st.floats(0, 100, allow_nan=False), min_size=1, max_size=200),
+       level=st.sampled_from([0.5, 0.8, 0.9, 0.95]))
+def test_equal_weights_give_the_split_conformal_rank(residuals, level):
+    r = np.array(residuals)
+    n = len(r)
+    rank = min(int(np.ceil((n + 1) * level)), n)
+    assert weighted_conformal_quantile(r, np.ones(n), level) == np.sort(r)[rank - 1] == conformal_quantile(r, level)
+
+
+def test_weighted_calibration_on_censored_residuals_covers_the_whole_population():
+    # Remaining times seen only if shorter than the horizon; the interval [0, q] from the seen ones.
+    rng = np.random.default_rng(5)
+    remaining = rng.exponential(10.0, 100_000)
+    horizon = rng.uniform(0.0, 50.0, len(remaining))
+    seen = remaining < horizon
+    naive = conformal_quantile(remaining[seen], 0.9)
+    weighted = weighted_conformal_quantile(remaining[seen], seen_weights(remaining[seen], horizon), 0.9)
+    assert np.mean(remaining <= naive) < 0.87               # the seen ones alone are the quick ones
+    assert np.mean(remaining <= weighted) == pytest.approx(0.9, abs=0.01)
+
+
+def test_case_bootstrap_interval_is_wider_when_prefixes_come_in_cases():
+    rng = np.random.default_rng(7)
+    hit = np.repeat(rng.uniform(size=300) < 0.9, 10).astype(float)   # a case's ten prefixes hit or miss together
+    weights = np.ones(len(hit))
+    low, high = case_bootstrap_interval(hit, weights, np.repeat(np.arange(300), 10))
+    naive_low, naive_high = case_bootstrap_interval(hit, weights, np.arange(len(hit)))
+    assert low <= hit.mean() <= high
+    assert (high - low) > 2.5 * (naive_high - naive_low)
