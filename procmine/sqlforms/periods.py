@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from procmine.analysis.periods import TREND_COLUMNS, Window
 from procmine.sqlforms import overview
-from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE
+from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, prepare_case_runs
 from procmine.sqlforms.throughput import CASES_CTE
 
 DAY_US = 86_400_000_000
@@ -61,6 +61,7 @@ def register_windows(engine, windows: list[Window], timezone: str) -> None:
 
 def compute(engine, windows: list[Window], meta: dict, calendar_zone: str, dataset_zone: str) -> pd.DataFrame:
     """One row per window with TREND_COLUMNS. The `days` table must be registered (common.register_days)."""
+    prepare_case_runs(engine)
     register_windows(engine, windows, calendar_zone)
     rule = overview.open_rule(engine, meta)
     table = engine.query(statement(rule), {"calendar_zone": calendar_zone, "dataset_zone": dataset_zone})
