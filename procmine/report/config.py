@@ -21,8 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from procmine.safe_load import load_yaml
 from procmine.errors import ConfigError
+from procmine.safe_load import load_yaml
 
 TREND_PERIODS = {"month": 12, "quarter": 8, "year": 5}
 
@@ -49,6 +49,7 @@ class ReportSettings(BaseModel):
     dcr: bool = False
     dcr_model: Path | None = None
     predict: bool = False     # add the "Cases at risk" section (procmine.prediction)
+    benchmark: Path | None = None   # a folder of municipal datasets: add the benchmark section
 
     @property
     def minimum_trend_periods(self) -> int:
@@ -87,7 +88,7 @@ class ReportConfig(BaseModel):
     reports: list[dict] = Field(min_length=1)
 
 
-_PATH_KEYS = ("dataset", "output", "xlsx", "deadlines", "dcr_model")
+_PATH_KEYS = ("dataset", "output", "xlsx", "deadlines", "dcr_model", "benchmark")
 
 
 def make_job(values: dict, where: str = "report options") -> ReportJob:
