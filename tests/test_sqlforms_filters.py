@@ -16,7 +16,7 @@ from sqlforms_checks import CHECKS, SECONDS, SHARE, assert_frames
 
 import procmine
 from procmine import analysis
-from procmine.errors import FilterError
+from procmine.errors import FilterError, ProcmineError
 from procmine.filters import EventAttributeFilter, VariantsFilter
 from procmine.sqlforms.log import compare_stacks
 from procmine.sqlforms.selection import select
@@ -58,6 +58,10 @@ def test_each_filter_kind_on_a_shared_log_on_duckdb(name, imported_dataset):
 
 @pytest.mark.parametrize("name", KINDS)
 def test_each_filter_kind_on_spark(name, spark):
+    if name.startswith("variants"):      # an ordered list aggregate: refused on Spark, never answered wrongly
+        with pytest.raises(ProcmineError, match="no Spark SQL form"):
+            check_filtered(SAMPLES / "merudgifter", name, "spark", forms=("overview",), session=spark)
+        return
     check_filtered(SAMPLES / "merudgifter", name, "spark", forms=("overview", "dfg"), session=spark)
 
 
@@ -94,7 +98,7 @@ def test_compare_two_filter_stacks(engine, request):
     path = SAMPLES / "aktindsigt"
     log = procmine.open(path)
     kinds = filters_for(log)
-    a, b = (kinds["variants_top"],), (kinds["timeframe_trim"], kinds["case_size"])
+    a, b = (kinds["endpoints"],), (kinds["timeframe_trim"], kinds["case_size"])
     expected = analysis.compare(log.filter(*a), log.filter(*b), labels=("a", "b"))
     found_log = _spark_log(path, request.getfixturevalue("spark")) if engine == "spark" else \
         procmine.open(path, engine=engine)
