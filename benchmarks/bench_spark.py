@@ -37,6 +37,7 @@ def make_municipalities(root: Path, events: int, municipalities: int) -> Path:
     from synthetic import write_synthetic
 
     cases = int(events / EVENTS_PER_CASE / municipalities)
+    root.mkdir(parents=True, exist_ok=True)      # output folders are not created implicitly
     for number in range(municipalities):
         target = root / f"municipality=M{number + 1:02d}"
         if not (target / "procmine.json").exists():

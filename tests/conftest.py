@@ -31,6 +31,21 @@ def imported_dataset(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def spark():
+    """One SparkSession, local[2], for every Spark test of the run (a JVM takes seconds to start)."""
+    import shutil
+
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("Java is absent (the Spark engine needs openjdk-17-jre-headless)")
+    from procmine.spark import spark_session
+
+    session = spark_session("local[2]", shuffle_partitions=2)
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
 def pm4py_raw_log():
     """A factory: file name in ../shared/data -> the raw log as pm4py's own XES reader gives it."""
     cache = {}

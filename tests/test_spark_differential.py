@@ -30,15 +30,6 @@ SHARED_FORMS = {"running-example.xes": ("overview", "variants", "dfg", "bottlene
                 "Road_Traffic_Fine_Management_Process.xes.gz": ("dfg",)}
 
 
-@pytest.fixture(scope="session")
-def spark():
-    from procmine.spark import spark_session
-
-    session = spark_session("local[2]", shuffle_partitions=2)
-    yield session
-    session.stop()
-
-
 @pytest.mark.parametrize("name,form", [(n, f) for n, forms in SAMPLE_FORMS.items() for f in forms])
 def test_sample_log_on_spark(name, form, spark):
     from procmine.spark import SparkEngine

@@ -50,9 +50,20 @@ def test_engine_errors_are_clear(tmp_path):
     dataset = SAMPLES / "aktindsigt"
     code, _, err = run("info", dataset, "--engine", "flink")
     assert code == 2 and "Unknown engine 'flink'" in err and "Traceback" not in err
-    rules = tmp_path / "f.json"
-    rules.write_text('{"kind": "case_size", "between": [2, null]}')
-    code, _, err = run("variants", dataset, "--engine", "duckdb", "--filter", rules)
-    assert code == 2 and "--filter works with --engine numpy only" in err
-    code, _, err = run("compare", dataset, "--engine", "duckdb", "--a", rules, "--b", rules)
-    assert code == 2 and "use --by ATTRIBUTE" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"kind": "event_attribute", "attribute": "no_such_column", "values": ["x"]}]')
+    code, _, err = run("variants", dataset, "--engine", "duckdb", "--filter", bad)
+    assert code == 2 and "does not fit this dataset" in err and "Traceback" not in err
+
+
+def test_filters_and_compare_a_b_on_duckdb_print_what_numpy_prints(tmp_path):
+    dataset = SAMPLES / "aktindsigt"
+    small, large = tmp_path / "small.json", tmp_path / "large.json"
+    small.write_text('[{"kind": "case_size", "between": [null, 5]}]')
+    large.write_text('[{"kind": "case_size", "between": [6, null]}, {"kind": "variants", "top": 3}]')
+    for command in (("dfg", "--filter", small, "--filter", large), ("compare", "--a", small, "--b", large)):
+        code, numpy_out, err = run(*command[:1], dataset, *command[1:], "--format", "json")
+        assert code == 0, err
+        code, duckdb_out, err = run(*command[:1], dataset, *command[1:], "--format", "json", "--engine", "duckdb")
+        assert code == 0, err
+        close(json.loads(duckdb_out), json.loads(numpy_out))

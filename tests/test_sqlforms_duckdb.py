@@ -71,10 +71,11 @@ def test_explicit_deadline_rules_on_case_start_and_end():
 
 
 def test_every_form_transpiles_to_spark_sql():
-    from procmine.sqlforms import compare, deadlines, dfg, overview, periods, throughput, variants
+    from procmine.sqlforms import common, compare, deadlines, dfg, overview, periods, throughput, variants
 
     statements = [overview.statement("no closed_at"), variants.STATEMENT, dfg.EDGES, dfg.activities_statement(True),
-                  throughput.summary_statement("case_type", "week"), deadlines.statement(True),
+                  throughput.summary_statement("case_type", "week"), deadlines.counted_statement(True),
+                  deadlines.STATEMENT, common.PER_CASE,
                   compare.edges_statement("case_type"), periods.statement("unknown")]
     for sql in statements:
         spark = transpile(sql, "spark")

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from procmine.analysis.dfg import dfg
-from procmine.analysis.overview import overview
+from procmine.analysis.dfg import Dfg, dfg
+from procmine.analysis.overview import Overview, overview
 from procmine.analysis.throughput import case_attribute
-from procmine.analysis.variants import variants
+from procmine.analysis.variants import Variants, variants
 from procmine.errors import FilterError
 from procmine.eventlog import EventLog
 
@@ -55,13 +55,19 @@ def kpi_table(first: dict, second: dict) -> pd.DataFrame:
 
 def compare(log_a: EventLog, log_b: EventLog, labels: tuple[str, str] = ("A", "B")) -> Comparison:
     """Compare log B against log A (e.g. two periods, case types or filters)."""
-    kpis = kpi_table(overview(log_a).as_dict(), overview(log_b).as_dict())
-    edges = _edge_differences(log_a, log_b)
+    return compare_results([(overview(log), dfg(log), variants(log)) for log in (log_a, log_b)], labels)
+
+
+def compare_results(sides: list[tuple[Overview, Dfg, Variants]], labels: tuple[str, str] = ("A", "B")) -> Comparison:
+    """The comparison of two sides from their overview, DFG and variants (computed on any engine)."""
+    (overview_a, dfg_a, variants_a), (overview_b, dfg_b, variants_b) = sides
+    kpis = kpi_table(overview_a.as_dict(), overview_b.as_dict())
+    edges = _edge_differences(dfg_a, dfg_b)
     by_waiting = edges.assign(_size=edges["median_difference_seconds"].abs()).sort_values(
         ["_size", "source", "target"], ascending=[False, True, True], kind="stable",
         na_position="last").drop(columns="_size").reset_index(drop=True)
     return Comparison(labels=labels, kpis=kpis, edges=edges, edges_by_waiting=by_waiting,
-                      variants=_variant_differences(log_a, log_b))
+                      variants=_variant_differences(variants_a, variants_b))
 
 
 def compare_by(log: EventLog, attribute: str) -> Comparison:
@@ -82,12 +88,12 @@ def _whole_counts(values: pd.Series, kinds: pd.Series) -> pd.Series:
                       for v, kind in zip(numbers, kinds)], index=values.index, dtype=object)
 
 
-def _edge_differences(log_a: EventLog, log_b: EventLog) -> pd.DataFrame:
+def _edge_differences(dfg_a: Dfg, dfg_b: Dfg) -> pd.DataFrame:
     keys = ["source", "target"]
     frames = []
-    for log in (log_a, log_b):
-        edges = dfg(log).edges
-        frames.append(edges[keys].assign(share=edges["cases"] / max(log.num_cases, 1),
+    for graph in (dfg_a, dfg_b):
+        edges = graph.edges
+        frames.append(edges[keys].assign(share=edges["cases"] / max(graph.num_cases, 1),
                                          median=edges["median_seconds"]))
     merged = frames[0].merge(frames[1], on=keys, how="outer", suffixes=("_a", "_b"))
     merged[["share_a", "share_b"]] = merged[["share_a", "share_b"]].fillna(0.0)
@@ -97,10 +103,9 @@ def _edge_differences(log_a: EventLog, log_b: EventLog) -> pd.DataFrame:
     return _ranked(merged, "share_difference", keys)
 
 
-def _variant_differences(log_a: EventLog, log_b: EventLog) -> pd.DataFrame:
+def _variant_differences(variants_a: Variants, variants_b: Variants) -> pd.DataFrame:
     frames = []
-    for log in (log_a, log_b):
-        found = variants(log)
+    for found in (variants_a, variants_b):
         frames.append(pd.DataFrame({"activities": list(found.sequences), "share": found.share,
                                     "median": found.median_throughput_seconds}))
     merged = frames[0].merge(frames[1], on="activities", how="outer", suffixes=("_a", "_b"))

@@ -19,7 +19,7 @@ from procmine.cli.output import TABLE_ROWS, Part, Shown, cell, check_format, hea
 from procmine.errors import ConfigError, FilterError
 from procmine.table_format import kpi_figures
 from procmine.cli.case_notion import CaseNotionOption, say_flattening
-from procmine.cli.engine_option import EngineOption, analyse, open_on
+from procmine.cli.engine_option import EngineOption, analyse, compare_stacks, open_on
 
 FilterOption = typer.Option(None, "--filter", help="Filter file (JSON/YAML); repeat to stack filters.")
 FormatOption = typer.Option("table", "--format", help="Output: table (for people), csv or json (for machines).")
@@ -31,12 +31,9 @@ def open_filtered(dataset: Path, filters: list[Path] | None, case_notion: str | 
     (a SqlLog on another engine)."""
     from procmine.filters import load_filters
 
-    if engine != "numpy":
-        if case_notion is not None:
-            raise ConfigError("--case-notion works with --engine numpy only; drop one of them.")
-        return open_on(dataset, engine, filters)
-    log = procmine.open(dataset, case_notion=case_notion)
-    say_flattening(log)
+    log = open_on(dataset, engine, case_notion)
+    if engine == "numpy":
+        say_flattening(log)
     stacks = [(path, load_filters(path)) for path in (filters or [])]
     for path, stack in stacks:
         try:
@@ -185,16 +182,12 @@ def compare_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
     check_format(fmt)
     if (by is None) == (a is None or b is None) or (by is not None and (a or b)):
         raise ConfigError("compare needs either --by ATTRIBUTE or both --a FILTER and --b FILTER.")
-    if engine != "numpy" and by is None:
-        raise ConfigError(f"compare --a/--b are filters, which need --engine numpy; "
-                          f"on {engine!r} use --by ATTRIBUTE.")
     log = open_filtered(dataset, filters, case_notion, engine)
     if by is not None:
         result = analyse("compare_by", log, by)
     else:
         from procmine.filters import load_filters
-        result = analysis.compare(log.filter(*load_filters(a)), log.filter(*load_filters(b)),
-                                  labels=(a.stem, b.stem))
+        result = compare_stacks(log, load_filters(a), load_filters(b), labels=(a.stem, b.stem))
     parts = {"kpis": result.kpis, "edges": result.edges, "edges_by_waiting": result.edges_by_waiting,
              "variants": result.variants}
     declared = {"edges": tables.COMPARE_EDGES, "edges_by_waiting": tables.COMPARE_EDGES,

@@ -39,6 +39,8 @@ def report_command(
         dcr_model: Path = typer.Option(None, "--dcr-model", help="Check against this DCR graph (.xml) instead."),
         predict: bool = typer.Option(False, "--predict", help="Add the section on open cases at risk of "
                                      "missing their deadline, with the model card and the drivers."),
+        benchmark: Path = typer.Option(None, "--benchmark", help="Folder of municipal datasets "
+                                       "(municipality=NAME/): add them side by side, small cells hidden."),
         access_policy: Path = typer.Option(None, "--access-policy", help="Access policy YAML (README, Serving)."),
         roles: list[str] = typer.Option(None, "--role", help="Report only the cases this app role may see."),
         case_notion: str = CaseNotionOption,
@@ -61,13 +63,16 @@ def report_command(
                   "from": from_date, "to": to_date, "compare": compare, "group_by": group_by,
                   "deadlines": deadlines, "title": title, "organisation": organisation,
                   "filter_files": list(filters or []), "dcr": dcr or None, "dcr_model": dcr_model,
-                  "predict": predict or None, "case_notion": case_notion}
+                  "predict": predict or None, "case_notion": case_notion, "benchmark": benchmark}
         jobs = [make_job({k: v for k, v in values.items() if v is not None}, "procmine report")]
         for path in (output, xlsx):
             if path is not None:
                 check_output_folder(path)   # a missing folder fails before the report is built
     from procmine.access.cli import access_for
     access = access_for(access_policy, roles)
+    if access is not None and any(job.benchmark for job in jobs) and not access.sees_everything():
+        # The benchmark reads whole folders of datasets, which a department or case-type rule cannot cut.
+        raise ConfigError(text("benchmark.restricted", jobs[0].lang) + " Leave out --benchmark for this role.")
     for job in jobs:
         run_job(job, access=access)
 

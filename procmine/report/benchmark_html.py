@@ -48,7 +48,7 @@ def display_table(frame: pd.DataFrame, lang: str, min_cases: int,
 
 def benchmark_section(result: Benchmark, lang: str) -> str:
     """The benchmark's <section>: intro, the three tables and the note on hidden figures."""
-    parts = [f"<section class='benchmark'><h2>{html.escape(text('benchmark.title', lang))}</h2>",
+    parts = [f"<section id='benchmark' class='benchmark' data-section='benchmark'><h2>{html.escape(text('benchmark.title', lang))}</h2>",
              f"<p>{html.escape(text('benchmark.intro', lang))}</p>"]
     for name, frame in result.tables().items():
         shown = display_table(frame, lang, result.min_cases, result.hidden_cells[name])

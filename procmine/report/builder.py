@@ -9,14 +9,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from procmine.report.journeys_section import JourneySection, journey_section
 from procmine.analysis import bottlenecks, dfg, load_rules, variants
 from procmine.analysis import periods as p
-from procmine.analysis.breakdown import KLE_GROUP, deadlines_by, group_summary, has_attribute
+from procmine.analysis.bottlenecks import ORG_UNIT, workload_by
+from procmine.analysis.breakdown import (
+    KLE_GROUP,
+    deadlines_by,
+    group_summary,
+    has_attribute,
+)
 from procmine.analysis.deadlines import DeadlineRule, check_rules
 from procmine.analysis.quality import DataQuality, data_quality
 from procmine.analysis.throughput import case_attribute
-from procmine.analysis.bottlenecks import ORG_UNIT, workload_by
 from procmine.dataset_meta import LeftOut
 from procmine.dcr.conformance import DcrConformance
 from procmine.eventlog import EventLog
@@ -26,6 +30,7 @@ from procmine.render.map_view import map_view
 from procmine.render.process_map import MapOptions, render_map
 from procmine.report.config import ReportSettings
 from procmine.report.dcr_section import dcr_conformance
+from procmine.report.journeys_section import JourneySection, journey_section
 from procmine.schema import RESOURCE
 from procmine.workcalendar import WorkCalendar
 
@@ -88,6 +93,7 @@ class ReportData:
     left_out: LeftOut | None = None   # procmine.json's record of events a lenient import left out
     journeys: "JourneySection | None" = None
     flattening: dict | None = None   # how the case notion was made (None: the dataset's own cases)
+    benchmark: object | None = None   # procmine.benchmarking.Benchmark with settings.benchmark
 
     @property
     def data_ends_early(self) -> bool:
@@ -145,7 +151,16 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
         workload=workload, workload_column=column, quality=quality, dcr=dcr,
         risk=_risk(log, settings, rules, calendar), left_out=meta.quarantine,
-        journeys=journey_figures, flattening=meta.flattening)
+        journeys=journey_figures, flattening=meta.flattening, benchmark=_benchmark(settings))
+
+
+def _benchmark(settings: ReportSettings):
+    """The municipalities side by side (each analysed alone, small cells hidden) when asked for."""
+    if settings.benchmark is None:
+        return None
+    from procmine.benchmarking import benchmark, municipal_datasets
+
+    return benchmark(municipal_datasets(settings.benchmark))
 
 
 def _risk(log: EventLog, settings: ReportSettings, rules, calendar: WorkCalendar):

@@ -22,9 +22,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from procmine.safe_load import load_yaml
 from procmine.errors import ConfigError
 from procmine.validation import validated
+from procmine.safe_load import load_yaml
 
 TREND_PERIODS = {"month": 12, "quarter": 8, "year": 5}
 
@@ -51,6 +51,7 @@ class ReportSettings(BaseModel):
     dcr: bool = False
     dcr_model: Path | None = None
     predict: bool = False     # add the "Cases at risk" section (procmine.prediction)
+    benchmark: Path | None = None   # a folder of municipal datasets: add the benchmark section
 
     @property
     def minimum_trend_periods(self) -> int:
@@ -90,7 +91,7 @@ class ReportConfig(BaseModel):
     reports: list[dict] = Field(min_length=1)
 
 
-_PATH_KEYS = ("dataset", "output", "xlsx", "deadlines", "dcr_model")
+_PATH_KEYS = ("dataset", "output", "xlsx", "deadlines", "dcr_model", "benchmark")
 
 
 def make_job(values: dict, where: str = "report options") -> ReportJob:

@@ -57,8 +57,19 @@ def report_view(data: ReportData) -> dict:
         "quality_counts": (data.quality.cases, data.quality.events),
         "dcr": dcr_view(data.dcr, words, settings.top),
         "risk": _risk(data),
+        "benchmark": _benchmark(data),
         "journeys": journeys_view(data.journeys, words),
     }
+
+
+def _benchmark(data: ReportData):
+    if data.benchmark is None:
+        return ""
+    from markupsafe import Markup
+
+    from procmine.report.benchmark_html import benchmark_section
+
+    return Markup(benchmark_section(data.benchmark, data.settings.lang))   # escaped cell by cell
 
 
 def _risk(data: ReportData):

@@ -9,9 +9,14 @@ import pandas as pd
 import pyarrow as pa
 
 from procmine.errors import ProcmineError
-from procmine.sqlforms.common import partitioned_cases_sql, partitioned_events_sql
+from procmine.sqlforms.common import (
+    partition_offsets,
+    partitioned_cases_sql,
+    partitioned_events_sql,
+)
 from procmine.sqlforms.dialects import transpile
 from procmine.sqlforms.engines import dataset_files, used_parameters
+from procmine.sqlforms.selection import Selection, select
 
 DEFAULT_MASTER = "local[2]"
 
@@ -50,9 +55,18 @@ class SparkEngine:
 
     dialect = "spark"
 
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        """What a query that does not fit the data raises (an unknown column, a wrong type)."""
+        from pyspark.errors import PySparkException
+
+        return (PySparkException,)
+
     def __init__(self, session, prefix: str = ""):
         self.session = session
         self.prefix = prefix
+        self.materialised: set[str] = set()   # tables computed from the current `events`
+        self._persisted: dict = {}
 
     @classmethod
     def for_dataset(cls, path: str | Path, session=None) -> "SparkEngine":
@@ -63,15 +77,17 @@ class SparkEngine:
         engine = cls(session or spark_session())
         read = engine.session.read.option("basePath", str(path)) if files.partitioned else engine.session.read
         events = files.events.replace("/**/*.parquet", "")
-        read.parquet(events).createOrReplaceTempView("raw_events" if files.partitioned else "events")
+        read.parquet(events).createOrReplaceTempView("raw_events" if files.partitioned else "dataset_events")
         if files.partitioned:
             read.parquet(files.cases).createOrReplaceTempView("raw_cases")
-            engine.view("events", partitioned_events_sql(engine.columns("raw_events")))
-            engine.view("cases", partitioned_cases_sql(engine.columns("raw_cases")))
+            engine.register("partition_offsets", partition_offsets(engine))
+            engine.view("dataset_events", partitioned_events_sql(engine.columns("raw_events")))
+            engine.view("dataset_cases", partitioned_cases_sql(engine.columns("raw_cases")))
         elif files.cases is not None:
-            engine.session.read.parquet(files.cases).createOrReplaceTempView("cases")
+            engine.session.read.parquet(files.cases).createOrReplaceTempView("dataset_cases")
         else:
-            engine.view("cases", "SELECT DISTINCT case_id FROM events")
+            engine.view("dataset_cases", "SELECT DISTINCT case_id FROM dataset_events")
+        select(engine, Selection())
         return engine
 
     def view(self, name: str, sql: str) -> None:
@@ -94,6 +110,25 @@ class SparkEngine:
         """A small table as a temporary view (Spark broadcasts tables this small in its joins)."""
         table = pa.table({n: _plain(table.column(n)) for n in table.column_names})
         self.session.createDataFrame(table).createOrReplaceTempView(name)
+
+    def materialise(self, name: str, sql: str, params: dict | list | None = None, zone: str = "UTC") -> None:
+        """A query kept in memory (spilling to disk) once first computed, as the temporary view `name`.
+
+        It is analysed with `zone` as the session time zone (dates and naive times compare in it).
+        """
+        from pyspark import StorageLevel
+
+        if name in self._persisted:
+            self._persisted.pop(name).unpersist()
+        values = params if isinstance(params, list) else used_parameters(sql, params)
+        self.session.conf.set("spark.sql.session.timeZone", zone)
+        try:
+            frame = self.session.sql(transpile(sql, self.dialect), args=values or None)
+        finally:
+            self.session.conf.set("spark.sql.session.timeZone", "UTC")
+        frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+        frame.createOrReplaceTempView(name)
+        self._persisted[name] = frame
 
     def columns(self, table: str) -> list[str]:
         return list(self.session.table(table).columns)

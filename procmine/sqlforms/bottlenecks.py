@@ -7,7 +7,14 @@ local dates (Europe/Copenhagen, bound as $zone) on which a resource has an event
 from __future__ import annotations
 
 from procmine import schema as s
-from procmine.sqlforms.common import EVENTS_CTE, MICROS, STEPS_CTE, identifier, local_date, working_position
+from procmine.sqlforms.common import (
+    EVENTS_CTE,
+    MICROS,
+    STEPS_CTE,
+    identifier,
+    local_date,
+    working_position,
+)
 from procmine.sqlforms.dfg import EDGES
 
 NO_VALUE = "(none)"

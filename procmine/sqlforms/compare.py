@@ -6,12 +6,19 @@ fractions of each side's cases; edges and variants rank by the size of the share
 
 from __future__ import annotations
 
-
 from procmine.analysis.compare import KPIS, kpi_table
 from procmine.dataset_meta import DatasetMeta
 from procmine.errors import FilterError
 from procmine.sqlforms import overview
-from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, MICROS, STEPS_CTE, identifier, split_sequence
+from procmine.sqlforms.common import (
+    CASE_RUNS_CTE,
+    EVENTS_CTE,
+    MICROS,
+    STEPS_CTE,
+    identifier,
+    prepare_case_runs,
+    split_sequence,
+)
 
 
 def groups_statement(attribute: str) -> str:
@@ -68,6 +75,7 @@ def variants_statement(attribute: str) -> str:
 
 def compute(engine, attribute: str, meta: DatasetMeta) -> dict:
     """labels, kpis (metric, a, b, difference, relative_difference), edges and variants."""
+    prepare_case_runs(engine)
     groups = engine.query(groups_statement(attribute))
     if len(groups) < 2:
         raise FilterError(f"Case attribute {attribute!r} has {len(groups)} value(s) in the log; "

@@ -11,51 +11,62 @@ from __future__ import annotations
 
 import pandas as pd
 
-from procmine.analysis.deadlines import (BREACH_COLUMNS, CASE_END, CASE_START, CASE_TYPE, DEFAULT_RULES,
-                                        DeadlineRule)
+from procmine.analysis.deadlines import (
+    BREACH_COLUMNS,
+    CASE_END,
+    CASE_START,
+    CASE_TYPE,
+    DEFAULT_RULES,
+    DeadlineRule,
+)
 from procmine.errors import ConfigError
 from procmine.sqlforms.common import EVENTS_CTE, local_date
 
 SQL_RULE_COLUMNS = ("rule", "cases", "met", "share_met", "median_days", "p90_days", "open_cases", "open_overdue")
 
 
-def _measured_ctes(by_case_type: bool) -> str:
-    """CTEs up to `counted`: per case that has the start, done, its times and its days."""
-    covered = ("SELECT DISTINCT r.case_index FROM ev r JOIN cases c ON c.case_id = r.case_id "
-               "WHERE c.case_type = $case_type") if by_case_type else "SELECT DISTINCT case_index FROM ev"
+def _matching(activity: str, value: str, fallback: str) -> str:
+    """The earliest `value` of a case's events that are `$activity` ('' binds "any event": `fallback`)."""
+    return (f"CASE WHEN ${activity} = '' THEN {fallback}({value}) "
+            f"ELSE min(CASE WHEN e.activity = ${activity} THEN {value} END) END")
+
+
+def counted_statement(by_case_type: bool) -> str:
+    """Per case that has the start: done, its start and end times and its days (materialised per rule).
+
+    Within a case `event_index` follows time, so the first matching event's time is the least time
+    among the matching events: each case is measured by two aggregations, without joining events
+    back by their index.
+    """
+    covered = ("WHERE e.case_id IN (SELECT case_id FROM cases WHERE case_type = $case_type)"
+               if by_case_type else "")
     start_day, end_day = local_date("m.start_at", "calendar_zone"), local_date("m.end_at", "calendar_zone")
+    after_start = "e.activity = $end_activity AND e.event_index >= s.start_index"
     return f"""
 WITH {EVENTS_CTE},
-covered AS ({covered}),
 starts AS (
-    SELECT e.case_index,
-           CASE WHEN $start_activity = '' THEN min(e.event_index)
-                ELSE min(CASE WHEN e.activity = $start_activity THEN e.event_index END) END AS start_index
-    FROM ev e JOIN covered k ON k.case_index = e.case_index GROUP BY e.case_index),
-spans AS (
-    SELECT s.case_index, s.start_index,
-           CASE WHEN $end_activity = '' THEN max(e.event_index)
-                ELSE min(CASE WHEN e.activity = $end_activity AND e.event_index >= s.start_index
-                              THEN e.event_index END) END AS end_index
-    FROM starts s JOIN ev e ON e.case_index = s.case_index
-    WHERE s.start_index IS NOT NULL GROUP BY s.case_index, s.start_index),
+    SELECT e.case_index, any_value(e.case_id) AS case_id,
+           {_matching("start_activity", "e.event_index", "min")} AS start_index,
+           {_matching("start_activity", "e.instant", "min")} AS start_at
+    FROM ev e {covered} GROUP BY e.case_index),
 measured AS (
-    SELECT sp.case_index, b.case_id, sp.end_index IS NOT NULL AS done, b.instant AS start_at,
-           coalesce(f.instant, (SELECT max(instant) FROM ev)) AS end_at
-    FROM spans sp JOIN ev b ON b.event_index = sp.start_index
-    LEFT JOIN ev f ON f.event_index = sp.end_index),
-counted AS (
-    SELECT m.case_index, m.case_id, m.done, m.start_at, m.end_at, d0.working_through AS start_through,
-           {start_day} AS start_date,
-           CASE WHEN $unit = 'working_days' THEN d1.working_through - d0.working_through
-                ELSE date_diff('day', {start_day}, {end_day}) END AS days
-    FROM measured m
-    JOIN days d0 ON d0.local_date = {start_day}
-    JOIN days d1 ON d1.local_date = {end_day})"""
+    SELECT s.case_index, s.case_id, s.start_at,
+           $end_activity = '' OR count(CASE WHEN {after_start} THEN 1 END) > 0 AS done,
+           coalesce(CASE WHEN $end_activity = '' THEN max(e.instant)
+                         ELSE min(CASE WHEN {after_start} THEN e.instant END) END,
+                    (SELECT max(instant) FROM ev)) AS end_at
+    FROM starts s JOIN ev e ON e.case_index = s.case_index
+    WHERE s.start_index IS NOT NULL GROUP BY s.case_index, s.case_id, s.start_at)
+SELECT m.case_index, m.case_id, m.done, m.start_at, m.end_at, d0.working_through AS start_through,
+       {start_day} AS start_date,
+       CASE WHEN $unit = 'working_days' THEN d1.working_through - d0.working_through
+            ELSE date_diff('day', {start_day}, {end_day}) END AS days
+FROM measured m
+JOIN days d0 ON d0.local_date = {start_day}
+JOIN days d1 ON d1.local_date = {end_day}"""
 
 
-def statement(by_case_type: bool) -> str:
-    return _measured_ctes(by_case_type) + """
+STATEMENT = """
 SELECT $rule AS rule,
        CAST(coalesce(sum(CASE WHEN done THEN 1 ELSE 0 END), 0) AS BIGINT) AS cases,
        CAST(coalesce(sum(CASE WHEN done AND days <= $limit_days THEN 1 ELSE 0 END), 0) AS BIGINT) AS met,
@@ -67,10 +78,8 @@ SELECT $rule AS rule,
        CAST(coalesce(sum(CASE WHEN NOT done AND days > $limit_days THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_overdue
 FROM counted"""
 
-
-def breaches_statement(by_case_type: bool) -> str:
-    """Every measured case over its limit, with its due date: the last local date still in time."""
-    return _measured_ctes(by_case_type) + """
+# Every measured case over its limit, with its due date: the last local date still in time.
+BREACHES = """
 SELECT $rule AS rule, k.case_id, k.start_at AS "start", k.end_at AS "end", k.days, $limit_days AS limit_days,
        CASE WHEN $unit = 'working_days' THEN dd.local_date ELSE k.start_date + $limit_days END AS due
 FROM counted k LEFT JOIN days dd ON dd.working AND dd.working_through = k.start_through + $within
@@ -118,8 +127,9 @@ def compute(engine, calendar_zone: str, rules: tuple[DeadlineRule, ...] | None =
     rows, breaches = [], []
     for rule in measured:
         values = parameters(rule, calendar_zone)
-        rows.append(engine.query(statement(rule.case_type is not None), values))
-        breaches.append(engine.query(breaches_statement(rule.case_type is not None), values))
+        engine.materialise("counted", counted_statement(rule.case_type is not None), values)
+        rows.append(engine.query(STATEMENT, values))
+        breaches.append(engine.query(BREACHES, values))
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=list(SQL_RULE_COLUMNS))
     late = pd.concat(breaches, ignore_index=True) if breaches else pd.DataFrame(columns=list(BREACH_COLUMNS))
     return {"rules": table, "breaches": late, "skipped": tuple(skipped), "measured": tuple(measured)}

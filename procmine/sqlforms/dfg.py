@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, MICROS, STEPS_CTE
+from procmine.sqlforms.common import (
+    CASE_RUNS_CTE,
+    EVENTS_CTE,
+    MICROS,
+    STEPS_CTE,
+    prepare_case_runs,
+)
 
 EDGES = f"""
 WITH {EVENTS_CTE}, {STEPS_CTE}
@@ -29,6 +35,9 @@ SELECT 'end' AS endpoint, last_activity AS activity, count(*) AS cases FROM case
 ORDER BY endpoint, cases DESC, activity"""
 
 
+SIZE = "SELECT count(*) AS num_cases, CAST(coalesce(sum(events), 0) AS BIGINT) AS num_events FROM per_case"
+
+
 def activities_statement(has_start_times: bool) -> str:
     service = ('epoch_us("timestamp") - epoch_us(start_timestamp)' if has_start_times
                else "CAST(NULL AS BIGINT)")
@@ -43,13 +52,15 @@ FROM services GROUP BY activity ORDER BY events DESC, activity"""
 
 
 def compute(engine) -> dict:
-    """edges and activities (tables) and start/end activities (activity -> cases)."""
+    """edges and activities (tables), start/end activities (activity -> cases), num_cases and num_events."""
+    prepare_case_runs(engine)
     endpoints = engine.query(ENDPOINTS)
     has_start = "start_timestamp" in engine.columns("events")
     return {
         "edges": engine.query(EDGES),
         "activities": engine.query(activities_statement(has_start)),
         "start_activities": _counts(endpoints, "start"), "end_activities": _counts(endpoints, "end"),
+        **engine.query(SIZE).iloc[0].astype(int).to_dict(),
     }
 
 

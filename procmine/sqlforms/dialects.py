@@ -7,16 +7,24 @@ Spark differential tests):
 - `quantile_cont(x, q)` becomes `PERCENTILE_CONT(x, q)`, which Spark does not accept; Spark's
   exact, linearly interpolated quantile (the same as NumPy's and DuckDB's) is `percentile(x, q)`.
 - `epoch_us(t)` is passed through unchanged; Spark calls it `unix_micros(t)`.
+
+Filters' SQL (procmine.filters) adds two more: a bound value cast as `?::VARCHAR[]` does not parse
+(it is read as `CAST(? AS VARCHAR[])` instead), and an ordered `list(x ORDER BY y)` would lose its
+order (SQLGlot gives an unordered COLLECT_LIST), so it is refused rather than answered wrongly.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 
 import sqlglot
 from sqlglot import exp
 
+from procmine.errors import ProcmineError
+
 SOURCE_DIALECT = "duckdb"
+_CAST_MARKER = re.compile(r"\?::([A-Za-z]+(?:\[\])*)")
 
 
 @functools.lru_cache(maxsize=256)
@@ -24,8 +32,12 @@ def transpile(sql: str, dialect: str) -> str:
     """The SQL text (DuckDB dialect) in `dialect` ("duckdb" returns it unchanged)."""
     if dialect == SOURCE_DIALECT:
         return sql
-    tree = sqlglot.parse_one(sql, read=SOURCE_DIALECT)
+    tree = sqlglot.parse_one(_CAST_MARKER.sub(r"CAST(? AS \1)", sql), read=SOURCE_DIALECT)
     if dialect == "spark":
+        if any(isinstance(node.this, exp.Order) for node in tree.find_all(exp.ArrayAgg)):
+            raise ProcmineError("This query collects a list in order (list(... ORDER BY ...)), which has no "
+                                "Spark SQL form here yet (the order would be lost). Use --engine duckdb or numpy "
+                                "for it (the variants filter uses it).")
         tree = tree.transform(_spark_function)
     return tree.sql(dialect=dialect)
 

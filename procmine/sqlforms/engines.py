@@ -18,7 +18,13 @@ import pyarrow as pa
 
 from procmine import schema as s
 from procmine.errors import DatasetError
-from procmine.sqlforms.common import PARTITION, partitioned_cases_sql, partitioned_events_sql
+from procmine.sqlforms.common import (
+    PARTITION,
+    partition_offsets,
+    partitioned_cases_sql,
+    partitioned_events_sql,
+)
+from procmine.sqlforms.selection import Selection, select
 
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -33,6 +39,13 @@ class SqlEngine(Protocol):
     def register(self, name: str, table: pa.Table) -> None: ...
 
     def columns(self, table: str) -> list[str]: ...
+
+    errors: tuple[type[Exception], ...]   # what a query that does not fit the data raises
+    materialised: set[str]   # per-selection tables computed (common.prepare_case_runs)
+
+    def materialise(self, name: str, sql: str, params: dict | list | None = None, zone: str = "UTC") -> None: ...
+
+    def view(self, name: str, sql: str) -> None: ...
 
 
 def used_parameters(sql: str, params: dict | None) -> dict:
@@ -75,10 +88,12 @@ class DuckDBEngine:
     """The forms on embedded DuckDB, over a connection that has views `events` and `cases`."""
 
     dialect = "duckdb"
+    errors = (duckdb.Error,)        # what a query that does not fit the data raises
 
     def __init__(self, connection: duckdb.DuckDBPyConnection):
         self.connection = connection
         self.connection.execute("SET TimeZone = 'UTC'")
+        self.materialised: set[str] = set()   # tables computed from the current `events` (dropped when it changes)
 
     @classmethod
     def for_log(cls, log) -> "DuckDBEngine":
@@ -96,24 +111,38 @@ class DuckDBEngine:
         if files.partitioned:
             connection.execute(f"CREATE VIEW raw_events AS SELECT * FROM read_parquet({_literal(files.events)}, "
                                "hive_partitioning = true)")
-            connection.execute("CREATE VIEW events AS " + partitioned_events_sql(engine.columns("raw_events")))
+            engine.register("partition_offsets", partition_offsets(engine))
+            engine.view("dataset_events", partitioned_events_sql(engine.columns("raw_events")))
             connection.execute(f"CREATE VIEW raw_cases AS SELECT * FROM read_parquet({_literal(files.cases)}, "
                                "hive_partitioning = true, union_by_name = true)")
-            connection.execute("CREATE VIEW cases AS " + partitioned_cases_sql(engine.columns("raw_cases")))
-            return engine
-        connection.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet({_literal(files.events)}, "
-                           "hive_partitioning = true)")
-        if files.cases is not None:
-            connection.execute(f"CREATE VIEW cases AS SELECT * FROM read_parquet({_literal(files.cases)})")
+            engine.view("dataset_cases", partitioned_cases_sql(engine.columns("raw_cases")))
         else:
-            connection.execute("CREATE VIEW cases AS SELECT DISTINCT case_id FROM events")
+            engine.view("dataset_events", f"SELECT * FROM read_parquet({_literal(files.events)}, "
+                                          "hive_partitioning = true)")
+            engine.view("dataset_cases", f"SELECT * FROM read_parquet({_literal(files.cases)})"
+                        if files.cases is not None else "SELECT DISTINCT case_id FROM dataset_events")
+        select(engine, Selection())
         return engine
+
+    def view(self, name: str, sql: str) -> None:
+        """A view of a query (no bound values), replacing one of that name."""
+        self.connection.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         return self.connection.execute(sql, used_parameters(sql, params)).fetch_df()
 
     def register(self, name: str, table: pa.Table) -> None:
         self.connection.register(name, table)
+
+    def materialise(self, name: str, sql: str, params: dict | list | None = None, zone: str = "UTC") -> None:
+        """A temporary table of a query that later queries read by `name` (run with `zone` as the
+        session time zone, in which dates and naive times are compared)."""
+        values = params if isinstance(params, list) else used_parameters(sql, params)
+        self.connection.execute(f"SET TimeZone = {_literal(zone)}")
+        try:
+            self.connection.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}', values)
+        finally:
+            self.connection.execute("SET TimeZone = 'UTC'")
 
     def columns(self, table: str) -> list[str]:
         return [row[0] for row in self.connection.execute(f'DESCRIBE "{table}"').fetchall()]

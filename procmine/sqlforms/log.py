@@ -14,13 +14,32 @@ import numpy as np
 import pandas as pd
 
 from procmine import schema as s
-from procmine.analysis import (Bottlenecks, Comparison, DeadlineReport, DeadlineRule, Dfg, Overview, Throughput,
-                               Variants)
+from procmine.analysis import (
+    Bottlenecks,
+    Comparison,
+    DeadlineReport,
+    DeadlineRule,
+    Dfg,
+    Overview,
+    Throughput,
+    Variants,
+)
 from procmine.analysis.deadlines import RULE_COLUMNS
 from procmine.analysis.throughput import PERIODS, SUMMARY_COLUMNS
 from procmine.dataset_meta import DatasetMeta, read_meta
 from procmine.errors import ConfigError, DatasetError, FilterError
-from procmine.sqlforms import bottlenecks, common, compare, deadlines, dfg, overview, periods, throughput, variants
+from procmine.sqlforms import (
+    bottlenecks,
+    common,
+    compare,
+    deadlines,
+    dfg,
+    overview,
+    periods,
+    throughput,
+    variants,
+)
+from procmine.sqlforms.selection import EVERYTHING, Selection, select, stacked
 from procmine.workcalendar import WorkCalendar
 
 ENGINES = ("numpy", "duckdb", "spark")
@@ -29,22 +48,41 @@ ENGINES = ("numpy", "duckdb", "spark")
 class SqlLog:
     """A dataset folder (or a folder of municipal datasets) seen through one SQL engine."""
 
-    def __init__(self, engine, meta: DatasetMeta, path: Path):
+    def __init__(self, engine, meta: DatasetMeta, path: Path, selection: Selection = EVERYTHING):
         self.engine = engine
         self.meta = meta
         self.path = path
-        self._days_for: WorkCalendar | None = None
+        self.selection = selection
 
     @property
     def timezone(self) -> str:
         return self.meta.timezone
 
+    @property
+    def filters(self) -> tuple:
+        return self.selection.filters
+
+    def filter(self, *filters) -> SqlLog:
+        """A new log with `filters` stacked on this one's, applied in order (each filter's to_sql())."""
+        return SqlLog(self.engine, self.meta, self.path,
+                      stacked(self.engine, self.selection, filters, self.timezone))
+
+    def unfiltered(self) -> SqlLog:
+        return SqlLog(self.engine, self.meta, self.path)
+
+    def _on(self) -> None:
+        """The engine's `events` and `cases` views over this log's selection (logs share an engine)."""
+        select(self.engine, self.selection)
+
     def _days(self, calendar: WorkCalendar) -> None:
-        if self._days_for != calendar:
+        self._on()
+        key = (calendar, self.selection)
+        if getattr(self.engine, "days_for", None) != key:     # the day table spans this selection's events
             common.register_days(self.engine, calendar)
-            self._days_for = calendar
+            self.engine.days_for = key
 
     def overview(self) -> Overview:
+        self._on()
         found = overview.compute(self.engine, self.meta)
         return Overview(
             cases=int(found["cases"]), events=int(found.get("events") or 0),
@@ -56,6 +94,7 @@ class SqlLog:
                ("median_throughput_seconds", "mean_throughput_seconds", "p90_throughput_seconds")})
 
     def variants(self) -> Variants:
+        self._on()
         table = variants.compute(self.engine)
         names = tuple(sorted({a for sequence in table["activities"] for a in sequence}))
         code = {name: i for i, name in enumerate(names)}
@@ -70,11 +109,11 @@ class SqlLog:
             num_cases=int(table["cases"].sum()))
 
     def dfg(self) -> Dfg:
+        self._on()
         found = dfg.compute(self.engine)
-        head = self.overview()
         return Dfg(edges=found["edges"], activities=found["activities"],
                    start_activities=found["start_activities"], end_activities=found["end_activities"],
-                   num_cases=head.cases, num_events=head.events)
+                   num_cases=found["num_cases"], num_events=found["num_events"])
 
     def throughput(self, by: str | None = None, period: str | None = None,
                    calendar: WorkCalendar | None = None) -> Throughput:
@@ -117,6 +156,7 @@ class SqlLog:
                               skipped=found["skipped"])
 
     def compare_by(self, attribute: str) -> Comparison:
+        self._on()
         self._check_attribute(attribute)
         found = compare.compute(self.engine, attribute, self.meta)
         edges = found["edges"]
@@ -132,6 +172,7 @@ class SqlLog:
         return periods.compute(self.engine, windows, self.meta, calendar.timezone, self.timezone)
 
     def _check_attribute(self, name: str) -> None:
+        self._on()
         known = [c for c in self.engine.columns("cases") if c != s.CASE_INDEX]
         if name not in known:
             raise FilterError(f"Unknown case attribute {name!r}; the log's case attributes are "
@@ -178,6 +219,15 @@ def _instant(micros) -> dt.datetime | None:
 
 def _times(micros: pd.Series) -> pd.Series:
     return pd.to_datetime(micros.to_numpy(np.int64), unit="us", utc=True)
+
+
+def compare_stacks(log, stack_a, stack_b, labels: tuple[str, str]) -> Comparison:
+    """Compare two filter stacks over one log (`compare --a/--b`), on any engine: B against A."""
+    from procmine.analysis.compare import compare_results
+
+    sides = [log.filter(*stack) for stack in (stack_a, stack_b)]
+    return compare_results([(analyse("overview", side), analyse("dfg", side), analyse("variants", side))
+                            for side in sides], labels)
 
 
 def analyse(name: str, log, *args, **options):

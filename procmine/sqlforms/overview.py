@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from procmine.dataset_meta import DatasetMeta
-from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, MICROS
+from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, MICROS, prepare_case_runs
 
 CLOSED_AT = "closed_at"
 ALL_CASES = "sides AS (SELECT case_index, 'all' AS side FROM case_runs)"
@@ -61,10 +61,14 @@ def open_rule(engine, meta: DatasetMeta) -> str:
 
 def compute(engine, meta: DatasetMeta) -> dict:
     """The overview's figures as a dict (times as µs since the epoch, UTC)."""
+    prepare_case_runs(engine)
     rule = open_rule(engine, meta)
     rows = engine.query(statement(rule))
-    if rows.empty:
-        return {"cases": 0, "events": 0, "open_cases_rule": rule}
+    if rows.empty:     # no case in the selection: the figures of an empty log, as analysis.overview gives
+        return {"cases": 0, "events": 0, "activities": 0, "variants": 0, "first_timestamp_us": None,
+                "last_timestamp_us": None, "open_cases": None if rule == "unknown" else 0,
+                "median_throughput_seconds": float("nan"), "mean_throughput_seconds": float("nan"),
+                "p90_throughput_seconds": float("nan"), "open_cases_rule": rule}
     row = rows.iloc[0].to_dict()
     row.pop("side")
     row["open_cases"] = None if pd.isna(row["open_cases"]) else int(row["open_cases"])

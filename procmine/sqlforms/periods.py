@@ -15,7 +15,7 @@ import pyarrow as pa
 from procmine.analysis.periods import TREND_COLUMNS, Window
 from procmine.dataset_meta import DatasetMeta
 from procmine.sqlforms import overview
-from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE
+from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, prepare_case_runs
 from procmine.sqlforms.throughput import CASES_CTE
 from procmine.units import DAY_US
 
@@ -62,6 +62,7 @@ def register_windows(engine, windows: list[Window], timezone: str) -> None:
 
 def compute(engine, windows: list[Window], meta: DatasetMeta, calendar_zone: str, dataset_zone: str) -> pd.DataFrame:
     """One row per window with TREND_COLUMNS. The `days` table must be registered (common.register_days)."""
+    prepare_case_runs(engine)
     register_windows(engine, windows, calendar_zone)
     rule = overview.open_rule(engine, meta)
     table = engine.query(statement(rule), {"calendar_zone": calendar_zone, "dataset_zone": dataset_zone})

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from procmine.sqlforms.common import (CASE_RUNS_CTE, EVENTS_CTE, MICROS, identifier, local_date,
-                                      working_position)
+from procmine.sqlforms.common import (
+    CASE_RUNS_CTE,
+    EVENTS_CTE,
+    MICROS,
+    identifier,
+    local_date,
+    prepare_case_runs,
+    working_position,
+)
 from procmine.workcalendar import WorkCalendar
 
 PERIOD_LABELS = {
@@ -74,6 +81,7 @@ def compute(engine, zone: str, calendar: WorkCalendar, by: str | None = None,
 
     The `days` table must be registered for `calendar` (common.register_days).
     """
+    prepare_case_runs(engine)
     values = parameters(calendar, zone)
     return {"cases": engine.query(cases_statement(), values),
             "summary": engine.query(summary_statement(by, None), values),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, MICROS, split_sequence
+from procmine.sqlforms.common import (
+    CASE_RUNS_CTE,
+    EVENTS_CTE,
+    MICROS,
+    prepare_case_runs,
+    split_sequence,
+)
 
 STATEMENT = f"""
 WITH {EVENTS_CTE}, {CASE_RUNS_CTE}
@@ -18,6 +24,7 @@ ORDER BY cases DESC, first_case"""
 
 def compute(engine) -> pd.DataFrame:
     """One row per variant: activities (tuple), cases, share, median/mean/P90 throughput (s)."""
+    prepare_case_runs(engine)
     table = engine.query(STATEMENT)
     total = int(table["cases"].sum())
     table.insert(0, "activities", [split_sequence(text) for text in table.pop("sequence")])
