@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from connectors.config import (CITIZEN_ATTRIBUTE, Attribute, CaseSource, EventSource, ExtractConfig,
-                               template_fields)
+from connectors.config import CITIZEN_ATTRIBUTE, Attribute, CaseSource, EventSource, ExtractConfig, template_fields
 from procmine.errors import ConfigError, ConnectorError
 
 CURSOR = "cursor__"
