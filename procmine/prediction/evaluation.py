@@ -81,7 +81,7 @@ def evaluate(data: Labelled, cases: np.ndarray, case_start: np.ndarray, rule: st
     train = data.subset(data.case_start < split)
     test = data.subset(data.case_start >= split)
     train_cases, test_cases = int((case_start < split).sum()), int((case_start >= split).sum())
-    split_at = dt.datetime.fromtimestamp(int(split) / 1e6, dt.timezone.utc)
+    split_at = dt.datetime.fromtimestamp(int(split) / 1e6, dt.UTC)
     y = test.breached.astype(int)
     base = dict(rule=rule, split_at=split_at, train_cases=train_cases, test_cases=test_cases,
                 test_prefixes=len(test), test_breach_share=float(y.mean()) if len(y) else np.nan)
