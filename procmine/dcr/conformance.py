@@ -143,7 +143,7 @@ def _row(text, kind, source, target, timed, cases, variant_of_case, num_cases) -
     if cases is None or not len(cases):
         return text, kind, source, target, timed, 0, 0.0, ""
     variants = np.unique(variant_of_case[cases]) + 1
-    return (text, kind, source, target, timed, int(len(cases)), len(cases) / num_cases,
+    return (text, kind, source, target, timed, len(cases), len(cases) / num_cases,
             ", ".join(str(v) for v in variants.tolist()))
 
 

@@ -87,7 +87,7 @@ class DcrGraph:
             raise ModelError(f"Unknown time unit {self.time_unit!r}; use working_days or days.")
 
     @classmethod
-    def empty(cls, activities) -> "DcrGraph":
+    def empty(cls, activities) -> DcrGraph:
         """A graph of the activities without relations, every event included, nothing executed or pending."""
         size = len(activities)
         relations = [np.zeros((size, size), bool) for _ in RELATION_KINDS]
@@ -115,16 +115,16 @@ class DcrGraph:
         return {kind: {(self.activities[s], self.activities[t]) for s, t in zip(*np.nonzero(self.relation(kind)))}
                 for kind in RELATION_KINDS}
 
-    def with_times(self, delays: dict, deadlines: dict, unit: TimeUnit) -> "DcrGraph":
+    def with_times(self, delays: dict, deadlines: dict, unit: TimeUnit) -> DcrGraph:
         """The same graph with these condition delays and response deadlines (in `unit`)."""
         from dataclasses import replace
         return replace(self, delays=dict(delays), deadlines=dict(deadlines), time_unit=unit)
 
-    def with_roles(self, roles: tuple[str, ...]) -> "DcrGraph":
+    def with_roles(self, roles: tuple[str, ...]) -> DcrGraph:
         from dataclasses import replace
         return replace(self, roles=tuple(roles))
 
-    def same_as(self, other: "DcrGraph") -> bool:
+    def same_as(self, other: DcrGraph) -> bool:
         """True when both graphs have the same events, relations, marking, roles and times."""
         if set(self.activities) != set(other.activities):
             return False
