@@ -6,7 +6,6 @@ fractions of each side's cases; edges and variants rank by the size of the share
 
 from __future__ import annotations
 
-
 from procmine.analysis.compare import KPIS, kpi_table
 from procmine.errors import FilterError
 from procmine.sqlforms import overview

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from procmine.analysis.deadlines import (BREACH_COLUMNS, CASE_END, CASE_START, CASE_TYPE, DEFAULT_RULES,
-                                        DeadlineRule)
+from procmine.analysis.deadlines import BREACH_COLUMNS, CASE_END, CASE_START, CASE_TYPE, DEFAULT_RULES, DeadlineRule
 from procmine.errors import ConfigError
 from procmine.sqlforms.common import EVENTS_CTE, local_date
 

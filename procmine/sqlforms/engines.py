@@ -81,12 +81,12 @@ class DuckDBEngine:
         self.connection.execute("SET TimeZone = 'UTC'")
 
     @classmethod
-    def for_log(cls, log) -> "DuckDBEngine":
+    def for_log(cls, log) -> DuckDBEngine:
         """Over an EventLog's selection (procmine.EventLog.sql)."""
         return cls(log.sql())
 
     @classmethod
-    def for_dataset(cls, path: str | Path) -> "DuckDBEngine":
+    def for_dataset(cls, path: str | Path) -> DuckDBEngine:
         """Over a dataset folder's Parquet files, or a folder of datasets (`municipality=NAME/`)."""
         path = Path(path)
         files = dataset_files(path)

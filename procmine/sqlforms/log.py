@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 
 from procmine import schema as s
-from procmine.analysis import (Bottlenecks, Comparison, DeadlineReport, DeadlineRule, Dfg, Overview, Throughput,
-                               Variants)
+from procmine.analysis import Bottlenecks, Comparison, DeadlineReport, DeadlineRule, Dfg, Overview, Throughput, Variants
 from procmine.analysis.deadlines import RULE_COLUMNS
 from procmine.analysis.throughput import PERIODS, SUMMARY_COLUMNS
 from procmine.errors import ConfigError, DatasetError, FilterError
@@ -173,7 +172,7 @@ def open_sql_log(path, engine: str, session=None) -> SqlLog:
 def _instant(micros) -> dt.datetime | None:
     if micros is None or pd.isna(micros):
         return None
-    return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=int(micros))
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=int(micros))
 
 
 def _times(micros: pd.Series) -> pd.Series:

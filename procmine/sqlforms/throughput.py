@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from procmine.sqlforms.common import (CASE_RUNS_CTE, EVENTS_CTE, MICROS, identifier, local_date,
-                                      working_position)
+from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, MICROS, identifier, local_date, working_position
 from procmine.workcalendar import WorkCalendar
 
 PERIOD_LABELS = {
