@@ -43,7 +43,7 @@ class WorkflowSpec:
             first += team.size
         raise KeyError(f"{self.name} has no team {key!r}")
 
-    def team_of_rows(self) -> tuple["np.ndarray", "np.ndarray"]:
+    def team_of_rows(self) -> tuple[np.ndarray, np.ndarray]:
         """Per roster row, the first row and the size of its team."""
         import numpy as np
 
