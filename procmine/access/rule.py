@@ -48,7 +48,7 @@ class AccessFilter(Filter):
         """True when one of the user's grants covers every department, case type and dataset."""
         return any(g.departments == ANY and g.case_types == ANY and g.datasets == ANY for g in self.grants)
 
-    def _fast_matches(self, log: "EventLog") -> np.ndarray:
+    def _fast_matches(self, log: EventLog) -> np.ndarray:
         cases = log.base.cases
         allowed = np.zeros(cases.num_rows, dtype=bool)
         for grant in self.grants:
@@ -101,7 +101,7 @@ def _column_in(cases: pa.Table, attribute: str, values) -> np.ndarray:
     return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
 
-def restricted_log(log: "EventLog", access: AccessFilter) -> "EventLog":
+def restricted_log(log: EventLog, access: AccessFilter) -> EventLog:
     """A new unfiltered log holding only the cases `access` allows: its base, tables and SQL
     views contain nothing else, so no filter stack, page or export can reach other cases.
 
