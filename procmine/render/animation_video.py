@@ -104,7 +104,7 @@ def _frame(background: Image.Image, layout: MapLayout, tokens: Tokens, legend: L
     radius = (2.5 + np.minimum(4.5, np.log2(tokens.weight[active]))) * max(factor, 0.6)
     for (x, y), r, code in zip((points * factor).tolist(), radius.tolist(), tokens.colour[active].tolist()):
         draw.ellipse((x - r, y - r, x + r, y + r), fill=legend.colours[code])
-    when = dt.datetime.fromtimestamp(tokens.origin_us / 1e6 + t, dt.timezone.utc)
+    when = dt.datetime.fromtimestamp(tokens.origin_us / 1e6 + t, dt.UTC)
     draw.rectangle((0, 0, 190, 28), fill=(255, 255, 255, 220))
     draw.text((8, 5), format_date(when, lang), fill="#262730", font=ImageFont.load_default(size=16))
     return frame

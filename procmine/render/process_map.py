@@ -19,8 +19,8 @@ import graphviz
 from procmine.analysis.dfg import Dfg
 from procmine.atomic import atomic_file, check_output_folder
 from procmine.errors import ProcmineError
-from procmine.render.formatting import Language, format_duration, format_number, text
 from procmine.render.bounded_layout import LAYOUT_SECONDS, draw_dot
+from procmine.render.formatting import Language, format_duration, format_number, text
 from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_sliders import END, START, ReducedMap
 from procmine.render.map_view import DEFAULT_PATHS, MapView, dfg_view
