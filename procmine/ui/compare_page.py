@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -14,8 +14,15 @@ from procmine.analysis.dfg import dfg
 from procmine.errors import ProcmineError
 from procmine.filters import CaseAttributeFilter, TimeframeFilter
 from procmine.formatting import format_value
-from procmine.i18n import (column_label, format_duration, format_percent, format_period, format_share_difference,
-                          format_signed_duration, format_signed_percent)
+from procmine.i18n import (
+    column_label,
+    format_duration,
+    format_percent,
+    format_period,
+    format_share_difference,
+    format_signed_duration,
+    format_signed_percent,
+)
 from procmine.render.map_notes import view_notes
 from procmine.render.map_view import MapView, map_view
 from procmine.render.process_map import MapOptions, map_dot

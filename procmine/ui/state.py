@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import streamlit as st
 
 from procmine import schema as s
-from procmine.dataset import read_dataset
 from procmine.access import restricted_log
+from procmine.dataset import read_dataset
 from procmine.errors import AccessError
 from procmine.eventlog import EventLog, open_log
 from procmine.i18n import LANGUAGES, text
