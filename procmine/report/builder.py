@@ -9,14 +9,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from procmine.report.journeys_section import JourneySection, journey_section
 from procmine.analysis import bottlenecks, dfg, load_rules, variants
 from procmine.analysis import periods as p
+from procmine.analysis.bottlenecks import ORG_UNIT, workload_by
 from procmine.analysis.breakdown import KLE_GROUP, deadlines_by, group_summary, has_attribute
 from procmine.analysis.deadlines import DeadlineRule, check_rules
 from procmine.analysis.quality import DataQuality, data_quality
 from procmine.analysis.throughput import case_attribute
-from procmine.analysis.bottlenecks import ORG_UNIT, workload_by
 from procmine.dcr.conformance import DcrConformance
 from procmine.eventlog import EventLog
 from procmine.filters import Filter, TimeframeFilter
@@ -25,6 +24,7 @@ from procmine.render.map_view import map_view
 from procmine.render.process_map import MapOptions, render_map
 from procmine.report.config import ReportSettings
 from procmine.report.dcr_section import dcr_conformance
+from procmine.report.journeys_section import JourneySection, journey_section
 from procmine.schema import RESOURCE
 from procmine.workcalendar import WorkCalendar
 
@@ -85,7 +85,7 @@ class ReportData:
     dcr: DcrConformance | None = None
     risk: object | None = None    # procmine.report.risk_section.RiskSection with settings.predict
     left_out: dict | None = None   # procmine.json's record of events a lenient import left out
-    journeys: "JourneySection | None" = None
+    journeys: JourneySection | None = None
 
     @property
     def data_ends_early(self) -> bool:
@@ -135,7 +135,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
     return ReportData(
         settings=settings, dataset_name=dataset_name,
         organisation=settings.organisation or meta.get("organisation"),
-        generated_at=generated_at or dt.datetime.now(dt.timezone.utc),
+        generated_at=generated_at or dt.datetime.now(dt.UTC),
         extracted_at=_instant(meta.get("extracted_at") or meta.get("created_at")),
         first_event=first_event, last_event=last_event,
         filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,
@@ -226,7 +226,7 @@ def _instant(value) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _local_day(moment: dt.datetime, timezone: str) -> dt.date:

@@ -21,8 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from procmine.safe_load import load_yaml
 from procmine.errors import ConfigError
+from procmine.safe_load import load_yaml
 
 TREND_PERIODS = {"month": 12, "quarter": 8, "year": 5}
 

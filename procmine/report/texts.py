@@ -6,8 +6,8 @@ import datetime as dt
 import math
 
 from procmine.analysis.periods import Window, period_containing
-from procmine.formatting import (DAY_SECONDS as DAY, format_date, format_duration, format_month,
-                                 format_number, format_percent)
+from procmine.formatting import DAY_SECONDS as DAY
+from procmine.formatting import format_date, format_duration, format_month, format_number, format_percent
 from procmine.i18n import text
 
 
