@@ -14,13 +14,12 @@ import typer
 import procmine
 from procmine import analysis
 from procmine.cli.app import app
-from procmine.cli.output import (TABLE_ROWS, cell, check_format, header, records, show_csv, show_json,
-                                show_table)
+from procmine.cli.case_notion import CaseNotionOption, say_flattening
+from procmine.cli.engine_option import EngineOption, analyse, open_on
+from procmine.cli.output import TABLE_ROWS, cell, check_format, header, records, show_csv, show_json, show_table
 from procmine.errors import ConfigError, FilterError
 from procmine.formatting import format_signed_percent, format_value
 from procmine.schema import DEFAULT_TIMEZONE
-from procmine.cli.case_notion import CaseNotionOption, say_flattening
-from procmine.cli.engine_option import EngineOption, analyse, open_on
 
 FilterOption = typer.Option(None, "--filter", help="Filter file (JSON/YAML); repeat to stack filters.")
 FormatOption = typer.Option("table", "--format", help="Output: table (for people), csv or json (for machines).")

@@ -7,8 +7,16 @@ from pathlib import Path
 
 import typer
 
-from procmine.cli.analysis_commands import FilterOption, FormatOption, check_format, open_filtered, records, \
-    show_csv, show_json, show_table
+from procmine.cli.analysis_commands import (
+    FilterOption,
+    FormatOption,
+    check_format,
+    open_filtered,
+    records,
+    show_csv,
+    show_json,
+    show_table,
+)
 from procmine.cli.app import app
 from procmine.cli.case_notion import CaseNotionOption
 

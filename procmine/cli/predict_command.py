@@ -9,8 +9,16 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from procmine.cli.analysis_commands import (FilterOption, FormatOption, check_format, open_filtered, records,
-                                            show_csv, show_json, show_table)
+from procmine.cli.analysis_commands import (
+    FilterOption,
+    FormatOption,
+    check_format,
+    open_filtered,
+    records,
+    show_csv,
+    show_json,
+    show_table,
+)
 from procmine.cli.app import app
 from procmine.errors import ConfigError
 from procmine.i18n import check_language
