@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 import tempfile
 import time
-from typing import Callable
+from collections.abc import Callable
 
 POLL_SECONDS = 0.25
 

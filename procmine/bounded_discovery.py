@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import procmine
 from procmine.bounded_child import run_bounded

@@ -24,7 +24,6 @@ from procmine.dataset_checks import check_cases_table, check_events_file, check_
 from procmine.errors import DatasetError, LogValidationError, one_line
 from procmine.timezones import localise
 
-
 EVENTS_ROW_GROUP = 1_000_000
 MAX_META_BYTES = 64 << 20
 _UNREPEATED = frozenset({s.CASE_INDEX, s.EVENT_INDEX, s.TIMESTAMP, s.START_TIMESTAMP})
@@ -339,7 +338,7 @@ def _dataset_meta(source: dict | None, timezone: str, notes: list[str] | None, e
     return {
         "schema_version": s.SCHEMA_VERSION,
         "source": source or {},
-        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "timezone": timezone,
         "events": events,
         "cases": cases,

@@ -9,8 +9,9 @@ the DFG. Every result comes as Petri net and BPMN (and process tree for IM).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from procmine.analysis.dfg import Dfg
 from procmine.bpmn_model import BpmnModel, from_pm4py

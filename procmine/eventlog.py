@@ -56,7 +56,7 @@ _KERNEL_COLUMNS = (s.CASE_INDEX, s.ACTIVITY, s.TIMESTAMP, s.START_TIMESTAMP)
 class Base:
     """What every filtered view of one dataset shares: the table and its coded arrays."""
 
-    access: "Filter | None" = None   # the access rule the dataset was cut down to (procmine.access)
+    access: Filter | None = None   # the access rule the dataset was cut down to (procmine.access)
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
@@ -109,14 +109,14 @@ class EventLog:
         self.filters: tuple[Filter, ...] = filters
 
     @classmethod
-    def from_dataset(cls, dataset: Dataset) -> "EventLog":
+    def from_dataset(cls, dataset: Dataset) -> EventLog:
         return cls(Base(dataset))
 
     @property
     def dataset(self) -> Dataset:
         return self.base.dataset
 
-    def filter(self, *filters: "Filter") -> "EventLog":
+    def filter(self, *filters: Filter) -> EventLog:
         """A new log with `filters` stacked on this one's, applied in order."""
         log = self
         for f in filters:
@@ -124,10 +124,10 @@ class EventLog:
             log = EventLog(self.base, case_mask, event_mask, log.filters + (f,))
         return log
 
-    def unfiltered(self) -> "EventLog":
+    def unfiltered(self) -> EventLog:
         return EventLog(self.base)
 
-    def cases_where(self, keep_selected: np.ndarray) -> "EventLog":
+    def cases_where(self, keep_selected: np.ndarray) -> EventLog:
         """The view keeping those of this view's cases where `keep_selected` (one bool per
         selected case, in case order) is True; the filter stack is kept as it is."""
         mask = np.zeros(self.base.num_cases, bool)

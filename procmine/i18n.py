@@ -18,11 +18,25 @@ from pathlib import Path
 import yaml
 
 from procmine.errors import ConfigError
+
 # The one formatting module of every face (CLI, app, report, maps), re-exported for the pages.
 from procmine.formatting import (  # noqa: F401
-    column_label, format_count, format_date, format_datetime, format_duration, format_month, format_number,
-    format_percent, format_period, format_share_difference, format_signed_duration, format_signed_number,
-    format_signed_percent, iso_instant, local_time)
+    column_label,
+    format_count,
+    format_date,
+    format_datetime,
+    format_duration,
+    format_month,
+    format_number,
+    format_percent,
+    format_period,
+    format_share_difference,
+    format_signed_duration,
+    format_signed_number,
+    format_signed_percent,
+    iso_instant,
+    local_time,
+)
 
 LANGUAGES = ("en", "da")
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk"}

@@ -12,7 +12,7 @@ through procmine.formatting.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd

@@ -25,11 +25,10 @@ from dataclasses import dataclass
 import holidays
 import numpy as np
 
-from procmine.daytable import (DAY_US, NOT_A_TIME, as_datetimes, as_instants, as_numpy, days_for,
-                               local_to_utc)
+from procmine.daytable import DAY_US, NOT_A_TIME, as_datetimes, as_instants, as_numpy, days_for, local_to_utc
 from procmine.errors import ConfigError
 
-__all__ = ["DAY_US", "NOT_A_TIME", "WorkCalendar", "MUNICIPAL_CLOSING_DAYS", "MUNICIPAL_OFFICE_HOURS"]
+__all__ = ["DAY_US", "MUNICIPAL_CLOSING_DAYS", "MUNICIPAL_OFFICE_HOURS", "NOT_A_TIME", "WorkCalendar"]
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAYS_DA = ("man", "tirs", "ons", "tors", "fre", "lør", "søn")
 _MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
