@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from procmine.errors import ProcmineError
+from procmine.formatting import Language
 from procmine.i18n import text
 from procmine.workcalendar import WEEKDAYS, WorkCalendar
 
@@ -33,7 +34,7 @@ _DAY_NAMES = [day[:3].capitalize() for day in WEEKDAYS]
 _HOURS = re.compile(r"(?P<first>\w{3})(?:–(?P<last>\w{3}))? (?P<opens>\d\d:\d\d)–(?P<closes>\d\d:\d\d)")
 
 
-def note_text(note: str, lang: str) -> str:
+def note_text(note: str, lang: Language) -> str:
     """The note in `lang`: a known note translated, any other as written."""
     if lang == "en":
         return note

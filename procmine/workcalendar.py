@@ -27,6 +27,7 @@ import numpy as np
 
 from procmine.daytable import DAY_US, NOT_A_TIME, as_datetimes, as_instants, as_numpy, days_for, local_to_utc
 from procmine.errors import ConfigError
+from procmine.formatting import Language
 
 __all__ = ["DAY_US", "MUNICIPAL_CLOSING_DAYS", "MUNICIPAL_OFFICE_HOURS", "NOT_A_TIME", "WorkCalendar"]
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -93,7 +94,7 @@ class WorkCalendar:
             options["timezone"] = str(config["timezone"])
         return cls(**options)
 
-    def describe(self, lang: str = "en") -> str:
+    def describe(self, lang: Language = "en") -> str:
         """One sentence naming the calendar used, in English ("en") or Danish ("da")."""
         rules = [_parse_closing_day(rule) for rule in self.extra_closed]
         hours = _describe_hours(self.office_hours, lang)
@@ -218,7 +219,7 @@ def _parse_office_hours(config: dict, where: str) -> tuple[OfficeHours, ...]:
     return tuple(hours)
 
 
-def _describe_hours(office_hours: tuple[OfficeHours, ...], lang: str) -> str:
+def _describe_hours(office_hours: tuple[OfficeHours, ...], lang: Language) -> str:
     names = _WEEKDAYS_DA if lang == "da" else tuple(d[:3].capitalize() for d in WEEKDAYS)
     groups: list[tuple[int, int, OfficeHours]] = []
     for day, hours in enumerate(office_hours):

@@ -18,7 +18,7 @@ from procmine.cli.case_notion import CaseNotionOption, say_flattening
 from procmine.cli.engine_option import EngineOption, analyse, open_on
 from procmine.cli.output import TABLE_ROWS, cell, check_format, header, records, show_csv, show_json, show_table
 from procmine.errors import ConfigError, FilterError
-from procmine.formatting import format_signed_percent, format_value
+from procmine.formatting import Language, format_signed_percent, format_value
 from procmine.schema import DEFAULT_TIMEZONE
 
 FilterOption = typer.Option(None, "--filter", help="Filter file (JSON/YAML); repeat to stack filters.")
@@ -238,7 +238,7 @@ def larger(first, second) -> float | None:
     return max(known) if known else None
 
 
-def kpi_table(kpis: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def kpi_table(kpis: pd.DataFrame, lang: Language = "en") -> pd.DataFrame:
     """The compare KPIs for people: counts and durations by kind, signed differences, change in %."""
     rows = list(kpis.itertuples(index=False))
     return pd.DataFrame({

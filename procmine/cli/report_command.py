@@ -21,7 +21,7 @@ from procmine.i18n import text
 def report_command(
         dataset: Path = typer.Argument(None, help="Dataset folder (omit with --config)."),
         output: Path = typer.Option(None, "-o", "--output", help="HTML file to write."),
-        lang: str = typer.Option("en", "--lang", help="Language: en or da."),
+        lang: Language = typer.Option("en", "--lang", help="Language: en or da."),
         period: str = typer.Option("month", "--period", help="Report period: month, quarter or year."),
         from_date: str = typer.Option(None, "--from", help="First day of the report period (YYYY-MM-DD)."),
         to_date: str = typer.Option(None, "--to", help="Last day of the report period (YYYY-MM-DD)."),

@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 
 from procmine.errors import ModelError
+from procmine.formatting import Language
 
 RelationKind = Literal["condition", "response", "exclude", "include"]
 RELATION_KINDS: tuple[RelationKind, ...] = ("condition", "response", "exclude", "include")
@@ -33,7 +34,7 @@ class Rule:
     target: str
     time: float | None = None
 
-    def describe(self, unit: TimeUnit = "working_days", lang: str = "en") -> str:
+    def describe(self, unit: TimeUnit = "working_days", lang: Language = "en") -> str:
         """The rule in the DCR notation, e.g. 'Høring →• Afgørelse' or 'A •→ B (≤ 7 working days)'."""
         text = f"{self.source} {GLYPHS[self.kind]} {self.target}"
         if self.time is None:
@@ -42,7 +43,7 @@ class Rule:
         return f"{text} ({sign} {time_text(self.time, unit, lang)})"
 
 
-def time_text(time: float, unit: TimeUnit, lang: str = "en") -> str:
+def time_text(time: float, unit: TimeUnit, lang: Language = "en") -> str:
     """'7 working days', '1 arbejdsdag', '2,5 days'."""
     from procmine.i18n import format_number, text
 

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from procmine.errors import LogValidationError, located
+from procmine.formatting import Language
 
 FIRST_PLACES = 5
 
@@ -40,7 +41,7 @@ class Quarantine:
         return warning_line(self.as_meta())
 
 
-def describe_place(place: dict, lang: str = "en") -> str:
+def describe_place(place: dict, lang: Language = "en") -> str:
     """A place of procmine.json's quarantine record in words: "event 2 of trace 3 (case 'x')", "row 7"."""
     from procmine.i18n import text
 
@@ -52,7 +53,7 @@ def describe_place(place: dict, lang: str = "en") -> str:
     return text("import.place.row", lang, row=place.get("row"))
 
 
-def describe_places(record: dict, lang: str = "en") -> str:
+def describe_places(record: dict, lang: Language = "en") -> str:
     """The first places of a quarantine record, joined: for the CLI, the app and the report."""
     return "; ".join(describe_place(place, lang) for place in record.get("first") or []
                      if isinstance(place, dict))

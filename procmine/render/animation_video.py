@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from procmine.analysis.animation import Tokens
 from procmine.atomic import atomic_file
 from procmine.errors import ProcmineError
+from procmine.formatting import Language
 from procmine.i18n import format_date
 from procmine.render.animation_layout import MapLayout, points_along
 from procmine.render.animation_payload import Legend
@@ -43,7 +44,7 @@ class VideoOptions:
 
 
 def video_bytes(layout: MapLayout, tokens: Tokens, legend: Legend, format: str,
-                options: VideoOptions = VideoOptions(), lang: str = "en") -> bytes:
+                options: VideoOptions = VideoOptions(), lang: Language = "en") -> bytes:
     """The animation as GIF or WebP bytes."""
     if format not in VIDEO_FORMATS:
         raise ProcmineError(f"Cannot write the animation as {format!r}; use gif or webp.")
@@ -67,7 +68,7 @@ def video_bytes(layout: MapLayout, tokens: Tokens, legend: Legend, format: str,
 
 
 def write_video(layout: MapLayout, tokens: Tokens, legend: Legend, path: str | os.PathLike,
-                options: VideoOptions = VideoOptions(), lang: str = "en") -> Path:
+                options: VideoOptions = VideoOptions(), lang: Language = "en") -> Path:
     """Write the animation to `path` (.gif or .webp) atomically."""
     path = Path(path)
     format = path.suffix.lower().lstrip(".")
@@ -93,7 +94,7 @@ def positions_at(layout: MapLayout, tokens: Tokens, t: float) -> tuple[np.ndarra
 
 
 def _frame(background: Image.Image, layout: MapLayout, tokens: Tokens, legend: Legend, t: float,
-           factor: float, lang: str) -> Image.Image:
+           factor: float, lang: Language) -> Image.Image:
     frame = background.copy()
     draw = ImageDraw.Draw(frame, "RGBA")
     active, points = positions_at(layout, tokens, t)

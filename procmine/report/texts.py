@@ -7,14 +7,14 @@ import math
 
 from procmine.analysis.periods import Window, period_containing
 from procmine.formatting import DAY_SECONDS as DAY
-from procmine.formatting import format_date, format_duration, format_month, format_number, format_percent
+from procmine.formatting import Language, format_date, format_duration, format_month, format_number, format_percent
 from procmine.i18n import text
 
 
 class Words:
     """Texts and formats of one language: `words.t("report.title")`, `words.number(1234.5, 1)`."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: Language):
         self.lang = lang
 
     def t(self, key: str, **values: object) -> str:

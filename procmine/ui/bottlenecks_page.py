@@ -9,6 +9,7 @@ import streamlit as st
 
 from procmine.analysis.bottlenecks import NO_VALUE, bottlenecks
 from procmine.filters import EventAttributeFilter, FollowerFilter, ResourcesFilter
+from procmine.formatting import Language
 from procmine.i18n import format_duration, format_number, text
 from procmine.table_format import readable
 from procmine.ui import charts, downloads, state
@@ -146,7 +147,7 @@ def _handover_graph(handovers: pd.DataFrame, who: str) -> None:
                     shown=readable(shown, state.lang(), header=downloads.column_header))
 
 
-def handover_dot(handovers: pd.DataFrame, lang: str) -> str:
+def handover_dot(handovers: pd.DataFrame, lang: Language) -> str:
     """DOT of a handover-of-work table (source, target, count): thicker arrows for more handovers."""
     graph = graphviz.Digraph("handovers", graph_attr={"rankdir": "LR", "fontname": "Helvetica", "bgcolor": "white",
                                                       "nodesep": "0.3", "ranksep": "0.8"},

@@ -13,7 +13,7 @@ from procmine.analysis.compare import compare
 from procmine.analysis.dfg import dfg
 from procmine.errors import ProcmineError
 from procmine.filters import CaseAttributeFilter, TimeframeFilter
-from procmine.formatting import format_value
+from procmine.formatting import Language, format_value
 from procmine.i18n import (
     column_label,
     format_duration,
@@ -174,7 +174,7 @@ def _maps(first: tuple[str, list], second: tuple[str, list]) -> None:
                               png=lambda source=source: rendered(source, "png"))
 
 
-def compare_map_dot(view: MapView, lang: str) -> str:
+def compare_map_dot(view: MapView, lang: Language) -> str:
     """The DOT of one group's map on the compare page."""
     return map_dot(view, MapOptions(lang=lang))
 

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from procmine.analysis.journeys import Journeys, journeys
+from procmine.formatting import Language
 from procmine.i18n import format_number, format_percent
 from procmine.ocel.notion import journey_notion
 from procmine.ui import charts, downloads, state
@@ -107,7 +108,7 @@ def _table(frame: pd.DataFrame, name: str, columns: dict[str, str]) -> None:
     downloads.table(frame, name, key=name, shown=shown, height=min(420, 40 + 35 * max(len(shown), 1)))
 
 
-def _cell(column: str, value, lang: str) -> str:
+def _cell(column: str, value, lang: Language) -> str:
     if isinstance(value, str):
         return value
     if value is None or pd.isna(value):

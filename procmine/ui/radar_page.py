@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from procmine.formatting import Language
 from procmine.i18n import format_number, format_percent
 from procmine.prediction import drivers, predict, wording
 from procmine.prediction.drivers import MIN_CASES
@@ -145,5 +146,5 @@ def _drivers(rules) -> None:
     downloads.table(result.table, "throughput-drivers", key="radar_drivers", shown=shown)
 
 
-def _signed(value: float, lang: str) -> str:
+def _signed(value: float, lang: Language) -> str:
     return ("+" if value > 0 else "") + format_number(value, lang, 1)

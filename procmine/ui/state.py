@@ -19,6 +19,7 @@ from procmine.access import restricted_log
 from procmine.dataset import read_dataset
 from procmine.errors import AccessError
 from procmine.eventlog import EventLog, open_log
+from procmine.formatting import Language
 from procmine.i18n import LANGUAGES, text
 
 LANG_KEY = "lang"
@@ -51,10 +52,10 @@ def init_language() -> None:
         st.session_state[LANG_KEY] = wanted if wanted in LANGUAGES else "en"
 
 
-_last_language = {"lang": "en"}
+_last_language: dict[str, Language] = {"lang": "en"}
 
 
-def lang() -> str:
+def lang() -> Language:
     """The language the user chose.
 
     Outside a script run (AppTest formats widget values in its own thread) the
@@ -63,7 +64,7 @@ def lang() -> str:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
     if get_script_run_ctx(suppress_warning=True) is None:
         return _last_language["lang"]
-    chosen = st.session_state.get(LANG_KEY, "en")
+    chosen: Language = "da" if st.session_state.get(LANG_KEY) == "da" else "en"
     _last_language["lang"] = chosen
     return chosen
 
