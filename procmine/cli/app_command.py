@@ -12,6 +12,7 @@ import typer
 from procmine.cli.app import app
 from procmine.dataset import read_dataset
 from procmine.errors import ConfigError, DatasetError
+from procmine.formatting import Language
 from procmine.i18n import check_language
 from procmine.ui import state
 

@@ -21,6 +21,7 @@ from procmine.cli.analysis_commands import (
 )
 from procmine.cli.app import app
 from procmine.errors import ConfigError
+from procmine.formatting import Language
 from procmine.i18n import check_language
 
 _stderr = Console(stderr=True)

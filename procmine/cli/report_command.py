@@ -14,6 +14,7 @@ from procmine.atomic import check_output_folder
 from procmine.cli.app import app
 from procmine.errors import ConfigError
 from procmine.filters import filters_from_data, load_filters
+from procmine.formatting import Language
 from procmine.i18n import text
 
 
