@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from procmine.cli.app import app
-from procmine.formatting import Language
 
 
 @app.command("animate")
@@ -23,7 +22,7 @@ def animate_command(
     activities: float = typer.Option(1.0, "--activities", help="Share of activities to show, 0..1."),
     paths: float = typer.Option(1.0, "--paths", help="Share of paths to show, 0..1."),
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
-    lang: Language = typer.Option("en", "--lang", help="en|da"),
+    lang: str = typer.Option("en", "--lang", help="en|da"),
 ) -> None:
     """Animate cases flowing over the process map and write it as an animated GIF or WebP."""
     from pydantic import ValidationError

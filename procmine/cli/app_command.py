@@ -12,7 +12,6 @@ import typer
 from procmine.cli.app import app
 from procmine.dataset import read_dataset
 from procmine.errors import ConfigError, DatasetError
-from procmine.formatting import Language
 from procmine.i18n import check_language
 from procmine.ui import state
 
@@ -24,7 +23,7 @@ def app_command(
     dataset: Path = typer.Argument(None, help="Dataset folder to open (default: the bundled sample logs)."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on; 0.0.0.0 serves everyone on the network."),
     port: int = typer.Option(8501, help="Port to listen on."),
-    lang: Language = typer.Option("en", help="Language to start in: en or da (switchable in the app)."),
+    lang: str = typer.Option("en", help="Language to start in: en or da (switchable in the app)."),
     open_browser: bool = typer.Option(True, "--open-browser/--no-open-browser",
                                       help="Open the app in the default web browser."),
     no_auth: bool = typer.Option(False, "--no-auth", help="Serve beyond this machine without sign-in "
@@ -44,7 +43,7 @@ def app_command(
 @app.command("demo")
 def demo_command(
     port: int = typer.Option(8501, help="Port to listen on."),
-    lang: Language = typer.Option("en", help="Language to start in: en or da."),
+    lang: str = typer.Option("en", help="Language to start in: en or da."),
     open_browser: bool = typer.Option(True, "--open-browser/--no-open-browser",
                                       help="Open the app in the default web browser."),
 ) -> None:

@@ -10,7 +10,6 @@ from procmine.benchmarking import MIN_CASES, benchmark, municipal_datasets
 from procmine.cli.analysis_commands import FormatOption, check_format, records, show_csv, show_json, show_table
 from procmine.cli.app import app
 from procmine.cli.engine_option import EngineOption
-from procmine.formatting import Language
 from procmine.i18n import check_language, text
 
 
@@ -19,7 +18,7 @@ def benchmark_command(folder: Path = typer.Argument(..., help="Folder of municip
                       min_cases: int = typer.Option(MIN_CASES, "--min-cases", min=1,
                                                     help="Hide figures behind fewer cases than this."),
                       html_file: Path = typer.Option(None, "--html", help="Also write the benchmark as HTML."),
-                      lang: Language = typer.Option("en", "--lang", help="en or da (tables and HTML)."),
+                      lang: str = typer.Option("en", "--lang", help="en or da (tables and HTML)."),
                       fmt: str = FormatOption, engine: str = EngineOption) -> None:
     """KPIs, throughput and deadline compliance per municipality and case type, side by side."""
     from procmine.report.benchmark_html import display_table, write_benchmark_html

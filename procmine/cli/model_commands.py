@@ -10,7 +10,6 @@ import typer
 from procmine.cli.app import app
 from procmine.cli.case_notion import CaseNotionOption, say_flattening
 from procmine.errors import ModelError
-from procmine.formatting import Language
 
 
 def _open_log(dataset: Path, filter_file: Path | None, case_notion: str | None = None):
@@ -38,7 +37,7 @@ def map_command(
                                 "(default: the most frequent, at most 150)."),
     filter_file: Path = typer.Option(None, "--filter", help="Filter stack file (.json/.yaml)."),
     case_notion: str = CaseNotionOption,
-    lang: Language = typer.Option("en", "--lang", help="en|da"),
+    lang: str = typer.Option("en", "--lang", help="en|da"),
 ) -> None:
     """Draw the process map (directly-follows graph) of a dataset, with a legend below it."""
     from procmine.atomic import check_output_folder

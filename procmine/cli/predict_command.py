@@ -34,7 +34,7 @@ def predict_command(
         rules: Path = typer.Option(None, "--rules", help="Deadline rules (YAML/JSON); default: the sample "
                                    "workflows' rules that fit the log."),
         top: int = typer.Option(25, "--top", help="Open cases shown in the table (all in csv/json)."),
-        lang: Language = typer.Option("en", "--lang", help="Language of the model card: en or da."),
+        lang: str = typer.Option("en", "--lang", help="Language of the model card: en or da."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Train again even if a cached forecast exists."),
         filters: list[Path] = FilterOption, fmt: str = FormatOption) -> None:
     """Open cases by the risk of missing their deadline, with remaining time, reasons and the model card."""

@@ -14,7 +14,6 @@ from procmine.atomic import check_output_folder
 from procmine.cli.app import app
 from procmine.errors import ConfigError
 from procmine.filters import filters_from_data, load_filters
-from procmine.formatting import Language
 from procmine.i18n import text
 
 
@@ -22,7 +21,7 @@ from procmine.i18n import text
 def report_command(
         dataset: Path = typer.Argument(None, help="Dataset folder (omit with --config)."),
         output: Path = typer.Option(None, "-o", "--output", help="HTML file to write."),
-        lang: Language = typer.Option("en", "--lang", help="Language: en or da."),
+        lang: str = typer.Option("en", "--lang", help="Language: en or da."),
         period: str = typer.Option("month", "--period", help="Report period: month, quarter or year."),
         from_date: str = typer.Option(None, "--from", help="First day of the report period (YYYY-MM-DD)."),
         to_date: str = typer.Option(None, "--to", help="Last day of the report period (YYYY-MM-DD)."),
