@@ -10,7 +10,7 @@ import pyarrow as pa
 from procmine.dataset import Dataset, normalise_cases, normalise_events
 from procmine.eventlog import EventLog
 
-EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 def make_log(rows: list[tuple], cases: dict[str, list] | None = None, meta: dict | None = None,

@@ -13,7 +13,6 @@ import sys
 import time
 
 import pytest
-
 from served_app import free_port, stop, wait_until_served
 from test_browser import ARTEFACTS, CHROMIUM, CHROMIUM_ARGS, PAGES_EN, ROOT, _go, _no_exception, _settled
 

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from served_app import free_port, stop, wait_until_served
 from shared_data import SHARED_DATA
 

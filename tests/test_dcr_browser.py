@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from served_app import free_port, stop, wait_until_served
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from served_app import free_port, stop, wait_until_served
 from test_browser import ARTEFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, _go, _no_exception, _settled
 

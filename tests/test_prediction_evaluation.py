@@ -12,8 +12,14 @@ import procmine
 from procmine.analysis.deadlines import DEFAULT_RULES
 from procmine.prediction import predict
 from procmine.prediction.clock import rule_clock
-from procmine.prediction.evaluation import (TRAIN_SHARE, Scores, choose_shown, evaluate,
-                                            expected_calibration_error, seen_weights)
+from procmine.prediction.evaluation import (
+    TRAIN_SHARE,
+    Scores,
+    choose_shown,
+    evaluate,
+    expected_calibration_error,
+    seen_weights,
+)
 from procmine.prediction.features import LogFacts
 from procmine.prediction.models import conformal_quantile
 from procmine.prediction.samples import labelled_prefixes

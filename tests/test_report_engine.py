@@ -14,11 +14,11 @@ from procmine.analysis.breakdown import deadlines_by, group_summary, kle_groups
 from procmine.analysis.deadlines import DeadlineRule, check_rules, compliance_totals, deadlines
 from procmine.analysis.quality import data_quality
 from procmine.dataset import Dataset, normalise_cases, normalise_events
-from procmine.importing.frames import IN_MEMORY
 from procmine.errors import ConfigError
 from procmine.eventlog import EventLog
+from procmine.importing.frames import IN_MEMORY
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def at(month: int, day: int, hour: int = 10) -> dt.datetime:
