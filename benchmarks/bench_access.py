@@ -17,11 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results_file import replace_section  # noqa: E402
-from synthetic import DEPARTMENTS, write_synthetic  # noqa: E402
+from results_file import replace_section
+from synthetic import DEPARTMENTS, write_synthetic
 
-from procmine.access import AccessPolicy, restricted_log  # noqa: E402
-from procmine.eventlog import open_log  # noqa: E402
+from procmine.access import AccessPolicy, restricted_log
+from procmine.eventlog import open_log
 
 
 def _best(fn, repeats: int = 3) -> float:

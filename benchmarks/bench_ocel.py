@@ -41,8 +41,8 @@ def timed(step):
 
 
 def build(folder: Path, cases: int, seed: int) -> tuple[Path, dict[str, Path]]:
-    from procmine.ocel import read_ocel_dataset, write_ocel
     from procmine.dataset import read_dataset
+    from procmine.ocel import read_ocel_dataset, write_ocel
     from procmine.simulation.municipality import MunicipalityOptions, write_municipality
 
     files = {"sqlite": folder / "kommune.sqlite", "json": folder / "kommune.jsonocel"}
@@ -58,6 +58,7 @@ def per_citizen_counts(case_ids) -> dict:
 
 def run(args) -> list[str]:
     import pm4py
+
     import procmine
     from procmine.analysis.ocdfg import ocdfg
     from procmine.ocel import flatten, read_ocel

@@ -13,9 +13,18 @@ import procmine
 from procmine.analysis.dfg import dfg
 from procmine.analysis.overview import overview
 from procmine.analysis.variants import variants
-from procmine.filters import (CaseAttributeFilter, CaseSizeFilter, EndpointsFilter, EventAttributeFilter,
-                              FollowerFilter, ResourcesFilter, ReworkFilter, ThroughputFilter,
-                              TimeframeFilter, VariantsFilter)
+from procmine.filters import (
+    CaseAttributeFilter,
+    CaseSizeFilter,
+    EndpointsFilter,
+    EventAttributeFilter,
+    FollowerFilter,
+    ResourcesFilter,
+    ReworkFilter,
+    ThroughputFilter,
+    TimeframeFilter,
+    VariantsFilter,
+)
 
 
 def kinds(names: tuple[str, ...]) -> list:
