@@ -21,6 +21,7 @@ from __future__ import annotations
 import calendar as gregorian
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import holidays
 import numpy as np
@@ -85,7 +86,7 @@ class WorkCalendar:
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed are "
                               "extra_closed, office_hours, timezone.")
-        options = {}
+        options: dict[str, Any] = {}
         if "extra_closed" in config:
             options["extra_closed"] = tuple(str(day) for day in config["extra_closed"])
         if "office_hours" in config:
