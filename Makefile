@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench
+.PHONY: demo test lint install clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# ruff and mypy as configured in pyproject.toml; fails on any finding.
+# Not yet a step of `test`: mypy still has findings (see the lint-types branch report);
+# once `make lint` passes, make `test` depend on it so that .ci/run gates on it too.
+lint: $(STAMP)
+	$(BIN)/ruff check procmine connectors app.py tests benchmarks
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py

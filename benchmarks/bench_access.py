@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results_file import replace_section  # noqa: E402
-from synthetic import DEPARTMENTS, write_synthetic  # noqa: E402
+from results_file import replace_section
+from synthetic import DEPARTMENTS, write_synthetic
 
 from procmine.access import AccessPolicy, restricted_log  # noqa: E402
 from procmine.opening import open_log  # noqa: E402

@@ -20,7 +20,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "tests")]
-from bench_report import DATASET as RTF, ensure_dataset  # noqa: E402
+from bench_report import DATASET as RTF  # noqa: E402
+from bench_report import ensure_dataset
 from results_file import replace_section  # noqa: E402
 
 BEGIN, END = "<!-- bench_animation:begin -->", "<!-- bench_animation:end -->"
@@ -65,10 +66,10 @@ def stress_figures(dataset: Path) -> dict:
     """fps of the component alone (its index.html from the package, payload posted as Streamlit would)
     with every transition of a big log as its own token (no merging): the drawing limit."""
     import numpy as np
-
-    import procmine
     from animation_page import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
+
+    import procmine
     from procmine.analysis.animation import TokenOptions
     from procmine.render.animation_payload import build_animation, payload_of
     from procmine.ui.map_animation import COMPONENT_DIR

@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--shared", action="store_true", help="time the largest shared logs instead")
     options = parser.parse_args()
     if options.shared:
-        from bench_shared_logs import run_shared   # noqa: E402  (benchmarks/ is on sys.path)
+        from bench_shared_logs import run_shared
         run_shared()
         return
     options.dataset.parent.mkdir(parents=True, exist_ok=True)

@@ -50,10 +50,10 @@ def ours(path: Path, repeats: int) -> dict:
     import procmine
     from procmine.analysis.dfg import dfg
     from procmine.analysis.kernels import case_durations, seconds
-    from procmine.view_memo import forget
     from procmine.analysis.overview import overview
     from procmine.analysis.variants import variants
     from procmine.eventlog import EventLog
+    from procmine.view_memo import forget
 
     began = time.perf_counter()
     log = procmine.open(path)

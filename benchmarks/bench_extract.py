@@ -22,12 +22,12 @@ from pathlib import Path
 import psycopg
 import pyarrow as pa
 import sqlalchemy as sa
+from results_file import replace_section
 
 from connectors.config import parse_config
 from connectors.generic import config_extraction
 from connectors.pg_copy import client_bound
 from connectors.runner import run_extraction
-from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 BEGIN, END = "<!-- bench_extract:begin -->", "<!-- bench_extract:end -->"
@@ -104,13 +104,12 @@ def _raw_copy(dsn: str, sql: str, params: dict) -> int:
 
 def _raw_cursor(dsn: str, sql: str, params: dict, to_arrow: bool) -> int:
     rows = 0
-    with psycopg.connect(dsn) as connection:
-        with connection.cursor(name="bench", binary=True) as cursor:
-            cursor.execute(sql, params)
-            while batch := cursor.fetchmany(CHUNK):
-                rows += len(batch)
-                if to_arrow:
-                    pa.table({str(i): pa.array(values) for i, values in enumerate(zip(*batch))})
+    with psycopg.connect(dsn) as connection, connection.cursor(name="bench", binary=True) as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(CHUNK):
+            rows += len(batch)
+            if to_arrow:
+                pa.table({str(i): pa.array(values) for i, values in enumerate(zip(*batch))})
     return rows
 
 

@@ -57,6 +57,7 @@ def refused(path: Path):
 
 def bomb_rows(folder: Path, runs: int) -> list[str]:
     import hostile_corpus as corpus
+
     from procmine.errors import ProcmineError
     from procmine.safe_load import load_yaml_text
 
@@ -83,9 +84,9 @@ def bomb_rows(folder: Path, runs: int) -> list[str]:
 
 def lenient_rows(folder: Path, runs: int) -> list[str]:
     import pm4py
+    from test_import_quarantine import wabo_with_holes
 
     from procmine.importing import import_log
-    from test_import_quarantine import wabo_with_holes
 
     holed = wabo_with_holes(folder / "wabo_holes.xes.gz")
     counter = iter(range(10**6))

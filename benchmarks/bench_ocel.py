@@ -54,8 +54,8 @@ FILES = {"sqlite": "kommune.sqlite", "json": "kommune.jsonocel", "xml": "kommune
 
 
 def build(folder: Path, cases: int, seed: int) -> tuple[Path, dict[str, Path]]:
-    from procmine.ocel import read_ocel_dataset, write_ocel
     from procmine.dataset import read_dataset
+    from procmine.ocel import read_ocel_dataset, write_ocel
     from procmine.simulation.municipality import MunicipalityOptions, write_municipality
 
     files = {form: folder / name for form, name in FILES.items()}
@@ -83,6 +83,7 @@ def per_citizen_counts(case_ids) -> dict:
 
 def run(args) -> list[str]:
     import pm4py
+
     import procmine
     from procmine.analysis.ocdfg import ocdfg
     from procmine.ocel import flatten, read_ocel

@@ -113,7 +113,7 @@ def polars_ops(table) -> dict:
                                  .agg(pl.col("activity").str.join(",")).group_by("activity").agg(pl.len())
                                  .collect()),
             "case_durations": lambda: (frame.lazy().group_by("case_id")
-                                       .agg((pl.col("timestamp").max() - pl.col("timestamp").min())).collect())}
+                                       .agg(pl.col("timestamp").max() - pl.col("timestamp").min()).collect())}
 
 
 def r4pm_ops(table) -> tuple[dict, float]:

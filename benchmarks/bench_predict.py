@@ -20,9 +20,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
-from shared_logs import ROAD_TRAFFIC_FINES  # noqa: E402
+from results_file import replace_section
+from shared_logs import ROAD_TRAFFIC_FINES
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

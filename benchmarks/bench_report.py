@@ -11,9 +11,9 @@ import os
 import time
 from pathlib import Path
 
+from results_file import replace_section
 from rich.console import Console
-from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
-from shared_logs import ROAD_TRAFFIC_FINES as SOURCE  # noqa: E402
+from shared_logs import ROAD_TRAFFIC_FINES as SOURCE
 
 HERE = Path(__file__).resolve().parent
 DATASET = HERE / "data" / "road_traffic_fines"

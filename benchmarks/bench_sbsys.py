@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import sqlalchemy as sa
+from results_file import replace_section
 
 from connectors.cpr import scrub_cpr_labels
 from connectors.runner import run_extraction
 from connectors.sbsys import sbsys_extraction
 from connectors.sbsys_demo import fill_sbsys_demo
 from connectors.sbsys_tables import sbsys_tables
-from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 BEGIN, END = "<!-- bench_sbsys:begin -->", "<!-- bench_sbsys:end -->"

@@ -93,7 +93,7 @@ def tree_rss(pid: int) -> int:
         current = stack.pop()
         stack.extend(children.get(current, []))
         try:
-            total += int((Path(f"/proc/{current}/statm").read_text().split()[1])) * os.sysconf("SC_PAGE_SIZE")
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             pass
     return total

@@ -17,9 +17,18 @@ import procmine
 from procmine.analysis.dfg import dfg
 from procmine.analysis.overview import overview
 from procmine.analysis.variants import variants
-from procmine.filters import (CaseAttributeFilter, CaseSizeFilter, EndpointsFilter, EventAttributeFilter,
-                              FollowerFilter, ResourcesFilter, ReworkFilter, ThroughputFilter,
-                              TimeframeFilter, VariantsFilter)
+from procmine.filters import (
+    CaseAttributeFilter,
+    CaseSizeFilter,
+    EndpointsFilter,
+    EventAttributeFilter,
+    FollowerFilter,
+    ResourcesFilter,
+    ReworkFilter,
+    ThroughputFilter,
+    TimeframeFilter,
+    VariantsFilter,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_engine import timed  # benchmarks/ is on sys.path

@@ -42,14 +42,14 @@ def _produce(items: Iterator, waiting: queue.Queue, stop: threading.Event) -> No
         for item in items:
             if not _put(waiting, (item, None), stop):
                 break
-    except BaseException as exc:  # handed to the consumer, which raises it
+    except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
         error = exc
     finally:
         close = getattr(items, "close", None)
         if close is not None:
             try:
                 close()
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer too
                 error = error or exc
         _put(waiting, (_END, error), stop)
 

@@ -37,7 +37,7 @@ def rewrite_parts(state: DatasetState, keys_by_source: dict[str, pa.Array]
     if not wanted:
         return [], {}
     every = pa.chunked_array(list(wanted.values()), pa.string()).combine_chunks()
-    rewrites, removed = [], {source: 0 for source in wanted}
+    rewrites, removed = [], dict.fromkeys(wanted, 0)
     for part in state.parts:
         file = state.path / s.EVENTS_DIR / part.file
         hit = pc.is_in(pq.read_table(file, columns=[EVENT_KEY]).column(EVENT_KEY), value_set=every)

@@ -19,9 +19,9 @@ import sqlalchemy as sa
 
 from connectors import incremental as inc
 from connectors.events import EVENT_KEY, event_schema, max_cursor, to_cases, to_events
-from connectors.pseudonymise import Pseudonymiser
 from connectors.fetch import stream_rows
 from connectors.part_writer import PartWriter
+from connectors.pseudonymise import Pseudonymiser
 from connectors.retraction import Rewrite, discard, rewrite_parts
 from connectors.sql import CasePlan, SourcePlan, create_engine, database_error, safe_url
 from procmine import dataset_meta, schema as s
@@ -185,7 +185,7 @@ def _utc_floor(bound, timezone: str) -> dt.datetime | None:
         return None
     local = bound if bound.tzinfo is not None else bound.replace(tzinfo=ZoneInfo(timezone))
     # A day's margin covers daylight-saving folds and gaps of naive local cursors.
-    return local.astimezone(dt.timezone.utc) - dt.timedelta(days=1)
+    return local.astimezone(dt.UTC) - dt.timedelta(days=1)
 
 
 def _lower_bound(state: inc.DatasetState | None, source: str, lookback: dt.timedelta):

@@ -66,8 +66,8 @@ def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourceP
     """One plan per SBSYS event kind."""
     sag, status = t.Sag, t.SagHistorikStatus
     registration, document, kinds = t.DokumentRegistrering, t.Dokument, t.DokumentArtOpslag
-    document_from = registration.outerjoin(document, document.c.ID == registration.c.DokumentID) \
-        .outerjoin(kinds, kinds.c.ID == document.c.DokumentArtID)
+    document_from = registration.outerjoin(document, registration.c.DokumentID == document.c.ID) \
+        .outerjoin(kinds, document.c.DokumentArtID == kinds.c.ID)
     live_document = sa.and_(registration.c.DeletedState == NOT_DELETED,
                             sa.func.coalesce(document.c.DeletedState, NOT_DELETED) == NOT_DELETED)
     # A registration is deleted on its own (its DeletedDate) or with its document (the document's).
@@ -77,14 +77,14 @@ def sbsys_plans(t: SbsysTables, include_protected: bool = False) -> list[SourceP
     plan = _Planner(t, include_protected)
     return [
         plan("sag_oprettet", sag, sag.c.ID, "Sag oprettet", sag.c.Created, sag.c.CreatedByID, sag.c.ID),
-        plan("status", status.join(t.SagsStatus, t.SagsStatus.c.ID == status.c.TilSagsStatusID),
+        plan("status", status.join(t.SagsStatus, status.c.TilSagsStatusID == t.SagsStatus.c.ID),
              status.c.SagID, "Status: {status}", status.c.Tidspunkt, status.c.RegistreretAfID,
              status.c.ID, {"status": t.SagsStatus.c.Navn}),
         plan("dokument", document_from, registration.c.SagID, "Dokument journaliseret ({kind})",
              registration.c.Registreret, registration.c.RegistreretAfID, registration.c.ID,
              {"kind": sa.func.coalesce(kinds.c.Navn, sa.literal(UNKNOWN))}, where=live_document,
              deleted=(sa.not_(live_document), deleted_at)),
-        plan("journalnotat", note.join(sheet, sheet.c.ID == note.c.JournalArkID), sheet.c.SagID,
+        plan("journalnotat", note.join(sheet, note.c.JournalArkID == sheet.c.ID), sheet.c.SagID,
              "Journalnotat", note.c.Oprettet, note.c.OprettetAf, note.c.ID,
              where=note.c.SlettetDato.is_(None), deleted=(note.c.SlettetDato.is_not(None),
                                                           note.c.SlettetDato)),
@@ -115,7 +115,7 @@ def _reminder_plans(t: SbsysTables, plan: _Planner) -> list[SourcePlan]:
 def _sub_process_plans(t: SbsysTables, plan: _Planner) -> list[SourcePlan]:
     """Delforløb modtaget / besluttet, named by DelforloebType.Navn."""
     sub, kind = t.Delforloeb, t.DelforloebType
-    rows = sub.outerjoin(kind, kind.c.ID == sub.c.DelforloebTypeID)
+    rows = sub.outerjoin(kind, sub.c.DelforloebTypeID == kind.c.ID)
     name = {"type": sa.func.coalesce(kind.c.Navn, sa.literal(UNKNOWN))}
     deadline = {"deadline": _when(sub.c.BeslutningHarDeadline, sub.c.BeslutningDeadline)}
     return [
@@ -152,13 +152,13 @@ class _Planner:
                  where=None, time_attributes=None, deleted=None) -> SourcePlan:
         sag = self.t.Sag
         if rows is not sag and case_id.table is not sag:
-            rows = rows.join(sag, sag.c.ID == case_id)
+            rows = rows.join(sag, case_id == sag.c.ID)
         columns = [case_id.label("case_id"), timestamp.label("timestamp")]
         columns += [value.label(f"{FIELD_PREFIX}{key}") for key, value in (fields or {}).items()]
         actor = self.t.Bruger.alias(f"actor_{name}")
         unit = self.t.Ansaettelsessted.alias(f"actor_unit_{name}")
-        rows = rows.outerjoin(actor, actor.c.ID == user) \
-            .outerjoin(unit, unit.c.ID == actor.c.AnsaettelsesstedID)
+        rows = rows.outerjoin(actor, user == actor.c.ID) \
+            .outerjoin(unit, actor.c.AnsaettelsesstedID == unit.c.ID)
         columns += [user.label("resource"), unit.c.Navn.label(f"{ATTRIBUTE_PREFIX}org_unit")]
         types = {"org_unit": "string"}
         for key, value in (time_attributes or {}).items():

@@ -33,12 +33,12 @@ def sbsys_case_plan(t: SbsysTables, include_protected: bool = False,
     """Case attributes: KLE, facet, org unit, case type, status, dates, decision; citizen and
     company when `parties` names the (person, company) part types."""
     sag, number, status = t.Sag, t.SagsNummer, t.SagsStatus
-    rows = sag.outerjoin(number, number.c.ID == sag.c.SagsNummerID) \
-        .outerjoin(t.EmnePlanNummer, t.EmnePlanNummer.c.ID == number.c.EmnePlanNummerID) \
-        .outerjoin(t.Facet, t.Facet.c.ID == number.c.FacetID) \
-        .outerjoin(t.Ansaettelsessted, t.Ansaettelsessted.c.ID == sag.c.AnsaettelsesstedID) \
-        .outerjoin(status, status.c.ID == sag.c.SagsStatusID) \
-        .outerjoin(t.BeslutningsType, t.BeslutningsType.c.ID == sag.c.BeslutningsTypeID)
+    rows = sag.outerjoin(number, sag.c.SagsNummerID == number.c.ID) \
+        .outerjoin(t.EmnePlanNummer, number.c.EmnePlanNummerID == t.EmnePlanNummer.c.ID) \
+        .outerjoin(t.Facet, number.c.FacetID == t.Facet.c.ID) \
+        .outerjoin(t.Ansaettelsessted, sag.c.AnsaettelsesstedID == t.Ansaettelsessted.c.ID) \
+        .outerjoin(status, sag.c.SagsStatusID == status.c.ID) \
+        .outerjoin(t.BeslutningsType, sag.c.BeslutningsTypeID == t.BeslutningsType.c.ID)
     decided = sa.func.coalesce(sag.c.ErBesluttet, sa.true()) == sa.true()
     attributes = {
         "kle": t.EmnePlanNummer.c.Nummer, "facet": t.Facet.c.Nummer,
@@ -74,18 +74,18 @@ def _join_party(rows, t: SbsysTables, part_type: str, party: sa.Table, number: s
     so the cost does not depend on an index on SagsPart.SagID.
     """
     sag, part, kinds = t.Sag, t.SagsPart, t.PartTypeOpslag
-    primary = sa.case((part.c.ID == sag.c.SagsPartID, part.c.ID), else_=sa.null())
+    primary = sa.case((sag.c.SagsPartID == part.c.ID, part.c.ID), else_=sa.null())
     chosen = sa.select(part.c.SagID.label("SagID"),
                        sa.func.coalesce(sa.func.min(primary), sa.func.min(part.c.ID)).label("PartRow")) \
-        .select_from(part.join(kinds, kinds.c.ID == part.c.PartType)
-                     .join(sag, sag.c.ID == part.c.SagID)) \
+        .select_from(part.join(kinds, part.c.PartType == kinds.c.ID)
+                     .join(sag, part.c.SagID == sag.c.ID)) \
         .where(sa.func.lower(kinds.c.Navn) == sa.func.lower(sa.literal(part_type))) \
         .group_by(part.c.SagID).subquery(f"{name}_part")
     chosen_part = part.alias(f"{name}_sagspart")
     party = party.alias(f"{name}_party")
     rows = rows.outerjoin(chosen, chosen.c.SagID == sag.c.ID) \
-        .outerjoin(chosen_part, chosen_part.c.ID == chosen.c.PartRow) \
-        .outerjoin(party, party.c.ID == chosen_part.c.PartID)
+        .outerjoin(chosen_part, chosen.c.PartRow == chosen_part.c.ID) \
+        .outerjoin(party, chosen_part.c.PartID == party.c.ID)
     digits = sa.func.nullif(sa.func.ltrim(sa.func.rtrim(party.c[number.name])), "")
     row_key = sa.literal(f"{row_prefix}:") + sa.cast(party.c.ID, sa.String(12))
     return rows, sa.case((party.c.ID.is_(None), sa.null()), else_=sa.func.coalesce(digits, row_key))

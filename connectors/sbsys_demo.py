@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from connectors.sbsys_demo_reference import (
-    FIRST_USER, KLE, STATUSES, Person, citizens, companies, reference_rows)
+from connectors.sbsys_demo_reference import FIRST_USER, KLE, STATUSES, Person, citizens, companies, reference_rows
 from connectors.sbsys_demo_rows import DemoIds
 from connectors.sbsys_demo_workflow import simulate_case
 from connectors.sbsys_tables import sbsys_tables
@@ -23,7 +22,7 @@ from connectors.sql import create_engine, database_error
 from procmine.errors import ConnectorError
 
 FIRST_CASE = 5_100_001
-__all__ = ["FIRST_CASE", "FIRST_USER", "DemoContent", "KLE", "STATUSES", "fill_sbsys_demo"]
+__all__ = ["FIRST_CASE", "FIRST_USER", "KLE", "STATUSES", "DemoContent", "fill_sbsys_demo"]
 
 
 @dataclass

@@ -97,7 +97,7 @@ def _kind(ids: DemoIds, name: str, kind_id: int) -> dict:
              "SagBeskyttetStandardMarkering", "SagBeskyttetTilladAendring",
              "DokumentBeskyttetStandardMarkering", "DokumentBeskyttetTilladAendring",
              "SagOgDokumentBeskyttetStandardMarkering", "SagOgDokumentBeskyttetTilladAendring"]
-    return {"ID": kind_id, "Navn": name, **{flag: False for flag in flags},
+    return {"ID": kind_id, "Navn": name, **dict.fromkeys(flags, False),
             "DokumentArtIdentifier": ids.uuid()}
 
 

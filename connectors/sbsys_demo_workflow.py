@@ -8,9 +8,24 @@ import random
 
 from connectors import sbsys_demo_rows as make
 from connectors.sbsys_demo_reference import (
-    DECISION_TYPES, FACETS, FIRST_KLE, FIRST_UNIT, FIRST_USER, KINDS, KLE, PART_TYPES,
-    RETIRED_STATUS, ROLES, STATUSES, SUB_PROCESS_TYPES, UNITS, USERS, Person, person_key,
-    written_cpr)
+    DECISION_TYPES,
+    FACETS,
+    FIRST_KLE,
+    FIRST_UNIT,
+    FIRST_USER,
+    KINDS,
+    KLE,
+    PART_TYPES,
+    RETIRED_STATUS,
+    ROLES,
+    STATUSES,
+    SUB_PROCESS_TYPES,
+    UNITS,
+    USERS,
+    Person,
+    person_key,
+    written_cpr,
+)
 
 START = dt.datetime(2024, 1, 2, 8)
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from connectors.config import (CITIZEN_ATTRIBUTE, Attribute, CaseSource, EventSource, ExtractConfig,
-                               template_fields)
+from connectors.config import CITIZEN_ATTRIBUTE, Attribute, CaseSource, EventSource, ExtractConfig, template_fields
 from procmine.errors import ConfigError, ConnectorError
 
 CURSOR = "cursor__"

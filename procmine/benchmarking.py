@@ -112,7 +112,7 @@ def suppress(table: pd.DataFrame, count: str, figures: list[str], min_cases: int
     Returns the table (hidden cells None) and a mask of the cells hidden (True where a value was hidden).
     """
     columns = [count, *figures, *(met or ()), *counts]
-    table = table.astype({c: object for c in columns})
+    table = table.astype(dict.fromkeys(columns, object))
     before = table.notna()
     cases = pd.to_numeric(table[count], errors="coerce").fillna(0).to_numpy()
     small = (cases > 0) & (cases < min_cases)      # no cases: nothing to tell, nothing to hide

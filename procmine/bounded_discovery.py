@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pickle
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from procmine.bounded_child import child_environment, run_bounded
 from procmine.discovery import DiscoveredModel, DiscoveryOptions, DiscoveryPlan, discovery_plan

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 NODE_KINDS = ("startEvent", "endEvent", "task", "exclusiveGateway", "parallelGateway",
               "inclusiveGateway")
@@ -174,7 +175,7 @@ def to_pm4py(model: BpmnModel):
     return bpmn
 
 
-def to_petri_net(model: BpmnModel):
+def to_petri_net(model: BpmnModel) -> tuple[Any, Any, Any]:
     """(net, initial marking, final marking) with one visible transition per task, labelled by its name."""
     from pm4py.objects.conversion.bpmn.variants import to_petri_net as converter
 

@@ -23,7 +23,6 @@ from procmine.dataset_meta import DatasetMeta, Source, now, read_meta, write_met
 from procmine.errors import DatasetError, LogValidationError, one_line
 from procmine.timezones import localise
 
-
 EVENTS_ROW_GROUP = 1_000_000
 _UNREPEATED = frozenset({s.CASE_INDEX, s.EVENT_INDEX, s.TIMESTAMP, s.START_TIMESTAMP})
 

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from procmine.errors import ProcmineError
+from procmine.formatting import Language
 from procmine.i18n import text
 from procmine.workcalendar import WEEKDAYS, WorkCalendar
 
@@ -33,7 +34,7 @@ _DAY_NAMES = [day[:3].capitalize() for day in WEEKDAYS]
 _HOURS = re.compile(r"(?P<first>\w{3})(?:–(?P<last>\w{3}))? (?P<opens>\d\d:\d\d)–(?P<closes>\d\d:\d\d)")
 
 
-def note_text(note: str, lang: str) -> str:
+def note_text(note: str, lang: Language) -> str:
     """The note in `lang`: a known note translated, any other as written."""
     if lang == "en":
         return note
@@ -55,7 +56,7 @@ def _calendar_of(found: re.Match) -> WorkCalendar | None:
     for part in (found["closed"] or "").split(", ") if found["closed"] else []:
         pieces = part.split()
         try:
-            day = dt.datetime.strptime(" ".join(pieces[:2]) + " 2000", "%d %B %Y").date()
+            day = dt.datetime.strptime(" ".join(pieces[:2]) + " 2000", "%d %B %Y").date()  # noqa: DTZ007 - a day of the year, not an instant
         except ValueError:
             return None
         closed.append(f"{day:%m-%d}" if len(pieces) == 2 else f"{pieces[2]}-{day:%m-%d}")
@@ -64,8 +65,8 @@ def _calendar_of(found: re.Match) -> WorkCalendar | None:
         if group["first"] not in _DAY_NAMES or (group["last"] or group["first"]) not in _DAY_NAMES:
             return None
         first, last = _DAY_NAMES.index(group["first"]), _DAY_NAMES.index(group["last"] or group["first"])
-        for day in range(first, last + 1):
-            hours[day] = (dt.time.fromisoformat(group["opens"]), dt.time.fromisoformat(group["closes"]))
+        for weekday in range(first, last + 1):
+            hours[weekday] = (dt.time.fromisoformat(group["opens"]), dt.time.fromisoformat(group["closes"]))
     try:
         return WorkCalendar(extra_closed=tuple(closed), office_hours=tuple(hours), timezone=found["zone"])
     except ProcmineError:

@@ -12,7 +12,6 @@ from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from procmine.errors import ConfigError
 from procmine.units import DAY_US
@@ -150,7 +149,7 @@ def as_numpy(values) -> np.ndarray:
         return values.to_numpy(zero_copy_only=False)
     if isinstance(values, dt.datetime):
         if values.tzinfo is not None:
-            values = values.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            values = values.astimezone(dt.UTC).replace(tzinfo=None)
         return np.asarray(np.datetime64(values, "us"))
     if isinstance(values, dt.date):
         return np.asarray(np.datetime64(values, "D"))

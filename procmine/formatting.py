@@ -139,7 +139,7 @@ def local_time(value: dt.datetime | dt.date, timezone: str = DEFAULT_TIMEZONE) -
     if hasattr(value, "to_pydatetime"):  # pandas Timestamp
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         return aware.astimezone(ZoneInfo(timezone))
     return value
 

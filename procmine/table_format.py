@@ -12,7 +12,7 @@ numbers, times in the dataset's zone. Every value goes through procmine.formatti
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd

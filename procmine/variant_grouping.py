@@ -21,12 +21,12 @@ from procmine.view_memo import remembered
 HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)
 
 
-def grouped_cases(log: EventLog) -> "CaseVariants":
+def grouped_cases(log: EventLog) -> CaseVariants:
     """The grouping of the log's cases by activity sequence (remembered per view)."""
     return remembered(log, "case_variants", _group_cases)
 
 
-def _group_cases(log: EventLog) -> "CaseVariants":
+def _group_cases(log: EventLog) -> CaseVariants:
     """Views that keep whole cases reuse the dataset's grouping (remembered on its Base)."""
     if not log.whole_cases:
         return group_case_sequences(log.arrays)

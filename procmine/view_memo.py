@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import weakref
 
-_memo: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+_memo: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 
 
 def remembered(log, key: str, compute):

@@ -21,16 +21,16 @@ from __future__ import annotations
 import calendar as gregorian
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import holidays
 import numpy as np
 
-from procmine.daytable import (DAY_US, NOT_A_TIME, as_datetimes, as_instants, as_numpy, days_for,
-                               local_to_utc)
+from procmine.daytable import DAY_US, NOT_A_TIME, as_datetimes, as_instants, as_numpy, days_for, local_to_utc
 from procmine.errors import ConfigError
 from procmine.languages import month_name, weekday_name
 
-__all__ = ["DAY_US", "NOT_A_TIME", "WorkCalendar", "MUNICIPAL_CLOSING_DAYS", "MUNICIPAL_OFFICE_HOURS"]
+__all__ = ["DAY_US", "MUNICIPAL_CLOSING_DAYS", "MUNICIPAL_OFFICE_HOURS", "NOT_A_TIME", "WorkCalendar"]
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 OfficeHours = tuple[dt.time, dt.time] | None
@@ -83,7 +83,7 @@ class WorkCalendar:
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed are "
                               "extra_closed, office_hours, timezone.")
-        options = {}
+        options: dict[str, Any] = {}
         if "extra_closed" in config:
             options["extra_closed"] = tuple(str(day) for day in config["extra_closed"])
         if "office_hours" in config:
@@ -92,7 +92,7 @@ class WorkCalendar:
             options["timezone"] = str(config["timezone"])
         return cls(**options)
 
-    def describe(self, lang: str = "en") -> str:
+    def describe(self, lang: Language = "en") -> str:
         """One sentence naming the calendar used, in English ("en") or Danish ("da")."""
         rules = [_parse_closing_day(rule) for rule in self.extra_closed]
         hours = _describe_hours(self.office_hours, lang)

@@ -11,7 +11,7 @@ from procmine.dataset import Dataset, normalise_cases, normalise_events
 from procmine.dataset_meta import DatasetMeta
 from procmine.eventlog import EventLog
 
-EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 def make_log(rows: list[tuple], cases: dict[str, list] | None = None, meta: dict | None = None,

@@ -10,7 +10,7 @@ import pyarrow as pa
 from procmine.dataset import Dataset, normalise_cases, normalise_events
 from procmine.eventlog import EventLog
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T0 = dt.datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
 from hostile_base import Case
 
 # --- filter files (analysis commands with --filter) -----------------------------------------

@@ -13,14 +13,25 @@ import io
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
 from hostile_base import HEADER, POSITIONS, ROWS, Case, csv_text, write
 from hostile_configs import alias_bomb, connector_cases, dataset_cases, filter_cases, report_cases
 from hostile_excel import _excel_rows, _far_rows, excel_cases, excel_zip_bomb, workbook_bytes
 from shared_data import SHARED_DATA as DATA
 
-__all__ = ["Case", "alias_bomb", "all_cases", "blank_line_bomb", "csv_text", "excel_zip_bomb", "parquet_bytes",
-           "workbook_bytes", "xes_whitespace_bomb", "_events", "_excel_rows", "_far_rows"]
+__all__ = [
+    "Case",
+    "_events",
+    "_excel_rows",
+    "_far_rows",
+    "alias_bomb",
+    "all_cases",
+    "blank_line_bomb",
+    "csv_text",
+    "excel_zip_bomb",
+    "parquet_bytes",
+    "workbook_bytes",
+    "xes_whitespace_bomb",
+]
 
 
 # --- CSV -------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import zipfile
 from collections.abc import Callable
 
 import openpyxl
-
 from hostile_base import POSITIONS, Case, csv_text, write
 
 # --- Excel -----------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def check_variants(engine, log) -> None:
 
 def check_dfg(engine, log) -> None:
     found, expected = dfg.compute(engine), analysis.dfg(log)
-    timing = {c: SECONDS for c in ("mean_seconds", "median_seconds", "p90_seconds", "min_seconds", "max_seconds")}
+    timing = dict.fromkeys(("mean_seconds", "median_seconds", "p90_seconds", "min_seconds", "max_seconds"), SECONDS)
     assert_frames(found["edges"], expected.edges, exact=("source", "target", "count", "cases"),
                   close={**timing, "total_seconds": SECONDS * 1000})
     assert_frames(found["activities"], expected.activities, exact=("activity", "events", "cases"),
@@ -103,8 +103,7 @@ def check_throughput(engine, log) -> None:
     cases = expected.cases.assign(first_t=(expected.cases["start"] - epoch) // pd.Timedelta(microseconds=1))
     assert_frames(found["cases"], cases, exact=("case_id", "first_t"),
                   close={"duration_seconds": SECONDS, "duration_working_days": WORKING_DAYS})
-    statistics = {**{c: SECONDS for c in ("mean_seconds", "median_seconds", "p90_seconds", "min_seconds",
-                                          "max_seconds")},
+    statistics = {**dict.fromkeys(("mean_seconds", "median_seconds", "p90_seconds", "min_seconds", "max_seconds"), SECONDS),
                   "median_working_days": WORKING_DAYS, "p90_working_days": WORKING_DAYS}
     keys = [by] if by else []
     assert_frames(found["summary"], expected.summary, exact=(*keys, "cases"), close=statistics, keys=keys or None)

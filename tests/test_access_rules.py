@@ -140,8 +140,8 @@ def test_an_access_rule_cannot_be_inverted():
 
 
 def test_the_rule_is_no_user_filter_kind():
-    from procmine.filters import REGISTRY, filter_from_dict
     from procmine.errors import FilterError
+    from procmine.filters import REGISTRY, filter_from_dict
     rule = POLICY.filter_for(["tm"])
     assert "access" not in REGISTRY
     with pytest.raises(FilterError):

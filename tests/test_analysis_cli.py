@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from procmine.cli import app
 from procmine.dataset import write_dataset
 
-T0 = dt.datetime(2024, 3, 4, 8, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2024, 3, 4, 8, tzinfo=dt.UTC)
 ROWS = [("a", "Anmodning modtaget", 0), ("a", "Afgørelse", 2), ("b", "Anmodning modtaget", 1),
         ("b", "Journaliseret", 3), ("b", "Afgørelse", 20), ("c", "Anmodning modtaget", 2),
         ("c", "Afgørelse", 5), ("d", "Anmodning modtaget", 40), ("d", "Afgørelse", 41)]

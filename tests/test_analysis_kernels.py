@@ -7,6 +7,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from analysis_helpers import make_log, sequences_by_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,6 @@ from procmine.analysis import kernels as k
 from procmine.analysis.dfg import dfg
 from procmine.analysis.variants import case_variants, variants
 from procmine.variant_grouping import group_case_sequences
-from analysis_helpers import make_log, sequences_by_case
 
 event = st.tuples(st.sampled_from(["c1", "c2", "c3", "c4", "c5", "c6"]),
                   st.sampled_from(["A", "B", "C", "D"]),

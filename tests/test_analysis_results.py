@@ -6,17 +6,25 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from analysis_helpers import make_log
 
-from procmine.analysis import (DeadlineRule, bottlenecks, compare, compare_by, deadlines, load_rules,
-                               overview, throughput)
+from procmine.analysis import (
+    DeadlineRule,
+    bottlenecks,
+    compare,
+    compare_by,
+    deadlines,
+    load_rules,
+    overview,
+    throughput,
+)
 from procmine.errors import ConfigError, FilterError, ProcmineError
 from procmine.workcalendar import WorkCalendar
-from analysis_helpers import make_log
 
 DAY = 86_400
 # Monday 2024-03-04 09:00 Copenhagen = 08:00 UTC; 2024-01-01 is the helper's epoch.
-MONDAY = (dt.datetime(2024, 3, 4, 8, tzinfo=dt.timezone.utc)
-          - dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)).total_seconds()
+MONDAY = (dt.datetime(2024, 3, 4, 8, tzinfo=dt.UTC)
+          - dt.datetime(2024, 1, 1, tzinfo=dt.UTC)).total_seconds()
 ROWS = [("a", "Start", 0), ("a", "Work", 100), ("a", "End", 400),
         ("b", "Start", 50), ("b", "Work", 250), ("b", "Work", 300), ("b", "End", 1000),
         ("c", "Start", 10), ("c", "Work", 20)]
@@ -29,7 +37,7 @@ def test_overview_counts_and_open_cases_by_closed_at():
     assert (result.cases, result.events, result.activities, result.variants) == (3, 9, 3, 3)
     assert result.open_cases == 1 and result.open_cases_rule == "no closed_at"
     assert result.median_throughput_seconds == 400.0
-    assert result.first_timestamp == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    assert result.first_timestamp == dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     assert result.last_timestamp - result.first_timestamp == dt.timedelta(seconds=1000)
 
 

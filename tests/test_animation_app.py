@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from app_testing import assert_no_exception, start_app
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_logs" / "aktindsigt"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from animation_page import CHROMIUM, animate, browser_page, open_map, served
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from served_app import free_port, stop, wait_until_served
 from typer.testing import CliRunner
 
 from procmine.cli import app
-from served_app import free_port, stop, wait_until_served
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -47,8 +47,8 @@ def test_danish_number_and_date_formats():
     assert format_number(1234.5, "da", 1) == "1.234,5"
     assert format_number(1234.5, "en", 1) == "1,234.5"
     assert format_percent(0.125, "da") == "12,5 %"
-    assert format_date(dt.datetime(2026, 11, 28, 12, tzinfo=dt.timezone.utc), "da") == "28. nov. 2026"
-    assert format_date(dt.datetime(2026, 5, 3, 23, 30, tzinfo=dt.timezone.utc), "da") == "4. maj 2026"
+    assert format_date(dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC), "da") == "28. nov. 2026"
+    assert format_date(dt.datetime(2026, 5, 3, 23, 30, tzinfo=dt.UTC), "da") == "4. maj 2026"
 
 
 def test_overview_shows_the_engines_figures_for_the_filter_stack(wabo):

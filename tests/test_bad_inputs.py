@@ -11,21 +11,21 @@ import io
 import os
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from shared_data import SHARED_DATA as DATA
 from typer.testing import CliRunner
 
 from procmine.cli import app
 from procmine.errors import ProcmineError
 from procmine.importing import import_log
 from procmine.importing.options import ImportOptions
-from shared_data import SHARED_DATA as DATA
 
 HEADER = "Sagsnummer,Aktivitet,Tidspunkt\n"
 

@@ -20,16 +20,16 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile_corpus import Case, all_cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_data import SHARED_DATA as DATA
 from typer.testing import CliRunner
 
-from hostile_corpus import Case, all_cases
 from procmine.cli import app
 from procmine.dataset import read_dataset
 from procmine.errors import ProcmineError
 from procmine.importing import import_log
-from shared_data import SHARED_DATA as DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(tempfile.mkdtemp(prefix="procmine-hostile-"))
@@ -64,7 +64,7 @@ def check_refusal(case: Case, code: int, stderr: str, stdout: str, before: dict,
     lines = [line for line in stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith(("Error:", "File error:"))]
     assert len(errors) == 1, stderr[-2000:]
-    assert lines == errors or lines[-1] == errors[0] and OTHER_LINES_ALLOWED.get(case.id.split("-")[0]), stderr[-2000:]
+    assert lines == errors or (lines[-1] == errors[0] and OTHER_LINES_ALLOWED.get(case.id.split("-")[0])), stderr[-2000:]
     assert case.named in errors[0], errors[0]
     for fragment in case.says:
         assert fragment in errors[0], f"{fragment!r} not in {errors[0]!r}"

@@ -9,6 +9,7 @@ import time
 
 import pm4py
 import pytest
+from test_process_map import dfg_of
 from typer.testing import CliRunner
 
 import procmine
@@ -18,10 +19,16 @@ from procmine.errors import ModelError
 from procmine.render.bounded_layout import LayoutTimeoutError, draw_dot
 from procmine.render.bpmn_layout import MAX_LAYOUT_NODES, layout_model
 from procmine.render.map_notes import view_notes
-from procmine.render.map_view import (DEFAULT_ACTIVITIES, DEFAULT_PATHS, MAX_ACTIVITIES, MAX_PATHS,
-                                      default_shares, dfg_view, map_view)
+from procmine.render.map_view import (
+    DEFAULT_ACTIVITIES,
+    DEFAULT_PATHS,
+    MAX_ACTIVITIES,
+    MAX_PATHS,
+    default_shares,
+    dfg_view,
+    map_view,
+)
 from procmine.render.process_map import MapOptions, map_dot, render_dot
-from test_process_map import dfg_of
 
 BPIC15 = "BPIC15_1.xes.gz"
 SEPSIS = "Sepsis_Cases.xes.gz"

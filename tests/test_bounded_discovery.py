@@ -6,13 +6,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from test_big_maps import _children, _state
 
 from procmine.bounded_discovery import DiscoveryTimeoutError, discover_bounded
 from procmine.discovery import DiscoveryOptions, DiscoveryPlan, discover
 from procmine.errors import ModelError
 from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter
-from test_big_maps import _children, _state
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_logs" / "byggetilladelse"
 

@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from bpmn_checker import check_structure_and_di, lint_all, lint_problems
 
 import procmine
-from bpmn_checker import check_structure_and_di, lint_all, lint_problems
 from procmine.discovery import DiscoveryOptions, discover
 from procmine.render.bpmn_export import write_bpmn
 

@@ -8,13 +8,13 @@ import base64
 import pm4py
 import pytest
 from app_testing import assert_no_exception, start_app
+from test_big_maps import _pm4py_frame
 
 from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter, VariantsFilter
 from procmine.render.map_view import map_view
 from procmine.ui.compare_page import compare_map_dot
 from procmine.ui.map_page import rendered
-from test_big_maps import _pm4py_frame
 
 LOG = "WABO_receipt.xes.gz"
 STACK = [VariantsFilter(top=30)]
@@ -60,9 +60,9 @@ def test_the_compare_maps_bridge_hidden_activities_as_pm4py_counts_the_projected
 @pytest.mark.parametrize("lang, word", [("en", "bridged"), ("da", "slået sammen")])
 def test_the_report_map_bridges_hidden_activities_and_says_so(wabo, lang, word):
     from procmine.analysis import periods
+    from procmine.render.process_map import MapOptions, render_map
     from procmine.report import ReportSettings, build_report, render_html
     from procmine.report.builder import inline_svg
-    from procmine.render.process_map import MapOptions, render_map
 
     log = open_log(wabo)
     settings = ReportSettings(lang=lang, period="year", map_activities=0.5, map_paths=1.0)

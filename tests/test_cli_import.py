@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from shared_data import SHARED_DATA as DATA
 from typer.testing import CliRunner
 
 from procmine.cli import app
 from procmine.dataset import read_dataset
-from shared_data import SHARED_DATA as DATA
 
 
 def test_import_prints_a_summary(tmp_path):

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from procmine.cli import app
 from procmine.dataset import write_dataset
 
-T0 = dt.datetime(2024, 3, 4, 8, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2024, 3, 4, 8, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 # Channel "post": waits of 7.9 days from received to decided; "digital": 7.8 days.
 CASES = [(f"p{n}", "post", 7.9) for n in range(3)] + [(f"d{n}", "digital", 7.8) for n in range(3)] + \
@@ -141,8 +141,9 @@ def test_english_report_says_wrote(dataset, tmp_path):
 
 
 def test_xlsx_counts_are_whole_differences_signed_durations_in_days(tmp_path):
-    import openpyxl
     from pathlib import Path
+
+    import openpyxl
     sample = Path(__file__).resolve().parents[1] / "sample_logs" / "aktindsigt"
     workbook_path = tmp_path / "r.xlsx"
     code, _, err = run("report", sample, "-o", tmp_path / "r.html", "--xlsx", workbook_path, "--lang", "da")

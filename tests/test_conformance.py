@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 import procmine
+from procmine.analysis.variants import variants
 from procmine.bpmn_model import to_petri_net
 from procmine.cli import app
-from procmine.analysis.variants import variants
 from procmine.conformance import PetriModel, check_conformance, check_variants, etc_precision, read_model
 from procmine.discovery import DiscoveryOptions, discover, discover_inductive
 from procmine.errors import ModelError

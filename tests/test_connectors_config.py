@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
 
 from connectors.config import load_config, parse_config
@@ -102,8 +101,8 @@ def test_secrets_come_from_the_environment_and_are_never_echoed(tmp_path, monkey
     config = load_config(config_file)
     assert config.output == tmp_path / "data" / "out"
     job = config_extraction(config)
-    from connectors.runner import _meta
     from connectors.incremental import DatasetState
+    from connectors.runner import _meta
     meta = _meta(job, DatasetState(tmp_path), {}, {}, None, None)
     assert "s3cret-pa55" not in meta.to_json() and "***" in meta.source.url
 

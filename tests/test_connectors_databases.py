@@ -10,6 +10,7 @@ import os
 import pyarrow.compute as pc
 import pytest
 import sqlalchemy as sa
+from database_servers import database_factory
 
 from connectors.runner import run_extraction
 from connectors.sbsys import SbsysOptions, sbsys_extraction
@@ -17,7 +18,6 @@ from connectors.sbsys_demo import fill_sbsys_demo
 from connectors.sbsys_demo_rows import DemoIds, status_change_row
 from connectors.sbsys_tables import sbsys_tables
 from procmine.dataset import read_dataset
-from database_servers import database_factory
 from procmine.errors import ConnectorError
 
 pytestmark = pytest.mark.database
@@ -102,7 +102,7 @@ def _delete_two_registrations(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         ids = connection.execute(sa.select(registration.c.ID).join(
-            tables.Sag, tables.Sag.c.ID == registration.c.SagID).where(
+            tables.Sag, registration.c.SagID == tables.Sag.c.ID).where(
             registration.c.DeletedState == 0, tables.Sag.c.ErBeskyttet == sa.false())
             .order_by(registration.c.ID).limit(2)).scalars().all()
         connection.execute(registration.update().where(registration.c.ID.in_(ids))

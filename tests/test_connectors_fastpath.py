@@ -60,7 +60,7 @@ def _fill(url: str) -> None:
             "INSERT INTO awkward VALUES (:i, :s, :t, :d, :z, :n, :f, :a, :r, :day)"), [
             {"i": i, "s": f"S-{i % 7}", "t": f"Trin {i % 3}",
              "d": dt.datetime(2024, 3, 30, 23) + dt.timedelta(minutes=37 * i),
-             "z": dt.datetime(2024, 10, 26, 22, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=41 * i),
+             "z": dt.datetime(2024, 10, 26, 22, tzinfo=dt.UTC) + dt.timedelta(minutes=41 * i),
              "n": notes[i % len(notes)], "f": None if i % 5 == 0 else i % 2 == 0,
              "a": None if i % 4 == 0 else f"{i}.5{i % 10}", "r": i / 3, "day": dt.date(2024, 1, 1 + i % 28)}
             for i in range(1, 241)])
@@ -164,7 +164,7 @@ def test_repeated_rows_of_a_union_source_are_written_once(tmp_path):
 def test_utc_floor_is_before_every_local_cursor_past_the_bound():
     naive = dt.datetime(2024, 10, 27, 2, 30)  # inside the autumn fold in Copenhagen
     floor = _utc_floor(naive, "Europe/Copenhagen")
-    assert floor.tzinfo is not None and floor <= dt.datetime(2024, 10, 27, 0, 30, tzinfo=dt.timezone.utc)
+    assert floor.tzinfo is not None and floor <= dt.datetime(2024, 10, 27, 0, 30, tzinfo=dt.UTC)
     assert _utc_floor(12345, "Europe/Copenhagen") is None
 
 

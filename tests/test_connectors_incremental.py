@@ -20,8 +20,7 @@ from connectors.runner import run_extraction
 from connectors.sbsys import SbsysOptions, sbsys_extraction
 from connectors.sbsys_demo import fill_sbsys_demo
 from connectors.sbsys_demo_reference import KINDS, SUB_PROCESS_TYPES
-from connectors.sbsys_demo_rows import (DemoIds, document_rows, reminder_row, status_change_row,
-                                        sub_process_row)
+from connectors.sbsys_demo_rows import DemoIds, document_rows, reminder_row, status_change_row, sub_process_row
 from connectors.sbsys_tables import sbsys_tables
 from procmine.dataset import read_dataset
 from procmine.dataset_meta import read_meta
@@ -97,7 +96,7 @@ def test_rerun_adds_exactly_the_new_events_then_nothing(demo):
     _insert(url, TABLES.Dokument, [gone[0]])
     _insert(url, TABLES.DokumentRegistrering, [gone[1]])
     second = run_extraction(_job(url, out))
-    assert second.new_events == {**{name: 0 for name in second.new_events}, "status": 2, "dokument": 1}
+    assert second.new_events == {**dict.fromkeys(second.new_events, 0), "status": 2, "dokument": 1}
     assert second.part == "part-000002.parquet"
     third = run_extraction(_job(url, out))
     assert third.total == 0 and third.part is None
@@ -106,7 +105,7 @@ def test_rerun_adds_exactly_the_new_events_then_nothing(demo):
     assert len(dataset.events.column("event_key").unique()) == len(dataset.events)
     activities = dataset.events.filter(
         dataset.events.column("timestamp").cast("int64").to_numpy() >=
-        int(later.replace(tzinfo=dt.timezone.utc).timestamp() - 7200) * 1_000_000)
+        int(later.replace(tzinfo=dt.UTC).timestamp() - 7200) * 1_000_000)
     assert sorted(activities.column("activity").to_pylist()) == [
         "Dokument journaliseret (Udgående)", "Status: Afventer", "Status: Opklaring"]
     assert _watermark(out, "status") == later + dt.timedelta(hours=5)
@@ -266,7 +265,7 @@ def test_rows_completed_later_are_added_once_and_equal_a_full_rebuild(demo, tmp_
     engine = sa.create_engine(url)
     reminders = TABLES.Erindring
     with engine.begin() as connection:
-        connection.execute(reminders.update().where(reminders.c.ID == reminder["ID"])
+        connection.execute(reminders.update().where(reminder["ID"] == reminders.c.ID)
                            .values(ErAnnulleret=True, Annulleret=later, AnnulleretAfID=730_002,
                                    LastChanged=later))
         # A reminder extracted as completed is cancelled afterwards: its completion goes.
@@ -274,9 +273,9 @@ def test_rows_completed_later_are_added_once_and_equal_a_full_rebuild(demo, tmp_
             reminders.c.ErAfsluttet, sa.not_(reminders.c.ErAnnulleret),
             reminders.c.SagID.in_(sa.select(TABLES.Sag.c.ID).where(TABLES.Sag.c.ErBeskyttet == sa.false())))
             .order_by(reminders.c.ID)).scalars().first()
-        connection.execute(reminders.update().where(reminders.c.ID == completed).values(
+        connection.execute(reminders.update().where(completed == reminders.c.ID).values(
             ErAnnulleret=True, Annulleret=later, AnnulleretAfID=730_002, LastChanged=later))
-        connection.execute(TABLES.Delforloeb.update().where(TABLES.Delforloeb.c.ID == sub["ID"])
+        connection.execute(TABLES.Delforloeb.update().where(sub["ID"] == TABLES.Delforloeb.c.ID)
                            .values(ErBesluttet=True, Besluttet=later + dt.timedelta(hours=1)))
     engine.dispose()
     second = run_extraction(_job(url, out))
@@ -298,14 +297,14 @@ def _delete_after_extraction(url, when):
         live = connection.execute(sa.select(registration.c.ID, registration.c.DokumentID).where(
             registration.c.DeletedState == 0, registration.c.SagID.in_(open_cases))
             .order_by(registration.c.ID)).all()
-        connection.execute(registration.update().where(registration.c.ID == live[0][0])
+        connection.execute(registration.update().where(live[0][0] == registration.c.ID)
                            .values(DeletedState=1, DeletedDate=when))
-        connection.execute(document.update().where(document.c.ID == live[-1][1])
+        connection.execute(document.update().where(live[-1][1] == document.c.ID)
                            .values(DeletedState=1, DeletedDate=when))
         sheet = sa.select(TABLES.JournalArk.c.ID).where(TABLES.JournalArk.c.SagID.in_(open_cases))
         first_note = connection.execute(sa.select(note.c.ID).where(
             note.c.SlettetDato.is_(None), note.c.JournalArkID.in_(sheet)).order_by(note.c.ID)).scalar()
-        connection.execute(note.update().where(note.c.ID == first_note).values(SlettetDato=when))
+        connection.execute(note.update().where(first_note == note.c.ID).values(SlettetDato=when))
     engine.dispose()
 
 

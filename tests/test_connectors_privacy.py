@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 import pyarrow.parquet as pq
 import pytest
+import sqlalchemy as sa
 
 from connectors.config import parse_config
 from connectors.generic import config_extraction

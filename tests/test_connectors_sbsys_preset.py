@@ -21,7 +21,7 @@ from procmine.dataset import read_dataset
 
 KEY = "test-key-sbsys-preset-0123456789"
 T = sbsys_tables()
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +65,7 @@ def _expected(url, columns, where) -> collections.Counter:
     """(case pseudonym, UTC time) of the rows `where` selects, on cases that are not protected."""
     pseudonyms = load_pseudonymiser(True, "PROCMINE_PSEUDONYM_KEY")
     case, when = columns
-    rows = _rows(url, sa.select(case, when).join(T.Sag, T.Sag.c.ID == case)
+    rows = _rows(url, sa.select(case, when).join(T.Sag, case == T.Sag.c.ID)
                  .where(where, T.Sag.c.ErBeskyttet == sa.false(), when.is_not(None)))
     return collections.Counter((pseudonyms.pseudonym("case", str(c)), _local(w)) for c, w in rows)
 
@@ -102,7 +102,7 @@ def test_sub_processes_are_named_by_their_type(demo):
     url, _, dataset, _ = demo
     sub, kind = T.Delforloeb, T.DelforloebType
     rows = _rows(url, sa.select(kind.c.Navn, sa.func.count()).join(sub, sub.c.DelforloebTypeID == kind.c.ID)
-                 .join(T.Sag, T.Sag.c.ID == sub.c.SagID).where(T.Sag.c.ErBeskyttet == sa.false())
+                 .join(T.Sag, sub.c.SagID == T.Sag.c.ID).where(T.Sag.c.ErBeskyttet == sa.false())
                  .group_by(kind.c.Navn))
     activities = collections.Counter(dataset.events.column("activity").to_pylist())
     assert rows

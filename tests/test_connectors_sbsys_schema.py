@@ -12,12 +12,12 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from database_servers import database_factory
+from shared_data import SHARED_DATA
 
 from connectors.sbsys_demo import simulate
 from connectors.sbsys_schema import SBSYS_SCHEMA
 from connectors.sbsys_tables import sbsys_tables
-from database_servers import database_factory
-from shared_data import SHARED_DATA
 
 SCHEMA_DOCUMENT = SHARED_DATA.parent / "SBSYS_SCHEMA.md"
 DIALECTS = ["sqlite", "postgresql", "mariadb"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from shared_data import SHARED_DATA as DATA
 
 import procmine
 from procmine import schema as s
@@ -16,9 +17,8 @@ from procmine.errors import LogValidationError
 from procmine.importing import import_log, read_log
 from procmine.importing.mapping import detect_mapping
 from procmine.importing.options import ImportOptions
-from shared_data import SHARED_DATA as DATA
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -190,6 +190,7 @@ def test_from_pandas_in_memory_and_written(tmp_path):
 @pytest.mark.slow
 def test_million_rows_import_in_seconds(tmp_path):
     import time
+
     import numpy as np
     import pyarrow.csv as pa_csv
     n = 1_000_000

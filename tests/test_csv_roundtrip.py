@@ -11,12 +11,12 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_data import SHARED_DATA as DATA
 
 from procmine import schema as s
 from procmine.dataset import read_dataset, write_dataset
 from procmine.exporting import export_dataset
 from procmine.importing import import_log
-from shared_data import SHARED_DATA as DATA
 
 IGNORED_META = ("source", "created_at")
 
@@ -84,7 +84,7 @@ _TEXT = st.text(alphabet=st.sampled_from(list("abcæøåÆØÅ ,;\"'\n|\t-")), m
 _NAME = _TEXT.filter(lambda v: v.strip() != "")
 # Around the 2024 DST changes in Copenhagen, with microseconds.
 _TIME = st.datetimes(min_value=dt.datetime(2024, 3, 30), max_value=dt.datetime(2024, 10, 28),
-                     timezones=st.just(dt.timezone.utc))
+                     timezones=st.just(dt.UTC))
 
 
 @st.composite

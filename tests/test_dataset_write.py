@@ -10,7 +10,7 @@ import pytest
 from procmine.dataset import read_dataset, write_dataset
 from procmine.errors import LogValidationError
 
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 
 
 def _events() -> pa.Table:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app_testing import assert_no_exception, metrics, start_app, texts
 
+from procmine.dcr import discover_dcr_from_traces
 from procmine.dcr.model import check_dcr_against_discovered, check_dcr_against_file
 from procmine.dcr.timing import TimingOptions
 from procmine.dcr.xml_io import write_dcr_xml

@@ -113,8 +113,8 @@ def test_discovered_graph_fits_every_case_of_its_log_and_conformance_counts_sum_
 
 def test_delays_and_deadlines_are_read_from_the_waits_in_working_days():
     # Monday 2024-01-08 08:00 UTC; Mangelbrev then Svar after 3 and after 8 calendar days
-    monday = int((dt.datetime(2024, 1, 8, 8, tzinfo=dt.timezone.utc)
-                  - dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)).total_seconds())
+    monday = int((dt.datetime(2024, 1, 8, 8, tzinfo=dt.UTC)
+                  - dt.datetime(2024, 1, 1, tzinfo=dt.UTC)).total_seconds())
     rows = [("c1", "Mangelbrev", monday), ("c1", "Svar", monday + 3 * DAY),
             ("c2", "Mangelbrev", monday), ("c2", "Svar", monday + 8 * DAY)]
     log = make_log(rows)

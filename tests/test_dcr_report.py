@@ -19,7 +19,7 @@ from procmine.report.config import ReportSettings, load_config
 from procmine.report.html import render_html
 
 SAMPLE = "sample_logs/byggetilladelse"
-FIXED = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+FIXED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def section(html: str) -> str:

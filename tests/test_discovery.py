@@ -9,8 +9,14 @@ import pytest
 import procmine
 from procmine.analysis.dfg import dfg
 from procmine.analysis.variants import variants
-from procmine.discovery import (DiscoveryOptions, discover, discover_heuristics, discover_inductive,
-                                discover_inductive_dfg, reachable_nodes)
+from procmine.discovery import (
+    DiscoveryOptions,
+    discover,
+    discover_heuristics,
+    discover_inductive,
+    discover_inductive_dfg,
+    reachable_nodes,
+)
 from procmine.errors import ModelError
 
 pm4py = pytest.importorskip("pm4py")

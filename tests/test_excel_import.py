@@ -11,7 +11,7 @@ import pyarrow as pa
 from procmine.importing import import_log, read_log
 from procmine.importing.options import ImportOptions
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def book(path: Path, sheets: dict[str, list[list]]) -> Path:

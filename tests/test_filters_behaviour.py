@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from filter_logs import hand_log, kept_cases, kept_events
 from procmine.filters import (CaseAttributeFilter, CaseSizeFilter, EndpointsFilter, EventAttributeFilter,
                               FollowerFilter, ResourcesFilter, ReworkFilter, ThroughputFilter,

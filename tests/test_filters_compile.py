@@ -5,16 +5,30 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from filter_logs import at, hand_log, kept_cases, make_log
 
-from filter_logs import hand_log, make_log, kept_cases, at
 from procmine.errors import FilterError
-from procmine.filters import (REGISTRY, CaseAttributeFilter, CaseSizeFilter, EndpointsFilter,
-                              EventAttributeFilter, FollowerFilter, ResourcesFilter, ReworkFilter,
-                              ThroughputFilter, TimeframeFilter, VariantsFilter, filters_from_json,
-                              filters_from_yaml, filters_to_json, filters_to_yaml, load_filters,
-                              save_filters)
+from procmine.filters import (
+    REGISTRY,
+    CaseAttributeFilter,
+    CaseSizeFilter,
+    EndpointsFilter,
+    EventAttributeFilter,
+    FollowerFilter,
+    ResourcesFilter,
+    ReworkFilter,
+    ThroughputFilter,
+    TimeframeFilter,
+    VariantsFilter,
+    filters_from_json,
+    filters_from_yaml,
+    filters_to_json,
+    filters_to_yaml,
+    load_filters,
+    save_filters,
+)
 
-JAN = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+JAN = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 # filter -> (fragments the SQL must contain, parameters)
 COMPILED = [

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from filter_logs import kept_cases
 
 import procmine
-from filter_logs import kept_cases
 from procmine.analysis.variants import variants
 from procmine.filters import EndpointsFilter, VariantsFilter
 

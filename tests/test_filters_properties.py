@@ -5,14 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from filter_logs import T0, kept_cases, kept_events, make_log
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from filter_logs import T0, kept_cases, kept_events, make_log
 from procmine.eventlog import EventLog
-from procmine.filters import (CaseAttributeFilter, CaseSizeFilter, EndpointsFilter, EventAttributeFilter,
-                              FollowerFilter, ResourcesFilter, ReworkFilter, ThroughputFilter,
-                              TimeframeFilter, VariantsFilter)
+from procmine.filters import (
+    CaseAttributeFilter,
+    CaseSizeFilter,
+    EndpointsFilter,
+    EventAttributeFilter,
+    FollowerFilter,
+    ResourcesFilter,
+    ReworkFilter,
+    ThroughputFilter,
+    TimeframeFilter,
+    VariantsFilter,
+)
 
 pytestmark = pytest.mark.slow  # about a minute in all: hypothesis runs each filter on many logs
 

@@ -44,8 +44,8 @@ def test_table_of_formats(function, value, lang, expected):
 
 
 def test_times_for_people_and_machines():
-    winter = dt.datetime(2024, 3, 4, 8, tzinfo=dt.timezone.utc)
-    summer = dt.datetime(2024, 4, 14, 8, tzinfo=dt.timezone.utc)
+    winter = dt.datetime(2024, 3, 4, 8, tzinfo=dt.UTC)
+    summer = dt.datetime(2024, 4, 14, 8, tzinfo=dt.UTC)
     assert f.format_datetime(winter, "da") == "4. mar. 2024 09.00"
     assert f.format_datetime(summer, "en") == "14 Apr 2024 10:00"
     assert f.iso_instant(winter) == "2024-03-04T09:00:00+01:00"

@@ -26,7 +26,7 @@ from procmine.importing.timestamps import ColumnPlace
 from procmine.timezones import localise
 
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _csv(tmp_path, rows: list[str], header: str = "Sag,Aktivitet,Tidspunkt") -> object:

@@ -16,6 +16,7 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from shared_data import SHARED_DATA as DATA
 from typer.testing import CliRunner
 
 from procmine.cli import app
@@ -25,7 +26,6 @@ from procmine.errors import LogValidationError
 from procmine.importing import import_log, read_log
 from procmine.importing.options import ImportOptions
 from procmine.importing.quarantine import describe_place
-from shared_data import SHARED_DATA as DATA
 
 WABO_EVENTS, WABO_CASES = 8577, 1434
 NO_NAME = (0, 17, 4000, 8576)        # event numbers in file order, 0-based
@@ -175,9 +175,9 @@ def test_a_log_of_only_incomplete_events_is_refused(tmp_path):
 
 def test_the_report_and_the_app_data_page_show_what_was_left_out(holed, tmp_path):
     import lxml.html
+    from app_testing import start_app, texts
 
     import procmine
-    from app_testing import start_app, texts
     from procmine.report import ReportSettings, build_report, render_html
 
     import_log(holed, tmp_path / "ds")
@@ -208,6 +208,7 @@ def test_a_pandas_frame_records_what_was_left_out(tmp_path):
 
 def test_an_app_upload_takes_the_same_lenient_path(holed, tmp_path):
     from app_testing import assert_no_exception, start_app, texts
+
     from procmine.ui import state
 
     import_log(DATA / "running-example.csv", tmp_path / "open")

@@ -92,6 +92,7 @@ def test_parallel_maximum_counts_overlaps_and_not_touching_intervals():
 
 def test_a_log_without_citizens_says_how_to_get_one(tmp_path):
     from ocel_logs import EXAMPLE_JSON
+
     from procmine.ocel import write_ocel_dataset
     write_ocel_dataset(tmp_path / "ds", read_ocel(EXAMPLE_JSON))
     with pytest.raises(ConfigError, match="no citizen attribute"):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_testing import assert_no_exception, go, metrics, start_app, texts
 
 import procmine
 from procmine.analysis.journeys import journeys
 from procmine.formatting import format_number
 from procmine.ui import state
-from app_testing import assert_no_exception, go, metrics, start_app, texts
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
 

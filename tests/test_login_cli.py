@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from served_app import free_port, stop, wait_until_served
 from typer.testing import CliRunner
 
 from procmine.audit import AuditLog
 from procmine.cli import app
 from procmine.ui.auth import sign_in_problem
-from served_app import free_port, stop, wait_until_served
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_logs" / "aktindsigt"

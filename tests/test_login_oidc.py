@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
+from served_app import free_port, stop, wait_until_served
 
 from procmine.audit import AuditLog
-from served_app import free_port, stop, wait_until_served
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = Path(__file__).parent / "oidc_provider"

@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
+from ocel_logs import EXAMPLE_JSON, random_logs, read_with_pm4py
 
 import procmine
 from procmine.errors import ConfigError
 from procmine.ocel import flatten, read_ocel, write_ocel, write_ocel_dataset
 from procmine.ocel.assemble import OcelRows, assemble
-from ocel_logs import EXAMPLE_JSON, read_with_pm4py, random_logs
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_logs"
 
@@ -128,6 +128,7 @@ def test_an_unknown_case_attribute_names_the_choices():
 
 def test_case_notion_option_on_analysis_commands(tmp_path):
     from typer.testing import CliRunner
+
     from procmine.cli import app
 
     write_ocel_dataset(tmp_path / "ds", read_ocel(EXAMPLE_JSON))

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from ocel_logs import EXAMPLE_JSON, EXAMPLE_XML, example_sqlite, random_logs
 
 from procmine.dataset import read_dataset
 from procmine.errors import LogValidationError
 from procmine.ocel import read_ocel, read_ocel_dataset, write_ocel, write_ocel_dataset
-from ocel_logs import EXAMPLE_JSON, EXAMPLE_XML, example_sqlite, random_logs
 
 FORMS = {"json": ".jsonocel", "xml": ".xmlocel", "sqlite": ".sqlite"}
 
@@ -166,6 +166,7 @@ def test_an_sqlite_file_without_the_ocel_tables_is_a_clear_error(tmp_path):
 
 def test_cli_import_of_bad_ocel_exits_2_and_writes_nothing(tmp_path):
     from typer.testing import CliRunner
+
     from procmine.cli import app
 
     document = _json_example()
@@ -177,6 +178,7 @@ def test_cli_import_of_bad_ocel_exits_2_and_writes_nothing(tmp_path):
 
 def test_cli_imports_and_exports_every_form(tmp_path):
     from typer.testing import CliRunner
+
     from procmine.cli import app
 
     runner = CliRunner()
@@ -191,6 +193,7 @@ def test_cli_imports_and_exports_every_form(tmp_path):
 
 def test_a_case_centric_dataset_exports_as_ocel_with_case_citizen_and_caseworker_objects(tmp_path):
     from typer.testing import CliRunner
+
     import procmine
     from procmine.cli import app
     from procmine.ocel import flatten

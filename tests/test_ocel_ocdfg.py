@@ -8,10 +8,10 @@ import warnings
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
+from ocel_logs import EXAMPLE_JSON, random_logs, read_with_pm4py
 
 from procmine.analysis.ocdfg import ocdfg
 from procmine.ocel import read_ocel, write_ocel
-from ocel_logs import EXAMPLE_JSON, read_with_pm4py, random_logs
 
 
 def _pm4py(path: Path) -> dict:

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from app_testing import assert_no_exception, metrics, start_app, texts
 from typer.testing import CliRunner
 
-from app_testing import assert_no_exception, metrics, start_app, texts
 from procmine.cli import app
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"

@@ -97,7 +97,7 @@ def test_features_do_not_see_the_future(day):
     """The features of a case at moment M are the same when every event after M is cut from the log."""
     log = procmine.open(SAMPLES / "merudgifter")
     rule = _rule("merudgifter")
-    moment_dt = dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone.utc)
+    moment_dt = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
     moment = int(moment_dt.timestamp() * 1_000_000)
     cut = log.filter(TimeframeFilter(between=(None, moment_dt + dt.timedelta(seconds=1)), mode="trim"))
     features = {}

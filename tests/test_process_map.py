@@ -22,7 +22,7 @@ def dfg_of(traces: list[tuple[str, ...]]) -> Dfg:
     """A Dfg (counts only, 60 s waits) of plain activity traces."""
     edges = Counter((a, b) for t in traces for a, b in zip(t, t[1:]))
     events = Counter(a for t in traces for a in t)
-    rows = [{"source": a, "target": b, "count": n, "cases": n, **{c: 60.0 for c in EDGE_COLUMNS[4:]}}
+    rows = [{"source": a, "target": b, "count": n, "cases": n, **dict.fromkeys(EDGE_COLUMNS[4:], 60.0)}
             for (a, b), n in edges.items()]
     activities = pd.DataFrame({"activity": list(events), "events": list(events.values()),
                                "cases": list(events.values()), "mean_repeats": 1.0,

@@ -36,7 +36,7 @@ def browser():
 def test_sections_render_and_screenshots(browser, tmp_path, lang):
     data = build_report(procmine.open(ROOT / "sample_logs" / "byggetilladelse"),
                         ReportSettings(lang=lang, period="quarter", group_by="channel"), "byggetilladelse",
-                        generated_at=dt.datetime(2026, 11, 28, 12, tzinfo=dt.timezone.utc))
+                        generated_at=dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC))
     page_file = write_html(data, tmp_path / f"report_{lang}.html")
     requests: list[str] = []
     page = browser.new_page(viewport={"width": 1100, "height": 900})

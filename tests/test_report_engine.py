@@ -18,8 +18,9 @@ from procmine.dataset_meta import DatasetMeta
 from procmine.importing.frames import IN_MEMORY
 from procmine.errors import ConfigError
 from procmine.eventlog import EventLog
+from procmine.importing.frames import IN_MEMORY
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def at(month: int, day: int, hour: int = 10) -> dt.datetime:

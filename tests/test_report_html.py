@@ -24,7 +24,7 @@ from procmine.report import ReportSettings, build_report, render_html
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_logs" / "aktindsigt"
 GOLDEN = Path(__file__).with_name("golden")
-FIXED_CLOCK = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.timezone.utc)
+FIXED_CLOCK = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 SECTIONS = ("header", "facts", "kpis", "trend", "compliance", "groups", "variants", "bottlenecks", "map",
             "workload", "quality", "footer")
 

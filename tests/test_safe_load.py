@@ -7,6 +7,7 @@ import json
 
 import pytest
 import yaml
+from hostile_corpus import alias_bomb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,8 +17,6 @@ from procmine.errors import ConfigError, FilterError
 from procmine.filters import EndpointsFilter, load_filters, save_filters
 from procmine.report import load_config as load_report_config
 from procmine.safe_load import MAX_VALUES, load_json_text, load_yaml, load_yaml_text
-
-from hostile_corpus import alias_bomb
 
 
 def test_an_alias_bomb_is_refused_before_it_is_built():
@@ -63,9 +62,9 @@ def test_bad_json_says_what_and_where(text, says):
 
 def test_encodings(tmp_path):
     path = tmp_path / "f.yaml"
-    path.write_bytes("a: Høring\nb: Ændring\n".encode("utf-8"))
+    path.write_bytes("a: Høring\nb: Ændring\n".encode())
     assert load_yaml(path, "filter file") == {"a": "Høring", "b": "Ændring"}
-    path.write_bytes(codecs.BOM_UTF8 + "a: Høring\n".encode("utf-8"))
+    path.write_bytes(codecs.BOM_UTF8 + "a: Høring\n".encode())
     assert load_yaml(path, "filter file") == {"a": "Høring"}
     path.write_bytes("a: Høring\n".encode("utf-16"))   # with its BOM
     assert load_yaml(path, "filter file") == {"a": "Høring"}

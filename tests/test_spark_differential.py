@@ -11,10 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-import procmine
 from analysis_helpers import make_log
 from sqlforms_checks import CHECKS
+
+import procmine
 
 pytest.importorskip("pyspark")
 if shutil.which("java") is None:

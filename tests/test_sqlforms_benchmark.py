@@ -18,7 +18,7 @@ from procmine.cli import app
 from procmine.dataset import write_dataset
 from procmine.errors import DatasetError
 
-T0 = dt.datetime(2025, 3, 3, 8, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2025, 3, 3, 8, tzinfo=dt.UTC)
 
 
 def write_municipality(folder, cases_per_type: dict[str, int], seed: int) -> None:

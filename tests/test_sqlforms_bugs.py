@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pandas as pd
+from analysis_helpers import EPOCH, make_log
 
 import procmine
 from procmine.analysis import throughput
@@ -16,7 +17,6 @@ from procmine.report.builder import build_report
 from procmine.report.config import ReportSettings
 from procmine.report.xlsx import write_xlsx
 from procmine.workcalendar import WorkCalendar
-from analysis_helpers import EPOCH, make_log
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
 
@@ -37,7 +37,7 @@ def test_xlsx_writes_times_in_the_reports_zone_not_always_copenhagen(tmp_path):
 
 def test_throughput_trend_periods_follow_the_datasets_zone_not_the_calendars():
     # The case ends 2024-03-31 23:30 UTC: March in UTC, already April in Copenhagen.
-    end = (dt.datetime(2024, 3, 31, 23, 30, tzinfo=dt.timezone.utc) - EPOCH).total_seconds()
+    end = (dt.datetime(2024, 3, 31, 23, 30, tzinfo=dt.UTC) - EPOCH).total_seconds()
     rows = [("a", "Start", 0), ("a", "End", end)]
     in_utc = throughput(make_log(rows, meta={"timezone": "UTC"}), period="month",
                         calendar=WorkCalendar(timezone="Europe/Copenhagen"))

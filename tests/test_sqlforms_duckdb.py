@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlforms_checks import CHECKS, check_deadlines, check_dfg, check_overview, check_variants
 
 import procmine
 from procmine.analysis import DeadlineRule
 from procmine.sqlforms import FORMS, DuckDBEngine, transpile
-from sqlforms_checks import CHECKS, check_deadlines, check_dfg, check_overview, check_variants
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
 # Case-centric samples: an object-centric one (kommune) gets its cases by flattening, which the

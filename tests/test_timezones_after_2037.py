@@ -11,7 +11,7 @@ from procmine.daytable import local_to_utc
 from procmine.timezones import local_micros
 
 ZONE = "Europe/Copenhagen"
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def micros(moment: dt.datetime) -> int:
@@ -19,7 +19,7 @@ def micros(moment: dt.datetime) -> int:
 
 
 def naive_micros(moment: dt.datetime) -> int:
-    return micros(moment.replace(tzinfo=dt.timezone.utc))
+    return micros(moment.replace(tzinfo=dt.UTC))
 
 
 @pytest.mark.parametrize("year", [2030, 2038, 2040, 2045, 2100])
@@ -32,12 +32,12 @@ def test_local_day_of_a_summer_night(year):
 @pytest.mark.parametrize("year", [2030, 2040, 2045])
 def test_office_opening_in_summer_is_two_hours_before_in_utc(year):
     opening = naive_micros(dt.datetime(year, 7, 2, 8, 0))
-    assert local_to_utc(ZONE, np.array([opening]))[0] == micros(dt.datetime(year, 7, 2, 6, 0, tzinfo=dt.timezone.utc))
+    assert local_to_utc(ZONE, np.array([opening]))[0] == micros(dt.datetime(year, 7, 2, 6, 0, tzinfo=dt.UTC))
 
 
 def test_local_micros_equal_zoneinfo_over_many_years():
     rng = np.random.default_rng(7)
-    lows, highs = micros(dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)), micros(dt.datetime(2060, 1, 1, tzinfo=dt.timezone.utc))
+    lows, highs = micros(dt.datetime(2030, 1, 1, tzinfo=dt.UTC)), micros(dt.datetime(2060, 1, 1, tzinfo=dt.UTC))
     instants = rng.integers(lows, highs, 500)
     expected = [naive_micros((EPOCH + dt.timedelta(microseconds=int(v))).astimezone(ZoneInfo(ZONE)).replace(tzinfo=None)) for v in instants]
     assert local_micros(instants, ZONE).tolist() == expected

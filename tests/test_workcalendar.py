@@ -21,7 +21,7 @@ PUBLIC_ONLY = WorkCalendar.public_holidays_only()
 
 def local(text: str) -> np.ndarray:
     """UTC datetime64[us] of a Copenhagen wall-clock time like '2024-03-21 10:00'."""
-    moment = dt.datetime.fromisoformat(text).replace(tzinfo=CPH).astimezone(dt.timezone.utc)
+    moment = dt.datetime.fromisoformat(text).replace(tzinfo=CPH).astimezone(dt.UTC)
     return np.array([moment.replace(tzinfo=None)], dtype="datetime64[us]")
 
 

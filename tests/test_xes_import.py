@@ -9,13 +9,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from shared_data import SHARED_DATA as DATA
 
 from procmine.dataset import write_dataset
 from procmine.dataset_meta import Place
 from procmine.errors import LogValidationError
 from procmine.importing import import_log, read_log
 from procmine.importing.options import ImportOptions
-from shared_data import SHARED_DATA as DATA
 
 
 def _counts(name: str) -> tuple[int, int, int]:

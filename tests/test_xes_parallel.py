@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from shared_data import SHARED_DATA as DATA
 
 from procmine.errors import LogValidationError
 from procmine.importing.options import ImportOptions
@@ -16,7 +17,6 @@ from procmine.importing.xes_chunks import AFTER_TRACE, Chunk, ChunkStart, iter_c
 from procmine.importing.xes_pipeline import parse_in_order, read_chunks
 from procmine.importing.xes_reader import read_xes_log
 from procmine.importing.xes_safety import XesByteSource, XesLimits
-from shared_data import SHARED_DATA as DATA
 
 SMALL_BLOCKS = XesLimits(block_bytes=1 << 15)
 

@@ -11,11 +11,11 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_data import SHARED_DATA as DATA
 
 from procmine.dataset import read_dataset, write_dataset
 from procmine.exporting.xes_writer import write_xes
 from procmine.importing import import_log
-from shared_data import SHARED_DATA as DATA
 
 
 def _plain(table: pa.Table | None) -> pa.Table | None:
@@ -60,7 +60,7 @@ def test_export_is_gzip_only_when_named_so(tmp_path):
 
 def test_timestamps_are_iso_with_offset_and_microseconds(tmp_path):
     events = pa.table({"case_id": ["c"], "activity": ["A"],
-                       "timestamp": pa.array([dt.datetime(2024, 3, 1, 9, 30, 5, 123456, dt.timezone.utc)],
+                       "timestamp": pa.array([dt.datetime(2024, 3, 1, 9, 30, 5, 123456, dt.UTC)],
                                              pa.timestamp("us", "UTC"))})
     dataset = write_dataset(tmp_path / "ds", events)
     write_xes(dataset, tmp_path / "out.xes")
@@ -84,7 +84,7 @@ _TEXT = st.text(alphabet=st.one_of(
     st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cn", "Co")),
     st.sampled_from("æøåÆØÅ&<>\"'\t\n\r ;=/")), min_size=1, max_size=8)
 _MOMENT = st.datetimes(min_value=dt.datetime(1970, 1, 2), max_value=dt.datetime(2100, 1, 1),
-                       timezones=st.just(dt.timezone.utc))
+                       timezones=st.just(dt.UTC))
 
 
 @st.composite

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from procmine.cli import app
 from procmine.errors import LogValidationError
 from procmine.importing import read_log
-from procmine.importing.xes_reader import read_xes_log
 from procmine.importing.options import ImportOptions
+from procmine.importing.xes_reader import read_xes_log
 from procmine.importing.xes_safety import XesLimits
 
 GOOD_EVENT = ('<event><string key="concept:name" value="A"/>'
@@ -64,8 +64,8 @@ CORPUS = {
         '<event><string key="concept:name" value="A"/><date key="time:timestamp" value="31/12/2024"/></event>'
         "</trace></log>").encode(), "event 3 of trace 1"),
     "event without concept:name": ("noname.xes", (
-        '<log><trace><string key="concept:name" value="c1"/>'
-        '<event><date key="time:timestamp" value="2024-01-01T00:00:00Z"/></event></trace></log>').encode(),
+        b'<log><trace><string key="concept:name" value="c1"/>'
+        b'<event><date key="time:timestamp" value="2024-01-01T00:00:00Z"/></event></trace></log>'),
         "has no 'concept:name'"),
     "text between tags": ("text2.xes", f"<log>hello {GOOD_TRACE}</log>".encode(), "not well-formed"),
     "content after root": ("after.xes", f"<log>{GOOD_TRACE}</log><log></log>".encode(), "after the end"),
@@ -73,9 +73,9 @@ CORPUS = {
         '<log><trace><string key="concept:name" value="s\xf8g"/>' + GOOD_EVENT + "</trace></log>"
     ).encode("latin-1"), "not valid UTF-8"),
     "bad int": ("int.xes", (
-        '<log><trace><string key="concept:name" value="c1"/><event><string key="concept:name" value="A"/>'
-        '<date key="time:timestamp" value="2024-01-01T00:00:00Z"/><int key="n" value="7.5"/></event>'
-        "</trace></log>").encode(), "not a valid int"),
+        b'<log><trace><string key="concept:name" value="c1"/><event><string key="concept:name" value="A"/>'
+        b'<date key="time:timestamp" value="2024-01-01T00:00:00Z"/><int key="n" value="7.5"/></event>'
+        b"</trace></log>"), "not a valid int"),
 }
 
 

@@ -16,6 +16,7 @@ from procmine.eventlog import EventLog
 from procmine.filters.attributes import quoted
 from procmine.filters.base import REGISTRY, Filter
 from procmine.filters.wording import listing
+from procmine.formatting import Language
 
 
 class AccessFilter(Filter):
@@ -65,12 +66,12 @@ class AccessFilter(Filter):
             conditions.append("(" + (" AND ".join(parts) or "TRUE") + ")")
         return f"SELECT case_index FROM cases WHERE {' OR '.join(conditions) or 'FALSE'}", params
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         if not self.grants:
             return "no cases (no role with access)" if lang == "en" else "ingen sager (ingen rolle med adgang)"
         return "; ".join(self._grant_phrase(g, lang) for g in self.grants)
 
-    def _grant_phrase(self, grant: Grant, lang: str) -> str:
+    def _grant_phrase(self, grant: Grant, lang: Language) -> str:
         if grant.departments == ANY and grant.case_types == ANY:
             return "all cases" if lang == "en" else "alle sager"
         parts = []

@@ -16,8 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from procmine.analysis import kernels as k
-from procmine.analysis.journey_parts import (case_deadline_met, distinct_per_group, handover_table,
-                                             parallel_maximum)
+from procmine.analysis.journey_parts import case_deadline_met, distinct_per_group, handover_table, parallel_maximum
 from procmine.errors import ConfigError
 from procmine.eventlog import EventLog
 from procmine.units import DAY_SECONDS
@@ -197,7 +196,7 @@ def _citizen_continuity(citizens: pd.DataFrame) -> pd.DataFrame:
 
 def _summary(citizens: pd.DataFrame, cases: pd.DataFrame) -> dict:
     several = citizens["cases"] > 1
-    return {"citizens": int(len(citizens)), "cases": int(len(cases)),
+    return {"citizens": len(citizens), "cases": len(cases),
             "cases_per_citizen": float(citizens["cases"].mean()),
             "share_several_cases": float(several.mean()),
             "share_parallel_cases": float((citizens["parallel_max"] > 1).mean()),

@@ -97,4 +97,4 @@ def closed_mask(log: EventLog) -> np.ndarray | None:
 
 
 def _instant(micros) -> dt.datetime:
-    return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=int(micros))
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=int(micros))

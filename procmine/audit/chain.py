@@ -50,4 +50,4 @@ def sealed(record: AuditRecord) -> AuditRecord:
 
 
 def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")

@@ -167,7 +167,7 @@ class AuditLog:
 
     def prune(self, days: int, *, user: str = "procmine", now: dt.datetime | None = None) -> int:
         """Drop records older than `days` behind a checkpoint record; the number dropped."""
-        cutoff = ((now or dt.datetime.now(dt.timezone.utc)) - dt.timedelta(days=days)).isoformat()
+        cutoff = ((now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=days)).isoformat()
         with self.engine.connect() as con:
             newest_old = con.execute(sa.select(self.table.c.seq, self.table.c.hash)
                                      .where(self.table.c.time < cutoff)

@@ -198,7 +198,7 @@ def compare_command(dataset: Path = typer.Argument(..., help="Dataset folder."),
         lambda: {"labels": list(result.labels), **{n: records(f) for n, f in parts.items()}}, result.kpis))
 
 
-def kpi_table(kpis: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def kpi_table(kpis: pd.DataFrame, lang: Language = "en") -> pd.DataFrame:
     """The compare KPIs for people: counts and durations by kind, signed differences, change in %."""
     metric = [name.removesuffix("_seconds").replace("_", " ") for name in kpis["metric"]]
     return kpi_figures(kpis, lang).assign(metric=metric)[["metric", "A", "B", "difference", "change"]]

@@ -13,6 +13,7 @@ from procmine.cli.analysis_commands import FilterOption, FormatOption, check_for
 from procmine.cli.output import Part, Shown, render
 from procmine.cli.app import app
 from procmine.errors import ConfigError
+from procmine.formatting import Language
 from procmine.i18n import check_language
 
 _stderr = Console(stderr=True)
@@ -87,7 +88,7 @@ def _chosen(forecast, names: list[str] | None) -> pd.DataFrame:
     return forecast.cases[forecast.cases["rule"].isin(names)]
 
 
-def _plain_cases(cases: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _plain_cases(cases: pd.DataFrame, lang: Language) -> pd.DataFrame:
     from procmine.prediction.wording import reasons_text
 
     plain = cases.copy()

@@ -80,10 +80,10 @@ def report_command(
 def run_job(job, generated_at: dt.datetime | None = None, console: Console | None = None,
             access=None) -> None:
     """Build one report with a progress bar and write its HTML (and XLSX) atomically."""
+    from procmine.access.cli import cut, record_report
     from procmine.report import STEPS, build_report, write_html
     from procmine.report.config import ReportSettings
     from procmine.report.xlsx import write_xlsx
-    from procmine.access.cli import cut, record_report
 
     stack = [f for path in job.filter_files for f in load_filters(path)]
     stack += filters_from_data(job.filters, "filters") if job.filters else []

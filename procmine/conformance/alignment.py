@@ -12,10 +12,11 @@ search, which builds a synchronous product net per trace.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import count
-from typing import Any, Sequence
+from typing import Any
 
 from procmine.errors import ModelError
 

@@ -6,13 +6,13 @@ log with 150,000 cases and 231 variants costs 231 replays.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from procmine.conformance.alignment import Alignment, Aligner
+from procmine.conformance.alignment import Aligner, Alignment
 from procmine.conformance.models import PetriModel
 from procmine.conformance.precision import etc_precision
 from procmine.errors import ModelError

@@ -13,9 +13,10 @@ activity name that contains a comma, as it keys prefixes by comma-joined names).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 _MAX_HIDDEN_PATH = 50   # pm4py's token replay: TechnicalParameters.MAX_REC_DEPTH
 
@@ -25,7 +26,7 @@ class _PrefixNode:
     """A prefix of some variants: its cases that go on, and the prefixes one activity longer."""
 
     continuing_cases: int = 0
-    children: dict[str, "_PrefixNode"] = field(default_factory=dict)
+    children: dict[str, _PrefixNode] = field(default_factory=dict)
 
 
 def prefix_tree(sequences: Iterable[Sequence[str]], weights: Iterable[int]) -> _PrefixNode:

@@ -16,6 +16,7 @@ from procmine.dcr.graph import DcrGraph, Rule
 from procmine.dcr.semantics import INITIAL, Replayer, Violation
 from procmine.dcr.timing import late_cases
 from procmine.errors import ModelError
+from procmine.formatting import Language
 from procmine.workcalendar import WorkCalendar
 
 RULE_COLUMNS = ("rule", "kind", "source", "target", "timed", "cases", "share", "variants")
@@ -49,7 +50,7 @@ class DcrConformance:
                 "broken_rules": int((self.rules["cases"] > 0).sum())}
 
 
-def check_dcr(log, graph: DcrGraph, calendar: WorkCalendar | None = None, lang: str = "en") -> DcrConformance:
+def check_dcr(log, graph: DcrGraph, calendar: WorkCalendar | None = None, lang: Language = "en") -> DcrConformance:
     """Which rules of `graph` each case of the EventLog (filtered or not) breaks (rule texts in `lang`)."""
     from procmine.analysis.variants import case_variants
 
@@ -134,7 +135,7 @@ def _rules_table(rules: dict, broken_by_case: dict, variant_of_case, num_cases: 
     return table.sort_values(["cases", "rule"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def timed_text(rule: Rule, unit, lang: str = "en") -> str:
+def timed_text(rule: Rule, unit, lang: Language = "en") -> str:
     """The text of a rule's time limit: the rule with its delay or deadline ("A •→ B (≤ 7 working days)")."""
     return rule.describe(unit, lang)
 
@@ -143,7 +144,7 @@ def _row(text, kind, source, target, timed, cases, variant_of_case, num_cases) -
     if cases is None or not len(cases):
         return text, kind, source, target, timed, 0, 0.0, ""
     variants = np.unique(variant_of_case[cases]) + 1
-    return (text, kind, source, target, timed, int(len(cases)), len(cases) / num_cases,
+    return (text, kind, source, target, timed, len(cases), len(cases) / num_cases,
             ", ".join(str(v) for v in variants.tolist()))
 
 

@@ -19,8 +19,8 @@ Everything is set operations on boolean matrices, each variant counted once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
 
 import numpy as np
 

@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 
 from procmine.errors import ModelError
+from procmine.formatting import Language
 
 RelationKind = Literal["condition", "response", "exclude", "include"]
 RELATION_KINDS: tuple[RelationKind, ...] = ("condition", "response", "exclude", "include")
@@ -33,7 +34,7 @@ class Rule:
     target: str
     time: float | None = None
 
-    def describe(self, unit: TimeUnit = "working_days", lang: str = "en") -> str:
+    def describe(self, unit: TimeUnit = "working_days", lang: Language = "en") -> str:
         """The rule in the DCR notation, e.g. 'Høring →• Afgørelse' or 'A •→ B (≤ 7 working days)'."""
         text = f"{self.source} {GLYPHS[self.kind]} {self.target}"
         if self.time is None:
@@ -42,7 +43,7 @@ class Rule:
         return f"{text} ({sign} {time_text(self.time, unit, lang)})"
 
 
-def time_text(time: float, unit: TimeUnit, lang: str = "en") -> str:
+def time_text(time: float, unit: TimeUnit, lang: Language = "en") -> str:
     """'7 working days', '1 arbejdsdag', '2,5 days'."""
     from procmine.formatting import format_number
     from procmine.i18n import text
@@ -88,7 +89,7 @@ class DcrGraph:
             raise ModelError(f"Unknown time unit {self.time_unit!r}; use working_days or days.")
 
     @classmethod
-    def empty(cls, activities) -> "DcrGraph":
+    def empty(cls, activities) -> DcrGraph:
         """A graph of the activities without relations, every event included, nothing executed or pending."""
         size = len(activities)
         relations = [np.zeros((size, size), bool) for _ in RELATION_KINDS]
@@ -116,16 +117,16 @@ class DcrGraph:
         return {kind: {(self.activities[s], self.activities[t]) for s, t in zip(*np.nonzero(self.relation(kind)))}
                 for kind in RELATION_KINDS}
 
-    def with_times(self, delays: dict, deadlines: dict, unit: TimeUnit) -> "DcrGraph":
+    def with_times(self, delays: dict, deadlines: dict, unit: TimeUnit) -> DcrGraph:
         """The same graph with these condition delays and response deadlines (in `unit`)."""
         from dataclasses import replace
         return replace(self, delays=dict(delays), deadlines=dict(deadlines), time_unit=unit)
 
-    def with_roles(self, roles: tuple[str, ...]) -> "DcrGraph":
+    def with_roles(self, roles: tuple[str, ...]) -> DcrGraph:
         from dataclasses import replace
         return replace(self, roles=tuple(roles))
 
-    def same_as(self, other: "DcrGraph") -> bool:
+    def same_as(self, other: DcrGraph) -> bool:
         """True when both graphs have the same events, relations, marking, roles and times."""
         if set(self.activities) != set(other.activities):
             return False

@@ -14,8 +14,8 @@ included condition not yet executed, and the response that last made an event pe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

@@ -168,7 +168,8 @@ def _events(root: ET.Element, where: str) -> tuple[dict[str, str], dict[str, str
 def _constraints(root: ET.Element, position: dict, activities: tuple, where: str):
     size = len(activities)
     matrices = {kind: np.zeros((size, size), bool) for kind in RELATION_KINDS}
-    delays, deadlines = {}, {}
+    delays: dict[tuple[str, str], float] = {}
+    deadlines: dict[tuple[str, str], float] = {}
     for kind in RELATION_KINDS:
         for relation in root.findall(f"specification/constraints/{PLURAL[kind]}/{kind}"):
             source, target = relation.get("sourceId"), relation.get("targetId")

@@ -131,7 +131,8 @@ def _blank_markup(buffer: bytearray, eof: bool, path: Path, first_line: int) -> 
     # '!' and '?' are found by memchr, far faster than a two-byte search over the buffer
     if (b"!" not in buffer or b"<!" not in buffer) and (b"?" not in buffer or b"<?" not in buffer):
         return buffer, len(buffer)
-    parts, position = [], 0
+    parts: list[bytes | bytearray] = []
+    position = 0
     for found in re.finditer(rb"<[!?]", buffer):
         start = found.start()
         if start < position:

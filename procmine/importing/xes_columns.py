@@ -158,7 +158,7 @@ def _parse_dates_slowly(texts: pa.Array, key: str, owners: np.ndarray, rules: Co
     parsed = [_read_one(_iso_datetime, text, key, owners[i], rules, "date")
               for i, text in enumerate(texts.to_pylist())]
     zoned = pa.array([p.tzinfo is not None for p in parsed])
-    naive = [p.astimezone(dt.timezone.utc).replace(tzinfo=None) if p.tzinfo else p for p in parsed]
+    naive = [p.astimezone(dt.UTC).replace(tzinfo=None) if p.tzinfo else p for p in parsed]
     stamps = pa.array(naive, pa.timestamp("us"))
     local = localise(stamps, rules.timezone)
     return pc.if_else(zoned, stamps.cast(TIMESTAMP_TYPE), local.cast(TIMESTAMP_TYPE))

@@ -58,7 +58,7 @@ class PlainAttributes:
     gap_controls: int
     quotes: np.ndarray
 
-    def keep(self, chosen: np.ndarray, data: bytes) -> "PlainAttributes":
+    def keep(self, chosen: np.ndarray, data: bytes) -> PlainAttributes:
         """Only the tags picked by the boolean mask `chosen`."""
         index, quotes = self.index[chosen], self.quotes[chosen]
         key, pieces = _slices(data, quotes)

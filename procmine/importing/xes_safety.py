@@ -58,7 +58,7 @@ class XesByteSource:
         self._decoder = None
         self._first = True
 
-    def __enter__(self) -> "XesByteSource":
+    def __enter__(self) -> XesByteSource:
         return self
 
     def __exit__(self, *exc_info) -> None:

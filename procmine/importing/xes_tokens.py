@@ -20,9 +20,15 @@ import pyarrow.compute as pc
 
 from procmine.errors import LogValidationError, located, one_line
 from procmine.importing.xes_chunks import Chunk
-from procmine.importing.xes_fastpath import (ELEMENT_NAMES, TYPE_NAMES, BareElements,
-                                              PlainAttributes, drop_controls, match_bare_elements,
-                                              match_plain_attributes)
+from procmine.importing.xes_fastpath import (
+    ELEMENT_NAMES,
+    TYPE_NAMES,
+    BareElements,
+    PlainAttributes,
+    drop_controls,
+    match_bare_elements,
+    match_plain_attributes,
+)
 
 OPEN, CLOSE, EMPTY = 1, -1, 0
 KNOWN_TAGS = ("log", "trace", "event", "string", "date", "int", "float", "boolean", "id",

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from procmine.analysis import kernels as k
-from procmine.ocel import model as m
 from procmine.errors import LogValidationError, located
+from procmine.ocel import model as m
 
 
 @dataclass

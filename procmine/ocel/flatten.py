@@ -201,4 +201,4 @@ def _convergence(rel: FlatRelations, chosen: np.ndarray, num_objects: int) -> tu
     counts = np.bincount((held // num_objects) * width + type_codes[held % num_objects])  # per (case, type)
     merged = np.flatnonzero(counts > 1)
     cases_hit = k.sorted_unique(merged // width)
-    return int((counts[merged] * (counts[merged] - 1) // 2).sum()), int(len(cases_hit))
+    return int((counts[merged] * (counts[merged] - 1) // 2).sum()), len(cases_hit)

@@ -75,7 +75,7 @@ class ObjectCentricLog:
     def object_type_names(self) -> list[str]:
         return sorted(self.object_types)
 
-    def canonical(self) -> "ObjectCentricLog":
+    def canonical(self) -> ObjectCentricLog:
         """The same log with every table in a fixed order (for comparing two logs)."""
         return ObjectCentricLog(
             events=_sorted(self.events.select(
@@ -88,7 +88,7 @@ class ObjectCentricLog:
             event_types={k: dict(sorted(v.items())) for k, v in sorted(self.event_types.items())},
             object_types={k: dict(sorted(v.items())) for k, v in sorted(self.object_types.items())})
 
-    def equals(self, other: "ObjectCentricLog") -> bool:
+    def equals(self, other: ObjectCentricLog) -> bool:
         a, b = self.canonical(), other.canonical()
         return (a.event_types == b.event_types and a.object_types == b.object_types
                 and all(getattr(a, name).equals(getattr(b, name))

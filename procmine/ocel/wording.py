@@ -6,7 +6,7 @@ from procmine.formatting import format_number
 from procmine.i18n import all_texts, text
 
 
-def flattening_lines(report: dict, lang: str) -> list[str]:
+def flattening_lines(report: dict, lang: Language) -> list[str]:
     """The flattening report in sentences (divergence, convergence, events left out)."""
     number = lambda value: format_number(value, lang)
     notion = notion_label(report["case_notion"], lang)
@@ -22,7 +22,7 @@ def flattening_lines(report: dict, lang: str) -> list[str]:
     return lines
 
 
-def notion_label(notion: str, lang: str) -> str:
+def notion_label(notion: str, lang: Language) -> str:
     """The name of a case notion in `lang`: the known object types are translated, others shown as they are."""
     key = f"notion.type.{notion}"
     return text(key, lang) if key in all_texts() else notion

@@ -30,7 +30,7 @@ class Labelled:
     case_start: np.ndarray      # µs of each prefix's case start (the temporal split key)
     horizon: np.ndarray         # working days from each prefix's moment to the log's end (remaining beyond it is unseen)
 
-    def subset(self, keep: np.ndarray) -> "Labelled":
+    def subset(self, keep: np.ndarray) -> Labelled:
         p = self.prefixes
         prefixes = Prefixes(entry=p.entry[keep], moment=p.moment[keep], features=p.features[keep],
                             names=p.names, categorical=p.categorical, levels=p.levels)

@@ -13,7 +13,7 @@ from procmine.prediction.models import KINDS
 from procmine.prediction.radar import Reason
 
 
-def verdict(card: ModelCard, lang: str) -> str:
+def verdict(card: ModelCard, lang: Language) -> str:
     """One plain sentence: does the model beat the baselines, and which risks are shown."""
     if card.note is not None:
         return text(f"card.verdict.{card.note}", lang, cases=format_number(card.train_cases, lang))
@@ -32,7 +32,7 @@ def verdict(card: ModelCard, lang: str) -> str:
     return text("card.verdict.baseline", lang, **values)
 
 
-def split_sentence(card: ModelCard, lang: str) -> str:
+def split_sentence(card: ModelCard, lang: Language) -> str:
     """How the card was measured: the split date and the sizes of both sides."""
     if card.split_at is None:
         return ""
@@ -43,7 +43,7 @@ def split_sentence(card: ModelCard, lang: str) -> str:
                 share=format_percent(card.test_breach_share, lang))
 
 
-def remaining_sentence(card: ModelCard, lang: str) -> str:
+def remaining_sentence(card: ModelCard, lang: Language) -> str:
     """The remaining-time figures: MAE against a constant median, and the interval's coverage."""
     if math.isnan(card.mae):
         return ""
@@ -53,7 +53,7 @@ def remaining_sentence(card: ModelCard, lang: str) -> str:
                 high=format_percent(card.coverage_interval[1], lang), unseen=format_percent(card.unseen_share, lang))
 
 
-def card_table(card: ModelCard, lang: str) -> pd.DataFrame:
+def card_table(card: ModelCard, lang: Language) -> pd.DataFrame:
     """The three models' test figures, one row each, the shown one marked."""
     rows = []
     for kind in KINDS:
@@ -70,22 +70,22 @@ def card_table(card: ModelCard, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def reason_text(reason: Reason, lang: str) -> str:
+def reason_text(reason: Reason, lang: Language) -> str:
     """A reason as "caseworkers so far = 3"."""
     return f"{text(f'feature.{reason.feature}', lang)} = {reason.value}"
 
 
-def reasons_text(reasons: list[Reason], lang: str) -> str:
+def reasons_text(reasons: list[Reason], lang: Language) -> str:
     return "; ".join(reason_text(r, lang) for r in reasons)
 
 
-def reasons_note(kind: str, lang: str) -> str:
+def reasons_note(kind: str, lang: Language) -> str:
     """Where the reasons come from (TreeSHAP, the linear terms, or none)."""
     key = {"boosting": "radar.reasons_model", "logistic": "radar.reasons_logistic"}.get(kind, "radar.reasons_constant")
     return text(key, lang)
 
 
-def _figure(value: float, lang: str) -> str:
+def _figure(value: float, lang: Language) -> str:
     return "–" if value is None or math.isnan(value) else format_number(value, lang, 3)
 
 

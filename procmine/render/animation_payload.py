@@ -16,9 +16,11 @@ from procmine.analysis.animation import DEADLINE_STATUSES, OTHER, TokenOptions, 
 from procmine.analysis.animation import tokens as build_tokens
 from procmine.analysis.dfg import Dfg, dfg
 from procmine.eventlog import EventLog
+from procmine.formatting import Language
 from procmine.i18n import text
 from procmine.formatting import format_duration, format_number
 from procmine.render.animation_layout import MapLayout, map_layout
+from procmine.render.formatting import format_duration, format_number
 from procmine.render.map_sliders import END, START
 from procmine.render.process_map import MapOptions
 
@@ -53,7 +55,7 @@ def packed(values: np.ndarray) -> dict:
 
 
 def animation_payload(layout: MapLayout, tokens: Tokens, legend: Legend, texts: dict[str, str],
-                      lang: str) -> dict:
+                      lang: Language) -> dict:
     """The JSON-ready arguments of the animation component."""
     polylines = layout.polylines
     offsets = np.concatenate([[0], np.cumsum([len(p) for p in polylines])]).astype(np.int64)
@@ -76,7 +78,7 @@ def animation_payload(layout: MapLayout, tokens: Tokens, legend: Legend, texts: 
     }
 
 
-def legend_of(tokens: Tokens, options: TokenOptions, lang: str) -> Legend:
+def legend_of(tokens: Tokens, options: TokenOptions, lang: Language) -> Legend:
     """The legend of the token colours in `lang`."""
     if options.colour_by == "deadline":
         share = round(options.close_share * 100)
@@ -90,7 +92,7 @@ def legend_of(tokens: Tokens, options: TokenOptions, lang: str) -> Legend:
     return Legend(labels, tuple(CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i in range(len(labels))))
 
 
-def merge_note(tokens: Tokens, lang: str) -> str:
+def merge_note(tokens: Tokens, lang: Language) -> str:
     """What the tokens stand for: one per transition, merged when identical, or rounded to fit."""
     values = {"transitions": format_number(tokens.transitions, lang), "tokens": format_number(len(tokens), lang)}
     if tokens.merge_step:
@@ -100,7 +102,7 @@ def merge_note(tokens: Tokens, lang: str) -> str:
     return text("animation.note_exact", lang, **values)
 
 
-def component_texts(tokens: Tokens, lang: str) -> dict[str, str]:
+def component_texts(tokens: Tokens, lang: Language) -> dict[str, str]:
     keys = ("title", "play", "pause", "speed", "days_per_second", "in_motion", "waiting")
     raw = {key: text(f"animation.{key}", lang, n="{n}", dots="{dots}") for key in keys}
     return raw | {"note": merge_note(tokens, lang)}
@@ -125,7 +127,7 @@ def build_animation(log: EventLog, map_options: MapOptions = MapOptions(),
     return Animation(layout, found, legend_of(found, token_options, map_options.lang))
 
 
-def payload_of(animation: Animation, lang: str, identity: str) -> dict:
+def payload_of(animation: Animation, lang: Language, identity: str) -> dict:
     """The component's payload for `animation`; `identity` tells the browser when it is a new one."""
     payload = animation_payload(animation.layout, animation.tokens, animation.legend,
                                 component_texts(animation.tokens, lang), lang)

@@ -43,7 +43,7 @@ class VideoOptions:
 
 
 def video_bytes(layout: MapLayout, tokens: Tokens, legend: Legend, format: str,
-                options: VideoOptions = VideoOptions(), lang: str = "en") -> bytes:
+                options: VideoOptions = VideoOptions(), lang: Language = "en") -> bytes:
     """The animation as GIF or WebP bytes."""
     if format not in VIDEO_FORMATS:
         raise ProcmineError(f"Cannot write the animation as {format!r}; use gif or webp.")
@@ -67,7 +67,7 @@ def video_bytes(layout: MapLayout, tokens: Tokens, legend: Legend, format: str,
 
 
 def write_video(layout: MapLayout, tokens: Tokens, legend: Legend, path: str | os.PathLike,
-                options: VideoOptions = VideoOptions(), lang: str = "en") -> Path:
+                options: VideoOptions = VideoOptions(), lang: Language = "en") -> Path:
     """Write the animation to `path` (.gif or .webp) atomically."""
     path = Path(path)
     format = path.suffix.lower().lstrip(".")
@@ -93,7 +93,7 @@ def positions_at(layout: MapLayout, tokens: Tokens, t: float) -> tuple[np.ndarra
 
 
 def _frame(background: Image.Image, layout: MapLayout, tokens: Tokens, legend: Legend, t: float,
-           factor: float, lang: str) -> Image.Image:
+           factor: float, lang: Language) -> Image.Image:
     frame = background.copy()
     draw = ImageDraw.Draw(frame, "RGBA")
     active, points = positions_at(layout, tokens, t)
@@ -104,7 +104,7 @@ def _frame(background: Image.Image, layout: MapLayout, tokens: Tokens, legend: L
     radius = (2.5 + np.minimum(4.5, np.log2(tokens.weight[active]))) * max(factor, 0.6)
     for (x, y), r, code in zip((points * factor).tolist(), radius.tolist(), tokens.colour[active].tolist()):
         draw.ellipse((x - r, y - r, x + r, y + r), fill=legend.colours[code])
-    when = dt.datetime.fromtimestamp(tokens.origin_us / 1e6 + t, dt.timezone.utc)
+    when = dt.datetime.fromtimestamp(tokens.origin_us / 1e6 + t, dt.UTC)
     draw.rectangle((0, 0, 190, 28), fill=(255, 255, 255, 220))
     draw.text((8, 5), format_date(when, lang), fill="#262730", font=ImageFont.load_default(size=16))
     return frame

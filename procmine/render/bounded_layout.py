@@ -10,8 +10,8 @@ caller waits for, polls, and kills on a timeout, a cancel or a shutdown.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from procmine.bounded_child import run_bounded
 from procmine.errors import ProcmineError

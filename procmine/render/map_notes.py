@@ -7,7 +7,7 @@ from procmine.i18n import text
 from procmine.render.map_view import MAX_ACTIVITIES, MAX_PATHS, MapView
 
 
-def view_notes(view: MapView, lang: str) -> list[str]:
+def view_notes(view: MapView, lang: Language) -> list[str]:
     """What the map shows of the whole log's map, whether hidden flow is bridged, whether it was cut."""
     if not view.hidden_paths and not view.cut:
         return []
@@ -23,7 +23,7 @@ def view_notes(view: MapView, lang: str) -> list[str]:
     return notes
 
 
-def legend_lines(metric: str, statistic: str, node_count: str, lang: str) -> list[str]:
+def legend_lines(metric: str, statistic: str, node_count: str, lang: Language) -> list[str]:
     """What widths, colours and numbers mean on a map drawn with these options."""
     unit = text(f"maps.unit.{node_count}", lang)
     boxes = "frequency" if metric == "frequency" else "performance"

@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from procmine.analysis.dfg import Dfg, dfg as dfg_of
+from procmine.analysis.dfg import Dfg
+from procmine.analysis.dfg import dfg as dfg_of
 from procmine.render.map_sliders import ReducedMap, check_shares, full_graph, ranked_activities, reduce_map
 
 DEFAULT_ACTIVITIES = 60

@@ -22,7 +22,7 @@ _TEXT_COLUMNS = {"municipality", "case_type", "rule"}
 _DECIMAL_COLUMNS = {"median_days", "p90_days", "median_working_days", "p90_working_days"}
 
 
-def cell(column: str, value, lang: str, min_cases: int, hidden: bool = False) -> str:
+def cell(column: str, value, lang: Language, min_cases: int, hidden: bool = False) -> str:
     """One value as shown: "<5" when hidden, counts with separators, days with one decimal, shares as %."""
     if hidden:
         return f"<{min_cases}"
@@ -37,7 +37,7 @@ def cell(column: str, value, lang: str, min_cases: int, hidden: bool = False) ->
     return format_number(float(value), lang, decimals=0)
 
 
-def display_table(frame: pd.DataFrame, lang: str, min_cases: int,
+def display_table(frame: pd.DataFrame, lang: Language, min_cases: int,
                   hidden: pd.DataFrame | None = None) -> pd.DataFrame:
     """The table with localised column names and formatted cells (hidden cells as "<5", unknown as "–")."""
     hidden = frame.isna() & False if hidden is None else hidden
@@ -46,7 +46,7 @@ def display_table(frame: pd.DataFrame, lang: str, min_cases: int,
                          for c in frame.columns})
 
 
-def benchmark_section(result: Benchmark, lang: str) -> str:
+def benchmark_section(result: Benchmark, lang: Language) -> str:
     """The benchmark's <section>: intro, the three tables and the note on hidden figures."""
     parts = [f"<section id='benchmark' class='benchmark' data-section='benchmark'><h2>{html.escape(text('benchmark.title', lang))}</h2>",
              f"<p>{html.escape(text('benchmark.intro', lang))}</p>"]
@@ -62,7 +62,7 @@ def benchmark_section(result: Benchmark, lang: str) -> str:
     return "".join(parts)
 
 
-def write_benchmark_html(result: Benchmark, path: str | os.PathLike, lang: str) -> Path:
+def write_benchmark_html(result: Benchmark, path: str | os.PathLike, lang: Language) -> Path:
     """A self-contained HTML page holding the benchmark section."""
     title = html.escape(text("benchmark.title", lang))
     page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"

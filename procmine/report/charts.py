@@ -77,7 +77,9 @@ def trend_chart(points: list[TrendPoint], labels: dict[str, str], number) -> str
 def _line(values: list[float], colour: str, left: float, top: float, plot_h: float, slot: float,
           axis_top: float) -> str:
     """A polyline through the known values (gaps where a value is NaN) with a dot at each."""
-    segments, current, dots = [], [], []
+    segments: list[list[str]] = []
+    current: list[str] = []
+    dots: list[str] = []
     for index, value in enumerate(values):
         if math.isnan(value):
             segments.append(current)

@@ -46,7 +46,7 @@ def by_department(forecast: Forecast) -> pd.DataFrame:
     return table.sort_values(["at_risk", "open"], ascending=False, kind="stable", ignore_index=True)
 
 
-def render_risk(section: RiskSection | None, lang: str) -> Markup:
+def render_risk(section: RiskSection | None, lang: Language) -> Markup:
     """The section as HTML (empty when the report was made without --predict)."""
     if section is None:
         return Markup("")

@@ -15,7 +15,7 @@ from procmine.units import DAY_SECONDS as DAY
 class Words:
     """Texts and formats of one language: `words.t("report.title")`, `words.number(1234.5, 1)`."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: Language):
         self.lang = lang
 
     def t(self, key: str, **values: object) -> str:

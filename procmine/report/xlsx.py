@@ -132,7 +132,7 @@ def _write(sheet, row: int, column: int, value, kind: str, formats: dict, timezo
     elif isinstance(value, (dt.date, dt.datetime)):
         sheet.write_datetime(row, column, value if isinstance(value, dt.datetime)
                              else dt.datetime.combine(value, dt.time(0)), formats["date"])
-    elif isinstance(value, bool) or hasattr(value, "item") and isinstance(value.item(), bool):
+    elif isinstance(value, bool) or (hasattr(value, "item") and isinstance(value.item(), bool)):
         sheet.write_boolean(row, column, bool(value))
     elif isinstance(value, (int, float)) or hasattr(value, "item"):
         sheet.write_number(row, column, float(value), formats.get(kind, formats["decimal"]))

@@ -5,8 +5,14 @@ Example: `write_simulated_dataset("sample_logs/aktindsigt", SimulationOptions("a
 
 from __future__ import annotations
 
-from procmine.simulation.simulator import (ALL, BLOCK_CASES, SimulationOptions, simulate_blocks,
-                                           simulate_log, write_simulated_dataset)
+from procmine.simulation.simulator import (
+                                           ALL,
+                                           BLOCK_CASES,
+                                           SimulationOptions,
+                                           simulate_blocks,
+                                           simulate_log,
+                                           write_simulated_dataset,
+)
 from procmine.simulation.workflows import WORKFLOWS
 
 __all__ = ["ALL", "BLOCK_CASES", "WORKFLOWS", "SimulationOptions", "simulate_blocks", "simulate_log",

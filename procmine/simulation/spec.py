@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 
 
@@ -43,10 +44,8 @@ class WorkflowSpec:
             first += team.size
         raise KeyError(f"{self.name} has no team {key!r}")
 
-    def team_of_rows(self) -> tuple["np.ndarray", "np.ndarray"]:
+    def team_of_rows(self) -> tuple[np.ndarray, np.ndarray]:
         """Per roster row, the first row and the size of its team."""
-        import numpy as np
-
         first = np.repeat(np.cumsum([0] + [t.size for t in self.teams])[:-1], [t.size for t in self.teams])
         size = np.repeat([t.size for t in self.teams], [t.size for t in self.teams])
         return first, size

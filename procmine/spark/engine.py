@@ -69,7 +69,7 @@ class SparkEngine:
         self._persisted: dict = {}
 
     @classmethod
-    def for_dataset(cls, path: str | Path, session=None) -> "SparkEngine":
+    def for_dataset(cls, path: str | Path, session=None) -> SparkEngine:
         """Over a dataset folder (events.parquet or events/, cases.parquet) or a folder of datasets
         partitioned hive-style as `municipality=NAME/` (each with events.parquet and cases.parquet)."""
         path = Path(path)
@@ -95,7 +95,7 @@ class SparkEngine:
         self.session.sql(transpile(sql, self.dialect)).createOrReplaceTempView(name)
 
     @classmethod
-    def for_tables(cls, events: pa.Table, cases: pa.Table, session=None) -> "SparkEngine":
+    def for_tables(cls, events: pa.Table, cases: pa.Table, session=None) -> SparkEngine:
         """Over in-memory Arrow tables (an EventLog's selection: events_table() and cases_table())."""
         engine = cls(session or spark_session())
         engine.register("events", events)

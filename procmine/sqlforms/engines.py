@@ -96,12 +96,12 @@ class DuckDBEngine:
         self.materialised: set[str] = set()   # tables computed from the current `events` (dropped when it changes)
 
     @classmethod
-    def for_log(cls, log) -> "DuckDBEngine":
+    def for_log(cls, log) -> DuckDBEngine:
         """Over an EventLog's selection (procmine.EventLog.sql)."""
         return cls(log.sql())
 
     @classmethod
-    def for_dataset(cls, path: str | Path) -> "DuckDBEngine":
+    def for_dataset(cls, path: str | Path) -> DuckDBEngine:
         """Over a dataset folder's Parquet files, or a folder of datasets (`municipality=NAME/`)."""
         path = Path(path)
         files = dataset_files(path)

@@ -214,7 +214,7 @@ def open_sql_log(path, engine: str, session=None) -> SqlLog:
 def _instant(micros) -> dt.datetime | None:
     if micros is None or pd.isna(micros):
         return None
-    return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=int(micros))
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=int(micros))
 
 
 def _times(micros: pd.Series) -> pd.Series:

@@ -87,7 +87,7 @@ def _expired(claims: dict) -> bool:
     exp = claims.get("exp")
     if not isinstance(exp, (int, float)) or isinstance(exp, bool):
         return True
-    return exp <= dt.datetime.now(dt.timezone.utc).timestamp()
+    return exp <= dt.datetime.now(dt.UTC).timestamp()
 
 
 def _sign_in_page(message: str | None) -> None:

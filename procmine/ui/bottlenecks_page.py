@@ -149,7 +149,7 @@ def _handover_graph(handovers: pd.DataFrame, who: str) -> None:
                     shown=readable(shown, state.lang(), header=downloads.column_header, declared=HANDOVERS))
 
 
-def handover_dot(handovers: pd.DataFrame, lang: str) -> str:
+def handover_dot(handovers: pd.DataFrame, lang: Language) -> str:
     """DOT of a handover-of-work table (source, target, count): thicker arrows for more handovers."""
     graph = graphviz.Digraph("handovers", graph_attr={"rankdir": "LR", "fontname": "Helvetica", "bgcolor": "white",
                                                       "nodesep": "0.3", "ranksep": "0.8"},

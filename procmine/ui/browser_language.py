@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from procmine.formatting import Language
+
 BROWSER_LOCALES = {"en": "en-GB", "da": "da-DK"}
 
 _SCRIPT = """<script>
@@ -24,7 +26,7 @@ _SCRIPT = """<script>
 </script>"""
 
 
-def set_browser_language(lang: str) -> None:
+def set_browser_language(lang: Language) -> None:
     """Make the browser's date fields speak `lang` (en or da) from this run on."""
     locale = BROWSER_LOCALES.get(lang, BROWSER_LOCALES["en"])
     with st.container(key="procmine-browser-language", height=1, border=False):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -157,7 +157,7 @@ def _maps(first: tuple[str, list], second: tuple[str, list]) -> None:
                               png=lambda source=source: rendered(source, "png"))
 
 
-def compare_map_dot(view: MapView, lang: str) -> str:
+def compare_map_dot(view: MapView, lang: Language) -> str:
     """The DOT of one group's map on the compare page."""
     return map_dot(view, MapOptions(lang=lang))
 

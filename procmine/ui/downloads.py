@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -12,8 +12,8 @@ from procmine.formatting import column_label
 from procmine.i18n import all_texts
 from procmine.result_tables import ResultTable
 from procmine.schema import DEFAULT_TIMEZONE
-from procmine.ui.audit_trail import audited
 from procmine.table_format import for_machines, readable
+from procmine.ui.audit_trail import audited
 from procmine.ui.state import lang, t
 
 

@@ -107,7 +107,7 @@ def _table(frame: pd.DataFrame, name: str, columns: dict[str, str]) -> None:
     downloads.table(frame, name, key=name, shown=shown, height=min(420, 40 + 35 * max(len(shown), 1)))
 
 
-def _cell(column: str, value, lang: str) -> str:
+def _cell(column: str, value, lang: Language) -> str:
     if isinstance(value, str):
         return value
     if value is None or pd.isna(value):

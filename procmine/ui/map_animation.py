@@ -16,6 +16,7 @@ import streamlit.components.v1 as components
 from procmine.analysis.animation import TokenOptions
 from procmine.analysis.dfg import dfg
 from procmine.eventlog import EventLog
+from procmine.formatting import Language
 from procmine.render.animation_payload import Animation, build_animation, payload_of
 from procmine.render.animation_video import VideoOptions, video_bytes
 from procmine.render.process_map import MapOptions
@@ -54,7 +55,7 @@ def _exported(log: EventLog, map_options: MapOptions, token_options: TokenOption
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _payload_cached(identity: str, _animation: Animation, lang: str) -> dict:
+def _payload_cached(identity: str, _animation: Animation, lang: Language) -> dict:
     return payload_of(_animation, lang, identity)
 
 

@@ -66,7 +66,7 @@ def rendered(dot_source: str, format: str, prog: str = "dot") -> bytes:
 
 def cancel_key(dot_source: str, format: str) -> str:
     """The key of the Cancel button shown while this drawing is laid out (one per drawing)."""
-    return "layout_cancel_" + hashlib.sha1(f"{format}\n{dot_source}".encode("utf-8")).hexdigest()[:16]
+    return "layout_cancel_" + hashlib.sha1(f"{format}\n{dot_source}".encode()).hexdigest()[:16]
 
 
 def render() -> None:

@@ -19,7 +19,7 @@ _WRAPPING = ("<style>[class*='st-key-procmine-period'] [data-testid='stMetricVal
              "</style>")
 
 
-def period_card(column, first: dt.datetime | None, last: dt.datetime | None, lang: str, key: str) -> None:
+def period_card(column, first: dt.datetime | None, last: dt.datetime | None, lang: Language, key: str) -> None:
     """The period as a metric card in `column`; `key` tells this card apart from others on the page."""
     with column.container(key=f"procmine-period-{key}"):
         st.html(_WRAPPING)

@@ -145,5 +145,5 @@ def _drivers(rules) -> None:
     downloads.table(result.table, "throughput-drivers", key="radar_drivers", shown=shown)
 
 
-def _signed(value: float, lang: str) -> str:
+def _signed(value: float, lang: Language) -> str:
     return ("+" if value > 0 else "") + format_number(value, lang, 1)

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import streamlit as st
 
 from procmine import schema as s
-from procmine.dataset import read_dataset
 from procmine.access import restricted_log
+from procmine.dataset import read_dataset
 from procmine.errors import AccessError
 from procmine.eventlog import EventLog
 from procmine.opening import open_log
@@ -51,10 +52,10 @@ def init_language() -> None:
         st.session_state[LANG_KEY] = wanted if wanted in LANGUAGES else "en"
 
 
-_last_language = {"lang": "en"}
+_last_language: dict[str, Language] = {"lang": "en"}
 
 
-def lang() -> str:
+def lang() -> Language:
     """The language the user chose.
 
     Outside a script run (AppTest formats widget values in its own thread) the
@@ -63,7 +64,7 @@ def lang() -> str:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
     if get_script_run_ctx(suppress_warning=True) is None:
         return _last_language["lang"]
-    chosen = st.session_state.get(LANG_KEY, "en")
+    chosen: Language = "da" if st.session_state.get(LANG_KEY) == "da" else "en"
     _last_language["lang"] = chosen
     return chosen
 
