@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from results_file import replace_section
 from synthetic import DEPARTMENTS, write_synthetic
 
-from procmine.access import AccessPolicy, restricted_log  # noqa: E402
-from procmine.opening import open_log  # noqa: E402
+from procmine.access import AccessPolicy, restricted_log
+from procmine.opening import open_log
 
 
 def _best(fn, repeats: int = 3) -> float:

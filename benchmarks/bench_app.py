@@ -47,8 +47,8 @@ def ensure_dataset(folder: Path, cases: int) -> Path:
 
 def filter_stacks(path: Path, count: int) -> list[list]:
     """`count` different stacks: one case-attribute value plus a throughput range each."""
-    from procmine.opening import open_log
     from procmine.filters import CaseAttributeFilter, ThroughputFilter
+    from procmine.opening import open_log
 
     cases = open_log(path).base.cases
     attribute = "department" if "department" in cases.column_names else cases.column_names[-1]

@@ -42,8 +42,8 @@ def main() -> None:
     repeats = parser.parse_args().repeats
     from procmine.bounded_discovery import discover_bounded
     from procmine.discovery import DiscoveryOptions, discover
-    from procmine.opening import open_log
     from procmine.importing import import_log
+    from procmine.opening import open_log
 
     lines = ["## Bounded discovery (Model page: pm4py's miner in a child process)", "",
              f"`python benchmarks/bench_bounded_discovery.py --repeats {repeats}` (medians; 2 shared cores).", "",

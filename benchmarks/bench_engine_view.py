@@ -13,14 +13,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, sys.argv[2] + "/benchmarks")
-import procmine
 from filter_timings import kinds
+
+import procmine
 from procmine.analysis.dfg import dfg
 from procmine.analysis.overview import overview
 from procmine.analysis.variants import variants
 from procmine.eventlog import EventLog
-from procmine.view_memo import forget
 from procmine.filters.attributes import CaseAttributeFilter
+from procmine.view_memo import forget
+
 R = int(sys.argv[3])
 def cpu(fn, repeats=R):
     times = []

@@ -24,9 +24,10 @@ from connectors.part_writer import PartWriter
 from connectors.pseudonymise import Pseudonymiser
 from connectors.retraction import Rewrite, discard, rewrite_parts
 from connectors.sql import CasePlan, SourcePlan, create_engine, database_error, safe_url
-from procmine import dataset_meta, schema as s
-from procmine.dataset_meta import DatasetMeta, Incremental, Part, Pseudonymisation, Source
+from procmine import dataset_meta
+from procmine import schema as s
 from procmine.atomic import atomic_folder
+from procmine.dataset_meta import DatasetMeta, Incremental, Part, Pseudonymisation, Source
 from procmine.errors import ConfigError, DatasetError
 
 Progress = Callable[[str, int], None]

@@ -6,8 +6,8 @@ from procmine.bpmn_import import read_bpmn  # noqa: F401  (procmine.read_bpmn(pa
 from procmine.dataset import Dataset, read_dataset, write_dataset
 from procmine.errors import ProcmineError
 from procmine.eventlog import EventLog
-from procmine.opening import open_log as open  # noqa: A001  (procmine.open(path))
 from procmine.importing.frames import pandas_to_dataset as from_pandas
+from procmine.opening import open_log as open
 
 __all__ = ["Dataset", "EventLog", "ProcmineError", "from_pandas", "open", "read_dataset",
            "write_dataset"]

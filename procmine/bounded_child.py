@@ -11,8 +11,8 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 POLL_SECONDS = 0.25
 

@@ -71,7 +71,7 @@ def _cursor(value: object) -> object:
     if isinstance(value, str):
         return _iso_text(value)
     if isinstance(value, bool) or not isinstance(value, int | dt.datetime):
-        raise ValueError("not a time or a whole number")  # noqa: TRY004 (pydantic reports ValueError)
+        raise ValueError("not a time or a whole number")
     return value
 
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from procmine.daytable import DAY_US, NOT_A_TIME, as_datetimes, as_instants, as_numpy, days_for, local_to_utc
 from procmine.errors import ConfigError
-from procmine.languages import month_name, weekday_name
+from procmine.languages import Language, month_name, weekday_name
 
 __all__ = ["DAY_US", "MUNICIPAL_CLOSING_DAYS", "MUNICIPAL_OFFICE_HOURS", "NOT_A_TIME", "WorkCalendar"]
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -21,7 +21,7 @@ from procmine.filters import (
     VariantsFilter,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def filters_for(log) -> dict[str, object]:

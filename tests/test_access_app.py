@@ -12,8 +12,8 @@ from app_testing import APP, assert_no_exception, texts
 from streamlit.testing.v1 import AppTest
 
 from procmine.audit import AuditLog
-from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter
+from procmine.opening import open_log
 from procmine.ui import state
 from procmine.ui.main import PAGES
 

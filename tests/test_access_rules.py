@@ -18,8 +18,8 @@ from procmine.analysis.dfg import dfg
 from procmine.analysis.throughput import throughput
 from procmine.analysis.variants import variants
 from procmine.errors import ConfigError, FilterError
-from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter, VariantsFilter
+from procmine.opening import open_log
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
 TM = "Teknik og Miljø"

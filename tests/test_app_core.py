@@ -6,10 +6,10 @@ import pytest
 from app_testing import assert_no_exception, go, metrics, start_app, texts
 
 from procmine.analysis.overview import overview
-from procmine.opening import open_log
 from procmine.filters import EndpointsFilter, VariantsFilter
 from procmine.formatting import format_date, format_duration, format_number, format_percent
 from procmine.i18n import LANGUAGES, all_texts
+from procmine.opening import open_log
 from procmine.ui import state
 
 LOG = "WABO_receipt.xes.gz"

@@ -8,9 +8,9 @@ from app_testing import assert_no_exception, go, start_app, texts
 from procmine.analysis.compare import compare
 from procmine.conformance import check_conformance, read_model
 from procmine.discovery import DiscoveryOptions, discover
-from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter, VariantsFilter, filters_to_json
 from procmine.formatting import format_duration, format_number, format_percent
+from procmine.opening import open_log
 from procmine.render.bpmn_export import bpmn_xml
 
 LOG = "WABO_receipt.xes.gz"

@@ -10,9 +10,9 @@ from procmine.analysis.deadlines import DeadlineRule, deadlines
 from procmine.analysis.dfg import dfg
 from procmine.analysis.throughput import throughput
 from procmine.analysis.variants import variants
-from procmine.opening import open_log
 from procmine.filters import EventAttributeFilter, FollowerFilter, ResourcesFilter, VariantsFilter
 from procmine.formatting import format_duration, format_number, format_percent
+from procmine.opening import open_log
 from procmine.ui import state
 
 LOG = "WABO_receipt.xes.gz"

@@ -11,8 +11,8 @@ from test_big_maps import _children, _state
 from procmine.bounded_discovery import DiscoveryTimeoutError, discover_bounded
 from procmine.discovery import DiscoveryOptions, DiscoveryPlan, discover
 from procmine.errors import ModelError
-from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter
+from procmine.opening import open_log
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_logs" / "byggetilladelse"
 

@@ -7,7 +7,6 @@ import pyarrow as pa
 import pytest
 from shared_data import SHARED_DATA
 
-from procmine.dataset import read_dataset
 from procmine.errors import LogValidationError
 from procmine.importing import import_log
 from procmine.importing.bounded_import import ImportTimeoutError, import_bounded, imports_quickly

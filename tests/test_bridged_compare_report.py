@@ -10,8 +10,8 @@ import pytest
 from app_testing import assert_no_exception, start_app
 from test_big_maps import _pm4py_frame
 
-from procmine.opening import open_log
 from procmine.filters import CaseAttributeFilter, VariantsFilter
+from procmine.opening import open_log
 from procmine.render.map_view import map_view
 from procmine.ui.compare_page import compare_map_dot
 from procmine.ui.map_page import rendered

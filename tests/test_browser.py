@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from served_app import ARTEFACTS, ROOT, served
 
 CHROMIUM = Path("/usr/bin/chromium")

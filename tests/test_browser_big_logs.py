@@ -10,7 +10,6 @@ import re
 import time
 
 import pytest
-
 from served_app import served, stop
 from test_browser import ARTEFACTS, CHROMIUM, CHROMIUM_ARGS, PAGES_EN, _go, _no_exception, _settled
 

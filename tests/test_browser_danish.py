@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from served_app import ARTEFACTS, ROOT, procmine_app, served
 from shared_data import SHARED_DATA
 

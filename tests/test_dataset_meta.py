@@ -53,7 +53,7 @@ _incremental = st.builds(Incremental, runs=_counts, lookback_hours=st.floats(0, 
                          last_run_retracted=st.dictionaries(_text, _counts, max_size=3))
 _attributes = st.dictionaries(_text, st.dictionaries(_text, _text, max_size=3), max_size=3)
 _sources = st.builds(lambda known, extra: Source(**known, **extra),
-                     st.fixed_dictionaries({}, optional={k: _text for k in ("format", "kind", "path", "url")}),
+                     st.fixed_dictionaries({}, optional=dict.fromkeys(("format", "kind", "path", "url"), _text)),
                      st.dictionaries(_text.filter(lambda k: k not in Source.model_fields and k.isidentifier()),
                                      _json, max_size=3))
 _file_keys = {name for name, field in DatasetMeta.model_fields.items() if not field.exclude}

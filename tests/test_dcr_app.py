@@ -8,9 +8,8 @@ from procmine.dcr import discover_dcr_from_traces
 from procmine.dcr.model import check_dcr_against_discovered, check_dcr_against_file
 from procmine.dcr.timing import TimingOptions
 from procmine.dcr.xml_io import write_dcr_xml
-from procmine.dcr import discover_dcr_from_traces
-from procmine.opening import open_log
 from procmine.formatting import format_number, format_percent
+from procmine.opening import open_log
 
 SAMPLE = "sample_logs/byggetilladelse"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from served_app import ARTEFACTS, ROOT, served
 
 CHROMIUM = Path("/usr/bin/chromium")

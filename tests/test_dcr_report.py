@@ -12,8 +12,8 @@ from procmine.cli import app
 from procmine.dcr import discover_dcr_from_traces
 from procmine.dcr.model import check_dcr_against_discovered, check_dcr_against_file
 from procmine.dcr.xml_io import write_dcr_xml
-from procmine.opening import open_log
 from procmine.formatting import format_number
+from procmine.opening import open_log
 from procmine.report import build_report
 from procmine.report.config import ReportSettings, load_config
 from procmine.report.html import render_html

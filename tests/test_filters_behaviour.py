@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 from filter_logs import hand_log, kept_cases, kept_events
-from procmine.filters import (CaseAttributeFilter, CaseSizeFilter, EndpointsFilter, EventAttributeFilter,
-                              FollowerFilter, ResourcesFilter, ReworkFilter, ThroughputFilter,
-                              TimeframeFilter, VariantsFilter)
+
+from procmine.filters import (
+    CaseAttributeFilter,
+    CaseSizeFilter,
+    EndpointsFilter,
+    EventAttributeFilter,
+    FollowerFilter,
+    ResourcesFilter,
+    ReworkFilter,
+    ThroughputFilter,
+    TimeframeFilter,
+    VariantsFilter,
+)
 
 # Hand log: c1 ABC, c2 ABC (C two days after B), c3 ACBB, c4 BC, c5 ABCAB (c5's last B by r4 in u3).
 CASES = [

@@ -51,6 +51,7 @@ def _quality_counts(page: str, word: str) -> tuple[int, int]:
                                                             ("da", "Sagsbegreb", "borger", "sager")])
 def test_report_case_notion_option_reports_on_the_citizens_and_says_so(tmp_path, lang, label, notion, cases_word):
     from typer.testing import CliRunner
+
     from procmine.cli import app
 
     output = tmp_path / "report.html"
@@ -74,6 +75,7 @@ def test_report_without_case_notion_says_it_uses_the_dataset_cases(tmp_path):
 
 def test_report_case_notion_in_a_config_and_an_unknown_one_exits_2(tmp_path):
     from typer.testing import CliRunner
+
     from procmine.cli import app
 
     config = tmp_path / "report.yaml"

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from served_app import served
 from test_browser import ARTEFACTS, CHROMIUM, CHROMIUM_ARGS, _go, _no_exception, _settled
 

@@ -15,7 +15,6 @@ from procmine.analysis.deadlines import DeadlineRule, check_rules, compliance_to
 from procmine.analysis.quality import data_quality
 from procmine.dataset import Dataset, normalise_cases, normalise_events
 from procmine.dataset_meta import DatasetMeta
-from procmine.importing.frames import IN_MEMORY
 from procmine.errors import ConfigError
 from procmine.eventlog import EventLog
 from procmine.importing.frames import IN_MEMORY

@@ -8,8 +8,8 @@ import pandas as pd
 from procmine.analysis.deadlines import DeadlineRule, compliance_totals, deadlines
 from procmine.analysis.throughput import case_attribute, throughput
 from procmine.eventlog import EventLog
-from procmine.workcalendar import WorkCalendar
 from procmine.units import in_days
+from procmine.workcalendar import WorkCalendar
 
 KLE = "kle"
 KLE_GROUP = "kle_group"

@@ -21,9 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from procmine.analysis import kernels as k
 from procmine.analysis.throughput import case_attribute
 from procmine.errors import ConfigError
-from procmine.validation import validated
 from procmine.eventlog import EventArrays, EventLog
 from procmine.schema import CASE_ID
+from procmine.validation import validated
 from procmine.workcalendar import WorkCalendar
 
 CASE_START, CASE_END, CASE_TYPE = "case start", "case end", "case_type"

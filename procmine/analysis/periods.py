@@ -24,8 +24,8 @@ from procmine.analysis.overview import closed_mask
 from procmine.analysis.throughput import throughput
 from procmine.errors import ConfigError
 from procmine.eventlog import EventLog
-from procmine.workcalendar import WorkCalendar
 from procmine.units import in_days
+from procmine.workcalendar import WorkCalendar
 
 PeriodKind = Literal["month", "quarter", "year"]
 CompareMode = Literal["previous", "year-ago", "none"]

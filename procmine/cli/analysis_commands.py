@@ -13,13 +13,14 @@ import typer
 
 import procmine
 from procmine import analysis
-from procmine.cli.app import app
 from procmine import result_tables as tables
-from procmine.cli.output import TABLE_ROWS, Part, Shown, cell, check_format, header, records, render
-from procmine.errors import ConfigError, FilterError
-from procmine.table_format import kpi_figures
+from procmine.cli.app import app
 from procmine.cli.case_notion import CaseNotionOption, say_flattening
 from procmine.cli.engine_option import EngineOption, analyse, compare_stacks, open_on
+from procmine.cli.output import TABLE_ROWS, Part, Shown, cell, check_format, header, records, render
+from procmine.errors import ConfigError, FilterError
+from procmine.languages import Language
+from procmine.table_format import kpi_figures
 
 FilterOption = typer.Option(None, "--filter", help="Filter file (JSON/YAML); repeat to stack filters.")
 FormatOption = typer.Option("table", "--format", help="Output: table (for people), csv or json (for machines).")

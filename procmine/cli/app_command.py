@@ -29,7 +29,7 @@ def app_command(
                                  "(only behind a proxy that authenticates; see README, Serving)."),
 ) -> None:
     """Start the app for process consultants on DATASET or on the bundled sample logs."""
-    from procmine.ui import state   # here, not at the top: Streamlit takes a second to import
+    from procmine.ui import state  # here, not at the top: Streamlit takes a second to import
     _require_sign_in(host, no_auth)
     environment = {state.LANG_ENV: check_language(lang)}
     if dataset is not None:

@@ -8,9 +8,9 @@ import typer
 
 from procmine.benchmarking import MIN_CASES, benchmark, municipal_datasets
 from procmine.cli.analysis_commands import FormatOption, check_format, records
-from procmine.cli.output import Part, Shown, render
 from procmine.cli.app import app
 from procmine.cli.engine_option import EngineOption
+from procmine.cli.output import Part, Shown, render
 from procmine.i18n import check_language, text
 
 

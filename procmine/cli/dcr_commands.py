@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from procmine.errors import ModelError
 
 DCR_SUFFIXES = (".xml", ".svg", ".png", ".dot")

@@ -8,9 +8,9 @@ from pathlib import Path
 import typer
 
 from procmine.cli.analysis_commands import FilterOption, FormatOption, check_format, open_filtered, records
-from procmine.cli.output import Part, Shown, render
 from procmine.cli.app import app
 from procmine.cli.case_notion import CaseNotionOption
+from procmine.cli.output import Part, Shown, render
 
 _PARTS = ("citizens", "variants", "transitions", "department_handovers", "caseworker_handovers", "continuity",
           "citizen_continuity")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
+from procmine import result_tables as tables
 from procmine.cli.app import app
 from procmine.cli.case_notion import CaseNotionOption, say_flattening
-from procmine import result_tables as tables
 from procmine.cli.output import Part, Shown, check_format, measures, records, render
 from procmine.errors import ModelError
 

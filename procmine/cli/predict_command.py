@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from procmine.cli.analysis_commands import FilterOption, FormatOption, check_format, open_filtered, records
-from procmine.cli.output import Part, Shown, render
 from procmine.cli.app import app
+from procmine.cli.output import Part, Shown, render
 from procmine.errors import ConfigError
 from procmine.formatting import Language
 from procmine.i18n import check_language

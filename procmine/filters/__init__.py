@@ -9,9 +9,18 @@ from procmine.filters.attributes import CaseAttributeFilter, EventAttributeFilte
 from procmine.filters.base import REGISTRY, Filter
 from procmine.filters.endpoints import EndpointsFilter
 from procmine.filters.follower import FollowerFilter
-from procmine.filters.io import (filter_from_dict, filters_from_data, filters_from_json, filters_from_yaml,
-                                 filters_to_json, filters_to_yaml, load_filters, parse_filters_text,
-                                 save_filters, save_filters_text)
+from procmine.filters.io import (
+                                 filter_from_dict,
+                                 filters_from_data,
+                                 filters_from_json,
+                                 filters_from_yaml,
+                                 filters_to_json,
+                                 filters_to_yaml,
+                                 load_filters,
+                                 parse_filters_text,
+                                 save_filters,
+                                 save_filters_text,
+)
 from procmine.filters.performance import CaseSizeFilter, ThroughputFilter
 from procmine.filters.resources import ResourcesFilter
 from procmine.filters.rework import ReworkFilter

@@ -12,8 +12,7 @@ from pydantic import StrictBool, StrictFloat, StrictInt, StrictStr, field_valida
 
 from procmine import schema as s
 from procmine.filters.base import Filter
-from procmine.filters.columns import (activity_lookup, any_per_case, case_column, coded_event_column,
-                                      event_values_match)
+from procmine.filters.columns import activity_lookup, any_per_case, case_column, coded_event_column, event_values_match
 from procmine.filters.wording import listing, range_text
 from procmine.formatting import column_label
 from procmine.ranges import Between, LocalDatetime
@@ -37,7 +36,7 @@ class CaseAttributeFilter(Filter):
     between: Between[Bound] | None = None
 
     @model_validator(mode="after")
-    def _one_condition(self) -> "CaseAttributeFilter":
+    def _one_condition(self) -> CaseAttributeFilter:
         if bool(self.values) == (self.between is not None):
             raise ValueError("give either values or between (one of them, not both)")
         return self
@@ -177,5 +176,5 @@ def _comparable(f: CaseAttributeFilter, log, column: pa.Array) -> pa.Array:
 
 def _scalar(bound):
     if isinstance(bound, dt.datetime):
-        return pa.scalar(bound.astimezone(dt.timezone.utc), pa.timestamp("us", "UTC"))
+        return pa.scalar(bound.astimezone(dt.UTC), pa.timestamp("us", "UTC"))
     return bound

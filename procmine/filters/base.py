@@ -12,7 +12,6 @@ JSON or YAML.
 from __future__ import annotations
 
 from abc import abstractmethod
-
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,7 @@ from procmine.eventlog import EventLog
 from procmine.languages import LANGUAGES
 from procmine.validation import problems
 
-REGISTRY: dict[str, type["Filter"]] = {}
+REGISTRY: dict[str, type[Filter]] = {}
 
 _EXCEPT = {
     ("en", True): "all cases except {}", ("da", True): "alle sager undtagen {}",

@@ -20,7 +20,7 @@ class EndpointsFilter(Filter):
     end: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _needs_an_endpoint(self) -> "EndpointsFilter":
+    def _needs_an_endpoint(self) -> EndpointsFilter:
         if not self.start and not self.end:
             raise ValueError("give at least one activity in start or end")
         return self

@@ -23,7 +23,7 @@ class ResourcesFilter(Filter):
     org_units: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _needs_a_name(self) -> "ResourcesFilter":
+    def _needs_a_name(self) -> ResourcesFilter:
         if not self.resources and not self.org_units:
             raise ValueError("give at least one resource or org unit")
         return self

@@ -28,7 +28,7 @@ from procmine.filters.columns import first_positions, last_positions
 from procmine.filters.wording import period_text
 from procmine.ranges import LocalDatetime, ordered
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
 
 

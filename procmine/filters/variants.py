@@ -33,7 +33,7 @@ class VariantsFilter(Filter):
     variants: tuple[tuple[str, ...], ...] = ()
 
     @model_validator(mode="after")
-    def _one_choice(self) -> "VariantsFilter":
+    def _one_choice(self) -> VariantsFilter:
         given = [name for name in ("top", "share", "variants") if getattr(self, name) not in (None, ())]
         if len(given) != 1:
             raise ValueError("give exactly one of top, share or variants")

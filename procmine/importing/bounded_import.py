@@ -13,9 +13,9 @@ import json
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
 
 from procmine.bounded_child import child_environment, run_bounded
 from procmine.dataset import Dataset, read_dataset

@@ -16,7 +16,6 @@ import pyarrow as pa
 
 from procmine.dataset_meta import LeftOut, Place
 from procmine.errors import LogValidationError, located
-from procmine.formatting import Language
 
 FIRST_PLACES = 5
 

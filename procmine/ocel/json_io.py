@@ -8,8 +8,8 @@ import orjson
 
 from procmine.atomic import atomic_file
 from procmine.errors import LogValidationError, located
-from procmine.ocel import model as m
 from procmine.importing.xes_safety import GZIP_MAGIC, UTF8_BOM
+from procmine.ocel import model as m
 from procmine.ocel.assemble import OcelRows, assemble
 from procmine.ocel.json_columns import read_json_columns
 from procmine.ocel.source import grouped, read_bytes

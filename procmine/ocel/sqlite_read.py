@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 from procmine.errors import LogValidationError, located
 from procmine.ocel import model as m
 from procmine.ocel.assemble import OcelRows, assemble
-from procmine.ocel.sqlite_arrow import NULL_MARKER as _NULL, ArrowReader, quoted
+from procmine.ocel.sqlite_arrow import NULL_MARKER as _NULL
+from procmine.ocel.sqlite_arrow import ArrowReader, quoted
 
 _FROM_SQL = {"TEXT": "string", "VARCHAR": "string", "INTEGER": "integer", "INT": "integer", "BIGINT": "integer",
              "REAL": "float", "FLOAT": "float", "DOUBLE": "float", "BOOLEAN": "boolean", "TIMESTAMP": "time",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from procmine.formatting import format_number
 from procmine.i18n import all_texts, text
+from procmine.languages import Language
 
 
 def flattening_lines(report: dict, lang: Language) -> list[str]:

@@ -25,8 +25,8 @@ from procmine.analysis import kernels as k
 from procmine.eventlog import EventLog
 from procmine.prediction.clock import CLOSED_AT, RuleClock
 from procmine.schema import RESOURCE
-from procmine.workcalendar import WorkCalendar
 from procmine.units import DAY_US
+from procmine.workcalendar import WorkCalendar
 
 NUMERIC = ("elapsed_working_days", "days_left", "idle_working_days", "events_so_far", "rework_so_far",
            "caseworkers_so_far", "handovers_so_far", "workload_vs_usual", "weekday")

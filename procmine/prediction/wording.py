@@ -8,6 +8,7 @@ import pandas as pd
 
 from procmine.formatting import format_date, format_number, format_percent
 from procmine.i18n import text
+from procmine.languages import Language
 from procmine.prediction.evaluation import ECE_BINS, ModelCard
 from procmine.prediction.models import KINDS
 from procmine.prediction.radar import Reason

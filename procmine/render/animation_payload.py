@@ -16,11 +16,9 @@ from procmine.analysis.animation import DEADLINE_STATUSES, OTHER, TokenOptions, 
 from procmine.analysis.animation import tokens as build_tokens
 from procmine.analysis.dfg import Dfg, dfg
 from procmine.eventlog import EventLog
-from procmine.formatting import Language
+from procmine.formatting import Language, format_duration, format_number
 from procmine.i18n import text
-from procmine.formatting import format_duration, format_number
 from procmine.render.animation_layout import MapLayout, map_layout
-from procmine.render.formatting import format_duration, format_number
 from procmine.render.map_sliders import END, START
 from procmine.render.process_map import MapOptions
 

@@ -19,6 +19,7 @@ from procmine.analysis.animation import Tokens
 from procmine.atomic import atomic_file
 from procmine.errors import ProcmineError
 from procmine.formatting import format_date
+from procmine.languages import Language
 from procmine.render.animation_layout import MapLayout, points_along
 from procmine.render.animation_payload import Legend
 from procmine.render.map_sliders import END, START

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from procmine.formatting import format_number, format_percent
 from procmine.i18n import text
+from procmine.languages import Language
 from procmine.render.map_view import MAX_ACTIVITIES, MAX_PATHS, MapView
 
 

@@ -23,7 +23,6 @@ from procmine.formatting import format_duration, format_number
 from procmine.i18n import text
 from procmine.languages import Language
 from procmine.render.bounded_layout import LAYOUT_SECONDS, draw_dot
-from procmine.render.formatting import Language, format_duration, format_number, text
 from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_sliders import END, START, ReducedMap
 from procmine.render.map_view import DEFAULT_PATHS, MapView, dfg_view

@@ -14,6 +14,7 @@ from procmine.atomic import atomic_file
 from procmine.benchmarking import Benchmark
 from procmine.formatting import format_number, format_percent
 from procmine.i18n import text
+from procmine.languages import Language
 
 _STYLE = ("body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2933}table{border-collapse:collapse;"
           "margin:.5rem 0 1.5rem}th,td{padding:.3rem .7rem;border-bottom:1px solid #d9dee3;text-align:right}"

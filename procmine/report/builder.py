@@ -91,7 +91,7 @@ class ReportData:
     dcr: DcrConformance | None = None
     risk: object | None = None    # procmine.report.risk_section.RiskSection with settings.predict
     left_out: LeftOut | None = None   # procmine.json's record of events a lenient import left out
-    journeys: "JourneySection | None" = None
+    journeys: JourneySection | None = None
     flattening: dict | None = None   # how the case notion was made (None: the dataset's own cases)
     benchmark: object | None = None   # procmine.benchmarking.Benchmark with settings.benchmark
 
@@ -143,7 +143,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
     return ReportData(
         settings=settings, dataset_name=dataset_name,
         organisation=settings.organisation or meta.organisation,
-        generated_at=generated_at or dt.datetime.now(dt.timezone.utc),
+        generated_at=generated_at or dt.datetime.now(dt.UTC),
         extracted_at=meta.written_at,
         first_event=first_event, last_event=last_event,
         filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,

@@ -23,8 +23,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from procmine.errors import ConfigError
-from procmine.validation import validated
 from procmine.safe_load import load_yaml
+from procmine.validation import validated
 
 TREND_PERIODS = {"month": 12, "quarter": 8, "year": 5}
 

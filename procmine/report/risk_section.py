@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from procmine.eventlog import EventLog
 from procmine.formatting import format_number, format_percent
 from procmine.i18n import text
+from procmine.languages import Language
 from procmine.prediction import Drivers, Forecast, drivers, predict, wording
 from procmine.workcalendar import WorkCalendar
 

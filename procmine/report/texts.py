@@ -6,9 +6,9 @@ import datetime as dt
 import math
 
 from procmine.analysis.periods import Window, period_containing
-from procmine.formatting import (format_date, format_duration, format_month,
-                                 format_number, format_percent)
+from procmine.formatting import format_date, format_duration, format_month, format_number, format_percent
 from procmine.i18n import text
+from procmine.languages import Language
 from procmine.units import DAY_SECONDS as DAY
 
 

@@ -9,12 +9,12 @@ import pandas as pd
 from procmine import __version__
 from procmine.analysis.bottlenecks import NO_VALUE
 from procmine.analysis.breakdown import ALL, NO_GROUP
+from procmine.i18n import text
 from procmine.report import charts
 from procmine.report.builder import ReportData
 from procmine.report.dcr_section import dcr_view
 from procmine.report.journeys_section import journeys_view
 from procmine.report.texts import Words
-from procmine.i18n import text
 from procmine.units import in_days
 
 KPI_UNITS = {"median_days": "days", "p90_days": "days", "median_working_days": "working_days",

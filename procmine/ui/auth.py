@@ -17,8 +17,13 @@ from procmine.access import AccessPolicy, load_policy
 from procmine.access.policy import POLICY_ENV
 from procmine.errors import ConfigError
 from procmine.ui import state
-from procmine.ui.auth_settings import (IDENTITY_KEY, _secrets, configured,  # noqa: F401  (auth.configured,
-                                       identity, settings)                  # auth.identity as before)
+from procmine.ui.auth_settings import (  # noqa: F401  (auth.configured,
+    IDENTITY_KEY,
+    _secrets,
+    configured,
+    identity,  # auth.identity as before)
+    settings,
+)
 from procmine.ui.state import t
 
 

@@ -11,12 +11,13 @@ from procmine.analysis.bottlenecks import NO_VALUE, bottlenecks
 from procmine.filters import EventAttributeFilter, FollowerFilter, ResourcesFilter
 from procmine.formatting import format_duration, format_number
 from procmine.i18n import text
+from procmine.languages import Language
+from procmine.result_tables import HANDOVERS
 from procmine.table_format import readable
 from procmine.ui import charts, downloads, state
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
 from procmine.units import in_days
-from procmine.result_tables import HANDOVERS
 
 TOP = 15
 HANDOVER_EDGES = 40

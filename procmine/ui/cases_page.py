@@ -9,9 +9,7 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.analysis.throughput import throughput
-from procmine.formatting import missing
-from procmine.formatting import (column_label, format_datetime, format_duration, format_number,
-                                 local_time)
+from procmine.formatting import column_label, format_datetime, format_duration, format_number, local_time, missing
 from procmine.ui import audit_trail, charts, downloads, state
 from procmine.ui.state import t
 

@@ -13,12 +13,19 @@ from procmine.analysis.compare import compare
 from procmine.analysis.dfg import dfg
 from procmine.errors import ProcmineError
 from procmine.filters import CaseAttributeFilter, TimeframeFilter
-from procmine.formatting import (column_label, format_duration, format_percent, format_period,
-                                 format_share_difference, format_signed_duration)
-from procmine.table_format import kpi_figures, larger
+from procmine.formatting import (
+    column_label,
+    format_duration,
+    format_percent,
+    format_period,
+    format_share_difference,
+    format_signed_duration,
+)
+from procmine.languages import Language
 from procmine.render.map_notes import view_notes
 from procmine.render.map_view import MapView, map_view
 from procmine.render.process_map import MapOptions, map_dot
+from procmine.table_format import kpi_figures, larger
 from procmine.ui import downloads, filter_forms, sidebar, state
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t

@@ -9,6 +9,7 @@ import streamlit as st
 
 from procmine.analysis.journeys import Journeys, journeys
 from procmine.formatting import format_number, format_percent
+from procmine.languages import Language
 from procmine.ocel.notion import journey_notion
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t

@@ -12,11 +12,11 @@ from procmine.analysis.overview import Overview, overview
 from procmine.analysis.periods import PERIOD_KINDS, Window, period_trend, trend_windows
 from procmine.analysis.throughput import throughput
 from procmine.formatting import format_duration, format_number, local_time
+from procmine.result_tables import PERIOD_TREND
 from procmine.ui import charts, downloads, state
 from procmine.ui.period_card import period_card
 from procmine.ui.state import t
 from procmine.units import in_days
-from procmine.result_tables import PERIOD_TREND
 
 
 def render() -> None:

@@ -12,6 +12,7 @@ import datetime as dt
 import streamlit as st
 
 from procmine.formatting import format_date
+from procmine.languages import Language
 from procmine.ui.state import t
 
 _WRAPPING = ("<style>[class*='st-key-procmine-period'] [data-testid='stMetricValue'] * "

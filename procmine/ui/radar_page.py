@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from procmine.formatting import format_number, format_percent
+from procmine.languages import Language
 from procmine.prediction import drivers, predict, wording
 from procmine.prediction.drivers import MIN_CASES
 from procmine.prediction.radar import REASONED

@@ -19,8 +19,9 @@ from procmine.access import restricted_log
 from procmine.dataset import read_dataset
 from procmine.errors import AccessError
 from procmine.eventlog import EventLog
-from procmine.opening import open_log
 from procmine.i18n import LANGUAGES, text
+from procmine.languages import Language
+from procmine.opening import open_log
 
 LANG_KEY = "lang"
 PAGE_KEY = "page"

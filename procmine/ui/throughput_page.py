@@ -9,11 +9,11 @@ import streamlit as st
 from procmine import schema as s
 from procmine.analysis.throughput import PERIODS, throughput
 from procmine.formatting import column_label, format_duration, format_number
+from procmine.result_tables import THROUGHPUT
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
-from procmine.workcalendar import WorkCalendar
 from procmine.units import DAY_SECONDS, in_days
-from procmine.result_tables import THROUGHPUT
+from procmine.workcalendar import WorkCalendar
 
 UNITS = {"days": ("duration_seconds", DAY_SECONDS), "working_days": ("duration_working_days", 1.0)}
 
