@@ -36,7 +36,7 @@ def render_dcr_tab() -> None:
     counts = {kind: format_number(len(pairs), state.lang()) for kind, pairs in graph.relation_sets().items()}
     st.caption(t("dcr.relations", conditions=counts["condition"], responses=counts["response"],
                  excludes=counts["exclude"], includes=counts["include"]))
-    stem = f"dcr-{timing.unit}-{int(round(timing.deadline_share * 100))}"
+    stem = f"dcr-{timing.unit}-{round(timing.deadline_share * 100)}"
     downloads.picture(stem, key="dcr_download", svg=lambda: rendered(source, "svg"),
                       png=lambda: rendered(source, "png"), dot=lambda: source,
                       extra={"xml": (lambda: dcr_xml(graph), "application/xml")})

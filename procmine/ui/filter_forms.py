@@ -189,12 +189,12 @@ def _json_form(kind: str) -> dict:
 def local_date(micros: int) -> dt.date:
     """The local (Europe/Copenhagen) date of an instant in microseconds since the epoch."""
     from procmine.formatting import local_time
-    return local_time(dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=micros)).date()
+    return local_time(dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=micros)).date()
 
 
 def local_midnight(day: dt.date | None) -> dt.datetime | None:
     """Local midnight of `day` (the filter reads naive times as Europe/Copenhagen)."""
-    return None if day is None else dt.datetime(day.year, day.month, day.day)
+    return None if day is None else dt.datetime(day.year, day.month, day.day)  # noqa: DTZ001 -- naive on purpose: the timeframe filter reads naive times as Europe/Copenhagen
 
 
 FORMS: dict[str, Callable[[str], dict]] = {

@@ -14,11 +14,11 @@ from procmine.render.process_map import render_dot
 from procmine.ui import downloads, state
 from procmine.ui.case_notion import notion_label
 from procmine.ui.map_page import show_svg
+from procmine.ui.state import t
 
 # The journey's own two flows are shown first; caseworkers and departments on request.
 DEFAULT_TYPES = ("citizen", "case", "borger", "sag")
 DEFAULT_PATHS = 15
-from procmine.ui.state import t
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

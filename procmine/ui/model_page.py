@@ -62,7 +62,7 @@ def _discovery() -> None:
     if source is not None:
         show_svg(picture, key="model_bpmn", max_height="70vh", opening="fit")
     _quality(miner, noise)
-    stem = f"model-{miner}-{int(round(noise * 100))}"
+    stem = f"model-{miner}-{round(noise * 100)}"
     extra = {"pnml": (lambda: model_file(model, "pnml"), "application/xml")}
     if source is not None:
         extra = {"bpmn": (lambda: bpmn_xml(model.bpmn), "application/xml"), **extra}
