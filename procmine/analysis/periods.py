@@ -29,7 +29,7 @@ from procmine.workcalendar import WorkCalendar
 
 PeriodKind = Literal["month", "quarter", "year"]
 CompareMode = Literal["previous", "year-ago", "none"]
-PERIOD_KINDS = ("month", "quarter", "year")
+PERIOD_KINDS: tuple[PeriodKind, ...] = ("month", "quarter", "year")
 COMPARE_MODES = ("previous", "year-ago", "none")
 TREND_COLUMNS = ("start", "end", "cases_started", "cases_closed", "open_cases", "median_days", "p90_days",
                  "median_working_days", "p90_working_days")

@@ -21,7 +21,7 @@ def _notions(path: str, stamp: float) -> list[str]:
 
 def render_selector() -> None:
     """A select box of the dataset's case notions (only when it has more than one) and the flattening facts."""
-    path = state.dataset_path()
+    path = state.chosen_path()
     notions = _notions(path, (Path(path) / s.META_FILE).stat().st_mtime)
     if len(notions) < 2:
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -109,7 +110,11 @@ def _stack_groups():
 
 
 def _period_groups():
-    first_day, last_day = (filter_forms.local_date(micros) for micros in state.full_log().time_span())
+    try:
+        first_day, last_day = filter_forms.log_days()
+    except ProcmineError as exc:
+        st.error(str(exc))
+        return None
     middle = first_day + (last_day - first_day) / 2
     left, right = st.columns(2)
     try:
@@ -160,8 +165,7 @@ def _maps(first: tuple[str, list], second: tuple[str, list]) -> None:
             source = compare_map_dot(view, state.lang())
             show_svg(rendered(source, "svg"), key=f"compare_map_{side}", max_height="60vh")
             downloads.picture(f"map-{side}", key=f"compare_map_{side}_download",
-                              svg=lambda source=source: rendered(source, "svg"),
-                              png=lambda source=source: rendered(source, "png"))
+                              svg=partial(rendered, source, "svg"), png=partial(rendered, source, "png"))
 
 
 def compare_map_dot(view: MapView, lang: Language) -> str:

@@ -74,7 +74,7 @@ def render_facts() -> None:
     facts = state.computed(overview, log=log)
     meta = log.dataset.meta
     lang = state.lang()
-    st.subheader(t("data.facts", name=Path(state.dataset_path()).name))
+    st.subheader(t("data.facts", name=Path(state.chosen_path()).name))
     columns = st.columns([1, 1, 1, 2])
     columns[0].metric(t("kpi.cases"), format_number(facts.cases, lang))
     columns[1].metric(t("kpi.events"), format_number(facts.events, lang))

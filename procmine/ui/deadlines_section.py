@@ -7,14 +7,14 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from procmine.analysis.deadlines import CASE_END, CASE_START, DEFAULT_RULES, DeadlineRule, deadlines
+from procmine.analysis.deadlines import CASE_END, CASE_START, DEFAULT_RULES, DeadlineRule, Unit, deadlines
 from procmine.errors import ConfigError, ProcmineError
 from procmine.formatting import format_date, format_number, format_percent
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 
 RULES_KEY = "deadline_rules"
-UNITS = ("working_days", "calendar_days", "weeks")
+UNITS: tuple[Unit, ...] = ("working_days", "calendar_days", "weeks")
 SHOWN_ROWS = 1000   # the CSV download holds every breach
 
 
@@ -74,7 +74,7 @@ def _add_rule_form() -> None:
         st.markdown(f"**{t('deadlines.add')}**")
         first, second, third = st.columns(3)
         name = first.text_input(t("deadlines.name"), key="deadline_name")
-        case_type = second.selectbox(t("deadlines.case_type"), [None] + case_types, key="deadline_case_type",
+        case_type = second.selectbox(t("deadlines.case_type"), [None, *case_types], key="deadline_case_type",
                                      format_func=lambda v: t("deadlines.all_cases") if v is None else v)
         unit = third.selectbox(t("filter.unit"), UNITS, key="deadline_unit",
                                format_func=lambda u: t(f"deadlines.unit.{u}"))
@@ -88,7 +88,7 @@ def _add_rule_form() -> None:
             _add_rule(name, case_type, start, end, int(within), unit)
 
 
-def _add_rule(name: str, case_type: str | None, start: str, end: str, within: int, unit: str) -> None:
+def _add_rule(name: str, case_type: str | None, start: str, end: str, within: int, unit: Unit) -> None:
     try:
         if not name.strip():
             raise ConfigError(t("deadlines.name_needed"))

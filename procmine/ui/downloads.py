@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -67,7 +67,7 @@ def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | Non
 
 def picture(name: str, *, key: str, svg: Callable[[], str | bytes] | None = None,
             png: Callable[[], bytes] | None = None, dot: Callable[[], str] | None = None,
-            extra: dict[str, tuple[Callable[[], str | bytes], str]] | None = None) -> None:
+            extra: Mapping[str, tuple[Callable[[], str | bytes], str]] | None = None) -> None:
     """A row of download buttons for one picture; each file is made only when clicked."""
     buttons = [(label, maker, suffix, mime) for label, maker, suffix, mime in (
         ("download.svg", svg, "svg", "image/svg+xml"),

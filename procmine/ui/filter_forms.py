@@ -57,8 +57,16 @@ def _event_attributes() -> list[str]:
     return [c for c in state.full_log().event_columns if c not in _CORE]
 
 
+def log_days() -> tuple[dt.date, dt.date]:
+    """The local first and last day of the log; FilterError when it has no events (a role may see none)."""
+    span = state.full_log().time_span()
+    if span is None:
+        raise FilterError("The log has no events, so there is no period to choose.")
+    return local_date(span[0]), local_date(span[1])
+
+
 def _timeframe(kind: str) -> dict:
-    first, last = (local_date(micros) for micros in state.full_log().time_span())
+    first, last = log_days()
     st.markdown(f"**{t('filter.period')}**")
     low, high = date_span("filter_timeframe", (first, last), (first, last),
                           t("filter.period_from"), t("filter.period_to"), side_by_side=False)

@@ -38,7 +38,7 @@ def _svg(source: str) -> bytes:
 
 def render_map() -> None:
     """Object types to show, paths per type, the map and its downloads."""
-    path = state.dataset_path()
+    path = state.chosen_path()
     graph = _graph(path, (Path(path) / s.META_FILE).stat().st_mtime)
     st.subheader(t("journeys.map"))
     st.caption(t("journeys.map_help"))

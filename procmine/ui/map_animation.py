@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -82,6 +83,6 @@ def _export(log: EventLog, options: MapOptions, token_options: TokenOptions) -> 
         for format in ("gif", "webp"):
             row.download_button(
                 t(f"animation.download_{format}"),
-                lambda format=format: _exported(log, options, token_options, format),
+                partial(_exported, log, options, token_options, format),
                 file_name=f"process-map.{format}", mime=f"image/{format}", key=f"map_animation_{format}",
                 icon=":material/movie:", on_click="ignore")

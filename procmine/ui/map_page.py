@@ -21,14 +21,14 @@ from procmine.formatting import format_duration, format_number
 from procmine.render.bounded_layout import LAYOUT_SECONDS
 from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_view import default_shares, map_view
-from procmine.render.process_map import MapOptions, map_dot, render_dot
+from procmine.render.process_map import MapOptions, Metric, Statistic, map_dot, render_dot
 from procmine.ui import downloads, map_animation, state
 from procmine.ui.cancellable_progress import CancellableProgress
 from procmine.ui.picture_viewer import message_svg, show_picture
 from procmine.ui.state import t
 
-METRICS = ("frequency", "performance", "both")
-STATISTICS = ("median", "mean", "p90", "total", "max")
+METRICS: tuple[Metric, ...] = ("frequency", "performance", "both")
+STATISTICS: tuple[Statistic, ...] = ("median", "mean", "p90", "total", "max")
 _DRAWN: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 _DRAWN_LOCK = threading.Lock()
 _DRAWN_ENTRIES = 32

@@ -17,7 +17,7 @@ from procmine.analysis.variants import variants
 from procmine.bpmn_model import GATEWAYS
 from procmine.conformance import check_conformance, read_model
 from procmine.conformance.models import PetriModel
-from procmine.discovery import DiscoveryOptions
+from procmine.discovery import DiscoveryOptions, Miner
 from procmine.errors import ProcmineError
 from procmine.formatting import format_number, format_percent
 from procmine.render.bpmn_export import bpmn_xml
@@ -28,7 +28,7 @@ from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.model_discovery import discovered, discovered_quietly
 from procmine.ui.state import t
 
-MINERS = ("inductive", "heuristics")
+MINERS: tuple[Miner, ...] = ("inductive", "heuristics")
 # Up to this many variants fitness and precision are measured as the page opens (a few seconds);
 # above, alignments can take minutes (BPIC15_1: 1,170 variants, 20 s), so a button starts them.
 QUALITY_AUTO_VARIANTS = 300
@@ -73,7 +73,7 @@ def _discovery() -> None:
     st.caption(t("model.bpmn_help"))
 
 
-def model_quality(log, miner: str, noise: float):
+def model_quality(log, miner: Miner, noise: float):
     """Conformance of the log against the model discovered from it (fitness, precision)."""
     model = discovered_quietly(log, DiscoveryOptions(miner=miner, noise=noise))
     return check_conformance(log, PetriModel(model.net, model.initial_marking, model.final_marking,

@@ -103,6 +103,15 @@ def dataset_path() -> str | None:
     return st.session_state.get(DATASET_KEY)
 
 
+def chosen_path() -> str:
+    """The path of the dataset the app shows; only called where one is chosen (the pages that
+    read the log are drawn only then), so a None here is a bug."""
+    path = dataset_path()
+    if path is None:
+        raise RuntimeError("no dataset is chosen: the log is read only after one is")
+    return path
+
+
 def set_dataset(path: str | os.PathLike) -> None:
     """Show another dataset; the filter stack is cleared since its values belong to the old one.
 
@@ -173,7 +182,7 @@ def _view_key(path: str) -> str:
 def full_log() -> EventLog:
     """The chosen dataset without the user's filters (read once per dataset and case notion), already
     cut down to the session's access rule: every view, table and download of the app starts from here."""
-    path = dataset_path()
+    path = chosen_path()
     return _base_log(path, _stamp(path), case_notion(), _access_json(), access_rule())
 
 
@@ -211,7 +220,7 @@ def filtered_log(stack: list | None = None) -> EventLog:
     stack = filters() if stack is None else stack
     if not stack:
         return full_log()
-    path = dataset_path()
+    path = chosen_path()
     return _filtered_log(path, _stamp(path), case_notion(), _access_json(), filters_json(stack), access_rule(),
                          tuple(stack))
 
@@ -230,7 +239,7 @@ def computed(fn: Callable, log: EventLog | None = None, stack: list | None = Non
     stack = filters() if stack is None else stack
     if log is None:
         log = filtered_log(stack)
-    path = dataset_path()
+    path = chosen_path()
     name = f"{fn.__module__}.{fn.__qualname__}"
     params_key = json.dumps(params, sort_keys=True, default=repr)
     return _computed(name, _view_key(path), _stamp(path), _access_json(), filters_json(list(log.filters)), params_key,
@@ -246,7 +255,7 @@ def _computed_pair(name: str, path: str, stamp: float, access_json: str, first_j
 
 def computed_pair(fn: Callable, first: list, second: list, **params) -> Any:
     """`fn(log_first, log_second, **params)` over two filter stacks, computed once per pair."""
-    path = dataset_path()
+    path = chosen_path()
     name = f"{fn.__module__}.{fn.__qualname__}"
     params_key = json.dumps(params, sort_keys=True, default=repr)
     return _computed_pair(name, _view_key(path), _stamp(path), _access_json(), filters_json(first), filters_json(second),
@@ -272,11 +281,11 @@ def _distinct_values(path: str, stamp: float, notion: str | None, access_json: s
 
 def distinct_values(table: str, column: str) -> tuple[list, int]:
     """Up to MAX_CHOICES values of a column of the dataset's "cases" or "events" (sorted), and how many there are."""
-    path = dataset_path()
+    path = chosen_path()
     return _distinct_values(path, _stamp(path), case_notion(), _access_json(), table, column, access_rule())
 
 
 def log_with_notion(notion: str | None) -> EventLog:
     """The chosen dataset without filters, seen with `notion` (cached like full_log)."""
-    path = dataset_path()
+    path = chosen_path()
     return _base_log(path, _stamp(path), notion, _access_json(), access_rule())

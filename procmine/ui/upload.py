@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from procmine import schema as s
 from procmine.errors import ProcmineError
 from procmine.formatting import format_number
 from procmine.importing import detect_format, read_log, write_raw_log
@@ -65,7 +66,7 @@ def _mapping_step(path: Path, kind: str) -> ImportOptions | None:
     st.markdown(f"**{t('data.mapping')}** · {t('data.mapping_help')}")
     none = t("data.none")
     choices = [none] + list(preview.columns)
-    chosen = {}
+    chosen: dict[str, str | None] = {}
     columns = st.columns(len(ROLES))
     for column, role in zip(columns, ROLES):
         guess = preview.guessed.get(role)
@@ -73,7 +74,9 @@ def _mapping_step(path: Path, kind: str) -> ImportOptions | None:
         picked = column.selectbox(t(f"data.role.{role}"), options, key=f"data_role_{role}_{path.parent.name}",
                                   index=options.index(guess) if guess in options else 0)
         chosen[role] = None if picked == none else picked
-    return ImportOptions(format=kind, sheet=sheet, **chosen)
+    return ImportOptions(case_id=chosen[s.CASE_ID], activity=chosen[s.ACTIVITY], timestamp=chosen[s.TIMESTAMP],
+                         start_timestamp=chosen[s.START_TIMESTAMP], resource=chosen[s.RESOURCE],
+                         format=kind, sheet=sheet)
 
 
 def import_upload(path: Path, options: ImportOptions, digest: str) -> None:

@@ -81,7 +81,7 @@ def _coverage(frame: pd.DataFrame) -> None:
 
 
 def _strips(found, frame: pd.DataFrame) -> None:
-    colours = {}
+    colours: dict[str, str] = {}
     lang = state.lang()
     rows = []
     for number, sequence in enumerate(found.sequences[:STRIPS]):
