@@ -29,9 +29,9 @@ from procmine.prediction.samples import Labelled
 KINDS = ("boosting", "logistic", "constant")
 LEVEL = 0.9
 CALIBRATION_SHARE = 0.2
-BOOSTING = dict(learning_rate=0.05, num_leaves=7, min_data_in_leaf=200, bagging_fraction=0.8, bagging_freq=1,
-                feature_fraction=0.9, lambda_l2=1.0, num_threads=1, verbose=-1, seed=0,
-                max_cat_to_onehot=8, cat_smooth=20)
+BOOSTING = {"learning_rate": 0.05, "num_leaves": 7, "min_data_in_leaf": 200, "bagging_fraction": 0.8,
+            "bagging_freq": 1, "feature_fraction": 0.9, "lambda_l2": 1.0, "num_threads": 1, "verbose": -1, "seed": 0,
+            "max_cat_to_onehot": 8, "cat_smooth": 20}
 ROUNDS = 150
 PREDICT_THREADS = 2   # scoring many open cases at once is worth both cores; training small slices is not
 DEFAULT_METHODS = {"boosting": "isotonic", "logistic": "none"}   # until a validation slice chose
