@@ -58,7 +58,7 @@ def predict(log: EventLog, rules: tuple[DeadlineRule, ...] | None = None, calend
     """Evaluate, fit and score every rule (the built-in rules that fit the log when `rules` is None)."""
     calendar = calendar or WorkCalendar()
     strict = rules is not None
-    chosen = rules if strict else DEFAULT_RULES
+    chosen = rules if rules is not None else DEFAULT_RULES
     facts = LogFacts(log, calendar)
     cards, frames, skipped = [], [], []
     for done, rule in enumerate(chosen):
