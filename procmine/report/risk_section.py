@@ -80,7 +80,7 @@ def render_risk(section: RiskSection | None, lang: Language) -> Markup:
     return Markup("\n").join(parts)
 
 
-def _card(card, lang: str) -> Markup:
+def _card(card, lang: Language) -> Markup:
     """A rule's model card: the verdict, how it was measured, and the three models' test figures."""
     parts = [Markup('<p class="notice" data-rule="%s"><strong>%s:</strong> %s</p>')
              % (card.rule, card.rule, wording.verdict(card, lang))]
