@@ -26,6 +26,14 @@ def test_help_of_each_command_exits_cleanly(name):
     assert "Usage" in result.output
 
 
+def test_an_unknown_option_is_a_usage_error_not_a_bug(tmp_path):
+    """typer's (vendored) click usage errors pass through the group's handler: exit 2, no 'bug'."""
+    result = runner.invoke(app, ["info", str(tmp_path), "--no-such-option"])
+    assert result.exit_code == 2, result.output
+    assert "No such option" in result.output
+    assert "Unexpected error" not in result.output
+
+
 def test_a_missing_dataset_is_one_line_and_exit_code_2(tmp_path):
     result = runner.invoke(app, ["info", str(tmp_path / "nowhere")])
     assert result.exit_code == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import typer
 
@@ -26,9 +27,10 @@ def animate_command(
 ) -> None:
     """Animate cases flowing over the process map and write it as an animated GIF or WebP."""
 
-    from procmine.analysis.animation import TokenOptions
+    from procmine.analysis.animation import ColourBy, TokenOptions
     from procmine.cli.model_commands import _open_log
     from procmine.errors import ConfigError
+    from procmine.languages import check_language
     from procmine.render.animation_payload import build_animation
     from procmine.render.animation_video import VideoOptions, write_video
     from procmine.render.process_map import MapOptions
@@ -38,13 +40,14 @@ def animate_command(
         raise ConfigError(f"Cannot write the animation as {out.name!r}: name the output .gif or .webp.")
     if colour_by == "attribute" and not attribute:
         raise ConfigError("--colour-by attribute needs --attribute NAME (a case attribute of the log).")
-    token_options = checked(lambda: TokenOptions(colour_by=colour_by, deadline_days=deadline_days,
-                                                 attribute=attribute),
+    token_options = checked(lambda: TokenOptions(colour_by=cast(ColourBy, colour_by),  # TokenOptions checks it
+                                                 deadline_days=deadline_days, attribute=attribute),
                             ConfigError, "Invalid animation option", "--colour-by is none, deadline or "
                             "attribute; --deadline-days a whole number above 0")
+    language = check_language(lang)
     video = VideoOptions(frames=frames, fps=fps, max_width=width)
-    map_options = MapOptions(activities=activities, paths=paths, lang=lang)
+    map_options = MapOptions(activities=activities, paths=paths, lang=language)
     animation = build_animation(_open_log(dataset, filter_file), map_options, token_options, png=True)
-    write_video(animation.layout, animation.tokens, animation.legend, out, video, lang)
+    write_video(animation.layout, animation.tokens, animation.legend, out, video, language)
     typer.echo(f"Wrote the animated process map ({frames} frames, {len(animation.tokens):,} tokens for "
                f"{animation.tokens.transitions:,} transitions) to {out}.")

@@ -5,12 +5,17 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
-import click
 import typer
 import typer.core
 
 from procmine.errors import ProcmineError
+
+if TYPE_CHECKING:
+    # typer vendors click as typer._click; TyperGroup.invoke declares that Context, which typer
+    # does not re-export (typer.Context is a subclass of it, too narrow for the override).
+    from typer._click.core import Context
 
 _state = {"debug": False}
 
@@ -18,22 +23,23 @@ _state = {"debug": False}
 class _ProcmineGroup(typer.core.TyperGroup):
     """Turns a ProcmineError or an OS error into one line on stderr and exit code 2."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except (ProcmineError, OSError) as exc:
             if _state["debug"]:
                 raise
             prefix = "Error" if isinstance(exc, ProcmineError) else "File error"
-            click.echo(f"{prefix}: {exc}", err=True)
+            typer.echo(f"{prefix}: {exc}", err=True)
             ctx.exit(2)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, typer.Exit,
-                typer.Abort):
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            # typer's own (vendored) click exceptions: usage errors, exit and abort keep their meaning.
+            # The standalone click package's classes caught here before never reached it.
             raise
         except Exception as exc:  # a bug: say so plainly, never a traceback without --debug
             if _state["debug"]:
                 raise
-            click.echo(f"Unexpected error: {type(exc).__name__}: {exc}. This is a bug in procmine; "
+            typer.echo(f"Unexpected error: {type(exc).__name__}: {exc}. This is a bug in procmine; "
                        "run the command again with --debug for the details and report it.", err=True)
             ctx.exit(1)
 

@@ -31,7 +31,7 @@ def app_command(
     """Start the app for process consultants on DATASET or on the bundled sample logs."""
     from procmine.ui import state  # here, not at the top: Streamlit takes a second to import
     _require_sign_in(host, no_auth)
-    environment = {state.LANG_ENV: check_language(lang)}
+    environment: dict[str, str] = {state.LANG_ENV: check_language(lang)}
     if dataset is not None:
         read_dataset(dataset)  # a wrong folder fails here, with its message, before the server starts
         environment[state.DATASET_ENV] = str(dataset.resolve())

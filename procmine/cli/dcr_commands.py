@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from procmine.errors import ModelError
 
@@ -11,6 +12,7 @@ DCR_SUFFIXES = (".xml", ".svg", ".png", ".dot")
 
 def discover_dcr_file(log, out: Path, time_unit: str, deadline_share: float) -> str:
     """Discover the timed DCR graph of the log, write it to `out`; the sentence to print."""
+    from procmine.dcr.graph import TimeUnit
     from procmine.dcr.model import discover_timed_dcr
     from procmine.dcr.picture import write_dcr_picture
     from procmine.dcr.timing import TimingOptions
@@ -20,7 +22,8 @@ def discover_dcr_file(log, out: Path, time_unit: str, deadline_share: float) -> 
     if suffix not in DCR_SUFFIXES:
         raise ModelError(f"Cannot write a DCR graph as {out.name!r}: unknown suffix {out.suffix!r}. "
                          "Name the output .xml (DCR XML for dcrgraphs.net), .svg, .png or .dot.")
-    options = TimingOptions(unit=time_unit, deadline_share=deadline_share)
+    options = TimingOptions(unit=cast(TimeUnit, time_unit),  # TimingOptions checks it
+                             deadline_share=deadline_share)
     graph = discover_timed_dcr(log, timing=options)
     if suffix == ".xml":
         write_dcr_xml(graph, out)

@@ -57,6 +57,8 @@ def simulate_municipality_command(out: Path, cases: int, seed: int, ocel: Path |
 
     meta = write_municipality(out, MunicipalityOptions(cases=cases, seed=seed), ocel_file=ocel,
                               case_centric=case_centric)
+    if meta.ocel is None:
+        raise AssertionError("write_municipality wrote no object-centric facts")  # it always writes them
     also = "".join(f" and {path}" for path in (ocel, case_centric) if path is not None)
     typer.echo(f"Simulated kommune → {out}{also}: {meta.cases:,} cases, {meta.events:,} events, "
                f"{meta.ocel.objects:,} objects (case, citizen, caseworker, department; seed {seed}).")

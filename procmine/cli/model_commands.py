@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import typer
 
@@ -43,25 +44,28 @@ def map_command(
     """Draw the process map (directly-follows graph) of a dataset, with a legend below it."""
     from procmine.atomic import check_output_folder
     from procmine.i18n import text
+    from procmine.languages import check_language
     from procmine.render.map_notes import view_notes
     from procmine.render.map_view import default_shares, map_view
-    from procmine.render.process_map import MapOptions, write_map
+    from procmine.render.process_map import MapOptions, Metric, Statistic, write_map
 
-    MapOptions(metric=metric, statistic=statistic, lang=lang)   # a wrong choice fails before any work
+    shown_metric, shown_statistic = cast(Metric, metric), cast(Statistic, statistic)   # MapOptions checks them
+    MapOptions(metric=shown_metric, statistic=shown_statistic)   # a wrong choice fails before any work
+    language = check_language(lang)
     check_output_folder(out)
     log = _open_log(dataset, filter_file, case_notion)
     if activities is None or paths is None:
         default_activities, default_paths = default_shares(log)
         activities = default_activities if activities is None else activities
         paths = default_paths if paths is None else paths
-    options = MapOptions(metric=metric, statistic=statistic, activities=activities, paths=paths,
-                         lang=lang, legend=True)
+    options = MapOptions(metric=shown_metric, statistic=shown_statistic, activities=activities, paths=paths,
+                         lang=language, legend=True)
     view = map_view(log, activities, paths)
     write_map(view, out, options)
     typer.echo(f"Wrote the process map to {out}.")
-    notes = view_notes(view, lang)
+    notes = view_notes(view, language)
     if notes:
-        typer.echo(" ".join(notes + ([] if view.cut else [text("maps.cli_more", lang)])))
+        typer.echo(" ".join(notes + ([] if view.cut else [text("maps.cli_more", language)])))
 
 
 @app.command("discover")
@@ -80,7 +84,7 @@ def discover_command(
 ) -> None:
     """Discover a process model and write it as BPMN, PNML, DCR XML or a picture."""
     from procmine.atomic import check_output_folder
-    from procmine.discovery import DiscoveryOptions, discover
+    from procmine.discovery import DiscoveryOptions, Miner, discover
     from procmine.render.model_files import write_model
 
     suffix = out.suffix.lower()
@@ -94,7 +98,7 @@ def discover_command(
     if suffix not in (".bpmn", ".pnml", ".svg", ".png"):
         raise ModelError(f"Cannot write a model as {out.name!r}: unknown suffix {out.suffix!r}. "
                          "Name the output .bpmn, .pnml, .svg or .png.")
-    model = discover(_open_log(dataset, filter_file, case_notion), DiscoveryOptions(miner=miner, noise=noise))
+    model = discover(_open_log(dataset, filter_file, case_notion), DiscoveryOptions(miner=cast(Miner, miner), noise=noise))
     write_model(model, out)
     typer.echo(f"Wrote the {miner} model ({len(model.bpmn.of_kind('task'))} activities) to {out}.")
 

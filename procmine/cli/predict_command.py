@@ -44,7 +44,7 @@ def predict_command(
                                "cases": records(plain)}, plain))
 
 
-def _card_lines(card, lang: str) -> list:
+def _card_lines(card, lang: Language) -> list:
     """A model card for people: its verdict, its sentences and (when scored) its table."""
     from procmine.prediction import wording
 

@@ -36,10 +36,19 @@ def cache_key(log: EventLog, rules, calendar) -> str:
     folder = Path(log.dataset.path).resolve()
     meta = (folder / META_FILE).read_bytes() if (folder / META_FILE).is_file() else b""
     parts = {"folder": str(folder), "meta": hashlib.sha256(meta).hexdigest(),
-             "filters": [f.to_dict() for f in log.filters],
+             "filters": [_filter_dict(f) for f in log.filters],
              "rules": None if rules is None else [r.model_dump() for r in rules],
              "calendar": repr(calendar), "versions": [FORMAT, procmine.__version__, lightgbm.__version__]}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _filter_dict(criterion) -> dict:
+    """A stacked filter as its dict (the log's stack holds procmine filters)."""
+    from procmine.filters import Filter
+
+    if not isinstance(criterion, Filter):
+        raise TypeError(f"A forecast can only be cached over procmine filters, not {type(criterion).__name__}.")
+    return criterion.to_dict()
 
 
 def cached(key: str, compute: Callable[[], object]):

@@ -46,9 +46,12 @@ class Isotonic:
         return np.clip(self.model.predict(scores), 0.0, 1.0)
 
 
-def fit_calibrators(scores: np.ndarray, y: np.ndarray) -> dict[str, object]:
+Calibrator = Unchanged | Platt | Isotonic
+
+
+def fit_calibrators(scores: np.ndarray, y: np.ndarray) -> dict[str, Calibrator]:
     """Every candidate map fitted on (scores, y) of the calibration slice; only `none` if y has one class."""
-    maps: dict[str, object] = {"none": Unchanged()}
+    maps: dict[str, Calibrator] = {"none": Unchanged()}
     if 0 < y.sum() < len(y):
         maps["platt"] = Platt(scores, y)
         maps["isotonic"] = Isotonic(scores, y)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -115,7 +116,7 @@ def evaluate(data: Labelled, cases: np.ndarray, case_start: np.ndarray, rule: st
     split, validation_from = ordered[int(len(ordered) * TRAIN_SHARE)], ordered[int(len(ordered) * VALIDATION_FROM)]
     development, test = data.subset(data.case_start < split), data.subset(data.case_start >= split)
     y = test.breached.astype(int)
-    base = {"rule": rule, "split_at": dt.datetime.fromtimestamp(int(split) / 1e6, dt.UTC),
+    base: dict[str, Any] = {"rule": rule, "split_at": dt.datetime.fromtimestamp(int(split) / 1e6, dt.UTC),
             "train_cases": int((case_start < split).sum()), "test_cases": int((case_start >= split).sum()),
             "test_prefixes": len(test), "test_breach_share": float(y.mean()) if len(y) else np.nan}
     if len(test) == 0 or y.min() == y.max() or development.breached.min() == development.breached.max():
@@ -136,7 +137,8 @@ def select(development: Labelled, validation_from: int, cases: int) -> Selection
     models = fit_models(earlier)
     y = later.breached.astype(int)
     features = later.prefixes.features
-    methods, scores = {}, {"constant": score(y, models.risk("constant", features))}
+    methods: dict[str, str] = {}
+    scores = {"constant": score(y, models.risk("constant", features))}
     for kind in ("boosting", "logistic"):
         if models.usable(kind) != kind or len(later) == 0:
             continue
@@ -176,7 +178,7 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = ECE_BIN
     return float(np.abs(predicted - observed).sum() / len(y))
 
 
-def remaining_figures(models: RiskModels, development: Labelled, test: Labelled) -> dict:
+def remaining_figures(models: RiskModels, development: Labelled, test: Labelled) -> dict[str, Any]:
     """MAE (model and constant median) and interval coverage on the test prefixes, weighted for censoring."""
     known = ~np.isnan(test.remaining)
     if models.regressor is None or not known.any():

@@ -19,19 +19,20 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from procmine.prediction.calibration import fit_calibrators
+from procmine.prediction.calibration import Calibrator, fit_calibrators
 from procmine.prediction.censoring import seen_weights, weighted_conformal_quantile
 from procmine.prediction.samples import Labelled
 
 KINDS = ("boosting", "logistic", "constant")
 LEVEL = 0.9
 CALIBRATION_SHARE = 0.2
-BOOSTING = dict(learning_rate=0.05, num_leaves=7, min_data_in_leaf=200, bagging_fraction=0.8, bagging_freq=1,
-                feature_fraction=0.9, lambda_l2=1.0, num_threads=1, verbose=-1, seed=0,
-                max_cat_to_onehot=8, cat_smooth=20)
+BOOSTING = {"learning_rate": 0.05, "num_leaves": 7, "min_data_in_leaf": 200, "bagging_fraction": 0.8,
+            "bagging_freq": 1, "feature_fraction": 0.9, "lambda_l2": 1.0, "num_threads": 1, "verbose": -1, "seed": 0,
+            "max_cat_to_onehot": 8, "cat_smooth": 20}
 ROUNDS = 150
 PREDICT_THREADS = 2   # scoring many open cases at once is worth both cores; training small slices is not
 DEFAULT_METHODS = {"boosting": "isotonic", "logistic": "none"}   # until a validation slice chose
@@ -43,13 +44,14 @@ class RiskModels:
 
     names: tuple[str, ...]
     categorical: tuple[str, ...]
-    boosting: object | None
-    logistic: object | None
+    # A lightgbm Booster, a scikit-learn Pipeline and a Booster: Any, as both libraries ship no types.
+    boosting: Any | None
+    logistic: Any | None
     constant: float
-    regressor: object | None
+    regressor: Any | None
     interval_halfwidth: float        # in log(1 + working days)
     level: float = LEVEL
-    calibrators: dict[str, dict[str, object]] = field(default_factory=dict)   # kind → method → map
+    calibrators: dict[str, dict[str, Calibrator]] = field(default_factory=dict)   # kind → method → map
     methods: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METHODS))
 
     def usable(self, kind: str) -> str:
@@ -69,9 +71,12 @@ class RiskModels:
 
     def raw_score(self, kind: str, features: np.ndarray) -> np.ndarray:
         """The classifier's own probability, before calibration."""
+        model = self.boosting if kind == "boosting" else self.logistic
+        if model is None:   # callers ask only for a fitted kind (see usable)
+            raise ValueError(f"The {kind} model of this rule was not fitted.")
         if kind == "boosting":
-            return self.boosting.predict(features, num_threads=PREDICT_THREADS)
-        return self.logistic.predict_proba(self._baseline_columns(features))[:, 1]
+            return model.predict(features, num_threads=PREDICT_THREADS)
+        return model.predict_proba(self._baseline_columns(features))[:, 1]
 
     def remaining(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Predicted remaining working days with the conformal interval (low, high)."""
@@ -98,6 +103,8 @@ class RiskModels:
 
     def _logistic_terms(self, features: np.ndarray, numeric: bool) -> np.ndarray:
         """The logistic score's terms of one input, centred on the training mean (exact for a linear model)."""
+        if self.logistic is None or self.baseline_means is None:   # callers check the logistic model is fitted
+            raise ValueError("The logistic model of this rule was not fitted.")
         prepare, model = self.logistic.steps[0][1], self.logistic.steps[-1][1]
         encoded = prepare.transform(self._baseline_columns(features))
         part = slice(0, 1) if numeric else slice(1, None)

@@ -58,7 +58,7 @@ def predict(log: EventLog, rules: tuple[DeadlineRule, ...] | None = None, calend
     """Evaluate, fit and score every rule (the built-in rules that fit the log when `rules` is None)."""
     calendar = calendar or WorkCalendar()
     strict = rules is not None
-    chosen = rules if strict else DEFAULT_RULES
+    chosen = rules if rules is not None else DEFAULT_RULES
     facts = LogFacts(log, calendar)
     cards, frames, skipped = [], [], []
     for done, rule in enumerate(chosen):
@@ -106,8 +106,8 @@ def score(prefixes: Prefixes, models: RiskModels | None, kind: str) -> dict:
     features = prefixes.features
     if models is None:
         empty = np.full(len(features), np.nan)
-        return dict(risk=empty, remaining_days=empty, remaining_low=empty, remaining_high=empty,
-                    reasons=[[] for _ in range(len(features))])
+        return {"risk": empty, "remaining_days": empty, "remaining_low": empty, "remaining_high": empty,
+                "reasons": [[] for _ in range(len(features))]}
     risk = models.risk(kind, features)
     remaining, low, high = models.remaining(features)
     reasons: list[list[Reason]] = [[] for _ in range(len(features))]
@@ -117,15 +117,16 @@ def score(prefixes: Prefixes, models: RiskModels | None, kind: str) -> dict:
                          levels=prefixes.levels)
     for row, found in zip(riskiest, top_reasons(explained, models.contributions(kind, features[riskiest]))):
         reasons[row] = found
-    return dict(risk=risk, remaining_days=remaining, remaining_low=low, remaining_high=high, reasons=reasons)
+    return {"risk": risk, "remaining_days": remaining, "remaining_low": low, "remaining_high": high,
+            "reasons": reasons}
 
 
 def _overdue_cases(log: EventLog, clock: RuleClock) -> pd.DataFrame:
     entry = np.flatnonzero(clock.overdue)
     n = len(entry)
-    return _case_rows(log, clock, entry, None, dict(
-        status="overdue", risk=np.ones(n), model="observed", remaining_days=np.full(n, np.nan),
-        remaining_low=np.full(n, np.nan), remaining_high=np.full(n, np.nan), reasons=[[] for _ in range(n)]))
+    return _case_rows(log, clock, entry, None, {
+        "status": "overdue", "risk": np.ones(n), "model": "observed", "remaining_days": np.full(n, np.nan),
+        "remaining_low": np.full(n, np.nan), "remaining_high": np.full(n, np.nan), "reasons": [[] for _ in range(n)]})
 
 
 def _case_rows(log: EventLog, clock: RuleClock, entry: np.ndarray, prefixes: Prefixes | None,

@@ -20,11 +20,11 @@ def verdict(card: ModelCard, lang: Language) -> str:
         return text(f"card.verdict.{card.note}", lang, cases=format_number(card.train_cases, lang))
     model = card.scores.get("boosting")
     baseline = "logistic" if card.shown == "boosting" else card.shown
-    values = dict(auc=_figure(model.auc if model else math.nan, lang),
-                  brier=_figure(model.brier if model else math.nan, lang),
-                  baseline=text(f"card.kind.{baseline}", lang),
-                  baseline_auc=_figure(card.scores[baseline].auc, lang),
-                  baseline_brier=_figure(card.scores[baseline].brier, lang))
+    values = {"auc": _figure(model.auc if model else math.nan, lang),
+              "brier": _figure(model.brier if model else math.nan, lang),
+              "baseline": text(f"card.kind.{baseline}", lang),
+              "baseline_auc": _figure(card.scores[baseline].auc, lang),
+              "baseline_brier": _figure(card.scores[baseline].brier, lang)}
     if card.shown == "boosting":
         best = min(("logistic", "constant"), key=lambda k: card.scores[k].brier)
         values.update(baseline_auc=_figure(max(card.scores[k].auc for k in ("logistic", "constant")), lang),

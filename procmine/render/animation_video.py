@@ -55,7 +55,7 @@ def video_bytes(layout: MapLayout, tokens: Tokens, legend: Legend, format: str,
     scale = min(1.0, options.max_width / background.width)
     if scale < 1.0:
         background = background.resize((round(background.width * scale), round(background.height * scale)),
-                                       Image.LANCZOS)
+                                       Image.Resampling.LANCZOS)
     factor = pixels_per_point * scale
     span = int(tokens.end.max()) if len(tokens) else 0
     moments = np.linspace(0, span, options.frames)

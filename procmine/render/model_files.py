@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def _picture_style(node) -> tuple[str, str, str]:
 def _as_bezier(points):
     """A polyline as a piecewise cubic Bézier with straight pieces (what Graphviz's pos expects)."""
     result = [points[0]]
-    for a, b in zip(points, points[1:]):
+    for a, b in itertools.pairwise(points):
         result += [(a[0] + (b[0] - a[0]) / 3, a[1] + (b[1] - a[1]) / 3),
                    (a[0] + 2 * (b[0] - a[0]) / 3, a[1] + 2 * (b[1] - a[1]) / 3), b]
     return result

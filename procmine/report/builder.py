@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -33,6 +34,10 @@ from procmine.report.dcr_section import dcr_conformance
 from procmine.report.journeys_section import JourneySection, journey_section
 from procmine.schema import RESOURCE
 from procmine.workcalendar import WorkCalendar
+
+if TYPE_CHECKING:   # imported where they are built: the radar and the benchmark are heavy
+    from procmine.benchmarking import Benchmark
+    from procmine.report.risk_section import RiskSection
 
 CASE_TYPE = "case_type"
 STEPS = ("kpis", "trend", "deadlines", "variants", "bottlenecks", "map", "workload", "quality")
@@ -89,11 +94,11 @@ class ReportData:
     workload_column: str | None
     quality: DataQuality
     dcr: DcrConformance | None = None
-    risk: object | None = None    # procmine.report.risk_section.RiskSection with settings.predict
+    risk: RiskSection | None = None    # with settings.predict
     left_out: LeftOut | None = None   # procmine.json's record of events a lenient import left out
     journeys: JourneySection | None = None
     flattening: dict | None = None   # how the case notion was made (None: the dataset's own cases)
-    benchmark: object | None = None   # procmine.benchmarking.Benchmark with settings.benchmark
+    benchmark: Benchmark | None = None   # with settings.benchmark
 
     @property
     def data_ends_early(self) -> bool:
@@ -105,6 +110,14 @@ class ReportData:
     def empty(self) -> bool:
         """True when no case started or closed in the report period."""
         return self.kpis.cases_started == 0 and self.kpis.cases_closed == 0
+
+
+def _filters(log: EventLog) -> tuple[Filter, ...]:
+    """The log's filter stack; the report reads each as a Filter (its description, its dict)."""
+    for f in log.filters:
+        if not isinstance(f, Filter):
+            raise TypeError(f"The report needs procmine filters on the log, not {type(f).__name__}.")
+    return tuple(f for f in log.filters if isinstance(f, Filter))
 
 
 def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
@@ -146,7 +159,7 @@ def build_report(log: EventLog, settings: ReportSettings, dataset_name: str, *,
         generated_at=generated_at or dt.datetime.now(dt.UTC),
         extracted_at=meta.written_at,
         first_event=first_event, last_event=last_event,
-        filters=tuple(log.filters), window=window, comparison=comparison, kpis=kpis, previous=previous,
+        filters=_filters(log), window=window, comparison=comparison, kpis=kpis, previous=previous,
         changes=tuple(p.kpi_changes(kpis, previous)), trend=trend, compliance=compliance, groups=groups,
         variants=top_variants, variants_share=covered, bottlenecks=transitions, process_map=process_map,
         workload=workload, workload_column=column, quality=quality, dcr=dcr,
@@ -219,7 +232,9 @@ def _workload(log: EventLog, window: p.Window, settings: ReportSettings) -> tupl
     events = log.filter(TimeframeFilter(between=(low, high), mode="trim"))
     for column in (ORG_UNIT, RESOURCE):
         if events.num_events and column in log.event_columns:
-            return workload_by(events, column).head(settings.top), column
+            table = workload_by(events, column)
+            if table is not None:   # None only when the column is missing, which the test above rules out
+                return table.head(settings.top), column
     return None, None
 
 

@@ -132,8 +132,8 @@ def chevron_strip(activities: tuple[str, ...], colours: dict[str, str], per_row:
     step, height, tip = 102, 42, 11
     rows = max(1, math.ceil(len(activities) / per_row))
     width = step * min(len(activities), per_row) + tip + 2
-    parts = [f'<svg class="chevrons" viewBox="0 0 {width} {rows * (height + 5)}" '
-             f'style="max-width:{width}px" role="img" {FONT}>']
+    parts = [(f'<svg class="chevrons" viewBox="0 0 {width} {rows * (height + 5)}" '
+              f'style="max-width:{width}px" role="img" {FONT}>')]
     for index, activity in enumerate(activities):
         x, y = step * (index % per_row), (height + 5) * (index // per_row)
         notch = 0 if index % per_row == 0 else tip

@@ -40,7 +40,10 @@ def journeys_view(section: JourneySection | None, words) -> dict | None:
     if section is None:
         return None
     summary = section.summary
-    cell = lambda field, value, shown: {"field": field, "value": "" if pd.isna(value) else repr(value), "shown": shown}
+
+    def cell(field: str, value, shown: str) -> dict:
+        return {"field": field, "value": "" if pd.isna(value) else repr(value), "shown": shown}
+
     variants = [{"journey": r.journey, "cells": [cell("citizens", int(r.citizens), words.number(r.citizens)),
                                                  cell("share", float(r.share), words.percent(r.share))]}
                 for r in section.variants.itertuples(index=False)]

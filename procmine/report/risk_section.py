@@ -70,17 +70,17 @@ def render_risk(section: RiskSection | None, lang: Language) -> Markup:
     top = section.drivers.table.head(DRIVERS_SHOWN)
     parts.append(_table("risk-drivers", [text("driver.driver", lang), text("driver.cases", lang),
                                          text("driver.difference", lang), text("driver.compliance", lang)],
-                        [[f"{r.driver} = {r.value}", f"{format_number(r.cases_with, lang)} / "
-                          f"{format_number(r.cases_without, lang)}",
-                          f"{format_number(r.difference, lang, 1)} ({format_number(r.difference_low, lang, 1)} … "
-                          f"{format_number(r.difference_high, lang, 1)})",
+                        [[f"{r.driver} = {r.value}", (f"{format_number(r.cases_with, lang)} / "
+                                                      f"{format_number(r.cases_without, lang)}"),
+                          (f"{format_number(r.difference, lang, 1)} ({format_number(r.difference_low, lang, 1)} … "
+                           f"{format_number(r.difference_high, lang, 1)})"),
                           f"{format_percent(r.compliance_with, lang, 0)} / {format_percent(r.compliance_without, lang, 0)}"]
                          for r in top.itertuples()]))
     parts.append(Markup("</section>"))
     return Markup("\n").join(parts)
 
 
-def _card(card, lang: str) -> Markup:
+def _card(card, lang: Language) -> Markup:
     """A rule's model card: the verdict, how it was measured, and the three models' test figures."""
     parts = [Markup('<p class="notice" data-rule="%s"><strong>%s:</strong> %s</p>')
              % (card.rule, card.rule, wording.verdict(card, lang))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from procmine.analysis.periods import Window, period_containing
+from procmine.analysis.periods import PeriodKind, Window, period_containing
 from procmine.formatting import format_date, format_duration, format_month, format_number, format_percent
 from procmine.i18n import text
 from procmine.languages import Language
@@ -49,13 +49,13 @@ class Words:
     def month(self, day: dt.date) -> str:
         return format_month(day, self.lang)
 
-    def period(self, window: Window, kind: str) -> str:
+    def period(self, window: Window, kind: PeriodKind) -> str:
         """A window as its period's name ("okt. 2026", "3. kvt. 2026", "2026") or as a date range."""
         if period_containing(window.start, kind) == window:
             return self.period_label(window.start, kind)
         return self.t("period.range", start=self.date(window.start), end=self.date(window.last_day))
 
-    def period_label(self, start: dt.date, kind: str) -> str:
+    def period_label(self, start: dt.date, kind: PeriodKind) -> str:
         if kind == "month":
             return self.month(start)
         if kind == "quarter":

@@ -185,8 +185,10 @@ def _compliance(data: ReportData, words: Words) -> list[dict]:
     tables = [("case_type", words.t("section.compliance.by_case_type"), data.compliance.by_case_type),
               ("kle_group", words.t("section.compliance.by_kle"), data.compliance.by_kle)]
     if data.compliance.by_group is not None:
-        tables.append((data.settings.group_by, words.t("section.compliance.by_group",
-                                                      attribute=data.settings.group_by), data.compliance.by_group))
+        group = data.settings.group_by
+        if group is None:   # the builder groups compliance only by settings.group_by
+            raise ValueError("Compliance by group without a group_by setting.")
+        tables.append((group, words.t("section.compliance.by_group", attribute=group), data.compliance.by_group))
     target = data.settings.compliance_target
     shown = []
     for key, title, frame in tables:
@@ -245,9 +247,9 @@ def _bottlenecks(data: ReportData, words: Words) -> list[dict]:
 
 
 def _workload(data: ReportData, words: Words) -> dict | None:
-    if data.workload is None:
-        return None
     column = data.workload_column
+    if data.workload is None or column is None:   # the builder sets both or neither
+        return None
     frame: pd.DataFrame = data.workload
     top = max(int(frame["events"].max()), 1) if len(frame) else 1
     rows = [{"name": shown_name(getattr(r, column), words), "key": getattr(r, column), "bar": round(100 * r.events / top, 1), "cells": [
@@ -273,7 +275,8 @@ def _quality(data: ReportData, words: Words) -> list[dict]:
         ("rare_activities", words.t("quality.rare", share=words.percent(q.rare_share, 0)),
          len(q.rare_activities), rare or words.t("quality.rare_none")),
     ]
-    rows = [{"key": key, "label": label, "value": raw(value), "shown": shown} for key, label, value, shown in notes]
+    rows: list[dict[str, object]] = [{"key": key, "label": label, "value": raw(value), "shown": shown}
+                                     for key, label, value, shown in notes]
     if q.open_cases is None:
         rows[0]["shown"] = words.t("unknown")
         rows[0]["label"] = words.t("quality.open_unknown")
