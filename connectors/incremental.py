@@ -135,8 +135,8 @@ def recover(state: DatasetState) -> None:
             if entry.name not in listed:
                 entry.unlink()
     for backup in state.path.glob(CASES_BACKUP.format("*")):
-        run = int(backup.name.rsplit("-", 1)[1])
-        if run > state.runs:  # the run never committed: its cases file must go back
+        cases_run = int(backup.name.rsplit("-", 1)[1])
+        if cases_run > state.runs:  # the run never committed: its cases file must go back
             os.replace(backup, state.path / s.CASES_FILE)
         else:
             backup.unlink()

@@ -43,8 +43,8 @@ class PartWriter:
             events = _first_of_each_key(events)  # e.g. a UNION query that repeats rows
         if events.num_rows == 0:
             return 0
-        if self._writer is None:
-            self._open()
+        if self._writer is None or self._pool is None:
+            self._writer, self._pool = self._open()
         self._pending.append(self._pool.submit(self._writer.write_table, events,
                                                row_group_size=1_000_000))
         while len(self._pending) > WRITES_AHEAD:
@@ -52,17 +52,17 @@ class PartWriter:
         self.rows += events.num_rows
         return events.num_rows
 
-    def _open(self) -> None:
+    def _open(self) -> tuple[pq.ParquetWriter, ThreadPoolExecutor]:
         self.folder.mkdir(parents=True, exist_ok=True)
         # Event keys are random text: a dictionary or statistics for them is wasted work.
         others = [n for n in self.schema.names if n != EVENT_KEY]
-        self._writer = pq.ParquetWriter(self.temporary, self.schema, compression="zstd",
-                                        use_dictionary=others, write_statistics=others)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="procmine-part")
+        writer = pq.ParquetWriter(self.temporary, self.schema, compression="zstd",
+                                  use_dictionary=others, write_statistics=others)
+        return writer, ThreadPoolExecutor(max_workers=1, thread_name_prefix="procmine-part")
 
     def close(self) -> Path | None:
         """Finish the temporary file; returns its path, or None if nothing was written."""
-        if self._writer is None:
+        if self._writer is None or self._pool is None:
             return None
         while self._pending:
             self._pending.popleft().result()
@@ -73,7 +73,7 @@ class PartWriter:
 
     def discard(self) -> None:
         """Remove the temporary file after a failure."""
-        if self._writer is not None:
+        if self._writer is not None and self._pool is not None:
             for pending in self._pending:
                 pending.cancel()
             self._pool.shutdown(wait=True)

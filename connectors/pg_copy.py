@@ -33,7 +33,10 @@ def copy_supported(connection: sa.Connection) -> bool:
     dialect = connection.dialect
     if dialect.name != "postgresql" or dialect.driver != "psycopg":
         return False
-    info = connection.connection.driver_connection.info
+    driver = connection.connection.driver_connection
+    if driver is None:
+        return False
+    info = driver.info
     date_style = info.parameter_status("DateStyle") or ""
     # pyarrow reads UTF-8 only; other client encodings take the cursor path.
     return date_style.startswith("ISO") and info.encoding == "utf-8"
@@ -43,9 +46,13 @@ def copy_rows(connection: sa.Connection, statement: sa.Select, chunk_size: int
               ) -> Iterator[pa.Table]:
     """Yield the rows of `statement` as Arrow tables of at most `chunk_size` rows."""
     driver = connection.connection.driver_connection
+    if driver is None:
+        raise ConnectorError("The database connection is closed; it cannot copy rows.")
     sql, params = client_bound(statement, connection.dialect)
     with psycopg.ClientCursor(driver) as cursor:
         cursor.execute(f"SELECT * FROM ({sql}) AS procmine_rows LIMIT 0", params)
+        if cursor.description is None:  # a SELECT always describes its columns
+            raise ConnectorError("The database gave no columns for the extraction query.")
         columns = [(column.name, column.type_code) for column in cursor.description]
         repeats = _repeats(statement, [name for name, _ in columns])
         copied = [(name, oid) for name, oid in columns if name not in repeats]

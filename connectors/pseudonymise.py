@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import os
 import re
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -16,6 +17,9 @@ import pyarrow as pa
 from connectors.cpr import CPR_REPLACEMENT, cpr_century, is_cpr, scrub_cpr, scrub_cpr_column
 from procmine.dataset_meta import Pseudonymisation
 from procmine.errors import ConfigError
+
+if TYPE_CHECKING:
+    from _hashlib import HASH
 
 __all__ = ["CPR_REPLACEMENT", "Pseudonymiser", "citizen_key", "cpr_century", "is_cpr",
            "load_pseudonymiser", "scrub_cpr", "scrub_cpr_column"]
@@ -43,8 +47,11 @@ class Pseudonymiser:
         self.key_env = key_env
         self._memo: dict[str, dict[str, str]] = {}
         self._kind_states: dict = {}
-        self._duckdb = None
-        self._inner, self._outer = _hmac_states(key) if key is not None else (None, None)
+        self._duckdb: duckdb.DuckDBPyConnection | None = None
+        self._inner: HASH | None = None
+        self._outer: HASH | None = None
+        if key is not None:
+            self._inner, self._outer = _hmac_states(key)
 
     @property
     def enabled(self) -> bool:
@@ -101,6 +108,8 @@ class Pseudonymiser:
         memo = self._memo.setdefault(kind, {})
         if len(memo) >= MEMO_LIMIT:  # keep memory flat on long runs
             memo.clear()
+        if self._inner is None or self._outer is None:
+            raise ConfigError("Pseudonyms need the key; this run has pseudonymisation off.")
         if kind not in self._kind_states:
             inner = self._inner.copy()
             inner.update(f"{kind}\x1f".encode())
@@ -136,7 +145,7 @@ class Pseudonymiser:
         return keys.column(0).combine_chunks().cast(pa.string())
 
 
-def _hmac_states(key: bytes):
+def _hmac_states(key: bytes) -> tuple[HASH, HASH]:
     """HMAC-SHA256's inner and outer hash states after the padded key (RFC 2104), to copy per value."""
     if len(key) > hashlib.sha256().block_size:
         key = hashlib.sha256(key).digest()

@@ -7,7 +7,7 @@ point leaves the dataset and the watermarks exactly as they were.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -69,7 +69,11 @@ def run_extraction(job: Extraction, *, full: bool = False, progress: Progress | 
     """Extract new events into the dataset at `job.output` (all of them with `full`)."""
     target = Path(job.output)
     with inc.dataset_lock(target, wait_seconds):
-        state = _replaceable(target) if full else inc.load_state(target)
+        state = None
+        if full:
+            _replaceable(target)
+        else:
+            state = inc.load_state(target)
         if state is not None and not full:
             _check_same_key(state, job.pseudonyms, target)
             return _run(job, state, progress)
@@ -78,10 +82,10 @@ def run_extraction(job: Extraction, *, full: bool = False, progress: Progress | 
 
 
 def _replaceable(target: Path) -> None:
-    if target.exists() and not (target / s.META_FILE).is_file():
-        if not target.is_dir() or any(target.iterdir()):
-            raise DatasetError(f"{target} exists and is not a procmine dataset; refusing to replace "
-                               "it. Choose a new output folder.")
+    if (target.exists() and not (target / s.META_FILE).is_file()
+            and (not target.is_dir() or any(target.iterdir()))):
+        raise DatasetError(f"{target} exists and is not a procmine dataset; refusing to replace "
+                           "it. Choose a new output folder.")
 
 
 def count_rows(job: Extraction) -> dict[str, int]:
@@ -218,7 +222,7 @@ def _read_cases(connection, job: Extraction, state, target: Path) -> int | None:
 
 
 def _meta(job: Extraction, state, marks: dict, counts: dict, cases: int | None,
-          part: str | None, rewrites: list[Rewrite] = (), retracted: dict | None = None) -> DatasetMeta:
+          part: str | None, rewrites: Sequence[Rewrite] = (), retracted: dict | None = None) -> DatasetMeta:
     now = dataset_meta.now()
     old = state.incremental or Incremental(runs=0, lookback_hours=0)
     watermarks = {**old.watermarks, **{k: v for k, v in marks.items() if v is not None}}

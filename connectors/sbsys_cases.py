@@ -48,7 +48,7 @@ def sbsys_case_plan(t: SbsysTables, include_protected: bool = False,
         "decision_deadline": sa.case((sag.c.BeslutningHarDeadline == sa.true(),
                                       sag.c.BeslutningDeadline), else_=sa.null()),
         "decision_type": sa.case((decided, t.BeslutningsType.c.Navn), else_=sa.null())}
-    citizens = frozenset()
+    citizens: frozenset[str] = frozenset()
     if parties is not None:
         person_type, company_type = parties
         rows, attributes[CITIZEN_ATTRIBUTE] = _join_party(
@@ -82,10 +82,10 @@ def _join_party(rows, t: SbsysTables, part_type: str, party: sa.Table, number: s
         .where(sa.func.lower(kinds.c.Navn) == sa.func.lower(sa.literal(part_type))) \
         .group_by(part.c.SagID).subquery(f"{name}_part")
     chosen_part = part.alias(f"{name}_sagspart")
-    party = party.alias(f"{name}_party")
+    party_row = party.alias(f"{name}_party")
     rows = rows.outerjoin(chosen, chosen.c.SagID == sag.c.ID) \
         .outerjoin(chosen_part, chosen.c.PartRow == chosen_part.c.ID) \
-        .outerjoin(party, chosen_part.c.PartID == party.c.ID)
-    digits = sa.func.nullif(sa.func.ltrim(sa.func.rtrim(party.c[number.name])), "")
-    row_key = sa.literal(f"{row_prefix}:") + sa.cast(party.c.ID, sa.String(12))
-    return rows, sa.case((party.c.ID.is_(None), sa.null()), else_=sa.func.coalesce(digits, row_key))
+        .outerjoin(party_row, chosen_part.c.PartID == party_row.c.ID)
+    digits = sa.func.nullif(sa.func.ltrim(sa.func.rtrim(party_row.c[number.name])), "")
+    row_key = sa.literal(f"{row_prefix}:") + sa.cast(party_row.c.ID, sa.String(12))
+    return rows, sa.case((party_row.c.ID.is_(None), sa.null()), else_=sa.func.coalesce(digits, row_key))

@@ -104,7 +104,8 @@ def _kind(ids: DemoIds, name: str, kind_id: int) -> dict:
 def citizens(rng: random.Random, ids: DemoIds, count: int) -> tuple[list[Person], list[dict]]:
     """`count` citizens and their `Person` rows: most with a CPR number (hyphen or not), some
     entered twice with the CPR in the other format, one without a CPR number."""
-    people, rows = [], []
+    people: list[Person] = []
+    rows: list[dict] = []
     for i in range(count):
         cpr = None if i == 3 else _cpr(rng)
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"

@@ -27,7 +27,8 @@ from connectors.sbsys_demo_reference import (
     written_cpr,
 )
 
-START = dt.datetime(2024, 1, 2, 8)
+# SBSYS keeps naive local wall-clock times in its datetime columns; the demo writes the same.
+START = dt.datetime(2024, 1, 2, 8)  # noqa: DTZ001 - naive on purpose, like the SBSYS columns
 
 
 class _Case:
@@ -106,7 +107,7 @@ def _parties(case: _Case, applicants: list[Person], company: dict | None, conten
     if primary_behind:
         order.reverse()
     company_first = company is not None and rng.random() < 0.5
-    if company_first:
+    if company is not None and company_first:
         _company_party(case, company, primary=not applicants)
     for index in order:
         role = ROLES["Ansøger"] if index == 0 else ROLES["Partsrepræsentant"]

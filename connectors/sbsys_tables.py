@@ -22,12 +22,13 @@ TinyInteger = sa.SmallInteger().with_variant(mssql.TINYINT(), "mssql") \
 def column_type(column: SbsysColumn) -> sa.types.TypeEngine:
     """The portable SQLAlchemy type of an SBSYS column (`nvarchar(50)` -> Unicode(50), ...)."""
     size = column.size
+    length = size if isinstance(size, int) else None  # the parser gives a number, "max" or no size
     if column.type in ("nvarchar", "varchar"):
         text = sa.Unicode if column.type == "nvarchar" else sa.String
-        return sa.UnicodeText() if size == "max" else text(size)
-    simple = {"int": sa.Integer(), "bigint": sa.BigInteger(), "tinyint": TinyInteger,
+        return sa.UnicodeText() if size == "max" else text(length)
+    simple: dict[str, sa.types.TypeEngine] = {"int": sa.Integer(), "bigint": sa.BigInteger(), "tinyint": TinyInteger,
               "bit": sa.Boolean(), "datetime": DateTime, "uniqueidentifier": sa.Uuid(),
-              "text": sa.Text(), "ntext": sa.UnicodeText(), "char": sa.CHAR(size)}
+              "text": sa.Text(), "ntext": sa.UnicodeText(), "char": sa.CHAR(length)}
     if column.type not in simple:
         raise ValueError(f"no portable type for the SBSYS column {column.name} ({column.type})")
     return simple[column.type]

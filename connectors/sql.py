@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -51,6 +52,8 @@ class SourcePlan:
 
     def retracted_since(self, lower_bound) -> sa.Select:
         """The retraction SELECT restricted to rows retracted past `lower_bound`."""
+        if self.retractions is None or self.retraction_cursor is None:
+            raise ValueError(f"source {self.name!r} declares no retractions")  # callers check first
         return _past(self.retractions, self.retraction_cursor, lower_bound)
 
 
@@ -161,23 +164,31 @@ def _event_plan(source: EventSource, persons, scrub, drop) -> SourcePlan:
 
 
 def _rows_and_attributes(source: EventSource | CaseSource, extra: list[str], drop: frozenset):
-    kept = {name: spec for name, spec in source.attributes.items() if name not in drop}
+    kept = {name: spec for name, spec in _specs(source).items() if name not in drop}
     if source.citizen is not None:
         kept[CITIZEN_ATTRIBUTE] = Attribute(column=source.citizen)
     needed = list(dict.fromkeys([source.case_id, *extra, *(s.column for s in kept.values())]))
-    columns = [sa.column(name) for name in needed]
+    columns: list[sa.ColumnClause[Any]] = [sa.column(name) for name in needed]
+    rows: sa.FromClause
     if source.table is not None:
         schema, _, table = source.table.rpartition(".")
         rows = sa.table(table, *columns, schema=schema or None)
-    else:
+    elif source.query is not None:
         rows = sa.text(source.query).columns(*columns).subquery("source_rows")
+    else:  # the config's validator asks for exactly one of the two
+        raise ConfigError("A source gives neither a table nor a query; give one of them.")
     attributes = [rows.c[spec.column].label(f"{ATTRIBUTE_PREFIX}{name}")
                   for name, spec in kept.items()]
     return rows, attributes
 
 
+def _specs(source: EventSource | CaseSource) -> dict[str, Attribute]:
+    """The source's attributes as validated: the config's validator made every bare column name an Attribute."""
+    return cast("dict[str, Attribute]", source.attributes)
+
+
 def _types(source: EventSource | CaseSource, drop: frozenset) -> dict[str, str]:
-    types = {name: spec.type for name, spec in source.attributes.items() if name not in drop}
+    types: dict[str, str] = {name: spec.type for name, spec in _specs(source).items() if name not in drop}
     if source.citizen is not None:
         types[CITIZEN_ATTRIBUTE] = "string"
     return types

@@ -9,6 +9,7 @@ Hidden cells are None in the tables; `hidden_cells` marks them apart from figure
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,7 +107,7 @@ def municipal_aggregates(name: str, path: Path, engine: str) -> tuple[dict, list
 
 
 def suppress(table: pd.DataFrame, count: str, figures: list[str], min_cases: int,
-             met: tuple[str, str] | None = None, counts: list[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+             met: tuple[str, str] | None = None, counts: Sequence[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Hide the figures of rows behind 1 to min_cases-1 cases, and such small counts themselves.
 
     Returns the table (hidden cells None) and a mask of the cells hidden (True where a value was hidden).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeTree
 
@@ -31,7 +32,8 @@ def read_bpmn(path: str | os.PathLike) -> BpmnModel:
     if process is None:
         raise ModelError(f"{path} holds no <bpmn:process>. Export the model as a BPMN 2.0 process "
                          "(not only a collaboration diagram).")
-    nodes, index = [], {}
+    nodes: list[tuple[str, str]] = []
+    index: dict[str | None, int] = {}
     for element in process:
         kind = _kind(element)
         if kind is None:
@@ -48,13 +50,15 @@ def read_bpmn(path: str | os.PathLike) -> BpmnModel:
     return build_model(nodes, edges, process.get("name") or "", implicit_split="parallelGateway")
 
 
-def _parse(path: Path):
+def _parse(path: Path) -> Element:
     if not path.is_file():
         raise ModelError(f"The model file {path} does not exist. Check the path.")
     try:
         root = SafeTree.parse(str(path)).getroot()
     except Exception as exc:  # defusedxml raises ParseError and its own security errors
         raise ModelError(f"{path} is not readable XML ({exc}). Give a BPMN 2.0 (.bpmn) file.") from exc
+    if root is None:  # a parsed file always has a root element
+        raise ModelError(f"{path} holds no XML element. Give a BPMN 2.0 (.bpmn) file.")
     if root.tag != f"{{{MODEL_NS}}}definitions":
         raise ModelError(f"{path} is not a BPMN 2.0 model: its root element is {root.tag!r}, not "
                          f"<definitions> in namespace {MODEL_NS}. Give a .bpmn file saved by a "

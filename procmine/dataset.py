@@ -67,8 +67,9 @@ class Dataset:
             return self.events.select(wanted)
         kept = [] if self._checked is None else self._checked.column_names
         missing = [c for c in wanted if c not in kept]
-        rest = self._read(missing) if missing else None
-        return pa.table({c: self._checked.column(c) if c in kept else rest.column(c) for c in wanted})
+        checked, rest = self._checked, self._read(missing) if missing else pa.table({})
+        return pa.table({c: checked.column(c) if checked is not None and c in kept else rest.column(c)
+                         for c in wanted})
 
     def _read(self, columns: list[str] | None) -> pa.Table:
         try:
@@ -310,11 +311,11 @@ def _as_string(column, name: str, origin: str):
 
 
 def _check_target(target: Path) -> None:
-    if target.exists() and not (target / s.META_FILE).is_file():
-        if not target.is_dir() or any(target.iterdir()):
-            raise DatasetError(
-                f"{target} exists and is not a procmine dataset; refusing to overwrite it. "
-                "Choose a new folder name for the output.")
+    if (target.exists() and not (target / s.META_FILE).is_file()
+            and (not target.is_dir() or any(target.iterdir()))):
+        raise DatasetError(
+            f"{target} exists and is not a procmine dataset; refusing to overwrite it. "
+            "Choose a new folder name for the output.")
 
 
 def _origin(source: dict | None) -> str:

@@ -59,7 +59,7 @@ class DayTable:
         # 1 / office length on working days, 0 on closed days: their fraction of the day is 0.
         self.per_microsecond = np.where(self.working, 1.0 / self.length, 0.0)
         self.working_through = np.cumsum(self.working)
-        self.working_before = self.working_through - self.working
+        self.working_before: np.ndarray = self.working_through - self.working
         self.working_index = np.flatnonzero(self.working)
 
     def date_index(self, local_midnights: np.ndarray) -> np.ndarray:

@@ -180,10 +180,14 @@ def discovery_plan(log, options: DiscoveryOptions = DiscoveryOptions()) -> Disco
 
 def run_plan(plan: DiscoveryPlan) -> DiscoveredModel:
     """The miner over a plan (the slow part of a discovery)."""
-    if plan.miner == "heuristics":
-        return discover_heuristics(plan.dfg, dependency_threshold=1.0 - plan.noise)
-    if plan.miner == "inductive_dfg":
+    if plan.miner in ("heuristics", "inductive_dfg"):
+        if plan.dfg is None:  # plan_discovery gives these miners a DFG
+            raise ModelError(f"The {plan.miner} plan carries no DFG.")
+        if plan.miner == "heuristics":
+            return discover_heuristics(plan.dfg, dependency_threshold=1.0 - plan.noise)
         return discover_inductive_dfg(plan.dfg)
+    if plan.variants is None:  # plan_discovery gives the inductive miner the variants
+        raise ModelError("The inductive plan carries no variants.")
     return discover_inductive(plan.variants, plan.noise)
 
 

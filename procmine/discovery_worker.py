@@ -28,7 +28,7 @@ def main() -> None:
 
     plan = pickle.loads(sys.stdin.buffer.read())
     try:
-        answer = ("model", run_plan(plan))
+        answer: tuple[str, object] = ("model", run_plan(plan))
     except ProcmineError as exc:
         answer = ("error", str(exc))
     sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))

@@ -39,7 +39,7 @@ def check_language(lang: str) -> Language:
     """Return `lang` when it is a known language, else raise a ConfigError naming the choices."""
     if lang not in LANGUAGES:
         raise ConfigError(f"Unknown language {lang!r}; use one of {', '.join(LANGUAGES)} (e.g. --lang da).")
-    return lang  # type: ignore[return-value]
+    return lang
 
 
 def month_name(month: int, lang: str, *, long: bool = False) -> str:

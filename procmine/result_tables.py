@@ -46,9 +46,9 @@ def table(name: str, **columns: Kind) -> ResultTable:
     return ResultTable(name, tuple(columns.items()))
 
 
-_DURATIONS: dict[str, Kind] = dict(mean_seconds="duration", median_seconds="duration", p90_seconds="duration",
-                                   min_seconds="duration", max_seconds="duration")
-_WORKING: dict[str, Kind] = dict(median_working_days="working_days", p90_working_days="working_days")
+_DURATIONS: dict[str, Kind] = {"mean_seconds": "duration", "median_seconds": "duration", "p90_seconds": "duration",
+                               "min_seconds": "duration", "max_seconds": "duration"}
+_WORKING: dict[str, Kind] = {"median_working_days": "working_days", "p90_working_days": "working_days"}
 
 OVERVIEW = table("overview", cases="count", events="count", activities="count", variants="count",
                  first_timestamp="instant", last_timestamp="instant", open_cases="count",
@@ -131,4 +131,4 @@ def signed(column: str) -> bool:
 
 def row_kind(kind: str) -> Kind:
     """The kind of a KPI row from its `kind` column ("count", "duration", "share", "working_days")."""
-    return kind if kind in KINDS else "number"  # type: ignore[return-value]
+    return kind if kind in KINDS else "number"

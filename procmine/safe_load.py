@@ -15,6 +15,7 @@ import json
 import math
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -36,7 +37,13 @@ def _timestamp_or_error(constructor, node):
             node.start_mark) from None
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+if TYPE_CHECKING:
+    _SafeBase = yaml.SafeLoader
+else:  # the C safe loader when PyYAML was built with libyaml
+    _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):
     """The C safe loader when there is one; a bad date says where it is."""
 
 
@@ -60,10 +67,7 @@ def read_text(path: str | os.PathLike, what: str, error: type[ProcmineError] = C
 
 def decode(data: bytes, path: object, what: str, error: type[ProcmineError] = ConfigError) -> str:
     """Bytes as text: UTF-8 (BOM dropped) or UTF-16 with BOM; else the place of the first bad byte."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
+    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -204,7 +204,7 @@ def _parse_office_hours(config: dict, where: str) -> tuple[OfficeHours, ...]:
     if unknown:
         raise ConfigError(f"{where}.office_hours: unknown weekday(s) {', '.join(unknown)}; "
                           f"use {', '.join(WEEKDAYS)}.")
-    hours = []
+    hours: list[tuple[dt.time, ...] | None] = []
     for name in WEEKDAYS:
         text = config.get(name)
         try:
@@ -215,7 +215,7 @@ def _parse_office_hours(config: dict, where: str) -> tuple[OfficeHours, ...]:
                               "write it like '08:00-16:00'.") from None
         if hours[-1] is not None and len(hours[-1]) != 2:
             raise ConfigError(f"{where}.office_hours.{name}: {text!r} needs one '-' between two times.")
-    return tuple(hours)
+    return tuple(None if span is None else (span[0], span[1]) for span in hours)
 
 
 def _describe_hours(office_hours: tuple[OfficeHours, ...], lang: str) -> str:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-ANY = "*"
+ANY: Literal["*"] = "*"
 
 
 class Grant(BaseModel):

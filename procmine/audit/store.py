@@ -77,6 +77,7 @@ class AuditLog:
 
     def _create(self, metadata: sa.MetaData) -> None:
         """The table and its guards, once; servers starting together may race, so retry a little."""
+        problem: SQLAlchemyError | None = None
         for attempt in range(10):
             try:
                 with self.engine.begin() as con:

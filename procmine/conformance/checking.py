@@ -117,10 +117,13 @@ def _token_replay(sequences, model: PetriModel) -> list[dict]:
 def _alignments(sequences, model: PetriModel) -> list[Alignment]:
     """An optimal alignment per variant (the fewest deviations, as pm4py's alignments)."""
     aligner = Aligner(model.net, model.initial_marking, model.final_marking)
-    found = [aligner.align(sequence) for sequence in sequences]
-    if any(alignment is None for alignment in found):
-        raise ModelError(f"The final marking of the model {model.source} cannot be reached from its "
-                         "initial marking. Repair the model so that every run can end.")
+    found = []
+    for sequence in sequences:
+        alignment = aligner.align(sequence)
+        if alignment is None:
+            raise ModelError(f"The final marking of the model {model.source} cannot be reached from its "
+                             "initial marking. Repair the model so that every run can end.")
+        found.append(alignment)
     return found
 
 

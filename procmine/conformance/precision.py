@@ -16,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _MAX_HIDDEN_PATH = 50   # pm4py's token replay: TechnicalParameters.MAX_REC_DEPTH
 
@@ -126,7 +129,7 @@ def _printed(marking) -> tuple:
     return tuple((str(p.name), str(marking[p])) for p in sorted(marking.keys(), key=lambda p: p.name))
 
 
-def etc_precision(sequences: Sequence[Sequence[str]], weights: Sequence[int], net: Any,
+def etc_precision(sequences: Sequence[Sequence[str]], weights: Sequence[int] | np.ndarray, net: Any,
                   initial_marking: Any) -> float:
     """ETC precision of variants (with their case counts) against an accepting Petri net, 0..1."""
     replayer = _Replayer(net)

@@ -56,8 +56,8 @@ def abstract(codes: np.ndarray, offsets: np.ndarray, activities: tuple[str, ...]
     reversed_cells, last_index = np.unique(cell[::-1], return_index=True)
     last[reversed_cells] = position[::-1][last_index]
     counts = np.bincount(cell, minlength=num_variants * size).reshape(num_variants, size)
-    first, last = first.reshape(num_variants, size), last.reshape(num_variants, size)
-    precedence, response, predecessor = _pair_relations(first, last, counts > 0)
+    precedence, response, predecessor = _pair_relations(first.reshape(num_variants, size),
+                                                        last.reshape(num_variants, size), counts > 0)
     return Abstraction(activities, precedence, response, predecessor,
                        _chain_precedence(codes, position, size), counts.max(axis=0, initial=0) <= 1,
                        tuple(np.split(codes, offsets[1:-1])) if num_variants else ())

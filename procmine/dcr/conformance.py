@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from procmine.dcr.graph import DcrGraph, Rule
+from procmine.dcr.graph import RELATION_KINDS, DcrGraph, Rule
 from procmine.dcr.semantics import INITIAL, Replayer, Violation
 from procmine.dcr.timing import late_cases
 from procmine.errors import ModelError
@@ -111,6 +111,8 @@ def _rule_rows(graph: DcrGraph, per_variant, num_variants: int, variant_of_case)
 def _text(kind: str, source: str, target: str) -> str:
     if kind == UNKNOWN:
         return f"{target} ∉ DCR"
+    if kind not in RELATION_KINDS:
+        raise ModelError(f"Unknown DCR rule kind {kind!r}.")
     return Rule(kind, source, target).describe()
 
 

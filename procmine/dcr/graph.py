@@ -92,8 +92,9 @@ class DcrGraph:
     def empty(cls, activities) -> DcrGraph:
         """A graph of the activities without relations, every event included, nothing executed or pending."""
         size = len(activities)
-        relations = [np.zeros((size, size), bool) for _ in RELATION_KINDS]
-        return cls(tuple(activities), *relations, np.ones(size, bool), np.zeros(size, bool), np.zeros(size, bool))
+        conditions, responses, excludes, includes = (np.zeros((size, size), bool) for _ in RELATION_KINDS)
+        return cls(tuple(activities), conditions, responses, excludes, includes,
+                   np.ones(size, bool), np.zeros(size, bool), np.zeros(size, bool))
 
     def relation(self, kind: RelationKind) -> np.ndarray:
         return getattr(self, _matrix_name(kind))

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from procmine.atomic import atomic_file
-from procmine.dcr.graph import RELATION_KINDS, DcrGraph, time_text
+from procmine.dcr.graph import RELATION_KINDS, DcrGraph, RelationKind, time_text
 from procmine.errors import ModelError
 from procmine.languages import Language
 
@@ -33,7 +33,7 @@ class PictureOptions:
     within `max_relations`.
     """
 
-    kinds: tuple[str, ...] = RELATION_KINDS
+    kinds: tuple[RelationKind, ...] = RELATION_KINDS
     max_events: int | None = None
     max_relations: int = 200
     lang: Language = "en"
@@ -52,8 +52,8 @@ class PictureOptions:
 def dcr_dot(graph: DcrGraph, options: PictureOptions = PictureOptions()) -> str:
     """DOT source of the graph's picture; a mutual exclusion is one arrow with a head at each end."""
     shown = shown_events(graph, options)
-    lines = ["digraph dcr {", 'graph [rankdir=LR, nodesep=0.5, ranksep=0.9, bgcolor="white", '
-             'fontname="Helvetica"];', 'node [shape=plain, fontname="Helvetica"];',
+    lines = ["digraph dcr {", ('graph [rankdir=LR, nodesep=0.5, ranksep=0.9, bgcolor="white", '
+                               'fontname="Helvetica"];'), 'node [shape=plain, fontname="Helvetica"];',
              'edge [fontname="Helvetica", fontsize=9, arrowsize=0.8];']
     for i in shown:
         lines.append(f"e{i} [label=<{_box(graph, i)}>];")

@@ -10,6 +10,7 @@ exact form, so reading the file back gives the same values.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 from pathlib import Path
 
@@ -44,20 +45,22 @@ def write_xes(dataset: Dataset, out: str | os.PathLike) -> None:
     out = Path(out)
     events = dataset.events
     headers = _trace_headers(events, dataset.cases)
-    with atomic_file(out) as tmp:
-        opener = (lambda p: gzip.open(p, "wb", compresslevel=5)) if out.name.lower().endswith(".gz") \
-            else (lambda p: open(p, "wb"))
-        with opener(tmp) as stream:
-            stream.write(XES_HEADER.encode())
-            case_index = events.column(s.CASE_INDEX).to_numpy()
-            opens = np.diff(case_index, prepend=-1) != 0
-            for start in range(0, events.num_rows, BATCH_EVENTS):
-                batch = events.slice(start, BATCH_EVENTS)
-                text = _event_texts(batch, headers, opens[start:start + BATCH_EVENTS], start)
-                stream.write(_joined_bytes(text))
-            if events.num_rows:
-                stream.write(b"\t</trace>\n")
-            stream.write(b"</log>\n")
+    with atomic_file(out) as tmp, _opened(tmp, gz=out.name.lower().endswith(".gz")) as stream:
+        stream.write(XES_HEADER.encode())
+        case_index = events.column(s.CASE_INDEX).to_numpy()
+        opens = np.diff(case_index, prepend=-1) != 0
+        for start in range(0, events.num_rows, BATCH_EVENTS):
+            batch = events.slice(start, BATCH_EVENTS)
+            text = _event_texts(batch, headers, opens[start:start + BATCH_EVENTS], start)
+            stream.write(_joined_bytes(text))
+        if events.num_rows:
+            stream.write(b"\t</trace>\n")
+        stream.write(b"</log>\n")
+
+
+def _opened(path: Path, gz: bool) -> io.BufferedIOBase:
+    """`path` opened for writing bytes, through gzip when `gz`; the caller closes it (with)."""
+    return gzip.open(path, "wb", compresslevel=5) if gz else open(path, "wb")
 
 
 def _trace_headers(events: pa.Table, cases: pa.Table | None) -> pa.Array:

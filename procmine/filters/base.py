@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from procmine.errors import FilterError
 from procmine.eventlog import EventLog
-from procmine.languages import LANGUAGES
+from procmine.languages import LANGUAGES, Language
 from procmine.validation import problems
 
 REGISTRY: dict[str, type[Filter]] = {}
@@ -100,7 +100,7 @@ class Filter(BaseModel):
         """SQL selecting the matching case_index (or event_index) values, and its parameters."""
 
     @abstractmethod
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         """What the filter keeps, in words, without the inversion."""
 
 

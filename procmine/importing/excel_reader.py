@@ -11,6 +11,7 @@ import datetime as dt
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 from openpyxl import load_workbook
@@ -21,9 +22,10 @@ from procmine.errors import LogValidationError, located, one_line
 from procmine.importing.frames import raw_log_from_table
 from procmine.importing.options import ImportOptions, RawLog
 
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # noqa: DTZ001 - openpyxl gives naive cell datetimes; serials must match them
 MAX_INFLATION = 200
 MIN_INFLATED_CAP = 64 << 20
+_Row = TypeVar("_Row", tuple, list)  # a sheet's rows: tuples from openpyxl, lists in a preview
 
 
 def read_excel_log(path: Path, options: ImportOptions = ImportOptions()) -> RawLog:
@@ -104,7 +106,7 @@ def _choose_sheet(workbook, name: str | None, path: Path):
         hint="Pass one of those names with --sheet"))
 
 
-def _trim(rows: list[tuple]) -> list[tuple]:
+def _trim(rows: list[_Row]) -> list[_Row]:
     """Drop empty rows at the end and empty columns at the right: formatting leaves them behind.
 
     One pass that looks only at rows longer than the width found so far, so a sheet of a

@@ -65,7 +65,10 @@ def detect_mapping(columns: list[str], options: ImportOptions, origin: str) -> C
             f"Cannot find the {' and '.join(_describe(m) for m in missing)} column among "
             f"{_listing(columns)}", file=origin,
             hint="Name the columns with " + ", ".join(f"{_OPTION_FLAGS[m]} COLUMN" for m in missing)))
-    return ColumnMapping(**chosen)
+    case_id, activity, timestamp = chosen.pop(s.CASE_ID), chosen.pop(s.ACTIVITY), chosen.pop(s.TIMESTAMP)
+    if case_id is None or activity is None or timestamp is None:  # refused just above, as `missing`
+        raise LogValidationError(f"{origin}: a required column is not mapped.")
+    return ColumnMapping(case_id, activity, timestamp, **chosen)
 
 
 def _find_explicit(columns: list[str], name: str, role: str, origin: str) -> str:
@@ -81,13 +84,13 @@ def _find_explicit(columns: list[str], name: str, role: str, origin: str) -> str
 
 
 def _find_known(columns: list[str], role: str, taken: set[str]) -> str | None:
-    by_folded = {}
+    by_folded: dict[str, str] = {}
     for column in columns:
         by_folded.setdefault(column.strip().casefold(), column)
     for candidate in CANDIDATES[role]:
-        column = by_folded.get(candidate)
-        if column is not None and column not in taken:
-            return column
+        found = by_folded.get(candidate)
+        if found is not None and found not in taken:
+            return found
     return None
 
 

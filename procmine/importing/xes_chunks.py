@@ -52,6 +52,7 @@ def iter_chunks(source: XesByteSource, path: Path, chunk_bytes: int = 8 << 20) -
     what follows the cut is copied into a new buffer.
     """
     head, line = _skip_prolog(source, path)
+    start: ChunkStart | None
     buffer, eof, start = bytearray(head), False, ChunkStart()
     while buffer or not eof:
         while not eof and len(buffer) < chunk_bytes:

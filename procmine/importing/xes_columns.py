@@ -116,7 +116,8 @@ def _convert(texts: pa.Array, key: str, kind: int, owners: np.ndarray, rules: Co
             return _checked_floats(candidate.cast(_ARROW_TYPES[kind]), trimmed)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
-    reader = {TAG["int"]: int, TAG["float"]: float, TAG["boolean"]: _boolean}[kind]
+    readers: dict[object, Callable[..., object]] = {TAG["int"]: int, TAG["float"]: float, TAG["boolean"]: _boolean}
+    reader = readers[kind]
     values = [_read_one(reader, text, key, owners[i], rules, _TYPE_NAMES[kind])
               for i, text in enumerate(trimmed.to_pylist())]
     if kind == TAG["int"] and any(not -_INT64 <= v < _INT64 for v in values if v is not None):

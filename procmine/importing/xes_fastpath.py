@@ -58,14 +58,14 @@ class PlainAttributes:
     gap_controls: int
     quotes: np.ndarray
 
-    def keep(self, chosen: np.ndarray, data: bytes) -> PlainAttributes:
+    def keep(self, chosen: np.ndarray, data: bytes | bytearray) -> PlainAttributes:
         """Only the tags picked by the boolean mask `chosen`."""
         index, quotes = self.index[chosen], self.quotes[chosen]
         key, pieces = _slices(data, quotes)
         return PlainAttributes(index, self.type_index[chosen], key, pieces, self.gap_controls, quotes)
 
 
-def match_plain_attributes(data: bytes, starts: np.ndarray) -> PlainAttributes:
+def match_plain_attributes(data: bytes | bytearray, starts: np.ndarray) -> PlainAttributes:
     """Find the plain attribute tags among the tags starting at `starts` in `data`."""
     raw = np.frombuffer(data, np.uint8)
     if len(raw) < 16 or not len(starts):
@@ -106,7 +106,7 @@ class BareElements:
     gap_controls: int
 
 
-def match_bare_elements(data: bytes, starts: np.ndarray, candidates: np.ndarray) -> BareElements:
+def match_bare_elements(data: bytes | bytearray, starts: np.ndarray, candidates: np.ndarray) -> BareElements:
     """Find `<trace>`, `</trace>`, `<event>` and `</event>` among the tags numbered `candidates`."""
     raw = np.frombuffer(data, np.uint8)
     if len(raw) < 16 or not len(candidates):
@@ -133,14 +133,14 @@ def _at(array: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return array[np.clip(positions, 0, len(array) - 1)]
 
 
-def drop_controls(plain: PlainAttributes, data: bytes) -> PlainAttributes:
+def drop_controls(plain: PlainAttributes, data: bytes | bytearray) -> PlainAttributes:
     """Leave out the tags whose key or value holds a control character (tab and line breaks too)."""
     every = np.arange(len(plain.index)) * 4
     value = plain.pieces.take(pa.array(every + 2))
     return plain.keep(~(_has_control(plain.key) | _has_control(value)), data)
 
 
-def _none(data: bytes) -> PlainAttributes:
+def _none(data: bytes | bytearray) -> PlainAttributes:
     return PlainAttributes(np.zeros(0, np.int64), np.zeros(0, np.int8), pa.array([], pa.string()),
                            _slices(data, np.zeros((0, 4), np.int64))[1], 0, np.zeros((0, 4), np.int64))
 
@@ -189,7 +189,7 @@ def _has_control(texts: pa.Array) -> np.ndarray:
     return found
 
 
-def _slices(data: bytes, q: np.ndarray) -> tuple[pa.Array, pa.Array]:
+def _slices(data: bytes | bytearray, q: np.ndarray) -> tuple[pa.Array, pa.Array]:
     """The keys (copied) and the pieces array over the chunk (item 4i + 2: value of tag i)."""
     bounds = np.stack([q[:, 0] + 1, q[:, 1], q[:, 2] + 1, q[:, 3]], axis=1)
     offsets = np.append(bounds.ravel(), bounds[-1, 3] if len(q) else 0).astype(np.int32)

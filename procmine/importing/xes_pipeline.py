@@ -40,7 +40,7 @@ class LogParts:
     trace_attributes: KeyedParts = field(default_factory=KeyedParts)
     event_attributes: KeyedParts = field(default_factory=KeyedParts)
     skipped: Counter = field(default_factory=Counter)
-    end: ChunkStart = ChunkStart()
+    end: ChunkStart = field(default_factory=ChunkStart)
 
     def add(self, result: ChunkResult) -> None:
         """Append one chunk's result, renumbering its traces and events."""

@@ -49,13 +49,13 @@ class XesByteSource:
     def __init__(self, path: Path, limits: XesLimits):
         self.path = path
         self.limits = limits
-        self._raw = open(path, "rb")
+        self._raw = open(path, "rb")  # noqa: SIM115 - closed by __exit__: this object is the context manager
         compressed = self._raw.read(2) == GZIP_MAGIC
         self._raw.seek(0)
         self._stream = gzip.GzipFile(fileobj=self._raw, mode="rb") if compressed else self._raw
         self._cap = limits.cap_for(path.stat().st_size) if compressed else None
         self._total = 0
-        self._decoder = None
+        self._decoder: codecs.IncrementalDecoder | None = None
         self._first = True
 
     def __enter__(self) -> XesByteSource:

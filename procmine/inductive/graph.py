@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csr_matrix  # type: ignore[import-untyped]  # scipy ships no types; no stubs installed
+from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]  # as above
 
 
 @dataclass(frozen=True, eq=False)

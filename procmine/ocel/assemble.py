@@ -100,7 +100,7 @@ def _events(rows: OcelRows, origin: object) -> pa.Table:
                 f"An event attribute is named {name!r}, a name procmine uses for its own columns",
                 file=origin, hint="Rename the attribute in the source"))
         if isinstance(values, dict):
-            listed = [None] * n
+            listed: list[object] = [None] * n
             for position, value in values.items():
                 listed[position] = value
         else:
@@ -125,14 +125,15 @@ def _object_attributes(rows: OcelRows, objects: pa.Table, origin: object) -> pa.
                             for key in distinct.to_pylist()], dtype=object)
     kinds = kind_of_key[pc.index_in(keys, value_set=distinct).to_numpy(zero_copy_only=False).astype(np.int64)] \
         if len(keys) else np.zeros(0, dtype=object)
-    bulk = isinstance(rows.attribute_values, pa.Array)        # text read in bulk (SQLite)
-    raw = rows.attribute_values if bulk else np.empty(len(rows.attribute_values), dtype=object)
-    if not bulk:
-        raw[:] = rows.attribute_values
-    texts = np.empty(len(raw), dtype=object)
+    values = rows.attribute_values
+    bulk = values if isinstance(values, pa.Array) else None        # text read in bulk (SQLite)
+    listed = np.empty(0 if bulk is not None else len(values), dtype=object)
+    if bulk is None:
+        listed[:] = values
+    texts = np.empty(len(values), dtype=object)
     for kind in set(kinds.tolist()):
         chosen = kinds == kind
-        picked = raw.filter(pa.array(chosen)) if bulk else raw[chosen].tolist()
+        picked = bulk.filter(pa.array(chosen)) if bulk is not None else listed[chosen].tolist()
         typed = m.typed_array(picked, kind, f"{origin}: object attribute of type {kind}")
         texts[chosen] = m.canonical_text(typed, kind).to_numpy(zero_copy_only=False)
     return pa.table({m.OBJECT_ID: object_ids, m.ATTRIBUTE: names, m.TIME: times,

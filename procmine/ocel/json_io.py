@@ -92,8 +92,11 @@ def _add_events(rows: OcelRows, events: list) -> None:
 def ocel_document(log: m.ObjectCentricLog) -> dict:
     """The log as an OCEL 2.0 JSON document (Python objects)."""
     kinds = m.event_column_types(log.event_types)
-    declared = lambda types: [{"name": name, "attributes": [{"name": a, "type": t} for a, t in attrs.items()]}
-                              for name, attrs in types.items()]
+
+    def declared(types: dict) -> list[dict]:
+        return [{"name": name, "attributes": [{"name": a, "type": t} for a, t in attrs.items()]}
+                for name, attrs in types.items()]
+
     return {"objectTypes": declared(log.object_types), "eventTypes": declared(log.event_types),
             "objects": _objects(log), "events": _events(log, kinds)}
 

@@ -73,6 +73,8 @@ def group_cases_by(dataset: Dataset, attribute: str, notion: str) -> tuple[pa.Ta
     """Events re-keyed by a case attribute: one case per distinct value, sorted canonically."""
     events = dataset.events
     cases = dataset.cases
+    if cases is None:  # _case_attribute found the attribute among the case table's columns
+        raise ConfigError(f"{dataset.path} has no case table, so no case attribute {attribute!r}.")
     position = pc.index_in(events.column(s.CASE_ID), value_set=cases.column(s.CASE_ID))
     key = cases.column(attribute).cast(pa.string()).take(position)
     kept = pc.is_valid(key)

@@ -11,14 +11,23 @@ typed column) gives None, and the caller reads it another way.
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-try:
-    import adbc_driver_sqlite.dbapi as adbc
-except ImportError:          # the driver is a dependency; without it the columns are read in bulk text
-    adbc = None
+
+def _driver() -> ModuleType | None:
+    """The ADBC SQLite driver; it is a dependency, and without it the columns are read in bulk text."""
+    try:
+        import adbc_driver_sqlite.dbapi as dbapi
+    except ImportError:
+        return None
+    return dbapi
+
+
+adbc = _driver()
+_READ_ERRORS: tuple[type[Exception], ...] = (OSError,) if adbc is None else (OSError, adbc.Error)
 
 NULL_MARKER = "\x1e"
 _BATCH_ROWS = 1 << 16
@@ -32,7 +41,7 @@ class ArrowReader:
         if adbc is not None:
             try:
                 self.connection = adbc.connect(f"file:{Path(path).resolve()}?mode=ro")
-            except (OSError, adbc.Error):
+            except _READ_ERRORS:
                 self.connection = None
 
     def close(self) -> None:
@@ -76,7 +85,7 @@ class ArrowReader:
             cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(_BATCH_ROWS)})
             cursor.execute(sql)
             return cursor.fetch_arrow_table()
-        except (OSError, adbc.Error):
+        except _READ_ERRORS:
             return None
         finally:
             cursor.close()

@@ -154,7 +154,10 @@ def _typed_values(con: _Database, table: str, column: str) -> pa.Array:
 def _join_events(rows: OcelRows, chunks: list[tuple[str, dict[str, pa.Array]]]) -> None:
     """The events of every type's table one after the other; attribute columns span all events."""
     sizes = [len(columns["ocel_id"]) for _, columns in chunks]
-    joined = lambda parts: pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+
+    def joined(parts: list) -> pa.Array:
+        return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+
     rows.event_ids = joined([columns["ocel_id"] for _, columns in chunks])
     rows.event_times = joined([columns["ocel_time"] for _, columns in chunks])
     rows.event_activities = joined([pa.array([t] * size, pa.string()) for (t, _), size in zip(chunks, sizes)])

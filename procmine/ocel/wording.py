@@ -9,7 +9,10 @@ from procmine.languages import Language
 
 def flattening_lines(report: dict, lang: Language) -> list[str]:
     """The flattening report in sentences (divergence, convergence, events left out)."""
-    number = lambda value: format_number(value, lang)
+
+    def number(value: float) -> str:
+        return format_number(value, lang)
+
     notion = notion_label(report["case_notion"], lang)
     lines = [text("notion.flattened", lang, notion=notion, rows=number(report["rows"]), cases=number(report["cases"]))]
     if report["duplicated_events"]:

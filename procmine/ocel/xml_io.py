@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import overload
 
 from lxml import etree
 
@@ -100,7 +101,11 @@ def write_ocel_xml(log: m.ObjectCentricLog, path: Path) -> None:
         etree.ElementTree(root).write(str(tmp), xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def _xml(text: str | None) -> str:
+@overload
+def _xml(text: str) -> str: ...
+@overload
+def _xml(text: None) -> None: ...
+def _xml(text: str | None) -> str | None:
     if text is not None and _NOT_XML.search(text):
         raise LogValidationError(f"The text {text[:40]!r} holds a control character XML cannot store. "
                                  "Export as JSON or SQLite instead.")
@@ -141,6 +146,8 @@ def _write_events(holder, log: m.ObjectCentricLog) -> None:
     for row, (eid, activity, time) in enumerate(zip(events.column(m.EVENT_ID).to_pylist(),
                                                     events.column("activity").to_pylist(),
                                                     m.format_times(events.column("timestamp")))):
+        if time is None:  # check() refuses an event without a time before a log is written
+            raise LogValidationError(f"The event {eid!r} has no time; OCEL XML needs one.")
         element = etree.SubElement(holder, "event", id=_xml(eid), type=_xml(activity), time=time)
         listed = etree.SubElement(element, "attributes")
         for name in names:

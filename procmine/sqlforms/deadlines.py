@@ -104,7 +104,7 @@ def applicable(engine, rules: tuple[DeadlineRule, ...] | None) -> tuple[list[Dea
     types = set(engine.query("SELECT DISTINCT c.case_type AS t FROM cases c JOIN (SELECT DISTINCT case_id "
                              "FROM events) e ON e.case_id = c.case_id")["t"]) if has_type else set()
     measured, skipped = [], []
-    for rule in (rules if strict else DEFAULT_RULES):
+    for rule in (rules if rules is not None else DEFAULT_RULES):
         missing = [name for name, endpoint in ((rule.start, CASE_START), (rule.end, CASE_END))
                    if name != endpoint and name not in activities]
         fits = (rule.case_type is None or (has_type and rule.case_type in types)) and not missing

@@ -109,6 +109,8 @@ class DuckDBEngine:
         engine = cls(connection)
         # A view cannot take bound values, so the paths are SQL string literals (quotes doubled).
         if files.partitioned:
+            if files.cases is None:  # dataset_files refuses a partition without its case table
+                raise DatasetError(f"{path}: the partitioned datasets have no {s.CASES_FILE}.")
             connection.execute(f"CREATE VIEW raw_events AS SELECT * FROM read_parquet({_literal(files.events)}, "
                                "hive_partitioning = true)")
             engine.register("partition_offsets", partition_offsets(engine))

@@ -8,6 +8,8 @@ case in the period of its last event, labelled as pandas labels periods (2024-03
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pandas as pd
 
 from procmine.sqlforms.common import (
@@ -75,8 +77,16 @@ def parameters(calendar: WorkCalendar, zone: str) -> dict:
     return {"calendar_zone": calendar.timezone, "dataset_zone": zone}
 
 
+class Found(TypedDict):
+    """What `compute` gives: the cases, the summary, and the trend (None without a period)."""
+
+    cases: pd.DataFrame
+    summary: pd.DataFrame
+    trend: pd.DataFrame | None
+
+
 def compute(engine, zone: str, calendar: WorkCalendar, by: str | None = None,
-            period: str | None = None) -> dict[str, pd.DataFrame | None]:
+            period: str | None = None) -> Found:
     """cases, summary (per `by`) and trend (per period and `by`, None without a period).
 
     The `days` table must be registered for `calendar` (common.register_days).
