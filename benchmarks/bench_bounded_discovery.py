@@ -61,8 +61,8 @@ def main() -> None:
                 row = f"| {name} | {miner} | {inside:.2f} s | {child:.2f} s | {child / inside:.1f}x |"
                 print(row)
                 lines.append(row)
-    lines += ["", "The child's cost is mostly starting Python and importing pm4py (about 1.5 s); "
-              "it buys a discovery that can be cancelled and cannot hold the server's interpreter lock."]
+    lines += ["", ("The child's cost is mostly starting Python and importing pm4py (about 1.5 s); "
+              "it buys a discovery that can be cancelled and cannot hold the server's interpreter lock.")]
     replace_section(BEGIN, END, lines)
 
 

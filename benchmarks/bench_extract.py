@@ -170,31 +170,31 @@ def write_results(figures: dict) -> None:
     lines = [
         "## Extraction from PostgreSQL (benchmarks/bench_extract.py)",
         "",
-        f"Generic SQL connector, table of {n:,} rows (generate_series) on the local PostgreSQL 15, "
+        (f"Generic SQL connector, table of {n:,} rows (generate_series) on the local PostgreSQL 15, "
         f"pseudonymised case ids and resources, keyed event keys, one zstd Parquet part, chunks of "
         f"{CHUNK:,} rows. 2 cores shared with other developers' work: the machine load before and "
         f"after the run was {figures['uptime'][0]} / {figures['uptime'][1]} (`uptime`). CPU is the "
         "user+system time of this process only (the PostgreSQL server runs in its own process). "
-        "Peak memory is the process's peak resident set during that step (VmHWM, reset per step).",
+        "Peak memory is the process's peak resident set during that step (VmHWM, reset per step)."),
         "",
         "| step | wall | rows/s | CPU | peak memory | load after |",
         "| --- | --- | --- | --- | --- | --- |",
         *[_row(f"full extraction {i + 1} (COPY → Arrow → pseudonymise → Parquet)", full, n)
           for i, full in enumerate(figures["fulls"])],
-        f"| incremental rerun, nothing new (48 h look-back) | {figures['rerun']['seconds']:.2f} s | "
+        (f"| incremental rerun, nothing new (48 h look-back) | {figures['rerun']['seconds']:.2f} s | "
         f"| {figures['rerun']['cpu']:.2f} s | {figures['rerun']['peak_mb']:,.0f} MB | "
-        f"{figures['rerun']['load']:.1f} |",
+        f"{figures['rerun']['load']:.1f} |"),
         _row("baseline: raw COPY of the same query, bytes only", base["copy"], n),
         _row("baseline: server-side binary cursor, tuples only", base["cursor"], n),
         _row("alternative: binary cursor tuples → Arrow columns", base["cursor_arrow"], n),
         "",
-        f"Target {TARGET:,} events/s. Best run: {n / best['seconds']:,.0f} events/s, using "
+        (f"Target {TARGET:,} events/s. Best run: {n / best['seconds']:,.0f} events/s, using "
         f"{best['cpu']:.2f} CPU-seconds of this process ({n / best['cpu']:,.0f} events per "
         "CPU-second): on the shared cores the wall time follows the CPU share the machine leaves. "
         f"Resident memory before the runs {figures['rss_before_mb']:,.0f} MB. Why COPY: in this "
         f"run it read the rows in {base['copy']['seconds']:.1f} s ({base['copy']['cpu']:.1f} "
         f"CPU-s) against {base['cursor_arrow']['seconds']:.1f} s ({base['cursor_arrow']['cpu']:.1f} "
-        "CPU-s) for the binary cursor turned into Arrow, and bound values stay driver-quoted.",
+        "CPU-s) for the binary cursor turned into Arrow, and bound values stay driver-quoted."),
     ]
     replace_section(BEGIN, END, lines)
 

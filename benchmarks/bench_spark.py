@@ -124,8 +124,8 @@ def measure(engine: str, root: Path, spark_memory: str) -> dict:
 
 
 def report(results: list[dict], events: int, municipalities: int) -> list[str]:
-    lines = [f"Spark engine, {events / 1e6:.0f}M simulated events in {municipalities} municipalities "
-             f"(`python benchmarks/bench_spark.py --events {events}`, {os.cpu_count()} cores, shared with other work):",
+    lines = [(f"Spark engine, {events / 1e6:.0f}M simulated events in {municipalities} municipalities "
+             f"(`python benchmarks/bench_spark.py --events {events}`, {os.cpu_count()} cores, shared with other work):"),
              "", "| engine | " + " | ".join(("open", *ANALYSES)) + " | wall (s) | peak memory (GB) | cases |",
              "| --- |" + " ---: |" * (len(ANALYSES) + 4)]
     for row in results:

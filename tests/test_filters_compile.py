@@ -33,8 +33,8 @@ JAN = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 # filter -> (fragments the SQL must contain, parameters)
 COMPILED = [
     (EndpointsFilter(start=("a",), end=("b", "c")),
-     ["arg_min(activity, event_index)", "list_contains(?::VARCHAR[], first_activity) AND "
-      "list_contains(?::VARCHAR[], last_activity)"], [["a"], ["b", "c"]]),
+     ["arg_min(activity, event_index)", ("list_contains(?::VARCHAR[], first_activity) AND "
+      "list_contains(?::VARCHAR[], last_activity)")], [["a"], ["b", "c"]]),
     (EndpointsFilter(end=("b",), invert=True),
      ["SELECT case_index FROM cases WHERE case_index NOT IN (", "last_activity)"], [["b"]]),
     (TimeframeFilter(between=(JAN, None), mode="started"), ["first_time >= ?"], [JAN]),

@@ -136,8 +136,8 @@ class EventAttributeFilter(Filter):
         if self.mode == "keep":
             return f"SELECT event_index FROM events WHERE list_contains(?, {name})", [values]
         if self.mode == "all":
-            return (f"SELECT case_index FROM events WHERE list_contains(?, {name}) GROUP BY case_index "
-                    f"HAVING count(DISTINCT {name}) = ?", [values, len(dict.fromkeys(values))])
+            return ((f"SELECT case_index FROM events WHERE list_contains(?, {name}) GROUP BY case_index "
+                    f"HAVING count(DISTINCT {name}) = ?"), [values, len(dict.fromkeys(values))])
         contains = f"SELECT case_index FROM events WHERE list_contains(?, {name})"
         if self.mode == "any":
             return contains, [values]

@@ -74,8 +74,8 @@ class FollowerFilter(Filter):
                 sql += f" AND epoch_us({end}) - epoch_us({start}) {operator} ?"
                 params.append(bound)
         if self.never:
-            return ("SELECT DISTINCT case_index FROM events WHERE activity = ? "
-                    f"AND case_index NOT IN ({sql})", [self.activity, *params])
+            return (("SELECT DISTINCT case_index FROM events WHERE activity = ? "
+                    f"AND case_index NOT IN ({sql})"), [self.activity, *params])
         return sql, params
 
     def _phrase(self, lang: str) -> str:

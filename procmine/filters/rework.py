@@ -27,9 +27,9 @@ class ReworkFilter(Filter):
         return count_per_case(arrays, hits) >= self.at_least
 
     def _matching_sql(self) -> tuple[str, list]:
-        return ("SELECT cases.case_index FROM cases LEFT JOIN (SELECT case_index, count(*) AS hits "
+        return (("SELECT cases.case_index FROM cases LEFT JOIN (SELECT case_index, count(*) AS hits "
                 "FROM events WHERE activity = ? GROUP BY case_index) AS counted "
-                "ON cases.case_index = counted.case_index WHERE coalesce(counted.hits, 0) >= ?",
+                "ON cases.case_index = counted.case_index WHERE coalesce(counted.hits, 0) >= ?"),
                 [self.activity, self.at_least])
 
     def _phrase(self, lang: str) -> str:

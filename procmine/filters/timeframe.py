@@ -95,8 +95,8 @@ class TimeframeFilter(Filter):
         where = " AND ".join(conditions)
         if self.mode == "trim":
             return f"SELECT event_index FROM events WHERE {where}", params
-        return ("SELECT case_index FROM (SELECT case_index, min(timestamp) AS first_time, "
-                f"max(timestamp) AS last_time FROM events GROUP BY case_index) AS spans WHERE {where}",
+        return (("SELECT case_index FROM (SELECT case_index, min(timestamp) AS first_time, "
+                f"max(timestamp) AS last_time FROM events GROUP BY case_index) AS spans WHERE {where}"),
                 params)
 
     def _bound(self, bound: str) -> dt.datetime | None:
