@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "tests")]
 from bench_report import DATASET as RTF  # noqa: E402
-from bench_report import ensure_dataset
+from bench_report import ensure_dataset  # noqa: E402  (after the sys.path set-up)
 from results_file import replace_section  # noqa: E402
 
 BEGIN, END = "<!-- bench_animation:begin -->", "<!-- bench_animation:end -->"

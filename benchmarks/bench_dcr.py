@@ -78,7 +78,7 @@ def bench_log(name: str, path: Path, repeats: int, declare_max: int) -> dict:
 
     def opened():
         log = procmine.open(path)
-        log.arrays   # the dataset read and coded: what every analysis starts from
+        _ = log.arrays   # the dataset read and coded: what every analysis starts from
         return log
 
     open_seconds, _ = median_time(lambda _: opened(), repeats)

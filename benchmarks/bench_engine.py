@@ -95,7 +95,7 @@ def _filters() -> list:
 
 def _analyse(view, overview, variants, dfg) -> None:
     overview(view)
-    variants(view).sequences
+    _ = variants(view).sequences
     dfg(view)
 
 

@@ -12,6 +12,7 @@ Usage: python benchmarks/bench_extract.py [EVENTS] [--runs N]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import tempfile
@@ -59,10 +60,8 @@ def _config(url: str, out: Path):
 
 def _reset_peak() -> None:
     """Start a new peak-memory measurement (Linux: clear VmHWM); elsewhere the peak stays global."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _peak_mb() -> float:
@@ -97,9 +96,9 @@ def _measure(work: Callable[[], object]) -> dict:
 
 
 def _raw_copy(dsn: str, sql: str, params: dict) -> int:
-    with psycopg.connect(dsn) as connection, psycopg.ClientCursor(connection) as cursor:
-        with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
-            return sum(1 for _ in copy)
+    with (psycopg.connect(dsn) as connection, psycopg.ClientCursor(connection) as cursor,
+          cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy):
+        return sum(1 for _ in copy)
 
 
 def _raw_cursor(dsn: str, sql: str, params: dict, to_arrow: bool) -> int:
@@ -139,8 +138,8 @@ def main(events: int = 1_000_000, repeats: int = 3) -> dict:
         for _ in range(repeats):  # the machine is shared: several runs show the spread
             with tempfile.TemporaryDirectory() as folder:
                 job = _config(url, Path(folder) / "dataset")
-                fulls.append(_measure(lambda: run_extraction(job)))
-                rerun = _measure(lambda: run_extraction(job))
+                fulls.append(_measure(lambda job=job: run_extraction(job)))
+                rerun = _measure(lambda job=job: run_extraction(job))
         baselines = _baselines(url, job)
         uptime_after = _uptime()
     finally:

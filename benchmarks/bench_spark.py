@@ -14,6 +14,7 @@ Writes the "Spark" section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -92,10 +93,8 @@ def tree_rss(pid: int) -> int:
     while stack:
         current = stack.pop()
         stack.extend(children.get(current, []))
-        try:
+        with contextlib.suppress(OSError, IndexError, ValueError):
             total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            pass
     return total
 
 

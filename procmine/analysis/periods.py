@@ -231,7 +231,7 @@ def _change(name: str, now, before, direction: str | None) -> KpiChange:
 def _latest_day(log: EventLog, timezone: str) -> dt.date:
     timestamps = log.unfiltered().arrays.timestamp if log.num_events == 0 else log.arrays.timestamp
     if len(timestamps) == 0:
-        return dt.date.today()
+        return dt.datetime.now(ZoneInfo(timezone)).date()
     days = int(k.local_days(np.array([timestamps.max()]), timezone)[0])
     return dt.date(1970, 1, 1) + dt.timedelta(days=days)
 
