@@ -52,7 +52,8 @@ class Window:
     def instants(self, timezone: str) -> tuple[int, int]:
         """The window's bounds as UTC microseconds since the epoch."""
         zone = ZoneInfo(timezone)
-        return tuple(_micros(dt.datetime.combine(day, dt.time(0), zone)) for day in (self.start, self.end))
+        start, end = (_micros(dt.datetime.combine(day, dt.time(0), zone)) for day in (self.start, self.end))
+        return start, end
 
     @property
     def last_day(self) -> dt.date:

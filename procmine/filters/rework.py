@@ -9,6 +9,7 @@ from pydantic import Field
 
 from procmine.filters.base import Filter
 from procmine.filters.columns import activity_lookup, count_per_case
+from procmine.languages import Language
 
 
 class ReworkFilter(Filter):
@@ -32,7 +33,7 @@ class ReworkFilter(Filter):
                 "ON cases.case_index = counted.case_index WHERE coalesce(counted.hits, 0) >= ?"),
                 [self.activity, self.at_least])
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         if lang == "en":
             return f"cases in which {self.activity} occurs at least {self.at_least} times"
         return f"sager hvor {self.activity} forekommer mindst {self.at_least} gange"
