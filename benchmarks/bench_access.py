@@ -52,13 +52,13 @@ def main() -> None:
         theirs = _best(lambda: pm4py.filter_event_attribute_values(frame, "department", list(allowed),
                                                                    level="case", retain=True))
         events = log.num_events
-    lines = [f"Synthetic log of {options.cases:,} cases, {events:,} events; a role allowed two of "
-             f"{len(DEPARTMENTS)} departments ({cut.num_cases:,} cases). Best of 3, 2 shared cores.", "",
+    lines = [(f"Synthetic log of {options.cases:,} cases, {events:,} events; a role allowed two of "
+             f"{len(DEPARTMENTS)} departments ({cut.num_cases:,} cases). Best of 3, 2 shared cores."), "",
              "| step | procmine s | pm4py s | pm4py / procmine |", "| --- | ---: | ---: | ---: |",
              f"| cut the log to the role's cases | {ours:.2f} | {theirs:.2f} | {theirs / ours:.1f}x |",
              "",
-             "- the cut is made once per dataset and role and cached; every filter stack of the session "
-             "is then applied to the smaller log"]
+             ("- the cut is made once per dataset and role and cached; every filter stack of the session "
+             "is then applied to the smaller log")]
     print("\n".join(lines))
     replace_section("<!-- bench_access:begin -->", "<!-- bench_access:end -->",
                     ["## Access rule (benchmarks/bench_access.py)", "", *lines, ""])

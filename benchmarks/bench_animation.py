@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "tests")]
 from bench_report import DATASET as RTF  # noqa: E402
-from bench_report import ensure_dataset
+from bench_report import ensure_dataset  # noqa: E402  (after the sys.path set-up)
 from results_file import replace_section  # noqa: E402
 
 BEGIN, END = "<!-- bench_animation:begin -->", "<!-- bench_animation:end -->"
@@ -119,14 +119,14 @@ def main() -> None:
     ensure_dataset()
     runs = [("Road Traffic Fines", RTF, HERE / "data" / "animation-rtf.png")]
     lines = ["## Animated process map (benchmarks/bench_animation.py)", "",
-             "Real app in headless Chromium (Debian's /usr/bin/chromium, --disable-gpu: software canvas), "
+             ("Real app in headless Chromium (Debian's /usr/bin/chromium, --disable-gpu: software canvas), "
              "viewport 1500×1400, 2 shared cores. First frame: from the click on Animate to the first "
              "drawn frame (server: DFG, Graphviz layout, tokens, payload; browser: decode, draw), cold caches. "
              f"fps: requestAnimationFrame draws over {PLAY_SECONDS:.0f} s of playing from the busiest moment "
              "at 1 day/s. Targets on Road Traffic Fines: first frame ≤ 2 s, payload ≤ 6 MB, ≥ 30 fps at "
-             "10,000 concurrent tokens.", "",
-             "| log | cases / events | transitions → tokens | payload | server build | first frame | "
-             "in motion while measured | fps |", "| --- | --- | --- | ---: | ---: | ---: | --- | ---: |"]
+             "10,000 concurrent tokens."), "",
+             ("| log | cases / events | transitions → tokens | payload | server build | first frame | "
+             "in motion while measured | fps |"), "| --- | --- | --- | ---: | ---: | ---: | --- | ---: |"]
     for name, dataset, screenshot in runs:
         figures = payload_figures(dataset)
         browser = browser_figures(dataset, figures["busiest_t"], screenshot)
@@ -134,14 +134,14 @@ def main() -> None:
         print(lines[-1], flush=True)
     if (options.synthetic / "procmine.json").exists():
         stress = stress_figures(options.synthetic)
-        lines += ["", f"Drawing limit: the component alone (no Streamlit), every one of the {stress['transitions']:,} "
+        lines += ["", (f"Drawing limit: the component alone (no Streamlit), every one of the {stress['transitions']:,} "
                   f"transitions of {options.synthetic.name} ({stress['cases']:,} cases, {stress['events']:,} events) "
                   f"as its own token (no merging, payload {stress['payload_mb']:.1f} MB), at the busiest moment: "
-                  f"**{stress['fps']:.0f} fps with {stress['dots']:,} tokens in motion**."]
+                  f"**{stress['fps']:.0f} fps with {stress['dots']:,} tokens in motion**.")]
         print(lines[-1], flush=True)
     load = os.getloadavg()
-    lines += ["", f"Machine load average during the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) "
-              "on 2 cores shared with other work: wall times are inflated accordingly.", ""]
+    lines += ["", (f"Machine load average during the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) "
+              "on 2 cores shared with other work: wall times are inflated accordingly."), ""]
     replace_section(BEGIN, END, lines)
 
 

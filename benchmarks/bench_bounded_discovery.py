@@ -56,13 +56,13 @@ def main() -> None:
             for miner in ("inductive", "heuristics"):
                 options = DiscoveryOptions(miner=miner)
                 discover(log, options)   # pm4py imported once, as in a running server
-                inside = median_seconds(lambda: discover(log, options), repeats)
-                child = median_seconds(lambda: discover_bounded(log, options), repeats)
+                inside = median_seconds(lambda log=log, options=options: discover(log, options), repeats)
+                child = median_seconds(lambda log=log, options=options: discover_bounded(log, options), repeats)
                 row = f"| {name} | {miner} | {inside:.2f} s | {child:.2f} s | {child / inside:.1f}x |"
                 print(row)
                 lines.append(row)
-    lines += ["", "The child's cost is mostly starting Python and importing pm4py (about 1.5 s); "
-              "it buys a discovery that can be cancelled and cannot hold the server's interpreter lock."]
+    lines += ["", ("The child's cost is mostly starting Python and importing pm4py (about 1.5 s); "
+              "it buys a discovery that can be cancelled and cannot hold the server's interpreter lock.")]
     replace_section(BEGIN, END, lines)
 
 

@@ -78,7 +78,7 @@ def bench_log(name: str, path: Path, repeats: int, declare_max: int) -> dict:
 
     def opened():
         log = procmine.open(path)
-        log.arrays   # the dataset read and coded: what every analysis starts from
+        _ = log.arrays   # the dataset read and coded: what every analysis starts from
         return log
 
     open_seconds, _ = median_time(lambda _: opened(), repeats)
@@ -102,16 +102,16 @@ def bench_log(name: str, path: Path, repeats: int, declare_max: int) -> dict:
 def section(rows: list[dict], repeats: int, load: tuple[float, ...]) -> list[str]:
     lines = ["## DCR graphs: DisCoveR discovery, timing and conformance (benchmarks/bench_dcr.py)", "",
              f"Command: `python benchmarks/bench_dcr.py --repeats {repeats}`  ",
-             f"Machine: {platform.machine()}, {os.cpu_count()} CPUs (shared), Python {platform.python_version()}, "
-             f"load average {load[0]:.1f} at the start  ",
+             (f"Machine: {platform.machine()}, {os.cpu_count()} CPUs (shared), Python {platform.python_version()}, "
+             f"load average {load[0]:.1f} at the start  "),
              f"Date: {dt.date.today().isoformat()}", "",
-             "Open = reading the dataset into the engine's coded arrays; mine = `discover_dcr` on the freshly "
+             ("Open = reading the dataset into the engine's coded arrays; mine = `discover_dcr` on the freshly "
              "opened log (variant grouping included); timed = delays "
              "and deadlines in working days from the waits; conformance = every case checked against the "
              "timed graph. pm4py has no DCR miner in its releases; its DECLARE miner "
-             "(`pm4py.discover_declare`, one run) is timed on the same log for scale.", "",
-             "| log | cases | variants | activities | relations (→• / •→ / →% / →+) | open s | mine s | target | "
-             "timed s | conformance s | pm4py declare s | declare / mine |",
+             "(`pm4py.discover_declare`, one run) is timed on the same log for scale."), "",
+             ("| log | cases | variants | activities | relations (→• / •→ / →% / →+) | open s | mine s | target | "
+             "timed s | conformance s | pm4py declare s | declare / mine |"),
              "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
     for r in rows:
         c = r["counts"]
@@ -122,8 +122,8 @@ def section(rows: list[dict], repeats: int, load: tuple[float, ...]) -> list[str
         lines.append(f"| {r['name']} | {r['cases']:,} | {r['variants']:,} | {r['activities']} | "
                      f"{c['condition']} / {c['response']} / {c['exclude']} / {c['include']} | {r['open']:.2f} | "
                      f"{r['mine']:.3f} | {target} | {r['timing']:.2f} | {r['conformance']:.2f} | {declare} | {ratio} |")
-    lines += ["", "Every discovered graph accepts every case of its own log (untimed); with deadlines at 90 % "
-              "of the waits the slowest tenth of the responses are late by design."]
+    lines += ["", ("Every discovered graph accepts every case of its own log (untimed); with deadlines at 90 % "
+              "of the waits the slowest tenth of the responses are late by design.")]
     return lines
 
 

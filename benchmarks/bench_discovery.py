@@ -117,40 +117,40 @@ def section(options, inductive: dict, conformance: dict, loads: list) -> list[st
     return [
         "## Discovery and conformance (benchmarks/bench_discovery.py)", "",
         f"Command: `python benchmarks/bench_discovery.py {' '.join(sys.argv[1:])}`".rstrip() + "  ",
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs shared with other developers' work, "
-        f"Python {platform.python_version()}  ",
-        f"Date: {dt.date.today().isoformat()}; load average (1, 5, 15 min) before "
-        f"{', '.join(f'{x:.2f}' for x in loads[0])}, after {', '.join(f'{x:.2f}' for x in loads[1])}  ",
-        f"Every time is the median of {options.repeats} runs; pm4py's DataFrames are built outside the timing. "
+        (f"Machine: {platform.machine()}, {os.cpu_count()} CPUs shared with other developers' work, "
+        f"Python {platform.python_version()}  "),
+        (f"Date: {dt.date.today().isoformat()}; load average (1, 5, 15 min) before "
+        f"{', '.join(f'{x:.2f}' for x in loads[0])}, after {', '.join(f'{x:.2f}' for x in loads[1])}  "),
+        (f"Every time is the median of {options.repeats} runs; pm4py's DataFrames are built outside the timing. "
         "Under a heavy load (see the load average) the seconds are a multiple of a quiet machine's; each ratio "
-        "compares two timings of one run under the same load.",
+        "compares two timings of one run under the same load."),
         "",
         "### (a) Inductive miner: procmine.inductive against pm4py's, IMf (noise 0.2) and IMd", "",
-        "Mining only: the same input for both, computed once by the engine (IMf: the variants, to pm4py "
+        ("Mining only: the same input for both, computed once by the engine (IMf: the variants, to pm4py "
         "as a Counter of tuples; IMd: the DFG, to pm4py as its DFG object); the tree before folding. "
-        "Ratio: pm4py / procmine.", "",
+        "Ratio: pm4py / procmine."), "",
         *table(inductive["rows"]), "",
-        f"The whole way on the synthetic log ({synthetic['events']:,} events, {synthetic['variants']:,} "
+        (f"The whole way on the synthetic log ({synthetic['events']:,} events, {synthetic['variants']:,} "
         f"variants): procmine open + variants + IMf + pm4py's fold and sort {whole['ours']:.2f} s "
         f"(runs {', '.join(f'{x:.2f}' for x in whole['ours_runs'])}); "
         f"pm4py.discover_process_tree_inductive(df, noise_threshold=0.2) {whole['pm4py']:.2f} s "
         f"(runs {', '.join(f'{x:.2f}' for x in whole['pm4py_runs'])}): **{whole['pm4py'] / whole['ours']:.1f}x**; "
         f"the same tree: {'yes' if whole['same'] else 'NO'}. Goal ≥ 10x on this log, mining: "
         f"{'met' if synthetic['imf_pm4py'] >= 10 * synthetic['imf_ours'] else 'not met'} "
-        f"({synthetic['imf_pm4py'] / synthetic['imf_ours']:.1f}x).", "",
-        f"### (b) Conformance on Road Traffic Fines ({conformance['cases']:,} cases, "
-        f"{conformance['variants']} variants) against IMf (noise 0.2) discovered from it", "",
+        f"({synthetic['imf_pm4py'] / synthetic['imf_ours']:.1f}x)."), "",
+        (f"### (b) Conformance on Road Traffic Fines ({conformance['cases']:,} cases, "
+        f"{conformance['variants']} variants) against IMf (noise 0.2) discovered from it"), "",
         "| | seconds | result |", "| --- | ---: | --- |",
-        f"| procmine check_conformance: token replay + alignments + precision + per-case table | "
+        (f"| procmine check_conformance: token replay + alignments + precision + per-case table | "
         f"{conformance['ours']:.2f} | token fitness {conformance['ours_token_fitness']:.4f}, fitting cases "
-        f"{conformance['ours_fitting_share']:.4f}, precision {conformance['precision']:.4f} |",
-        f"| pm4py.fitness_token_based_replay(df, net, im, fm) | {conformance['pm4py_token']:.2f} | "
-        f"token fitness {conformance['pm4py_token_fitness']:.4f} |",
-        f"| pm4py.fitness_alignments(df, net, im, fm) | {conformance['pm4py_alignments']:.2f} | "
-        f"fitting cases {conformance['pm4py_fitting_share']:.4f} |", "",
-        f"pm4py token replay / procmine: **{token_ratio:.1f}x**; pm4py alignments / procmine: "
+        f"{conformance['ours_fitting_share']:.4f}, precision {conformance['precision']:.4f} |"),
+        (f"| pm4py.fitness_token_based_replay(df, net, im, fm) | {conformance['pm4py_token']:.2f} | "
+        f"token fitness {conformance['pm4py_token_fitness']:.4f} |"),
+        (f"| pm4py.fitness_alignments(df, net, im, fm) | {conformance['pm4py_alignments']:.2f} | "
+        f"fitting cases {conformance['pm4py_fitting_share']:.4f} |"), "",
+        (f"pm4py token replay / procmine: **{token_ratio:.1f}x**; pm4py alignments / procmine: "
         f"**{align_ratio:.1f}x** (procmine does both and precision in its time); target ≥ 5x: "
-        f"{'met' if min(token_ratio, align_ratio) >= 5 else 'not met'}.", ""]
+        f"{'met' if min(token_ratio, align_ratio) >= 5 else 'not met'}."), ""]
 
 
 def write_section(lines: list[str]) -> None:

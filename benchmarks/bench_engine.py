@@ -95,7 +95,7 @@ def _filters() -> list:
 
 def _analyse(view, overview, variants, dfg) -> None:
     overview(view)
-    variants(view).sequences
+    _ = variants(view).sequences
     dfg(view)
 
 
@@ -143,8 +143,8 @@ def ensure_dataset(folder: Path, cases: int) -> Path:
 
 def report(name: str, ours_: dict, theirs_: dict, repeats: int, pm4py_repeats: int) -> list[str]:
     lines = [f"### {name}: {ours_['cases']:,} cases, {ours_['events']:,} events",
-             "", f"procmine median of {repeats} runs, pm4py median of {pm4py_repeats} run(s) "
-             f"(pm4py measured {theirs_.get('measured', 'in this run')}).", "",
+             "", (f"procmine median of {repeats} runs, pm4py median of {pm4py_repeats} run(s) "
+             f"(pm4py measured {theirs_.get('measured', 'in this run')})."), "",
              "| operation | procmine s | pm4py s | pm4py / procmine |", "| --- | ---: | ---: | ---: |"]
     for mine, other in PAIRS:
         lines.append(f"| {mine} vs pm4py.{other} | {ours_[mine]:.3f} | {theirs_[other]:.3f} | "
@@ -189,8 +189,8 @@ def main() -> None:
         runs.append(("large", options.large_cases, options.pm4py_repeats_large))
     lines = ["## Engine (procmine kernels vs pm4py)", "",
              f"Command: `{' '.join(['python', 'benchmarks/bench_engine.py', *sys.argv[1:]])}`  ",
-             f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (shared), "
-             f"Python {platform.python_version()}  ",
+             (f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (shared), "
+             f"Python {platform.python_version()}  "),
              f"Date: {dt.date.today().isoformat()}", ""]
     for name, cases, pm4py_repeats in runs:
         path = ensure_dataset(options.data_dir, cases)

@@ -12,6 +12,7 @@ Usage: python benchmarks/bench_extract.py [EVENTS] [--runs N]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import tempfile
@@ -59,10 +60,8 @@ def _config(url: str, out: Path):
 
 def _reset_peak() -> None:
     """Start a new peak-memory measurement (Linux: clear VmHWM); elsewhere the peak stays global."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _peak_mb() -> float:
@@ -97,9 +96,9 @@ def _measure(work: Callable[[], object]) -> dict:
 
 
 def _raw_copy(dsn: str, sql: str, params: dict) -> int:
-    with psycopg.connect(dsn) as connection, psycopg.ClientCursor(connection) as cursor:
-        with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
-            return sum(1 for _ in copy)
+    with (psycopg.connect(dsn) as connection, psycopg.ClientCursor(connection) as cursor,
+          cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy):
+        return sum(1 for _ in copy)
 
 
 def _raw_cursor(dsn: str, sql: str, params: dict, to_arrow: bool) -> int:
@@ -139,8 +138,8 @@ def main(events: int = 1_000_000, repeats: int = 3) -> dict:
         for _ in range(repeats):  # the machine is shared: several runs show the spread
             with tempfile.TemporaryDirectory() as folder:
                 job = _config(url, Path(folder) / "dataset")
-                fulls.append(_measure(lambda: run_extraction(job)))
-                rerun = _measure(lambda: run_extraction(job))
+                fulls.append(_measure(lambda job=job: run_extraction(job)))
+                rerun = _measure(lambda job=job: run_extraction(job))
         baselines = _baselines(url, job)
         uptime_after = _uptime()
     finally:
@@ -170,31 +169,31 @@ def write_results(figures: dict) -> None:
     lines = [
         "## Extraction from PostgreSQL (benchmarks/bench_extract.py)",
         "",
-        f"Generic SQL connector, table of {n:,} rows (generate_series) on the local PostgreSQL 15, "
+        (f"Generic SQL connector, table of {n:,} rows (generate_series) on the local PostgreSQL 15, "
         f"pseudonymised case ids and resources, keyed event keys, one zstd Parquet part, chunks of "
         f"{CHUNK:,} rows. 2 cores shared with other developers' work: the machine load before and "
         f"after the run was {figures['uptime'][0]} / {figures['uptime'][1]} (`uptime`). CPU is the "
         "user+system time of this process only (the PostgreSQL server runs in its own process). "
-        "Peak memory is the process's peak resident set during that step (VmHWM, reset per step).",
+        "Peak memory is the process's peak resident set during that step (VmHWM, reset per step)."),
         "",
         "| step | wall | rows/s | CPU | peak memory | load after |",
         "| --- | --- | --- | --- | --- | --- |",
         *[_row(f"full extraction {i + 1} (COPY → Arrow → pseudonymise → Parquet)", full, n)
           for i, full in enumerate(figures["fulls"])],
-        f"| incremental rerun, nothing new (48 h look-back) | {figures['rerun']['seconds']:.2f} s | "
+        (f"| incremental rerun, nothing new (48 h look-back) | {figures['rerun']['seconds']:.2f} s | "
         f"| {figures['rerun']['cpu']:.2f} s | {figures['rerun']['peak_mb']:,.0f} MB | "
-        f"{figures['rerun']['load']:.1f} |",
+        f"{figures['rerun']['load']:.1f} |"),
         _row("baseline: raw COPY of the same query, bytes only", base["copy"], n),
         _row("baseline: server-side binary cursor, tuples only", base["cursor"], n),
         _row("alternative: binary cursor tuples → Arrow columns", base["cursor_arrow"], n),
         "",
-        f"Target {TARGET:,} events/s. Best run: {n / best['seconds']:,.0f} events/s, using "
+        (f"Target {TARGET:,} events/s. Best run: {n / best['seconds']:,.0f} events/s, using "
         f"{best['cpu']:.2f} CPU-seconds of this process ({n / best['cpu']:,.0f} events per "
         "CPU-second): on the shared cores the wall time follows the CPU share the machine leaves. "
         f"Resident memory before the runs {figures['rss_before_mb']:,.0f} MB. Why COPY: in this "
         f"run it read the rows in {base['copy']['seconds']:.1f} s ({base['copy']['cpu']:.1f} "
         f"CPU-s) against {base['cursor_arrow']['seconds']:.1f} s ({base['cursor_arrow']['cpu']:.1f} "
-        "CPU-s) for the binary cursor turned into Arrow, and bound values stay driver-quoted.",
+        "CPU-s) for the binary cursor turned into Arrow, and bound values stay driver-quoted."),
     ]
     replace_section(BEGIN, END, lines)
 

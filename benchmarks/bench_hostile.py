@@ -94,10 +94,10 @@ def lenient_rows(folder: Path, runs: int) -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs, their_times = median_seconds(lambda: pm4py.read_xes(str(holed), variant="iterparse"), runs)
-    return [f"| procmine import_log (lenient, to a dataset folder) | {ours:.3f} | "
-            f"{', '.join(f'{t:.3f}' for t in our_times)} | 1.00 |",
-            f"| pm4py.read_xes, iterparse (to a DataFrame) | {theirs:.3f} | {', '.join(f'{t:.3f}' for t in their_times)} "
-            f"| {theirs / ours:.2f} |"]
+    return [(f"| procmine import_log (lenient, to a dataset folder) | {ours:.3f} | "
+            f"{', '.join(f'{t:.3f}' for t in our_times)} | 1.00 |"),
+            (f"| pm4py.read_xes, iterparse (to a DataFrame) | {theirs:.3f} | {', '.join(f'{t:.3f}' for t in their_times)} "
+            f"| {theirs / ours:.2f} |")]
 
 
 def open_rows(folder: Path, runs: int) -> list[str]:
@@ -115,8 +115,8 @@ def open_rows(folder: Path, runs: int) -> list[str]:
     first, first_times = median_seconds(lambda: analysis.overview(procmine.open(folder / "rtf")), runs)
     return [f"| read_dataset (with the checks) | {checked:.4f} | {', '.join(f'{t:.4f}' for t in checked_times)} |",
             f"| check_events_file alone | {check:.4f} | {', '.join(f'{t:.4f}' for t in check_times)} |",
-            f"| procmine.open + overview (the checked columns are not read twice) | {first:.4f} | "
-            f"{', '.join(f'{t:.4f}' for t in first_times)} |"]
+            (f"| procmine.open + overview (the checked columns are not read twice) | {first:.4f} | "
+            f"{', '.join(f'{t:.4f}' for t in first_times)} |")]
 
 
 def main() -> None:
@@ -135,10 +135,10 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
     lines = [
         "## Hostile inputs (benchmarks/bench_hostile.py)", "",
-        f"Command: `.venv/bin/python benchmarks/bench_hostile.py --runs {args.runs}`. Date: {dt.date.today()}. "
+        (f"Command: `.venv/bin/python benchmarks/bench_hostile.py --runs {args.runs}`. Date: {dt.date.today()}. "
         f"Machine: {os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()}, shared: "
         f"load average (1 min) {' → '.join(f'{x:.1f}' for x in load)}. Medians of {args.runs} runs, in-process "
-        f"(the CLI adds Python's start-up). Peak memory of the whole benchmark process: {peak} MiB.", "",
+        f"(the CLI adds Python's start-up). Peak memory of the whole benchmark process: {peak} MiB."), "",
         "Bombs, time until the ProcmineError (the issue's bound: 5 s, 500 MB):", "",
         "| input | median (s) | runs (s) |", "| --- | ---: | --- |", *bombs, "",
         "WABO_receipt with 6 of 8,577 events stripped of concept:name or time:timestamp:", "",

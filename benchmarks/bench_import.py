@@ -167,11 +167,11 @@ def main() -> None:
 def write_results(rows: list[Row], parts: dict[str, list[Run]], loads: list[float], args, missing) -> None:
     ours = rows[0]
     lines = [BEGIN, "## XES import, Road Traffic Fines (benchmarks/bench_import.py)", "",
-             f"Command: `.venv/bin/python benchmarks/bench_import.py --runs {args.runs}"
+             (f"Command: `.venv/bin/python benchmarks/bench_import.py --runs {args.runs}"
              f"{' --skip-iterparse' if args.skip_iterparse else ''}`. Date: {dt.date.today().isoformat()}. "
              f"Machine: {machine()}, shared with other developers: load average (1 min, os.getloadavg) "
-             f"{' → '.join(f'{load:.1f}' for load in loads)} over the run.",
-             "Log: 150,370 cases, 561,470 events, 185 MB uncompressed (2.9 MB gzip). procmine times the whole "
+             f"{' → '.join(f'{load:.1f}' for load in loads)} over the run."),
+             ("Log: 150,370 cases, 561,470 events, 185 MB uncompressed (2.9 MB gzip). procmine times the whole "
              "import to a dataset folder (read_log with its default of "
              f"{_workers()} thread(s) for parsing, then write_dataset); "
              "pm4py times reading to a DataFrame with an explicit variant. Medians of "
@@ -179,16 +179,16 @@ def write_results(rows: list[Row], parts: dict[str, list[Run]], loads: list[floa
              "process, its threads and its finished child processes. With two parsing threads on two cores "
              "the CPU time exceeds the wall time (the threads share memory bandwidth, so each step takes "
              "longer); the one-thread row is what a single free core gives. Ratios are against the "
-             "default (first) row.",
-             "", "| importer | wall median (s) | wall runs (s) | CPU median (s) | CPU runs (s) "
-             "| times slower than procmine, wall | times slower, CPU |",
+             "default (first) row."),
+             "", ("| importer | wall median (s) | wall runs (s) | CPU median (s) | CPU runs (s) "
+             "| times slower than procmine, wall | times slower, CPU |"),
              "| --- | ---: | --- | ---: | --- | ---: | ---: |"]
     for row in rows:
         lines.append(f"| {row.name} | {row.wall:.2f} | {_runs_text(row.runs, 'wall')} | {row.cpu:.2f} | "
                      f"{_runs_text(row.runs, 'cpu')} | {row.wall / ours.wall:.2f} | {row.cpu / ours.cpu:.2f} |")
     read, write = Row("", parts["read_log"]), Row("", parts["write_dataset"])
-    lines += ["", f"procmine split: read_log wall {read.wall:.2f} s (CPU {read.cpu:.2f} s), write_dataset "
-              f"wall {write.wall:.2f} s (CPU {write.cpu:.2f} s)."]
+    lines += ["", (f"procmine split: read_log wall {read.wall:.2f} s (CPU {read.cpu:.2f} s), write_dataset "
+              f"wall {write.wall:.2f} s (CPU {write.cpu:.2f} s).")]
     lines.append(_target_line(rows))
     if missing:
         lines.append(f"pm4py's r4pm importer was not compared: {missing}.")

@@ -212,11 +212,11 @@ def main() -> None:
     load_before = os.getloadavg()
     lines = ["## Engine against every peer (benchmarks/bench_peers.py)", "",
              f"Command: `{' '.join(['python', 'benchmarks/bench_peers.py', *sys.argv[1:]])}`  ",
-             f"Machine: {platform.machine()}, {os.cpu_count()} CPUs shared with other work, Python "
+             (f"Machine: {platform.machine()}, {os.cpu_count()} CPUs shared with other work, Python "
              f"{platform.python_version()}; load average before the run {load_before[0]:.1f}. Date: "
              f"{dt.date.today().isoformat()}. Seconds, median of {options.repeats} runs "
              f"(pm4py: {options.pm4py_repeats}). Goal: procmine ≥ 2x faster than the fastest peer "
-             "(ratio column ≥ 2) and within 3x of the floor.", ""]
+             "(ratio column ≥ 2) and within 3x of the floor."), ""]
     sizes = [("small", options.small_cases)] + ([] if options.skip_large else [("large", options.large_cases)])
     for name, cases in sizes:
         results, notes = measure(ensure_dataset(options.data_dir, cases), options.repeats, options.pm4py_repeats)

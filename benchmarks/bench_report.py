@@ -94,16 +94,16 @@ def write_results(figures: dict) -> None:
     lines = [
         "## Management report on Road Traffic Fines (benchmarks/bench_report.py)",
         "",
-        "`procmine report` in process on the imported Road Traffic Fine Management log (150,370 cases, "
+        ("`procmine report` in process on the imported Road Traffic Fine Management log (150,370 cases, "
         "561,470 events, 11 activities): open the dataset, every analysis, process map, HTML and XLSX, "
-        f"with the Rich progress bar. Target: at most {TARGET_SECONDS:.0f} s. 2 shared cores.",
+        f"with the Rich progress bar. Target: at most {TARGET_SECONDS:.0f} s. 2 shared cores."),
         "",
         "| report | total | slowest steps (the first, kpis, includes opening the dataset) | HTML size |",
         "| --- | --- | --- | --- |",
         *rows,
         "",
-        f"One-off import of the XES file: {figures['import_seconds']:.1f} s (0 = already imported). "
-        f"Machine load average during the run: {figures['load']:.1f} on 2 cores.",
+        (f"One-off import of the XES file: {figures['import_seconds']:.1f} s (0 = already imported). "
+        f"Machine load average during the run: {figures['load']:.1f} on 2 cores."),
     ]
     replace_section(BEGIN, END, lines)
 

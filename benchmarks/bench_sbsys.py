@@ -90,19 +90,19 @@ def main(cases: int) -> list[dict]:
 
 def _write(rows: list[dict], cases: int, scrubbed: float) -> None:
     lines = [f"## SBSYS preset on the real schema (benchmarks/bench_sbsys.py, {cases:,} cases)", "",
-             f"Measured {dt.date.today().isoformat()} on the shared 2-core machine (load "
-             f"{os.getloadavg()[0]:.1f}). No pm4py counterpart: pm4py does not extract from databases.",
-             "", "| database | fill (simulate-sbsys) | full extraction | events | events/s | "
-             "rerun, nothing new | rerun after deleting registrations |",
+             (f"Measured {dt.date.today().isoformat()} on the shared 2-core machine (load "
+             f"{os.getloadavg()[0]:.1f}). No pm4py counterpart: pm4py does not extract from databases."),
+             "", ("| database | fill (simulate-sbsys) | full extraction | events | events/s | "
+             "rerun, nothing new | rerun after deleting registrations |"),
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         lines.append(f"| {r['kind']} | {r['fill']:.1f} s | {r['full']:.2f} s | {r['events']:,} | "
                      f"{r['events'] / r['full']:,.0f} | {r['rerun']:.2f} s | {r['retract']:.2f} s "
                      f"({r['deleted']:,} deleted, {r['retracted']:,} events removed) |")
     per_million = rows[-1]["full"] / rows[-1]["events"] * 1e6
-    lines += ["", f"Scrubbing 1M activity names of CPR numbers (over their distinct values): "
+    lines += ["", (f"Scrubbing 1M activity names of CPR numbers (over their distinct values): "
                   f"{scrubbed * 1000:.0f} ms, {scrubbed / per_million:.1%} of a full PostgreSQL "
-                  "extraction of 1M events at the rate above."]
+                  "extraction of 1M events at the rate above.")]
     replace_section(BEGIN, END, lines)
     print("\n".join(lines))
 

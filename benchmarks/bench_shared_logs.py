@@ -98,10 +98,10 @@ def _procmine(*arguments: str) -> None:
 def report(pages: dict[str, dict[str, float]], commands: dict[str, dict[str, float]]) -> list[str]:
     names = list(pages)
     lines = ["## Largest shared logs: every page and command (benchmarks/bench_app.py --shared)", "",
-             f"BPIC15_1 (1,199 cases, 52,217 events, 398 activities) and Road Traffic Fines (150,370 cases, "
+             (f"BPIC15_1 (1,199 cases, 52,217 events, 398 activities) and Road Traffic Fines (150,370 cases, "
              f"561,470 events). Python {platform.python_version()}, {os.cpu_count()} shared cores. Pages: "
              "first draw in a fresh AppTest session. Commands: a fresh `python -m procmine` process "
-             "(includes about 2 s of start-up).", "",
+             "(includes about 2 s of start-up)."), "",
              "| page | " + " | ".join(f"{n} s" for n in names) + " | bound s |",
              "| --- | " + " | ".join("---:" for _ in names) + " | ---: |"]
     for page in PAGES:

@@ -14,6 +14,7 @@ Writes the "Spark" section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -92,10 +93,8 @@ def tree_rss(pid: int) -> int:
     while stack:
         current = stack.pop()
         stack.extend(children.get(current, []))
-        try:
+        with contextlib.suppress(OSError, IndexError, ValueError):
             total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            pass
     return total
 
 
@@ -124,8 +123,8 @@ def measure(engine: str, root: Path, spark_memory: str) -> dict:
 
 
 def report(results: list[dict], events: int, municipalities: int) -> list[str]:
-    lines = [f"Spark engine, {events / 1e6:.0f}M simulated events in {municipalities} municipalities "
-             f"(`python benchmarks/bench_spark.py --events {events}`, {os.cpu_count()} cores, shared with other work):",
+    lines = [(f"Spark engine, {events / 1e6:.0f}M simulated events in {municipalities} municipalities "
+             f"(`python benchmarks/bench_spark.py --events {events}`, {os.cpu_count()} cores, shared with other work):"),
              "", "| engine | " + " | ".join(("open", *ANALYSES)) + " | wall (s) | peak memory (GB) | cases |",
              "| --- |" + " ---: |" * (len(ANALYSES) + 4)]
     for row in results:

@@ -59,10 +59,10 @@ def main() -> None:
     lines = [
         "## Working-day waits per transition (benchmarks/bench_working_waits.py)",
         "",
-        f"Road Traffic Fines ({log.num_cases:,} cases, {log.num_events:,} events), {os.cpu_count()} cores shared. "
+        (f"Road Traffic Fines ({log.num_cases:,} cases, {log.num_events:,} events), {os.cpu_count()} cores shared. "
         "procmine: median and total wait in Danish working days per transition and per activity "
         "(`procmine.analysis.working_waits`, part of `bottlenecks`); pm4py: "
-        "`discover_performance_dfg(business_hours=True)` (weekday business hours, no holidays).",
+        "`discover_performance_dfg(business_hours=True)` (weekday business hours, no holidays)."),
         "",
         "| | time | ratio |",
         "| --- | --- | --- |",

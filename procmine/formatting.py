@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from procmine.i18n import text
@@ -49,7 +50,7 @@ def missing(value) -> bool:
 
 def format_number(value: float | int | None, lang: Language, decimals: int = 0) -> str:
     """A number with thousands separators: 1234.5 -> "1,234.5" (en) or "1.234,5" (da); negatives with −."""
-    if missing(value):
+    if value is None or missing(value):
         return DASH
     english = f"{abs(value):,.{decimals}f}"
     if lang == "da":
@@ -60,18 +61,18 @@ def format_number(value: float | int | None, lang: Language, decimals: int = 0) 
 
 def format_count(value: float | int | None, lang: Language) -> str:
     """A count as a whole number: 5004 -> "5,004" / "5.004" (never "5,004.00")."""
-    return DASH if missing(value) else format_number(round(float(value)), lang)
+    return DASH if value is None or missing(value) else format_number(round(float(value)), lang)
 
 
 def format_signed_number(value: float | int | None, lang: Language, decimals: int = 0) -> str:
     """A difference with its sign: "+12", "−536", "0"."""
     shown = format_number(value, lang, decimals)
-    return f"+{shown}" if not missing(value) and value > 0 and shown.strip("0.,") else shown
+    return f"+{shown}" if value is not None and not missing(value) and value > 0 and shown.strip("0.,") else shown
 
 
 def format_duration(seconds: float | None, lang: Language) -> str:
     """A duration in the largest fitting unit: "3.2 d" / "3,2 d", "4 h 12 m" / "4 t 12 m", "45 s", "instant"."""
-    if missing(seconds):
+    if seconds is None or missing(seconds):
         return DASH
     seconds = float(seconds)
     if seconds < 0:
@@ -87,9 +88,9 @@ def format_signed_duration(seconds: float | None, lang: Language, *, like: float
     `like` is the size of the durations compared: from a day up the difference is in days
     too, so 7.9 d → 7.8 d reads "−0.1 d" (not "−2 h 24 m").
     """
-    if missing(seconds):
+    if seconds is None or missing(seconds):
         return DASH
-    in_days = not missing(like) and abs(float(like)) >= DAY_SECONDS
+    in_days = like is not None and not missing(like) and abs(float(like)) >= DAY_SECONDS
     return _signed_magnitude(float(seconds), lang, in_days)
 
 
@@ -119,21 +120,25 @@ def _magnitude(seconds: float, lang: Language) -> str:
 
 def format_percent(fraction: float | None, lang: Language, decimals: int = 1) -> str:
     """A share 0..1 as a percentage: 0.523 -> "52.3 %" (en) or "52,3 %" (da)."""
-    return DASH if missing(fraction) else f"{format_number(fraction * 100, lang, decimals)} %"
+    return DASH if fraction is None or missing(fraction) else f"{format_number(fraction * 100, lang, decimals)} %"
 
 
 def format_signed_percent(fraction: float | None, lang: Language, decimals: int = 1) -> str:
     """A relative change with its sign: 0.18 -> "+18.0 %", -0.944 -> "−94.4 %"."""
-    return DASH if missing(fraction) else f"{format_signed_number(fraction * 100, lang, decimals)} %"
+    return DASH if fraction is None or missing(fraction) else f"{format_signed_number(fraction * 100, lang, decimals)} %"
 
 
 def format_share_difference(difference: float | None, lang: Language, decimals: int = 1) -> str:
     """A difference of two shares in percentage points: 0.123 -> "+12.3 pp" / "+12,3 pct.-point"."""
-    if missing(difference):
+    if difference is None or missing(difference):
         return DASH
     return f"{format_signed_number(difference * 100, lang, decimals)} {text('unit.points', lang)}"
 
 
+@overload
+def local_time(value: dt.datetime, timezone: str = ...) -> dt.datetime: ...
+@overload
+def local_time(value: dt.date, timezone: str = ...) -> dt.date: ...
 def local_time(value: dt.datetime | dt.date, timezone: str = DEFAULT_TIMEZONE) -> dt.datetime | dt.date:
     """A UTC (or naive-UTC) timestamp in the local zone; dates are returned as they are."""
     if hasattr(value, "to_pydatetime"):  # pandas Timestamp
@@ -146,7 +151,7 @@ def local_time(value: dt.datetime | dt.date, timezone: str = DEFAULT_TIMEZONE) -
 
 def format_date(value: dt.datetime | dt.date | None, lang: Language, timezone: str = DEFAULT_TIMEZONE) -> str:
     """A date as '28. nov. 2026' (da) or '28 Nov 2026' (en); datetimes in the local zone."""
-    if missing(value):
+    if value is None or missing(value):
         return DASH
     local = local_time(value, timezone)
     month = month_name(local.month, lang)
@@ -155,7 +160,7 @@ def format_date(value: dt.datetime | dt.date | None, lang: Language, timezone: s
 
 def format_datetime(value: dt.datetime | None, lang: Language, timezone: str = DEFAULT_TIMEZONE) -> str:
     """A timestamp as '28. nov. 2026 14.05' (da) or '28 Nov 2026 14:05' (en), in the local zone."""
-    if missing(value):
+    if value is None or missing(value):
         return DASH
     local = local_time(value, timezone)
     separator = "." if lang == "da" else ":"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq

@@ -131,6 +131,6 @@ def test_compare_by_and_by_filters(dataset, tmp_path):
     (["info", "/nonexistent/dataset"], "not a procmine dataset"),
 ])
 def test_errors_are_one_line_and_exit_2(dataset, args, message):
-    code, out, err = run(*[a.format(ds=dataset) for a in args])
+    code, _out, err = run(*[a.format(ds=dataset) for a in args])
     assert code == 2
     assert message in err and "Traceback" not in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import Counter
 
@@ -43,7 +44,7 @@ def test_dfg_transitions_sum_to_events_minus_cases_and_match_reference(rows):
     waits: dict[tuple, list] = {}
     cases: dict[tuple, set] = {}
     for case, seq in sequences_by_case(rows).items():
-        for (a, ta), (b, tb) in zip(seq, seq[1:]):
+        for (a, ta), (b, tb) in itertools.pairwise(seq):
             waits.setdefault((a, b), []).append(tb - ta)
             cases.setdefault((a, b), set()).add(case)
     table = graph.edges.set_index(["source", "target"])

@@ -110,7 +110,7 @@ def test_layout_geometry_matches_the_drawn_svg():
     for title, body in re.findall(r'<g id="node\d+" class="node">\s*<title>([^<]+)</title>(.*?)</g>', svg, re.S):
         label_x, label_y = (float(v) for v in re.search(r'<text[^>]* x="([-\d.]+)" y="([-\d.]+)"', body).groups())
         name = {"start": START, "end": END}.get(title) or _activity(log, title)
-        x, y, w, h = layout.nodes[name]
+        x, y, _w, h = layout.nodes[name]
         assert abs(label_x + dx - x) <= 1 and abs(label_y + dy - y) <= h / 2, title
         checked += 1
     assert checked == len(layout.nodes)
@@ -159,7 +159,7 @@ def test_the_export_is_an_animation_with_the_tokens_drawn(format):
     picture = Image.open(io.BytesIO(data))
     assert picture.format == format.upper() and picture.n_frames == 6
     span = int(animation.tokens.end.max())
-    active, points = positions_at(animation.layout, animation.tokens, span * 0.4)
+    active, _points = positions_at(animation.layout, animation.tokens, span * 0.4)
     assert len(active) > 0
     picture.seek(0)
     empty = np.asarray(picture.convert("RGB"), dtype=np.int16)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -59,10 +60,8 @@ def test_app_serves_the_dataset_on_localhost_only(imported_dataset):
 def _addresses() -> list[str]:
     """This machine's IPv4 addresses (the one used for outgoing traffic included)."""
     found = set()
-    try:
+    with contextlib.suppress(OSError):
         found |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
-    except OSError:
-        pass
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         try:
             probe.connect(("192.0.2.1", 9))   # a UDP "connect" sends nothing; it only picks a route

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 
 import pytest
@@ -59,7 +60,7 @@ def test_records_chain_from_genesis_and_verify(audit):
     records = audit.records()
     assert [r.seq for r in records] == [1, 2, 3, 4, 5]
     assert records[0].prev_hash == GENESIS
-    assert all(b.prev_hash == a.hash for a, b in zip(records, records[1:]))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(records))
     assert len({r.hash for r in records}) == 5
     assert audit.verify() is None
 

@@ -72,7 +72,7 @@ def test_the_report_map_bridges_hidden_activities_and_says_so(wabo, lang, word):
     view = map_view(closed, activities=0.5, paths=1.0)
     kept = set(view.reduced.activities)
     assert view.bridged and 0 < len(kept) < view.activities_total
-    expected, starts, ends = _pm4py_projected_dfg(closed, kept)
+    expected, _starts, _ends = _pm4py_projected_dfg(closed, kept)
     assert {edge: count for edge, count in view.reduced.edges.items()
             if edge[0] in kept and edge[1] in kept} == expected
     options = MapOptions(metric="both", statistic="median", activities=0.5, paths=1.0, lang=lang)

@@ -163,12 +163,12 @@ def test_json_on_stdout_of_a_fresh_process(imported_dataset, tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ('<?xml version="1.0"?><pnml><net id="n" type="http://www.pnml.org/version-2009/grammar/ptnet">'
-     '<page id="p"><place id="p1"><initialMarking><text>1</text>', "not a readable PNML"),
+    (('<?xml version="1.0"?><pnml><net id="n" type="http://www.pnml.org/version-2009/grammar/ptnet">'
+     '<page id="p"><place id="p1"><initialMarking><text>1</text>'), "not a readable PNML"),
     ("this is not xml", "not a readable PNML"),
     ('<?xml version="1.0"?><html><body>hello</body></html>', "no initial marking"),
-    ('<?xml version="1.0"?><pnml><net id="n"><page id="p"><place id="p1"><initialMarking>'
-     '<text>many</text></initialMarking></place></page></net></pnml>', "not a readable PNML"),
+    (('<?xml version="1.0"?><pnml><net id="n"><page id="p"><place id="p1"><initialMarking>'
+     '<text>many</text></initialMarking></place></page></net></pnml>'), "not a readable PNML"),
 ])
 def test_broken_pnml_files_are_model_errors(content, message, tmp_path):
     path = tmp_path / "model.pnml"

@@ -105,7 +105,7 @@ def small_logs(draw):
         # A column without any value has no type a CSV could carry: keep one value.
         "antal": pa.array([r[4] if i else (r[4] or 0) for i, r in enumerate(rows)], pa.int64()), "beløb": [r[5] for r in rows],
         "haster": [r[6] for r in rows], "note": pa.array([r[7] for r in rows], pa.string())})
-    case_ids = sorted(set(r[0] for r in rows))
+    case_ids = sorted({r[0] for r in rows})
     with_cases = draw(st.booleans())
     cases = pa.table({s.CASE_ID: case_ids, "afdeling": [draw(_NAME) for _ in case_ids]}) if with_cases else None
     return events, cases

@@ -120,7 +120,7 @@ def test_delays_and_deadlines_are_read_from_the_waits_in_working_days():
     log = make_log(rows)
     graph = discover_dcr(log)
     rule = next(r for r in graph.rules() if r.kind == "response")
-    waits, cases = waiting_times(log, rule, "working_days", WorkCalendar())
+    waits, _cases = waiting_times(log, rule, "working_days", WorkCalendar())
     # Mon -> Thu is 3 working days; Mon -> Tue of the next week is 6 working days
     assert sorted(waits.tolist()) == [3.0, 6.0]
     timed = timed_graph(log, graph, TimingOptions(unit="working_days"))

@@ -91,17 +91,17 @@ def test_a_portal_file_with_ids_other_than_labels_is_read_by_labels():
     (b"<dcrgraph><specification>", "not well-formed"),
     (b"<definitions/>", "not <dcrgraph>"),
     (b"<dcrgraph><specification><resources><events/></resources></specification></dcrgraph>", "no <event>"),
-    (b"<dcrgraph><specification><resources><events><event id='a'/></events></resources><constraints>"
-     b"<conditions><condition sourceId='a' targetId='b'/></conditions></constraints></specification></dcrgraph>",
+    ((b"<dcrgraph><specification><resources><events><event id='a'/></events></resources><constraints>"
+     b"<conditions><condition sourceId='a' targetId='b'/></conditions></constraints></specification></dcrgraph>"),
      "targetId='b'"),
-    (b"<dcrgraph><specification><resources><events><event id='a'/></events></resources><constraints>"
+    ((b"<dcrgraph><specification><resources><events><event id='a'/></events></resources><constraints>"
      b"<responses><response sourceId='a' targetId='a' time='seven days'/></responses></constraints>"
-     b"</specification></dcrgraph>", "ISO 8601"),
-    (b"<dcrgraph><specification><resources><events><event id='a'/></events></resources><constraints>"
-     b"<milestones><milestone sourceId='a' targetId='a'/></milestones></constraints></specification></dcrgraph>",
+     b"</specification></dcrgraph>"), "ISO 8601"),
+    ((b"<dcrgraph><specification><resources><events><event id='a'/></events></resources><constraints>"
+     b"<milestones><milestone sourceId='a' targetId='a'/></milestones></constraints></specification></dcrgraph>"),
      "1 milestones relation"),
-    (b"<dcrgraph><specification><resources><events><event id='g' type='nesting'><event id='a'/></event>"
-     b"</events></resources></specification></dcrgraph>", "nested events"),
+    ((b"<dcrgraph><specification><resources><events><event id='g' type='nesting'><event id='a'/></event>"
+     b"</events></resources></specification></dcrgraph>"), "nested events"),
 ])
 def test_bad_dcr_xml_is_a_clear_error(content, message):
     with pytest.raises(ModelError, match=message):

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from filter_logs import at, hand_log, kept_cases, make_log
+from pydantic import ValidationError
 
 from procmine.errors import FilterError
 from procmine.filters import (
@@ -33,8 +34,8 @@ JAN = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 # filter -> (fragments the SQL must contain, parameters)
 COMPILED = [
     (EndpointsFilter(start=("a",), end=("b", "c")),
-     ["arg_min(activity, event_index)", "list_contains(?::VARCHAR[], first_activity) AND "
-      "list_contains(?::VARCHAR[], last_activity)"], [["a"], ["b", "c"]]),
+     ["arg_min(activity, event_index)", ("list_contains(?::VARCHAR[], first_activity) AND "
+      "list_contains(?::VARCHAR[], last_activity)")], [["a"], ["b", "c"]]),
     (EndpointsFilter(end=("b",), invert=True),
      ["SELECT case_index FROM cases WHERE case_index NOT IN (", "last_activity)"], [["b"]]),
     (TimeframeFilter(between=(JAN, None), mode="started"), ["first_time >= ?"], [JAN]),
@@ -131,7 +132,7 @@ def test_json_and_yaml_round_trip(f):
     assert filters_from_json(filters_to_json([f])) == [f]
     assert filters_from_yaml(filters_to_yaml([f])) == [f]
     data = f.to_dict()
-    assert list(data)[0] == "kind" and "invert" in data
+    assert next(iter(data)) == "kind" and "invert" in data
 
 
 def test_save_and_load_files(tmp_path):
@@ -143,7 +144,7 @@ def test_save_and_load_files(tmp_path):
 
 def test_filters_are_frozen_and_hashable():
     f = EndpointsFilter(start=("A",))
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         f.start = ("B",)
     assert len({f, EndpointsFilter(start=("A",))}) == 1
 

@@ -41,7 +41,8 @@ def _strip(event: str, key: str) -> str:
 
 def wabo_with_holes(path: Path, no_name=NO_NAME, no_time=NO_TIME) -> Path:
     """A copy of WABO_receipt.xes.gz whose given events lack concept:name or time:timestamp."""
-    text = gzip.open(DATA / "WABO_receipt.xes.gz", "rb").read().decode("utf-8")
+    with gzip.open(DATA / "WABO_receipt.xes.gz", "rb") as packed:
+        text = packed.read().decode("utf-8")
     counter = iter(range(10**9))
 
     def edit(match: re.Match) -> str:

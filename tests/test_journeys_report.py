@@ -28,8 +28,8 @@ def test_the_kommune_report_has_a_journeys_section_with_the_analysis_figures(lan
     row = re.search(rf'<tr data-journey="{re.escape(top.journey)}">(.*?)</tr>', section, re.S).group(1)
     assert f'data-field="citizens" data-value="{int(top.citizens)}"' in row
     for bucket in expected.continuity.itertuples():
-        assert f'<tr data-caseworkers="{bucket.caseworkers}"><th>{bucket.caseworkers}</th>' \
-               f'<td data-field="cases" data-value="{int(bucket.cases)}"' in section
+        assert (f'<tr data-caseworkers="{bucket.caseworkers}"><th>{bucket.caseworkers}</th>'
+                f'<td data-field="cases" data-value="{int(bucket.cases)}"') in section
 
 
 def test_single_case_citizens_get_no_journeys_section():

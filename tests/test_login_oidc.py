@@ -60,7 +60,7 @@ def served(provider_tools, tmp_path_factory):
     client_secret = secrets.token_urlsafe(24)
     app_url = f"http://127.0.0.1:{app_port}"
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    provider_log = open(ARTEFACTS / "oidc-provider.log", "w")
+    provider_log = open(ARTEFACTS / "oidc-provider.log", "w")  # noqa: SIM115  (outlives the fixture's yield; closed in its finally)
     provider = subprocess.Popen(
         ["node", "provider.mjs"], cwd=provider_tools, stdout=provider_log, stderr=subprocess.STDOUT,
         env={**os.environ, "OIDC_PORT": str(oidc_port), "OIDC_CLIENT_ID": "procmine",
@@ -82,7 +82,7 @@ client_kwargs = {{ prompt = "login" }}   # oidc-provider has no "select_account"
 access_policy = "{folder / 'policy.yaml'}"
 audit_url = "{audit}"
 """, encoding="utf-8")
-    app_log = open(ARTEFACTS / "login-server.log", "w")
+    app_log = open(ARTEFACTS / "login-server.log", "w")  # noqa: SIM115  (outlives the fixture's yield; closed in its finally)
     app = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(app_port),

@@ -72,8 +72,13 @@ def test_adbc_columns_equal_what_sqlite_gives(tmp_path):
     finally:
         reader.close()
     con = sqlite3.connect(path)
-    text = lambda column: [v for (v,) in con.execute(f"SELECT CAST({column} AS TEXT) FROM t ORDER BY rowid")]
-    raw = lambda column: [v for (v,) in con.execute(f"SELECT {column} FROM t ORDER BY rowid")]
+
+    def text(column):
+        return [v for (v,) in con.execute(f"SELECT CAST({column} AS TEXT) FROM t ORDER BY rowid")]
+
+    def raw(column):
+        return [v for (v,) in con.execute(f"SELECT {column} FROM t ORDER BY rowid")]
+
     assert late.to_pylist() == text("late") and late[-2].as_py() == "æøå \x1f ; ,"   # null through the first batch
     assert mixed.to_pylist() == text("mixed")
     assert number.type == pa.int64() and number.to_pylist() == raw("number")

@@ -130,7 +130,7 @@ def test_xml_with_an_external_entity_is_refused_before_parsing(tmp_path):
 
 def test_xml_entity_expansion_bomb_is_refused(tmp_path):
     path = tmp_path / "laughs.xmlocel"
-    entities = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10 if i else "lol"}">' for i in range(10))
+    entities = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10))
     path.write_text(f'<?xml version="1.0"?><!DOCTYPE log [{entities}]><log>&l9;</log>')
     with pytest.raises(LogValidationError, match="DOCTYPE"):
         read_ocel(path)
@@ -203,7 +203,7 @@ def test_a_case_centric_dataset_exports_as_ocel_with_case_citizen_and_caseworker
     assert result.exit_code == 0, result.output
     log = read_ocel(tmp_path / "akt.xmlocel")
     assert set(log.object_types) == {"case", "citizen", "caseworker", "department"}
-    events, cases, report = flatten(log, "case")
+    events, _cases, report = flatten(log, "case")
     original = procmine.open(sample)
     assert (report.rows, report.cases, report.duplicated_events) == (original.num_events, original.num_cases, 0)
     assert sorted(events.column("case_id").to_pylist()) == sorted(original.base.events.column("case_id").to_pylist())

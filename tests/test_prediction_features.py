@@ -4,6 +4,7 @@ and blind to the future (a log cut at the moment gives the same features)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,7 @@ def _reference(events: pd.DataFrame, case_id: str, moment: int) -> dict:
     """The prefix counts of one case at one moment, by a plain loop over its events."""
     seen = events[(events["case_id"] == case_id) & (events["micros"] // 1_000_000 <= moment // 1_000_000)]
     activities, resources = list(seen["activity"]), [r for r in seen["resource"] if pd.notna(r)]
-    handovers = sum(1 for a, b in zip(resources, resources[1:]) if a != b)
+    handovers = sum(1 for a, b in itertools.pairwise(resources) if a != b)
     return {"events_so_far": len(seen), "rework_so_far": len(activities) - len(set(activities)),
             "caseworkers_so_far": len(set(resources)), "handovers_so_far": handovers,
             "activity": activities[-1]}

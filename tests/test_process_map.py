@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 
@@ -20,7 +21,7 @@ from procmine.render.process_map import MapOptions, map_dot, render_map
 
 def dfg_of(traces: list[tuple[str, ...]]) -> Dfg:
     """A Dfg (counts only, 60 s waits) of plain activity traces."""
-    edges = Counter((a, b) for t in traces for a, b in zip(t, t[1:]))
+    edges = Counter((a, b) for t in traces for a, b in itertools.pairwise(t))
     events = Counter(a for t in traces for a in t)
     rows = [{"source": a, "target": b, "count": n, "cases": n, **dict.fromkeys(EDGE_COLUMNS[4:], 60.0)}
             for (a, b), n in edges.items()]
@@ -58,7 +59,7 @@ def _connected(reduced) -> bool:
 @given(traces_strategy)
 def test_full_sliders_give_the_exact_dfg(traces):
     reduced = reduce_map(dfg_of(traces), 1.0, 1.0)
-    expected = Counter((a, b) for t in traces for a, b in zip(t, t[1:]))
+    expected = Counter((a, b) for t in traces for a, b in itertools.pairwise(t))
     expected.update(Counter((START, t[0]) for t in traces))
     expected.update(Counter((t[-1], END) for t in traces))
     assert reduced.edges == dict(expected)

@@ -90,8 +90,8 @@ def test_a_timeframe_end_not_at_midnight_is_kept_and_the_same_day_is_a_period():
 
 
 def test_a_stack_saved_before_the_inclusive_end_keeps_its_meaning():
-    old = '[{"kind": "timeframe", "between": ["2024-01-01T00:00:00+01:00", "2024-02-01T00:00:00+01:00"], ' \
-          '"mode": "intersecting", "invert": false}]'
+    old = ('[{"kind": "timeframe", "between": ["2024-01-01T00:00:00+01:00", "2024-02-01T00:00:00+01:00"], '
+           '"mode": "intersecting", "invert": false}]')
     f = filters_from_json(old)[0]
     assert f.between[1] == dt.datetime(2024, 1, 31, 23, 59, 59, 999999, tzinfo=CPH)
     assert f.describe("da") == "sager der overlapper perioden fra 1. jan. 2024 til og med 31. jan. 2024"

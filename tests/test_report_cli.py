@@ -85,7 +85,7 @@ def test_xlsx_has_one_typed_sheet_per_table(tmp_path):
             "bottlenecks", "workload"} <= set(workbook.sheetnames)
     trend = workbook["trend"]
     header = [c.value for c in trend[1]]
-    first = {name: cell for name, cell in zip(header, trend[2])}
+    first = dict(zip(header, trend[2]))
     assert isinstance(first["start"].value, dt.datetime) and first["start"].number_format == "yyyy-mm-dd"
     assert isinstance(first["cases_closed"].value, (int, float)) and first["median_days"].number_format == "0.0"
     compliance = workbook["compliance_case_type"]

@@ -178,7 +178,7 @@ def test_arrivals_spread_over_two_years_more_on_weekdays(logs):
 
 
 def test_all_mixes_the_five_workflows_in_case_id_order():
-    events, cases = simulate_log(SimulationOptions("all", cases=1_000, seed=3))
+    _events, cases = simulate_log(SimulationOptions("all", cases=1_000, seed=3))
     prefixes = {c[:3] for c in cases.column("case_id").to_pylist()}
     assert prefixes == {"AKT", "BOR", "BYG", "GEN", "MER"} and cases.num_rows == 1_000
     ids = cases.column("case_id").to_pylist()

@@ -67,7 +67,7 @@ def test_a_folder_of_municipal_datasets_keeps_each_municipalitys_cases_apart(mun
     case_ids = sql.throughput().cases["case_id"]
     assert case_ids.str.startswith(("aktindsigt/", "merudgifter/")).all() and case_ids.is_unique
     rules = sql.deadlines().rules.set_index("rule")
-    for name, log in parts.items():
+    for log in parts.values():
         for row in analysis.deadlines(log).rules.itertuples():
             assert rules.loc[row.rule, "met"] == row.met
 

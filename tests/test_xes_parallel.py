@@ -137,7 +137,7 @@ def test_fast_path_values_equal_what_an_xml_parser_reads(tmp_path_factory, attri
                 for event in etree.fromstring(text.encode("utf-8")).iter("event")]
     events_read = _read(path, workers=1, limits=XesLimits()).events
     for number, row in enumerate(events_read.to_pylist()):
-        key = [k for k in expected[number] if k.startswith(f"k{number}")][0]
+        key = next(k for k in expected[number] if k.startswith(f"k{number}"))
         assert row[key] == expected[number][key]
 
 

@@ -66,7 +66,7 @@ def group_summary(log: EventLog, attribute: str, rules: tuple[DeadlineRule, ...]
     return frame.sort_values(["cases", "group"], ascending=[False, True], kind="stable", ignore_index=True)
 
 
-def _groups(log: EventLog, attribute: str):
+def _groups(log: EventLog, attribute: str | None):
     """(group name, view) per distinct value of the attribute, in name order; missing values as "(none)".
 
     Without an attribute the whole log is one group named "all".

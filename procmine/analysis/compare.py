@@ -84,7 +84,7 @@ def compare_by(log: EventLog, attribute: str) -> Comparison:
 
 def _whole_counts(values: pd.Series, kinds: pd.Series) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce")
-    return pd.Series([None if pd.isna(v) else int(round(v)) if kind == "count" else float(v)
+    return pd.Series([None if pd.isna(v) else int(round(v)) if kind == "count" else float(v)  # noqa: RUF046  (numpy 1.x: round(float64) is a float64)
                       for v, kind in zip(numbers, kinds)], index=values.index, dtype=object)
 
 

@@ -103,7 +103,7 @@ def deadlines(log: EventLog, rules: tuple[DeadlineRule, ...] | None = None,
     calendar = calendar or WorkCalendar()
     strict = rules is not None
     rows, breaches, skipped = [], [], []
-    for rule in (rules if strict else DEFAULT_RULES):
+    for rule in (DEFAULT_RULES if rules is None else rules):
         scope = rule_scope(log, rule, strict)
         if scope is None:
             skipped.append(rule.name)
@@ -124,7 +124,9 @@ def rule_scope(log: EventLog, rule: DeadlineRule, strict: bool) -> tuple[np.ndar
     (strict=True) raises ConfigError naming what to change.
     """
     covered = _cases_of(log, rule, strict)
-    codes = _codes_of(log, rule, strict) if covered is not None else None
+    if covered is None:
+        return None
+    codes = _codes_of(log, rule, strict)
     return None if codes is None else (covered, codes)
 
 

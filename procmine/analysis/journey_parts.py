@@ -61,9 +61,11 @@ def case_deadline_met(log: EventLog, rules=None) -> np.ndarray:
     arrays = log.arrays
     result = np.full(arrays.num_cases, np.nan)
     strict = rules is not None
-    for rule in (rules if strict else _default_rules()):
+    for rule in (_default_rules() if rules is None else rules):
         covered = _cases_of(log, rule, strict)
-        codes = _codes_of(log, rule, strict) if covered is not None else None
+        if covered is None:
+            continue
+        codes = _codes_of(log, rule, strict)
         if codes is None:
             continue
         start = arrays.case_starts[:-1] if codes[0] is None else k.first_position(arrays, codes[0])

@@ -54,8 +54,8 @@ def citizen_column(log: EventLog) -> str:
                       "object-centric dataset whose cases are linked to citizen objects.")
 
 
-def _event_column(log: EventLog, names: tuple[str, ...]) -> np.ndarray | None:
-    """Integer codes (-1 = none) per selected event of the first event column in `names`."""
+def _event_column(log: EventLog, names: tuple[str, ...]) -> tuple[np.ndarray, list] | None:
+    """Integer codes (-1 = none) per selected event of the first event column in `names`, and the names coded."""
     for name in names:
         if name in log.dataset.event_columns:
             column = log.dataset.read_columns([name]).column(name).combine_chunks()

@@ -52,7 +52,8 @@ class Window:
     def instants(self, timezone: str) -> tuple[int, int]:
         """The window's bounds as UTC microseconds since the epoch."""
         zone = ZoneInfo(timezone)
-        return tuple(_micros(dt.datetime.combine(day, dt.time(0), zone)) for day in (self.start, self.end))
+        start, end = (_micros(dt.datetime.combine(day, dt.time(0), zone)) for day in (self.start, self.end))
+        return start, end
 
     @property
     def last_day(self) -> dt.date:
@@ -231,7 +232,7 @@ def _change(name: str, now, before, direction: str | None) -> KpiChange:
 def _latest_day(log: EventLog, timezone: str) -> dt.date:
     timestamps = log.unfiltered().arrays.timestamp if log.num_events == 0 else log.arrays.timestamp
     if len(timestamps) == 0:
-        return dt.date.today()
+        return dt.datetime.now(ZoneInfo(timezone)).date()
     days = int(k.local_days(np.array([timestamps.max()]), timezone)[0])
     return dt.date(1970, 1, 1) + dt.timedelta(days=days)
 

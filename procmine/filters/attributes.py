@@ -15,6 +15,7 @@ from procmine.filters.base import Filter
 from procmine.filters.columns import activity_lookup, any_per_case, case_column, coded_event_column, event_values_match
 from procmine.filters.wording import listing, range_text
 from procmine.formatting import column_label
+from procmine.languages import Language
 from procmine.ranges import Between, LocalDatetime
 from procmine.timezones import localise
 
@@ -41,6 +42,12 @@ class CaseAttributeFilter(Filter):
             raise ValueError("give either values or between (one of them, not both)")
         return self
 
+    def _range(self) -> Between[Bound]:
+        """`between`, for a filter without values (the validator makes it one or the other)."""
+        if self.between is None:
+            raise self.error("it has neither values nor between", "Give values or between")
+        return self.between
+
     def check(self, log) -> None:
         column = case_column(self, log, self.attribute)
         if self.between is not None:
@@ -61,7 +68,7 @@ class CaseAttributeFilter(Filter):
         else:
             column = _comparable(self, log, column)
             hit = pa.array(np.ones(len(column), dtype=bool))
-            low, high = (_scalar(b) for b in self.between)
+            low, high = (_scalar(b) for b in self._range())
             if low is not None:
                 hit = pc.and_(hit, pc.greater_equal(column, low))
             if high is not None:
@@ -73,21 +80,22 @@ class CaseAttributeFilter(Filter):
         if self.values:
             return f"SELECT case_index FROM cases WHERE list_contains(?, {name})", [list(self.values)]
         conditions, params = [], []
-        for operator, bound in ((">=", self.between[0]), ("<=", self.between[1])):
+        low, high = self._range()
+        for operator, bound in ((">=", low), ("<=", high)):
             if bound is not None:
                 conditions.append(f"{name} {operator} ?")
                 params.append(bound)
         return f"SELECT case_index FROM cases WHERE {' AND '.join(conditions)}", params
 
-    def _phrase(self, lang: str) -> str:
-        condition = listing(self.values, lang) if self.values else range_text(self.between, lang)
+    def _phrase(self, lang: Language) -> str:
+        condition = listing(self.values, lang) if self.values else range_text(self._range(), lang)
         name = _attribute_words(self.attribute, lang)
         if lang == "en":
             return f"cases whose {name} is {condition}"
         return f"sager hvor {name} er {condition}"
 
 
-def _attribute_words(attribute: str, lang: str) -> str:
+def _attribute_words(attribute: str, lang: Language) -> str:
     """A known column in words within a sentence ("afdeling"), any other name as it is."""
     label = column_label(attribute, "da" if lang == "da" else "en")
     if label == attribute or label.isupper():
@@ -136,14 +144,14 @@ class EventAttributeFilter(Filter):
         if self.mode == "keep":
             return f"SELECT event_index FROM events WHERE list_contains(?, {name})", [values]
         if self.mode == "all":
-            return (f"SELECT case_index FROM events WHERE list_contains(?, {name}) GROUP BY case_index "
-                    f"HAVING count(DISTINCT {name}) = ?", [values, len(dict.fromkeys(values))])
+            return ((f"SELECT case_index FROM events WHERE list_contains(?, {name}) GROUP BY case_index "
+                    f"HAVING count(DISTINCT {name}) = ?"), [values, len(dict.fromkeys(values))])
         contains = f"SELECT case_index FROM events WHERE list_contains(?, {name})"
         if self.mode == "any":
             return contains, [values]
         return f"SELECT case_index FROM cases WHERE case_index NOT IN ({contains})", [values]
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         what = "activity" if self.attribute == s.ACTIVITY else _attribute_words(self.attribute, "en")
         hvad = "aktiviteten" if self.attribute == s.ACTIVITY else _attribute_words(self.attribute, "da")
         values = listing(self.values, lang, "and" if self.mode == "all" else "or")
@@ -160,7 +168,7 @@ class EventAttributeFilter(Filter):
 
 def _comparable(f: CaseAttributeFilter, log, column: pa.Array) -> pa.Array:
     """The column in a form the range bounds compare with; FilterError on a type mismatch."""
-    dates = any(isinstance(b, dt.datetime) for b in f.between)
+    dates = any(isinstance(b, dt.datetime) for b in f._range())
     kind = column.type
     if dates and (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
         if pa.types.is_date(kind) or kind.tz is None:

@@ -12,7 +12,7 @@ JSON or YAML.
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -36,6 +36,8 @@ class Filter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     invert: bool = False
+    if TYPE_CHECKING:   # every subclass declares its own `kind: Literal[...]` field
+        kind: str
 
     def __init__(self, **data: Any):
         try:
@@ -60,8 +62,9 @@ class Filter(BaseModel):
         if lang not in LANGUAGES:
             raise FilterError(f"Unknown language {lang!r} for a filter description. "
                               f"Use one of {', '.join(LANGUAGES)}.")
-        phrase = self._phrase(lang)
-        return _EXCEPT[lang, self.keeps_whole_cases].format(phrase) if self.invert else phrase
+        language: Language = "en" if lang == "en" else "da"
+        phrase = self._phrase(language)
+        return _EXCEPT[language, self.keeps_whole_cases].format(phrase) if self.invert else phrase
 
     def to_sql(self) -> tuple[str, list]:
         """SQL over the views `events` and `cases` selecting the kept case_index or event_index values.

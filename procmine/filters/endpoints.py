@@ -10,6 +10,7 @@ from pydantic import model_validator
 from procmine.filters.base import Filter
 from procmine.filters.columns import activity_lookup, first_positions, last_positions
 from procmine.filters.wording import listing
+from procmine.languages import Language
 
 
 class EndpointsFilter(Filter):
@@ -54,7 +55,7 @@ class EndpointsFilter(Filter):
                "FROM events GROUP BY case_index) AS endpoints WHERE " + " AND ".join(conditions))
         return sql, params
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         parts = []
         if self.start:
             parts.append(("start with " if lang == "en" else "starter med ") + listing(self.start, lang))

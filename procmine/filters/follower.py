@@ -16,6 +16,7 @@ from procmine.filters.base import Filter
 from procmine.filters.columns import activity_lookup, any_per_case
 from procmine.filters.performance import MICROS_PER_UNIT
 from procmine.filters.wording import range_text
+from procmine.languages import Language
 from procmine.ranges import Between
 
 _DIRECTLY = ("SELECT DISTINCT case_index FROM (SELECT case_index, activity::VARCHAR AS here, "
@@ -62,23 +63,24 @@ class FollowerFilter(Filter):
         if self.between is None:
             return None, None
         factor = MICROS_PER_UNIT[self.unit]
-        return tuple(None if b is None else round(b * factor) for b in self.between)
+        low, high = (None if b is None else round(b * factor) for b in self.between)
+        return low, high
 
     def _matching_sql(self) -> tuple[str, list]:
         directly = self.relation == "directly"
         sql = _DIRECTLY if directly else _EVENTUALLY
-        params = [self.activity, self.followed_by]
+        params: list[str | int] = [self.activity, self.followed_by]
         start, end = ("here_time", "next_time") if directly else ("earlier.timestamp", "later.timestamp")
         for operator, bound in zip((">=", "<="), self._micros()):
             if bound is not None:
                 sql += f" AND epoch_us({end}) - epoch_us({start}) {operator} ?"
                 params.append(bound)
         if self.never:
-            return ("SELECT DISTINCT case_index FROM events WHERE activity = ? "
-                    f"AND case_index NOT IN ({sql})", [self.activity, *params])
+            return (("SELECT DISTINCT case_index FROM events WHERE activity = ? "
+                    f"AND case_index NOT IN ({sql})"), [self.activity, *params])
         return sql, params
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         how = {("en", "directly"): "directly followed by", ("en", "eventually"): "eventually followed by",
                ("da", "directly"): "direkte efterfulgt af", ("da", "eventually"): "senere efterfulgt af"}
         relation = how[lang, self.relation]

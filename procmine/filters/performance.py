@@ -15,6 +15,7 @@ from pydantic import NonNegativeFloat, NonNegativeInt
 from procmine.filters.base import Filter
 from procmine.filters.columns import first_positions, last_positions
 from procmine.filters.wording import range_text
+from procmine.languages import Language
 from procmine.ranges import Between
 
 MICROS_PER_UNIT = {"seconds": 1_000_000, "minutes": 60_000_000, "hours": 3_600_000_000,
@@ -65,12 +66,13 @@ class ThroughputFilter(Filter):
 
     def _micros(self) -> tuple[int | None, int | None]:
         factor = MICROS_PER_UNIT[self.unit]
-        return tuple(None if b is None else round(b * factor) for b in self.between)
+        low, high = (None if b is None else round(b * factor) for b in self.between)
+        return low, high
 
     def _matching_sql(self) -> tuple[str, list]:
         return _cases_having("epoch_us(max(timestamp)) - epoch_us(min(timestamp))", self._micros())
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         text = range_text(self.between, lang, self.unit)
         return (f"cases with a throughput time of {text}" if lang == "en"
                 else f"sager med en gennemløbstid på {text}")
@@ -95,6 +97,6 @@ class CaseSizeFilter(Filter):
     def _matching_sql(self) -> tuple[str, list]:
         return _cases_having("count(*)", self.between)
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         text = range_text(self.between, lang, "events")
         return f"cases with {text}" if lang == "en" else f"sager med {text}"

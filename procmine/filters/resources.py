@@ -11,6 +11,7 @@ from procmine import schema as s
 from procmine.filters.base import Filter
 from procmine.filters.columns import any_per_case, event_values_match, require_known
 from procmine.filters.wording import listing
+from procmine.languages import Language
 
 ORG_UNIT = "org_unit"
 
@@ -52,7 +53,7 @@ class ResourcesFilter(Filter):
             params.append(list(self.org_units))
         return "SELECT DISTINCT case_index FROM events WHERE " + " OR ".join(conditions), params
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         parts = []
         if self.resources:
             parts.append(listing(self.resources, lang))

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from procmine.filters.base import Filter
 from procmine.filters.columns import activity_lookup, count_per_case
+from procmine.languages import Language
 
 
 class ReworkFilter(Filter):
@@ -27,12 +28,12 @@ class ReworkFilter(Filter):
         return count_per_case(arrays, hits) >= self.at_least
 
     def _matching_sql(self) -> tuple[str, list]:
-        return ("SELECT cases.case_index FROM cases LEFT JOIN (SELECT case_index, count(*) AS hits "
+        return (("SELECT cases.case_index FROM cases LEFT JOIN (SELECT case_index, count(*) AS hits "
                 "FROM events WHERE activity = ? GROUP BY case_index) AS counted "
-                "ON cases.case_index = counted.case_index WHERE coalesce(counted.hits, 0) >= ?",
+                "ON cases.case_index = counted.case_index WHERE coalesce(counted.hits, 0) >= ?"),
                 [self.activity, self.at_least])
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         if lang == "en":
             return f"cases in which {self.activity} occurs at least {self.at_least} times"
         return f"sager hvor {self.activity} forekommer mindst {self.at_least} gange"

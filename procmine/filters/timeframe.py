@@ -26,6 +26,7 @@ from procmine import schema as s
 from procmine.filters.base import Filter
 from procmine.filters.columns import first_positions, last_positions
 from procmine.filters.wording import period_text
+from procmine.languages import Language
 from procmine.ranges import LocalDatetime, ordered
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -95,12 +96,12 @@ class TimeframeFilter(Filter):
         where = " AND ".join(conditions)
         if self.mode == "trim":
             return f"SELECT event_index FROM events WHERE {where}", params
-        return ("SELECT case_index FROM (SELECT case_index, min(timestamp) AS first_time, "
-                f"max(timestamp) AS last_time FROM events GROUP BY case_index) AS spans WHERE {where}",
+        return (("SELECT case_index FROM (SELECT case_index, min(timestamp) AS first_time, "
+                f"max(timestamp) AS last_time FROM events GROUP BY case_index) AS spans WHERE {where}"),
                 params)
 
     def _bound(self, bound: str) -> dt.datetime | None:
         return self.between[0] if bound == "low" else self.between[1]
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         return _PHRASES[self.mode][lang == "da"].format(period_text(self.between, lang))

@@ -14,6 +14,7 @@ from pydantic import model_validator
 from procmine.filters.base import Filter
 from procmine.filters.columns import activity_lookup
 from procmine.filters.wording import value_text
+from procmine.languages import Language
 
 _RANKED = ("WITH sequences AS (SELECT case_index, list(activity::VARCHAR ORDER BY event_index) AS variant "
            "FROM events GROUP BY case_index), "
@@ -66,7 +67,8 @@ class VariantsFilter(Filter):
 
     def _matching_sql(self) -> tuple[str, list]:
         if self.top is not None:
-            condition, params = "ranked.rank <= ?", [self.top]
+            params: list = [self.top]
+            condition = "ranked.rank <= ?"
         elif self.share is not None:
             condition, params = "ranked.before < ? * (SELECT count(*) FROM sequences)", [self.share]
         else:
@@ -75,7 +77,7 @@ class VariantsFilter(Filter):
         return (_RANKED + "SELECT sequences.case_index FROM sequences JOIN ranked "
                 f"ON sequences.variant = ranked.variant WHERE {condition}", params)
 
-    def _phrase(self, lang: str) -> str:
+    def _phrase(self, lang: Language) -> str:
         if self.top is not None:
             return (f"cases of the {self.top} most frequent variants" if lang == "en"
                     else f"sager i de {self.top} hyppigste varianter")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from procmine import schema as s
 from procmine.formatting import format_date, format_datetime
+from procmine.languages import Language
 
 _OR = {"en": "or", "da": "eller"}
 _AND = {"en": "and", "da": "og"}
@@ -17,7 +18,7 @@ _UNITS = {
 }
 
 
-def listing(values, lang: str, joiner: str = "or") -> str:
+def listing(values, lang: Language, joiner: str = "or") -> str:
     """"a, b or c" / "a, b eller c"."""
     words = [value_text(v, lang) for v in values]
     word = (_OR if joiner == "or" else _AND)[lang]
@@ -26,7 +27,7 @@ def listing(values, lang: str, joiner: str = "or") -> str:
     return ", ".join(words[:-1]) + f" {word} " + words[-1]
 
 
-def value_text(value, lang: str) -> str:
+def value_text(value, lang: Language) -> str:
     """A value as shown in a sentence: dates in local time, Danish decimal commas."""
     if isinstance(value, dt.datetime):
         local = value.astimezone(ZoneInfo(s.DEFAULT_TIMEZONE)) if value.tzinfo else value
@@ -38,7 +39,7 @@ def value_text(value, lang: str) -> str:
     return str(value)
 
 
-def range_text(between: tuple, lang: str, unit: str | None = None) -> str:
+def range_text(between: tuple, lang: Language, unit: str | None = None) -> str:
     """"between 2 and 5 days" / "mellem 2 og 5 dage"; open ends give "at least" / "at most"."""
     low, high = between
     suffix = "" if unit is None else " " + _UNITS[unit][lang == "da"]
@@ -53,7 +54,7 @@ def range_text(between: tuple, lang: str, unit: str | None = None) -> str:
     return "any" + suffix if lang == "en" else "vilkårlig" + suffix
 
 
-def period_text(between: tuple, lang: str) -> str:
+def period_text(between: tuple, lang: Language) -> str:
     """"from 1 Jan 2024 through 31 Jan 2024" / "fra 1. jan. 2024 til og med 31. jan. 2024".
 
     Both ends are included; an end on the last microsecond of a local day is shown as that day.
@@ -74,7 +75,7 @@ def _local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(ZoneInfo(s.DEFAULT_TIMEZONE)) if value.tzinfo else value
 
 
-def _moment(value: dt.datetime, lang: str) -> str:
+def _moment(value: dt.datetime, lang: Language) -> str:
     """A bound as a date when it is local midnight, else as a date and time."""
     local = _local(value)
     return format_date(local, lang) if local.time() == dt.time(0) else format_datetime(local, lang)
