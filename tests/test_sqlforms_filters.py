@@ -40,9 +40,9 @@ def check_filtered(path: Path, name: str, engine: str, forms=("overview", "dfg",
 
 def _spark_log(path: Path, session):
     from procmine.spark import SparkEngine
-    from procmine.sqlforms.log import SqlLog, read_meta
+    from procmine.sqlforms.log import SqlLog, folder_meta
 
-    return SqlLog(SparkEngine.for_dataset(path, session), read_meta(path), path)
+    return SqlLog(SparkEngine.for_dataset(path, session), folder_meta(path), path)
 
 
 @pytest.mark.parametrize("sample", ["byggetilladelse", "aktindsigt"])
