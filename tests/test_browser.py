@@ -98,6 +98,8 @@ def test_the_app_in_chromium(page):
         body = page.locator("[data-testid='stMain']").inner_text()
         for english in ("Download", "Cases", "Waiting time", "Activities"):
             assert english not in body, f"English {english!r} on the Danish page {label}"
+        errors = page.locator("[data-testid='stAlertContentError']")
+        assert errors.count() == 0, f"{label}: {errors.first.inner_text()[:300]}"   # e.g. a stale English label
         page.screenshot(path=str(ARTEFACTS / f"da-{label.split()[0].lower()}.png"))
 
 

@@ -28,7 +28,7 @@ def test_the_journeys_page_shows_the_citizens_of_the_kommune_sample(lang, title,
 
 def test_the_case_notion_selector_switches_the_whole_app_to_citizens():
     at = start_app(SAMPLES / "kommune", page="overview")
-    selector = next(s for s in at.selectbox if s.key == "case_notion_choice")
+    selector = next(s for s in at.selectbox if s.key.startswith("case_notion_choice"))
     assert selector.options[0] == "sag (som i datasættet)" or "case" in selector.options[0]
     selector.select("citizen").run()
     assert_no_exception(at)
@@ -42,7 +42,23 @@ def test_the_case_notion_selector_switches_the_whole_app_to_citizens():
 
 def test_a_case_centric_sample_offers_the_citizen_notion():
     at = start_app(SAMPLES / "aktindsigt", page="journeys")
-    selector = next(s for s in at.selectbox if s.key == "case_notion_choice")
+    selector = next(s for s in at.selectbox if s.key.startswith("case_notion_choice"))
     assert list(selector.options)[1] == "citizen"
     assert metrics(at)["Citizens"] == format_number(
         journeys(procmine.open(SAMPLES / "aktindsigt")).summary["citizens"], "en")
+
+
+def test_switching_the_language_keeps_the_case_notion():
+    """The selector's value travels as its label: after a switch to Danish, the English label
+    "case (as in the dataset)" must not be taken for an attribute name (every page said so)."""
+    at = start_app(SAMPLES / "aktindsigt", page="overview")
+    at.radio(key=state.LANG_KEY).set_value("da").run()
+    assert_no_exception(at)
+    assert not at.error, at.error[0].value
+    assert state.CASE_NOTION_KEY not in at.session_state or at.session_state[state.CASE_NOTION_KEY] is None
+    assert metrics(at)["Sager"] == format_number(procmine.open(SAMPLES / "aktindsigt").num_cases, "da")
+    selector = next(s for s in at.selectbox if s.key.startswith("case_notion_choice"))
+    selector.select("citizen").run()
+    at.radio(key=state.LANG_KEY).set_value("en").run()
+    assert not at.error, at.error[0].value
+    assert at.session_state[state.CASE_NOTION_KEY] == "citizen"

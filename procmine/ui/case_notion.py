@@ -8,6 +8,8 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.dataset import read_dataset
+from procmine.i18n import text
+from procmine.languages import Language
 from procmine.ocel.notion import CASE, case_notions
 from procmine.ocel.wording import flattening_lines, notion_label
 from procmine.ui import state
@@ -26,20 +28,26 @@ def render_selector() -> None:
     if len(notions) < 2:
         return
     object_centric = read_dataset(path).meta.object_centric
+    # One box per language: Streamlit sends a select box's value as its label, so a box kept across a
+    # language switch would send the old label ("case (as in the dataset)"), which is no notion.
+    key = state.case_notion_widget()
     with st.sidebar:
         current = state.case_notion()
         st.selectbox(t("notion.label"), notions, index=notions.index(current) if current in notions else 0,
-                     key=state.CASE_NOTION_WIDGET, help=t("notion.help"),
-                     format_func=lambda n: t("notion.case") if n == CASE and not object_centric
-                     else notion_label(n, state.lang()), on_change=_switched,
-                     args=(notions[0],))
+                     key=key, help=t("notion.help"),
+                     format_func=lambda n: _label(n, object_centric, state.lang()), on_change=_switched,
+                     args=(key, notions[0]))
         report = state.full_log().dataset.meta.flattening
         if report:
             for line in flattening_lines(report, state.lang()):
                 st.caption(line)
 
 
-def _switched(default: str) -> None:
-    chosen = st.session_state[state.CASE_NOTION_WIDGET]
+def _label(notion: str, object_centric: bool, lang: Language) -> str:
+    return text("notion.case", lang) if notion == CASE and not object_centric else notion_label(notion, lang)
+
+
+def _switched(key: str, default: str) -> None:
+    chosen = st.session_state[key]
     st.session_state[state.CASE_NOTION_KEY] = None if chosen == default else chosen
     state.set_filters([])

@@ -127,7 +127,8 @@ def set_dataset(path: str | os.PathLike) -> None:
     st.session_state[DATASET_KEY] = path
     st.session_state[FILTERS_KEY] = []
     st.session_state[CASE_NOTION_KEY] = None
-    st.session_state.pop(CASE_NOTION_WIDGET, None)      # the old dataset's choice
+    for language in LANGUAGES:                          # the old dataset's choice
+        st.session_state.pop(f"{CASE_NOTION_WIDGET}_{language}", None)
 
 
 def announce(message: str) -> None:
@@ -167,6 +168,11 @@ def _access_json() -> str:
 def _base_log(path: str, stamp: float, case_notion: str | None, access_json: str, _access) -> EventLog:
     log = open_log(path, case_notion=case_notion)
     return log if _access is None else restricted_log(log, _access)
+
+
+def case_notion_widget() -> str:
+    """The key of the case-notion box in the current language (one box per language)."""
+    return f"{CASE_NOTION_WIDGET}_{lang()}"
 
 
 def case_notion() -> str | None:
