@@ -54,7 +54,7 @@ def case_deadline_met(log: EventLog, rules=None) -> np.ndarray:
 
     A case is measured by a rule when it has the rule's start and end (as `analysis.deadlines` does).
     """
-    from procmine.analysis.deadlines import _cases_of, _codes_of, _measure
+    from procmine.analysis.deadlines import _measure, rule_scope
     from procmine.workcalendar import WorkCalendar
 
     calendar = WorkCalendar()
@@ -62,12 +62,10 @@ def case_deadline_met(log: EventLog, rules=None) -> np.ndarray:
     result = np.full(arrays.num_cases, np.nan)
     strict = rules is not None
     for rule in (_default_rules() if rules is None else rules):
-        covered = _cases_of(log, rule, strict)
-        if covered is None:
+        scope = rule_scope(log, rule, strict)
+        if scope is None:
             continue
-        codes = _codes_of(log, rule, strict)
-        if codes is None:
-            continue
+        covered, codes = scope
         start = arrays.case_starts[:-1] if codes[0] is None else k.first_position(arrays, codes[0])
         end = arrays.case_starts[1:] - 1 if codes[1] is None else k.first_position(arrays, codes[1], start)
         done = covered & (start < arrays.num_events) & (end < arrays.num_events)
