@@ -177,3 +177,5 @@ def test_a_kpi_change_from_zero_is_the_signed_difference():
     assert figures.change("days", -1.0, -0.15) == "−15.0 %"
     assert figures.axis(2.5) == "2.5" and figures.axis(12.5) == "12" and figures.axis(20.0) == "20"
     assert figures.date(None) == "unknown" and Figures("da").date(dt.date(2026, 11, 28)) == "28. nov. 2026"
+    assert figures.value("sequence", ("a", "b")) == "a → b" and figures.value("text", None) == "–"
+    assert Figures("da").value("instant", dt.datetime(2026, 3, 4, 8, 5, tzinfo=dt.UTC)) == "4. mar. 2026 09.05"

@@ -57,6 +57,8 @@ class Figures:
 
     def value(self, kind: Kind, value, *, signed: bool = False, like: float | None = None) -> str:
         """A value of a kind; `signed` shows it as a difference ("+7,5 d", "+12,3 pct.-point")."""
+        if kind in ("text", "sequence"):
+            return format_cell("", value, self.lang, self.timezone)
         if kind == "date":
             return self.date(value)
         if kind == "instant":
