@@ -9,9 +9,10 @@ the prefixes actually censored, so a slice where nothing is hidden weighs every 
 
 Whether an interval held is known earlier than the remaining time itself: a case still open when
 the log's end lies past the interval's top is a known miss (it may never reach the rule's end at
-all, as fines paid before one is sent). The coverage is weighted on that status, both when the
-conformal quantile is calibrated and when it is evaluated, so both speak of the same population:
-every prefix of a settled case.
+all, as fines paid before one is sent). The evaluation weighs the coverage on that status, over
+every prefix of a settled case. The conformal quantile is calibrated on the seen remaining times
+with their weights: calibrating it on the status too would reward an interval so wide that its
+misses fall beyond the log's end and become hidden (on Road Traffic Fines a median 1,807 working days).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 
 BOOTSTRAP_ROUNDS = 400
-SEARCH_STEPS = 40     # bisection steps of the censored conformal quantile over the sorted residuals
 
 
 def censoring_weights(time: np.ndarray, censored: np.ndarray) -> np.ndarray:
@@ -63,38 +63,6 @@ def inside_interval(remaining: np.ndarray, low: np.ndarray, high: np.ndarray) ->
     seen = ~np.isnan(remaining)
     value = np.nan_to_num(remaining)
     return seen & (value >= low - 1e-9) & (value <= high + 1e-9)
-
-
-def censored_conformal_quantile(residual: np.ndarray, remaining: np.ndarray, horizon: np.ndarray,
-                                log_prediction: np.ndarray, level: float) -> float:
-    """The smallest half-width (log(1 + days)) whose censoring-weighted coverage reaches `level`.
-
-    `residual` is |log(1 + remaining) - log_prediction| (NaN where the remaining time is unseen).
-    With nothing unseen this is the split-conformal quantile; otherwise the coverage of each
-    candidate (the seen residuals) is weighted on its known status (coverage_weights), with the
-    split-conformal correction level · (n + 1) / n, and bisected (coverage grows with the width).
-    """
-    seen = ~np.isnan(residual)
-    if seen.all():
-        return weighted_conformal_quantile(residual, np.ones(len(residual)), level)
-    candidates = np.sort(residual[seen])
-    target = min(level * (len(residual) + 1) / len(residual), 1.0)
-
-    def covered(width: float) -> float:
-        high = np.expm1(np.maximum(log_prediction + width, 0.0))
-        weights = coverage_weights(remaining, horizon, high)
-        return weighted_share(seen & (np.nan_to_num(residual) <= width + 1e-12), weights)
-
-    low, high = 0, len(candidates) - 1
-    for _ in range(SEARCH_STEPS):
-        if low >= high:
-            break
-        middle = (low + high) // 2
-        if covered(candidates[middle]) >= target:
-            high = middle
-        else:
-            low = middle + 1
-    return float(candidates[low])
 
 
 def weighted_conformal_quantile(residuals: np.ndarray, weights: np.ndarray, level: float) -> float:
