@@ -182,10 +182,11 @@ def linked_objects(log: FlatSource, case_ids: pa.Array, object_type: str,
     ids = log.objects.column(m.OBJECT_ID).combine_chunks()
     num_objects = len(ids)
 
-    def rows(column) -> np.ndarray:     # every id is known: the log was checked at the door
-        return pc.index_in(column, value_set=ids).to_numpy(zero_copy_only=False).astype(np.int64)
-
-    source, target, case_rows = rows(links.column(m.SOURCE_ID)), rows(links.column(m.TARGET_ID)), rows(case_ids)
+    # every id is known (the log was checked at the door); one lookup builds one hash table of the ids
+    together = pa.chunked_array([*links.column(m.SOURCE_ID).chunks, *links.column(m.TARGET_ID).chunks, case_ids],
+                                pa.string())
+    found = pc.index_in(together, value_set=ids).to_numpy().astype(np.int64)
+    source, target, case_rows = np.split(found, [links.num_rows, 2 * links.num_rows])
     is_case = np.zeros(num_objects, bool)
     is_case[case_rows] = True
     case = np.where(is_case[source], source, target)
@@ -226,7 +227,8 @@ def _convergence(rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
     (event_rows, object_rows) are the distinct chosen pairs (the flattened rows); `related` counts
     them per event."""
     num_objects = len(rel.rank)
-    other_event, other_obj = rel.event[~chosen], rel.obj[~chosen]
+    other = ~chosen
+    other_event, other_obj, other_type = rel.event[other], rel.obj[other], rel.object_type[other]
     if not len(event_rows) or not len(other_event):
         return 0, 0
     if related.max() == 1:          # no event in two cases: each other-relation lands in at most one
@@ -234,7 +236,7 @@ def _convergence(rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
         case_of[event_rows] = object_rows
         cases_of = case_of[other_event]
         kept = cases_of >= 0
-        cases_of, objects_of = cases_of[kept], other_obj[kept]
+        cases_of, objects_of, types_of = cases_of[kept], other_obj[kept], other_type[kept]
     else:                           # copy each other-relation into every case of its event
         by_event = np.argsort(event_rows, kind="stable")
         case_obj = object_rows[by_event]
@@ -243,12 +245,12 @@ def _convergence(rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
         repeated = np.repeat(np.arange(len(other_event)), per_event)
         within = np.arange(len(repeated)) - np.repeat(np.cumsum(per_event) - per_event, per_event)
         cases_of = case_obj[starts[other_event[repeated]] + within]
-        objects_of = other_obj[repeated]
-    type_codes = np.zeros(num_objects, np.int64)
-    type_codes[rel.obj] = rel.object_type
-    held = k.sorted_unique(cases_of * num_objects + objects_of)   # (case, other object), distinct
-    width = len(rel.type_names) + 1
-    counts = np.bincount((held // num_objects) * width + type_codes[held % num_objects])  # per (case, type)
-    merged = np.flatnonzero(counts > 1)
-    cases_hit = k.sorted_unique(merged // width)
+        objects_of, types_of = other_obj[repeated], other_type[repeated]
+    width = len(rel.type_names)
+    # distinct (case, type, other object) in one key; the runs of equal (case, type) are the counts
+    held = k.sorted_unique((cases_of * width + types_of) * num_objects + objects_of) // num_objects
+    starts = np.flatnonzero(np.diff(held, prepend=-1))
+    counts = np.diff(np.append(starts, len(held)))
+    merged = counts > 1
+    cases_hit = k.sorted_unique(held[starts[merged]] // width)
     return int((counts[merged] * (counts[merged] - 1) // 2).sum()), len(cases_hit)
