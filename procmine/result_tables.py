@@ -97,11 +97,36 @@ JOURNEY_SUMMARY = table("journey_summary", citizens="count", cases="count", case
                         share_several_cases="share", share_parallel_cases="share", max_parallel_cases="count",
                         median_departments="number", median_caseworkers_per_citizen="number",
                         median_caseworkers_per_case="number", deadline_share_met="share")
+JOURNEY_VARIANTS = table("journey_variants", journey="text", citizens="count", share="share")
+JOURNEY_TRANSITIONS = table("journey_transitions", from_type="text", to_type="text", count="count",
+                            median_days="days", share_overlapping="share")
+DEPARTMENT_HANDOVERS = table("department_handovers", **{"from": "text", "to": "text"}, handovers="count")
+CASEWORKER_HANDOVERS = table("caseworker_handovers", scope="text", handovers="count", per_citizen="number")
+CONTINUITY = table("caseworker_continuity", caseworkers="text", cases="count", median_throughput_days="days",
+                   deadline_measured="count", deadline_share_met="share")
+CITIZEN_CONTINUITY = table("citizen_continuity", caseworkers="text", citizens="count", mean_cases="number",
+                           median_span_days="days", share_parallel="share")
+CASES = table("cases", case_id="text", start="instant", end="instant", duration_seconds="duration",
+              duration_working_days="working_days")
+# The deadline radar's open cases: the risk of missing the deadline, the working days left (with an interval).
+RADAR_CASES = table("radar_cases", rule="text", case_id="text", status="text", risk="share", model="text",
+                    remaining_days="working_days", remaining_low="working_days", remaining_high="working_days",
+                    due="date", days_left="days", activity="text", department="text", reasons="text")
+DRIVERS = table("drivers", kind="text", driver="text", value="text", cases_with="count", cases_without="count",
+                median_with="working_days", median_without="working_days", difference="working_days",
+                difference_low="working_days", difference_high="working_days", compliance_with="share",
+                compliance_without="share", compliance_difference="share", compliance_low="share",
+                compliance_high="share")
+DCR_RULES = table("dcr_rules", rule="text", kind="text", source="text", target="text", timed="text",
+                  cases="count", share="share", variants="text")
+DCR_CASES = table("dcr_cases", case_id="text", variant="count", fits="text", broken="count", rules="text")
 
 TABLES = {t.name: t for t in (OVERVIEW, VARIANTS, DFG_EDGES, DFG_ACTIVITIES, THROUGHPUT, TRANSITIONS, WAITS,
                               WORKLOAD, HANDOVERS, DEADLINE_RULES, BREACHES, COMPARE_EDGES, COMPARE_VARIANTS,
                               COMPARE_KPIS, PERIOD_TREND, GROUPS, REPORT_KPIS, CONFORMANCE,
-                              JOURNEY_SUMMARY)}
+                              JOURNEY_SUMMARY, JOURNEY_VARIANTS, JOURNEY_TRANSITIONS, DEPARTMENT_HANDOVERS,
+                              CASEWORKER_HANDOVERS, CONTINUITY, CITIZEN_CONTINUITY, CASES, RADAR_CASES,
+                              DRIVERS, DCR_RULES, DCR_CASES)}
 # Columns any table may hold, by the engine's naming: shares that do not end in "_share".
 _SHARES = {"share", "share_a", "share_b", "share_met", "cumulative_share", "case_share", "share_difference",
            "deadline_compliance", "fitness", "token_fitness", "alignment_fitness", "precision"}

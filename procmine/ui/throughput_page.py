@@ -8,7 +8,7 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.analysis.throughput import PERIODS, throughput
-from procmine.formatting import column_label, format_duration, format_number
+from procmine.formatting import column_label
 from procmine.result_tables import THROUGHPUT
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
@@ -57,18 +57,13 @@ def _controls() -> tuple[str, str | None, str]:
 
 
 def _summary(result, by: str | None) -> None:
-    lang = state.lang()
     summary = result.summary
-    shown = pd.DataFrame({
-        **({column_label(by, lang): summary[by].astype(str)} if by else {}),
-        t("kpi.cases"): [format_number(v, lang) for v in summary["cases"]],
-        t("throughput.median"): [format_duration(v, lang) for v in summary["median_seconds"]],
-        t("throughput.mean"): [format_duration(v, lang) for v in summary["mean_seconds"]],
-        t("throughput.p90"): [format_duration(v, lang) for v in summary["p90_seconds"]],
-        t("throughput.median_wd"): [format_number(v, lang, 1) for v in summary["median_working_days"]],
-        t("throughput.p90_wd"): [format_number(v, lang, 1) for v in summary["p90_working_days"]],
-    })
-    downloads.table(summary, "throughput-summary", key="throughput_summary", shown=shown)
+    downloads.table(summary, "throughput-summary", key="throughput_summary", declared=THROUGHPUT,
+                    view=summary.assign(**{by: summary[by].astype(str)}) if by else summary, columns={
+                        **({by: column_label(by, state.lang())} if by else {}), "cases": t("kpi.cases"),
+                        "median_seconds": t("throughput.median"), "mean_seconds": t("throughput.mean"),
+                        "p90_seconds": t("throughput.p90"), "median_working_days": t("throughput.median_wd"),
+                        "p90_working_days": t("throughput.p90_wd")})
 
 
 def _trend(result, by: str | None, unit: str) -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.errors import ProcmineError
-from procmine.formatting import format_number
+from procmine.formatting import format_count, format_number
 from procmine.importing import detect_format, read_log, write_raw_log
 from procmine.importing.bounded_import import import_bounded, imports_quickly
 from procmine.importing.options import ImportOptions
@@ -120,7 +120,7 @@ def _imported_in_child(path: Path, target: Path, options: ImportOptions, source:
     progress = CancellableProgress(_cancel_key(digest), 0.0, "data.import_cancel", "data.import_running")
 
     def waiting(elapsed: float, step: str) -> None:
-        progress.update(elapsed, _STEP_SHARE[step], step=t(f"data.step.{step}"), seconds=f"{elapsed:.0f}")
+        progress.update(elapsed, _STEP_SHARE[step], step=t(f"data.step.{step}"), seconds=format_count(elapsed, state.lang()))
 
     try:
         return import_bounded(path, target, options, source, waiting=waiting if progress.live else None)
