@@ -9,8 +9,9 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.analysis.throughput import throughput
-from procmine.formatting import column_label, format_duration, format_number, local_time, missing
+from procmine.formatting import column_label, format_duration, format_number, local_time
 from procmine.result_tables import CASES
+from procmine.table_format import format_cell
 from procmine.ui import audit_trail, charts, downloads, state
 from procmine.ui.state import t
 
@@ -89,7 +90,8 @@ def _one_case(log, found: pd.DataFrame) -> None:
         row = found[found[s.CASE_ID] == case_id].iloc[0]
         facts = {t("cases.case"): case_id, t("cases.duration"): format_duration(row["duration_seconds"], lang),
                  t("kpi.events"): format_number(len(frame), lang)}
-        facts.update({column_label(column, lang): "–" if missing(row[column]) else str(row[column])
+        zone = downloads.dataset_zone()
+        facts.update({column_label(column, lang): format_cell(column, row[column], lang, zone, CASES)
                       for column in found.columns[5:]})
         downloads.table(pd.DataFrame({t("cases.attribute"): list(facts), t("cases.value"): list(facts.values())}),
                         f"case-{case_id}-attributes", key="cases_attributes")

@@ -105,8 +105,7 @@ def _kpis(summary: dict) -> None:
     second[0].metric(t("journeys.max_parallel"), format_number(summary["max_parallel_cases"], lang))
     second[1].metric(t("journeys.median_departments"), format_number(summary["median_departments"], lang, 1))
     second[2].metric(t("journeys.median_caseworkers"), format_number(summary["median_caseworkers_per_citizen"], lang, 1))
-    second[3].metric(t("journeys.deadlines_met"), "–" if summary["deadline_share_met"] is None
-                     else format_percent(summary["deadline_share_met"], lang))
+    second[3].metric(t("journeys.deadlines_met"), format_percent(summary["deadline_share_met"], lang))
 
 
 def _table(frame: pd.DataFrame, name: str, declared: ResultTable, columns: dict[str, str]) -> None:
