@@ -100,7 +100,8 @@ JOURNEY_SUMMARY = table("journey_summary", citizens="count", cases="count", case
 JOURNEY_VARIANTS = table("journey_variants", journey="text", citizens="count", share="share")
 JOURNEY_TRANSITIONS = table("journey_transitions", from_type="text", to_type="text", count="count",
                             median_days="days", share_overlapping="share")
-DEPARTMENT_HANDOVERS = table("department_handovers", **{"from": "text", "to": "text"}, handovers="count")
+_FROM_TO: dict[str, Kind] = {"from": "text", "to": "text"}   # "from" is a keyword: no keyword argument
+DEPARTMENT_HANDOVERS = table("department_handovers", **_FROM_TO, handovers="count")
 CASEWORKER_HANDOVERS = table("caseworker_handovers", scope="text", handovers="count", per_citizen="number")
 CONTINUITY = table("caseworker_continuity", caseworkers="text", cases="count", median_throughput_days="days",
                    deadline_measured="count", deadline_share_met="share")

@@ -139,3 +139,26 @@ def test_a_declared_date_shows_a_time_as_its_day():
     assert format_cell("due", due, "da", declared=tables.RADAR_CASES) == "30. okt. 2026"
     assert format_cell("start", pd.Timestamp("2026-10-30 09:00", tz="UTC"), "en",
                        declared=tables.BREACHES) == "30 Oct 2026 10:00"
+
+
+def test_the_app_only_declarations_name_what_their_analyses_give_in_order():
+    from procmine.analysis.deadlines import DEFAULT_RULES, deadlines
+    from procmine.analysis.journeys import journeys
+    from procmine.analysis.throughput import throughput
+    from procmine.dcr.model import check_dcr_against_discovered
+    from procmine.opening import open_log
+    from procmine.prediction import drivers, predict
+
+    samples = Path(__file__).resolve().parents[1] / "sample_logs"
+    log = open_log(samples / "aktindsigt")
+    found = journeys(log)
+    rules = tuple(r for r in DEFAULT_RULES if r.name not in deadlines(log).skipped)
+    checked = check_dcr_against_discovered(log)
+    results = {tables.JOURNEY_VARIANTS: found.variants, tables.JOURNEY_TRANSITIONS: found.transitions,
+               tables.DEPARTMENT_HANDOVERS: found.department_handovers,
+               tables.CASEWORKER_HANDOVERS: found.caseworker_handovers, tables.CONTINUITY: found.continuity,
+               tables.CITIZEN_CONTINUITY: found.citizen_continuity, tables.RADAR_CASES: predict(log, rules=rules).cases,
+               tables.DRIVERS: drivers(log, rules=rules).table, tables.DCR_RULES: checked.rules,
+               tables.DCR_CASES: checked.cases, tables.CASES: throughput(log).cases}
+    for declared, frame in results.items():   # the cases page adds the case attributes after CASES
+        assert [name for name, _ in declared.columns] == list(frame.columns), declared.name

@@ -37,7 +37,7 @@ def render() -> None:
     """Draw the compare page."""
     st.header(t("page.compare"))
     st.caption(t("compare.help"))
-    mode = st.radio(t("compare.how"), MODES, key="compare_mode", horizontal=True,
+    mode = st.radio(t("compare.how"), MODES, key=state.worded("compare_mode"), horizontal=True,
                     format_func=lambda m: t(f"compare.mode.{m}"))
     groups = {"attribute": _attribute_groups, "stacks": _stack_groups, "periods": _period_groups}[mode]()
     if groups is None:
@@ -58,7 +58,7 @@ def _attribute_groups():
     if not names:
         st.info(t("filter.no_case_attributes"))
         return None
-    attribute = st.selectbox(t("filter.attribute"), names, key="compare_attribute",
+    attribute = st.selectbox(t("filter.attribute"), names, key=state.worded("compare_attribute"),
                              format_func=lambda name: column_label(name, state.lang()),
                              index=names.index(default_attribute(names, state.full_log().num_cases,
                                                                  lambda n: state.distinct_values("cases", n)[1])))

@@ -46,7 +46,7 @@ def render_dcr_tab() -> None:
 
 def _timing_controls() -> TimingOptions:
     left, right = st.columns(2)
-    unit = left.radio(t("dcr.time_unit"), TIME_UNITS, key="dcr_unit", horizontal=True,
+    unit = left.radio(t("dcr.time_unit"), TIME_UNITS, key=state.worded("dcr_unit"), horizontal=True,
                       format_func=lambda u: t(f"dcr.unit.{u}"))
     share = right.slider(t("dcr.deadline_share"), 0.5, 1.0, TimingOptions().deadline_share, 0.05,
                          key="dcr_deadline_share",
@@ -56,7 +56,8 @@ def _timing_controls() -> TimingOptions:
 
 def _picture_controls(num_events: int) -> PictureOptions:
     left, right = st.columns(2)
-    kinds = left.multiselect(t("dcr.kinds"), RELATION_KINDS, default=list(RELATION_KINDS), key="dcr_kinds",
+    kinds = left.multiselect(t("dcr.kinds"), RELATION_KINDS, default=list(RELATION_KINDS),
+                             key=state.worded("dcr_kinds"),
                              format_func=lambda k: t(f"dcr.kind.{k}"))
     shown = num_events
     if num_events > 2:

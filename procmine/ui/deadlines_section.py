@@ -75,14 +75,15 @@ def _add_rule_form() -> None:
         st.markdown(f"**{t('deadlines.add')}**")
         first, second, third = st.columns(3)
         name = first.text_input(t("deadlines.name"), key="deadline_name")
-        case_type = second.selectbox(t("deadlines.case_type"), [None, *case_types], key="deadline_case_type",
+        case_type = second.selectbox(t("deadlines.case_type"), [None, *case_types],
+                                     key=state.worded("deadline_case_type"),
                                      format_func=lambda v: t("deadlines.all_cases") if v is None else v)
-        unit = third.selectbox(t("filter.unit"), UNITS, key="deadline_unit",
+        unit = third.selectbox(t("filter.unit"), UNITS, key=state.worded("deadline_unit"),
                                format_func=lambda u: t(f"deadlines.unit.{u}"))
         first, second, third = st.columns(3)
-        start = first.selectbox(t("deadlines.from"), [CASE_START] + activities, key="deadline_start",
+        start = first.selectbox(t("deadlines.from"), [CASE_START] + activities, key=state.worded("deadline_start"),
                                 format_func=lambda a: t("deadlines.case_start") if a == CASE_START else a)
-        end = second.selectbox(t("deadlines.to"), [CASE_END] + activities, key="deadline_end",
+        end = second.selectbox(t("deadlines.to"), [CASE_END] + activities, key=state.worded("deadline_end"),
                                format_func=lambda a: t("deadlines.case_end") if a == CASE_END else a)
         within = third.number_input(t("deadlines.within"), 1, 10_000, 10, key="deadline_within")
         if st.form_submit_button(t("filters.apply"), type="primary"):
@@ -114,7 +115,8 @@ def _compliance(report) -> None:
     lang = state.lang()
     rules = report.rules
     limits = [f"{format_value('count', r.limit_days, lang)} "
-              f"{t('deadlines.unit.' + ('calendar_days' if r.unit == 'weeks' else r.unit))}" for r in rules.itertuples()]
+              f"{t('deadlines.unit.' + ('calendar_days' if r.unit == 'weeks' else r.unit))}"
+              for r in rules.itertuples()]
     downloads.table(rules, "deadline-compliance", key="deadlines_rules", declared=DEADLINE_RULES,
                     view=rules.assign(case_type=rules["case_type"].fillna(t("deadlines.all_cases")), limit=limits),
                     columns={"rule": t("deadlines.rule"), "case_type": t("deadlines.case_type"),

@@ -57,8 +57,8 @@ def _flows(result: Journeys) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("journeys.variants"))
-        _table(result.variants, "journey-variants", JOURNEY_VARIANTS, {"journey": "journeys.journey", "citizens": "journeys.citizens",
-                                                     "share": "journeys.share"})
+        _table(result.variants, "journey-variants", JOURNEY_VARIANTS, {
+            "journey": "journeys.journey", "citizens": "journeys.citizens", "share": "journeys.share"})
     with right:
         st.subheader(t("journeys.transitions"))
         _table(result.transitions, "journey-transitions", JOURNEY_TRANSITIONS, {
@@ -73,8 +73,8 @@ def _flows(result: Journeys) -> None:
         st.subheader(t("journeys.caseworker_handovers"))
         workers = result.caseworker_handovers.assign(
             scope=lambda f: f["scope"].map(lambda s: t(f"journeys.scope.{s}")))
-        _table(workers, "caseworker-handovers", CASEWORKER_HANDOVERS, {"scope": "journeys.scope", "handovers": "journeys.handovers",
-                                                  "per_citizen": "journeys.per_citizen"})
+        _table(workers, "caseworker-handovers", CASEWORKER_HANDOVERS, {
+            "scope": "journeys.scope", "handovers": "journeys.handovers", "per_citizen": "journeys.per_citizen"})
 
 
 def _continuity(result: Journeys) -> None:

@@ -101,9 +101,9 @@ def _picture(source: str, options: MapOptions) -> None:
 def _controls() -> MapOptions:
     _default_sliders()
     first, second, third, fourth = st.columns([3, 2, 3, 3])
-    metric = first.radio(t("map.metric"), METRICS, key="map_metric", horizontal=True,
+    metric = first.radio(t("map.metric"), METRICS, key=state.worded("map_metric"), horizontal=True,
                          format_func=lambda m: t(f"map.metric.{m}"))
-    statistic = second.selectbox(t("map.statistic"), STATISTICS, key="map_statistic",
+    statistic = second.selectbox(t("map.statistic"), STATISTICS, key=state.worded("map_statistic"),
                                  disabled=metric == "frequency",
                                  format_func=lambda s: t(f"map.statistic.{s}"))
     activities = third.slider(t("map.activities"), 0, 100, key="map_activities", format="%d %%")

@@ -44,7 +44,7 @@ def render() -> None:
 
 def _discovery() -> None:
     left, right = st.columns(2)
-    miner = left.radio(t("model.miner"), MINERS, key="model_miner", horizontal=True,
+    miner = left.radio(t("model.miner"), MINERS, key=state.worded("model_miner"), horizontal=True,
                        format_func=lambda m: t(f"model.miner.{m}"))
     noise = right.slider(t("model.noise"), 0, 100, 20, 5, format="%d %%", key="model_noise",
                          help=t("model.noise_help")) / 100   # a share, shown as a percentage

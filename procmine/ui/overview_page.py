@@ -25,7 +25,7 @@ def render() -> None:
     facts = state.computed(overview)
     kpi_cards(facts)
     st.divider()
-    kind = st.segmented_control(t("overview.granularity"), list(PERIOD_KINDS), key="overview_period",
+    kind = st.segmented_control(t("overview.granularity"), list(PERIOD_KINDS), key=state.worded("overview_period"),
                                 default="month", format_func=lambda p: t(f"granularity.{p}")) or "month"
     left, right = st.columns(2)
     with left:

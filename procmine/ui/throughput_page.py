@@ -46,14 +46,13 @@ def render() -> None:
 def _controls() -> tuple[str, str | None, str]:
     attributes = [c for c in state.full_log().case_columns if c not in (s.CASE_INDEX, s.CASE_ID)]
     first, second, third = st.columns(3)
-    period = first.selectbox(t("overview.granularity"), list(PERIODS), index=1, key="throughput_period",
-                             format_func=lambda p: t(f"granularity.{p}"))
-    none = t("data.none")
-    by = second.selectbox(t("throughput.by"), [none] + attributes, key="throughput_by",
-                          format_func=lambda name: name if name == none else column_label(name, state.lang()))
-    unit = third.radio(t("filter.unit"), list(UNITS), key="throughput_unit", horizontal=True,
+    period = first.selectbox(t("overview.granularity"), list(PERIODS), index=1,
+                             key=state.worded("throughput_period"), format_func=lambda p: t(f"granularity.{p}"))
+    by = second.selectbox(t("throughput.by"), [None, *attributes], key=state.worded("throughput_by"),
+                          format_func=lambda name: t("data.none") if name is None else column_label(name, state.lang()))
+    unit = third.radio(t("filter.unit"), list(UNITS), key=state.worded("throughput_unit"), horizontal=True,
                        format_func=lambda u: t(f"unit.{u}"))
-    return period, None if by == none else by, unit
+    return period, by, unit
 
 
 def _summary(result, by: str | None) -> None:

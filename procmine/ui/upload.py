@@ -120,7 +120,8 @@ def _imported_in_child(path: Path, target: Path, options: ImportOptions, source:
     progress = CancellableProgress(_cancel_key(digest), 0.0, "data.import_cancel", "data.import_running")
 
     def waiting(elapsed: float, step: str) -> None:
-        progress.update(elapsed, _STEP_SHARE[step], step=t(f"data.step.{step}"), seconds=format_count(elapsed, state.lang()))
+        progress.update(elapsed, _STEP_SHARE[step], step=t(f"data.step.{step}"),
+                        seconds=format_count(elapsed, state.lang()))
 
     try:
         return import_bounded(path, target, options, source, waiting=waiting if progress.live else None)
