@@ -115,3 +115,22 @@ def test_a_choice_is_kept_in_a_form_and_back_in_english():
         assert not at.error, at.error[0].value
         assert _widget(at, "selectbox", "deadline_unit").value == "weeks"
         assert _widget(at, "selectbox", "deadline_case_type").value == "byggetilladelse"
+
+
+def test_a_column_left_out_of_an_upload_stays_out():
+    """The mapping of an upload: "(none)" for the resource stays none, not the guessed column."""
+    from shared_data import SHARED_DATA
+
+    from procmine.ui.upload import NO_COLUMN
+    at = start_app(SAMPLES / "byggetilladelse", "data")
+    _pick(at, "radio", "data_source", "upload")
+    at.file_uploader(key="data_upload").upload("running-example.csv",
+                                               (SHARED_DATA / "running-example.csv").read_bytes()).run()
+    resource = next(box for box in at.selectbox if box.key.startswith("data_role_resource_"))
+    assert resource.value == "org:resource"
+    _pick(at, "selectbox", resource.key, NO_COLUMN)
+    assert _widget(at, "selectbox", resource.key).value == NO_COLUMN
+    switch_as_a_browser(at)
+    assert not at.error, at.error[0].value
+    assert _widget(at, "selectbox", resource.key).value == NO_COLUMN
+    assert _widget(at, "selectbox", resource.key).options[0] == "(ingen)"

@@ -178,6 +178,8 @@ def worded(key: str) -> str:
 
     Such a widget keeps its choice across a language switch (see language_switched):
     st.radio(t("map.metric"), METRICS, key=state.worded("map_metric"), format_func=...).
+    An option None only as the first: Streamlit sends None to the browser as no choice,
+    which comes back as the widget's first (or `index`) option.
     """
     _WORDED_WIDGETS.add(key)
     return key
