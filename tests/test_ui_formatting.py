@@ -156,7 +156,7 @@ def test_the_app_only_declarations_name_what_their_analyses_give_in_order():
     checked = check_dcr_against_discovered(log)
     results = {tables.JOURNEY_VARIANTS: found.variants, tables.JOURNEY_TRANSITIONS: found.transitions,
                tables.DEPARTMENT_HANDOVERS: found.department_handovers,
-               tables.CASEWORKER_HANDOVERS: found.caseworker_handovers, tables.CONTINUITY: found.continuity,
+               tables.CASEWORKER_HANDOVERS: found.caseworker_handovers, tables.JOURNEY_CONTINUITY: found.continuity,
                tables.CITIZEN_CONTINUITY: found.citizen_continuity, tables.RADAR_CASES: predict(log, rules=rules).cases,
                tables.DRIVERS: drivers(log, rules=rules).table, tables.DCR_RULES: checked.rules,
                tables.DCR_CASES: checked.cases, tables.CASES: throughput(log).cases}

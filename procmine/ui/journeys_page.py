@@ -13,8 +13,8 @@ from procmine.ocel.notion import journey_notion
 from procmine.result_tables import (
     CASEWORKER_HANDOVERS,
     CITIZEN_CONTINUITY,
-    CONTINUITY,
     DEPARTMENT_HANDOVERS,
+    JOURNEY_CONTINUITY,
     JOURNEY_TRANSITIONS,
     JOURNEY_VARIANTS,
     ResultTable,
@@ -82,7 +82,7 @@ def _continuity(result: Journeys) -> None:
     st.subheader(t("journeys.continuity"))
     left, right = st.columns([3, 2])
     with left:
-        _table(result.continuity, "caseworker-continuity", CONTINUITY, {
+        _table(result.continuity, "caseworker-continuity", JOURNEY_CONTINUITY, {
             "caseworkers": "journeys.caseworkers", "cases": "journeys.cases",
             "median_throughput_days": "journeys.median_throughput_days",
             "deadline_measured": "journeys.deadline_measured", "deadline_share_met": "journeys.deadline_share_met"})
