@@ -56,7 +56,8 @@ def table(frame: pd.DataFrame, name: str, *, key: str, declared: ResultTable | N
     of its own), by default `frame`; `columns` names the columns shown, in order, with their
     headers in the page's words (by default every column, headed by column_header). `bars`:
     share columns drawn as a bar with their percentage. `shown` is a table a shared face
-    formatter made (the benchmark's, which hides small cells); it is shown as it is.
+    formatter made (compare's KPIs by each row's kind, the benchmark's with its small cells
+    hidden); it is shown as it is.
     """
     zone = dataset_zone()
     if shown is None:
