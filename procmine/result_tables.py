@@ -101,7 +101,6 @@ JOURNEY_SUMMARY = table("journey_summary", citizens="count", cases="count", case
                         share_several_cases="share", share_parallel_cases="share", max_parallel_cases="count",
                         median_departments="number", median_caseworkers_per_citizen="number",
                         median_caseworkers_per_case="number", deadline_share_met="share")
-
 # The HTML report's own figures: the period's KPI cards, deadline compliance per group, data quality,
 # and the optional sections (citizen journeys, DCR rules, cases at risk, the municipal benchmark).
 PERIOD_KPIS = table("period_kpis", cases_started="count", cases_closed="count", open_cases="count",
@@ -137,13 +136,29 @@ BENCHMARK_THROUGHPUT = table("benchmark_throughput", municipality="text", case_t
 BENCHMARK_DEADLINES = table("benchmark_deadlines", municipality="text", rule="text", cases="count", met="count",
                             share_met="share", median_days="days")
 
+# The app's own tables: the rest of the citizen journeys, the cases, the deadline radar's cases, DCR's cases.
+JOURNEY_TRANSITIONS = table("journey_transitions", from_type="text", to_type="text", count="count",
+                            median_days="days", share_overlapping="share")
+_FROM_TO: dict[str, Kind] = {"from": "text", "to": "text"}   # "from" is a keyword: no keyword argument
+DEPARTMENT_HANDOVERS = table("department_handovers", **_FROM_TO, handovers="count")
+CITIZEN_CONTINUITY = table("citizen_continuity", caseworkers="text", citizens="count", mean_cases="number",
+                           median_span_days="days", share_parallel="share")
+CASES = table("cases", case_id="text", start="instant", end="instant", duration_seconds="duration",
+              duration_working_days="working_days")
+# The working days left of an open case come with an interval (remaining_low, remaining_high).
+RADAR_CASES = table("radar_cases", rule="text", case_id="text", status="text", risk="share", model="text",
+                    remaining_days="working_days", remaining_low="working_days", remaining_high="working_days",
+                    due="date", days_left="days", activity="text", department="text", reasons="text")
+DCR_CASES = table("dcr_cases", case_id="text", variant="count", fits="text", broken="count", rules="text")
+
 TABLES = {t.name: t for t in (OVERVIEW, VARIANTS, DFG_EDGES, DFG_ACTIVITIES, THROUGHPUT, TRANSITIONS, WAITS,
                               WORKLOAD, HANDOVERS, DEADLINE_RULES, BREACHES, COMPARE_EDGES, COMPARE_VARIANTS,
                               COMPARE_KPIS, PERIOD_TREND, GROUPS, REPORT_KPIS, CONFORMANCE,
                               JOURNEY_SUMMARY, PERIOD_KPIS, COMPLIANCE, DATA_QUALITY, RARE_ACTIVITIES,
                               JOURNEY_VARIANTS, JOURNEY_CONTINUITY, CASEWORKER_HANDOVERS, DCR_RULES,
                               RISK_DEPARTMENTS, DRIVERS, BENCHMARK_KPIS, BENCHMARK_THROUGHPUT,
-                              BENCHMARK_DEADLINES)}
+                              BENCHMARK_DEADLINES, JOURNEY_TRANSITIONS, DEPARTMENT_HANDOVERS, CITIZEN_CONTINUITY,
+                              CASES, RADAR_CASES, DCR_CASES)}
 # Columns any table may hold, by the engine's naming: shares that do not end in "_share".
 _SHARES = {"share", "share_a", "share_b", "share_met", "cumulative_share", "case_share", "share_difference",
            "deadline_compliance", "fitness", "token_fitness", "alignment_fitness", "precision"}
