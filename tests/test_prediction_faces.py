@@ -116,3 +116,16 @@ def test_report_section_only_with_predict(tmp_path):
     assert "Cases at risk" in html and 'data-table="risk-drivers"' in html
     assert 'data-table="risk-card"' in html and "10 equal-width bins" in html     # the card says what it measured
     assert "chosen on the latest" in html and "case-bootstrap interval" in html
+
+
+def test_a_reason_writes_its_number_in_the_reader_s_language():
+    from procmine.prediction.radar import Reason
+    from procmine.prediction.wording import reason_text
+
+    days = Reason("elapsed_working_days", 7.2, 0.4)
+    count = Reason("events_so_far", 3.0, 0.1)
+    category = Reason("activity", "Partshøring", 0.2)
+    assert reason_text(days, "da").endswith("= 7,2")
+    assert reason_text(days, "en").endswith("= 7.2")
+    assert reason_text(count, "da").endswith("= 3")
+    assert reason_text(category, "da").endswith("= Partshøring")

@@ -33,7 +33,7 @@ class Reason:
     """One feature's push on a case's risk: its value and its contribution (log-odds, + raises the risk)."""
 
     feature: str
-    value: str
+    value: str | float   # a category's name, or a number (days with one decimal, counts whole)
     contribution: float
 
 
@@ -164,12 +164,15 @@ def top_reasons(prefixes: Prefixes, contributions: np.ndarray, top: int = TOP_RE
     return result
 
 
-def describe_value(prefixes: Prefixes, row: int, column: int) -> str:
-    """A feature value as a user reads it: a category's name, a count, days with one decimal."""
+def describe_value(prefixes: Prefixes, row: int, column: int) -> str | float:
+    """A feature value as a user reads it: a category's name, or the number (days to one decimal, counts whole).
+
+    Numbers stay numbers: each face writes them in its language (`wording.reason_text`).
+    """
     name = prefixes.names[column]
     value = prefixes.features[row, column]
     if np.isnan(value):
         return "–"
     if name in prefixes.levels:
         return str(prefixes.levels[name][int(value)])
-    return f"{value:.1f}" if name.endswith("days") else f"{value:.0f}"
+    return round(float(value), 1) if name.endswith("days") else float(round(float(value)))

@@ -76,8 +76,10 @@ def card_table(card: ModelCard, lang: Language) -> pd.DataFrame:
 
 
 def reason_text(reason: Reason, lang: Language) -> str:
-    """A reason as "caseworkers so far = 3"."""
-    return f"{text(f'feature.{reason.feature}', lang)} = {reason.value}"
+    """A reason as "caseworkers so far = 3" ("arbejdsdage gået = 7,2" in Danish)."""
+    value = reason.value
+    shown = value if isinstance(value, str) else format_number(value, lang, 0 if float(value).is_integer() else 1)
+    return f"{text(f'feature.{reason.feature}', lang)} = {shown}"
 
 
 def reasons_text(reasons: list[Reason], lang: Language) -> str:
