@@ -19,6 +19,7 @@ from procmine import schema as s
 from procmine.analysis import kernels as k
 from procmine.errors import ConfigError
 from procmine.ocel import model as m
+from procmine.ocel.merged_closing import CLOSED_AT, merged_closed_at
 
 FLAT_EVENT_ID = "event_id"
 
@@ -86,7 +87,7 @@ def flatten(log: m.ObjectCentricLog, object_type: str,
     chosen = rel.object_type == (rel.type_names.index(object_type) if object_type in rel.type_names else -1)
     event_rows, object_rows = ordered_pairs(log, rel, chosen)
     events = _flat_events(log, event_rows, object_rows)
-    cases = _cases(log, object_rows, object_type)
+    cases = _with_merged_closing(log, rel, chosen, event_rows, object_rows, _cases(log, object_rows, object_type))
     return events, cases, _report(log, rel, chosen, event_rows, object_rows, object_type, cases.num_rows)
 
 
@@ -131,18 +132,40 @@ def _cases(log: m.ObjectCentricLog, object_rows: np.ndarray, object_type: str) -
     firsts = np.flatnonzero(np.diff(object_rows, prepend=-1)) if len(object_rows) else np.zeros(0, np.int64)
     case_ids = log.objects.column(m.OBJECT_ID).take(pa.array(object_rows[firsts])).combine_chunks()
     columns = {s.CASE_ID: case_ids}
-    values = log.object_attributes
-    if values.num_rows:
-        values = values.take(pc.sort_indices(values, [(m.OBJECT_ID, "ascending"), (m.ATTRIBUTE, "ascending"),
-                                                      (m.TIME, "ascending")]))
     for name, kind in log.object_types.get(object_type, {}).items():
-        if name in (s.CASE_ID, s.CASE_INDEX):
-            continue
-        of_name = values.filter(pc.equal(values.column(m.ATTRIBUTE), name))
-        position = pc.index_in(case_ids, value_set=of_name.column(m.OBJECT_ID))  # first match = earliest
-        columns[name] = m.from_text(of_name.column(m.VALUE).take(position), kind)
+        if name not in (s.CASE_ID, s.CASE_INDEX):
+            columns[name] = initial_values(log, case_ids, name, kind)
     columns.update(linked_objects(log, case_ids, object_type, set(columns)))
     return pa.table(columns)
+
+
+def initial_values(log: m.ObjectCentricLog, object_ids: pa.Array, name: str, kind: str) -> pa.Array:
+    """Per object id the earliest value of its attribute `name` (null when it has none), typed."""
+    values = log.object_attributes
+    of_name = values.filter(pc.equal(values.column(m.ATTRIBUTE), name))
+    of_name = of_name.take(pc.sort_indices(of_name, [(m.OBJECT_ID, "ascending"), (m.TIME, "ascending")]))
+    position = pc.index_in(object_ids, value_set=of_name.column(m.OBJECT_ID))  # first match = earliest
+    return m.from_text(of_name.column(m.VALUE).take(position), kind)
+
+
+def _with_merged_closing(log: m.ObjectCentricLog, rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
+                         object_rows: np.ndarray, cases: pa.Table) -> pa.Table:
+    """The cases with a `closed_at` from the objects each one merges that have one (see merged_closing),
+    unless the cases have their own or no other object type declares one."""
+    closing = [rel.type_names.index(t) for t, declared in log.object_types.items()
+               if declared.get(CLOSED_AT) == "time" and t in rel.type_names]
+    if CLOSED_AT in cases.column_names or not closing:
+        return cases
+    num_objects = log.objects.num_rows
+    cases_of, members = case_object_pairs(rel, chosen, np.isin(rel.object_type, closing), num_objects)
+    position = np.full(num_objects, -1, np.int64)
+    lasts = np.flatnonzero(np.diff(object_rows, append=-1)) if len(object_rows) else np.zeros(0, np.int64)
+    position[object_rows[lasts]] = np.arange(len(lasts))
+    member_ids = log.objects.column(m.OBJECT_ID).take(pa.array(members))
+    last_event = log.events.column(s.TIMESTAMP).cast(pa.int64()).to_numpy()[event_rows[lasts]]
+    closed_at = merged_closed_at(position[cases_of], initial_values(log, member_ids, CLOSED_AT, "time"),
+                                 cases.num_rows, last_event)
+    return cases.append_column(CLOSED_AT, closed_at)
 
 
 def linked_objects(log: m.ObjectCentricLog, case_ids: pa.Array, object_type: str,
@@ -181,10 +204,26 @@ def _report(log, rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
 
 def _convergence(rel: FlatRelations, chosen: np.ndarray, num_objects: int) -> tuple[int, int]:
     """Pairs of same-type other objects that share a case, and the cases where that happens."""
-    case_pairs = k.sorted_unique(rel.event[chosen] * num_objects + rel.obj[chosen])
-    other_pairs = k.sorted_unique(rel.event[~chosen] * num_objects + rel.obj[~chosen])
-    if not len(case_pairs) or not len(other_pairs):
+    cases_of, objects_of = case_object_pairs(rel, chosen, ~chosen, num_objects)
+    if not len(cases_of):
         return 0, 0
+    type_codes = np.zeros(num_objects, np.int64)
+    type_codes[rel.obj] = rel.object_type
+    width = len(rel.type_names) + 1
+    counts = np.bincount(cases_of * width + type_codes[objects_of])  # per (case, type)
+    merged = np.flatnonzero(counts > 1)
+    cases_hit = k.sorted_unique(merged // width)
+    return int((counts[merged] * (counts[merged] - 1) // 2).sum()), len(cases_hit)
+
+
+def case_object_pairs(rel: FlatRelations, chosen: np.ndarray, others: np.ndarray,
+                      num_objects: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (case object row, other object row): the `others` relations' objects that share an event
+    with a `chosen` relation's object, i.e. the objects each case of the flattened view merges."""
+    case_pairs = k.sorted_unique(rel.event[chosen] * num_objects + rel.obj[chosen])
+    other_pairs = k.sorted_unique(rel.event[others] * num_objects + rel.obj[others])
+    if not len(case_pairs) or not len(other_pairs):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     case_event, case_obj = case_pairs // num_objects, case_pairs % num_objects
     other_event, other_obj = other_pairs // num_objects, other_pairs % num_objects
     num_events = int(max(case_event.max(), other_event.max())) + 1
@@ -193,12 +232,5 @@ def _convergence(rel: FlatRelations, chosen: np.ndarray, num_objects: int) -> tu
     repeated = np.repeat(np.arange(len(other_event)), per_event)
     within = np.arange(len(repeated)) - np.repeat(np.cumsum(per_event) - per_event, per_event)
     cases_of = case_obj[starts[other_event[repeated]] + within]
-    objects_of = other_obj[repeated]
-    type_codes = np.zeros(num_objects, np.int64)
-    type_codes[rel.obj] = rel.object_type
-    held = k.sorted_unique(cases_of * num_objects + objects_of)   # (case, other object), distinct
-    width = len(rel.type_names) + 1
-    counts = np.bincount((held // num_objects) * width + type_codes[held % num_objects])  # per (case, type)
-    merged = np.flatnonzero(counts > 1)
-    cases_hit = k.sorted_unique(merged // width)
-    return int((counts[merged] * (counts[merged] - 1) // 2).sum()), len(cases_hit)
+    held = k.sorted_unique(cases_of * num_objects + other_obj[repeated])   # (case, other object), distinct
+    return held // num_objects, held % num_objects
