@@ -3,7 +3,8 @@
 An object-centric dataset is flattened by the chosen object type (its default one when none
 is given). A case-centric dataset keeps its cases, or, given the name of a case attribute
 such as `citizen`, groups the events of all cases with the same value into one case; the
-original case id stays with each event as `source_case_id`.
+original case id stays with each event as `source_case_id`. A case that merges cases is open
+while any of them is (its `closed_at`, see procmine.ocel.merged_closing).
 """
 
 from __future__ import annotations
