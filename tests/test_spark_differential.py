@@ -78,3 +78,23 @@ def test_variants_filter_on_spark_equals_numpy(chosen, spark, imported_dataset):
     for form in ("overview", "variants"):
         CHECKS[form](found.engine, expected)
 
+
+def test_two_datasets_on_one_session_answer_their_own_figures(spark):
+    """Temporary views belong to the session: each engine keeps its own (under its prefix), so a second
+    engine, or a filter on it, never changes what the first one answers."""
+    from procmine.filters import VariantsFilter
+    from procmine.spark import SparkEngine
+    from procmine.sqlforms.log import SqlLog, folder_meta
+    from procmine.sqlforms.selection import select
+
+    first, second = SAMPLES / "aktindsigt", SAMPLES / "byggetilladelse"
+    first_engine = SparkEngine.for_dataset(first, spark)
+    CHECKS["overview"](first_engine, procmine.open(first))
+    filtered = SqlLog(SparkEngine.for_dataset(second, spark), folder_meta(second), second).filter(
+        VariantsFilter(top=2))
+    select(filtered.engine, filtered.selection)
+    assert first_engine.prefix != filtered.engine.prefix
+    CHECKS["overview"](first_engine, procmine.open(first))
+    CHECKS["dfg"](first_engine, procmine.open(first))
+    CHECKS["overview"](filtered.engine, procmine.open(second).filter(VariantsFilter(top=2)))
+    CHECKS["overview"](first_engine, procmine.open(first))

@@ -46,7 +46,7 @@ def transpile(sql: str, dialect: str, prefix: str = "") -> str:
     return tree.sql(dialect=dialect)
 
 
-def prefixed(tree: exp.Expression, prefix: str) -> exp.Expression:
+def prefixed(tree: exp.Expr, prefix: str) -> exp.Expr:
     """The query reading `prefix + name` for each table `name` it reads (not its CTEs), aliased as `name`
     so that columns qualified by the table name still resolve."""
     ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
