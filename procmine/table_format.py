@@ -18,29 +18,47 @@ import numpy as np
 import pandas as pd
 
 from procmine import formatting as f
-from procmine.result_tables import ResultTable, kind_of, row_kind, signed
+from procmine.result_tables import Kind, ResultTable, kind_of, row_kind, signed
 from procmine.schema import DEFAULT_TIMEZONE
 
 
 def format_cell(column: str, value, lang: f.Language = "en", timezone: str = DEFAULT_TIMEZONE,
-                declared: ResultTable | None = None) -> str:
-    """One value as people read it, by its column's kind (as `declared`, else by the column's name)."""
+                declared: ResultTable | None = None, like: float | None = None) -> str:
+    """One value as people read it, by its column's kind (as `declared`, else by the column's name).
+
+    `like`: for a difference of durations, the size of the durations compared (format_signed_duration).
+    """
     if isinstance(value, tuple):
         return " → ".join(map(str, value))
     if isinstance(value, (pd.Timestamp, dt.datetime)):
+        if f.missing(value):
+            return f.DASH
+        if kind_of(column, declared) == "date":
+            return f.format_date(value, lang, timezone)
         return f.format_datetime(value, lang, timezone)
     if isinstance(value, dt.date):
         return f.format_date(value, lang)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         return f.DASH if f.missing(value) else str(value)
-    return f.format_value(kind_of(column, declared), value, lang, signed=signed(column))
+    return f.format_value(kind_of(column, declared), value, lang, signed=signed(column), like=like)
 
 
 def readable(frame: pd.DataFrame, lang: f.Language, timezone: str = DEFAULT_TIMEZONE,
              header: Callable[[str], str] | None = None, declared: ResultTable | None = None) -> pd.DataFrame:
-    """The frame with every value formatted (strings) and, with `header`, its columns renamed."""
-    shown = pd.DataFrame({column: [format_cell(str(column), value, lang, timezone, declared)
-                                   for value in frame[column]]
+    """The frame with every value formatted (strings) and, with `header`, its columns renamed.
+
+    A difference of durations ("median_difference_seconds") is in days when the two durations
+    it compares ("median_a_seconds", "median_b_seconds", in the frame) are a day or more.
+    """
+    def likes(column: str) -> list:
+        compared = [column.replace("_difference", side) for side in ("_a", "_b")]
+        if kind_of(column, declared) != "duration" or "_difference" not in column \
+                or not all(c in frame.columns for c in compared):
+            return [None] * len(frame)
+        return [larger(a, b) for a, b in zip(frame[compared[0]], frame[compared[1]])]
+
+    shown = pd.DataFrame({column: [format_cell(str(column), value, lang, timezone, declared, like)
+                                   for value, like in zip(frame[column], likes(str(column)))]
                           for column in frame.columns}, index=frame.index)
     return shown.rename(columns=lambda column: header(str(column))) if header else shown
 
@@ -64,6 +82,20 @@ def kpi_figures(kpis: pd.DataFrame, lang: f.Language) -> pd.DataFrame:
         "difference": [f.format_value(row_kind(row.kind), row.difference, lang, signed=True,
                                       like=larger(row.a, row.b)) for row in rows],
         "change": [f.format_signed_percent(row.relative_difference, lang) for row in rows]})
+
+
+def with_interval(kind: Kind, value, low, high, lang: f.Language, *, signed: bool = False,
+                  between: str = "–") -> str:
+    """A figure with its interval, each by its kind: "3.7 (0.9–10.2)"; a dash when the figure is missing."""
+    if f.missing(value):
+        return f.DASH
+    low_shown, high_shown = (f.format_value(kind, v, lang, signed=signed) for v in (low, high))
+    return f"{f.format_value(kind, value, lang, signed=signed)} ({low_shown}{between}{high_shown})"
+
+
+def pair(kind: Kind, first, second, lang: f.Language) -> str:
+    """Two figures of a kind side by side: "46 / 743", "0.0 % / 89.7 %"."""
+    return f"{f.format_value(kind, first, lang)} / {f.format_value(kind, second, lang)}"
 
 
 def for_machines(frame: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pyarrow as pa
 import pytest
@@ -132,7 +133,8 @@ def test_danish_report_says_what_it_wrote_in_danish(dataset, tmp_path):
     said = " ".join((out + err).split())
     assert "Skrev" in said and " og " in said and "Wrote" not in said
     html = out_file.read_text(encoding="utf-8")
-    assert "7,8 dage" in html and "7.8 d" not in html   # Danish decimal comma in the figures
+    # Danish decimal comma in the figures; a duration in the short units of every face ("7,8 d", not "7,8 dage")
+    assert ">7,8 d<" in html and "7.8 d" not in html and not re.search(r"<td[^>]*>[^<]*\d dage<", html)
 
 
 def test_english_report_says_wrote(dataset, tmp_path):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -17,6 +18,7 @@ from procmine.cli import app
 from procmine.dataset import read_dataset
 from procmine.errors import ConfigError
 from procmine.ocel import read_ocel, read_ocel_dataset
+from procmine.ocel.store import EVENT_OBJECT_ROWS_FILE
 from procmine.simulation.municipality import MunicipalityOptions, simulate_municipality, write_municipality
 
 KOMMUNE = Path(__file__).resolve().parents[1] / "sample_logs" / "kommune"
@@ -36,6 +38,9 @@ def test_the_shipped_kommune_sample_is_what_the_simulator_makes(tmp_path):
     assert source.workflow == "kommune"
     write_municipality(tmp_path / "k", MunicipalityOptions(cases=source.cases, seed=source.seed))
     assert read_ocel_dataset(read_dataset(tmp_path / "k")).equals(read_ocel_dataset(shipped))
+    # the sample carries the relations' row positions, so opening it by a case notion need not find them by id
+    assert read_ocel_dataset(shipped).relation_positions is not None
+    assert pq.read_table(KOMMUNE / EVENT_OBJECT_ROWS_FILE).equals(pq.read_table(tmp_path / "k" / EVENT_OBJECT_ROWS_FILE))
 
 
 def test_citizens_have_several_overlapping_cases_and_caseworkers_are_shared():

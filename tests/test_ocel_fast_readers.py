@@ -164,3 +164,31 @@ def test_the_stored_relation_rows_are_used_only_when_they_fit(tmp_path):
     reversed_rows = pc.subtract(pa.scalar(stored.events.num_rows - 1, pa.int32()), rows.column("event_row"))
     pq.write_table(rows.set_column(0, "event_row", reversed_rows.cast(pa.int32())), Path(folder) / EVENT_OBJECT_ROWS_FILE)
     assert read_ocel_dataset(read_dataset(folder)).relation_positions is None     # does not fit: found by id
+
+
+def test_stored_rows_with_a_fitting_digest_spare_reading_the_relations(tmp_path):
+    import pyarrow.parquet as pq
+
+    from procmine.dataset import read_dataset
+    from procmine.ocel import flatten, read_ocel, write_ocel_dataset
+    from procmine.ocel.store import EVENT_OBJECTS_FILE, read_ocel_dataset, read_stored_tables
+
+    log = read_ocel(EXAMPLE_JSON)
+    folder = Path(write_ocel_dataset(tmp_path / "ds", log).path)
+    tables = read_stored_tables(read_dataset(folder))
+    assert tables.relation_positions is not None and tables.event_objects is None     # trusted by the digest
+    whole = read_ocel_dataset(read_dataset(folder))
+    for notion in log.object_types:
+        by_tables, by_log = flatten(tables, notion), flatten(whole, notion)
+        assert by_tables[0].equals(by_log[0]) and by_tables[1].equals(by_log[1]) and by_tables[2] == by_log[2]
+        assert by_log[2] == flatten(log, notion)[2]
+    # the relations rewritten in another order: the digest no longer holds and the ids do not fit
+    relations = pq.read_table(folder / EVENT_OBJECTS_FILE)
+    pq.write_table(relations.take(pa.array(range(relations.num_rows - 1, -1, -1))), folder / EVENT_OBJECTS_FILE)
+    tables = read_stored_tables(read_dataset(folder))
+    assert tables.relation_positions is None and tables.event_objects is not None
+    for notion in log.object_types:
+        assert flatten(tables, notion)[2] == flatten(log, notion)[2]
+    # the same relations written again (other bytes, same rows): the digest fails, the ids still fit
+    pq.write_table(relations, folder / EVENT_OBJECTS_FILE, compression="gzip")
+    assert read_stored_tables(read_dataset(folder)).relation_positions is not None

@@ -141,3 +141,55 @@ def test_case_notion_option_on_analysis_commands(tmp_path):
         assert result.exit_code == 0, (command, result.output)
     bad = runner.invoke(app, ["variants", str(tmp_path / "ds"), "--case-notion", "Unicorn"])
     assert bad.exit_code == 2 and "Unicorn" in bad.output
+
+
+def _counted_by_hand(log, object_type: str) -> tuple:
+    """Divergence and convergence of flattening by `object_type`, counted in plain Python."""
+    type_of = dict(zip(log.objects.column("object_id").to_pylist(), log.objects.column("object_type").to_pylist()))
+    objects_of: dict[str, set] = {}
+    for event, obj in zip(log.event_objects.column("event_id").to_pylist(),
+                          log.event_objects.column("object_id").to_pylist()):
+        objects_of.setdefault(event, set()).add(obj)
+    cases_of = {e: {o for o in objs if type_of[o] == object_type} for e, objs in objects_of.items()}
+    copies = [len(cases_of.get(e, ())) for e in log.events.column("event_id").to_pylist()]
+    merged, hit = 0, 0
+    for case in sorted({c for cs in cases_of.values() for c in cs}):
+        others: dict[str, set] = {}
+        for event, cases in cases_of.items():
+            if case in cases:
+                for obj in objects_of[event]:
+                    if type_of[obj] != object_type:
+                        others.setdefault(type_of[obj], set()).add(obj)
+        pairs = sum(len(objs) * (len(objs) - 1) // 2 for objs in others.values())
+        merged, hit = merged + pairs, hit + (pairs > 0)
+    return (sum(copies), sum(c > 1 for c in copies), sum(max(c - 1, 0) for c in copies),
+            sum(c == 0 for c in copies), merged, hit)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(log=random_logs())
+def test_divergence_and_convergence_of_random_logs_equal_a_count_by_hand(log):
+    for object_type in log.object_types:
+        report = flatten(log, object_type)[2]
+        assert (report.rows, report.duplicated_events, report.extra_copies, report.dropped_events,
+                report.merged_object_pairs, report.cases_with_merges) == _counted_by_hand(log, object_type)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(log=random_logs())
+def test_case_attributes_are_each_objects_earliest_value(log):
+    values = log.object_attributes.to_pylist()
+    for object_type, declared in log.object_types.items():
+        _, cases, _ = flatten(log, object_type)
+        for name in declared:
+            expected = []
+            for case in cases.column("case_id").to_pylist():
+                mine = [v for v in values if v["object_id"] == case and v["attribute"] == name]
+                first = min(mine, key=lambda v: v["time"]) if mine else None    # min keeps the first of ties
+                expected.append(None if first is None else first["value"])
+            got = cases.column(name)
+            texts = [None if v is None else str(v) for v in got.to_pylist()]
+            if declared[name] in ("string", "integer"):
+                assert texts == expected
+            else:
+                assert [v is None for v in got.to_pylist()] == [v is None for v in expected]

@@ -11,7 +11,7 @@ import pytest
 import procmine
 from procmine.analysis.deadlines import DEFAULT_RULES
 from procmine.prediction import predict
-from procmine.prediction.censoring import seen_weights
+from procmine.prediction.censoring import remaining_weights
 from procmine.prediction.clock import rule_clock
 from procmine.prediction.evaluation import (
     TRAIN_SHARE,
@@ -58,9 +58,9 @@ def test_coverage_of_censored_remaining_times_is_weighted_back_to_the_truth():
     inside = remaining <= np.quantile(remaining, 0.9)
     seen = remaining < horizon
     assert np.mean(inside[seen]) > 0.93                  # the unweighted share over-states the coverage
-    weights = seen_weights(remaining[seen], horizon)
+    weights = remaining_weights(np.where(seen, remaining, np.nan), horizon)[seen]
     assert np.sum(weights * inside[seen]) / np.sum(weights) == pytest.approx(0.9, abs=0.005)
-    assert np.all(seen_weights(np.array([0.0]), horizon) == 1.0)   # what every prefix can show counts once
+    assert np.all(remaining_weights(np.array([0.0, 1.0]), horizon[:2]) == 1.0)   # nothing hidden: each counts once
 
 
 @pytest.mark.parametrize("model, logistic, constant, shown", [
@@ -133,7 +133,11 @@ def driven(tmp_path_factory):
 def test_the_model_beats_the_baselines_where_the_simulation_has_drivers(driven):
     forecast = predict(driven)
     card = forecast.card("byggetilladelse servicemål")
-    assert card.shown == "boosting", card.row()
+    # The model beats both baselines on the validation slice; it is shown unless its risks were off
+    # there by more than MAX_ECE (this log's busy spells shift the breach share between periods),
+    # and then the card says so and the logistic baseline is shown.
+    assert card.shown == "boosting" or (card.withheld == "calibration" and card.shown == "logistic"), card.row()
+    assert choose_shown(card.validation) == "boosting"
     assert card.scores["boosting"].auc >= card.scores["logistic"].auc + 0.05
     assert card.scores["boosting"].ece <= 0.12     # measured 0.05-0.10 on later cases of a drifting log
     open_cases = forecast.cases[forecast.cases["status"] == "open"]

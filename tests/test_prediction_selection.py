@@ -15,20 +15,28 @@ from procmine.analysis.deadlines import DEFAULT_RULES
 from procmine.prediction.calibration import fit_calibrators
 from procmine.prediction.censoring import (
     case_bootstrap_interval,
-    seen_weights,
+    coverage_weights,
+    inside_interval,
+    remaining_weights,
     weighted_conformal_quantile,
+    weighted_share,
 )
 from procmine.prediction.clock import rule_clock
 from procmine.prediction.evaluation import (
     ECE_BINS,
+    MAX_ECE,
     TRAIN_SHARE,
+    ModelCard,
+    Scores,
+    choose_calibration,
+    choose_shown,
     evaluate,
     expected_calibration_error,
 )
 from procmine.prediction.features import LogFacts
 from procmine.prediction.models import conformal_quantile
 from procmine.prediction.samples import Labelled, labelled_prefixes
-from procmine.prediction.wording import card_table
+from procmine.prediction.wording import card_table, verdict
 from procmine.workcalendar import WorkCalendar
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
@@ -109,7 +117,8 @@ def test_weighted_calibration_on_censored_residuals_covers_the_whole_population(
     horizon = rng.uniform(0.0, 50.0, len(remaining))
     seen = remaining < horizon
     naive = conformal_quantile(remaining[seen], 0.9)
-    weighted = weighted_conformal_quantile(remaining[seen], seen_weights(remaining[seen], horizon), 0.9)
+    weights = remaining_weights(np.where(seen, remaining, np.nan), horizon)[seen]
+    weighted = weighted_conformal_quantile(remaining[seen], weights, 0.9)
     assert np.mean(remaining <= naive) < 0.87               # the seen ones alone are the quick ones
     assert np.mean(remaining <= weighted) == pytest.approx(0.9, abs=0.01)
 
@@ -122,3 +131,47 @@ def test_case_bootstrap_interval_is_wider_when_prefixes_come_in_cases():
     naive_low, naive_high = case_bootstrap_interval(hit, weights, np.arange(len(hit)))
     assert low <= hit.mean() <= high
     assert (high - low) > 2.5 * (naive_high - naive_low)
+
+
+def test_nothing_hidden_weighs_every_prefix_once():
+    remaining = np.random.default_rng(2).exponential(10.0, 1_000)
+    assert np.all(remaining_weights(remaining, remaining + 5.0) == 1.0)   # horizons vary, nothing censored
+    hidden = np.where(np.arange(1_000) < 10, np.nan, remaining)
+    weights = remaining_weights(hidden, np.full(1_000, 100.0))
+    assert np.all(weights[:10] == 0.0) and np.all(weights[10:] >= 1.0)
+
+
+def test_cases_still_open_past_the_interval_count_as_misses():
+    # 30 % of the cases never reach the rule's end (a fine paid before one is sent); the interval
+    # holds 90 % of the others. Weighing the seen remaining times back would claim 90 %.
+    rng = np.random.default_rng(4)
+    n = 100_000
+    ends = rng.uniform(size=n) > 0.3
+    remaining = np.where(ends, rng.exponential(10.0, n), np.inf)
+    horizon = rng.uniform(0.0, 200.0, n)
+    high = np.full(n, np.quantile(remaining[ends], 0.9))
+    seen = remaining < horizon
+    observed = np.where(seen, remaining, np.nan)
+    inside = inside_interval(observed, np.zeros(n), high)
+    status = coverage_weights(observed, horizon, high)
+    assert weighted_share(inside, status) == pytest.approx(0.9 * 0.7, abs=0.01)
+    assert weighted_share(inside[seen], remaining_weights(observed, horizon)[seen]) > 0.85   # the old estimate
+
+
+def test_a_calibration_map_within_the_ece_limit_is_preferred_to_a_lower_brier_score():
+    tried = {"none": Scores(0.8, 0.150, 0.09), "platt": Scores(0.8, 0.155, 0.03), "isotonic": Scores(0.8, 0.152, 0.04)}
+    assert choose_calibration(tried) == "isotonic"
+    off = {"none": Scores(0.8, 0.150, 0.09), "platt": Scores(0.8, 0.155, 0.07)}
+    assert choose_calibration(off) == "platt"                 # none within: the smallest error
+
+
+def test_a_model_off_in_calibration_is_not_shown_and_the_card_says_why():
+    scores = {"boosting": Scores(0.80, 0.15, MAX_ECE + 0.03), "logistic": Scores(0.70, 0.17, 0.02),
+              "constant": Scores(0.5, 0.20, 0.01)}
+    assert choose_shown(scores) == "boosting"
+    assert choose_shown(scores, max_ece=MAX_ECE) == "logistic"
+    card = ModelCard("r", None, 100, 50, 400, 0.3, scores=scores, validation=scores, shown="logistic",
+                     withheld="calibration", calibration={"boosting": "none", "logistic": "none"})
+    assert "0.080" in verdict(card, "en") and "0.050" in verdict(card, "en")
+    assert "shown instead" in verdict(card, "en") and "vises i stedet" in verdict(card, "da")
+    assert card.row()["withheld"] == "calibration"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -103,3 +104,36 @@ def test_every_analysis_command_goes_through_the_registry_and_refuses_a_new_form
     for command in ("variants", "dfg", "throughput", "bottlenecks", "deadlines"):
         bad = CliRunner().invoke(app, [command, str(folder), "--format", "xlsx"])
         assert bad.exit_code == 2 and "use one of table, csv, json" in bad.output
+
+
+def _names(declared: tables.ResultTable) -> list[str]:
+    return [name for name, _ in declared.columns]
+
+
+def test_the_reports_declarations_name_the_columns_their_analyses_give_in_order(log):
+    import dataclasses
+    from types import SimpleNamespace
+
+    from procmine import benchmarking
+    from procmine.analysis import journeys
+    from procmine.analysis.breakdown import deadlines_by, group_summary
+    from procmine.analysis.quality import data_quality
+    from procmine.dcr.conformance import RULE_COLUMNS
+    from procmine.prediction.drivers import COLUMNS as DRIVER_COLUMNS
+    from procmine.report.risk_section import by_department
+
+    samples = procmine.open(Path(__file__).resolve().parents[1] / "sample_logs" / "kommune")
+    walks = journeys.journeys(samples)
+    forecast = SimpleNamespace(cases=pd.DataFrame({"department": ["a", None], "status": ["open", "overdue"],
+                                                   "risk": [0.7, 1.0]}))
+    assert _names(tables.PERIOD_KPIS) == [f.name for f in dataclasses.fields(periods.PeriodKpis)][1:]
+    assert _names(tables.DATA_QUALITY) == [f.name for f in dataclasses.fields(data_quality(log))]
+    for declared, columns in {
+            tables.COMPLIANCE: deadlines_by(log, "channel").columns, tables.GROUPS: group_summary(log, "channel").columns,
+            tables.RARE_ACTIVITIES: data_quality(log).rare_activities.columns,
+            tables.JOURNEY_VARIANTS: walks.variants.columns, tables.JOURNEY_CONTINUITY: walks.continuity.columns,
+            tables.CASEWORKER_HANDOVERS: walks.caseworker_handovers.columns, tables.DCR_RULES: RULE_COLUMNS,
+            tables.RISK_DEPARTMENTS: by_department(forecast).columns, tables.DRIVERS: DRIVER_COLUMNS,
+            tables.BENCHMARK_KPIS: benchmarking.KPI_COLUMNS, tables.BENCHMARK_THROUGHPUT: benchmarking.THROUGHPUT_COLUMNS,
+            tables.BENCHMARK_DEADLINES: benchmarking.DEADLINE_COLUMNS}.items():
+        assert _names(declared) == list(columns), declared.name

@@ -10,6 +10,7 @@ there (counted as pairs of objects of one type in one case).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -22,6 +23,26 @@ from procmine.ocel import model as m
 from procmine.ocel.merged_closing import CLOSED_AT, merged_closed_at
 
 FLAT_EVENT_ID = "event_id"
+
+
+class FlatSource(Protocol):
+    """What flattening reads of a log: an ObjectCentricLog, or a dataset's stored tables
+    (procmine.ocel.store.StoredTables, where the relations may be there as rows only)."""
+
+    @property
+    def events(self) -> pa.Table: ...
+    @property
+    def objects(self) -> pa.Table: ...
+    @property
+    def object_attributes(self) -> pa.Table: ...
+    @property
+    def object_relations(self) -> pa.Table: ...
+    @property
+    def object_types(self) -> dict[str, dict[str, str]]: ...
+    @property
+    def relation_positions(self) -> tuple[np.ndarray, np.ndarray] | None: ...
+    @property
+    def event_objects(self) -> pa.Table | None: ...
 
 
 @dataclass(frozen=True)
@@ -51,15 +72,18 @@ class FlatRelations:
     object_type: np.ndarray  # code into type_names of the object
     type_names: tuple[str, ...]
     rank: np.ndarray        # position of each object in id order
+    by_rank: np.ndarray     # the object rows in id order (the inverse of rank)
 
 
-def relation_rows(log: m.ObjectCentricLog) -> FlatRelations:
+def relation_rows(log: FlatSource) -> FlatRelations:
     """Integer codes of the log's relations: which event row, which object row, which type."""
     objects = log.objects
     types = pc.dictionary_encode(objects.column(m.OBJECT_TYPE).combine_chunks())
     if log.relation_positions is not None:      # found while the log was checked at the door
         event, obj = log.relation_positions
     else:
+        if log.event_objects is None:
+            raise ValueError("a flattening source needs its relations as rows or as a table")
         event = pc.index_in(log.event_objects.column(m.EVENT_ID), value_set=log.events.column(m.EVENT_ID))
         event = event.to_numpy(zero_copy_only=False).astype(np.int64)
         obj = pc.index_in(log.event_objects.column(m.OBJECT_ID), value_set=objects.column(m.OBJECT_ID))
@@ -70,10 +94,10 @@ def relation_rows(log: m.ObjectCentricLog) -> FlatRelations:
     type_codes = types.indices.to_numpy(zero_copy_only=False)
     return FlatRelations(event, obj,
                          type_codes[obj] if len(obj) else np.zeros(0, np.int64),
-                         tuple(types.dictionary.to_pylist()), rank)
+                         tuple(types.dictionary.to_pylist()), rank, order.astype(np.int64))
 
 
-def flatten(log: m.ObjectCentricLog, object_type: str,
+def flatten(log: FlatSource, object_type: str,
             relations: FlatRelations | None = None) -> tuple[pa.Table, pa.Table, FlatteningReport]:
     """(events, cases, report) of the log seen with the objects of `object_type` as cases.
 
@@ -82,7 +106,7 @@ def flatten(log: m.ObjectCentricLog, object_type: str,
     """
     if object_type not in log.object_types:
         raise ConfigError(f"{object_type!r} is not an object type of this log; choose one of "
-                          f"{', '.join(log.object_type_names)}.")
+                          f"{', '.join(sorted(log.object_types))}.")
     rel = relations or relation_rows(log)
     chosen = rel.object_type == (rel.type_names.index(object_type) if object_type in rel.type_names else -1)
     event_rows, object_rows = ordered_pairs(log, rel, chosen)
@@ -91,19 +115,22 @@ def flatten(log: m.ObjectCentricLog, object_type: str,
     return events, cases, _report(log, rel, chosen, event_rows, object_rows, object_type, cases.num_rows)
 
 
-def ordered_pairs(log: m.ObjectCentricLog, rel: FlatRelations, chosen: np.ndarray,
+def ordered_pairs(log: FlatSource, rel: FlatRelations, chosen: np.ndarray,
                   timestamps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (event row, object row) of the chosen relations, by object id, then time, then event order."""
-    num_objects = log.objects.num_rows
-    pairs = k.sorted_unique(rel.event[chosen] * num_objects + rel.obj[chosen])
-    event_rows, object_rows = pairs // num_objects, pairs % num_objects
     if timestamps is None:
         timestamps = log.events.column(s.TIMESTAMP).cast(pa.int64()).to_numpy()
-    order = np.lexsort((event_rows, timestamps[event_rows], rel.rank[object_rows]))
-    return event_rows[order], object_rows[order]
+    num_events = log.events.num_rows
+    # One sort of one integer key (object rank, place of the event in time order) both orders and
+    # removes repeated pairs: a lexsort of three keys took four times as long.
+    by_time = np.argsort(timestamps, kind="stable")
+    place = np.empty(num_events, np.int64)
+    place[by_time] = np.arange(num_events)
+    keys = k.sorted_unique(rel.rank[rel.obj[chosen]] * num_events + place[rel.event[chosen]])
+    return by_time[keys % num_events], rel.by_rank[keys // num_events]
 
 
-def _flat_events(log: m.ObjectCentricLog, event_rows: np.ndarray, object_rows: np.ndarray) -> pa.Table:
+def _flat_events(log: FlatSource, event_rows: np.ndarray, object_rows: np.ndarray) -> pa.Table:
     n = len(event_rows)
     changes = np.empty(n, bool)
     if n:
@@ -127,28 +154,26 @@ def _flat_events(log: m.ObjectCentricLog, event_rows: np.ndarray, object_rows: n
     return pa.table({c: columns[c] for c in core + [c for c in columns if c not in core]})
 
 
-def _cases(log: m.ObjectCentricLog, object_rows: np.ndarray, object_type: str) -> pa.Table:
+def _cases(log: FlatSource, object_rows: np.ndarray, object_type: str) -> pa.Table:
     """One row per case: its id, the first value of each attribute, and linked objects of other types."""
     firsts = np.flatnonzero(np.diff(object_rows, prepend=-1)) if len(object_rows) else np.zeros(0, np.int64)
     case_ids = log.objects.column(m.OBJECT_ID).take(pa.array(object_rows[firsts])).combine_chunks()
     columns = {s.CASE_ID: case_ids}
+    values = log.object_attributes
     for name, kind in log.object_types.get(object_type, {}).items():
-        if name not in (s.CASE_ID, s.CASE_INDEX):
-            columns[name] = initial_values(log, case_ids, name, kind)
+        if name in (s.CASE_ID, s.CASE_INDEX):
+            continue
+        of_name = values.filter(pc.and_(pc.equal(values.column(m.ATTRIBUTE), name),
+                                        pc.is_in(values.column(m.OBJECT_ID), value_set=case_ids)))
+        if of_name.num_rows:    # earliest first (a stable sort: equal times keep the order read)
+            of_name = of_name.take(pc.sort_indices(of_name, [(m.TIME, "ascending")]))
+        position = pc.index_in(case_ids, value_set=of_name.column(m.OBJECT_ID))  # first match = earliest
+        columns[name] = m.from_text(of_name.column(m.VALUE).take(position), kind)
     columns.update(linked_objects(log, case_ids, object_type, set(columns)))
     return pa.table(columns)
 
 
-def initial_values(log: m.ObjectCentricLog, object_ids: pa.Array, name: str, kind: str) -> pa.Array:
-    """Per object id the earliest value of its attribute `name` (null when it has none), typed."""
-    values = log.object_attributes
-    of_name = values.filter(pc.equal(values.column(m.ATTRIBUTE), name))
-    of_name = of_name.take(pc.sort_indices(of_name, [(m.OBJECT_ID, "ascending"), (m.TIME, "ascending")]))
-    position = pc.index_in(object_ids, value_set=of_name.column(m.OBJECT_ID))  # first match = earliest
-    return m.from_text(of_name.column(m.VALUE).take(position), kind)
-
-
-def _with_merged_closing(log: m.ObjectCentricLog, rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
+def _with_merged_closing(log: FlatSource, rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
                          object_rows: np.ndarray, cases: pa.Table) -> pa.Table:
     """The cases with a `closed_at` from the objects each one merges that have one (see merged_closing),
     unless the cases have their own or no other object type declares one."""
@@ -168,52 +193,14 @@ def _with_merged_closing(log: m.ObjectCentricLog, rel: FlatRelations, chosen: np
     return cases.append_column(CLOSED_AT, closed_at)
 
 
-def linked_objects(log: m.ObjectCentricLog, case_ids: pa.Array, object_type: str,
-                   taken: set[str]) -> dict[str, pa.Array]:
-    """For each other object type whose objects the cases link to (object-object relations, either
-    way) at most one each: a column named after that type with the linked object's id."""
-    links = log.object_relations
-    if links.num_rows == 0:
-        return {}
-    both = pa.table({"case": pc.if_else(pc.is_in(links.column(m.SOURCE_ID), value_set=case_ids),
-                                        links.column(m.SOURCE_ID), links.column(m.TARGET_ID)),
-                     "other": pc.if_else(pc.is_in(links.column(m.SOURCE_ID), value_set=case_ids),
-                                         links.column(m.TARGET_ID), links.column(m.SOURCE_ID))})
-    both = both.filter(pc.is_in(both.column("case"), value_set=case_ids))
-    type_of = log.objects.column(m.OBJECT_TYPE).take(
-        pc.index_in(both.column("other"), value_set=log.objects.column(m.OBJECT_ID)))
-    both = both.append_column("type", type_of).group_by(["case", "other", "type"]).aggregate([])
-    result = {}
-    for other_type in sorted(set(both.column("type").to_pylist()) - {object_type} - taken):
-        of_type = both.filter(pc.equal(both.column("type"), other_type))
-        if pc.max(pc.value_counts(of_type.column("case")).field("counts")).as_py() == 1:
-            result[other_type] = of_type.column("other").take(
-                pc.index_in(case_ids, value_set=of_type.column("case"))).combine_chunks()
-    return result
-
-
-def _report(log, rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray, object_rows: np.ndarray,
-            object_type: str, cases: int) -> FlatteningReport:
-    related = np.bincount(event_rows, minlength=log.events.num_rows)
-    merged, merged_cases = _convergence(rel, chosen, log.objects.num_rows)
-    return FlatteningReport(
-        case_notion=object_type, events=log.events.num_rows, cases=cases, rows=len(event_rows),
-        duplicated_events=int((related > 1).sum()), extra_copies=int(np.maximum(related - 1, 0).sum()),
-        merged_object_pairs=merged, cases_with_merges=merged_cases, dropped_events=int((related == 0).sum()))
-
-
-def _convergence(rel: FlatRelations, chosen: np.ndarray, num_objects: int) -> tuple[int, int]:
-    """Pairs of same-type other objects that share a case, and the cases where that happens."""
-    cases_of, objects_of = case_object_pairs(rel, chosen, ~chosen, num_objects)
-    if not len(cases_of):
-        return 0, 0
-    type_codes = np.zeros(num_objects, np.int64)
-    type_codes[rel.obj] = rel.object_type
-    width = len(rel.type_names) + 1
-    counts = np.bincount(cases_of * width + type_codes[objects_of])  # per (case, type)
-    merged = np.flatnonzero(counts > 1)
-    cases_hit = k.sorted_unique(merged // width)
-    return int((counts[merged] * (counts[merged] - 1) // 2).sum()), len(cases_hit)
+def initial_values(log: FlatSource, object_ids, name: str, kind: str) -> pa.Array:
+    """Per object id the earliest value of its attribute `name` (null when it has none), typed."""
+    values = log.object_attributes
+    of_name = values.filter(pc.equal(values.column(m.ATTRIBUTE), name))
+    if of_name.num_rows:    # earliest first (a stable sort: equal times keep the order read)
+        of_name = of_name.take(pc.sort_indices(of_name, [(m.OBJECT_ID, "ascending"), (m.TIME, "ascending")]))
+    position = pc.index_in(object_ids, value_set=of_name.column(m.OBJECT_ID))  # first match = earliest
+    return m.from_text(of_name.column(m.VALUE).take(position), kind)
 
 
 def case_object_pairs(rel: FlatRelations, chosen: np.ndarray, others: np.ndarray,
@@ -234,3 +221,87 @@ def case_object_pairs(rel: FlatRelations, chosen: np.ndarray, others: np.ndarray
     cases_of = case_obj[starts[other_event[repeated]] + within]
     held = k.sorted_unique(cases_of * num_objects + other_obj[repeated])   # (case, other object), distinct
     return held // num_objects, held % num_objects
+
+
+def linked_objects(log: FlatSource, case_ids: pa.Array, object_type: str,
+                   taken: set[str]) -> dict[str, pa.Array]:
+    """For each other object type whose objects the cases link to (object-object relations, either
+    way) at most one each: a column named after that type with the linked object's id."""
+    links = log.object_relations
+    if links.num_rows == 0:
+        return {}
+    ids = log.objects.column(m.OBJECT_ID).combine_chunks()
+    num_objects = len(ids)
+
+    # every id is known (the log was checked at the door); one lookup builds one hash table of the ids
+    together = pa.chunked_array([*links.column(m.SOURCE_ID).chunks, *links.column(m.TARGET_ID).chunks, case_ids],
+                                pa.string())
+    found = pc.index_in(together, value_set=ids).to_numpy().astype(np.int64)
+    source, target, case_rows = np.split(found, [links.num_rows, 2 * links.num_rows])
+    is_case = np.zeros(num_objects, bool)
+    is_case[case_rows] = True
+    case = np.where(is_case[source], source, target)
+    other = np.where(is_case[source], target, source)
+    pairs = k.sorted_unique(case[is_case[case]] * num_objects + other[is_case[case]])   # by case, distinct
+    case, other = pairs // num_objects, pairs % num_objects
+    types = pc.dictionary_encode(log.objects.column(m.OBJECT_TYPE).combine_chunks())
+    type_codes = types.indices.to_numpy(zero_copy_only=False)[other]
+    names = types.dictionary.to_pylist()
+    result = {}
+    for code in sorted(set(type_codes.tolist()), key=lambda c: names[c]):
+        if names[code] == object_type or names[code] in taken:
+            continue
+        of_type = type_codes == code
+        linked_case, linked = case[of_type], other[of_type]
+        if len(linked_case) and (linked_case[1:] != linked_case[:-1]).all():     # at most one per case
+            where = np.full(num_objects, -1, np.int64)
+            where[linked_case] = linked
+            picked = where[case_rows]
+            result[names[code]] = ids.take(pa.array(picked, mask=picked < 0))
+    return result
+
+
+def _report(log, rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray, object_rows: np.ndarray,
+            object_type: str, cases: int) -> FlatteningReport:
+    related = np.bincount(event_rows, minlength=log.events.num_rows)
+    merged, merged_cases = _convergence(rel, chosen, event_rows, object_rows, related)
+    return FlatteningReport(
+        case_notion=object_type, events=log.events.num_rows, cases=cases, rows=len(event_rows),
+        duplicated_events=int((related > 1).sum()), extra_copies=int(np.maximum(related - 1, 0).sum()),
+        merged_object_pairs=merged, cases_with_merges=merged_cases, dropped_events=int((related == 0).sum()))
+
+
+def _convergence(rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray, object_rows: np.ndarray,
+                 related: np.ndarray) -> tuple[int, int]:
+    """Pairs of same-type other objects that share a case, and the cases where that happens.
+
+    (event_rows, object_rows) are the distinct chosen pairs (the flattened rows); `related` counts
+    them per event."""
+    num_objects = len(rel.rank)
+    other = ~chosen
+    other_event, other_obj, other_type = rel.event[other], rel.obj[other], rel.object_type[other]
+    if not len(event_rows) or not len(other_event):
+        return 0, 0
+    if related.max() == 1:          # no event in two cases: each other-relation lands in at most one
+        case_of = np.full(len(related), -1, np.int64)
+        case_of[event_rows] = object_rows
+        cases_of = case_of[other_event]
+        kept = cases_of >= 0
+        cases_of, objects_of, types_of = cases_of[kept], other_obj[kept], other_type[kept]
+    else:                           # copy each other-relation into every case of its event
+        by_event = np.argsort(event_rows, kind="stable")
+        case_obj = object_rows[by_event]
+        starts = np.concatenate(([0], np.cumsum(related)))
+        per_event = related[other_event]
+        repeated = np.repeat(np.arange(len(other_event)), per_event)
+        within = np.arange(len(repeated)) - np.repeat(np.cumsum(per_event) - per_event, per_event)
+        cases_of = case_obj[starts[other_event[repeated]] + within]
+        objects_of, types_of = other_obj[repeated], other_type[repeated]
+    width = len(rel.type_names)
+    # distinct (case, type, other object) in one key; the runs of equal (case, type) are the counts
+    held = k.sorted_unique((cases_of * width + types_of) * num_objects + objects_of) // num_objects
+    starts = np.flatnonzero(np.diff(held, prepend=-1))
+    counts = np.diff(np.append(starts, len(held)))
+    merged = counts > 1
+    cases_hit = k.sorted_unique(held[starts[merged]] // width)
+    return int((counts[merged] * (counts[merged] - 1) // 2).sum()), len(cases_hit)

@@ -18,7 +18,7 @@ from procmine.dataset import Dataset
 from procmine.errors import ConfigError
 from procmine.ocel.flatten import FlatteningReport, flatten
 from procmine.ocel.merged_closing import CLOSED_AT, merged_closed_at
-from procmine.ocel.store import read_ocel_dataset
+from procmine.ocel.store import read_stored_tables
 
 SOURCE_CASE_ID = "source_case_id"
 CASE = "case"
@@ -45,7 +45,7 @@ def with_case_notion(dataset: Dataset, case_notion: str | None) -> Dataset:
     """The dataset seen with `case_notion` as its cases; its meta says how it was flattened."""
     if dataset.meta.ocel is not None:
         notion = case_notion or dataset.meta.ocel.default_case_notion
-        events, cases, report = flatten(read_ocel_dataset(dataset), notion)
+        events, cases, report = flatten(read_stored_tables(dataset), notion)
         return _view(dataset, events, cases, report)
     if case_notion in (None, CASE):
         return dataset

@@ -19,7 +19,7 @@ from procmine.eventlog import EventLog
 from procmine.schema import META_FILE
 
 CACHE_ENV = "PROCMINE_CACHE"
-FORMAT = 3     # 3: model and calibration chosen on a validation slice (2: censoring-weighted coverage)
+FORMAT = 4     # 4: classifiers refitted on all cases, ECE-gated choice, open cases past the interval count as misses
 
 
 def cache_dir() -> Path:

@@ -9,7 +9,7 @@ import pandas as pd
 from procmine.formatting import format_date, format_number, format_percent
 from procmine.i18n import text
 from procmine.languages import Language
-from procmine.prediction.evaluation import ECE_BINS, ModelCard
+from procmine.prediction.evaluation import ECE_BINS, MAX_ECE, ModelCard
 from procmine.prediction.models import KINDS
 from procmine.prediction.radar import Reason
 
@@ -19,6 +19,7 @@ def verdict(card: ModelCard, lang: Language) -> str:
     if card.note is not None:
         return text(f"card.verdict.{card.note}", lang, cases=format_number(card.train_cases, lang))
     model = card.scores.get("boosting")
+    model_validation = card.validation.get("boosting")
     baseline = "logistic" if card.shown == "boosting" else card.shown
     values = {"auc": _figure(model.auc if model else math.nan, lang),
               "brier": _figure(model.brier if model else math.nan, lang),
@@ -30,6 +31,9 @@ def verdict(card: ModelCard, lang: Language) -> str:
         values.update(baseline_auc=_figure(max(card.scores[k].auc for k in ("logistic", "constant")), lang),
                       baseline_brier=_figure(card.scores[best].brier, lang))
         return text("card.verdict.model" if card.holds_on_test else "card.verdict.model_unconfirmed", lang, **values)
+    if card.withheld == "calibration" and model_validation is not None:
+        return text("card.verdict.uncalibrated", lang, ece=_figure(model_validation.ece, lang),
+                    limit=_figure(MAX_ECE, lang), **values)
     return text("card.verdict.baseline", lang, **values)
 
 

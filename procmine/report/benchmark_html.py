@@ -4,7 +4,6 @@ and a self-contained page around it, written atomically."""
 from __future__ import annotations
 
 import html
-import math
 import os
 from pathlib import Path
 
@@ -12,37 +11,41 @@ import pandas as pd
 
 from procmine.atomic import atomic_file
 from procmine.benchmarking import Benchmark
-from procmine.formatting import format_number, format_percent
 from procmine.i18n import text
 from procmine.languages import Language
+from procmine.report.figures import Figures
+from procmine.result_tables import BENCHMARK_DEADLINES, BENCHMARK_KPIS, BENCHMARK_THROUGHPUT, ResultTable
 
 _STYLE = ("body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2933}table{border-collapse:collapse;"
           "margin:.5rem 0 1.5rem}th,td{padding:.3rem .7rem;border-bottom:1px solid #d9dee3;text-align:right}"
           "th:first-child,td:first-child,td.text{text-align:left}td.hidden{color:#8a94a0}")
 _TEXT_COLUMNS = {"municipality", "case_type", "rule"}
-_DECIMAL_COLUMNS = {"median_days", "p90_days", "median_working_days", "p90_working_days"}
+_DECLARED = (BENCHMARK_KPIS, BENCHMARK_THROUGHPUT, BENCHMARK_DEADLINES)
 
 
-def cell(column: str, value, lang: Language, min_cases: int, hidden: bool = False) -> str:
-    """One value as shown: "<5" when hidden, counts with separators, days with one decimal, shares as %."""
+def declaration(columns) -> ResultTable:
+    """The declaration of the benchmark table with these columns (the three tables' columns differ)."""
+    names = set(map(str, columns))
+    for declared in _DECLARED:
+        if names <= set(declared.kinds()):
+            return declared
+    raise ValueError(f"no benchmark table has the columns {sorted(names)}")
+
+
+def cell(column: str, value, lang: Language, min_cases: int, hidden: bool = False,
+         declared: ResultTable = BENCHMARK_KPIS) -> str:
+    """One value as shown: "<5" when hidden, else by its column's kind in `declared` (counts, days, shares)."""
     if hidden:
         return f"<{min_cases}"
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if column in _TEXT_COLUMNS:
-        return str(value)
-    if "share" in column:
-        return format_percent(float(value), lang)
-    if column in _DECIMAL_COLUMNS:
-        return format_number(float(value), lang, decimals=1)
-    return format_number(float(value), lang, decimals=0)
+    return Figures(lang).column(column, value, declared)
 
 
 def display_table(frame: pd.DataFrame, lang: Language, min_cases: int,
                   hidden: pd.DataFrame | None = None) -> pd.DataFrame:
     """The table with localised column names and formatted cells (hidden cells as "<5", unknown as "–")."""
     hidden = frame.isna() & False if hidden is None else hidden
-    return pd.DataFrame({text(f"benchmark.col.{c}", lang): [cell(c, v, lang, min_cases, h)
+    declared = declaration(frame.columns)
+    return pd.DataFrame({text(f"benchmark.col.{c}", lang): [cell(c, v, lang, min_cases, h, declared)
                                                             for v, h in zip(frame[c], hidden[c])]
                          for c in frame.columns})
 

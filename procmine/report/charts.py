@@ -26,6 +26,16 @@ class TrendPoint:
     p90: float
 
 
+def _at(value: float) -> str:
+    """A coordinate or length in the SVG (or a CSS width), to a tenth: where a thing goes, not a figure shown."""
+    return f"{value:.1f}"
+
+
+def bar_length(part: float, whole: float) -> str:
+    """A bar's length in percent of the longest bar, for a CSS width ("23.5")."""
+    return _at(100 * part / whole)
+
+
 def _nice_top(value: float, whole: bool = False) -> float:
     """A round axis maximum at or above `value` whose quarters are round too (whole numbers if `whole`)."""
     if not value or math.isnan(value) or value <= 0:
@@ -40,7 +50,11 @@ def _nice_top(value: float, whole: bool = False) -> float:
 
 
 def trend_chart(points: list[TrendPoint], labels: dict[str, str], number) -> str:
-    """Bars (cases) on the right axis and median/P90 lines (days) on the left axis, with a legend."""
+    """Bars (cases) on the right axis and median/P90 lines (days) on the left axis, with a legend.
+
+    `labels` names the chart ("title"), its axes ("left_axis", "right_axis") and its series ("bars",
+    "median", "p90"); `number` formats an axis tick (procmine.report.figures.Figures.axis).
+    """
     width, height, left, right, top, bottom = 720, 280, 48, 48, 34, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     days_top = _nice_top(max((v for pt in points for v in (pt.median, pt.p90) if not math.isnan(v)), default=1))
@@ -49,25 +63,25 @@ def trend_chart(points: list[TrendPoint], labels: dict[str, str], number) -> str
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(labels["title"])}" {FONT}>']
     for tick in range(5):
         y = top + plot_h - plot_h * tick / 4
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e8ee"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{GREY}">'
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_at(y)}" y2="{_at(y)}" stroke="#e3e8ee"/>')
+        parts.append(f'<text x="{left - 6}" y="{_at(y + 4)}" font-size="11" text-anchor="end" fill="{GREY}">'
                      f'{escape(number(days_top * tick / 4))}</text>')
-        parts.append(f'<text x="{width - right + 6}" y="{y + 4:.1f}" font-size="11" fill="{GREY}">'
+        parts.append(f'<text x="{width - right + 6}" y="{_at(y + 4)}" font-size="11" fill="{GREY}">'
                      f'{escape(number(bars_top * tick / 4))}</text>')
     for index, point in enumerate(points):
         bar_h = plot_h * point.bar / bars_top
         x = left + slot * index + slot * 0.18
-        parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" width="{slot * 0.64:.1f}" '
-                     f'height="{bar_h:.1f}" fill="{BLUE_LIGHT}" rx="2"><title>{escape(point.label)}: '
+        parts.append(f'<rect x="{_at(x)}" y="{_at(top + plot_h - bar_h)}" width="{_at(slot * 0.64)}" '
+                     f'height="{_at(bar_h)}" fill="{BLUE_LIGHT}" rx="2"><title>{escape(point.label)}: '
                      f'{escape(number(point.bar))}</title></rect>')
         if len(points) <= 16 or index % math.ceil(len(points) / 16) == 0:
-            parts.append(f'<text x="{left + slot * (index + 0.5):.1f}" y="{height - bottom + 16}" font-size="11" '
+            parts.append(f'<text x="{_at(left + slot * (index + 0.5))}" y="{height - bottom + 16}" font-size="11" '
                          f'text-anchor="middle" fill="{INK}">{escape(point.label)}</text>')
     for key, colour in (("p90", ORANGE), ("median", BLUE)):
         parts.append(_line([getattr(pt, key) for pt in points], colour, left, top, plot_h, slot, days_top))
-    parts.append(f'<text x="{left - 40}" y="{top - 14}" font-size="11" fill="{GREY}">{escape(labels["days"])}</text>')
+    parts.append(f'<text x="{left - 40}" y="{top - 14}" font-size="11" fill="{GREY}">{escape(labels["left_axis"])}</text>')
     parts.append(f'<text x="{width - right + 40}" y="{top - 14}" font-size="11" text-anchor="end" '
-                 f'fill="{GREY}">{escape(labels["cases"])}</text>')
+                 f'fill="{GREY}">{escape(labels["right_axis"])}</text>')
     parts.append(_legend([(BLUE_LIGHT, labels["bars"], "bar"), (BLUE, labels["median"], "line"),
                           (ORANGE, labels["p90"], "line")], left + 90, height - 10))
     parts.append("</svg>")
@@ -86,8 +100,8 @@ def _line(values: list[float], colour: str, left: float, top: float, plot_h: flo
             current = []
             continue
         x, y = left + slot * (index + 0.5), top + plot_h - plot_h * value / axis_top
-        current.append(f"{x:.1f},{y:.1f}")
-        dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
+        current.append(f"{_at(x)},{_at(y)}")
+        dots.append(f'<circle cx="{_at(x)}" cy="{_at(y)}" r="3" fill="{colour}"/>')
     segments.append(current)
     lines = "".join(f'<polyline points="{" ".join(s)}" fill="none" stroke="{colour}" stroke-width="2.5" '
                     'stroke-linejoin="round"/>' for s in segments if len(s) > 1)
@@ -97,9 +111,9 @@ def _line(values: list[float], colour: str, left: float, top: float, plot_h: flo
 def _legend(items: list[tuple[str, str, str]], x: float, y: float) -> str:
     parts = []
     for colour, label, kind in items:
-        mark = (f'<rect x="{x:.1f}" y="{y - 9}" width="14" height="10" fill="{colour}" rx="2"/>' if kind == "bar"
-                else f'<line x1="{x:.1f}" x2="{x + 14:.1f}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" stroke-width="3"/>')
-        parts.append(mark + f'<text x="{x + 19:.1f}" y="{y}" font-size="11" fill="{INK}">{escape(label)}</text>')
+        mark = (f'<rect x="{_at(x)}" y="{y - 9}" width="14" height="10" fill="{colour}" rx="2"/>' if kind == "bar"
+                else f'<line x1="{_at(x)}" x2="{_at(x + 14)}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" stroke-width="3"/>')
+        parts.append(mark + f'<text x="{_at(x + 19)}" y="{y}" font-size="11" fill="{INK}">{escape(label)}</text>')
         x += 30 + 6.5 * len(label)
     return "".join(parts)
 
@@ -117,12 +131,12 @@ def compliance_bars(rows: list[tuple[str, float, str]], target: float, target_la
         parts.append(f'<text x="{label_w - 10}" y="{y + 15}" font-size="12" text-anchor="end" fill="{INK}">'
                      f'{escape(_shorten(label, 24))}<title>{escape(label)}</title></text>')
         parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{bar_w}" height="18" fill="#eef2f6" rx="3"/>')
-        parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{filled:.1f}" height="18" fill="{colour}" rx="3"/>')
+        parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{_at(filled)}" height="18" fill="{colour}" rx="3"/>')
         parts.append(f'<text x="{label_w + bar_w + 10}" y="{y + 15}" font-size="12" fill="{INK}">'
                      f'{escape(shown)}</text>')
-    parts.append(f'<line x1="{target_x:.1f}" x2="{target_x:.1f}" y1="4" y2="{height - 18}" stroke="{INK}" '
+    parts.append(f'<line x1="{_at(target_x)}" x2="{_at(target_x)}" y1="4" y2="{height - 18}" stroke="{INK}" '
                  'stroke-dasharray="4 3" stroke-width="1.5"/>')
-    parts.append(f'<text x="{target_x:.1f}" y="{height - 4}" font-size="11" text-anchor="middle" '
+    parts.append(f'<text x="{_at(target_x)}" y="{height - 4}" font-size="11" text-anchor="middle" '
                  f'fill="{INK}">{escape(target_label)}</text></svg>')
     return "".join(parts)
 
@@ -145,7 +159,7 @@ def chevron_strip(activities: tuple[str, ...], colours: dict[str, str], per_row:
         size = min(10.5, (step - tip - 6) / (0.56 * max(len(line) for line in lines)))
         for number, line in enumerate(lines):
             text_y = y + height / 2 + size / 2.8 + (number - (len(lines) - 1) / 2) * (size + 1.5)
-            parts.append(f'<text x="{x + notch / 2 + step / 2 + 2:.1f}" y="{text_y:.1f}" font-size="{size:.1f}" '
+            parts.append(f'<text x="{_at(x + notch / 2 + step / 2 + 2)}" y="{_at(text_y)}" font-size="{_at(size)}" '
                          f'text-anchor="middle" fill="#fff">{escape(line)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -8,7 +8,9 @@ or against the municipality's own graph given as `dcr_model: rules.xml` (DCR XML
 from __future__ import annotations
 
 from procmine.dcr.conformance import DcrConformance
+from procmine.report.figures import Figures
 from procmine.report.texts import Words
+from procmine.result_tables import DCR_RULES
 
 
 def dcr_conformance(closed, settings) -> DcrConformance | None:
@@ -22,15 +24,13 @@ def dcr_conformance(closed, settings) -> DcrConformance | None:
     return check_dcr_against_discovered(closed, lang=settings.lang)
 
 
-def dcr_view(result: DcrConformance | None, words: Words, top: int) -> dict | None:
+def dcr_view(result: DcrConformance | None, words: Words, fig: Figures, top: int) -> dict | None:
     """The section's lead and rows: rule, cases breaking it, their share, the variants."""
     if result is None:
         return None
     broken = result.broken_rules().head(top)
-    rows = [{"rule": r.rule, "cells": [
-        {"field": "cases", "value": str(r.cases), "shown": words.number(r.cases)},
-        {"field": "share", "value": repr(float(r.share)), "shown": words.percent(r.share)}],
-        "variants": r.variants} for r in broken.itertuples(index=False)]
-    return {"lead": words.t("dcr.intro", rules=words.number(len(result.rules)),
-                            fitting=words.percent(result.fitting_cases_share)),
+    rows = [{"rule": r.rule, "cells": fig.cells(r, ("cases", "share"), DCR_RULES), "variants": r.variants}
+            for r in broken.itertuples(index=False)]
+    return {"lead": words.t("dcr.intro", rules=fig.value("count", len(result.rules)),
+                            fitting=fig.value("share", result.fitting_cases_share)),
             "rows": rows, "none": words.t("dcr.none")}

@@ -9,6 +9,9 @@ import pandas as pd
 
 from procmine.analysis.journeys import CITIZEN_COLUMNS, Journeys, journeys
 from procmine.eventlog import EventLog
+from procmine.report.figures import Figures
+from procmine.report.texts import Words
+from procmine.result_tables import CASEWORKER_HANDOVERS, JOURNEY_CONTINUITY, JOURNEY_SUMMARY, JOURNEY_VARIANTS
 
 MIN_SHARE_SEVERAL = 0.10
 TOP_JOURNEYS = 8
@@ -35,30 +38,29 @@ def journey_section(log: EventLog, rules=None) -> JourneySection | None:
                           result.caseworker_handovers)
 
 
-def journeys_view(section: JourneySection | None, words) -> dict | None:
+def journeys_view(section: JourneySection | None, words: Words, fig: Figures) -> dict | None:
     """Texts and figures of the section for the template (None: no section)."""
     if section is None:
         return None
     summary = section.summary
-
-    def cell(field: str, value, shown: str) -> dict:
-        return {"field": field, "value": "" if pd.isna(value) else repr(value), "shown": shown}
-
-    variants = [{"journey": r.journey, "cells": [cell("citizens", int(r.citizens), words.number(r.citizens)),
-                                                 cell("share", float(r.share), words.percent(r.share))]}
+    variants = [{"journey": r.journey, "cells": fig.cells(r, ("citizens", "share"), JOURNEY_VARIANTS)}
                 for r in section.variants.itertuples(index=False)]
-    continuity = [{"caseworkers": str(r.caseworkers), "cells": [
-        cell("cases", int(r.cases), words.number(r.cases)),
-        cell("median_throughput_days", float(r.median_throughput_days), words.days(r.median_throughput_days)),
-        cell("deadline_share_met", float(r.deadline_share_met),
-             "–" if pd.isna(r.deadline_share_met) else words.percent(r.deadline_share_met))]}
+    continuity = [{"caseworkers": str(r.caseworkers), "cells": fig.cells(
+        r, ("cases", "median_throughput_days", "deadline_share_met"), JOURNEY_CONTINUITY)}
         for r in section.continuity.itertuples(index=False)]
     handovers = dict(zip(section.caseworker_handovers["scope"], section.caseworker_handovers["handovers"]))
     per_citizen = section.caseworker_handovers["per_citizen"].sum()
-    return {"lead": words.t("journeys.lead", citizens=words.number(summary["citizens"]),
-                            cases=words.number(summary["cases"]), several=words.percent(summary["share_several_cases"]),
-                            parallel=words.percent(summary["share_parallel_cases"])),
+
+    def summed(key: str) -> str:
+        return fig.column(key, summary[key], JOURNEY_SUMMARY)
+
+    def handed(scope: str) -> str:
+        return fig.column("handovers", handovers.get(scope, 0), CASEWORKER_HANDOVERS)
+
+    return {"lead": words.t("journeys.lead", citizens=summed("citizens"), cases=summed("cases"),
+                            several=summed("share_several_cases"), parallel=summed("share_parallel_cases")),
             "variants": variants, "continuity": continuity,
-            "handovers": words.t("journeys.handovers", within=words.number(handovers.get("within a case", 0)),
-                                 between=words.number(handovers.get("between a citizen's cases", 0)),
-                                 per_citizen=words.number(per_citizen, 1)) if handovers else None}
+            "handovers": words.t("journeys.handovers", within=handed("within a case"),
+                                 between=handed("between a citizen's cases"),
+                                 per_citizen=fig.column("per_citizen", per_citizen, CASEWORKER_HANDOVERS))
+            if handovers else None}

@@ -12,14 +12,16 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from procmine.eventlog import EventLog
-from procmine.formatting import format_number, format_percent
 from procmine.i18n import text
 from procmine.languages import Language
 from procmine.prediction import Drivers, Forecast, drivers, predict, wording
+from procmine.report.figures import Figures
+from procmine.result_tables import DRIVERS, RISK_DEPARTMENTS
 from procmine.workcalendar import WorkCalendar
 
 HIGH_RISK = 0.5
 DRIVERS_SHOWN = 8
+DEPARTMENT_COLUMNS = ("department", "open", "at_risk", "overdue", "expected")
 
 
 @dataclass(frozen=True)
@@ -57,27 +59,33 @@ def render_risk(section: RiskSection | None, lang: Language) -> Markup:
     for card in section.forecast.cards:
         parts.append(_card(card, lang))
     table = by_department(section.forecast)
+    fig = Figures(lang)
     if table.empty:
         parts.append(Markup('<p class="notice">%s</p>') % t("report.risk.no_open"))
     else:
         parts.append(_table("risk-departments", [text("radar.department", lang), text("report.risk.open", lang),
                                                  text("report.risk.at_risk", lang), text("report.risk.overdue", lang),
                                                  text("report.risk.expected", lang)],
-                            [[row.department, format_number(row.open, lang), format_number(row.at_risk, lang),
-                              format_number(row.overdue, lang), format_number(row.expected, lang, 1)]
+                            [[fig.column(c, getattr(row, c), RISK_DEPARTMENTS) for c in DEPARTMENT_COLUMNS]
                              for row in table.itertuples()]))
     parts.append(Markup("<h3>%s</h3>") % t("report.risk.drivers"))
     top = section.drivers.table.head(DRIVERS_SHOWN)
     parts.append(_table("risk-drivers", [text("driver.driver", lang), text("driver.cases", lang),
                                          text("driver.difference", lang), text("driver.compliance", lang)],
-                        [[f"{r.driver} = {r.value}", (f"{format_number(r.cases_with, lang)} / "
-                                                      f"{format_number(r.cases_without, lang)}"),
-                          (f"{format_number(r.difference, lang, 1)} ({format_number(r.difference_low, lang, 1)} … "
-                           f"{format_number(r.difference_high, lang, 1)})"),
-                          f"{format_percent(r.compliance_with, lang, 0)} / {format_percent(r.compliance_without, lang, 0)}"]
-                         for r in top.itertuples()]))
+                        [_driver_row(r, fig) for r in top.itertuples()]))
     parts.append(Markup("</section>"))
     return Markup("\n").join(parts)
+
+
+def _driver_row(r, fig: Figures) -> list[str]:
+    """A driver's row: the driver, the cases with / without it, the difference in median working days with
+    its interval, and the compliance with / without it."""
+    def shown(column: str) -> str:
+        return fig.column(column, getattr(r, column), DRIVERS)
+
+    return [f"{r.driver} = {r.value}", f"{shown('cases_with')} / {shown('cases_without')}",
+            f"{shown('difference')} ({shown('difference_low')} … {shown('difference_high')})",
+            f"{shown('compliance_with')} / {shown('compliance_without')}"]
 
 
 def _card(card, lang: Language) -> Markup:

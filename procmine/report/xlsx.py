@@ -101,8 +101,8 @@ def _sheet(sheet, frame: pd.DataFrame, formats: dict, timezone: str, declared: R
 
 
 def _kpi_kind(name: str) -> str:
-    """A KPI row's format by the KPI's name: shares, measured days, else counts."""
-    kind = kind_of(name)
+    """A KPI row's format by the KPI's declared kind (tables.PERIOD_KPIS): shares, measured days, else counts."""
+    kind = tables.PERIOD_KPIS.kinds().get(name)
     return "share" if kind == "share" else "days" if kind in ("days", "working_days") else "number"
 
 

@@ -104,6 +104,11 @@ class CaseBatch:
         self.staffed = np.zeros(size, dtype=bool)          # whether a caseworker has worked on it yet
         self._events: list[tuple[np.ndarray, np.ndarray, int, np.ndarray]] = []
 
+    @property
+    def drivers(self) -> bool:
+        """Whether the period has slow-down drivers (SimulationOptions.drivers)."""
+        return self.period.load is not None
+
     # -- random case attributes ------------------------------------------------------------
     def open(self, received: np.ndarray, **attributes: np.ndarray) -> None:
         """Set the cases' opening times and attributes (kle, facet, department, channel, category, outcome)."""

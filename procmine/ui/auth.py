@@ -97,7 +97,8 @@ def _expired(claims: dict) -> bool:
 
 def _sign_in_page(message: str | None) -> None:
     from procmine.i18n import LANGUAGE_NAMES, LANGUAGES
-    st.radio(t("app.language"), LANGUAGES, key=state.LANG_KEY, format_func=LANGUAGE_NAMES.get, horizontal=True)
+    st.radio(t("app.language"), LANGUAGES, key=state.LANG_KEY, format_func=LANGUAGE_NAMES.get, horizontal=True,
+             on_change=state.language_switched)
     st.title(t("auth.sign_in_title"))
     if message:
         st.warning(message)

@@ -9,11 +9,10 @@ import streamlit as st
 
 from procmine.analysis.bottlenecks import NO_VALUE, bottlenecks
 from procmine.filters import EventAttributeFilter, FollowerFilter, ResourcesFilter
-from procmine.formatting import format_duration, format_number
+from procmine.formatting import format_number
 from procmine.i18n import text
 from procmine.languages import Language
-from procmine.result_tables import HANDOVERS
-from procmine.table_format import readable
+from procmine.result_tables import HANDOVERS, TRANSITIONS, WAITS, WORKLOAD
 from procmine.ui import charts, downloads, state
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
@@ -42,7 +41,6 @@ def render() -> None:
 
 
 def _transitions(transitions: pd.DataFrame) -> None:
-    lang = state.lang()
     st.subheader(t("bottlenecks.transitions"))
     top = transitions.head(TOP)
     label, total = t("bottlenecks.transition"), t("bottlenecks.total_wait_days")
@@ -53,18 +51,12 @@ def _transitions(transitions: pd.DataFrame) -> None:
                      x=alt.X(f"{total}:Q"), tooltip=list(frame.columns))
              .properties(height=alt.Step(28)))
     charts.show(chart, "bottleneck-transitions", key="bottlenecks_transitions_chart")
-    shown = pd.DataFrame({
-        t("map.from"): transitions["source"], t("map.to"): transitions["target"],
-        t("map.count"): [format_number(v, lang) for v in transitions["count"]],
-        t("kpi.cases"): [format_number(v, lang) for v in transitions["cases"]],
-        t("map.median_wait"): [format_duration(v, lang) for v in transitions["median_seconds"]],
-        t("map.total_wait"): [format_duration(v, lang) for v in transitions["total_seconds"]],
-        t("bottlenecks.median_wait_working_days"): [format_number(v, lang, 1)
-                                                    for v in transitions["median_working_days"]],
-        t("bottlenecks.total_wait_working_days"): [format_number(v, lang, 1)
-                                                   for v in transitions["total_working_days"]],
-    })
-    downloads.table(transitions, "bottleneck-transitions", key="bottlenecks_transitions", shown=shown, height=260)
+    downloads.table(transitions, "bottleneck-transitions", key="bottlenecks_transitions", declared=TRANSITIONS,
+                    columns={"source": t("map.from"), "target": t("map.to"), "count": t("map.count"),
+                             "cases": t("kpi.cases"), "median_seconds": t("map.median_wait"),
+                             "total_seconds": t("map.total_wait"),
+                             "median_working_days": t("bottlenecks.median_wait_working_days"),
+                             "total_working_days": t("bottlenecks.total_wait_working_days")}, height=260)
     names = [f"{a} → {b}" for a, b in zip(transitions["source"], transitions["target"])][:200]
     if names:
         left, right = st.columns([3, 2], vertical_alignment="bottom")
@@ -78,20 +70,13 @@ def _transitions(transitions: pd.DataFrame) -> None:
 
 
 def _activities(activities: pd.DataFrame) -> None:
-    lang = state.lang()
     st.subheader(t("bottlenecks.activities"))
-    shown = pd.DataFrame({
-        t("map.activity"): activities["activity"],
-        t("bottlenecks.arrivals"): [format_number(v, lang) for v in activities["arrivals"]],
-        t("kpi.cases"): [format_number(v, lang) for v in activities["cases"]],
-        t("map.median_wait"): [format_duration(v, lang) for v in activities["median_wait_seconds"]],
-        t("map.total_wait"): [format_duration(v, lang) for v in activities["total_wait_seconds"]],
-        t("bottlenecks.median_wait_working_days"): [format_number(v, lang, 1)
-                                                    for v in activities["median_wait_working_days"]],
-        t("bottlenecks.total_wait_working_days"): [format_number(v, lang, 1)
-                                                   for v in activities["total_wait_working_days"]],
-    })
-    downloads.table(activities, "bottleneck-activities", key="bottlenecks_activities", shown=shown, height=260)
+    downloads.table(activities, "bottleneck-activities", key="bottlenecks_activities", declared=WAITS,
+                    columns={"activity": t("map.activity"), "arrivals": t("bottlenecks.arrivals"),
+                             "cases": t("kpi.cases"), "median_wait_seconds": t("map.median_wait"),
+                             "total_wait_seconds": t("map.total_wait"),
+                             "median_wait_working_days": t("bottlenecks.median_wait_working_days"),
+                             "total_wait_working_days": t("bottlenecks.total_wait_working_days")}, height=260)
     if len(activities):
         left, right = st.columns([3, 2], vertical_alignment="bottom")
         activity = left.selectbox(t("map.activity"), list(activities["activity"]),
@@ -102,7 +87,6 @@ def _activities(activities: pd.DataFrame) -> None:
 
 
 def _resources(resources: pd.DataFrame) -> None:
-    lang = state.lang()
     st.subheader(t("bottlenecks.resources"))
     top = resources.head(TOP)
     label, events = t("filter.resources"), t("kpi.events")
@@ -112,12 +96,10 @@ def _resources(resources: pd.DataFrame) -> None:
                                                 tooltip=[label, events, t("kpi.cases")])
              .properties(height=alt.Step(26)))
     charts.show(chart, "workload", key="bottlenecks_workload_chart")
-    shown = pd.DataFrame({
-        label: resources["resource"].map(_performer), events: [format_number(v, lang) for v in resources["events"]],
-        t("kpi.cases"): [format_number(v, lang) for v in resources["cases"]],
-        t("bottlenecks.active_days"): [format_number(v, lang) for v in resources["active_days"]],
-    })
-    downloads.table(resources, "workload", key="bottlenecks_resources", shown=shown, height=260)
+    downloads.table(resources, "workload", key="bottlenecks_resources", declared=WORKLOAD,
+                    view=resources.assign(resource=resources["resource"].map(_performer)),
+                    columns={"resource": label, "events": events, "cases": t("kpi.cases"),
+                             "active_days": t("bottlenecks.active_days")}, height=260)
     names = [r for r in resources["resource"] if r != NO_VALUE]
     if names:
         left, right = st.columns([3, 2], vertical_alignment="bottom")
@@ -146,8 +128,8 @@ def _handover_graph(handovers: pd.DataFrame, who: str) -> None:
                       svg=lambda: rendered(source, "svg"), png=lambda: rendered(source, "png"),
                       dot=lambda: source)
     shown = handovers.assign(source=handovers["source"].map(_performer), target=handovers["target"].map(_performer))
-    downloads.table(handovers, f"handovers-{who}", key=f"handovers_{who}_table", height=220,
-                    shown=readable(shown, state.lang(), header=downloads.column_header, declared=HANDOVERS))
+    downloads.table(handovers, f"handovers-{who}", key=f"handovers_{who}_table", height=220, view=shown,
+                    declared=HANDOVERS)
 
 
 def handover_dot(handovers: pd.DataFrame, lang: Language) -> str:

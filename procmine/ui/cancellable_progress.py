@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from procmine.ui.state import t
+from procmine.formatting import format_count
+from procmine.ui.state import lang, t
 
 SHOWN_AFTER_SECONDS = 0.4   # quicker work shows nothing
 
@@ -26,7 +27,8 @@ class CancellableProgress:
 
     def show(self, elapsed: float) -> None:
         """The bar at the share of the time limit used so far (for work whose steps are not known)."""
-        self.update(elapsed, min(1.0, elapsed / self.limit), seconds=f"{elapsed:.0f}", limit=f"{self.limit:.0f}")
+        self.update(elapsed, min(1.0, elapsed / self.limit), seconds=format_count(elapsed, lang()),
+                    limit=format_count(self.limit, lang()))
 
     def update(self, elapsed: float, fraction: float, **words: str) -> None:
         """The bar at `fraction`, its text `running_text` filled with `words`; nothing in the first moment."""

@@ -28,9 +28,9 @@ def render_selector() -> None:
     if len(notions) < 2:
         return
     object_centric = read_dataset(path).meta.object_centric
-    # One box per language: Streamlit sends a select box's value as its label, so a box kept across a
-    # language switch would send the old label ("case (as in the dataset)"), which is no notion.
-    key = state.case_notion_widget()
+    # Worded: Streamlit sends a select box's value as its label, so after a language switch the box
+    # would send the old label ("case (as in the dataset)"), which is no notion.
+    key = state.worded(state.CASE_NOTION_WIDGET)
     with st.sidebar:
         current = state.case_notion()
         st.selectbox(t("notion.label"), notions, index=notions.index(current) if current in notions else 0,

@@ -9,7 +9,9 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.analysis.throughput import throughput
-from procmine.formatting import column_label, format_datetime, format_duration, format_number, local_time, missing
+from procmine.formatting import column_label, format_duration, format_number, local_time
+from procmine.result_tables import CASES
+from procmine.table_format import format_cell
 from procmine.ui import audit_trail, charts, downloads, state
 from procmine.ui.state import t
 
@@ -57,17 +59,10 @@ def _search(cases: pd.DataFrame, query: str) -> pd.DataFrame:
 
 def _table(found: pd.DataFrame) -> None:
     lang = state.lang()
-    head = found.head(SHOWN_CASES)
-    shown = pd.DataFrame({
-        t("cases.case"): head[s.CASE_ID],
-        t("deadlines.started"): [format_datetime(v, lang) for v in head["start"]],
-        t("deadlines.ended"): [format_datetime(v, lang) for v in head["end"]],
-        t("cases.duration"): [format_duration(v, lang) for v in head["duration_seconds"]],
-        t("cases.working_days"): [format_number(v, lang, 1) for v in head["duration_working_days"]],
-    })
-    for column in head.columns[5:]:
-        shown[column_label(column, lang)] = head[column].map(lambda v: "–" if missing(v) else str(v))
-    downloads.table(found, "cases", key="cases_table", shown=shown, height=300)
+    downloads.table(found, "cases", key="cases_table", declared=CASES, view=found.head(SHOWN_CASES), columns={
+        s.CASE_ID: t("cases.case"), "start": t("deadlines.started"), "end": t("deadlines.ended"),
+        "duration_seconds": t("cases.duration"), "duration_working_days": t("cases.working_days"),
+        **{column: column_label(column, lang) for column in found.columns[5:]}}, height=300)
 
 
 def _one_case(log, found: pd.DataFrame) -> None:
@@ -95,14 +90,13 @@ def _one_case(log, found: pd.DataFrame) -> None:
         row = found[found[s.CASE_ID] == case_id].iloc[0]
         facts = {t("cases.case"): case_id, t("cases.duration"): format_duration(row["duration_seconds"], lang),
                  t("kpi.events"): format_number(len(frame), lang)}
-        facts.update({column_label(column, lang): "–" if missing(row[column]) else str(row[column])
+        zone = downloads.dataset_zone()
+        facts.update({column_label(column, lang): format_cell(column, row[column], lang, zone, CASES)
                       for column in found.columns[5:]})
         downloads.table(pd.DataFrame({t("cases.attribute"): list(facts), t("cases.value"): list(facts.values())}),
                         f"case-{case_id}-attributes", key="cases_attributes")
-    shown = frame.astype(object).where(frame.notna(), "").astype(str)
-    shown[s.TIMESTAMP] = [format_datetime(v, lang) for v in frame[s.TIMESTAMP]]
-    shown = shown.rename(columns=lambda column: column_label(column, lang))
-    downloads.table(frame, f"case-{case_id}-events", key="cases_events", shown=shown, height=240)
+    downloads.table(frame, f"case-{case_id}-events", key="cases_events", height=240,
+                    columns={column: column_label(column, lang) for column in frame.columns})
 
 
 def events_of(log, case_ids: list[str], columns: list[str] | None = None) -> pa.Table:

@@ -16,17 +16,14 @@ from procmine.errors import ProcmineError
 from procmine.filters import CaseAttributeFilter, TimeframeFilter
 from procmine.formatting import (
     column_label,
-    format_duration,
-    format_percent,
     format_period,
-    format_share_difference,
-    format_signed_duration,
 )
 from procmine.languages import Language
 from procmine.render.map_notes import view_notes
 from procmine.render.map_view import MapView, map_view
 from procmine.render.process_map import MapOptions, map_dot
-from procmine.table_format import kpi_figures, larger
+from procmine.result_tables import COMPARE_EDGES, COMPARE_VARIANTS
+from procmine.table_format import kpi_figures
 from procmine.ui import downloads, filter_forms, sidebar, state
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
@@ -40,7 +37,7 @@ def render() -> None:
     """Draw the compare page."""
     st.header(t("page.compare"))
     st.caption(t("compare.help"))
-    mode = st.radio(t("compare.how"), MODES, key="compare_mode", horizontal=True,
+    mode = st.radio(t("compare.how"), MODES, key=state.worded("compare_mode"), horizontal=True,
                     format_func=lambda m: t(f"compare.mode.{m}"))
     groups = {"attribute": _attribute_groups, "stacks": _stack_groups, "periods": _period_groups}[mode]()
     if groups is None:
@@ -61,7 +58,7 @@ def _attribute_groups():
     if not names:
         st.info(t("filter.no_case_attributes"))
         return None
-    attribute = st.selectbox(t("filter.attribute"), names, key="compare_attribute",
+    attribute = st.selectbox(t("filter.attribute"), names, key=state.worded("compare_attribute"),
                              format_func=lambda name: column_label(name, state.lang()),
                              index=names.index(default_attribute(names, state.full_log().num_cases,
                                                                  lambda n: state.distinct_values("cases", n)[1])))
@@ -174,29 +171,20 @@ def compare_map_dot(view: MapView, lang: Language) -> str:
 
 
 def _differences(result) -> None:
-    lang = state.lang()
     label_a, label_b = result.labels
+    share_a, share_b = f"{t('variants.share')} {label_a}", f"{t('variants.share')} {label_b}"
     paths, waiting, routes = st.tabs([t("compare.paths"), t("compare.waiting"), t("compare.variants")])
     for tab, frame, name in ((paths, result.edges, "path-differences"),
                              (waiting, result.edges_by_waiting, "waiting-differences")):
         with tab:
-            head = frame.head(200)
-            downloads.table(frame, name, key=f"compare_{name}", shown=pd.DataFrame({
-                t("map.from"): head["source"], t("map.to"): head["target"],
-                f"{t('variants.share')} {label_a}": [format_percent(v, lang) for v in head["share_a"]],
-                f"{t('variants.share')} {label_b}": [format_percent(v, lang) for v in head["share_b"]],
-                f"{t('map.median_wait')} {label_a}": [format_duration(v, lang) for v in head["median_a_seconds"]],
-                f"{t('map.median_wait')} {label_b}": [format_duration(v, lang) for v in head["median_b_seconds"]],
-                t("compare.share_difference"): [format_share_difference(v, lang) for v in head["share_difference"]],
-                t("compare.wait_difference"): [
-                    format_signed_duration(v, lang, like=larger(a, b)) for v, a, b in
-                    zip(head["median_difference_seconds"], head["median_a_seconds"], head["median_b_seconds"])],
-            }), height=300)
+            downloads.table(frame, name, key=f"compare_{name}", declared=COMPARE_EDGES, view=frame.head(200),
+                            columns={"source": t("map.from"), "target": t("map.to"), "share_a": share_a,
+                                     "share_b": share_b, "median_a_seconds": f"{t('map.median_wait')} {label_a}",
+                                     "median_b_seconds": f"{t('map.median_wait')} {label_b}",
+                                     "share_difference": t("compare.share_difference"),
+                                     "median_difference_seconds": t("compare.wait_difference")}, height=300)
     with routes:
-        head = result.variants.head(200)
-        downloads.table(result.variants, "variant-differences", key="compare_variants", shown=pd.DataFrame({
-            t("variants.activities"): [" → ".join(v) for v in head["activities"]],
-            f"{t('variants.share')} {label_a}": [format_percent(v, lang) for v in head["share_a"]],
-            f"{t('variants.share')} {label_b}": [format_percent(v, lang) for v in head["share_b"]],
-            t("compare.share_difference"): [format_share_difference(v, lang) for v in head["share_difference"]],
-        }), height=300)
+        downloads.table(result.variants, "variant-differences", key="compare_variants", declared=COMPARE_VARIANTS,
+                        view=result.variants.head(200), columns={
+                            "activities": t("variants.activities"), "share_a": share_a, "share_b": share_b,
+                            "share_difference": t("compare.share_difference")}, height=300)

@@ -20,7 +20,7 @@ def render() -> None:
     st.header(t("page.data"))
     for message in state.announcements():
         st.success(message)
-    source = st.radio(t("data.source"), SOURCES, key="data_source", horizontal=True,
+    source = st.radio(t("data.source"), SOURCES, key=state.worded("data_source"), horizontal=True,
                       format_func=lambda key: t(f"data.source.{key}"))
     if source == "sample":
         _choose_sample()

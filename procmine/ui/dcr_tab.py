@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from procmine.dcr.graph import RELATION_KINDS, TIME_UNITS
@@ -15,6 +14,7 @@ from procmine.dcr.timing import TimingOptions
 from procmine.dcr.xml_io import dcr_xml
 from procmine.errors import ProcmineError
 from procmine.formatting import format_number, format_percent
+from procmine.result_tables import DCR_CASES, DCR_RULES
 from procmine.ui import downloads, state, upload
 from procmine.ui.map_page import rendered, show_svg
 from procmine.ui.state import t
@@ -46,7 +46,7 @@ def render_dcr_tab() -> None:
 
 def _timing_controls() -> TimingOptions:
     left, right = st.columns(2)
-    unit = left.radio(t("dcr.time_unit"), TIME_UNITS, key="dcr_unit", horizontal=True,
+    unit = left.radio(t("dcr.time_unit"), TIME_UNITS, key=state.worded("dcr_unit"), horizontal=True,
                       format_func=lambda u: t(f"dcr.unit.{u}"))
     share = right.slider(t("dcr.deadline_share"), 0.5, 1.0, TimingOptions().deadline_share, 0.05,
                          key="dcr_deadline_share",
@@ -56,7 +56,8 @@ def _timing_controls() -> TimingOptions:
 
 def _picture_controls(num_events: int) -> PictureOptions:
     left, right = st.columns(2)
-    kinds = left.multiselect(t("dcr.kinds"), RELATION_KINDS, default=list(RELATION_KINDS), key="dcr_kinds",
+    kinds = left.multiselect(t("dcr.kinds"), RELATION_KINDS, default=list(RELATION_KINDS),
+                             key=state.worded("dcr_kinds"),
                              format_func=lambda k: t(f"dcr.kind.{k}"))
     shown = num_events
     if num_events > 2:
@@ -102,14 +103,12 @@ def show_conformance(result) -> None:
     if broken.empty:
         st.success(t("dcr.none_broken"))
         return
-    head = broken.head(SHOWN_RULES)
-    shown = pd.DataFrame({t("dcr.rule"): head["rule"], t("dcr.cases"): head["cases"],
-                          t("dcr.share"): [format_percent(v, lang) for v in head["share"]],
-                          t("dcr.variants"): head["variants"]})
-    downloads.table(broken, "dcr-broken-rules", key="dcr_rules", shown=shown, height=280)
+    downloads.table(broken, "dcr-broken-rules", key="dcr_rules", declared=DCR_RULES, view=broken.head(SHOWN_RULES),
+                    columns={"rule": t("dcr.rule"), "cases": t("dcr.cases"), "share": t("dcr.share"),
+                             "variants": t("dcr.variants")}, height=280)
     deviating = result.deviating_cases()
     st.markdown(f"**{t('model.deviating', count=format_number(len(deviating), lang))}**")
-    cases = deviating.head(SHOWN_RULES)
-    shown_cases = pd.DataFrame({t("cases.case"): cases["case_id"], t("variants.rank"): cases["variant"],
-                                t("dcr.case_rules"): cases["rules"]})
-    downloads.table(deviating, "dcr-deviating-cases", key="dcr_cases", shown=shown_cases, height=280)
+    downloads.table(deviating, "dcr-deviating-cases", key="dcr_cases", declared=DCR_CASES,
+                    view=deviating.head(SHOWN_RULES), columns={
+                        "case_id": t("cases.case"), "variant": t("variants.rank"), "rules": t("dcr.case_rules")},
+                    height=280)

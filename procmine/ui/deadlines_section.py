@@ -9,7 +9,8 @@ import yaml
 
 from procmine.analysis.deadlines import CASE_END, CASE_START, DEFAULT_RULES, DeadlineRule, Unit, deadlines
 from procmine.errors import ConfigError, ProcmineError
-from procmine.formatting import format_date, format_number, format_percent
+from procmine.formatting import format_number, format_value
+from procmine.result_tables import BREACHES, DEADLINE_RULES
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 
@@ -74,14 +75,15 @@ def _add_rule_form() -> None:
         st.markdown(f"**{t('deadlines.add')}**")
         first, second, third = st.columns(3)
         name = first.text_input(t("deadlines.name"), key="deadline_name")
-        case_type = second.selectbox(t("deadlines.case_type"), [None, *case_types], key="deadline_case_type",
+        case_type = second.selectbox(t("deadlines.case_type"), [None, *case_types],
+                                     key=state.worded("deadline_case_type"),
                                      format_func=lambda v: t("deadlines.all_cases") if v is None else v)
-        unit = third.selectbox(t("filter.unit"), UNITS, key="deadline_unit",
+        unit = third.selectbox(t("filter.unit"), UNITS, key=state.worded("deadline_unit"),
                                format_func=lambda u: t(f"deadlines.unit.{u}"))
         first, second, third = st.columns(3)
-        start = first.selectbox(t("deadlines.from"), [CASE_START] + activities, key="deadline_start",
+        start = first.selectbox(t("deadlines.from"), [CASE_START] + activities, key=state.worded("deadline_start"),
                                 format_func=lambda a: t("deadlines.case_start") if a == CASE_START else a)
-        end = second.selectbox(t("deadlines.to"), [CASE_END] + activities, key="deadline_end",
+        end = second.selectbox(t("deadlines.to"), [CASE_END] + activities, key=state.worded("deadline_end"),
                                format_func=lambda a: t("deadlines.case_end") if a == CASE_END else a)
         within = third.number_input(t("deadlines.within"), 1, 10_000, 10, key="deadline_within")
         if st.form_submit_button(t("filters.apply"), type="primary"):
@@ -112,19 +114,15 @@ def _case_types() -> list[str]:
 def _compliance(report) -> None:
     lang = state.lang()
     rules = report.rules
-    shown = pd.DataFrame({
-        t("deadlines.rule"): rules["rule"],
-        t("deadlines.case_type"): rules["case_type"].fillna(t("deadlines.all_cases")),
-        t("deadlines.limit"): [f"{r.limit_days} {t('deadlines.unit.' + ('calendar_days' if r.unit == 'weeks' else r.unit))}"
-                               for r in rules.itertuples()],
-        t("kpi.cases"): [format_number(v, lang) for v in rules["cases"]],
-        t("deadlines.met"): [format_percent(v, lang) for v in rules["share_met"]],
-        t("deadlines.median_days"): [format_number(v, lang, 1) for v in rules["median_days"]],
-        t("deadlines.p90_days"): [format_number(v, lang, 1) for v in rules["p90_days"]],
-        t("deadlines.open"): [format_number(v, lang) for v in rules["open_cases"]],
-        t("deadlines.overdue"): [format_number(v, lang) for v in rules["open_overdue"]],
-    })
-    downloads.table(rules, "deadline-compliance", key="deadlines_rules", shown=shown)
+    limits = [f"{format_value('count', r.limit_days, lang)} "
+              f"{t('deadlines.unit.' + ('calendar_days' if r.unit == 'weeks' else r.unit))}"
+              for r in rules.itertuples()]
+    downloads.table(rules, "deadline-compliance", key="deadlines_rules", declared=DEADLINE_RULES,
+                    view=rules.assign(case_type=rules["case_type"].fillna(t("deadlines.all_cases")), limit=limits),
+                    columns={"rule": t("deadlines.rule"), "case_type": t("deadlines.case_type"),
+                             "limit": t("deadlines.limit"), "cases": t("kpi.cases"), "share_met": t("deadlines.met"),
+                             "median_days": t("deadlines.median_days"), "p90_days": t("deadlines.p90_days"),
+                             "open_cases": t("deadlines.open"), "open_overdue": t("deadlines.overdue")})
     met = t("deadlines.met")
     frame = pd.DataFrame({t("deadlines.rule"): rules["rule"], met: rules["share_met"]})
     chart = (alt.Chart(frame).mark_bar(color="#3b6ea5")
@@ -139,12 +137,8 @@ def _breaches(report) -> None:
     lang = state.lang()
     everything = report.breaches
     st.markdown(f"**{t('deadlines.breaches', count=format_number(len(everything), lang))}**")
-    breaches = everything.head(SHOWN_ROWS)
-    shown = pd.DataFrame({
-        t("deadlines.rule"): breaches["rule"], t("cases.case"): breaches["case_id"],
-        t("deadlines.started"): [format_date(v, lang) for v in breaches["start"]],
-        t("deadlines.ended"): [format_date(v, lang) for v in breaches["end"]],
-        t("deadlines.days"): [format_number(v, lang) for v in breaches["days"]],
-        t("deadlines.due"): [format_date(v, lang) for v in breaches["due"]],
-    })
-    downloads.table(everything, "deadline-breaches", key="deadlines_breaches", shown=shown, height=300)
+    downloads.table(everything, "deadline-breaches", key="deadlines_breaches", declared=BREACHES,
+                    view=everything.head(SHOWN_ROWS), columns={
+                        "rule": t("deadlines.rule"), "case_id": t("cases.case"), "start": t("deadlines.started"),
+                        "end": t("deadlines.ended"), "days": t("deadlines.days"), "due": t("deadlines.due")},
+                    height=300)

@@ -46,23 +46,48 @@ def dataset_zone() -> str:
     return state.full_log().dataset.meta.timezone
 
 
-def table(frame: pd.DataFrame, name: str, *, key: str, shown: pd.DataFrame | None = None,
-          declared: ResultTable | None = None, **dataframe_options):
-    """Show a table with a CSV download of the data below it.
+def table(frame: pd.DataFrame, name: str, *, key: str, declared: ResultTable | None = None,
+          columns: Mapping[str, str] | None = None, view: pd.DataFrame | None = None,
+          bars: tuple[str, ...] = (), shown: pd.DataFrame | None = None, **dataframe_options):
+    """Show a table, its values formatted by each column's kind, with a CSV download of `frame` below it.
 
-    `shown` is the page's own formatted version; without it the frame is shown with its
-    values formatted by each column's kind (as `declared`, procmine.result_tables) and its
-    headers in words.
+    Kinds come from `declared` (procmine.result_tables), else from the engine's naming.
+    `view` is what of the result the page shows (a head, values put in words, a text column
+    of its own), by default `frame`; `columns` names the columns shown, in order, with their
+    headers in the page's words (by default every column, headed by column_header). `bars`:
+    share columns drawn as a bar with their percentage. `shown` is a table a shared face
+    formatter made (compare's KPIs by each row's kind, the benchmark's with its small cells
+    hidden); it is shown as it is.
     """
     zone = dataset_zone()
     if shown is None:
-        shown = readable(frame, lang(), zone, header=column_header, declared=declared)
+        shown, bar_config = _formatted(frame if view is None else view, zone, declared, columns or {}, bars)
+        if bar_config:
+            dataframe_options["column_config"] = {**bar_config, **dataframe_options.get("column_config", {})}
     selection = st.dataframe(shown, key=f"{key}_table", hide_index=True, **dataframe_options)
     st.download_button(t("download.csv"), audited(lambda: csv_bytes(frame, zone), f"{safe_name(name)}.csv"),
                        file_name=f"{safe_name(name)}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:",
                        on_click="ignore")
     return selection
+
+
+def _formatted(view: pd.DataFrame, zone: str, declared: ResultTable | None, columns: Mapping[str, str],
+               bars: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
+    """The view as shown (strings by kind, headers in words) and the column config of its bars."""
+    if columns:
+        view = view[list(columns)]
+
+    def header(column: str) -> str:
+        return columns.get(column) or column_header(column)
+
+    shown = readable(view.drop(columns=list(bars)), lang(), zone, header=header, declared=declared)
+    config = {}
+    for column in bars:   # a bar holds the percentage as a number; the bar's own label rounds it
+        shown.insert(list(view.columns).index(column), header(column), view[column] * 100)
+        config[header(column)] = st.column_config.ProgressColumn(header(column), min_value=0, max_value=100,
+                                                                 format="%.0f %%")
+    return shown, config
 
 
 def picture(name: str, *, key: str, svg: Callable[[], str | bytes] | None = None,

@@ -25,7 +25,7 @@ def render_add_form() -> None:
     """Choose a kind, fill its form, press Add: the filter goes on top of the stack."""
     from procmine.filters import REGISTRY
     kinds = sorted(REGISTRY, key=lambda kind: (kind not in FORMS, kind))
-    kind = st.selectbox(t("filters.kind"), kinds, key="filter_kind",
+    kind = st.selectbox(t("filters.kind"), kinds, key=state.worded("filter_kind"),
                         format_func=lambda k: t(f"filter.kind.{k}") if k in FORMS else k)
     form = FORMS.get(kind, _json_form)
     try:
@@ -71,7 +71,7 @@ def _timeframe(kind: str) -> dict:
     low, high = date_span("filter_timeframe", (first, last), (first, last),
                           t("filter.period_from"), t("filter.period_to"), side_by_side=False)
     modes = ("intersecting", "contained", "started", "completed", "trim")
-    mode = st.selectbox(t("filter.mode"), modes, key="filter_timeframe_mode",
+    mode = st.selectbox(t("filter.mode"), modes, key=state.worded("filter_timeframe_mode"),
                         format_func=lambda m: t(f"filter.timeframe.{m}"))
     return {"between": (local_midnight(low), local_midnight(high + dt.timedelta(days=1))), "mode": mode}
 
@@ -103,7 +103,7 @@ def _case_attribute(kind: str) -> dict:
     if not names:
         st.caption(t("filter.no_case_attributes"))
         return {"attribute": "", "values": ()}
-    attribute = st.selectbox(t("filter.attribute"), names, key="filter_case_attribute",
+    attribute = st.selectbox(t("filter.attribute"), names, key=state.worded("filter_case_attribute"),
                              format_func=lambda n: column_label(n, state.lang()))
     values = st.multiselect(t("filter.values"), state.distinct_values("cases", attribute)[0],
                             key=f"filter_case_values_{attribute}")
@@ -112,12 +112,12 @@ def _case_attribute(kind: str) -> dict:
 
 def _event_attribute(kind: str) -> dict:
     names = _event_attributes()
-    attribute = st.selectbox(t("filter.attribute"), names, key="filter_event_attribute",
+    attribute = st.selectbox(t("filter.attribute"), names, key=state.worded("filter_event_attribute"),
                              format_func=lambda n: column_label(n, state.lang()))
     options = _activities() if attribute == s.ACTIVITY else state.distinct_values("events", attribute)[0]
     values = st.multiselect(t("filter.values"), options, key=f"filter_event_values_{attribute}")
     modes = ("any", "all", "none", "keep")
-    mode = st.selectbox(t("filter.mode"), modes, key="filter_event_mode",
+    mode = st.selectbox(t("filter.mode"), modes, key=state.worded("filter_event_mode"),
                         format_func=lambda m: t(f"filter.event.{m}"))
     return {"attribute": attribute, "values": tuple(values), "mode": mode}
 
@@ -129,7 +129,7 @@ def _endpoints(kind: str) -> dict:
 
 
 def _variants(kind: str) -> dict:
-    how = st.radio(t("filter.variants.how"), ("top", "share"), key="filter_variants_how", horizontal=True,
+    how = st.radio(t("filter.variants.how"), ("top", "share"), key=state.worded("filter_variants_how"), horizontal=True,
                    format_func=lambda h: t(f"filter.variants.{h}_choice"))
     if how == "top":
         return {"top": int(st.number_input(t("filter.variants.top"), 1, 100_000, 10, key="filter_top"))}
@@ -140,7 +140,7 @@ def _variants(kind: str) -> dict:
 
 def _throughput(kind: str) -> dict:
     units = ("days", "working_days", "hours")
-    unit = st.selectbox(t("filter.unit"), units, key="filter_throughput_unit",
+    unit = st.selectbox(t("filter.unit"), units, key=state.worded("filter_throughput_unit"),
                         format_func=lambda u: t(f"filter.unit.{u}"))
     return {"between": _range_inputs("filter_throughput", float), "unit": unit}
 
@@ -154,7 +154,7 @@ def _follower(kind: str) -> dict:
     activity = st.selectbox(t("filter.follower.activity"), activities, key="filter_follower_activity")
     followed = st.selectbox(t("filter.follower.followed_by"), activities, key="filter_follower_next")
     relation = st.radio(t("filter.follower.relation"), ("eventually", "directly"), horizontal=True,
-                        key="filter_follower_relation", format_func=lambda r: t(f"filter.follower.{r}"))
+                        key=state.worded("filter_follower_relation"), format_func=lambda r: t(f"filter.follower.{r}"))
     never = st.checkbox(t("filter.follower.never"), key="filter_follower_never")
     return {"activity": activity, "followed_by": followed, "relation": relation, "never": never}
 

@@ -9,8 +9,16 @@ import streamlit as st
 
 from procmine.analysis.journeys import Journeys, journeys
 from procmine.formatting import format_number, format_percent
-from procmine.languages import Language
 from procmine.ocel.notion import journey_notion
+from procmine.result_tables import (
+    CASEWORKER_HANDOVERS,
+    CITIZEN_CONTINUITY,
+    DEPARTMENT_HANDOVERS,
+    JOURNEY_CONTINUITY,
+    JOURNEY_TRANSITIONS,
+    JOURNEY_VARIANTS,
+    ResultTable,
+)
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 
@@ -49,24 +57,24 @@ def _flows(result: Journeys) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("journeys.variants"))
-        _table(result.variants, "journey-variants", {"journey": "journeys.journey", "citizens": "journeys.citizens",
-                                                     "share": "journeys.share"})
+        _table(result.variants, "journey-variants", JOURNEY_VARIANTS, {
+            "journey": "journeys.journey", "citizens": "journeys.citizens", "share": "journeys.share"})
     with right:
         st.subheader(t("journeys.transitions"))
-        _table(result.transitions, "journey-transitions", {
+        _table(result.transitions, "journey-transitions", JOURNEY_TRANSITIONS, {
             "from_type": "journeys.from_type", "to_type": "journeys.to_type", "count": "journeys.count",
             "median_days": "journeys.median_days", "share_overlapping": "journeys.share_overlapping"})
     left, right = st.columns(2)
     with left:
         st.subheader(t("journeys.department_handovers"))
-        _table(result.department_handovers, "department-handovers", {
+        _table(result.department_handovers, "department-handovers", DEPARTMENT_HANDOVERS, {
             "from": "journeys.from", "to": "journeys.to", "handovers": "journeys.handovers"})
     with right:
         st.subheader(t("journeys.caseworker_handovers"))
         workers = result.caseworker_handovers.assign(
             scope=lambda f: f["scope"].map(lambda s: t(f"journeys.scope.{s}")))
-        _table(workers, "caseworker-handovers", {"scope": "journeys.scope", "handovers": "journeys.handovers",
-                                                  "per_citizen": "journeys.per_citizen"})
+        _table(workers, "caseworker-handovers", CASEWORKER_HANDOVERS, {
+            "scope": "journeys.scope", "handovers": "journeys.handovers", "per_citizen": "journeys.per_citizen"})
 
 
 def _continuity(result: Journeys) -> None:
@@ -74,12 +82,12 @@ def _continuity(result: Journeys) -> None:
     st.subheader(t("journeys.continuity"))
     left, right = st.columns([3, 2])
     with left:
-        _table(result.continuity, "caseworker-continuity", {
+        _table(result.continuity, "caseworker-continuity", JOURNEY_CONTINUITY, {
             "caseworkers": "journeys.caseworkers", "cases": "journeys.cases",
             "median_throughput_days": "journeys.median_throughput_days",
             "deadline_measured": "journeys.deadline_measured", "deadline_share_met": "journeys.deadline_share_met"})
         st.markdown(f"**{t('journeys.citizen_continuity')}**")
-        _table(result.citizen_continuity, "citizen-continuity", {
+        _table(result.citizen_continuity, "citizen-continuity", CITIZEN_CONTINUITY, {
             "caseworkers": "journeys.caseworkers", "citizens": "journeys.citizens", "mean_cases": "journeys.mean_cases",
             "median_span_days": "journeys.median_span_days", "share_parallel": "journeys.share_parallel_short"})
     with right:
@@ -97,27 +105,14 @@ def _kpis(summary: dict) -> None:
     second[0].metric(t("journeys.max_parallel"), format_number(summary["max_parallel_cases"], lang))
     second[1].metric(t("journeys.median_departments"), format_number(summary["median_departments"], lang, 1))
     second[2].metric(t("journeys.median_caseworkers"), format_number(summary["median_caseworkers_per_citizen"], lang, 1))
-    second[3].metric(t("journeys.deadlines_met"), "–" if summary["deadline_share_met"] is None
-                     else format_percent(summary["deadline_share_met"], lang))
+    second[3].metric(t("journeys.deadlines_met"), format_percent(summary["deadline_share_met"], lang))
 
 
-def _table(frame: pd.DataFrame, name: str, columns: dict[str, str]) -> None:
-    lang = state.lang()
-    shown = pd.DataFrame({t(label): [_cell(column, v, lang) for v in frame[column].head(SHOWN_ROWS)]
-                          for column, label in columns.items()})
-    downloads.table(frame, name, key=name, shown=shown, height=min(420, 40 + 35 * max(len(shown), 1)))
-
-
-def _cell(column: str, value, lang: Language) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None or pd.isna(value):
-        return "–"
-    if "share" in column:
-        return format_percent(float(value), lang)
-    if isinstance(value, float):
-        return format_number(value, lang, 1)
-    return format_number(value, lang)
+def _table(frame: pd.DataFrame, name: str, declared: ResultTable, columns: dict[str, str]) -> None:
+    view = frame.head(SHOWN_ROWS)
+    downloads.table(frame, name, key=name, declared=declared, view=view,
+                    columns={column: t(label) for column, label in columns.items()},
+                    height=min(420, 40 + 35 * max(len(view), 1)))
 
 
 def _continuity_chart(continuity: pd.DataFrame) -> None:

@@ -88,9 +88,9 @@ def _sidebar_navigation() -> str:
     with st.sidebar:
         st.title("procmine")
         st.radio(t("app.language"), LANGUAGES, key=state.LANG_KEY, format_func=LANGUAGE_NAMES.get,
-                 horizontal=True)
+                 horizontal=True, on_change=state.language_switched)
         st.session_state.setdefault(state.PAGE_KEY, "overview" if state.dataset_path() else "data")
-        return st.radio(t("app.pages"), list(PAGES), key=state.PAGE_KEY,
+        return st.radio(t("app.pages"), list(PAGES), key=state.worded(state.PAGE_KEY),
                         format_func=lambda key: f":material/{PAGE_ICONS[key]}: {t('page.' + key)}")
 
 

@@ -62,7 +62,7 @@ def _payload_cached(identity: str, _animation: Animation, lang: Language) -> dic
 
 def _colour_controls() -> TokenOptions:
     first, second = st.columns([2, 3])
-    colour_by = first.radio(t("animation.colour_by"), COLOUR_CHOICES, key="map_animation_colour",
+    colour_by = first.radio(t("animation.colour_by"), COLOUR_CHOICES, key=state.worded("map_animation_colour"),
                             horizontal=True, format_func=lambda c: t(f"animation.colour.{c}"))
     if colour_by == "deadline":
         days = second.number_input(t("animation.deadline_days"), min_value=1, max_value=3650, value=10,

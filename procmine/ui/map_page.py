@@ -11,17 +11,16 @@ import hashlib
 import threading
 from collections import OrderedDict
 
-import pandas as pd
 import streamlit as st
 
 from procmine.analysis.dfg import dfg
 from procmine.errors import ProcmineError
 from procmine.filters import EventAttributeFilter, FollowerFilter
-from procmine.formatting import format_duration, format_number
 from procmine.render.bounded_layout import LAYOUT_SECONDS
 from procmine.render.map_notes import legend_lines, view_notes
 from procmine.render.map_view import default_shares, map_view
 from procmine.render.process_map import MapOptions, Metric, Statistic, map_dot, render_dot
+from procmine.result_tables import DFG_ACTIVITIES, DFG_EDGES
 from procmine.ui import downloads, map_animation, state
 from procmine.ui.cancellable_progress import CancellableProgress
 from procmine.ui.picture_viewer import message_svg, show_picture
@@ -102,9 +101,9 @@ def _picture(source: str, options: MapOptions) -> None:
 def _controls() -> MapOptions:
     _default_sliders()
     first, second, third, fourth = st.columns([3, 2, 3, 3])
-    metric = first.radio(t("map.metric"), METRICS, key="map_metric", horizontal=True,
+    metric = first.radio(t("map.metric"), METRICS, key=state.worded("map_metric"), horizontal=True,
                          format_func=lambda m: t(f"map.metric.{m}"))
-    statistic = second.selectbox(t("map.statistic"), STATISTICS, key="map_statistic",
+    statistic = second.selectbox(t("map.statistic"), STATISTICS, key=state.worded("map_statistic"),
                                  disabled=metric == "frequency",
                                  format_func=lambda s: t(f"map.statistic.{s}"))
     activities = third.slider(t("map.activities"), 0, 100, key="map_activities", format="%d %%")
@@ -149,17 +148,11 @@ def _click_to_filter(graph) -> None:
 
 
 def _tables(graph) -> None:
-    lang = state.lang()
     edges, nodes = st.tabs([t("map.transitions"), t("map.activities_table")])
     with edges:
-        shown = pd.DataFrame({
-            t("map.from"): graph.edges["source"], t("map.to"): graph.edges["target"],
-            t("map.count"): [format_number(v, lang) for v in graph.edges["count"]],
-            t("kpi.cases"): [format_number(v, lang) for v in graph.edges["cases"]],
-            t("map.median_wait"): [format_duration(v, lang) for v in graph.edges["median_seconds"]],
-            t("map.total_wait"): [format_duration(v, lang) for v in graph.edges["total_seconds"]],
-        })
-        picked = downloads.table(graph.edges, "transitions", key="map_edges", shown=shown,
+        picked = downloads.table(graph.edges, "transitions", key="map_edges", declared=DFG_EDGES, columns={
+            "source": t("map.from"), "target": t("map.to"), "count": t("map.count"), "cases": t("kpi.cases"),
+            "median_seconds": t("map.median_wait"), "total_seconds": t("map.total_wait")},
                                  on_select="rerun", selection_mode="single-row")
         rows = picked.selection.rows if picked else []
         if rows and st.button(t("map.keep_transition"), key="map_keep_transition"):
@@ -168,10 +161,6 @@ def _tables(graph) -> None:
                                             relation="directly"))
             st.rerun()
     with nodes:
-        shown = pd.DataFrame({
-            t("map.activity"): graph.activities["activity"],
-            t("kpi.events"): [format_number(v, lang) for v in graph.activities["events"]],
-            t("kpi.cases"): [format_number(v, lang) for v in graph.activities["cases"]],
-            t("map.repeats"): [format_number(v, lang, 2) for v in graph.activities["mean_repeats"]],
-        })
-        downloads.table(graph.activities, "activities", key="map_nodes", shown=shown)
+        downloads.table(graph.activities, "activities", key="map_nodes", declared=DFG_ACTIVITIES, columns={
+            "activity": t("map.activity"), "events": t("kpi.events"), "cases": t("kpi.cases"),
+            "mean_repeats": t("map.repeats")})

@@ -10,7 +10,6 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from procmine.analysis.variants import variants
@@ -22,6 +21,7 @@ from procmine.errors import ProcmineError
 from procmine.formatting import format_number, format_percent
 from procmine.render.bpmn_export import bpmn_xml
 from procmine.render.model_files import bpmn_picture_dot, write_model
+from procmine.result_tables import CONFORMANCE
 from procmine.ui import downloads, state, upload
 from procmine.ui.dcr_tab import render_dcr_tab
 from procmine.ui.map_page import rendered, show_svg
@@ -44,7 +44,7 @@ def render() -> None:
 
 def _discovery() -> None:
     left, right = st.columns(2)
-    miner = left.radio(t("model.miner"), MINERS, key="model_miner", horizontal=True,
+    miner = left.radio(t("model.miner"), MINERS, key=state.worded("model_miner"), horizontal=True,
                        format_func=lambda m: t(f"model.miner.{m}"))
     noise = right.slider(t("model.noise"), 0, 100, 20, 5, format="%d %%", key="model_noise",
                          help=t("model.noise_help")) / 100   # a share, shown as a percentage
@@ -140,13 +140,11 @@ def _conformance_result(result) -> None:
     cards[3].metric(t("model.fitting_cases"), format_percent(result.fitting_cases_share, lang))
     deviating = result.deviating_cases()
     st.markdown(f"**{t('model.deviating', count=format_number(len(deviating), lang))}**")
-    head = deviating.head(1000)
-    shown = pd.DataFrame({
-        t("cases.case"): head["case_id"], t("variants.rank"): head["variant"],
-        t("model.fitness"): [format_percent(v, lang) for v in head["alignment_fitness"]],
-        t("model.skipped"): head["skipped"], t("model.inserted"): head["inserted"],
-    })
-    downloads.table(deviating, "deviating-cases", key="model_deviating", shown=shown, height=320)
+    downloads.table(deviating, "deviating-cases", key="model_deviating", declared=CONFORMANCE,
+                    view=deviating.head(1000), columns={
+                        "case_id": t("cases.case"), "variant": t("variants.rank"),
+                        "alignment_fitness": t("model.fitness"), "skipped": t("model.skipped"),
+                        "inserted": t("model.inserted")}, height=320)
 
 
 TABS = [("model.discover", _discovery), ("model.conformance", _conformance), ("dcr.tab", render_dcr_tab)]

@@ -25,7 +25,7 @@ def render() -> None:
     facts = state.computed(overview)
     kpi_cards(facts)
     st.divider()
-    kind = st.segmented_control(t("overview.granularity"), list(PERIOD_KINDS), key="overview_period",
+    kind = st.segmented_control(t("overview.granularity"), list(PERIOD_KINDS), key=state.worded("overview_period"),
                                 default="month", format_func=lambda p: t(f"granularity.{p}")) or "month"
     left, right = st.columns(2)
     with left:
@@ -50,8 +50,7 @@ def kpi_cards(facts: Overview) -> None:
     second = st.columns([1, 1, 1, 2])
     second[0].metric(t("kpi.median_throughput"), format_duration(facts.median_throughput_seconds, lang))
     second[1].metric(t("kpi.p90_throughput"), format_duration(facts.p90_throughput_seconds, lang))
-    second[2].metric(t("kpi.open_cases"),
-                     "–" if facts.open_cases is None else format_number(facts.open_cases, lang))
+    second[2].metric(t("kpi.open_cases"), format_number(facts.open_cases, lang))
     period_card(second[3], facts.first_timestamp, facts.last_timestamp, lang, key="overview")
 
 

@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from procmine.formatting import format_number, format_percent
-from procmine.languages import Language
 from procmine.prediction import drivers, predict, wording
 from procmine.prediction.drivers import MIN_CASES
 from procmine.prediction.radar import REASONED
+from procmine.result_tables import DRIVERS, RADAR_CASES
+from procmine.table_format import pair, with_interval
 from procmine.ui import downloads, state
 from procmine.ui.state import t
 
@@ -51,9 +52,8 @@ def _controls(forecast) -> tuple[pd.DataFrame, pd.DataFrame]:
     departments = sorted(str(d) for d in cases["department"].dropna().unique())
     department = second.selectbox(t("radar.department"), [everything] + departments, key="radar_department")
     minimum = third.slider(t("radar.min_risk"), 0, 100, 0, step=5, key="radar_min_risk", format="%d %%")
-    # The language is part of the key: a multiselect keeps its chips' first labels otherwise.
     statuses = fourth.multiselect(t("radar.status"), ["open", "overdue"], default=["open"],
-                                  key=f"radar_status_{state.lang()}", format_func=lambda s: t(f"radar.status.{s}"))
+                                  key=state.worded("radar_status"), format_func=lambda s: t(f"radar.status.{s}"))
     scope = pd.Series(True, index=cases.index)
     if rule != everything:
         scope &= cases["rule"] == rule
@@ -79,20 +79,17 @@ def _case_table(cases: pd.DataFrame) -> None:
         return
     head = cases.head(SHOWN_ROWS)
     level = format_percent(0.9, lang, 0)
-    remaining = [("–" if pd.isna(m) else f"{format_number(m, lang, 1)} ({format_number(lo, lang, 1)}–"
-                  f"{format_number(hi, lang, 1)})")
+    remaining = [with_interval("working_days", m, lo, hi, lang)
                  for m, lo, hi in zip(head["remaining_days"], head["remaining_low"], head["remaining_high"])]
-    shown = pd.DataFrame({
-        t("radar.case"): head["case_id"], t("radar.risk"): (head["risk"] * 100).round(0),
-        t("radar.remaining", level=level): remaining, t("radar.due"): head["due"].dt.date,
-        t("radar.reasons"): [wording.reasons_text(r, lang) for r in head["reasons"]],
-        t("radar.activity"): head["activity"], t("radar.department"): head["department"],
-        t("radar.rule"): head["rule"], t("radar.status"): [t(f"radar.status.{s}") for s in head["status"]],
-    })
+    view = head.assign(remaining=remaining, reasons=[wording.reasons_text(r, lang) for r in head["reasons"]],
+                       status=[t(f"radar.status.{s}") for s in head["status"]])
     plain = head.assign(reasons=[wording.reasons_text(r, "en") for r in head["reasons"]])
-    downloads.table(plain, "deadline-radar", key="radar_cases", shown=shown, width="stretch", column_config={
-        t("radar.risk"): st.column_config.ProgressColumn(t("radar.risk"), min_value=0, max_value=100,
-                                                         format="%d %%")})
+    downloads.table(plain, "deadline-radar", key="radar_cases", declared=RADAR_CASES, view=view, bars=("risk",),
+                    width="stretch", columns={
+                        "case_id": t("radar.case"), "risk": t("radar.risk"),
+                        "remaining": t("radar.remaining", level=level), "due": t("radar.due"),
+                        "reasons": t("radar.reasons"), "activity": t("radar.activity"),
+                        "department": t("radar.department"), "rule": t("radar.rule"), "status": t("radar.status")})
 
 
 def _open_case_link(cases: pd.DataFrame) -> None:
@@ -131,20 +128,13 @@ def _drivers(rules) -> None:
     if table.empty:
         st.info(t("driver.none", min=MIN_CASES))
         return
-    shown = pd.DataFrame({
-        t("driver.driver"): [f"{t(f'driver.kind.{k}')}: {n} = {v}" if k == "attribute" else
-                             f"{t(f'driver.kind.{k}')}: {v}" for k, n, v in
-                             zip(table["kind"], table["driver"], table["value"])],
-        t("driver.cases"): [f"{format_number(a, lang)} / {format_number(b, lang)}"
-                            for a, b in zip(table["cases_with"], table["cases_without"])],
-        t("driver.difference"): [f"{_signed(d, lang)} ({_signed(lo, lang)} … {_signed(hi, lang)})"
-                                 for d, lo, hi in zip(table["difference"], table["difference_low"],
-                                                      table["difference_high"])],
-        t("driver.compliance"): [f"{format_percent(a, lang, 0)} / {format_percent(b, lang, 0)}"
-                                 for a, b in zip(table["compliance_with"], table["compliance_without"])],
-    })
-    downloads.table(result.table, "throughput-drivers", key="radar_drivers", shown=shown)
-
-
-def _signed(value: float, lang: Language) -> str:
-    return ("+" if value > 0 else "") + format_number(value, lang, 1)
+    view = table.assign(
+        driver=[f"{t(f'driver.kind.{k}')}: {n} = {v}" if k == "attribute" else f"{t(f'driver.kind.{k}')}: {v}"
+                for k, n, v in zip(table["kind"], table["driver"], table["value"])],
+        cases=[pair("count", a, b, lang) for a, b in zip(table["cases_with"], table["cases_without"])],
+        difference=[with_interval("working_days", d, lo, hi, lang, signed=True, between=" … ") for d, lo, hi in
+                    zip(table["difference"], table["difference_low"], table["difference_high"])],
+        compliance=[pair("share", a, b, lang) for a, b in zip(table["compliance_with"], table["compliance_without"])])
+    downloads.table(result.table, "throughput-drivers", key="radar_drivers", declared=DRIVERS, view=view, columns={
+        "driver": t("driver.driver"), "cases": t("driver.cases"), "difference": t("driver.difference"),
+        "compliance": t("driver.compliance")})

@@ -170,9 +170,34 @@ def _base_log(path: str, stamp: float, case_notion: str | None, access_json: str
     return log if _access is None else restricted_log(log, _access)
 
 
-def case_notion_widget() -> str:
-    """The key of the case-notion box in the current language (one box per language)."""
-    return f"{CASE_NOTION_WIDGET}_{lang()}"
+_WORDED_WIDGETS: set[str] = set()   # keys of widgets whose option labels are in the user's language
+
+
+def worded(key: str) -> str:
+    """`key`, noted as the key of a choice widget whose option labels are in the user's language.
+
+    Such a widget keeps its choice across a language switch (see language_switched):
+    st.radio(t("map.metric"), METRICS, key=state.worded("map_metric"), format_func=...).
+    An option None only as the first: Streamlit sends None to the browser as no choice,
+    which comes back as the widget's first (or `index`) option.
+    """
+    _WORDED_WIDGETS.add(key)
+    return key
+
+
+def language_switched() -> None:
+    """The language radio's on_change: every worded widget keeps its choice in the new language.
+
+    Streamlit 1.67 sends a select box's, radio's, multiselect's or segmented control's value
+    as its label, and the browser keeps the label it showed. After a switch to Danish the
+    next run would get the English label, which is no option: the widget fell back to its
+    first option (the page list to Data) or, the case-notion box, took the label for a
+    notion. Set again here, while the old labels still read, each widget is sent to the
+    browser with its label in the new language.
+    """
+    for key in _WORDED_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def case_notion() -> str | None:

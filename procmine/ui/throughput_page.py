@@ -8,7 +8,7 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.analysis.throughput import PERIODS, throughput
-from procmine.formatting import column_label, format_duration, format_number
+from procmine.formatting import column_label
 from procmine.result_tables import THROUGHPUT
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
@@ -46,29 +46,23 @@ def render() -> None:
 def _controls() -> tuple[str, str | None, str]:
     attributes = [c for c in state.full_log().case_columns if c not in (s.CASE_INDEX, s.CASE_ID)]
     first, second, third = st.columns(3)
-    period = first.selectbox(t("overview.granularity"), list(PERIODS), index=1, key="throughput_period",
-                             format_func=lambda p: t(f"granularity.{p}"))
-    none = t("data.none")
-    by = second.selectbox(t("throughput.by"), [none] + attributes, key="throughput_by",
-                          format_func=lambda name: name if name == none else column_label(name, state.lang()))
-    unit = third.radio(t("filter.unit"), list(UNITS), key="throughput_unit", horizontal=True,
+    period = first.selectbox(t("overview.granularity"), list(PERIODS), index=1,
+                             key=state.worded("throughput_period"), format_func=lambda p: t(f"granularity.{p}"))
+    by = second.selectbox(t("throughput.by"), [None, *attributes], key=state.worded("throughput_by"),
+                          format_func=lambda name: t("data.none") if name is None else column_label(name, state.lang()))
+    unit = third.radio(t("filter.unit"), list(UNITS), key=state.worded("throughput_unit"), horizontal=True,
                        format_func=lambda u: t(f"unit.{u}"))
-    return period, None if by == none else by, unit
+    return period, by, unit
 
 
 def _summary(result, by: str | None) -> None:
-    lang = state.lang()
     summary = result.summary
-    shown = pd.DataFrame({
-        **({column_label(by, lang): summary[by].astype(str)} if by else {}),
-        t("kpi.cases"): [format_number(v, lang) for v in summary["cases"]],
-        t("throughput.median"): [format_duration(v, lang) for v in summary["median_seconds"]],
-        t("throughput.mean"): [format_duration(v, lang) for v in summary["mean_seconds"]],
-        t("throughput.p90"): [format_duration(v, lang) for v in summary["p90_seconds"]],
-        t("throughput.median_wd"): [format_number(v, lang, 1) for v in summary["median_working_days"]],
-        t("throughput.p90_wd"): [format_number(v, lang, 1) for v in summary["p90_working_days"]],
-    })
-    downloads.table(summary, "throughput-summary", key="throughput_summary", shown=shown)
+    downloads.table(summary, "throughput-summary", key="throughput_summary", declared=THROUGHPUT,
+                    view=summary.assign(**{by: summary[by].astype(str)}) if by else summary, columns={
+                        **({by: column_label(by, state.lang())} if by else {}), "cases": t("kpi.cases"),
+                        "median_seconds": t("throughput.median"), "mean_seconds": t("throughput.mean"),
+                        "p90_seconds": t("throughput.p90"), "median_working_days": t("throughput.median_wd"),
+                        "p90_working_days": t("throughput.p90_wd")})
 
 
 def _trend(result, by: str | None, unit: str) -> None:

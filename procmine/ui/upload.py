@@ -14,7 +14,7 @@ import streamlit as st
 
 from procmine import schema as s
 from procmine.errors import ProcmineError
-from procmine.formatting import format_number
+from procmine.formatting import format_count, format_number
 from procmine.importing import detect_format, read_log, write_raw_log
 from procmine.importing.bounded_import import import_bounded, imports_quickly
 from procmine.importing.options import ImportOptions
@@ -55,6 +55,11 @@ def render_upload() -> None:
         import_upload(path, options, digest)
 
 
+# The option "no column has this role": a string, as None would be sent to the browser as no choice,
+# which reads back as the guessed column; no CSV or Excel header holds a NUL character.
+NO_COLUMN = "\0none"
+
+
 def _mapping_step(path: Path, kind: str) -> ImportOptions | None:
     sheet = None
     preview = preview_log(path, kind)
@@ -64,16 +69,17 @@ def _mapping_step(path: Path, kind: str) -> ImportOptions | None:
     st.caption(t("data.preview", name=path.name))
     st.dataframe(preview.rows.to_pandas(), hide_index=True, key="data_preview", height=240)
     st.markdown(f"**{t('data.mapping')}** · {t('data.mapping_help')}")
-    none = t("data.none")
-    choices = [none] + list(preview.columns)
+    choices = [NO_COLUMN, *preview.columns]
     chosen: dict[str, str | None] = {}
     columns = st.columns(len(ROLES))
     for column, role in zip(columns, ROLES):
         guess = preview.guessed.get(role)
         options = choices if role in OPTIONAL_ROLES or guess is None else list(preview.columns)
-        picked = column.selectbox(t(f"data.role.{role}"), options, key=f"data_role_{role}_{path.parent.name}",
-                                  index=options.index(guess) if guess in options else 0)
-        chosen[role] = None if picked == none else picked
+        picked = column.selectbox(t(f"data.role.{role}"), options,
+                                  key=state.worded(f"data_role_{role}_{path.parent.name}"),
+                                  index=options.index(guess) if guess in options else 0,
+                                  format_func=lambda name: t("data.none") if name == NO_COLUMN else name)
+        chosen[role] = None if picked == NO_COLUMN else picked
     return ImportOptions(case_id=chosen[s.CASE_ID], activity=chosen[s.ACTIVITY], timestamp=chosen[s.TIMESTAMP],
                          start_timestamp=chosen[s.START_TIMESTAMP], resource=chosen[s.RESOURCE],
                          format=kind, sheet=sheet)
@@ -120,7 +126,8 @@ def _imported_in_child(path: Path, target: Path, options: ImportOptions, source:
     progress = CancellableProgress(_cancel_key(digest), 0.0, "data.import_cancel", "data.import_running")
 
     def waiting(elapsed: float, step: str) -> None:
-        progress.update(elapsed, _STEP_SHARE[step], step=t(f"data.step.{step}"), seconds=f"{elapsed:.0f}")
+        progress.update(elapsed, _STEP_SHARE[step], step=t(f"data.step.{step}"),
+                        seconds=format_count(elapsed, state.lang()))
 
     try:
         return import_bounded(path, target, options, source, waiting=waiting if progress.live else None)

@@ -11,7 +11,8 @@ import streamlit as st
 
 from procmine.analysis.variants import variants
 from procmine.filters import VariantsFilter
-from procmine.formatting import format_duration, format_number, format_percent
+from procmine.formatting import format_number, format_percent
+from procmine.result_tables import VARIANTS
 from procmine.ui import charts, downloads, state
 from procmine.ui.state import t
 
@@ -49,19 +50,14 @@ def render() -> None:
 
 
 def _table(full: pd.DataFrame):
-    lang = state.lang()
     frame = full.head(SHOWN_ROWS)
-    shown = pd.DataFrame({
-        "#": frame["variant"],
-        t("kpi.cases"): [format_number(v, lang) for v in frame["cases"]],
-        t("variants.share"): [format_percent(v, lang) for v in frame["share"]],
-        t("variants.cumulative"): [format_percent(v, lang) for v in frame["cumulative_share"]],
-        t("kpi.median_throughput"): [format_duration(v, lang) for v in frame["median_throughput_seconds"]],
-        t("variants.length"): [format_number(v.count("→") + 1, lang) for v in frame["activities"]],
-        t("variants.activities"): frame["activities"],
-    })
     st.caption(t("variants.select_help"))
-    return downloads.table(full, "variants", key="variants", shown=shown, on_select="rerun",
+    return downloads.table(full, "variants", key="variants", declared=VARIANTS, on_select="rerun",
+                           view=frame.assign(length=[v.count("→") + 1 for v in frame["activities"]]), columns={
+                               "variant": "#", "cases": t("kpi.cases"), "share": t("variants.share"),
+                               "cumulative_share": t("variants.cumulative"),
+                               "median_throughput_seconds": t("kpi.median_throughput"),
+                               "length": t("variants.length"), "activities": t("variants.activities")},
                            selection_mode="multi-row", height=min(420, 40 + 35 * len(frame)))
 
 

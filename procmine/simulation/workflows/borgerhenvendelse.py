@@ -29,7 +29,10 @@ def simulate(batch: CaseBatch) -> None:
 
     clerk = batch.staff("borgerservice")
     sorted_at = batch.office(received, median=0.2, sigma=0.9)
-    batch.emit("Fordelt", sorted_at, batch.staff("borgerservice"))
+    sorter = batch.staff("borgerservice")   # drawn in both modes, so the samples' random stream stays as it was
+    # With slow-down drivers the clerk takes the case from the shared inbox and distributes it to
+    # themself, so a later reassignment (CaseBatch._colleague) is a hand-over the log shows early.
+    batch.emit("Fordelt", sorted_at, clerk if batch.drivers else sorter)
     acknowledged = batch.office(sorted_at, median=0.25, sigma=1.1)
     batch.emit("Kvittering", acknowledged, clerk)
 
