@@ -1,7 +1,7 @@
-"""Model discovery in bounded time: pm4py's miner in a child process, killed on a cancel, a timeout or a shutdown.
+"""Model discovery in bounded time: the miner in a child process, killed on a cancel, a timeout or a shutdown.
 
-pm4py's miners are pure Python and can run for minutes (IMf on a log with many
-activities). In the server's own thread they would hold the interpreter lock and could
+The miners are pure Python and can run for minutes (IMf on a log with many activities,
+ours as pm4py's). In the server's own thread they would hold the interpreter lock and could
 not be stopped, so the engine computes the plan (variants or DFG, fast) here and a
 child process started per request mines it, as procmine.render.bounded_layout does for
 Graphviz. The caller's `waiting` callback is called while it runs; whatever it raises
@@ -35,10 +35,19 @@ def discover_bounded(log, options: DiscoveryOptions = DiscoveryOptions(), *,
     return mine_bounded(discovery_plan(log, options), seconds=seconds, waiting=waiting)
 
 
-# Below these sizes pm4py mines in well under a second (0.01-0.1 s on the samples and Sepsis), less
-# than the 1.8 s a child process takes to start: such plans are mined in the server process.
-IN_PROCESS_ACTIVITIES = 30
-IN_PROCESS_VARIANTS = 300
+# Below these sizes a plan is mined in the server process in well under a second of CPU, less than
+# the 1.8 s a child process takes to start (benchmarks/bench_in_process_discovery.py, RESULTS.md
+# "In-process discovery", CPU s on 2 loaded cores). IMf (procmine.inductive) grows with the
+# activities far faster than with the variants: 47 activities 0.13 s, 50 (1,122 variants) 0.34 s,
+# 70 0.52 s, 81 1.0 s, 121 14-17 s (BPIC15_1 cuts); 22,550 variants of 17 activities 0.20 s and
+# 1,000 -> 10,000 variants 0.04 -> 0.11 s (synthetic), Sepsis' 846 variants 0.05-0.08 s. The
+# largest plan measured within both limits (1,122 variants of 50 activities) took 0.34 s; with the
+# variants' cost growing slower than their number, 2,000 keeps such a plan well under a second.
+# pm4py's heuristics miner over the DFG is the slow one on many activities: 30 activities 0.21 s,
+# 40 0.42 s, 50 0.89 s; IMd over the DFG stays under 0.05 s at 50.
+IN_PROCESS_ACTIVITIES = 50
+IN_PROCESS_VARIANTS = 2_000
+IN_PROCESS_HEURISTICS_ACTIVITIES = 30
 
 
 def mines_quickly(plan: DiscoveryPlan) -> bool:
@@ -46,7 +55,8 @@ def mines_quickly(plan: DiscoveryPlan) -> bool:
     if plan.variants is not None:
         activities = {activity for sequence in plan.variants for activity in sequence}
         return len(plan.variants) <= IN_PROCESS_VARIANTS and len(activities) <= IN_PROCESS_ACTIVITIES
-    return plan.dfg is not None and len(plan.dfg.activities) <= IN_PROCESS_ACTIVITIES
+    limit = IN_PROCESS_HEURISTICS_ACTIVITIES if plan.miner == "heuristics" else IN_PROCESS_ACTIVITIES
+    return plan.dfg is not None and len(plan.dfg.activities) <= limit
 
 
 def mine_bounded(plan: DiscoveryPlan, *, seconds: float = DISCOVERY_SECONDS,

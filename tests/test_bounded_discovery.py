@@ -83,10 +83,34 @@ def test_the_model_page_says_a_discovery_was_cancelled_and_starts_it_again():
 
 
 def test_small_plans_are_mined_in_process_and_large_ones_in_a_child():
-    from procmine.bounded_discovery import mines_quickly
+    from procmine.bounded_discovery import IN_PROCESS_VARIANTS, mines_quickly
     from procmine.discovery import discovery_plan
 
     small = discovery_plan(open_log(SAMPLE), DiscoveryOptions(noise=0.2))
     assert mines_quickly(small)
-    many_variants = {("a", "b", "c") + ("b",) * k: 1 for k in range(400)}   # 400 variants of 3 activities
+    many_variants = {("a", "b", "c") + ("b",) * k: 1 for k in range(IN_PROCESS_VARIANTS + 1)}   # of 3 activities
     assert not mines_quickly(DiscoveryPlan("inductive", variants=many_variants, noise=0.2))
+
+
+def test_plans_within_the_measured_limits_are_mined_in_process_well_under_a_second(imported_dataset):
+    """Our IMf mines Sepsis (846 variants) and a BPIC15_1 cut of 47 activities in a fraction of a second of
+    CPU (bench_in_process_discovery.py), so they no longer wait 1.8 s for a child; 121 activities still do."""
+    import time
+
+    from procmine.bounded_discovery import IN_PROCESS_ACTIVITIES, mines_quickly
+    from procmine.discovery import discovery_plan, run_plan
+    from procmine.filters import VariantsFilter
+
+    sepsis = discovery_plan(open_log(imported_dataset("Sepsis_Cases.xes.gz")))
+    bpic = open_log(imported_dataset("BPIC15_1.xes.gz"))
+    many_activities = discovery_plan(bpic.filter(VariantsFilter(top=12)))
+    assert len(sepsis.variants) > 300 and len({a for v in many_activities.variants for a in v}) > 30
+    for plan in (sepsis, many_activities):
+        assert mines_quickly(plan)
+        began = time.process_time()
+        run_plan(plan)
+        assert time.process_time() - began < 1.0
+    too_many = discovery_plan(bpic.filter(VariantsFilter(top=30)))    # 121 activities: 14 s and more
+    assert len({a for v in too_many.variants for a in v}) > IN_PROCESS_ACTIVITIES and not mines_quickly(too_many)
+    heuristics = discovery_plan(bpic.filter(VariantsFilter(top=12)), DiscoveryOptions(miner="heuristics"))
+    assert not mines_quickly(heuristics)          # pm4py's heuristics miner: 0.9 s at 50 activities

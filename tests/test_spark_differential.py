@@ -15,6 +15,7 @@ from analysis_helpers import make_log
 from sqlforms_checks import CHECKS
 
 import procmine
+from procmine import analysis
 
 pytest.importorskip("pyspark")
 if shutil.which("java") is None:
@@ -55,3 +56,45 @@ def test_declared_end_activities_on_spark_and_duckdb(spark):
     for engine in (DuckDBEngine.for_log(log), SparkEngine.for_tables(log.events_table(), log.cases_table(), spark)):
         CHECKS["overview"](engine, log)
         CHECKS["periods"](engine, log)
+
+
+@pytest.mark.parametrize("chosen", ["top", "share", "listed", "inverted"])
+def test_variants_filter_on_spark_equals_numpy(chosen, spark, imported_dataset):
+    """Many variants, many ties (Sepsis): the ranking, its tie-break and the listed keys as the kernels'."""
+    from procmine.filters import VariantsFilter
+    from procmine.spark import SparkEngine
+    from procmine.sqlforms.log import SqlLog, folder_meta
+    from procmine.sqlforms.selection import select
+
+    path = imported_dataset("Sepsis_Cases.xes.gz")
+    log = procmine.open(path)
+    ranked = analysis.variants(log).to_pandas()["activities"]
+    chosen_filter = {"top": VariantsFilter(top=7), "share": VariantsFilter(share=0.3),
+                     "listed": VariantsFilter(variants=(tuple(ranked.iloc[2]), tuple(ranked.iloc[40]))),
+                     "inverted": VariantsFilter(top=3, invert=True)}[chosen]
+    expected = log.filter(chosen_filter)
+    found = SqlLog(SparkEngine.for_dataset(path, spark), folder_meta(path), path).filter(chosen_filter)
+    select(found.engine, found.selection)
+    for form in ("overview", "variants"):
+        CHECKS[form](found.engine, expected)
+
+
+def test_two_datasets_on_one_session_answer_their_own_figures(spark):
+    """Temporary views belong to the session: each engine keeps its own (under its prefix), so a second
+    engine, or a filter on it, never changes what the first one answers."""
+    from procmine.filters import CaseAttributeFilter
+    from procmine.spark import SparkEngine
+    from procmine.sqlforms.log import SqlLog, folder_meta
+    from procmine.sqlforms.selection import select
+
+    first, second = SAMPLES / "aktindsigt", SAMPLES / "byggetilladelse"
+    first_engine = SparkEngine.for_dataset(first, spark)
+    CHECKS["overview"](first_engine, procmine.open(first))
+    by_mail = CaseAttributeFilter(attribute="channel", values=("e-mail",))
+    filtered = SqlLog(SparkEngine.for_dataset(second, spark), folder_meta(second), second).filter(by_mail)
+    select(filtered.engine, filtered.selection)
+    CHECKS["overview"](first_engine, procmine.open(first))
+    CHECKS["dfg"](first_engine, procmine.open(first))
+    CHECKS["overview"](filtered.engine, procmine.open(second).filter(by_mail))
+    CHECKS["overview"](first_engine, procmine.open(first))
+    assert first_engine.prefix != filtered.engine.prefix

@@ -16,13 +16,18 @@ from procmine.filters.columns import activity_lookup
 from procmine.filters.wording import value_text
 from procmine.languages import Language
 
-_RANKED = ("WITH sequences AS (SELECT case_index, list(activity::VARCHAR ORDER BY event_index) AS variant "
-           "FROM events GROUP BY case_index), "
+# A case's variant is its activity names in event order, joined by the unit separator (the key of
+# procmine.sqlforms.common's per-case sequence). The order comes from sorting (event_index, activity)
+# pairs, not from list(... ORDER BY ...), whose order SQLGlot drops on the way to Spark.
+SEPARATOR = "\x1f"
+_SEQUENCE = ("array_to_string(list_transform(list_sort(list(struct_pack(i := event_index, "
+             "a := CAST(activity AS VARCHAR)))), lambda x: x.a), chr(31))")
+_RANKED = (f"WITH sequences AS (SELECT case_index, {_SEQUENCE} AS variant FROM events GROUP BY case_index), "
            "counted AS (SELECT variant, count(*) AS cases, min(case_index) AS first_case "
            "FROM sequences GROUP BY variant), "
-           "ranked AS (SELECT variant, row_number() OVER ordering AS rank, "
-           "sum(cases) OVER (ordering ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - cases AS before "
-           "FROM counted WINDOW ordering AS (ORDER BY cases DESC, first_case)) ")
+           "ranked AS (SELECT variant, row_number() OVER (ORDER BY cases DESC, first_case) AS rank, "
+           "sum(cases) OVER (ORDER BY cases DESC, first_case ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) "
+           "- cases AS before FROM counted) ")   # windows written out: Spark refuses a named window plus a frame
 
 
 class VariantsFilter(Filter):
@@ -72,8 +77,8 @@ class VariantsFilter(Filter):
         elif self.share is not None:
             condition, params = "ranked.before < ? * (SELECT count(*) FROM sequences)", [self.share]
         else:
-            condition, params = "list_contains(?::VARCHAR[][], ranked.variant)", \
-                [[list(v) for v in self.variants]]
+            condition, params = "list_contains(?::VARCHAR[], ranked.variant)", \
+                [[SEPARATOR.join(v) for v in self.variants]]
         return (_RANKED + "SELECT sequences.case_index FROM sequences JOIN ranked "
                 f"ON sequences.variant = ranked.variant WHERE {condition}", params)
 

@@ -20,6 +20,7 @@ from procmine import schema as s
 from procmine.analysis import kernels as k
 from procmine.errors import ConfigError
 from procmine.ocel import model as m
+from procmine.ocel.merged_closing import CLOSED_AT, merged_closed_at
 
 FLAT_EVENT_ID = "event_id"
 
@@ -110,7 +111,7 @@ def flatten(log: FlatSource, object_type: str,
     chosen = rel.object_type == (rel.type_names.index(object_type) if object_type in rel.type_names else -1)
     event_rows, object_rows = ordered_pairs(log, rel, chosen)
     events = _flat_events(log, event_rows, object_rows)
-    cases = _cases(log, object_rows, object_type)
+    cases = _with_merged_closing(log, rel, chosen, event_rows, object_rows, _cases(log, object_rows, object_type))
     return events, cases, _report(log, rel, chosen, event_rows, object_rows, object_type, cases.num_rows)
 
 
@@ -170,6 +171,56 @@ def _cases(log: FlatSource, object_rows: np.ndarray, object_type: str) -> pa.Tab
         columns[name] = m.from_text(of_name.column(m.VALUE).take(position), kind)
     columns.update(linked_objects(log, case_ids, object_type, set(columns)))
     return pa.table(columns)
+
+
+def _with_merged_closing(log: FlatSource, rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
+                         object_rows: np.ndarray, cases: pa.Table) -> pa.Table:
+    """The cases with a `closed_at` from the objects each one merges that have one (see merged_closing),
+    unless the cases have their own or no other object type declares one."""
+    closing = [rel.type_names.index(t) for t, declared in log.object_types.items()
+               if declared.get(CLOSED_AT) == "time" and t in rel.type_names]
+    if CLOSED_AT in cases.column_names or not closing:
+        return cases
+    num_objects = log.objects.num_rows
+    cases_of, members = case_object_pairs(rel, chosen, np.isin(rel.object_type, closing), num_objects)
+    position = np.full(num_objects, -1, np.int64)
+    lasts = np.flatnonzero(np.diff(object_rows, append=-1)) if len(object_rows) else np.zeros(0, np.int64)
+    position[object_rows[lasts]] = np.arange(len(lasts))
+    member_ids = log.objects.column(m.OBJECT_ID).take(pa.array(members))
+    last_event = log.events.column(s.TIMESTAMP).cast(pa.int64()).to_numpy()[event_rows[lasts]]
+    closed_at = merged_closed_at(position[cases_of], initial_values(log, member_ids, CLOSED_AT, "time"),
+                                 cases.num_rows, last_event)
+    return cases.append_column(CLOSED_AT, closed_at)
+
+
+def initial_values(log: FlatSource, object_ids, name: str, kind: str) -> pa.Array:
+    """Per object id the earliest value of its attribute `name` (null when it has none), typed."""
+    values = log.object_attributes
+    of_name = values.filter(pc.equal(values.column(m.ATTRIBUTE), name))
+    if of_name.num_rows:    # earliest first (a stable sort: equal times keep the order read)
+        of_name = of_name.take(pc.sort_indices(of_name, [(m.OBJECT_ID, "ascending"), (m.TIME, "ascending")]))
+    position = pc.index_in(object_ids, value_set=of_name.column(m.OBJECT_ID))  # first match = earliest
+    return m.from_text(of_name.column(m.VALUE).take(position), kind)
+
+
+def case_object_pairs(rel: FlatRelations, chosen: np.ndarray, others: np.ndarray,
+                      num_objects: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (case object row, other object row): the `others` relations' objects that share an event
+    with a `chosen` relation's object, i.e. the objects each case of the flattened view merges."""
+    case_pairs = k.sorted_unique(rel.event[chosen] * num_objects + rel.obj[chosen])
+    other_pairs = k.sorted_unique(rel.event[others] * num_objects + rel.obj[others])
+    if not len(case_pairs) or not len(other_pairs):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    case_event, case_obj = case_pairs // num_objects, case_pairs % num_objects
+    other_event, other_obj = other_pairs // num_objects, other_pairs % num_objects
+    num_events = int(max(case_event.max(), other_event.max())) + 1
+    starts = np.searchsorted(case_event, np.arange(num_events + 1))
+    per_event = np.diff(starts)[other_event]           # cases each other-relation is copied into
+    repeated = np.repeat(np.arange(len(other_event)), per_event)
+    within = np.arange(len(repeated)) - np.repeat(np.cumsum(per_event) - per_event, per_event)
+    cases_of = case_obj[starts[other_event[repeated]] + within]
+    held = k.sorted_unique(cases_of * num_objects + other_obj[repeated])   # (case, other object), distinct
+    return held // num_objects, held % num_objects
 
 
 def linked_objects(log: FlatSource, case_ids: pa.Array, object_type: str,

@@ -3,7 +3,8 @@
 An object-centric dataset is flattened by the chosen object type (its default one when none
 is given). A case-centric dataset keeps its cases, or, given the name of a case attribute
 such as `citizen`, groups the events of all cases with the same value into one case; the
-original case id stays with each event as `source_case_id`.
+original case id stays with each event as `source_case_id`. A case that merges cases is open
+while any of them is (its `closed_at`, see procmine.ocel.merged_closing).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from procmine import schema as s
 from procmine.dataset import Dataset
 from procmine.errors import ConfigError
 from procmine.ocel.flatten import FlatteningReport, flatten
+from procmine.ocel.merged_closing import CLOSED_AT, merged_closed_at
 from procmine.ocel.store import read_stored_tables
 
 SOURCE_CASE_ID = "source_case_id"
@@ -101,11 +103,35 @@ def group_cases_by(dataset: Dataset, attribute: str, notion: str) -> tuple[pa.Ta
     counts = per_group.field("counts").to_numpy().astype(np.int64)
     group_cases = pa.table({s.CASE_ID: per_group.field("values"), "cases": pa.array(counts)})
     group_cases = group_cases.take(pc.sort_indices(group_cases, [(s.CASE_ID, "ascending")]))
+    closed_at = _group_closed_at(dataset, attribute, group_cases.column(s.CASE_ID))
+    if closed_at is not None:
+        group_cases = group_cases.append_column(CLOSED_AT, closed_at)
     report = FlatteningReport(case_notion=notion, events=len(kept), cases=group_cases.num_rows, rows=n,
                               duplicated_events=0, extra_copies=0,
                               merged_object_pairs=int((counts * (counts - 1) // 2).sum()),
                               cases_with_merges=int((counts > 1).sum()), dropped_events=dropped)
     return grouped, group_cases, report
+
+
+def _group_closed_at(dataset: Dataset, attribute: str, groups: pa.ChunkedArray) -> pa.Array | None:
+    """Per group (sorted ids): open while any of its cases is open, by the dataset's own open-cases rule
+    (`analysis.overview.closed_mask`); None when that rule cannot say."""
+    from procmine.analysis.kernels import case_first_last
+    from procmine.analysis.overview import closed_mask
+    from procmine.eventlog import EventLog
+    log = EventLog.from_dataset(dataset)
+    closed = closed_mask(log)
+    if closed is None:
+        return None
+    cases = log.cases_table()
+    if CLOSED_AT in cases.column_names:
+        member_closed_at = cases.column(CLOSED_AT)
+    else:   # closed by a declared end activity: at its last event
+        member_closed_at = pa.array(case_first_last(log.arrays)[1], s.TIMESTAMP_TYPE, mask=~closed)
+    group = pc.index_in(cases.column(attribute).cast(pa.string()), value_set=groups)
+    named = pc.is_valid(group)
+    return merged_closed_at(group.filter(named).to_numpy(zero_copy_only=False),
+                            pc.filter(member_closed_at, named), len(groups), np.zeros(len(groups), np.int64))
 
 
 CASE_OBJECT_TYPES = ("case", "sag")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from procmine.sqlforms.engines import dataset_files, used_parameters
 from procmine.sqlforms.selection import Selection, select
 
 DEFAULT_MASTER = "local[2]"
+_ENGINES = itertools.count(1)
 
 
 def spark_session(master: str | None = None, shuffle_partitions: int = 4, driver_memory: str | None = None):
@@ -51,7 +53,13 @@ def spark_session(master: str | None = None, shuffle_partitions: int = 4, driver
 
 
 class SparkEngine:
-    """The SQL forms on Spark, over temporary views `events` and `cases` of one session."""
+    """The SQL forms on Spark, over temporary views `events` and `cases` of one session.
+
+    Temporary views are shared by everything on a Spark session, so each engine keeps its views
+    under its own prefix (`procmine_<n>_events`...) and rewrites the names its SQL reads to them:
+    two engines on one session (two datasets, or a dataset and a filtered copy) never see each
+    other's `events`.
+    """
 
     dialect = "spark"
 
@@ -62,9 +70,9 @@ class SparkEngine:
 
         return (PySparkException,)
 
-    def __init__(self, session, prefix: str = ""):
+    def __init__(self, session, prefix: str | None = None):
         self.session = session
-        self.prefix = prefix
+        self.prefix = f"procmine_{next(_ENGINES)}_" if prefix is None else prefix
         self.materialised: set[str] = set()   # tables computed from the current `events`
         self._persisted: dict = {}
 
@@ -77,14 +85,14 @@ class SparkEngine:
         engine = cls(session or spark_session())
         read = engine.session.read.option("basePath", str(path)) if files.partitioned else engine.session.read
         events = files.events.replace("/**/*.parquet", "")
-        read.parquet(events).createOrReplaceTempView("raw_events" if files.partitioned else "dataset_events")
+        engine.name_view(read.parquet(events), "raw_events" if files.partitioned else "dataset_events")
         if files.partitioned:
-            read.parquet(files.cases).createOrReplaceTempView("raw_cases")
+            engine.name_view(read.parquet(files.cases), "raw_cases")
             engine.register("partition_offsets", partition_offsets(engine))
             engine.view("dataset_events", partitioned_events_sql(engine.columns("raw_events")))
             engine.view("dataset_cases", partitioned_cases_sql(engine.columns("raw_cases")))
         elif files.cases is not None:
-            engine.session.read.parquet(files.cases).createOrReplaceTempView("dataset_cases")
+            engine.name_view(engine.session.read.parquet(files.cases), "dataset_cases")
         else:
             engine.view("dataset_cases", "SELECT DISTINCT case_id FROM dataset_events")
         select(engine, Selection())
@@ -92,7 +100,14 @@ class SparkEngine:
 
     def view(self, name: str, sql: str) -> None:
         """A temporary view of a query (DuckDB dialect, no bound values)."""
-        self.session.sql(transpile(sql, self.dialect)).createOrReplaceTempView(name)
+        self.name_view(self.session.sql(self._spark_sql(sql)), name)
+
+    def name_view(self, frame, name: str) -> None:
+        """`frame` as this engine's temporary view `name` (stored under the engine's prefix)."""
+        frame.createOrReplaceTempView(self.prefix + name)
+
+    def _spark_sql(self, sql: str) -> str:
+        return transpile(sql, self.dialect, self.prefix)
 
     @classmethod
     def for_tables(cls, events: pa.Table, cases: pa.Table, session=None) -> SparkEngine:
@@ -103,13 +118,13 @@ class SparkEngine:
         return engine
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
-        frame = self.session.sql(transpile(sql, self.dialect), args=used_parameters(sql, params) or None)
+        frame = self.session.sql(self._spark_sql(sql), args=used_parameters(sql, params) or None)
         return frame.toPandas()
 
     def register(self, name: str, table: pa.Table) -> None:
         """A small table as a temporary view (Spark broadcasts tables this small in its joins)."""
         table = pa.table({n: _plain(table.column(n)) for n in table.column_names})
-        self.session.createDataFrame(table).createOrReplaceTempView(name)
+        self.name_view(self.session.createDataFrame(table), name)
 
     def materialise(self, name: str, sql: str, params: dict | list | None = None, zone: str = "UTC") -> None:
         """A query kept in memory (spilling to disk) once first computed, as the temporary view `name`.
@@ -123,15 +138,15 @@ class SparkEngine:
         values = params if isinstance(params, list) else used_parameters(sql, params)
         self.session.conf.set("spark.sql.session.timeZone", zone)
         try:
-            frame = self.session.sql(transpile(sql, self.dialect), args=values or None)
+            frame = self.session.sql(self._spark_sql(sql), args=values or None)
         finally:
             self.session.conf.set("spark.sql.session.timeZone", "UTC")
         frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
-        frame.createOrReplaceTempView(name)
+        self.name_view(frame, name)
         self._persisted[name] = frame
 
     def columns(self, table: str) -> list[str]:
-        return list(self.session.table(table).columns)
+        return list(self.session.table(self.prefix + table).columns)
 
 
 def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
