@@ -92,11 +92,10 @@ def test_small_plans_are_mined_in_process_and_large_ones_in_a_child():
     assert not mines_quickly(DiscoveryPlan("inductive", variants=many_variants, noise=0.2))
 
 
-def test_plans_within_the_measured_limits_are_mined_in_process_well_under_a_second(imported_dataset):
+def test_plans_within_the_measured_limits_are_mined_in_process(imported_dataset):
     """Our IMf mines Sepsis (846 variants) and a BPIC15_1 cut of 47 activities in a fraction of a second of
-    CPU (bench_in_process_discovery.py), so they no longer wait 1.8 s for a child; 121 activities still do."""
-    import time
-
+    CPU (measured by bench_in_process_discovery.py, not here: timings do not belong in unit tests), so they
+    no longer wait 1.8 s for a child; 121 activities still do."""
     from procmine.bounded_discovery import IN_PROCESS_ACTIVITIES, mines_quickly
     from procmine.discovery import discovery_plan, run_plan
     from procmine.filters import VariantsFilter
@@ -107,9 +106,7 @@ def test_plans_within_the_measured_limits_are_mined_in_process_well_under_a_seco
     assert len(sepsis.variants) > 300 and len({a for v in many_activities.variants for a in v}) > 30
     for plan in (sepsis, many_activities):
         assert mines_quickly(plan)
-        began = time.process_time()
-        run_plan(plan)
-        assert time.process_time() - began < 1.0
+        assert run_plan(plan) is not None
     too_many = discovery_plan(bpic.filter(VariantsFilter(top=30)))    # 121 activities: 14 s and more
     assert len({a for v in too_many.variants for a in v}) > IN_PROCESS_ACTIVITIES and not mines_quickly(too_many)
     heuristics = discovery_plan(bpic.filter(VariantsFilter(top=12)), DiscoveryOptions(miner="heuristics"))
