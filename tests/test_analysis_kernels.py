@@ -81,10 +81,10 @@ def test_group_stats_match_numpy(pairs, huge):
 
 
 def test_hash_collisions_fall_back_to_exact_grouping():
-    # Multipliers of 1 make every permutation of the same activities collide.
+    # A multiplier of 1 makes every permutation of the same activities collide.
     rows = [("c1", "A", 0), ("c1", "B", 1), ("c2", "B", 0), ("c2", "A", 1), ("c3", "A", 0), ("c3", "B", 5)]
     log = make_log(rows)
-    weak = group_case_sequences(log.arrays, multipliers=(1, 1))
+    weak = group_case_sequences(log.arrays, multiplier=1)
     strong = group_case_sequences(log.arrays)
     assert list(weak.cases) == [2, 1]
     assert np.array_equal(weak.variant_of_case, strong.variant_of_case)
