@@ -85,6 +85,12 @@ def _sort_packed(groups: np.ndarray, values: np.ndarray, num_groups: int, low: i
         key += shifted.view(np.uint64)
     else:
         key += values.view(np.uint64)
+    return sort_packed_key(key, num_groups, value_bits, low)
+
+
+def sort_packed_key(key: np.ndarray, num_groups: int, value_bits: int,
+                    low: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """sort_within_groups of uint64 keys (group << value_bits) + (value - low); sorts `key` in place."""
     key.sort()
     offsets = np.empty(num_groups + 1, np.int64)
     offsets[:-1] = np.searchsorted(key, np.arange(num_groups, dtype=np.uint64) << np.uint64(value_bits))
@@ -113,7 +119,12 @@ def quantile_of_groups(sorted_values: np.ndarray, offsets: np.ndarray, q: float)
 
 def group_stats(groups: np.ndarray, values: np.ndarray, num_groups: int) -> GroupStats:
     """Count, total, mean, median, P90, min and max of integer values per group."""
-    sorted_values, offsets = sort_within_groups(groups, values, num_groups)
+    return sorted_group_stats(*sort_within_groups(groups, values, num_groups))
+
+
+def sorted_group_stats(sorted_values: np.ndarray, offsets: np.ndarray) -> GroupStats:
+    """group_stats of values already sorted within their groups (as sort_within_groups gives them)."""
+    num_groups = len(offsets) - 1
     counts = np.diff(offsets)
     present = counts > 0
     total = np.zeros(num_groups, np.float64)
