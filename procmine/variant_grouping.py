@@ -142,13 +142,13 @@ def _positions(case_starts: np.ndarray) -> np.ndarray:
     return position
 
 
-def case_blocks(case_starts: np.ndarray, events: int = BLOCK_EVENTS) -> list[tuple[int, int]]:
+def case_blocks(case_starts: np.ndarray, events: int | None = None) -> list[tuple[int, int]]:
     """(first, end) case ranges of whole cases, each about `events` events (a case is never split).
 
     The per-event passes of the grouping run block by block: the temporaries of one block
     stay in the CPU cache, where on 10M events each pass would otherwise stream from memory.
     """
-    total = int(case_starts[-1] - case_starts[0])
+    total, events = int(case_starts[-1] - case_starts[0]), events or BLOCK_EVENTS
     cuts = np.searchsorted(case_starts, case_starts[0] + np.arange(0, total, events), side="right") - 1
     bounds = np.unique(np.append(cuts, len(case_starts) - 1)).tolist()
     return list(itertools.pairwise(bounds))
