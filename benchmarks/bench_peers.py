@@ -208,7 +208,9 @@ def report(name: str, results: dict, notes: dict) -> list[str]:
         cells = [notes["cpu"][p].get(operation) for p in PEERS]
         lines.append(f"| {operation} | " + " | ".join("n/a" if v is None else f"{v:.3f}" for v in cells) + " |")
     lines += ["", f"r4pm's import of the DataFrame into its registry (not timed above): {notes['r4pm_import_s']:.2f} s.",
-              "r4pm 0.6 has no performance DFG or case durations (n/a).", ""]
+              "r4pm 0.6 has no performance DFG or case durations (n/a).",
+              ("procmine's timings forget every remembered result (variants, grouping) before each call; the "
+               "unfiltered view's arrays are built once per dataset, as the floor's are given to it."), ""]
     return lines
 
 
