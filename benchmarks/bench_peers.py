@@ -8,7 +8,7 @@ median of the repetitions (pm4py: --pm4py-repeats). procmine's dfg computes coun
 one call, so its DFG rows are one time. Writes its section of benchmarks/RESULTS.md.
 
     python benchmarks/bench_peers.py [--skip-large] [--repeats 3] [--pm4py-repeats 1]
-    (needs `pip install polars r4pm`: benchmark-only, not dependencies of procmine)
+    (needs `pip install -e '.[bench]'` for polars and r4pm: benchmark-only, not dependencies of procmine)
 """
 
 from __future__ import annotations
@@ -34,13 +34,15 @@ OPERATIONS = ("dfg_counts", "dfg_mean", "dfg_median", "variants", "case_duration
 PEERS = ("procmine", "pm4py", "duckdb", "polars", "r4pm", "numpy_floor")
 
 
-def timed(function, repeats: int) -> float:
-    times = []
+def timed(function, repeats: int) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds (all threads of the process) of `repeats` calls."""
+    walls, cpus = [], []
     for _ in range(repeats):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         function()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - began)
+        cpus.append(time.process_time() - began_cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def procmine_ops(path: Path) -> dict:
@@ -174,13 +176,17 @@ def measure(path: Path, repeats: int, pm4py_repeats: int) -> tuple[dict, dict]:
     table = read_dataset(path).events.select(["case_id", "activity", "timestamp"])
     ours, log = procmine_ops(path)
     results: dict[str, dict[str, float]] = {}
-    notes = {"events": log.num_events, "cases": log.num_cases}
+    cpu: dict[str, dict[str, float]] = {}
+    notes: dict = {"events": log.num_events, "cases": log.num_cases, "cpu": cpu}
     r4pm, notes["r4pm_import_s"] = r4pm_ops(table)
     for peer, operations, times in (("procmine", ours, repeats), ("numpy_floor", floor_ops(log), repeats),
                                     ("duckdb", duckdb_ops(table), repeats), ("polars", polars_ops(table), repeats),
                                     ("r4pm", r4pm, repeats), ("pm4py", pm4py_ops(table), pm4py_repeats)):
-        results[peer] = {name: timed(function, times) for name, function in operations.items()}
-        print(peer, {k: round(v, 3) for k, v in results[peer].items()}, flush=True)
+        measured = {name: timed(function, times) for name, function in operations.items()}
+        results[peer] = {name: wall for name, (wall, _) in measured.items()}
+        cpu[peer] = {name: seconds for name, (_, seconds) in measured.items()}
+        print(peer, {k: round(v, 3) for k, v in results[peer].items()}, "cpu",
+              {k: round(v, 3) for k, v in cpu[peer].items()}, flush=True)
     return results, notes
 
 
@@ -195,8 +201,16 @@ def report(name: str, results: dict, notes: dict) -> list[str]:
         ours, floor = results["procmine"][operation], results["numpy_floor"][operation]
         cells = " | ".join("n/a" if v is None else f"{v:.3f}" for v in row)
         lines.append(f"| {operation} | {cells} | {peers[fastest] / ours:.2f}x ({fastest}) | {ours / floor:.1f}x |")
+    lines += ["", ("CPU seconds of the same runs, summed over the process's threads (DuckDB and Polars run "
+                   "on both cores, procmine and the floor on one):"), "",
+              "| operation | " + " | ".join(PEERS) + " |", "| --- |" + " ---: |" * len(PEERS)]
+    for operation in OPERATIONS:
+        cells = [notes["cpu"][p].get(operation) for p in PEERS]
+        lines.append(f"| {operation} | " + " | ".join("n/a" if v is None else f"{v:.3f}" for v in cells) + " |")
     lines += ["", f"r4pm's import of the DataFrame into its registry (not timed above): {notes['r4pm_import_s']:.2f} s.",
-              "r4pm 0.6 has no performance DFG or case durations (n/a).", ""]
+              "r4pm 0.6 has no performance DFG or case durations (n/a).",
+              ("procmine's timings forget every remembered result (variants, grouping) before each call; the "
+               "unfiltered view's arrays are built once per dataset, as the floor's are given to it."), ""]
     return lines
 
 

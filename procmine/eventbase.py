@@ -73,6 +73,11 @@ class Base:
         return len(self.case_index)
 
     @functools.cached_property
+    def all_arrays(self) -> EventArrays:
+        """The arrays of every event, built once per dataset: unfiltered views all share them."""
+        return _select(self, None)
+
+    @functools.cached_property
     def events(self) -> pa.Table:
         """All event columns of the dataset (loaded on first use)."""
         return self.dataset.events
@@ -111,6 +116,17 @@ class Base:
 
 def arrays_of(base: Base, selection: np.ndarray | None) -> EventArrays:
     """The arrays of the dataset events where `selection` (bool per dataset event) is True; None: all."""
+    return base.all_arrays if selection is None else _select(base, selection)
+
+
+def _select(base: Base, selection: np.ndarray | None) -> EventArrays:
+    if selection is None and base.num_events and bool((np.diff(base.case_starts) > 0).all()):
+        # Every case code has events: the dataset's own codes are the positions (no pass over events).
+        return EventArrays(
+            event_index=np.arange(base.num_events, dtype=np.int64), case=base.case_index,
+            activity=base.activity, timestamp=base.timestamp, start_timestamp=base.start_timestamp,
+            case_starts=base.case_starts, case_index=np.arange(base.num_cases, dtype=np.int32),
+            activity_names=base.activity_names)
     if selection is None:
         index = np.arange(base.num_events, dtype=np.int64)
         case_of_event = base.case_index

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import itertools
 import statistics
 from collections import Counter
@@ -12,6 +14,7 @@ from analysis_helpers import make_log, sequences_by_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from procmine import variant_grouping
 from procmine.analysis import kernels as k
 from procmine.analysis.dfg import dfg
 from procmine.analysis.variants import case_variants, variants
@@ -21,6 +24,20 @@ event = st.tuples(st.sampled_from(["c1", "c2", "c3", "c4", "c5", "c6"]),
                   st.sampled_from(["A", "B", "C", "D"]),
                   st.integers(min_value=0, max_value=10_000))
 event_logs = st.lists(event, min_size=1, max_size=60)
+
+
+@contextlib.contextmanager
+def small_blocks(events: int):
+    """The block-by-block passes of the grouping and the DFG with blocks of `events` events."""
+    modules = (variant_grouping, importlib.import_module("procmine.analysis.dfg"))
+    before = [module.BLOCK_EVENTS for module in modules]
+    for module in modules:
+        module.BLOCK_EVENTS = events
+    try:
+        yield
+    finally:
+        for module, value in zip(modules, before):
+            module.BLOCK_EVENTS = value
 
 
 @settings(max_examples=60, deadline=None)
@@ -81,10 +98,10 @@ def test_group_stats_match_numpy(pairs, huge):
 
 
 def test_hash_collisions_fall_back_to_exact_grouping():
-    # Multipliers of 1 make every permutation of the same activities collide.
+    # A multiplier of 1 makes every permutation of the same activities collide.
     rows = [("c1", "A", 0), ("c1", "B", 1), ("c2", "B", 0), ("c2", "A", 1), ("c3", "A", 0), ("c3", "B", 5)]
     log = make_log(rows)
-    weak = group_case_sequences(log.arrays, multipliers=(1, 1))
+    weak = group_case_sequences(log.arrays, multiplier=1)
     strong = group_case_sequences(log.arrays)
     assert list(weak.cases) == [2, 1]
     assert np.array_equal(weak.variant_of_case, strong.variant_of_case)
@@ -125,3 +142,50 @@ def test_case_filtered_views_reuse_the_dataset_grouping_exactly(rows, keep, trim
     assert np.array_equal(ids, fresh.variant_of_case)
     assert np.array_equal(found.cases, fresh.cases)
     assert int(found.cases.sum()) == view.num_cases
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 9), min_size=1, max_size=30), st.integers(1, 12))
+def test_case_blocks_cover_every_case_once_and_never_split_one(lengths, events):
+    case_starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    blocks = variant_grouping.case_blocks(case_starts, events)
+    assert blocks[0][0] == 0 and blocks[-1][1] == len(lengths)
+    assert all(end == next_first for (_, end), (next_first, _) in itertools.pairwise(blocks))
+    assert all(first < end for first, end in blocks)
+    # A block holds more events than asked only when a single case is that long.
+    assert all(case_starts[end] - case_starts[first] < events + max(lengths) for first, end in blocks)
+
+
+@settings(max_examples=40, deadline=None)
+@given(event_logs, st.integers(1, 7))
+def test_block_by_block_passes_give_what_one_pass_gives(rows, block):
+    # Real logs are far larger than a block; tiny blocks make small logs cross block edges too.
+    dfg_module = importlib.import_module("procmine.analysis.dfg")
+    whole = group_case_sequences(make_log(rows).arrays)
+    log = make_log(rows)
+    with small_blocks(block):
+        blocked = group_case_sequences(log.arrays)
+        edges = k.sorted_unique(log.arrays.activity[:-1].astype(np.int64) * len(log.activities)
+                                + log.arrays.activity[1:])
+        inside = dfg_module._waiting_stats(log.arrays, edges) if log.num_events > 1 else None
+    assert np.array_equal(blocked.variant_of_case, whole.variant_of_case)
+    assert np.array_equal(blocked.cases, whole.cases)
+    if inside is not None:
+        reference = dfg_module._waiting_stats_unpacked(log.arrays, edges)
+        for mine, theirs in zip(vars(inside).values(), vars(reference).values()):
+            assert np.array_equal(mine, theirs, equal_nan=True)
+
+
+def test_group_stats_pack_keys_of_exactly_64_bits():
+    # 3 group bits + 61 value bits: one unsigned 64-bit key, where a signed one would not do.
+    rng = np.random.default_rng(7)
+    groups = rng.integers(0, 8, 500)
+    values = rng.integers(-2**60, 2**60, 500)
+    stats = k.group_stats(groups, values, 8)
+    for group in range(8):
+        chosen = np.sort(values[groups == group])
+        assert stats.count[group] == len(chosen)
+        assert stats.minimum[group] == chosen[0] and stats.maximum[group] == chosen[-1]
+        middle = (len(chosen) - 1) / 2
+        low, high = chosen[int(np.floor(middle))], chosen[int(np.ceil(middle))]
+        assert stats.median[group] == float(low) + (float(high) - float(low)) * (middle - np.floor(middle))

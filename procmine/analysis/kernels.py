@@ -54,7 +54,7 @@ def sort_within_groups(groups: np.ndarray, values: np.ndarray,
                        num_groups: int) -> tuple[np.ndarray, np.ndarray]:
     """Values sorted by (group, value) and the offsets of each group (length num_groups+1).
 
-    Group and value are packed into one int64 key when they fit, because a plain
+    Group and value are packed into one unsigned 64-bit key when they fit, because a plain
     np.sort is several times faster than argsort or lexsort on large arrays.
     """
     values = np.asarray(values, dtype=np.int64)
@@ -63,16 +63,8 @@ def sort_within_groups(groups: np.ndarray, values: np.ndarray,
     low, high = int(values.min()), int(values.max())
     value_bits = max((high - low).bit_length(), 1)
     group_bits = max(int(num_groups - 1).bit_length(), 1)
-    if value_bits + group_bits <= 63:
-        key = groups.astype(np.int64)
-        key <<= value_bits
-        key += values if low == 0 else values - low
-        key.sort()
-        offsets = np.searchsorted(key, np.arange(num_groups + 1, dtype=np.int64) << value_bits)
-        np.bitwise_and(key, (1 << value_bits) - 1, out=key)
-        if low:
-            key += low
-        return key, offsets
+    if value_bits + group_bits <= 64:
+        return _sort_packed(groups, values, num_groups, low, value_bits)
     offsets = np.zeros(num_groups + 1, np.int64)
     np.cumsum(np.bincount(groups, minlength=num_groups), out=offsets[1:])
     order = np.argsort(values)          # rank the values so (group, rank) fits one key
@@ -81,6 +73,33 @@ def sort_within_groups(groups: np.ndarray, values: np.ndarray,
     key = (groups.astype(np.int64) << 32) | rank
     key.sort()
     return values[order[key & 0xFFFFFFFF]], offsets
+
+
+def _sort_packed(groups: np.ndarray, values: np.ndarray, num_groups: int, low: int,
+                 value_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """sort_within_groups through one key (group << value_bits) + (value - low), in place where it can."""
+    key = groups.astype(np.uint64)
+    key <<= np.uint64(value_bits)
+    if low:
+        shifted = values - np.int64(low)
+        key += shifted.view(np.uint64)
+    else:
+        key += values.view(np.uint64)
+    return sort_packed_key(key, num_groups, value_bits, low)
+
+
+def sort_packed_key(key: np.ndarray, num_groups: int, value_bits: int,
+                    low: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """sort_within_groups of uint64 keys (group << value_bits) + (value - low); sorts `key` in place."""
+    key.sort()
+    offsets = np.empty(num_groups + 1, np.int64)
+    offsets[:-1] = np.searchsorted(key, np.arange(num_groups, dtype=np.uint64) << np.uint64(value_bits))
+    offsets[-1] = len(key)
+    np.bitwise_and(key, np.uint64((1 << value_bits) - 1), out=key)
+    result = key.view(np.int64)
+    if low:
+        result += np.int64(low)
+    return result, offsets
 
 
 def quantile_of_groups(sorted_values: np.ndarray, offsets: np.ndarray, q: float) -> np.ndarray:
@@ -100,7 +119,12 @@ def quantile_of_groups(sorted_values: np.ndarray, offsets: np.ndarray, q: float)
 
 def group_stats(groups: np.ndarray, values: np.ndarray, num_groups: int) -> GroupStats:
     """Count, total, mean, median, P90, min and max of integer values per group."""
-    sorted_values, offsets = sort_within_groups(groups, values, num_groups)
+    return sorted_group_stats(*sort_within_groups(groups, values, num_groups))
+
+
+def sorted_group_stats(sorted_values: np.ndarray, offsets: np.ndarray) -> GroupStats:
+    """group_stats of values already sorted within their groups (as sort_within_groups gives them)."""
+    num_groups = len(offsets) - 1
     counts = np.diff(offsets)
     present = counts > 0
     total = np.zeros(num_groups, np.float64)
