@@ -85,3 +85,12 @@ def stop(server: subprocess.Popen, seconds: float = 20) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         raise
+
+
+def settled(page) -> None:
+    """Wait until the app in a Playwright page has drawn and no run is in progress (no status widget, nothing stale)."""
+    page.wait_for_selector("[data-testid='stSidebar']")
+    for _ in range(2):
+        page.wait_for_timeout(700)
+        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')
+            && document.querySelectorAll('[data-stale="true"]').length === 0""", timeout=90_000)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from served_app import ARTEFACTS, ROOT, procmine_app, served
+from served_app import ARTEFACTS, ROOT, procmine_app, served, settled
 from shared_data import SHARED_DATA
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,14 +51,6 @@ def tab(server, browser):
     settled(page)
     yield page
     context.close()
-
-
-def settled(page) -> None:
-    page.wait_for_selector("[data-testid='stSidebar']")
-    for _ in range(2):
-        page.wait_for_timeout(700)
-        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')
-            && document.querySelectorAll('[data-stale="true"]').length === 0""", timeout=90_000)
 
 
 def go(page, label: str) -> None:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from served_app import ARTEFACTS, ROOT, procmine_app, served
+from served_app import ARTEFACTS, ROOT, procmine_app, served, settled
 
 CHROMIUM = Path("/usr/bin/chromium")
 SAMPLE = ROOT / "sample_logs" / "byggetilladelse"
@@ -32,17 +32,9 @@ def tab():
         page = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="en-US").new_page()
         page.set_default_timeout(60_000)
         page.goto(server.url)
-        _settled(page)
+        settled(page)
         yield page
         browser.close()
-
-
-def _settled(page) -> None:
-    page.wait_for_selector("[data-testid='stSidebar']")
-    for _ in range(2):
-        page.wait_for_timeout(700)
-        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')
-            && document.querySelectorAll('[data-stale="true"]').length === 0""", timeout=90_000)
 
 
 def _chosen(page, where: str) -> list[str]:
@@ -51,15 +43,15 @@ def _chosen(page, where: str) -> list[str]:
 
 def test_the_map_and_its_metric_stay_after_a_switch_and_the_next_click(tab):
     tab.locator("[data-testid='stSidebar'] label").filter(has_text=re.compile(r"Process map\s*$")).click()
-    _settled(tab)
+    settled(tab)
     tab.locator("[data-testid='stMain'] [data-testid='stRadio'] label").filter(has_text="Waiting time").click()
-    _settled(tab)
+    settled(tab)
     tab.locator("[data-testid='stSidebar'] label").filter(has_text="Dansk").click()
-    _settled(tab)
+    settled(tab)
     tab.get_by_role("slider").nth(1).focus()   # the click after the switch: the paths slider
     for _ in range(5):
         tab.keyboard.press("ArrowLeft")
-    _settled(tab)
+    settled(tab)
     tab.screenshot(path=str(ARTEFACTS / "da-after-switch.png"))
     tab.get_by_role("heading", name="Proceskort", exact=True).wait_for()
     assert any("Ventetid" in label for label in _chosen(tab, "[data-testid='stMain']"))
