@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 from results_file import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 from shared_logs import SHARED_DATA  # noqa: E402
+from timing import timed  # noqa: E402
 
 BEGIN, END = "<!-- bench_in_process_discovery:begin -->", "<!-- bench_in_process_discovery:end -->"
 # (log, its cuts): top-k variants (None: all), or ("activities", ns): the events of its n most frequent
@@ -41,17 +41,6 @@ LOGS = (("Sepsis_Cases.xes.gz", (30, 100, 300, None)), ("WABO_receipt.xes.gz", (
 CONCLUSION = ("procmine/bounded_discovery.py mines in-process plans of up to 50 activities and 2,000 "
               "variants (IMf, IMd), and up to 30 activities for the heuristics miner, from these rows.")
 SLOW = 5.0   # CPU seconds: a plan this slow is timed once, and the log's larger cuts are left out
-
-
-def timed(function, repeats: int) -> tuple[float, float]:
-    """Median CPU and wall seconds of `repeats` runs."""
-    cpu, wall = [], []
-    for _ in range(repeats):
-        began_cpu, began = time.process_time(), time.perf_counter()
-        function()
-        cpu.append(time.process_time() - began_cpu)
-        wall.append(time.perf_counter() - began)
-    return statistics.median(cpu), statistics.median(wall)
 
 
 def pm4py_seconds(log) -> float:
@@ -93,12 +82,12 @@ def rows_of(path: Path, name: str, tops, repeats: int, pm4py_limit: float) -> li
         if (variants, activities) in seen:
             continue
         seen.add((variants, activities))
-        cpu, wall = timed(lambda plan=plan: run_plan(plan), 1)   # the first also imports pm4py's conversions
+        wall, cpu = timed(lambda plan=plan: run_plan(plan), 1)   # the first also imports pm4py's conversions
         if cpu < SLOW:
-            cpu, wall = timed(lambda plan=plan: run_plan(plan), repeats)
+            wall, cpu = timed(lambda plan=plan: run_plan(plan), repeats)
         dfg_plans = [discovery_plan(cut, DiscoveryOptions(miner=miner, max_activities=0))
                      for miner in ("inductive", "heuristics")]   # max_activities=0: IMd over the DFG
-        dfg_cpu = [timed(lambda plan=plan: run_plan(plan), repeats)[0] if cpu < SLOW else float("nan")
+        dfg_cpu = [timed(lambda plan=plan: run_plan(plan), repeats)[1] if cpu < SLOW else float("nan")
                    for plan in dfg_plans]
         theirs = "–"
         if pm4py_ok:

@@ -17,7 +17,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,21 +27,11 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 from bench_engine import ensure_dataset  # noqa: E402
 from results_file import replace_section  # noqa: E402
+from timing import timed  # noqa: E402
 
 BEGIN, END = "<!-- bench_peers:begin -->", "<!-- bench_peers:end -->"
 OPERATIONS = ("dfg_counts", "dfg_mean", "dfg_median", "variants", "case_durations")
 PEERS = ("procmine", "pm4py", "duckdb", "polars", "r4pm", "numpy_floor")
-
-
-def timed(function, repeats: int) -> tuple[float, float]:
-    """Median wall seconds and median CPU seconds (all threads of the process) of `repeats` calls."""
-    walls, cpus = [], []
-    for _ in range(repeats):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        function()
-        walls.append(time.perf_counter() - began)
-        cpus.append(time.process_time() - began_cpu)
-    return statistics.median(walls), statistics.median(cpus)
 
 
 def procmine_ops(path: Path) -> dict:
