@@ -15,13 +15,11 @@ from procmine.filters.base import Filter
 from procmine.filters.columns import activity_lookup
 from procmine.filters.wording import value_text
 from procmine.languages import Language
+from procmine.sqlforms.common import SEPARATOR, sequence_sql
 
-# A case's variant is its activity names in event order, joined by the unit separator (the key of
-# procmine.sqlforms.common's per-case sequence). The order comes from sorting (event_index, activity)
-# pairs, not from list(... ORDER BY ...), whose order SQLGlot drops on the way to Spark.
-SEPARATOR = "\x1f"
-_SEQUENCE = ("array_to_string(list_transform(list_sort(list(struct_pack(i := event_index, "
-             "a := CAST(activity AS VARCHAR)))), lambda x: x.a), chr(31))")
+# A case's variant is the key of procmine.sqlforms.common's per-case sequence (the events table's
+# activity is dictionary-coded, hence the cast).
+_SEQUENCE = sequence_sql("CAST(activity AS VARCHAR)")
 _RANKED = (f"WITH sequences AS (SELECT case_index, {_SEQUENCE} AS variant FROM events GROUP BY case_index), "
            "counted AS (SELECT variant, count(*) AS cases, min(case_index) AS first_case "
            "FROM sequences GROUP BY variant), "

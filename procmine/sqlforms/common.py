@@ -24,16 +24,24 @@ EVENTS_CTE = """ev AS (
            "timestamp" AS instant, epoch_us("timestamp") AS t
     FROM events)"""
 
+
+
+def sequence_sql(activity: str = "activity") -> str:
+    """A case's variant key in SQL (an aggregate over its events): the activity names in event order,
+    joined by SEPARATOR. It sorts each case's (event_index, activity) pairs and joins the names: an
+    ordered string_agg sorts within every group and took 2-3x as long (DuckDB; Spark's LISTAGG
+    likewise), and the order of list(... ORDER BY ...) is lost on the way to Spark (SQLGlot)."""
+    return (f"array_to_string(list_transform(list_sort(list(struct_pack(i := event_index, a := {activity}))), "
+            "lambda x: x.a), chr(31))")
+
+
 # A case's id is the same on each of its events, so any one will do (cheaper than min over text).
-# The sequence sorts each case's (event_index, activity) pairs and joins the names: an ordered
-# string_agg sorts within every group and took 2-3x as long (DuckDB; Spark's LISTAGG likewise).
 PER_CASE = f"""
 WITH {EVENTS_CTE}
 SELECT case_index, any_value(case_id) AS case_id, count(*) AS events,
        min(instant) AS first_at, max(instant) AS last_at, min(t) AS first_t, max(t) AS last_t,
        max(t) - min(t) AS duration,
-       array_to_string(list_transform(list_sort(list(struct_pack(i := event_index, a := activity))),
-                                      lambda x: x.a), chr(31)) AS sequence,
+       {sequence_sql()} AS sequence,
        arg_min(activity, event_index) AS first_activity,
        arg_max(activity, event_index) AS last_activity
 FROM ev GROUP BY case_index"""
