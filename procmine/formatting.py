@@ -203,8 +203,8 @@ def format_value(kind: str | None, value, lang: Language, *, signed: bool = Fals
 
     "duration" in seconds, "share" 0..1, "change" a relative change, "days"/"working_days" measured
     days (one decimal; whole numbers stay whole), "count" whole numbers, anything else a number with
-    two decimals unless it is whole. `like`: for a signed duration, the size of the durations
-    compared (see format_signed_duration).
+    two decimals unless it is whole at two decimals (1.004 reads "1", never "1.00"). `like`: for a
+    signed duration, the size of the durations compared (see format_signed_duration).
     """
     if kind == "duration":
         return format_signed_duration(value, lang, like=like) if signed else format_duration(value, lang)
@@ -217,6 +217,6 @@ def format_value(kind: str | None, value, lang: Language, *, signed: bool = Fals
     integer = isinstance(value, numbers.Integral)   # NumPy's integers too
     if kind in ("days", "working_days") and not integer:
         return format_signed_number(value, lang, 1) if signed else format_number(value, lang, 1)
-    if missing(value) or integer or float(value).is_integer():
+    if missing(value) or integer or round(float(value), 2).is_integer():   # 1.004 reads "1", as 1.0 does
         return format_signed_number(value, lang) if signed else format_count(value, lang)
     return format_signed_number(value, lang, 2) if signed else format_number(value, lang, 2)

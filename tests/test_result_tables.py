@@ -83,6 +83,18 @@ def test_people_formats_a_value_as_its_kind_says(value):
         assert shown == f.format_number(value, lang, 1)
 
 
+@given(st.floats(min_value=-1e8, max_value=1e8, allow_nan=False))
+def test_a_number_is_whole_or_has_two_decimals_that_are_not_both_zero(value):
+    """1.004 reads "1" as 1.0 does, never "1.00": a number is whole at two decimals or shows them."""
+    for lang, point in (("en", "."), ("da", ",")):
+        shown = f.format_value("number", value, lang)
+        assert not shown.endswith(f"{point}00")
+        if point in shown:
+            assert len(shown.rsplit(point, 1)[1]) == 2
+        assert abs(float(shown.replace("−", "-").replace("." if lang == "da" else ",", "").replace(",", "."))
+                   - value) <= 0.005 + 1e-9 * abs(value)
+
+
 def _shown() -> Shown:
     frame = pd.DataFrame({"activities": [("a", "b")], "cases": [3], "median_seconds": [90_000.0],
                           "first": [pd.Timestamp("2024-03-04 08:00", tz="UTC")]})
