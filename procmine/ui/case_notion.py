@@ -30,11 +30,10 @@ def render_selector() -> None:
     object_centric = read_dataset(path).meta.object_centric
     # Worded: Streamlit sends a select box's value as its label, so after a language switch the box
     # would send the old label ("case (as in the dataset)"), which is no notion.
-    key = state.worded(state.CASE_NOTION_WIDGET)
+    current = state.case_notion()
+    key = state.worded(state.CASE_NOTION_WIDGET, current if current in notions else notions[0], notions)
     with st.sidebar:
-        current = state.case_notion()
-        st.selectbox(t("notion.label"), notions, index=notions.index(current) if current in notions else 0,
-                     key=key, help=t("notion.help"),
+        st.selectbox(t("notion.label"), notions, key=key, help=t("notion.help"),
                      format_func=lambda n: _label(n, object_centric, state.lang()), on_change=_switched,
                      args=(key, notions[0]))
         report = state.full_log().dataset.meta.flattening

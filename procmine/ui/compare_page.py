@@ -58,10 +58,9 @@ def _attribute_groups():
     if not names:
         st.info(t("filter.no_case_attributes"))
         return None
-    attribute = st.selectbox(t("filter.attribute"), names, key=state.worded("compare_attribute"),
-                             format_func=lambda name: column_label(name, state.lang()),
-                             index=names.index(default_attribute(names, state.full_log().num_cases,
-                                                                 lambda n: state.distinct_values("cases", n)[1])))
+    first = default_attribute(names, state.full_log().num_cases, lambda n: state.distinct_values("cases", n)[1])
+    attribute = st.selectbox(t("filter.attribute"), names, key=state.worded("compare_attribute", first, names),
+                             format_func=lambda name: column_label(name, state.lang()))
     values = state.distinct_values("cases", attribute)[0]
     if len(values) < 2:
         st.info(t("compare.one_value", attribute=attribute))

@@ -56,8 +56,8 @@ def _timing_controls() -> TimingOptions:
 
 def _picture_controls(num_events: int) -> PictureOptions:
     left, right = st.columns(2)
-    kinds = left.multiselect(t("dcr.kinds"), RELATION_KINDS, default=list(RELATION_KINDS),
-                             key=state.worded("dcr_kinds"),
+    kinds = left.multiselect(t("dcr.kinds"), RELATION_KINDS,
+                             key=state.worded("dcr_kinds", default=list(RELATION_KINDS)),
                              format_func=lambda k: t(f"dcr.kind.{k}"))
     shown = num_events
     if num_events > 2:

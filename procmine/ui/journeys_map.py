@@ -44,7 +44,8 @@ def render_map() -> None:
     st.caption(t("journeys.map_help"))
     left, right = st.columns([3, 2])
     types = left.multiselect(t("journeys.map_types"), list(graph.object_types),
-                             key=state.worded("journeys_map_types"), default=_default_types(graph.object_types),
+                             key=state.worded("journeys_map_types", _default_types(graph.object_types),
+                                                 graph.object_types),
                              format_func=lambda n: notion_label(n, state.lang()))
     paths = right.slider(t("journeys.map_edges"), 1, 60, DEFAULT_PATHS, key="journeys_map_edges")
     source = ocdfg_dot(graph, state.lang(), object_types=tuple(types), edges_per_type=paths,

@@ -25,8 +25,8 @@ def render() -> None:
     facts = state.computed(overview)
     kpi_cards(facts)
     st.divider()
-    kind = st.segmented_control(t("overview.granularity"), list(PERIOD_KINDS), key=state.worded("overview_period"),
-                                default="month", format_func=lambda p: t(f"granularity.{p}")) or "month"
+    kind = st.segmented_control(t("overview.granularity"), list(PERIOD_KINDS), key=state.worded("overview_period", default="month"),
+                                format_func=lambda p: t(f"granularity.{p}")) or "month"
     left, right = st.columns(2)
     with left:
         st.subheader(t("overview.cases_over_time"))

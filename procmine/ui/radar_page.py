@@ -52,8 +52,8 @@ def _controls(forecast) -> tuple[pd.DataFrame, pd.DataFrame]:
     departments = sorted(str(d) for d in cases["department"].dropna().unique())
     department = second.selectbox(t("radar.department"), [everything] + departments, key="radar_department")
     minimum = third.slider(t("radar.min_risk"), 0, 100, 0, step=5, key="radar_min_risk", format="%d %%")
-    statuses = fourth.multiselect(t("radar.status"), ["open", "overdue"], default=["open"],
-                                  key=state.worded("radar_status"), format_func=lambda s: t(f"radar.status.{s}"))
+    statuses = fourth.multiselect(t("radar.status"), ["open", "overdue"],
+                                  key=state.worded("radar_status", default=["open"]), format_func=lambda s: t(f"radar.status.{s}"))
     scope = pd.Series(True, index=cases.index)
     if rule != everything:
         scope &= cases["rule"] == rule

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,8 +127,7 @@ def set_dataset(path: str | os.PathLike) -> None:
     st.session_state[DATASET_KEY] = path
     st.session_state[FILTERS_KEY] = []
     st.session_state[CASE_NOTION_KEY] = None
-    for language in LANGUAGES:                          # the old dataset's choice
-        st.session_state.pop(f"{CASE_NOTION_WIDGET}_{language}", None)
+    st.session_state.pop(CASE_NOTION_WIDGET, None)      # the box showed the old dataset's choice
 
 
 def announce(message: str) -> None:
@@ -173,16 +172,33 @@ def _base_log(path: str, stamp: float, case_notion: str | None, access_json: str
 _WORDED_WIDGETS: set[str] = set()   # keys of widgets whose option labels are in the user's language
 
 
-def worded(key: str) -> str:
+_NO_DEFAULT = object()
+
+
+def worded(key: str, default=_NO_DEFAULT, options: Sequence | None = None) -> str:
     """`key`, noted as the key of a choice widget whose option labels are in the user's language.
 
     Such a widget keeps its choice across a language switch (see language_switched):
     st.radio(t("map.metric"), METRICS, key=state.worded("map_metric"), format_func=...).
     An option None only as the first: Streamlit sends None to the browser as no choice,
-    which comes back as the widget's first (or `index`) option.
+    which comes back as the widget's first option. A widget's first choice other than its
+    first option is `default` (the option itself, a list for a multiselect), put in the
+    session state here, never the widget's own default=/index=: Streamlit warns of a widget
+    created with a default whose value language_switched set. With `options` (when they can
+    change under the same key: another sheet, another case notion), a kept choice that is no
+    longer among them is replaced by `default` too.
     """
     _WORDED_WIDGETS.add(key)
+    if default is not _NO_DEFAULT and (key not in st.session_state or not _among(st.session_state[key], options)):
+        st.session_state[key] = default
     return key
+
+
+def _among(value, options: Sequence | None) -> bool:
+    """Whether a widget's value (a list for a multiselect) is still among its options (None: not known)."""
+    if options is None:
+        return True
+    return all(v in options for v in value) if isinstance(value, list) else value in options
 
 
 def language_switched() -> None:

@@ -46,8 +46,8 @@ def render() -> None:
 def _controls() -> tuple[str, str | None, str]:
     attributes = [c for c in state.full_log().case_columns if c not in (s.CASE_INDEX, s.CASE_ID)]
     first, second, third = st.columns(3)
-    period = first.selectbox(t("overview.granularity"), list(PERIODS), index=1,
-                             key=state.worded("throughput_period"), format_func=lambda p: t(f"granularity.{p}"))
+    period = first.selectbox(t("overview.granularity"), list(PERIODS),
+                             key=state.worded("throughput_period", default="month"), format_func=lambda p: t(f"granularity.{p}"))
     by = second.selectbox(t("throughput.by"), [None, *attributes], key=state.worded("throughput_by"),
                           format_func=lambda name: t("data.none") if name is None else column_label(name, state.lang()))
     unit = third.radio(t("filter.unit"), list(UNITS), key=state.worded("throughput_unit"), horizontal=True,

@@ -76,8 +76,8 @@ def _mapping_step(path: Path, kind: str) -> ImportOptions | None:
         guess = preview.guessed.get(role)
         options = choices if role in OPTIONAL_ROLES or guess is None else list(preview.columns)
         picked = column.selectbox(t(f"data.role.{role}"), options,
-                                  key=state.worded(f"data_role_{role}_{path.parent.name}"),
-                                  index=options.index(guess) if guess in options else 0,
+                                  key=state.worded(f"data_role_{role}_{path.parent.name}",
+                                                   guess if guess in options else options[0], options),
                                   format_func=lambda name: t("data.none") if name == NO_COLUMN else name)
         chosen[role] = None if picked == NO_COLUMN else picked
     return ImportOptions(case_id=chosen[s.CASE_ID], activity=chosen[s.ACTIVITY], timestamp=chosen[s.TIMESTAMP],
