@@ -12,6 +12,7 @@ from typing import TypeVar
 
 _memo: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 T = TypeVar("T")
+L = TypeVar("L")
 
 
 def remembered(log, key: str, compute):
@@ -22,7 +23,7 @@ def remembered(log, key: str, compute):
     return store[key]
 
 
-def remembered_part(log, key: str, wanted: frozenset[str], compute: Callable[[object], T],
+def remembered_part(log: L, key: str, wanted: frozenset[str], compute: Callable[[L], T],
                     project: Callable[[T, frozenset[str]], T]) -> T:
     """`project(result, wanted)` of a result with the parts `wanted`, remembered for this view under `key`.
 
