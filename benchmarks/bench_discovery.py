@@ -12,6 +12,7 @@ Every figure is the median of --repeats runs; DataFrames are built outside the t
 Writes the "Discovery and conformance" section of benchmarks/RESULTS.md.
 
     python benchmarks/bench_discovery.py [--repeats 3] [--cases 300000]
+    python benchmarks/bench_discovery.py --imd-whole-way [--repeats 5]   (that figure alone, own section)
 """
 
 from __future__ import annotations
@@ -162,12 +163,38 @@ def write_section(lines: list[str]) -> None:
     replace_section(BEGIN, END, lines)
 
 
+def imd_whole_way_only(options) -> None:
+    """Measure IMd the whole way on the synthetic log alone and append (or replace) its own section."""
+    from bench_engine import ensure_dataset
+    from inductive_timings import imd_whole_way_line, time_whole_way_imd
+
+    synthetic = ensure_dataset(options.data_dir, options.cases)
+    frame = pm4py_frame(synthetic)
+    load_before = os.getloadavg()
+    whole = time_whole_way_imd(synthetic, frame, options.repeats)
+    lines = ["## IMd the whole way (benchmarks/bench_discovery.py --imd-whole-way)", "",
+             f"Command: `python benchmarks/bench_discovery.py {' '.join(sys.argv[1:])}`  ",
+             (f"Machine: {platform.machine()}, {os.cpu_count()} CPUs shared with other work, Python "
+              f"{platform.python_version()}. Date: {dt.date.today().isoformat()}; load average before "
+              f"{load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}. Wall seconds, median of {options.repeats} "
+              f"runs; synthetic log of {len(frame):,} events."), "",
+             imd_whole_way_line(None, whole), ""]
+    replace_section("<!-- bench_discovery imd-whole-way:begin -->", "<!-- bench_discovery imd-whole-way:end -->",
+                    lines)
+    print("\n".join(lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cases", type=int, default=300_000)
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/procmine-bench"))
+    parser.add_argument("--imd-whole-way", action="store_true",
+                        help="only IMd the whole way on the synthetic log, in a RESULTS.md section of its own")
     options = parser.parse_args()
+    if options.imd_whole_way:
+        imd_whole_way_only(options)
+        return
     synthetic, real = ensure_datasets(options.data_dir, options.cases)
     road = real[ROAD_TRAFFIC.name.split('.')[0]]
     loads = [os.getloadavg()]

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from procmine import schema as s
 from procmine.atomic import atomic_folder
-from procmine.dataset_checks import check_cases_table, check_events_file, check_time_range
+from procmine.dataset_checks import check_cases_schema, check_events_file, check_time_range
 from procmine.dataset_meta import DatasetMeta, Source, now, read_meta, write_meta
 from procmine.errors import DatasetError, LogValidationError, one_line
 from procmine.timezones import localise
@@ -36,10 +36,11 @@ class Dataset:
 
     def __init__(self, path: Path, events: pa.Table | None = None, cases: pa.Table | None = None,
                  meta: DatasetMeta | None = None, *, events_path: Path | None = None,
-                 checked: pa.Table | None = None):
+                 checked: pa.Table | None = None, cases_path: Path | None = None):
         self.path = Path(path)
         self._events = events
-        self.cases = cases
+        self._cases = cases
+        self._cases_path = cases_path   # case attributes not read yet (their schema was checked)
         if meta is None:   # a dataset made in memory from normalised events
             meta = DatasetMeta.of_events(events)
         self.meta = meta
@@ -52,6 +53,18 @@ class Dataset:
         if self._events is None:
             self._events = self._read(None)
         return self._events
+
+    @property
+    def cases(self) -> pa.Table | None:
+        """The case attributes, or None (read from disk once, when first asked for)."""
+        if self._cases is None and self._cases_path is not None:
+            try:
+                self._cases = pq.read_table(self._cases_path)
+            except (OSError, pa.ArrowException) as exc:
+                raise DatasetError(f"{self._cases_path}: the Parquet file cannot be read: {one_line(exc)}. "
+                                   "Re-create the dataset.") from exc
+            self._cases_path = None
+        return self._cases
 
     @property
     def event_columns(self) -> list[str]:
@@ -266,12 +279,18 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
     if not events_path.exists():
         events_path = path / s.EVENTS_DIR
     try:
-        cases = pq.read_table(path / s.CASES_FILE) if (path / s.CASES_FILE).exists() else None
-        if cases is not None:
-            check_cases_table(cases, path / s.CASES_FILE)
+        cases_path = path / s.CASES_FILE if (path / s.CASES_FILE).exists() else None
         if events_path.is_file():
+            # The case attributes are read when first used (a DFG or IMd needs none); their
+            # footer and schema are checked now, so a damaged or foreign file is refused at the door.
+            if cases_path is not None:
+                check_cases_schema(pq.read_schema(cases_path), cases_path)
             checked = check_events_file(events_path, meta)
-            return Dataset(path, None, cases, meta, events_path=events_path, checked=checked)
+            return Dataset(path, None, None, meta, events_path=events_path, checked=checked,
+                           cases_path=cases_path)
+        cases = pq.read_table(cases_path) if cases_path is not None else None
+        if cases is not None:
+            check_cases_schema(cases.schema, path / s.CASES_FILE)
         events = pq.read_table(events_path)
     except (OSError, pa.ArrowException, UnicodeDecodeError) as exc:
         raise DatasetError(f"{path}: the Parquet files cannot be read: {one_line(exc)}. "

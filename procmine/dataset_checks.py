@@ -49,10 +49,11 @@ def check_events_file(events_path: Path, meta: DatasetMeta) -> pa.Table:
     return columns
 
 
-def check_cases_table(cases: pa.Table, cases_path: Path) -> None:
-    if s.CASE_ID not in cases.column_names or not _fits(s.CASE_ID, cases.schema.field(s.CASE_ID).type):
+def check_cases_schema(schema: pa.Schema, cases_path: Path) -> None:
+    """The case table (read or only its footer) has a text case_id column."""
+    if s.CASE_ID not in schema.names or not _fits(s.CASE_ID, schema.field(s.CASE_ID).type):
         raise DatasetError(f"{cases_path} has no text column {s.CASE_ID!r} (it has "
-                           f"{', '.join(cases.column_names[:12]) or 'none'}). {_AGAIN}")
+                           f"{', '.join(schema.names[:12]) or 'none'}). {_AGAIN}")
 
 
 def _fits(name: str, kind: pa.DataType) -> bool:

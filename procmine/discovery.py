@@ -170,11 +170,11 @@ def discovery_plan(log, options: DiscoveryOptions = DiscoveryOptions()) -> Disco
         raise ModelError("The (filtered) log has no cases, so there is nothing to discover. "
                          "Loosen the filter.")
     if options.miner == "heuristics":
-        return DiscoveryPlan("heuristics", dfg=compute_dfg(log), noise=options.noise)
+        return DiscoveryPlan("heuristics", dfg=compute_dfg(log, ("count",)), noise=options.noise)
     found = compute_variants(log)
     variants = coded_variants(found.codes, found.offsets, found.cases, found.activity_names)
     if len(variants) > options.max_variants or variants.activity_count() > options.max_activities:
-        return DiscoveryPlan("inductive_dfg", dfg=compute_dfg(log), noise=options.noise)
+        return DiscoveryPlan("inductive_dfg", dfg=compute_dfg(log, ("count",)), noise=options.noise)
     return DiscoveryPlan("inductive", variants=variants, noise=options.noise)
 
 

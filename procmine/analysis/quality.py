@@ -65,7 +65,7 @@ def known_end_activities(log: EventLog) -> tuple[tuple[str, ...], str]:
     declared = log.dataset.meta.end_activities
     if declared:
         return tuple(declared), "declared"
-    ends = dfg(log).end_activities
+    ends = dfg(log, ("count",)).end_activities
     return tuple(a for a, n in ends.items() if n >= COMMON_END_SHARE * max(log.num_cases, 1)), "common"
 
 
@@ -97,7 +97,7 @@ def events_out_of_order(log: EventLog) -> tuple[int, tuple[str, ...]]:
 
 def rare_activities(log: EventLog, share: float = RARE_SHARE) -> pd.DataFrame:
     """Activities that occur in fewer than `share` of the cases: activity, events, cases, case share."""
-    table = dfg(log).activities[["activity", "events", "cases"]]
+    table = dfg(log, ("count", "cases")).activities[["activity", "events", "cases"]]
     table = table.assign(case_share=table["cases"] / max(log.num_cases, 1))
     rare = table[table["case_share"] < share]
     return rare.sort_values(["cases", "activity"], kind="stable", ignore_index=True)
