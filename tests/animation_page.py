@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 
 from served_app import served as streamlit_server
+from served_app import settled
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-          && document.querySelectorAll('[data-stale="true"]').length === 0"""
 
 
 @contextlib.contextmanager
@@ -42,10 +41,7 @@ def browser_page(url: str, width: int = 1500, height: int = 1400):
 
 
 def settle(tab) -> None:
-    tab.wait_for_selector("[data-testid='stSidebar']")
-    for _ in range(2):
-        tab.wait_for_timeout(500)
-        tab.wait_for_function(IDLE, timeout=120_000)
+    settled(tab, seconds=120)
 
 
 def open_map(tab) -> None:

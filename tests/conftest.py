@@ -45,6 +45,16 @@ def spark():
 
 
 @pytest.fixture(scope="session")
+def samples_app():
+    """The URL of `streamlit run app.py` on the bundled sample logs: one server for the browser tests that
+    only read them (each browser context is a Streamlit session of its own, with its own state)."""
+    from served_app import ROOT, served
+
+    with served("streamlit-server.log", {"PROCMINE_SAMPLES": str(ROOT / "sample_logs")}) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
 def pm4py_raw_log():
     """A factory: file name in ../shared/data -> the raw log as pm4py's own XES reader gives it."""
     cache = {}

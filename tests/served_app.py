@@ -87,10 +87,36 @@ def stop(server: subprocess.Popen, seconds: float = 20) -> None:
         raise
 
 
-def settled(page) -> None:
-    """Wait until the app in a Playwright page has drawn and no run is in progress (no status widget, nothing stale)."""
+_BUSY = """() => {
+    const state = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state');
+    return state === 'running' || state === 'rerunRequested' || state === 'stopRequested'
+        || !!document.querySelector('[data-testid="stStatusWidget"]')
+        || document.querySelectorAll('[data-stale="true"]').length > 0;
+}"""
+_STALE = """() => [document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state'),
+    !!document.querySelector('[data-testid="stStatusWidget"]'),
+    Array.from(document.querySelectorAll('[data-stale="true"]'))
+         .map(e => (e.getAttribute('data-testid') || e.tagName) + ': ' + e.innerText.slice(0, 80))]"""
+
+
+def settled(page, seconds: float = 90, start_ms: int = 1000, quiet_ms: int = 400) -> None:
+    """Wait until the app in a Playwright page has drawn and no run is in progress (script state, no status
+    widget, nothing stale): a run the last action started shows within `start_ms`, and once idle the page
+    must stay so for `quiet_ms` (a run may ask for another). Waits on these conditions, not fixed sleeps."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.wait_for_selector("[data-testid='stSidebar']")
-    for _ in range(2):
-        page.wait_for_timeout(700)
-        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')
-            && document.querySelectorAll('[data-stale="true"]').length === 0""", timeout=90_000)
+    window = start_ms
+    while True:
+        try:
+            page.wait_for_function(_BUSY, timeout=window, polling=50)
+        except PlaywrightTimeout:
+            return   # idle, and no run began within the window
+        try:
+            page.wait_for_function(f"() => !({_BUSY})()", timeout=seconds * 1000, polling=50)
+        except PlaywrightTimeout:
+            ARTEFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTEFACTS / "not-settled.png"))
+            raise AssertionError(f"Streamlit did not finish its run within {seconds:.0f} s: "
+                                 f"{page.evaluate(_STALE)}") from None
+        window = quiet_ms

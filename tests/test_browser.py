@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from served_app import ARTEFACTS, ROOT, served
+from served_app import ARTEFACTS, settled
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -25,10 +25,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
 
 
 @pytest.fixture(scope="module")
-def server():
-    """`streamlit run app.py` on 127.0.0.1 and a free port, on the bundled sample logs."""
-    with served("streamlit-server.log", {"PROCMINE_SAMPLES": str(ROOT / "sample_logs")}) as server:
-        yield server.url
+def server(samples_app):
+    """`streamlit run app.py` on 127.0.0.1 and a free port, on the bundled sample logs (shared, conftest)."""
+    return samples_app
 
 
 @pytest.fixture(scope="module")
@@ -45,27 +44,9 @@ def page(server):
         browser.close()
 
 
-_IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-            && document.querySelectorAll('[data-stale="true"]').length === 0"""
-
-
-_BUSY = """() => [!!document.querySelector('[data-testid="stStatusWidget"]'),
-            Array.from(document.querySelectorAll('[data-stale="true"]'))
-                 .map(e => (e.getAttribute('data-testid') || e.tagName) + ': ' + e.innerText.slice(0, 80))]"""
-
-
 def _settled(tab) -> None:
-    """Wait until Streamlit has finished the current run (no running widget, no stale elements), twice."""
-    tab.wait_for_selector("[data-testid='stSidebar']")
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    for _ in range(2):
-        tab.wait_for_timeout(600)
-        try:
-            tab.wait_for_function(_IDLE, timeout=90_000)
-        except PlaywrightTimeout:
-            tab.screenshot(path=str(ARTEFACTS / "not-settled.png"))
-            busy = tab.evaluate(_BUSY)
-            raise AssertionError(f"Streamlit did not finish its run within 90 s: {busy}") from None
+    """Wait until Streamlit has finished the current run (served_app.settled)."""
+    settled(tab)
 
 
 def _go(tab, label: str) -> None:

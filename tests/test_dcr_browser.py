@@ -8,27 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from served_app import ARTEFACTS, ROOT, served
+from served_app import ARTEFACTS, settled
 
 CHROMIUM = Path("/usr/bin/chromium")
-IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-          && document.querySelectorAll('[data-stale="true"]').length === 0"""
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
                                  "/usr/bin/chromium (apt-get install chromium); .ci/run installs it")]
 
 
 @pytest.fixture(scope="module")
-def server():
-    with served("dcr-streamlit-server.log", {"PROCMINE_SAMPLES": str(ROOT / "sample_logs")}) as server:
-        yield server.url
-
-
-def settled(tab) -> None:
-    for _ in range(2):
-        tab.wait_for_timeout(600)
-        tab.wait_for_function(IDLE, timeout=90_000)
+def server(samples_app):
+    """The app on the bundled sample logs (one server for the run, conftest)."""
+    return samples_app
 
 
 def test_the_dcr_tab_draws_the_graph_and_the_broken_rules(server):
@@ -40,7 +31,6 @@ def test_the_dcr_tab_draws_the_graph_and_the_broken_rules(server):
             tab = browser.new_context(viewport={"width": 1500, "height": 1400}).new_page()
             tab.set_default_timeout(60_000)
             tab.goto(server)
-            tab.wait_for_selector("[data-testid='stSidebar']")
             settled(tab)
             tab.locator("[data-testid='stSidebar'] label").filter(has_text="Model").first.click()
             settled(tab)

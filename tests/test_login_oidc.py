@@ -103,8 +103,9 @@ audit_url = "{audit}"
             provider_log.close()
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium for the module; each test signs in from a context (cookie jar) of its own (_tab)."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -203,8 +204,9 @@ def test_a_tampered_or_forged_identity_cookie_is_refused(served, browser):
 def test_an_expired_id_token_ends_the_session(served, browser):
     tab = _tab(browser)
     _sign_in(tab, served, "kort")       # the provider issues kort's ID token for 8 seconds
+    issued_by = time.monotonic()        # back on the app: the token was issued before this moment
     tab.get_by_text("305 of 305 cases").wait_for()
-    time.sleep(9)
+    time.sleep(max(0.0, issued_by + 9 - time.monotonic()))   # a second past its expiry, whatever the page took
     tab.reload()
     tab.get_by_text("Your sign-in has expired").wait_for()
     assert "305 of 305 cases" not in tab.inner_text("body")

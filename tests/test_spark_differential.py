@@ -2,7 +2,8 @@
 
 Every sample log and every shared log runs on Spark; one sample log runs all eight forms, the
 others the forms that cover the rest of the SQL (ordered aggregation, per-case windows, exact
-quantiles, the day table as a join), so the suite stays lean on two cores.
+quantiles, the day table as a join), so the suite stays lean on two cores. Each log is read into
+Spark and opened once for all its forms (as one SqlLog's engine answers every form in use).
 """
 
 from __future__ import annotations
@@ -31,19 +32,29 @@ SHARED_FORMS = {"running-example.xes": ("overview", "variants", "dfg", "bottlene
                 "Road_Traffic_Fine_Management_Process.xes.gz": ("dfg",)}
 
 
-@pytest.mark.parametrize("name,form", [(n, f) for n, forms in SAMPLE_FORMS.items() for f in forms])
-def test_sample_log_on_spark(name, form, spark):
+@pytest.fixture(scope="module")
+def opened(spark):
+    """A factory: dataset folder -> (its SparkEngine, its EventLog), made once per folder for the module."""
     from procmine.spark import SparkEngine
 
-    CHECKS[form](SparkEngine.for_dataset(SAMPLES / name, spark), procmine.open(SAMPLES / name))
+    cache: dict[Path, tuple] = {}
+
+    def load(path: Path) -> tuple:
+        if path not in cache:
+            cache[path] = SparkEngine.for_dataset(path, spark), procmine.open(path)
+        return cache[path]
+
+    return load
+
+
+@pytest.mark.parametrize("name,form", [(n, f) for n, forms in SAMPLE_FORMS.items() for f in forms])
+def test_sample_log_on_spark(name, form, opened):
+    CHECKS[form](*opened(SAMPLES / name))
 
 
 @pytest.mark.parametrize("name,form", [(n, f) for n, forms in SHARED_FORMS.items() for f in forms])
-def test_shared_log_on_spark(name, form, spark, imported_dataset):
-    from procmine.spark import SparkEngine
-
-    path = imported_dataset(name)
-    CHECKS[form](SparkEngine.for_dataset(path, spark), procmine.open(path))
+def test_shared_log_on_spark(name, form, opened, imported_dataset):
+    CHECKS[form](*opened(imported_dataset(name)))
 
 
 def test_declared_end_activities_on_spark_and_duckdb(spark):

@@ -25,13 +25,15 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
 KINDS = sorted(filters_for(procmine.open(SAMPLES / "byggetilladelse")))
 
 
-def check_filtered(path: Path, name: str, engine: str, forms=("overview", "dfg", "variants"), session=None) -> None:
-    log = procmine.open(path)
+def check_filtered(path: Path, name: str, engine: str, forms=("overview", "dfg", "variants"), found=None,
+                   log=None) -> None:
+    """`found` (an SqlLog on `engine`) and `log` (the kernels') may be given, opened once for many filters."""
+    log = procmine.open(path) if log is None else log
     chosen = filters_for(log).get(name)
     if chosen is None:
         pytest.skip(f"{path.name} has no attribute for a {name} filter")
     expected = log.filter(chosen)
-    found = procmine.open(path, engine=engine) if session is None else _spark_log(path, session)
+    found = procmine.open(path, engine=engine) if found is None else found
     side = found.filter(chosen)
     select(side.engine, side.selection)
     for form in forms:
@@ -56,10 +58,19 @@ def test_each_filter_kind_on_a_shared_log_on_duckdb(name, imported_dataset):
     check_filtered(imported_dataset("Sepsis_Cases.xes.gz"), name, "duckdb", forms=("overview", "dfg"))
 
 
+@pytest.fixture(scope="module")
+def merudgifter_on_spark(spark):
+    """merudgifter as one SqlLog on Spark and as the kernels' log: every filter kind stacks on the same
+    engine, as the app's filtered views share theirs (each filter's selection replaces the last)."""
+    path = SAMPLES / "merudgifter"
+    return _spark_log(path, spark), procmine.open(path)
+
+
 @pytest.mark.parametrize("name", KINDS)
-def test_each_filter_kind_on_spark(name, spark):
+def test_each_filter_kind_on_spark(name, merudgifter_on_spark):
     forms = ("overview", "dfg", "variants") if name.startswith("variants") else ("overview", "dfg")
-    check_filtered(SAMPLES / "merudgifter", name, "spark", forms=forms, session=spark)
+    found, log = merudgifter_on_spark
+    check_filtered(SAMPLES / "merudgifter", name, "spark", forms=forms, found=found, log=log)
 
 
 def test_an_ordered_list_aggregate_is_refused_on_spark_never_answered_wrongly():
