@@ -30,6 +30,7 @@ from procmine.daytable import DAY_US, NOT_A_TIME
 from procmine.eventlog import EventLog
 from procmine.workcalendar import WorkCalendar
 
+
 @dataclass(frozen=True)
 class RuleClock:
     """Per case the rule covers and that has started (arrays aligned, one entry per such case)."""

@@ -25,6 +25,7 @@ counts as a miss.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,7 +166,7 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
     bounds = (*origins, np.iinfo(np.int64).max)
     y_parts, owner_parts = [], []
     risks: dict[tuple[str, str], list[np.ndarray]] = {}
-    for low, high in zip(bounds[:-1], bounds[1:]):
+    for low, high in itertools.pairwise(bounds):
         later = development.subset((development.case_start >= low) & (development.case_start < high))
         if len(later) == 0:
             continue
