@@ -195,24 +195,25 @@ def _slice_of_cases(seed: int, cases: int, overconfident: bool) -> tuple[np.ndar
     return y, scores, owner
 
 
-def _plain(scores: dict[str, Scores]) -> dict[str, Scores]:
-    return {kind: Scores(s.auc, s.brier, s.ece) for kind, s in scores.items()}
-
-
-def test_the_calibration_gate_tells_a_small_slices_noise_from_a_miscalibrated_model():
+def test_the_calibration_gate_shows_a_calibrated_model_on_a_large_pooled_validation_and_withholds_an_overconfident_one():
     seeds = range(20)
-    calibrated = [_slice_of_cases(seed, 300, overconfident=False)[1] for seed in seeds]
-    off = [_slice_of_cases(seed, 300, overconfident=True)[1] for seed in seeds]
-    assert all(choose_shown(s) == "boosting" for s in calibrated)          # without a gate every one is shown
-    # 300 cases are too few for the plain ECE: it withholds most calibrated models...
-    assert sum(s["boosting"].ece > MAX_ECE for s in calibrated) >= 12
-    assert sum(choose_shown(_plain(s), max_ece=MAX_ECE) == "boosting" for s in calibrated) <= 8
-    # ...the error beyond noise shows most and still withholds every overconfident one
-    assert sum(choose_shown(s, max_ece=MAX_ECE) == "boosting" for s in calibrated) >= 16
-    beating = [s for s in off if choose_shown(s) == "boosting"]           # it beats the baselines on most
-    assert len(beating) >= 10
-    assert not any(choose_shown(s, max_ece=MAX_ECE) == "boosting" for s in beating)
-    assert min(s["boosting"].ece_beyond_noise for s in off) > MAX_ECE + 0.02
+    for cases in (300, 2000):
+        calibrated = [_slice_of_cases(seed, cases, overconfident=False)[1] for seed in seeds]
+        off = [_slice_of_cases(seed, cases, overconfident=True)[1] for seed in seeds]
+        assert all(choose_shown(s) == "boosting" for s in calibrated)      # without a gate every one is shown
+        beating = [s for s in off if choose_shown(s) == "boosting"]       # it beats the baselines on most
+        assert len(beating) >= 10
+        assert not any(choose_shown(s, max_ece=MAX_ECE) == "boosting" for s in beating)
+        shown = sum(choose_shown(s, max_ece=MAX_ECE) == "boosting" for s in calibrated)
+        if cases == 2000:   # pooled folds this large: the plain ECE of a calibrated model stays within the limit
+            assert shown == len(calibrated)
+        else:               # one small fold: noise alone lifts its plain ECE over the limit, and it is withheld
+            assert shown <= 8
+    # the gate is the plain ECE, the figure the target is stated in: a low ECE beyond noise does not pass it
+    small = [_slice_of_cases(seed, 300, overconfident=False)[1] for seed in seeds]
+    lenient = [s for s in small if s["boosting"].ece_beyond_noise <= MAX_ECE < s["boosting"].ece]
+    assert lenient
+    assert not any(choose_shown(s, max_ece=MAX_ECE) == "boosting" for s in lenient)
 
 
 def test_the_error_beyond_noise_finds_a_known_bias_on_many_cases():

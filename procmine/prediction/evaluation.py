@@ -5,13 +5,13 @@ TRAIN_SHARE develop the models, later ones test. Within the development cases, t
 VALIDATION_FROM[0] on are the validation slice, in rolling-origin folds: each fold (from one origin
 of VALIDATION_FROM to the next) is scored by models fitted on the cases started before it (the
 latest of those calibrate), and the folds' scores are pooled. That alone chooses each classifier's
-calibration map (by Brier score among the maps whose calibration error beyond noise is at most
-MAX_ECE) and which model is shown (it must beat both baselines and its calibration error beyond
-noise be at most MAX_ECE; when only that fails, the card says so). The error beyond noise
-(ece_beyond_noise) is the ECE less, bin by bin, what a perfectly calibrated model's ECE shows on
-that many cases by chance: on the few hundred validation cases of a simulated log the plain ECE
-of a calibrated model is 0.05-0.09 by noise alone, and one validation fold's plain ECE withheld a
-model whose later test ECE was 0.048. Then the
+calibration map (by Brier score among the maps whose ECE is at most MAX_ECE) and which model is
+shown (it must beat both baselines and its ECE be at most MAX_ECE, the figure the target is stated
+in; when only the ECE fails, the card says so). The folds pool [0.4, 0.7) because one fold of a
+simulated log's few hundred cases gives a calibrated model a plain ECE of 0.05-0.09 by noise
+alone; the card also reports the ECE beyond noise (ece_beyond_noise: the ECE less, bin by bin,
+what chance shows a calibrated model on that many cases), as information only: it is
+systematically below the plain ECE and would show models whose ECE exceeds MAX_ECE. Then the
 models are fitted again on all development cases with those choices and the test slice only
 reports: a test label cannot change what is shown. Every prefix is seen at its own moment. The
 figures: AUC, Brier score, expected calibration error (ECE, ECE_BINS equal-width bins of predicted
@@ -59,12 +59,7 @@ class Scores:
     auc: float
     brier: float
     ece: float
-    ece_beyond_noise: float = np.nan   # the ECE less what chance alone shows on this many cases (NaN: not measured)
-
-    @property
-    def calibration_error(self) -> float:
-        """The figure the calibration rules use: the error beyond noise where measured, else the ECE."""
-        return self.ece if np.isnan(self.ece_beyond_noise) else self.ece_beyond_noise
+    ece_beyond_noise: float = np.nan   # reported only: the ECE less what chance alone shows (NaN: not measured)
 
 
 @dataclass(frozen=True)
@@ -75,7 +70,7 @@ class Selection:
     methods: dict[str, str]
     scores: dict[str, Scores]
     cases: int
-    withheld: str | None = None   # "calibration": the model beat the baselines but its calibration error exceeded MAX_ECE
+    withheld: str | None = None   # "calibration": the model beat the baselines but its ECE exceeded MAX_ECE
 
 
 @dataclass(frozen=True)
@@ -199,29 +194,28 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
 
 
 def choose_calibration(tried: dict[str, Scores]) -> str:
-    """The map with the lowest Brier score among those whose calibration error (beyond noise, where
-    measured) is at most MAX_ECE, else the one with the lowest calibration error.
+    """The map with the lowest Brier score among those whose ECE is at most MAX_ECE, else the lowest ECE.
 
     (By Brier score alone, the validation slice chose maps whose risks were off by 0.09-0.12 on
     average on later cases; a map is first of all to make the risks mean what they say.)
 
     METHODS' order breaks ties: the simplest map.
     """
-    calibrated = [method for method in tried if tried[method].calibration_error <= MAX_ECE]
+    calibrated = [method for method in tried if tried[method].ece <= MAX_ECE]
     if calibrated:
         return min(calibrated, key=lambda method: tried[method].brier)
-    return min(tried, key=lambda method: tried[method].calibration_error)
+    return min(tried, key=lambda method: tried[method].ece)
 
 
 def choose_shown(scores: dict[str, Scores], max_ece: float = np.inf) -> str:
-    """boosting if it beat both baselines on AUC (by MIN_AUC_GAIN) and Brier and its calibration error
-    (beyond noise, where measured) is at most `max_ece`; else the better baseline."""
+    """boosting if it beat both baselines on AUC (by MIN_AUC_GAIN) and Brier and its ECE is at most
+    `max_ece`; else the better baseline."""
     baselines = [k for k in ("logistic", "constant") if k in scores]
     best_baseline = min(baselines, key=lambda k: scores[k].brier)
     model = scores.get("boosting")
     best_auc = max(np.nan_to_num(scores[k].auc, nan=0.5) for k in baselines)
     if (model is not None and model.auc >= best_auc + MIN_AUC_GAIN and model.brier <= scores[best_baseline].brier
-            and model.calibration_error <= max_ece):
+            and model.ece <= max_ece):
         return "boosting"
     return best_baseline
 

@@ -32,7 +32,7 @@ def verdict(card: ModelCard, lang: Language) -> str:
                       baseline_brier=_figure(card.scores[best].brier, lang))
         return text("card.verdict.model" if card.holds_on_test else "card.verdict.model_unconfirmed", lang, **values)
     if card.withheld == "calibration" and model_validation is not None:
-        return text("card.verdict.uncalibrated", lang, ece=_figure(model_validation.calibration_error, lang),
+        return text("card.verdict.uncalibrated", lang, ece=_figure(model_validation.ece, lang),
                     limit=_figure(MAX_ECE, lang), **values)
     return text("card.verdict.baseline", lang, **values)
 
