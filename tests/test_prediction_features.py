@@ -10,13 +10,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from analysis_helpers import make_log
 
 import procmine
 from procmine.analysis import deadlines
-from procmine.analysis.deadlines import DEFAULT_RULES
+from procmine.analysis.deadlines import DEFAULT_RULES, DeadlineRule
 from procmine.filters import TimeframeFilter
 from procmine.prediction.clock import rule_clock
 from procmine.prediction.features import LogFacts, prefixes_at
+from procmine.prediction.samples import labelled_prefixes
 from procmine.workcalendar import WorkCalendar
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
@@ -113,3 +115,51 @@ def test_features_do_not_see_the_future(day):
     assert len(seen) > 10
     assert sorted(seen.index) == sorted(full.index)
     pd.testing.assert_frame_equal(full.loc[seen.index], seen)
+
+
+# A fine's clock: "Send" within 10 calendar days of "Create"; "Pay" closes a case (declared end activity).
+DAY_S = 86_400
+FINES = [("sent", "Create", 0), ("sent", "Send", 3 * DAY_S),
+         ("paid", "Create", 0), ("paid", "Pay", 2 * DAY_S),                      # closed before due: met
+         ("paid late", "Create", 0), ("paid late", "Pay", 20 * DAY_S),           # closed after due: breached
+         ("sent then paid", "Create", 0), ("sent then paid", "Send", 5 * DAY_S),
+         ("sent then paid", "Pay", 30 * DAY_S),
+         ("waiting", "Create", 0), ("waiting", "Remind", 25 * DAY_S),           # not closed: runs, overdue
+         ("new", "Create", 38 * DAY_S), ("new", "Remind", 39 * DAY_S),
+         ("last", "Create", 0), ("last", "Pay", 40 * DAY_S)]
+FINE_RULE = DeadlineRule(name="sent", start="Create", end="Send", within=10, unit="calendar_days")
+
+
+def _fine_clock(**meta):
+    log = make_log(FINES, meta=meta)
+    clock = rule_clock(log, FINE_RULE, CALENDAR)
+    ids = log.base.case_ids.take(log.arrays.case_index[clock.case]).to_pylist()
+    return log, clock, {case: position for position, case in enumerate(ids)}
+
+
+def test_the_clock_stops_when_a_case_closes_without_the_end_event():
+    log, clock, at = _fine_clock(end_activities=["Pay"])
+    day = 86_400_000_000
+    start = int(clock.start[at["paid"]])
+    assert clock.stop[at["paid"]] == start + 2 * day and not clock.ended[at["paid"]]
+    assert clock.stop[at["sent then paid"]] == start + 5 * day     # the end event, not the later closing
+    assert clock.breached[[at["sent"], at["paid"], at["paid late"], at["sent then paid"], at["waiting"]]].tolist() \
+        == [0.0, 0.0, 1.0, 0.0, 1.0]
+    assert np.isnan(clock.breached[at["new"]])
+    assert clock.open[at["new"]] and clock.overdue[at["waiting"]] and not clock.overdue[at["paid late"]]
+    assert clock.overdue.sum() == 1
+    known = np.flatnonzero(clock.settled)
+    data = labelled_prefixes(LogFacts(log, CALENDAR), clock, known)
+    entry = data.prefixes.entry
+    paid = entry == at["paid"]
+    assert paid.any() and np.all(~np.isnan(data.remaining[paid]))   # the time until the clock stopped exists
+    expected = CALENDAR.working_days_between(data.prefixes.moment[paid], np.full(paid.sum(), clock.stop[at["paid"]]))
+    np.testing.assert_allclose(data.remaining[paid], expected)
+    assert np.all(np.isnan(data.remaining[entry == at["waiting"]]))   # still running at the log's end: unseen
+
+
+def test_a_log_that_cannot_say_a_case_closed_keeps_its_clock_running():
+    _, clock, at = _fine_clock()
+    assert clock.closed is None
+    assert not clock.stopped[at["paid"]] and clock.breached[at["paid"]] == 1.0 and clock.overdue[at["paid"]]
+    assert clock.overdue.sum() == 4   # paid, paid late, waiting, last: as the deadline engine counts them open

@@ -30,8 +30,10 @@ from procmine.prediction.evaluation import (
     Scores,
     choose_calibration,
     choose_shown,
+    ece_beyond_noise,
     evaluate,
     expected_calibration_error,
+    score,
 )
 from procmine.prediction.features import LogFacts
 from procmine.prediction.models import conformal_quantile
@@ -175,3 +177,65 @@ def test_a_model_off_in_calibration_is_not_shown_and_the_card_says_why():
     assert "0.080" in verdict(card, "en") and "0.050" in verdict(card, "en")
     assert "shown instead" in verdict(card, "en") and "vises i stedet" in verdict(card, "da")
     assert card.row()["withheld"] == "calibration"
+
+
+def _slice_of_cases(seed: int, cases: int, overconfident: bool) -> tuple[np.ndarray, dict[str, Scores], np.ndarray]:
+    """A validation slice of `cases` cases, each seen at 1-12 moments, whose outcome is breached with
+    risk q; the model says q (calibrated) or an overconfident sigmoid(3 logit q); the logistic baseline
+    is a noisier calibrated risk, the constant the mean."""
+    rng = np.random.default_rng(seed)
+    q = rng.uniform(0.05, 0.95, cases)
+    owner = np.repeat(np.arange(cases), rng.integers(1, 13, cases))
+    y = (rng.uniform(size=cases) < q).astype(int)[owner]
+    truth = np.clip(q[owner] + rng.normal(0.0, 0.01, len(owner)), 0.01, 0.99)
+    model = 1 / (1 + np.exp(-3 * np.log(truth / (1 - truth)))) if overconfident else truth
+    baseline = np.clip(0.5 * truth + 0.5 * rng.uniform(0.05, 0.95, cases)[owner], 0.01, 0.99)
+    scores = {"boosting": score(y, model, owner), "logistic": score(y, baseline, owner),
+              "constant": score(y, np.full(len(y), y.mean()), owner)}
+    return y, scores, owner
+
+
+def test_the_calibration_gate_shows_a_calibrated_model_on_a_large_pooled_validation_and_withholds_an_overconfident_one():
+    seeds = range(20)
+    for cases in (300, 2000):
+        calibrated = [_slice_of_cases(seed, cases, overconfident=False)[1] for seed in seeds]
+        off = [_slice_of_cases(seed, cases, overconfident=True)[1] for seed in seeds]
+        assert all(choose_shown(s) == "boosting" for s in calibrated)      # without a gate every one is shown
+        beating = [s for s in off if choose_shown(s) == "boosting"]       # it beats the baselines on most
+        assert len(beating) >= 10
+        assert not any(choose_shown(s, max_ece=MAX_ECE) == "boosting" for s in beating)
+        shown = sum(choose_shown(s, max_ece=MAX_ECE) == "boosting" for s in calibrated)
+        if cases == 2000:   # pooled folds this large: the plain ECE of a calibrated model stays within the limit
+            assert shown == len(calibrated)
+        else:               # one small fold: noise alone lifts its plain ECE over the limit, and it is withheld
+            assert shown <= 8
+    # the gate is the plain ECE, the figure the target is stated in: a low ECE beyond noise does not pass it
+    small = [_slice_of_cases(seed, 300, overconfident=False)[1] for seed in seeds]
+    lenient = [s for s in small if s["boosting"].ece_beyond_noise <= MAX_ECE < s["boosting"].ece]
+    assert lenient
+    assert not any(choose_shown(s, max_ece=MAX_ECE) == "boosting" for s in lenient)
+
+
+def test_the_error_beyond_noise_finds_a_known_bias_on_many_cases():
+    rng = np.random.default_rng(8)
+    truth = rng.uniform(0.1, 0.8, 50_000)
+    y = (rng.uniform(size=len(truth)) < truth).astype(int)
+    owner = np.arange(len(y))
+    assert ece_beyond_noise(y, truth, owner) < 0.005
+    assert ece_beyond_noise(y, truth + 0.1, owner) == pytest.approx(0.1, abs=0.01)
+    # one case seen many times is one outcome, not many: its noise is not taken for calibration
+    few = np.repeat(np.arange(40), 50)
+    shared = (rng.uniform(size=40) < 0.5).astype(int)[few]
+    assert ece_beyond_noise(shared, np.full(len(few), 0.5), few) < 0.5 * expected_calibration_error(
+        shared, np.full(len(few), 0.5)) + 0.02
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.lists(st.tuples(st.floats(0, 1, allow_nan=False), st.booleans(), st.integers(0, 20)),
+                     min_size=1, max_size=300))
+def test_the_error_beyond_noise_lies_between_zero_and_the_ece(data):
+    p = np.array([d[0] for d in data])
+    y = np.array([d[1] for d in data], int)
+    owner = np.array([d[2] for d in data])
+    beyond = ece_beyond_noise(y, p, owner)
+    assert 0.0 <= beyond <= expected_calibration_error(y, p) + 1e-12

@@ -1,6 +1,7 @@
 """What the log's end hides: remaining times of cases that had not ended by then, and how figures weigh that.
 
-A prefix's remaining time is seen only if its case reached the rule's end before the log ends,
+A prefix's remaining time (until its clock stops: the rule's end, or the case closing without it,
+procmine.prediction.clock) is seen only if the clock stopped before the log ends,
 i.e. if it is shorter than the prefix's horizon (working days from its moment to the log's end,
 known for every prefix, seen or not). Figures over the seen prefixes alone would describe the
 faster cases; inverse-probability-of-censoring weights (IPCW) let what is seen count also for
@@ -9,7 +10,8 @@ the prefixes actually censored, so a slice where nothing is hidden weighs every 
 
 Whether an interval held is known earlier than the remaining time itself: a case still open when
 the log's end lies past the interval's top is a known miss (it may never reach the rule's end at
-all, as fines paid before one is sent). The evaluation weighs the coverage on that status, over
+all, as a fine paid before one is sent in a log that does not say the payment closed it). The
+evaluation weighs the coverage on that status, over
 every prefix of a settled case. The conformal quantile is calibrated on the seen remaining times
 with their weights: calibrating it on the status too would reward an interval so wide that its
 misses fall beyond the log's end and become hidden (on Road Traffic Fines a median 1,807 working days).

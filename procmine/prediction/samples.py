@@ -1,6 +1,6 @@
 """Labelled prefixes for training and testing: every case looked at on a common grid of moments.
 
-A case with a known outcome is looked at every `step` from its start until it ended
+A case with a known outcome is looked at every `step` from its start until its clock stopped
 or its deadline passed (later moments hold no uncertainty), so a prefix sees
 exactly what was known at its own moment, as an open case is seen at "now". The step
 grows with the log so that the number of prefixes stays bounded.
@@ -22,7 +22,8 @@ PREFIXES_PER_CASE = 12     # on average: more near-identical looks at one case t
 
 @dataclass(frozen=True)
 class Labelled:
-    """Prefixes with what became of them: breached (0/1) and remaining working days (NaN if never ended)."""
+    """Prefixes with what became of them: breached (0/1) and remaining working days until the clock stopped
+    (the rule's end, or the case closing without it; NaN while it still ran at the log's end)."""
 
     prefixes: Prefixes
     breached: np.ndarray
@@ -45,7 +46,7 @@ def labelled_prefixes(facts: LogFacts, clock: RuleClock, entries: np.ndarray,
                       max_prefixes: int = MAX_PREFIXES) -> Labelled:
     """Grid prefixes of the clock entries `entries` (which must have a known outcome)."""
     start = clock.start[entries]
-    stop = np.where(clock.ended[entries], clock.end[entries], np.minimum(clock.due[entries] + 1, clock.log_end))
+    stop = np.where(clock.stopped[entries], clock.stop[entries], np.minimum(clock.due[entries] + 1, clock.log_end))
     stop = np.minimum(stop, clock.due[entries] + 1)
     step = _step(stop - start, max_prefixes)
     first = start // step + 1
@@ -57,10 +58,10 @@ def labelled_prefixes(facts: LogFacts, clock: RuleClock, entries: np.ndarray,
     entry = entries[owner]
     prefixes = prefixes_at(facts, clock, entry, moment)
     breached = clock.breached[entry]
-    ended = clock.ended[entry]
+    stopped = clock.stopped[entry]
     remaining = np.full(len(entry), np.nan)
-    if ended.any():
-        remaining[ended] = facts.calendar.working_days_between(moment[ended], clock.end[entry][ended])
+    if stopped.any():
+        remaining[stopped] = facts.calendar.working_days_between(moment[stopped], clock.stop[entry][stopped])
     horizon = facts.calendar.working_days_between(moment, np.full(len(moment), clock.log_end, np.int64))
     return Labelled(prefixes, breached, remaining, clock.start[entry], horizon)
 
