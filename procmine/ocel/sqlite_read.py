@@ -11,7 +11,6 @@ is not. Every read goes in rowid order.
 from __future__ import annotations
 
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -52,14 +51,7 @@ def read_ocel_sqlite(path: Path) -> m.ObjectCentricLog:
                                          hint="Export the log as OCEL 2.0 SQLite"))
     con = _Database(path)
     try:
-        with ThreadPoolExecutor(1) as reader:
-            # the largest table (3.8M rows at 1M events) is read beside the others: the ADBC driver lets
-            # go of the GIL, so on two cores the read takes about half the time
-            relations = reader.submit(_read_columns, path, "event_object",
-                                      ["ocel_event_id", "ocel_object_id", "ocel_qualifier"])
-            rows = _rows(con, path)
-            rows.relation_events, rows.relation_objects, rows.relation_qualifiers = relations.result()
-        return assemble(rows, path)
+        return assemble(_rows(con, path), path)
     except sqlite3.Error as exc:
         raise LogValidationError(located(f"The SQLite database is not an OCEL 2.0 log ({exc})", file=path,
                                          hint="It needs the tables event, object, event_object, "
@@ -91,18 +83,11 @@ def _rows(con: _Database, path: Path) -> OcelRows:
         rows.object_types[ocel_type] = declared
         values.append(_object_values(con, f"object_{table}", declared))
     _join_values(rows, values)
+    rows.relation_events, rows.relation_objects, rows.relation_qualifiers = text_columns(
+        con, "event_object", ["ocel_event_id", "ocel_object_id", "ocel_qualifier"])
     rows.link_sources, rows.link_targets, rows.link_qualifiers = text_columns(
         con, "object_object", ["ocel_source_id", "ocel_target_id", "ocel_qualifier"])
     return rows
-
-
-def _read_columns(path: Path, table: str, columns: list[str]) -> list[pa.Array]:
-    """text_columns over a connection of its own (for another thread: a connection stays in its thread)."""
-    con = _Database(path)
-    try:
-        return text_columns(con, table, columns)
-    finally:
-        con.close()
 
 
 def text_columns(con: _Database, table: str, columns: list[str],
