@@ -53,7 +53,7 @@ def median_timed(step, runs: int):
 FILES = {"sqlite": "kommune.sqlite", "json": "kommune.jsonocel", "xml": "kommune.xmlocel"}
 
 
-def build(folder: Path, cases: int, seed: int) -> tuple[Path, dict[str, Path]]:
+def build(folder: Path, cases: int, seed: int, forms: list[str]) -> tuple[Path, dict[str, Path]]:
     from procmine.dataset import read_dataset
     from procmine.ocel import read_ocel_dataset, write_ocel
     from procmine.simulation.municipality import MunicipalityOptions, write_municipality
@@ -62,7 +62,8 @@ def build(folder: Path, cases: int, seed: int) -> tuple[Path, dict[str, Path]]:
     write_municipality(folder / "dataset", MunicipalityOptions(cases=cases, seed=seed), ocel_file=files["sqlite"])
     log = read_ocel_dataset(read_dataset(folder / "dataset"))
     for form in ("json", "xml"):
-        write_ocel(log, files[form])
+        if form in forms:       # a 1M-event XML or JSON file takes minutes to write
+            write_ocel(log, files[form])
     return folder / "dataset", files
 
 
@@ -95,10 +96,10 @@ def run(args) -> list[str]:
         folder = Path(args.keep or scratch)
         folder.mkdir(parents=True, exist_ok=True)
         files = {form: folder / name for form, name in FILES.items()}
-        if args.keep and (folder / "dataset" / "procmine.json").is_file() and all(f.is_file() for f in files.values()):
+        if args.keep and (folder / "dataset" / "procmine.json").is_file() and all(files[f].is_file() for f in args.forms):
             dataset, build_wall = folder / "dataset", 0.0
         else:
-            (dataset, files), build_wall, _ = timed(lambda: build(folder, args.cases, args.seed))
+            (dataset, files), build_wall, _ = timed(lambda: build(folder, args.cases, args.seed, args.forms))
         opened, open_wall, open_cpu = median_timed(lambda: procmine.open(dataset, case_notion="citizen"), args.runs)
         facts = opened.dataset.meta
         del opened

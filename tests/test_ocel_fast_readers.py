@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from ocel_logs import EXAMPLE_JSON, random_logs
 
 from procmine.errors import LogValidationError
-from procmine.ocel import write_ocel
+from procmine.ocel import read_ocel, sqlite_arrow, write_ocel
 from procmine.ocel.json_columns import read_json_columns
 from procmine.ocel.json_io import _declarations, read_ocel_json, read_ocel_json_objects
 from procmine.ocel.sqlite_arrow import ArrowReader
@@ -87,6 +87,19 @@ def test_adbc_columns_equal_what_sqlite_gives(tmp_path):
     assert few.to_pylist() == ["1", "text", "2.5"]     # numbers and text in one batch: SQLite's own text
 
 
+def test_adbc_text_of_columns_not_stored_as_text_is_sqlites_text(tmp_path):
+    path = _database(tmp_path)
+    reader = ArrowReader(path)
+    try:
+        number, unmixed, real = reader.text("t", ["number", "unmixed", "real"])
+    finally:
+        reader.close()
+    con = sqlite3.connect(path)
+    for column, name in ((number, "number"), (unmixed, "unmixed"), (real, "real")):
+        assert column.type == pa.string()
+        assert column.to_pylist() == [v for (v,) in con.execute(f"SELECT CAST({name} AS TEXT) FROM t ORDER BY rowid")]
+
+
 def test_adbc_reader_gives_none_for_what_it_cannot_read(tmp_path):
     reader = ArrowReader(_database(tmp_path))
     try:
@@ -113,6 +126,22 @@ def test_random_logs_read_the_same_by_columns(log):
         write_ocel(log, path)
         assert read_json_columns(path, lambda types, key: _declarations(types, key, path)) is not None
         _same(path)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(log=random_logs())
+def test_random_logs_read_from_sqlite_the_same_through_adbc_as_without_it(log):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "log.sqlite"
+        write_ocel(log, path)
+        fast = read_ocel(path)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sqlite_arrow, "adbc", None)      # no driver: every column read in bulk or by rows
+            exact = read_ocel(path)
+        for name in ("events", "objects", "event_objects", "object_relations", "object_attributes"):
+            assert getattr(fast, name).equals(getattr(exact, name)), name     # in the same order, too
+        assert all((a == b).all() for a, b in zip(fast.relation_positions, exact.relation_positions))
+        assert fast.equals(log)
 
 
 def _example(tmp_path: Path, change) -> Path:

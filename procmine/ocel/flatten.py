@@ -111,8 +111,11 @@ def flatten(log: FlatSource, object_type: str,
     chosen = rel.object_type == (rel.type_names.index(object_type) if object_type in rel.type_names else -1)
     event_rows, object_rows = ordered_pairs(log, rel, chosen)
     events = _flat_events(log, event_rows, object_rows)
-    cases = _with_merged_closing(log, rel, chosen, event_rows, object_rows, _cases(log, object_rows, object_type))
-    return events, cases, _report(log, rel, chosen, event_rows, object_rows, object_type, cases.num_rows)
+    related = np.bincount(event_rows, minlength=log.events.num_rows)
+    # which other objects each case merges: counted in the report, their closing gives the case's own
+    merged = merged_objects(rel, chosen, event_rows, object_rows, related)
+    cases = _with_merged_closing(log, rel, merged, event_rows, object_rows, _cases(log, object_rows, object_type))
+    return events, cases, _report(log, rel, merged, event_rows, related, object_type, cases.num_rows)
 
 
 def ordered_pairs(log: FlatSource, rel: FlatRelations, chosen: np.ndarray,
@@ -173,7 +176,7 @@ def _cases(log: FlatSource, object_rows: np.ndarray, object_type: str) -> pa.Tab
     return pa.table(columns)
 
 
-def _with_merged_closing(log: FlatSource, rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
+def _with_merged_closing(log: FlatSource, rel: FlatRelations, merged: np.ndarray, event_rows: np.ndarray,
                          object_rows: np.ndarray, cases: pa.Table) -> pa.Table:
     """The cases with a `closed_at` from the objects each one merges that have one (see merged_closing),
     unless the cases have their own or no other object type declares one."""
@@ -182,7 +185,9 @@ def _with_merged_closing(log: FlatSource, rel: FlatRelations, chosen: np.ndarray
     if CLOSED_AT in cases.column_names or not closing:
         return cases
     num_objects = log.objects.num_rows
-    cases_of, members = case_object_pairs(rel, chosen, np.isin(rel.object_type, closing), num_objects)
+    # the merged objects of the closing types (the chosen type is not one: its own closed_at is in cases)
+    of_closing = np.isin(merged // num_objects % len(rel.type_names), closing)
+    cases_of, members = merged[of_closing] // num_objects // len(rel.type_names), merged[of_closing] % num_objects
     position = np.full(num_objects, -1, np.int64)
     lasts = np.flatnonzero(np.diff(object_rows, append=-1)) if len(object_rows) else np.zeros(0, np.int64)
     position[object_rows[lasts]] = np.arange(len(lasts))
@@ -201,26 +206,6 @@ def initial_values(log: FlatSource, object_ids, name: str, kind: str) -> pa.Arra
         of_name = of_name.take(pc.sort_indices(of_name, [(m.OBJECT_ID, "ascending"), (m.TIME, "ascending")]))
     position = pc.index_in(object_ids, value_set=of_name.column(m.OBJECT_ID))  # first match = earliest
     return m.from_text(of_name.column(m.VALUE).take(position), kind)
-
-
-def case_object_pairs(rel: FlatRelations, chosen: np.ndarray, others: np.ndarray,
-                      num_objects: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (case object row, other object row): the `others` relations' objects that share an event
-    with a `chosen` relation's object, i.e. the objects each case of the flattened view merges."""
-    case_pairs = k.sorted_unique(rel.event[chosen] * num_objects + rel.obj[chosen])
-    other_pairs = k.sorted_unique(rel.event[others] * num_objects + rel.obj[others])
-    if not len(case_pairs) or not len(other_pairs):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    case_event, case_obj = case_pairs // num_objects, case_pairs % num_objects
-    other_event, other_obj = other_pairs // num_objects, other_pairs % num_objects
-    num_events = int(max(case_event.max(), other_event.max())) + 1
-    starts = np.searchsorted(case_event, np.arange(num_events + 1))
-    per_event = np.diff(starts)[other_event]           # cases each other-relation is copied into
-    repeated = np.repeat(np.arange(len(other_event)), per_event)
-    within = np.arange(len(repeated)) - np.repeat(np.cumsum(per_event) - per_event, per_event)
-    cases_of = case_obj[starts[other_event[repeated]] + within]
-    held = k.sorted_unique(cases_of * num_objects + other_obj[repeated])   # (case, other object), distinct
-    return held // num_objects, held % num_objects
 
 
 def linked_objects(log: FlatSource, case_ids: pa.Array, object_type: str,
@@ -261,19 +246,19 @@ def linked_objects(log: FlatSource, case_ids: pa.Array, object_type: str,
     return result
 
 
-def _report(log, rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray, object_rows: np.ndarray,
+def _report(log, rel: FlatRelations, merged: np.ndarray, event_rows: np.ndarray, related: np.ndarray,
             object_type: str, cases: int) -> FlatteningReport:
-    related = np.bincount(event_rows, minlength=log.events.num_rows)
-    merged, merged_cases = _convergence(rel, chosen, event_rows, object_rows, related)
+    merged_pairs, merged_cases = _convergence(rel, merged)
     return FlatteningReport(
         case_notion=object_type, events=log.events.num_rows, cases=cases, rows=len(event_rows),
         duplicated_events=int((related > 1).sum()), extra_copies=int(np.maximum(related - 1, 0).sum()),
-        merged_object_pairs=merged, cases_with_merges=merged_cases, dropped_events=int((related == 0).sum()))
+        merged_object_pairs=merged_pairs, cases_with_merges=merged_cases, dropped_events=int((related == 0).sum()))
 
 
-def _convergence(rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray, object_rows: np.ndarray,
-                 related: np.ndarray) -> tuple[int, int]:
-    """Pairs of same-type other objects that share a case, and the cases where that happens.
+def merged_objects(rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray, object_rows: np.ndarray,
+                   related: np.ndarray) -> np.ndarray:
+    """The objects of other types each case merges, as sorted distinct keys
+    (case object row * type count + type code) * object count + other object row.
 
     (event_rows, object_rows) are the distinct chosen pairs (the flattened rows); `related` counts
     them per event."""
@@ -281,7 +266,7 @@ def _convergence(rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
     other = ~chosen
     other_event, other_obj, other_type = rel.event[other], rel.obj[other], rel.object_type[other]
     if not len(event_rows) or not len(other_event):
-        return 0, 0
+        return np.zeros(0, np.int64)
     if related.max() == 1:          # no event in two cases: each other-relation lands in at most one
         case_of = np.full(len(related), -1, np.int64)
         case_of[event_rows] = object_rows
@@ -297,11 +282,15 @@ def _convergence(rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarray,
         within = np.arange(len(repeated)) - np.repeat(np.cumsum(per_event) - per_event, per_event)
         cases_of = case_obj[starts[other_event[repeated]] + within]
         objects_of, types_of = other_obj[repeated], other_type[repeated]
+    return k.sorted_unique((cases_of * len(rel.type_names) + types_of) * num_objects + objects_of)
+
+
+def _convergence(rel: FlatRelations, merged: np.ndarray) -> tuple[int, int]:
+    """Pairs of same-type other objects that share a case, and the cases where that happens."""
     width = len(rel.type_names)
-    # distinct (case, type, other object) in one key; the runs of equal (case, type) are the counts
-    held = k.sorted_unique((cases_of * width + types_of) * num_objects + objects_of) // num_objects
+    held = merged // len(rel.rank)     # (case, type) of each merged object; its runs are the counts
     starts = np.flatnonzero(np.diff(held, prepend=-1))
     counts = np.diff(np.append(starts, len(held)))
-    merged = counts > 1
-    cases_hit = k.sorted_unique(held[starts[merged]] // width)
-    return int((counts[merged] * (counts[merged] - 1) // 2).sum()), len(cases_hit)
+    several = counts > 1
+    cases_hit = k.sorted_unique(held[starts[several]] // width)
+    return int((counts[several] * (counts[several] - 1) // 2).sum()), len(cases_hit)
