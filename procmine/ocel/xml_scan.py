@@ -54,8 +54,9 @@ _PLACES = [(0, "log", None)] + [(1, name, "log") for name in ("object-types", "e
     (3, "attributes", owner) for owner in ("object-type", "event-type", "object", "event")] + [
     (3, "objects", owner) for owner in ("object", "event")]
 _WIDTH = len(ELEMENTS) + 1
-_ALLOWED = np.array([(level * _WIDTH + _CODE[name]) * _WIDTH + (_CODE[parent] if parent else len(ELEMENTS))
-                     for level, name, parent in _PLACES], np.int64)
+_ALLOWED = np.zeros(5 * _WIDTH * _WIDTH, bool)
+_ALLOWED[[(level * _WIDTH + _CODE[name]) * _WIDTH + (_CODE[parent] if parent else len(ELEMENTS))
+          for level, name, parent in _PLACES]] = True
 
 
 class Unfit(Exception):
@@ -124,7 +125,8 @@ def _tags(data: bytes, root: int) -> Tags:
     start = start[start >= root]
     quotes = np.flatnonzero(raw == 34)
     closers = np.flatnonzero(raw == 62)
-    if np.isin(raw[np.minimum(start + 1, len(raw) - 1)], (ord("!"), ord("?"))).any():
+    following_byte = raw[np.minimum(start + 1, len(raw) - 1)]
+    if ((following_byte == ord("!")) | (following_byte == ord("?"))).any():
         raise Unfit("comment, CDATA, DOCTYPE or processing instruction")
     before = np.searchsorted(quotes, start)
     end = np.append(closers, len(data))[np.searchsorted(closers, start)]
@@ -160,14 +162,16 @@ def _tags(data: bytes, root: int) -> Tags:
 
 
 def _distinct(pieces: list[pa.Array]) -> tuple[np.ndarray, list[str]]:
-    """For rows of pieces, the number of each row's joined text among the distinct ones, and those texts."""
+    """For rows of pieces, the number of each row's joined text among the distinct ones, and those texts
+    (codes combined by hashing, not sorting)."""
     code = np.zeros(len(pieces[0]), np.int64)
     combined: list[str] = [""]
     for piece in pieces:
         coded = pc.dictionary_encode(piece)
         texts = coded.dictionary.to_pylist()
-        found, code = np.unique(code * len(texts) + coded.indices.to_numpy(zero_copy_only=False), return_inverse=True)
-        combined = [combined[key // len(texts)] + texts[key % len(texts)] for key in found.tolist()]
+        found = pc.dictionary_encode(pa.array(code * len(texts) + coded.indices.to_numpy(zero_copy_only=False)))
+        code = found.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        combined = [combined[key // len(texts)] + texts[key % len(texts)] for key in found.dictionary.to_pylist()]
     return code, combined
 
 
@@ -215,7 +219,7 @@ def _parents(tags: Tags) -> list[np.ndarray]:
         chosen = level == above + 1
         parent[chosen] = opened[above][elements[chosen]]
     parent_element = np.where(parent >= 0, tags.element[np.maximum(parent, 0)], len(ELEMENTS)).astype(np.int64)
-    if not np.isin((level * _WIDTH + tags.element[elements]) * _WIDTH + parent_element, _ALLOWED).all():
+    if not _ALLOWED[(level * _WIDTH + tags.element[elements]) * _WIDTH + parent_element].all():
         raise Unfit("an element where OCEL 2.0 does not put it")
     return opened
 
