@@ -17,6 +17,7 @@ from procmine.importing.xes_safety import check_prolog
 from procmine.ocel import model as m
 from procmine.ocel.assemble import OcelRows, assemble
 from procmine.ocel.source import grouped, read_bytes
+from procmine.ocel.xml_scan import read_xml_columns
 
 _ROOT = re.compile(rb"<log[\s>/]")
 # XML 1.0 cannot hold these characters even escaped.
@@ -24,10 +25,19 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def read_ocel_xml(path: Path) -> m.ObjectCentricLog:
-    """Read an OCEL 2.0 XML file (.xml, .xmlocel, optionally gzipped)."""
+    """Read an OCEL 2.0 XML file (.xml, .xmlocel, optionally gzipped): a plain document scanned with
+    NumPy, anything else (and any error, to name it) through lxml's tree."""
     data = read_bytes(path)
     root_at = _ROOT.search(data)
     check_prolog(data[:root_at.start()] if root_at else data[:4096], path)
+    scanned = read_xml_columns(data, root_at.start(), path) if root_at else None
+    if scanned is not None:
+        return assemble(scanned, path)
+    return read_ocel_xml_tree(data, path)
+
+
+def read_ocel_xml_tree(data: bytes, path: Path) -> m.ObjectCentricLog:
+    """Read OCEL 2.0 XML through lxml's tree: any shape, errors named exactly (the prolog checked)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)
     try:

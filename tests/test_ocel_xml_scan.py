@@ -1,0 +1,180 @@
+"""The NumPy scan of OCEL 2.0 XML gives what lxml's tree gives: on the example log, on random logs, and on
+generated documents with escapes, references, CDATA, comments, odd white space and attribute order."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ocel_logs import EXAMPLE_XML, random_logs
+
+from procmine.errors import LogValidationError
+from procmine.ocel import write_ocel
+from procmine.ocel.source import read_bytes
+from procmine.ocel.xml_io import read_ocel_xml, read_ocel_xml_tree
+from procmine.ocel.xml_scan import read_xml_columns
+
+TABLES = ("events", "objects", "event_objects", "object_relations", "object_attributes")
+
+
+def _scanned(path: Path) -> bool:
+    """Whether the scan read the file itself (not handing it to lxml)."""
+    data = read_bytes(path)
+    return read_xml_columns(data, re.search(rb"<log[\s>/]", data).start(), path) is not None
+
+
+def _outcome(read, path: Path):
+    try:
+        log = read(path)
+    except LogValidationError as exc:
+        return "error", str(exc)
+    return "log", tuple(getattr(log, name) for name in TABLES), log.event_types, log.object_types
+
+
+def _same(path: Path) -> None:
+    fast = _outcome(read_ocel_xml, path)
+    exact = _outcome(lambda p: read_ocel_xml_tree(read_bytes(p), p), path)
+    assert fast[0] == exact[0], (fast, exact)
+    if fast[0] == "error":
+        assert fast[1] == exact[1]
+    else:
+        assert all(a.equals(b) for a, b in zip(fast[1], exact[1]))
+        assert fast[2:] == exact[2:]
+
+
+def test_the_example_log_is_scanned_and_equals_the_tree_reader():
+    assert _scanned(EXAMPLE_XML)
+    _same(EXAMPLE_XML)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_logs())
+def test_random_logs_written_as_xml_are_scanned_alike(log):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "log.xmlocel"
+        write_ocel(log, path)
+        assert _scanned(path)
+        _same(path)
+
+
+_TEXT = st.text(st.sampled_from(list("ab Æø€𝄞&<>\"';#]\t\n\r")), max_size=6)
+_REFERENCES = {"&": ["&amp;", "&#38;", "&#x26;"], "<": ["&lt;", "&#60;"], ">": [">", "&gt;", "&#x3E;"],
+               '"': ['"', "&quot;", "&#34;"], "'": ["'", "&apos;", "&#39;"], "\t": ["\t", "&#9;"],
+               "\n": ["\n", "&#10;"], "\r": ["\r", "&#13;"], "]": ["]", "&#93;"]}
+
+
+@st.composite
+def _escaped(draw, text: str, quote: str | None) -> str:
+    """`text` written as XML may write it: each character raw where allowed, or as a reference."""
+    written = []
+    for char in text:
+        choices = list(_REFERENCES.get(char, [char]))
+        if char == quote or char in "&<":
+            choices = [c for c in choices if c != char]
+        written.append(draw(st.sampled_from(choices)))
+    return "".join(written)
+
+
+@st.composite
+def _tag(draw, name: str, attributes: list[tuple[str, str]], empty: bool = False) -> str:
+    """An opening (or empty) tag with the attributes in any order, either quote and any white space."""
+    order = draw(st.permutations(attributes))
+    space = st.sampled_from([" ", "  ", "\n\t", "\r\n "])
+    parts = []
+    for key, value in order:
+        quote = draw(st.sampled_from(['"', "'"]))
+        around = draw(st.sampled_from(["", " "]))
+        parts.append(f"{draw(space)}{key}{around}={around}{quote}{draw(_escaped(value, quote))}{quote}")
+    return f"<{name}{''.join(parts)}{draw(st.sampled_from(['', ' ']))}{'/' if empty else ''}>"
+
+
+@st.composite
+def _content(draw, name: str, attributes: list[tuple[str, str]], inner: str) -> str:
+    """An element: empty when it has no content and the draw says so, else with its content."""
+    if not inner and draw(st.booleans()):
+        return draw(_tag(name, attributes, empty=True))
+    return f"{draw(_tag(name, attributes))}{inner}</{name}>"
+
+
+@st.composite
+def _value_element(draw, attributes: list[tuple[str, str]]) -> str:
+    text = draw(_TEXT)
+    cdata = "]]>" not in text and draw(st.integers(0, 4)) == 0
+    body = f"<![CDATA[{text}]]>" if cdata else draw(_escaped(text, None))
+    return draw(_content("attribute", attributes, body))
+
+
+@st.composite
+def ocel_documents(draw) -> tuple[str, bool]:
+    """An OCEL 2.0 XML document, and whether it avoids what only lxml reads (single quotes excepted)."""
+    gap = st.sampled_from(["", "\n", "\n  ", "\t", "\r\n"])
+    objects, events = [], []
+    count = draw(st.integers(1, 4))
+    ids = [f"o{n}|{draw(_TEXT)}" for n in range(count)]
+    for n, oid in enumerate(ids):
+        values = "".join(draw(gap) + draw(_value_element([("name", "note"), ("time", "2024-01-01T00:00:00Z")]))
+                         for _ in range(draw(st.integers(0, 2))))
+        links = "".join(draw(gap) + draw(_tag("relationship", [("object-id", target), ("qualifier", draw(_TEXT))],
+                                              empty=True)) for target in ids[n + 1:n + 2])
+        inner = draw(_content("attributes", [], values)) + draw(gap) + draw(_content("objects", [], links))
+        objects.append(draw(gap) + draw(_content("object", [("id", oid), ("type", "thing")], inner)))
+    for n in range(draw(st.integers(1, 4))):
+        values = draw(_value_element([("name", "who")])) if draw(st.booleans()) else ""
+        links = "".join(draw(gap) + draw(_tag("relationship", [("object-id", oid), ("qualifier", "q")], empty=True))
+                        for oid in draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)))
+        inner = draw(_content("attributes", [], values)) + draw(_content("objects", [], links))
+        events.append(draw(gap) + draw(_content("event", [("id", f"e{n}|{draw(_TEXT)}"), ("type", "act"),
+                                                          ("time", "2024-01-02T03:04:05Z")], inner)))
+    declared_object = draw(_tag("attribute", [("name", "note"), ("type", "string")], empty=True))
+    declared_event = draw(_tag("attribute", [("name", "who"), ("type", "string")], empty=True))
+    comment = "<!-- a comment -->" if draw(st.integers(0, 5)) == 0 else ""
+    document = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<log>{draw(gap)}{comment}"
+                f"<object-types><object-type name=\"thing\"><attributes>{declared_object}</attributes>"
+                f"</object-type></object-types><event-types><event-type name=\"act\"><attributes>{declared_event}"
+                f"</attributes></event-type></event-types>{draw(gap)}<objects>{''.join(objects)}</objects>"
+                f"<events>{''.join(events)}</events>{draw(gap)}</log>{draw(gap)}")
+    return document, not comment and "CDATA" not in document
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ocel_documents())
+def test_generated_documents_read_alike(drawn):
+    document, plain = drawn
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "log.xmlocel"
+        path.write_bytes(document.encode("utf-8"))
+        _same(path)
+        if plain and "'" not in re.sub(r"\"[^\"]*\"", "", re.sub(r">[^<]*<", "><", document)):
+            assert _scanned(path)
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d.replace('<event id="e1"', '<event id="e1" id="e2"'),             # an attribute twice
+    lambda d: d.replace("</objects>\n  <events>", "</objects>\n  <events>text"),  # text between elements
+    lambda d: d.replace('type="act"', "type='act'"),                           # single quotes (valid)
+    lambda d: d.replace("<events>", "<events><event/>"),                         # an event without id
+    lambda d: d.replace("</log>", "</log><log/>"),                              # a second root
+    lambda d: d.replace("</events>", "</event></events>"),                        # an end tag too many
+    lambda d: d.replace('qualifier="q"', 'qualifier="&unknown;"'),               # an undeclared entity
+    lambda d: d.replace('qualifier="q"', 'qualifier="&#1;"'),                    # a character XML refuses
+    lambda d: d.replace("<objects>", "<objects><x/>", 1),                        # an element OCEL lacks
+    lambda d: d.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'),            # another encoding
+])
+def test_unusual_documents_are_left_to_lxml_and_read_alike(tmp_path, change):
+    document = ('<?xml version="1.0" encoding="UTF-8"?>\n<log><object-types><object-type name="t"><attributes/>'
+                '</object-type></object-types><event-types><event-type name="act"><attributes/></event-type>'
+                '</event-types><objects><object id="o1" type="t"/></objects>\n  <events><event id="e1" type="act" '
+                'time="2024-01-02T03:04:05Z"><objects><relationship object-id="o1" qualifier="q"/></objects>'
+                '</event></events></log>')
+    path = tmp_path / "plain.xmlocel"
+    path.write_bytes(document.encode("utf-8"))
+    assert _scanned(path)
+    changed = change(document)
+    assert changed != document
+    path.write_bytes(changed.encode("utf-8"))
+    assert not _scanned(path)
+    _same(path)
