@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -85,3 +88,13 @@ def read_with_pm4py(path: Path):
     installed) panics when one attribute name has two types in different object types."""
     from pm4py.objects.ocel.importer.jsonocel import importer
     return importer.apply(str(path), variant=importer.Variants.OCEL20_STANDARD)
+
+
+@contextmanager
+def written(log, name: str) -> Iterator[Path]:
+    """`log` written by procmine.ocel.io.write_ocel to a temporary file `name` (its suffix says the form)."""
+    from procmine.ocel.io import write_ocel
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        write_ocel(log, path)
+        yield path

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -14,10 +13,10 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ocel_logs import EXAMPLE_JSON, random_logs
+from ocel_logs import EXAMPLE_JSON, random_logs, written
 
 from procmine.errors import LogValidationError
-from procmine.ocel import read_ocel, sqlite_arrow, write_ocel
+from procmine.ocel import read_ocel, sqlite_arrow
 from procmine.ocel.json_columns import read_json_columns
 from procmine.ocel.json_io import _declarations, read_ocel_json, read_ocel_json_objects
 from procmine.ocel.sqlite_arrow import ArrowReader
@@ -121,9 +120,7 @@ def test_the_specification_example_reads_the_same_by_columns():
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(log=random_logs())
 def test_random_logs_read_the_same_by_columns(log):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "log.jsonocel"
-        write_ocel(log, path)
+    with written(log, "log.jsonocel") as path:
         assert read_json_columns(path, lambda types, key: _declarations(types, key, path)) is not None
         _same(path)
 
@@ -131,9 +128,7 @@ def test_random_logs_read_the_same_by_columns(log):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(log=random_logs())
 def test_random_logs_read_from_sqlite_the_same_through_adbc_as_without_it(log):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "log.sqlite"
-        write_ocel(log, path)
+    with written(log, "log.sqlite") as path:
         fast = read_ocel(path)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(sqlite_arrow, "adbc", None)      # no driver: every column read in bulk or by rows

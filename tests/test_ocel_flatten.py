@@ -3,7 +3,6 @@ object-centric and case-centric datasets; divergence and convergence are counted
 
 from __future__ import annotations
 
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -11,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
-from ocel_logs import EXAMPLE_JSON, random_logs, read_with_pm4py
+from ocel_logs import EXAMPLE_JSON, random_logs, read_with_pm4py, written
 
 import procmine
 from procmine.errors import ConfigError
-from procmine.ocel import flatten, read_ocel, write_ocel, write_ocel_dataset
+from procmine.ocel import flatten, read_ocel, write_ocel_dataset
 from procmine.ocel.assemble import OcelRows, assemble
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_logs"
@@ -50,9 +49,7 @@ def test_flattening_the_example_equals_pm4py(object_type):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(log=random_logs())
 def test_flattening_random_logs_equals_pm4py(log):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "log.jsonocel"
-        write_ocel(log, path)
+    with written(log, "log.jsonocel") as path:
         for object_type in log.object_types:
             assert _our_flat(log, object_type) == _pm4py_flat(path, object_type)
 

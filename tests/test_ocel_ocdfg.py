@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import statistics
-import tempfile
 import warnings
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
-from ocel_logs import EXAMPLE_JSON, random_logs, read_with_pm4py
+from ocel_logs import EXAMPLE_JSON, random_logs, read_with_pm4py, written
 
 from procmine.analysis.ocdfg import ocdfg
-from procmine.ocel import read_ocel, write_ocel
+from procmine.ocel import read_ocel
 
 
 def _pm4py(path: Path) -> dict:
@@ -56,9 +55,7 @@ def test_the_example_ocdfg_equals_pm4py():
 def test_random_ocdfgs_equal_pm4py(log):
     if not log.event_objects.num_rows:
         return      # pm4py cannot discover a graph without relations
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "log.jsonocel"
-        write_ocel(log, path)
+    with written(log, "log.jsonocel") as path:
         assert _ours(log) == _theirs(_pm4py(path))
 
 

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ocel_logs import EXAMPLE_XML, random_logs
+from ocel_logs import EXAMPLE_XML, random_logs, written
 
 from procmine.errors import LogValidationError
-from procmine.ocel import write_ocel
 from procmine.ocel.source import read_bytes
 from procmine.ocel.xml_io import read_ocel_xml, read_ocel_xml_tree
 from procmine.ocel.xml_scan import read_xml_columns
@@ -54,9 +53,7 @@ def test_the_example_log_is_scanned_and_equals_the_tree_reader():
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_logs())
 def test_random_logs_written_as_xml_are_scanned_alike(log):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "log.xmlocel"
-        write_ocel(log, path)
+    with written(log, "log.xmlocel") as path:
         assert _scanned(path)
         _same(path)
 
