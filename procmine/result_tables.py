@@ -77,7 +77,7 @@ WORKLOAD = table("workload", resource="text", events="count", cases="count", act
 HANDOVERS = table("handovers", source="text", target="text", count="count", cases="count")
 DEADLINE_RULES = table("deadline_rules", rule="text", case_type="text", description="text", limit_days="count",
                        unit="text", cases="count", met="count", share_met="share", median_days="days",
-                       p90_days="days", open_cases="count", open_overdue="count")
+                       p90_days="days", closed_without_end="count", open_cases="count", open_overdue="count")
 BREACHES = table("deadline_breaches", rule="text", case_id="text", start="instant", end="instant",
                  days="count", limit_days="count", due="instant")
 COMPARE_EDGES = table("compare_edges", source="text", target="text", share_a="share",
@@ -107,7 +107,7 @@ PERIOD_KPIS = table("period_kpis", cases_started="count", cases_closed="count", 
                     median_days="days", p90_days="days", **_WORKING, deadline_cases="count", deadline_met="count",
                     deadline_compliance="share")
 COMPLIANCE = table("compliance", group="text", rule="text", cases="count", met="count", breaches="count",
-                   share_met="share")
+                   share_met="share", closed_without_end="count")
 # rare_activities is a table of its own (RARE_ACTIVITIES); the report shows how many rows it has.
 DATA_QUALITY = table("data_quality", cases="count", events="count", open_cases="count", open_rule="text",
                      end_activities="sequence", end_rule="text", cases_without_end="count",

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from analysis_helpers import make_log
-from sqlforms_checks import CHECKS
+from closing_logs import RULE, closed_at_log, declared_end_log
+from sqlforms_checks import CHECKS, check_deadlines
 
 import procmine
 from procmine import analysis
@@ -67,6 +68,16 @@ def test_declared_end_activities_on_spark_and_duckdb(spark):
     for engine in (DuckDBEngine.for_log(log), SparkEngine.for_tables(log.events_table(), log.cases_table(), spark)):
         CHECKS["overview"](engine, log)
         CHECKS["periods"](engine, log)
+
+
+@pytest.mark.parametrize("make", [closed_at_log, declared_end_log], ids=["closed_at", "end_activities"])
+def test_cases_closed_without_the_end_event_on_spark(make, spark):
+    """A fine paid before it is sent stops its clock (closed_at, or a declared end activity) on Spark too."""
+    from procmine.spark import SparkEngine
+
+    log = make()
+    whole = analysis.DeadlineRule(name="whole", start="Create", within=10, unit="working_days")
+    check_deadlines(SparkEngine.for_tables(log.events_table(), log.cases_table(), spark), log, (RULE, whole))
 
 
 @pytest.mark.parametrize("chosen", ["top", "share", "listed", "inverted"])

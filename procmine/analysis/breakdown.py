@@ -15,7 +15,7 @@ KLE = "kle"
 KLE_GROUP = "kle_group"
 NO_GROUP = "(none)"
 ALL = "all"
-COMPLIANCE_COLUMNS = ("group", "rule", "cases", "met", "breaches", "share_met")
+COMPLIANCE_COLUMNS = ("group", "rule", "cases", "met", "breaches", "share_met", "closed_without_end")
 GROUP_COLUMNS = ("group", "cases", "median_days", "p90_days", "median_working_days", "p90_working_days",
                  "deadline_cases", "deadline_met", "deadline_compliance")
 
@@ -41,13 +41,14 @@ def has_attribute(log: EventLog, attribute: str) -> bool:
 
 def deadlines_by(log: EventLog, attribute: str | None, rules: tuple[DeadlineRule, ...] | None = None,
                  calendar: WorkCalendar | None = None) -> pd.DataFrame:
-    """Deadline compliance per group (None: one group, "all") and rule: cases, met, breaches, share met."""
+    """Deadline compliance per group (None: one group, "all") and rule: cases, met, breaches, share met and
+    how many of the cases closed without the rule's end activity."""
     rows = []
     for group, view in _groups(log, attribute):
         report = deadlines(view, rules, calendar)
         for rule in report.rules.itertuples(index=False):
             rows.append((group, rule.rule, int(rule.cases), int(rule.met), int(rule.cases - rule.met),
-                         float(rule.share_met) if rule.cases else np.nan))
+                         float(rule.share_met) if rule.cases else np.nan, int(rule.closed_without_end)))
     frame = pd.DataFrame(rows, columns=list(COMPLIANCE_COLUMNS))
     return frame[frame["cases"] > 0].reset_index(drop=True)
 

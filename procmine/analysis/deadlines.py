@@ -3,22 +3,26 @@
 Working days count as offentlighedsloven § 36 does (WorkCalendar.business_days_between:
 whole working days after the start's local day, up to and including the end's day);
 calendar days are local dates apart; weeks are 7 calendar days. A case is measured
-from the first start activity to the first end activity at or after it; cases that
-have the start but not yet the end are open (and overdue when the deadline passed
-before the log's last event).
+from the first start activity to the first end activity at or after it, or to when it
+closed without that end activity (a fine paid before one is sent): its clock stopped
+there (procmine.analysis.deadline_clock holds the one definition, which the prediction
+radar shares). It met the deadline when the clock stopped by the end of its due day (the
+`due` of a breach), and its days are counted to the stop. Cases whose clock still runs
+are open (and overdue when the deadline passed before the log's last event). A rule that
+ends at "case end" measures every started case to its last event.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
 from procmine.analysis import kernels as k
+from procmine.analysis.deadline_clock import RuleClock, clock_of
+from procmine.analysis.deadline_rule import CASE_END, CASE_START, CASE_TYPE, DeadlineRule, Unit
 from procmine.analysis.throughput import case_attribute
 from procmine.errors import ConfigError
 from procmine.eventlog import EventArrays, EventLog
@@ -26,30 +30,9 @@ from procmine.schema import CASE_ID
 from procmine.validation import validated
 from procmine.workcalendar import WorkCalendar
 
-CASE_START, CASE_END, CASE_TYPE = "case start", "case end", "case_type"
-Unit = Literal["working_days", "calendar_days", "weeks"]
-
-
-class DeadlineRule(BaseModel):
-    """One deadline: from `start` to `end` within `within` units, for cases of `case_type` (None = all)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    name: str
-    case_type: str | None = None
-    start: str = CASE_START
-    end: str = CASE_END
-    within: int = Field(gt=0)
-    unit: Unit
-
-    @property
-    def limit_days(self) -> int:
-        return self.within * 7 if self.unit == "weeks" else self.within
-
-    def describe(self) -> str:
-        unit = self.unit.replace("_", " ")
-        scope = f"{self.case_type}: " if self.case_type else ""
-        return f"{scope}from {self.start} to {self.end} within {self.within} {unit}"
-
+__all__ = ["BREACH_COLUMNS", "CASE_END", "CASE_START", "CASE_TYPE", "DEFAULT_RULES", "RULE_COLUMNS",
+           "DeadlineReport", "DeadlineRule", "RuleClock", "Unit", "case_outcomes", "check_rules",
+           "compliance_totals", "deadlines", "load_rules", "rule_scope"]
 
 DEFAULT_RULES = (
     DeadlineRule(name="aktindsigt § 36", case_type="aktindsigt", start="Anmodning modtaget",
@@ -64,13 +47,14 @@ DEFAULT_RULES = (
                  end="Afgørelse", within=12, unit="weeks"),
 )
 RULE_COLUMNS = ("rule", "case_type", "description", "limit_days", "unit", "cases", "met", "share_met",
-                "median_days", "p90_days", "open_cases", "open_overdue")
+                "median_days", "p90_days", "closed_without_end", "open_cases", "open_overdue")
 BREACH_COLUMNS = ("rule", CASE_ID, "start", "end", "days", "limit_days", "due")
 
 
 @dataclass(frozen=True)
 class DeadlineReport:
-    """Per rule: cases measured, share met, median and P90 days, open cases; plus every breach."""
+    """Per rule: cases measured (of which closed without the end event), share met, median and P90 days,
+    open and overdue cases; plus every breach."""
 
     rules: pd.DataFrame
     breaches: pd.DataFrame
@@ -157,30 +141,31 @@ def _codes_of(log: EventLog, rule: DeadlineRule, strict: bool) -> tuple[int | No
 
 
 def _measure(log: EventLog, rule: DeadlineRule, covered: np.ndarray, codes, calendar: WorkCalendar):
-    arrays = log.arrays
-    start_code, end_code = codes
-    start = arrays.case_starts[:-1] if start_code is None else k.first_position(arrays, start_code)
-    end = arrays.case_starts[1:] - 1 if end_code is None else k.first_position(arrays, end_code, start)
-    has_start = covered & (start < arrays.num_events)
-    done = has_start & (end < arrays.num_events)
-    start_at = arrays.timestamp[np.minimum(start, arrays.num_events - 1)][done]
-    end_at = arrays.timestamp[end[done]]
-    days = _days(rule, start_at, end_at, calendar)
-    met = days <= rule.limit_days
-    open_cases = has_start & ~done
-    open_start = arrays.timestamp[start[open_cases]]
-    overdue = _days(rule, open_start, np.full(len(open_start), arrays.timestamp.max()), calendar) > rule.limit_days
+    clock = clock_of(log, rule, covered, codes, calendar)
+    stopped = clock.stopped
+    start_at, stop_at = clock.start[stopped], clock.stop[stopped]
+    days = _days(rule, start_at, stop_at, calendar)
+    late = stop_at > clock.due[stopped]
+    running = ~stopped
     stats = k.summary(days.astype(np.int64))
-    row = (rule.name, rule.case_type, rule.describe(), rule.limit_days, rule.unit, int(done.sum()),
-           int(met.sum()), float(met.mean()) if len(met) else np.nan, float(stats.median[0]),
-           float(stats.p90[0]), int(open_cases.sum()), int(overdue.sum()))
-    late = ~met
+    row = (rule.name, rule.case_type, rule.describe(), rule.limit_days, rule.unit, int(stopped.sum()),
+           int((~late).sum()), float((~late).mean()) if len(late) else np.nan, float(stats.median[0]),
+           float(stats.p90[0]), int(clock.closed_without_end.sum()), int(running.sum()),
+           int((running & (clock.due < clock.log_end)).sum()))
     breach = pd.DataFrame({
-        "rule": rule.name, CASE_ID: _case_ids(log, arrays, np.flatnonzero(done)[late]),
+        "rule": rule.name, CASE_ID: _case_ids(log, log.arrays, clock.case[stopped][late]),
         "start": pd.to_datetime(start_at[late], unit="us", utc=True),
-        "end": pd.to_datetime(end_at[late], unit="us", utc=True), "days": days[late],
-        "limit_days": rule.limit_days, "due": _due(rule, start_at[late], calendar)}, columns=list(BREACH_COLUMNS))
+        "end": pd.to_datetime(stop_at[late], unit="us", utc=True), "days": days[late],
+        "limit_days": rule.limit_days, "due": _due(clock.due[stopped][late], calendar)}, columns=list(BREACH_COLUMNS))
     return row, breach
+
+
+def case_outcomes(log: EventLog, rule: DeadlineRule, calendar: WorkCalendar, *,
+                  strict: bool = True) -> RuleClock | None:
+    """The clock of `rule` over the log's cases, with each case's outcome (deadline_clock.RuleClock);
+    None when a built-in rule (strict=False) does not fit the log."""
+    scope = rule_scope(log, rule, strict)
+    return None if scope is None else clock_of(log, rule, *scope, calendar)
 
 
 def _days(rule: DeadlineRule, start: np.ndarray, end: np.ndarray, calendar: WorkCalendar) -> np.ndarray:
@@ -191,16 +176,11 @@ def _days(rule: DeadlineRule, start: np.ndarray, end: np.ndarray, calendar: Work
     return k.local_days(end, calendar.timezone) - k.local_days(start, calendar.timezone)
 
 
-def _due(rule: DeadlineRule, start: np.ndarray, calendar: WorkCalendar) -> pd.Series:
-    """The last local day on which the deadline is still met."""
-    if len(start) == 0:
+def _due(due: np.ndarray, calendar: WorkCalendar) -> pd.Series:
+    """The last local day on which the deadline is still met (the local day of the due instant)."""
+    if len(due) == 0:
         return pd.Series([], dtype="datetime64[ns]")
-    if rule.unit == "working_days":
-        instants = calendar.add_working_days(start, rule.within).view(np.int64)
-        days = k.local_days(instants, calendar.timezone)
-    else:
-        days = k.local_days(start, calendar.timezone) + rule.limit_days
-    return pd.Series(days.astype("datetime64[D]")).dt.date
+    return pd.Series(k.local_days(due, calendar.timezone).astype("datetime64[D]")).dt.date
 
 
 def _case_ids(log: EventLog, arrays: EventArrays, positions: np.ndarray) -> list:

@@ -52,27 +52,21 @@ def handover_table(codes: np.ndarray, names: list[str], same_group: np.ndarray) 
 def case_deadline_met(log: EventLog, rules=None) -> np.ndarray:
     """Per selected case: 1.0 when it met its deadline, 0.0 when breached, NaN when no rule measured it.
 
-    A case is measured by a rule when it has the rule's start and end (as `analysis.deadlines` does).
+    A case is measured by a rule when its clock stopped: it reached the rule's end, or it closed
+    without it (analysis.deadline_clock, as `analysis.deadlines` measures it).
     """
-    from procmine.analysis.deadlines import _measure, rule_scope
+    from procmine.analysis.deadlines import case_outcomes
     from procmine.workcalendar import WorkCalendar
 
     calendar = WorkCalendar()
-    arrays = log.arrays
-    result = np.full(arrays.num_cases, np.nan)
+    result = np.full(log.arrays.num_cases, np.nan)
     strict = rules is not None
     for rule in (_default_rules() if rules is None else rules):
-        scope = rule_scope(log, rule, strict)
-        if scope is None:
+        clock = case_outcomes(log, rule, calendar, strict=strict)
+        if clock is None:
             continue
-        covered, codes = scope
-        start = arrays.case_starts[:-1] if codes[0] is None else k.first_position(arrays, codes[0])
-        end = arrays.case_starts[1:] - 1 if codes[1] is None else k.first_position(arrays, codes[1], start)
-        done = covered & (start < arrays.num_events) & (end < arrays.num_events)
-        _, breaches = _measure(log, rule, covered, codes, calendar)
-        late = np.isin(log.base.case_ids.take(arrays.case_index).to_numpy(zero_copy_only=False),
-                       breaches["case_id"].to_numpy())
-        result[done] = np.where(late[done], 0.0, 1.0)
+        stopped = clock.stopped
+        result[clock.case[stopped]] = np.where(clock.stop[stopped] > clock.due[stopped], 0.0, 1.0)
     return result
 
 

@@ -1,7 +1,9 @@
 """Drivers of long throughput: which kinds of cases take longer, by how much, and how sure that is.
 
 For each candidate driver (a case attribute value, a variant, rework, more caseworkers
-than usual, a high open workload when the case started) the closed cases with it are
+than usual, a high open workload when the case started) the closed cases (closed as
+procmine.analysis.overview.closed_mask says: `closed_at`, else the declared end
+activities; every case when the log cannot say) with it are
 compared with those without it: the difference in median throughput (working days) with a
 bootstrap 95 % interval, and the difference in deadline compliance where a rule covers
 the cases. A driver is kept only when both groups hold at least MIN_CASES cases; the list
@@ -19,8 +21,9 @@ import pandas as pd
 
 from procmine.analysis import kernels as k
 from procmine.analysis.deadlines import DEFAULT_RULES, DeadlineRule
+from procmine.analysis.overview import CLOSED_AT, closed_mask
 from procmine.eventlog import EventLog
-from procmine.prediction.clock import CLOSED_AT, rule_clock
+from procmine.prediction.clock import rule_clock
 from procmine.prediction.features import LogFacts, _attribute_codes
 from procmine.schema import CASE_ID, CASE_INDEX
 from procmine.variant_grouping import grouped_cases, variant_sequences
@@ -97,10 +100,10 @@ def _candidates(log: EventLog, facts: LogFacts):
 
 
 def _closed_cases(log: EventLog) -> np.ndarray:
-    table = log.cases_table()
-    if CLOSED_AT not in table.column_names:
-        return np.ones(log.num_cases, bool)
-    return table.column(CLOSED_AT).is_valid().to_numpy(zero_copy_only=False)
+    """Per selected case whether it closed, by the overview's rule (`closed_at`, else the declared end
+    activities); every case when the log cannot say."""
+    closed = closed_mask(log)
+    return np.ones(log.num_cases, bool) if closed is None else closed
 
 
 def _compliance(log: EventLog, rules, calendar: WorkCalendar) -> np.ndarray:

@@ -16,6 +16,7 @@ from procmine.daytable import DAY_US, days_for
 from procmine.errors import FilterError
 from procmine.workcalendar import WorkCalendar
 
+CLOSED_AT = "closed_at"
 SEPARATOR = "\x1f"   # chr(31), the unit separator: joins a case's activity names into one variant key
 MICROS = 1_000_000
 
@@ -86,10 +87,19 @@ def identifier(name: str) -> str:
 
 
 def time_span(engine) -> tuple[int, int] | None:
-    """First and last event time (µs) of the engine's events, or None when there are none."""
+    """First and last event time (µs) of the engine's events, or None when there are none; widened to
+    the cases' `closed_at` times when the case table has them (a deadline clock may stop there)."""
     row = engine.query("SELECT min(epoch_us(\"timestamp\")) AS low, max(epoch_us(\"timestamp\")) AS high "
                        "FROM events").iloc[0]
-    return None if row.isna().any() else (int(row["low"]), int(row["high"]))
+    if row.isna().any():
+        return None
+    low, high = int(row["low"]), int(row["high"])
+    if CLOSED_AT in engine.columns("cases"):
+        closed = "epoch_us(CAST(closed_at AS TIMESTAMPTZ))"    # a column of nulls only has no type
+        closing = engine.query(f"SELECT min({closed}) AS low, max({closed}) AS high FROM cases").iloc[0]
+        if not closing.isna().any():
+            low, high = min(low, int(closing["low"])), max(high, int(closing["high"]))
+    return low, high
 
 
 def register_days(engine, calendar: WorkCalendar) -> None:

@@ -143,7 +143,7 @@ class SqlLog:
                   calendar: WorkCalendar | None = None) -> DeadlineReport:
         calendar = calendar or WorkCalendar()
         self._days(calendar)
-        found = deadlines.compute(self.engine, calendar.timezone, rules)
+        found = deadlines.compute(self.engine, calendar.timezone, rules, meta=self.meta)
         described = {rule.name: rule for rule in found["measured"]}
         table = found["rules"]
         for column, value in (("case_type", lambda r: r.case_type), ("description", lambda r: r.describe()),

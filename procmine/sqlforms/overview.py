@@ -11,9 +11,8 @@ import pandas as pd
 import pyarrow as pa
 
 from procmine.dataset_meta import DatasetMeta
-from procmine.sqlforms.common import CASE_RUNS_CTE, EVENTS_CTE, MICROS, prepare_case_runs
+from procmine.sqlforms.common import CASE_RUNS_CTE, CLOSED_AT, EVENTS_CTE, MICROS, prepare_case_runs
 
-CLOSED_AT = "closed_at"
 ALL_CASES = "sides AS (SELECT case_index, 'all' AS side FROM case_runs)"
 
 OPEN_CASES = {
