@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from app_testing import assert_no_exception, go, start_app, texts
 
@@ -192,3 +194,22 @@ def test_a_bundled_sample_through_every_page_with_a_filter(monkeypatch):
     for page in ("map", "variants", "throughput", "bottlenecks", "cases", "model", "compare"):
         go(at, page)
         assert not at.error, f"{page}: {at.error[0].value}"
+
+
+def test_deadline_cases_closed_without_the_end_are_counted_and_explained():
+    """aktindsigt to "Fristbrev sendt": most cases close without it; the table counts them as the engine does."""
+    sample = Path(__file__).resolve().parents[1] / "sample_logs" / "aktindsigt"
+    at = start_app(sample, "throughput")
+    at.text_input(key="deadline_name").input("fristbrev")
+    at.number_input(key="deadline_within").set_value(7)
+    at.selectbox(key="deadline_start").set_value("Anmodning modtaget")
+    at.selectbox(key="deadline_end").set_value("Fristbrev sendt")
+    at.button(key="FormSubmitter:deadline_add-Add").click().run()
+    assert_no_exception(at)
+    rule = DeadlineRule(name="fristbrev", start="Anmodning modtaget", end="Fristbrev sendt", within=7,
+                        unit="working_days")
+    expected = deadlines(open_log(sample), (rule,)).rules.set_index("rule").loc["fristbrev"]
+    shown = _frame(at, "deadlines_rules_table").set_index("Rule").loc["fristbrev"]
+    assert expected["closed_without_end"] > 0
+    assert shown["Closed without the end activity"] == format_number(expected["closed_without_end"], "en")
+    assert "closed without the rule's end activity" in texts(at)

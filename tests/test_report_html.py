@@ -16,6 +16,7 @@ from procmine.analysis import bottlenecks, variants
 from procmine.analysis import periods as p
 from procmine.analysis.bottlenecks import workload_by
 from procmine.analysis.breakdown import deadlines_by, group_summary
+from procmine.analysis.deadlines import load_rules
 from procmine.analysis.quality import data_quality
 from procmine.filters import TimeframeFilter
 from procmine.i18n import all_texts
@@ -175,3 +176,28 @@ def test_a_period_without_cases_says_so(log):
     assert doc.xpath("//*[@data-empty='true']")
     assert "Ingen sager blev startet eller afsluttet i" in doc.text_content()
     assert doc.xpath("//*[@data-kpi='cases_started']")[0].get("data-value") == "0"
+
+
+def test_cases_closed_without_the_rules_end_get_a_column(log, tmp_path):
+    """A rule whose end most cases never reach ("Fristbrev sendt"): the cases closed without it are counted
+    (as met or breached at their closing) and shown in a column of their own, in both languages."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - {name: fristbrev, start: Anmodning modtaget, end: Fristbrev sendt, within: 7, "
+                     "unit: working_days}\n", encoding="utf-8")
+    settings = ReportSettings(lang="da", group_by="department", deadlines=rules)
+    doc = lxml.html.fromstring(render_html(build_report(log, settings, "aktindsigt", generated_at=FIXED_CLOCK)))
+    table = doc.xpath("//table[@data-table='compliance-department']")[0]
+    assert "Afsluttet uden slutaktiviteten" in table.xpath(".//thead")[0].text_content()
+    closed = p.closed_in(log, p.report_window(log, "month"))
+    expected = deadlines_by(closed, "department", load_rules(rules))
+    assert expected["closed_without_end"].sum() > 0
+    _check_rows(table.xpath(".//tr[@data-group]"), expected, ("group", "rule"))
+    shown = [r.xpath("./td[@data-field='closed_without_end']")[0].get("data-value")
+             for r in table.xpath(".//tr[@data-group]")]
+    assert shown == [str(v) for v in expected["closed_without_end"]]
+
+
+def test_the_column_is_left_out_where_no_case_closed_without_the_end(pages):
+    doc = lxml.html.fromstring(pages["en"])
+    assert not doc.xpath("//section[@data-section='compliance']//td[@data-field='closed_without_end']")
+    assert "Closed without the end activity" not in doc.xpath("//section[@data-section='compliance']")[0].text_content()

@@ -178,14 +178,18 @@ def _compliance(data: ReportData, words: Words, fig: Figures) -> list[dict]:
     for key, title, frame in tables:
         if frame is None or frame.empty:
             continue
+        # Cases closed without the rule's end activity get a column only where there are any.
+        closed_without_end = bool(frame["closed_without_end"].any())
+        fields = ("cases", "met", "breaches", "share_met") + (("closed_without_end",) if closed_without_end else ())
         rows = [{"group": shown_name(r.group, words), "key": r.group, "rule": r.rule,
-                 "cells": fig.cells(r, ("cases", "met", "breaches", "share_met"), COMPLIANCE)}
-                for r in frame.itertuples(index=False)]
+                 "cells": fig.cells(r, fields, COMPLIANCE)} for r in frame.itertuples(index=False)]
         one_rule_each = not frame["group"].duplicated().any()
         bars = [(_bar_label(r.group, r.rule, one_rule_each), float(r.share_met),
                  fig.column("share_met", r.share_met, COMPLIANCE)) for r in frame.itertuples(index=False)]
-        shown.append({"key": key, "title": title, "rows": rows, "chart": charts.compliance_bars(
-            bars, target, words.t("section.compliance.target", share=fig.value("share", target)))})
+        chart = charts.compliance_bars(bars, target,
+                                       words.t("section.compliance.target", share=fig.value("share", target)))
+        shown.append({"key": key, "title": title, "rows": rows, "closed_without_end": closed_without_end,
+                      "chart": chart})
     return shown
 
 

@@ -122,7 +122,10 @@ def _compliance(report) -> None:
                     columns={"rule": t("deadlines.rule"), "case_type": t("deadlines.case_type"),
                              "limit": t("deadlines.limit"), "cases": t("kpi.cases"), "share_met": t("deadlines.met"),
                              "median_days": t("deadlines.median_days"), "p90_days": t("deadlines.p90_days"),
+                             "closed_without_end": t("deadlines.closed_without_end"),
                              "open_cases": t("deadlines.open"), "open_overdue": t("deadlines.overdue")})
+    if rules["closed_without_end"].sum():
+        st.caption(t("deadlines.closed_without_end_help"))
     met = t("deadlines.met")
     frame = pd.DataFrame({t("deadlines.rule"): rules["rule"], met: rules["share_met"]})
     chart = (alt.Chart(frame).mark_bar(color="#3b6ea5")
