@@ -137,6 +137,8 @@ def test_the_card_says_how_the_interval_was_made_in_english_and_danish():
                          coverage_interval=(0.88, 0.92), unseen_share=0.1, interval=interval, validation_coverage=0.893)
 
     plain, recent = card(INTERVALS[0]), card((0.25, True))
+    assert plain.row()["half_life"] is None and recent.row()["half_life"] == 0.25   # JSON has no infinity
+    assert recent.row()["interval_by_activity"] is True
     assert "plain split conformal" in remaining_sentence(plain, "en") and "89.3 %" in remaining_sentence(plain, "en")
     assert "almindelig split-konformal" in remaining_sentence(plain, "da")
     english, danish = remaining_sentence(recent, "en"), remaining_sentence(recent, "da")

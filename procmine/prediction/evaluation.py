@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,7 +125,8 @@ class ModelCard:
                       coverage_low=self.coverage_interval[0], coverage_high=self.coverage_interval[1],
                       unseen_share=self.unseen_share, level=self.level, ece_bins=ECE_BINS, shown=self.shown,
                       beats_baseline=self.beats_baseline, holds_on_test=self.holds_on_test, note=self.note,
-                      withheld=self.withheld, max_ece=MAX_ECE, half_life=self.interval[0],
+                      withheld=self.withheld, max_ece=MAX_ECE,
+                      half_life=None if math.isinf(self.interval[0]) else self.interval[0],   # None: plain
                       interval_by_activity=self.interval[1], validation_coverage=self.validation_coverage)
         return record
 
