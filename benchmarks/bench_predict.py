@@ -107,7 +107,7 @@ def card_rows(label: str, folder: Path, rules=None, runs: int = 1) -> tuple[list
 
 def card_row(label: str, card, seconds: float) -> str:
     if card.note:
-        return f"| {label} | {card.rule} | {card.train_cases:,} | " + "– | " * 11 + f"{card.note} |"
+        return f"| {label} | {card.rule} | {card.train_cases:,} | " + "– | " * 12 + f"{card.note} |"
     s, v, method = card.scores, card.validation, card.calibration
     gain = s["boosting"].auc - max(s["logistic"].auc, 0.5)
     kind = label.split()[0] if label.split()[0] in GAINS else "real"
@@ -115,21 +115,29 @@ def card_row(label: str, card, seconds: float) -> str:
     if card.shown == "boosting":
         SHOWN_ECE.append(s["boosting"].ece)
     if card.withheld:
-        WITHHELD.append(f"{label} (validation ECE {v['boosting'].ece:.3f}, "
+        WITHHELD.append(f"{label} (forward validation ECE {v['boosting'].ece_forward:.3f}, "
                         f"test ECE {s['boosting'].ece:.3f})")
     COVERAGE.append((card.coverage, *card.coverage_interval, card.level))
     agrees = "yes" if card.holds_on_test else "**no**"
     if card.withheld:
-        agrees += f"; model withheld: validation ECE {v['boosting'].ece:.3f}"
+        agrees += f"; model withheld: forward validation ECE {v['boosting'].ece_forward:.3f}"
     low, high = card.coverage_interval
     return (f"| {label} | {card.rule} | {card.train_cases:,} ({card.validation_cases:,}) / {card.test_cases:,} "
             f"| {card.test_breach_share:.0%} | {v['boosting'].auc:.3f} / {v['logistic'].auc:.3f} "
             f"| {s['boosting'].auc:.3f} / {s['logistic'].auc:.3f} ({gain:+.3f}) "
             f"| {s['boosting'].brier:.3f} / {s['logistic'].brier:.3f} / {s['constant'].brier:.3f} "
-            f"| {v['boosting'].ece:.3f} / {v['boosting'].ece_beyond_noise:.3f} "
+            f"| {v['boosting'].ece:.3f} / {v['boosting'].ece_forward:.3f} "
             f"| {s['boosting'].ece:.3f} ({method['boosting']}) / {s['logistic'].ece:.3f} ({method['logistic']}) "
             f"| **{card.shown}** ({agrees}) | {s[card.shown].ece:.3f} | {card.mae:.1f} / {card.baseline_mae:.1f} "
-            f"| {card.unseen_share:.0%} | {card.coverage:.1%} [{low:.1%}, {high:.1%}] | {seconds:.1f} |")
+            f"| {card.unseen_share:.0%} | {interval_name(card.interval)}: {card.validation_coverage:.1%} "
+            f"| {card.coverage:.1%} [{low:.1%}, {high:.1%}] | {seconds:.1f} |")
+
+
+def interval_name(interval: tuple[float, bool]) -> str:
+    """The conformal method in a few words: plain, or the half-life, and "by activity"."""
+    half_life, by_activity = interval
+    name = "plain" if np.isinf(half_life) else f"half-life {half_life:g}"
+    return name + (", by activity" if by_activity else "")
 
 
 def scoring_seconds(folder: Path, rule) -> tuple[tuple[float, float], int]:
@@ -174,23 +182,22 @@ def coverage_summary() -> str:
 
 HEADER = [("| log | rule | train (of which validation) / test cases | test breach share "
            "| validation AUC model / logistic | test AUC model / logistic (gain) "
-           "| test Brier model / logistic / constant | validation ECE model / beyond noise "
+           "| test Brier model / logistic / constant | validation ECE model: adjacent folds / forward (gate) "
            "| test ECE model / logistic (calibration chosen) "
            "| shown, chosen on validation (test agrees?) | test ECE of shown | MAE remaining model / constant "
-           "(working days, IPCW) | remaining unseen | 90 % interval coverage (IPCW) [95 % case bootstrap] "
-           "| seconds |"),
-           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+           "(working days, IPCW) | remaining unseen | interval method chosen: validation coverage "
+           "| 90 % interval coverage (IPCW) [95 % case bootstrap] | seconds |"),
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
 METHOD = ("Temporal split by case start, only cases whose deadline has passed: the earliest 70 % develop, the "
           "later 30 % test. Within development, [40 %, 70 %) is the validation slice in three rolling-origin folds "
-          "([40, 50), [50, 60), [60, 70) %), each scored by models fitted on the cases started before it; the folds' "
-          "risks are pooled, and there choose each classifier's calibration (none, Platt or isotonic: by Brier "
-          "score among the maps whose pooled validation ECE is ≤ 0.05, else the lowest) and whether the "
-          "model is shown (AUC ≥ 0.01 above the better baseline, Brier no worse, and pooled validation ECE "
-          "≤ 0.05: a model that beats the baselines but fails only that is withheld, and its card says so). The "
-          "column `validation ECE` also gives the ECE beyond noise, for information only (per bin, the squared "
-          "gap less its variance for a calibrated model, a case's prefixes in a bin sharing one outcome; square "
-          "root of what is left, weighted by prefixes): it decides nothing. In every fit "
-          "the classifiers first learn from "
+          "([40, 50), [50, 60), [60, 70) %), each scored by models fitted on the cases started before it. Those models "
+          "also score every validation case after their origin (the first fold's models see 30 % of the cases ahead, "
+          "as the final models see the test slice): the forward ECE, pooled over the folds. It chooses each "
+          "classifier's calibration (none, Platt or isotonic: by Brier score among the maps whose forward ECE is "
+          "≤ 0.05, else the lowest) and whether the model is shown (AUC ≥ 0.01 above the better baseline on the "
+          "adjacent folds, Brier no worse, and forward ECE ≤ 0.05: a model that beats the baselines but fails only "
+          "that is withheld, and its card says so). The column `validation ECE` gives the ECE of the adjacent folds "
+          "pooled (the gate before) and the forward ECE. In every fit the classifiers first learn from "
           "the earlier 80 % of its cases, their scores of the latest 20 % fit the maps, and then they are refitted "
           "on all its cases, keeping those maps. The models are then fitted again on all "
           "development cases with those choices; the test slice only reports (a test is included that permuting "
@@ -202,7 +209,13 @@ METHOD = ("Temporal split by case start, only cases whose deadline has passed: t
           "log's end have an unseen remaining time (column `remaining unseen`); MAE weighs "
           "the seen ones by the inverse probability of censoring (reverse Kaplan–Meier over the prefixes the log's "
           "end hid, so a slice where nothing is hidden weighs each prefix once); the conformal quantile is "
-          "calibrated with those weights on the calibration slice. Coverage counts a prefix whose case was still "
+          "calibrated with those weights on the calibration slice, times a recency weight 0.5^(age / half-life) "
+          "(age: the share of the slice's cases started later; weighted split conformal, Barber et al. 2023) and "
+          "optionally within the prefix's current activity (Mondrian; fewer than 50 effective prefixes: the pooled "
+          "quantile). Of plain split conformal and half-lives 0.5, 0.25, 0.1, each with or without the activity "
+          "groups, the validation folds choose the one whose coverage on the validation cases after each fold's "
+          "origin is nearest 90 %, plain unless another is nearer by at least the plain one's case standard "
+          "error. Coverage counts a prefix whose case was still "
           "open when the log's end lay past its interval's top as a miss, and weighs the rest the same way. The coverage's "
           "95 % interval resamples whole test cases (a case's moments hit or miss together).")
 
@@ -242,7 +255,7 @@ def main() -> None:
                + ", ".join(f"{g:+.3f}" for g in gains) for kind, gains in GAINS.items()],
              "Test ECE where the model is shown: " + ", ".join(f"{e:.3f}" for e in SHOWN_ECE)
              + f" ({sum(e <= 0.05 for e in SHOWN_ECE)} of {len(SHOWN_ECE)} at most 0.05).",
-             "Models that beat the baselines on validation but were withheld for their pooled validation ECE: "
+             "Models that beat the baselines on validation but were withheld for their forward validation ECE: "
              + ("; ".join(WITHHELD) or "none") + ".",
              coverage_summary(), f"Load average at the start and end of the run: {load_start:.1f} and {os.getloadavg()[0]:.1f} (2 cores)."]
     replace_section(BEGIN, END, lines)

@@ -13,16 +13,11 @@ from procmine.analysis.deadlines import DEFAULT_RULES
 from procmine.prediction import predict
 from procmine.prediction.censoring import remaining_weights
 from procmine.prediction.clock import rule_clock
-from procmine.prediction.evaluation import (
-    TRAIN_SHARE,
-    Scores,
-    choose_shown,
-    evaluate,
-    expected_calibration_error,
-)
+from procmine.prediction.evaluation import TRAIN_SHARE, choose_shown, evaluate
 from procmine.prediction.features import LogFacts
 from procmine.prediction.models import conformal_quantile
 from procmine.prediction.samples import labelled_prefixes
+from procmine.prediction.scoring import Scores, expected_calibration_error
 from procmine.workcalendar import WorkCalendar
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"

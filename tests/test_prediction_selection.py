@@ -23,21 +23,17 @@ from procmine.prediction.censoring import (
 )
 from procmine.prediction.clock import rule_clock
 from procmine.prediction.evaluation import (
-    ECE_BINS,
     MAX_ECE,
     TRAIN_SHARE,
     ModelCard,
-    Scores,
     choose_calibration,
     choose_shown,
-    ece_beyond_noise,
     evaluate,
-    expected_calibration_error,
-    score,
 )
 from procmine.prediction.features import LogFacts
 from procmine.prediction.models import conformal_quantile
 from procmine.prediction.samples import Labelled, labelled_prefixes
+from procmine.prediction.scoring import ECE_BINS, Scores, ece_beyond_noise, expected_calibration_error, score
 from procmine.prediction.wording import card_table, verdict
 from procmine.workcalendar import WorkCalendar
 

@@ -19,7 +19,7 @@ from procmine.eventlog import EventLog
 from procmine.schema import META_FILE
 
 CACHE_ENV = "PROCMINE_CACHE"
-FORMAT = 4     # 4: classifiers refitted on all cases, ECE-gated choice, open cases past the interval count as misses
+FORMAT = 5     # 5: forward-ECE gate; recency-weighted / Mondrian conformal interval chosen on validation
 
 
 def cache_dir() -> Path:

@@ -67,20 +67,31 @@ def inside_interval(remaining: np.ndarray, low: np.ndarray, high: np.ndarray) ->
     return seen & (value >= low - 1e-9) & (value <= high + 1e-9)
 
 
-def weighted_conformal_quantile(residuals: np.ndarray, weights: np.ndarray, level: float) -> float:
-    """The smallest residual whose weighted share (with one more point of mean weight) reaches `level`.
+def weighted_conformal_quantile(residuals: np.ndarray, weights: np.ndarray, level: float,
+                                test_weight: float | None = None) -> float:
+    """The smallest residual whose weighted share (with one more point, at infinity, of weight
+    `test_weight`, default the mean weight) reaches `level`.
 
     With equal weights this is the split-conformal quantile, the ceil((n + 1) * level)-th smallest.
     """
     order = np.argsort(residuals, kind="stable")
     cumulative = np.cumsum(weights[order])
-    total = cumulative[-1] + float(np.mean(weights))
+    total = cumulative[-1] + (float(np.mean(weights)) if test_weight is None else test_weight)
     rank = int(np.searchsorted(cumulative, level * total - 1e-9 * total, side="left"))
     return float(residuals[order][min(rank, len(order) - 1)])
 
 
 def weighted_share(hit: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sum(weights * hit) / np.sum(weights))
+
+
+def case_standard_error(values: np.ndarray, weights: np.ndarray, owner: np.ndarray) -> float:
+    """The standard error of the weighted mean of `values` with whole cases (`owner`) as the units sampled."""
+    _, case = np.unique(owner, return_inverse=True)
+    total = float(np.sum(weights))
+    mean = float(np.sum(weights * values)) / total
+    per_case = np.bincount(case, weights * (values - mean))
+    return float(np.sqrt(np.sum(per_case**2)) / total)
 
 
 def case_bootstrap_interval(values: np.ndarray, weights: np.ndarray, owner: np.ndarray,

@@ -4,10 +4,14 @@ Cases with a known outcome are ordered by when their clock started and cut in th
 TRAIN_SHARE develop the models, later ones test. Within the development cases, those from
 VALIDATION_FROM[0] on are the validation slice, in rolling-origin folds: each fold (from one origin
 of VALIDATION_FROM to the next) is scored by models fitted on the cases started before it (the
-latest of those calibrate), and the folds' scores are pooled. That alone chooses each classifier's
-calibration map (by Brier score among the maps whose ECE is at most MAX_ECE) and which model is
-shown (it must beat both baselines and its ECE be at most MAX_ECE, the figure the target is stated
-in; when only the ECE fails, the card says so). The folds pool [0.4, 0.7) because one fold of a
+latest of those calibrate), and the folds' scores are pooled. The same models also score every
+validation case after their origin, as the final models score the test slice (the first fold's
+models see 30 % of the cases ahead): the forward ECE, pooled over the folds. The validation slice
+alone chooses each classifier's calibration map (by Brier score among the maps whose forward ECE
+is at most MAX_ECE), which model is shown (it must beat both baselines and its forward ECE be at
+most MAX_ECE, the figure the target is stated in, measured as the test measures it; when only the
+ECE fails, the card says so) and how the remaining-time interval is made (plain, recency-weighted
+or by current activity: procmine.prediction.conformal). The folds pool [0.4, 0.7) because one fold of a
 simulated log's few hundred cases gives a calibrated model a plain ECE of 0.05-0.09 by noise
 alone; the card also reports the ECE beyond noise (ece_beyond_noise: the ECE less, bin by bin,
 what chance shows a calibrated model on that many cases), as information only: it is
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,8 +44,11 @@ from procmine.prediction.censoring import (
     remaining_weights,
     weighted_share,
 )
-from procmine.prediction.models import KINDS, RiskModels, fit_models
+from procmine.prediction.conformal import INTERVALS, choose_interval
+from procmine.prediction.folds import FoldCoverage, FoldRisks
+from procmine.prediction.models import KINDS, LEVEL, RiskModels, fit_models
 from procmine.prediction.samples import Labelled
+from procmine.prediction.scoring import ECE_BINS, Scores, score
 
 TRAIN_SHARE = 0.7
 # Of all settled cases by case start: the validation folds [0.4, 0.5), [0.5, 0.6), [0.6, 0.7), each scored
@@ -48,18 +56,7 @@ TRAIN_SHARE = 0.7
 VALIDATION_FROM = (0.4, 0.5, 0.6)
 MIN_AUC_GAIN = 0.01
 MIN_CASES = 60        # with known outcome, for a model card at all
-ECE_BINS = 10
 MAX_ECE = 0.05   # on the validation slice: a calibration map within it is preferred, and the model needs it to be shown
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Figures of one risk model on a slice's prefixes."""
-
-    auc: float
-    brier: float
-    ece: float
-    ece_beyond_noise: float = np.nan   # reported only: the ECE less what chance alone shows (NaN: not measured)
 
 
 @dataclass(frozen=True)
@@ -71,6 +68,8 @@ class Selection:
     scores: dict[str, Scores]
     cases: int
     withheld: str | None = None   # "calibration": the model beat the baselines but its ECE exceeded MAX_ECE
+    interval: tuple[float, bool] = INTERVALS[0]   # the conformal half-life, and whether by activity
+    coverage: dict[tuple[float, bool], float] = field(default_factory=dict)   # validation coverage of each
 
 
 @dataclass(frozen=True)
@@ -96,6 +95,9 @@ class ModelCard:
     validation: dict[str, Scores] = field(default_factory=dict)
     calibration: dict[str, str] = field(default_factory=dict)
     withheld: str | None = None   # why the model is not shown although it beat the baselines ("calibration")
+    interval: tuple[float, bool] = INTERVALS[0]   # conformal half-life and whether by activity, chosen on validation
+    validation_coverage: float = np.nan   # the interval's coverage on validation so computed
+    coverage_by_interval: dict[tuple[float, bool], float] = field(default_factory=dict)   # on validation, each tried
 
     @property
     def beats_baseline(self) -> bool:
@@ -116,14 +118,16 @@ class ModelCard:
         for prefix, table in (("", self.scores), ("validation_", self.validation)):
             for kind in KINDS:
                 scores = table.get(kind)
-                for name in ("auc", "brier", "ece", "ece_beyond_noise"):
+                for name in ("auc", "brier", "ece", "ece_beyond_noise", "ece_forward"):
                     record[f"{prefix}{kind}_{name}"] = getattr(scores, name) if scores else np.nan
         record.update({f"{kind}_calibration": self.calibration.get(kind) for kind in ("boosting", "logistic")})
         record.update(mae=self.mae, baseline_mae=self.baseline_mae, coverage=self.coverage,
                       coverage_low=self.coverage_interval[0], coverage_high=self.coverage_interval[1],
                       unseen_share=self.unseen_share, level=self.level, ece_bins=ECE_BINS, shown=self.shown,
                       beats_baseline=self.beats_baseline, holds_on_test=self.holds_on_test, note=self.note,
-                      withheld=self.withheld, max_ece=MAX_ECE)
+                      withheld=self.withheld, max_ece=MAX_ECE,
+                      half_life=None if math.isinf(self.interval[0]) else self.interval[0],   # None: plain
+                      interval_by_activity=self.interval[1], validation_coverage=self.validation_coverage)
         return record
 
 
@@ -142,12 +146,14 @@ def evaluate(data: Labelled, cases: np.ndarray, case_start: np.ndarray, rule: st
     if len(test) == 0 or y.min() == y.max() or development.breached.min() == development.breached.max():
         return ModelCard(**base, note="one_class")
     choice = select(development, origins, int(((case_start >= origins[0]) & (case_start < split)).sum()))
-    models = fit_models(development, methods=choice.methods)
+    models = fit_models(development, methods=choice.methods, interval=choice.interval)
     scores = {kind: score(y, models.risk(kind, test.prefixes.features), test.prefixes.entry) for kind in KINDS
               if models.usable(kind) == kind}
     return ModelCard(**base, **remaining_figures(models, development, test), scores=scores, level=models.level,
                      shown=models.usable(choice.shown), validation_cases=choice.cases, validation=choice.scores,
-                     calibration=choice.methods, withheld=choice.withheld)
+                     calibration=choice.methods, withheld=choice.withheld, interval=choice.interval,
+                     validation_coverage=choice.coverage.get(choice.interval, np.nan),
+                     coverage_by_interval=choice.coverage)
 
 
 def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selection:
@@ -155,115 +161,69 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
 
     The fold from origins[i] to origins[i + 1] (the last: to the end of development) is scored by
     models fitted on the cases started before origins[i]; the folds' outcomes and risks are pooled
-    and scored together. A classifier or map a fold could not fit (one class among its cases) is
-    not tried.
+    and scored together. The same models also score every validation case after their origin:
+    the forward ECE, pooled over the folds, judges the calibration as the test slice does (the
+    models of the first fold see 30 % of the cases ahead, as the final ones see the test slice),
+    and it is what the gate and the map choice read (Scores.gate_ece). The interval's method is
+    the one whose coverage on those same cases is nearest the level. A classifier or map a fold
+    could not fit (one class among its cases) is not tried.
     """
     bounds = (*origins, np.iinfo(np.int64).max)
-    y_parts, owner_parts = [], []
-    risks: dict[tuple[str, str], list[np.ndarray]] = {}
+    pooled, forward, coverage = FoldRisks(), FoldRisks(), FoldCoverage()
     for low, high in itertools.pairwise(bounds):
         later = development.subset((development.case_start >= low) & (development.case_start < high))
         if len(later) == 0:
             continue
-        models = fit_models(development.subset(development.case_start < low), remaining=False)
-        features = later.prefixes.features
-        y_parts.append(later.breached.astype(int))
-        owner_parts.append(later.prefixes.entry)
-        risks.setdefault(("constant", "none"), []).append(models.risk("constant", features))
-        for kind in ("boosting", "logistic"):
-            fitted = models.usable(kind) == kind
-            for method in METHODS:
-                if fitted and method in models.calibrators[kind]:
-                    risks.setdefault((kind, method), []).append(models.risk(kind, features, method))
-    y = np.concatenate(y_parts) if y_parts else np.zeros(0, int)
-    owner = np.concatenate(owner_parts) if owner_parts else np.zeros(0, np.int64)
-    complete = {key: np.concatenate(parts) for key, parts in risks.items() if len(parts) == len(y_parts)}
+        models = fit_models(development.subset(development.case_start < low))
+        pooled.add(models, later)
+        ahead = development.subset(development.case_start >= low)
+        forward.add(models, ahead)
+        coverage.add(models, ahead)
     methods: dict[str, str] = {}
-    scores = {"constant": score(y, complete[("constant", "none")], owner)} if len(y) else {}
+    scores = {"constant": pooled.score(("constant", "none"), forward)} if pooled.folds else {}
     for kind in ("boosting", "logistic"):
-        tried = {method: score(y, complete[(kind, method)], owner) for method in METHODS if (kind, method) in complete}
+        tried = {method: pooled.score((kind, method), forward) for method in METHODS if pooled.complete((kind, method))}
         if not tried:
             continue
         methods[kind] = choose_calibration(tried)
         scores[kind] = tried[methods[kind]]
+    found, error = coverage.shares()
+    interval = choose_interval(found, LEVEL, error)
     if not scores:
-        return Selection(shown="constant", methods=methods, scores=scores, cases=cases)
+        return Selection(shown="constant", methods=methods, scores=scores, cases=cases, interval=interval,
+                         coverage=found)
     shown = choose_shown(scores, max_ece=MAX_ECE)
     withheld = "calibration" if shown != "boosting" and choose_shown(scores) == "boosting" else None
-    return Selection(shown=shown, methods=methods, scores=scores, cases=cases, withheld=withheld)
+    return Selection(shown=shown, methods=methods, scores=scores, cases=cases, withheld=withheld,
+                     interval=interval, coverage=found)
 
 
 def choose_calibration(tried: dict[str, Scores]) -> str:
-    """The map with the lowest Brier score among those whose ECE is at most MAX_ECE, else the lowest ECE.
+    """The map with the lowest Brier score among those whose ECE (pooled and forward: Scores.gate_ece) is
+    at most MAX_ECE, else the lowest such ECE.
 
     (By Brier score alone, the validation slice chose maps whose risks were off by 0.09-0.12 on
     average on later cases; a map is first of all to make the risks mean what they say.)
 
     METHODS' order breaks ties: the simplest map.
     """
-    calibrated = [method for method in tried if tried[method].ece <= MAX_ECE]
+    calibrated = [method for method in tried if tried[method].gate_ece <= MAX_ECE]
     if calibrated:
         return min(calibrated, key=lambda method: tried[method].brier)
-    return min(tried, key=lambda method: tried[method].ece)
+    return min(tried, key=lambda method: tried[method].gate_ece)
 
 
 def choose_shown(scores: dict[str, Scores], max_ece: float = np.inf) -> str:
-    """boosting if it beat both baselines on AUC (by MIN_AUC_GAIN) and Brier and its ECE is at most
-    `max_ece`; else the better baseline."""
+    """boosting if it beat both baselines on AUC (by MIN_AUC_GAIN) and Brier and its ECE (pooled and,
+    where measured, forward: Scores.gate_ece) is at most `max_ece`; else the better baseline."""
     baselines = [k for k in ("logistic", "constant") if k in scores]
     best_baseline = min(baselines, key=lambda k: scores[k].brier)
     model = scores.get("boosting")
     best_auc = max(np.nan_to_num(scores[k].auc, nan=0.5) for k in baselines)
     if (model is not None and model.auc >= best_auc + MIN_AUC_GAIN and model.brier <= scores[best_baseline].brier
-            and model.ece <= max_ece):
+            and model.gate_ece <= max_ece):
         return "boosting"
     return best_baseline
-
-
-def score(y: np.ndarray, p: np.ndarray, owner: np.ndarray | None = None) -> Scores:
-    """AUC, Brier score and ECE of risks `p` for outcomes `y`; with `owner` (each prefix's case) also the
-    ECE beyond noise."""
-    from sklearn.metrics import roc_auc_score
-
-    auc = float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else np.nan
-    return Scores(auc=auc, brier=float(np.mean((p - y) ** 2)) if len(y) else np.nan,
-                  ece=expected_calibration_error(y, p),
-                  ece_beyond_noise=ece_beyond_noise(y, p, owner) if owner is not None else np.nan)
-
-
-def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = ECE_BINS) -> float:
-    """Σ over equal-width probability bins of (share of prefixes) × |mean predicted − observed share|."""
-    if len(y) == 0:
-        return np.nan
-    which = np.minimum((p * bins).astype(int), bins - 1)
-    predicted = np.bincount(which, weights=p, minlength=bins)
-    observed = np.bincount(which, weights=y, minlength=bins)
-    return float(np.abs(predicted - observed).sum() / len(y))
-
-
-def ece_beyond_noise(y: np.ndarray, p: np.ndarray, owner: np.ndarray, bins: int = ECE_BINS) -> float:
-    """The ECE with, bin by bin, the gap chance alone gives a perfectly calibrated model taken out.
-
-    In a bin of n prefixes the gap d = mean predicted − observed share has E[d²] = bias² + Var(d),
-    and for a model whose risks are right Var(d) = Σ over the bin's cases of m² p̄ (1 − p̄) / n²
-    (a case's m prefixes in the bin share one outcome, breached with their mean risk p̄). So
-    max(d² − Var(d), 0) estimates bias² without the noise's part; the figure is the prefix-weighted
-    sum of its square roots. For a calibrated model it is near 0 whatever the number of cases; for
-    a model off by b it is near b once the cases are enough to see b at all.
-    """
-    if len(y) == 0:
-        return np.nan
-    which = np.minimum((p * bins).astype(int), bins - 1)
-    _, case = np.unique(owner, return_inverse=True)
-    groups, group = np.unique(which.astype(np.int64) * (case.max() + 1) + case, return_inverse=True)
-    m = np.bincount(group).astype(np.float64)
-    risk = np.bincount(group, weights=p)
-    variance = np.bincount(groups // (case.max() + 1), weights=risk * (m - risk), minlength=bins)
-    n = np.bincount(which, minlength=bins).astype(np.float64)
-    gap = np.bincount(which, weights=p - y, minlength=bins)
-    filled = n > 0
-    bias_squared = np.maximum(gap[filled] ** 2 - variance[filled], 0.0) / n[filled] ** 2
-    return float(np.sum(n[filled] * np.sqrt(bias_squared)) / len(y))
 
 
 def remaining_figures(models: RiskModels, development: Labelled, test: Labelled) -> dict[str, Any]:

@@ -13,7 +13,8 @@ classifiers are fitted again on all cases, the latest included, and keep those m
 
 Remaining working days: LightGBM on log(1 + days), fitted on the earlier cases, with a
 split-conformal interval from the absolute log residuals on the calibration slice, weighted for the
-remaining times the log's end hides (procmine.prediction.censoring).
+remaining times the log's end hides (procmine.prediction.censoring) and, with a finite `half_life`,
+for recency (procmine.prediction.conformal).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import numpy as np
 
 from procmine.prediction.calibration import Calibrator, fit_calibrators
 from procmine.prediction.censoring import remaining_weights, weighted_conformal_quantile
+from procmine.prediction.conformal import INTERVALS, Residuals, per_prefix_halfwidth, recency_ages
 from procmine.prediction.samples import Labelled
 
 KINDS = ("boosting", "logistic", "constant")
@@ -54,6 +56,9 @@ class RiskModels:
     level: float = LEVEL
     calibrators: dict[str, dict[str, Calibrator]] = field(default_factory=dict)   # kind → method → map
     methods: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METHODS))
+    interval: tuple[float, bool] = INTERVALS[0]   # conformal half-life, and whether by current activity
+    residuals: Residuals | None = None
+    group_halfwidth: dict[int, float] = field(default_factory=dict)   # by activity code, when by activity
 
     def usable(self, kind: str) -> str:
         """`kind` if it was fitted, else the next simpler model (boosting → logistic → constant)."""
@@ -83,9 +88,27 @@ class RiskModels:
         """Predicted remaining working days with the conformal interval (low, high)."""
         if self.regressor is None or len(features) == 0:
             return (np.full(len(features), np.nan),) * 3
-        log_days = self.regressor.predict(features, num_threads=PREDICT_THREADS)
-        return (np.expm1(np.maximum(log_days, 0.0)), np.expm1(np.maximum(log_days - self.interval_halfwidth, 0.0)),
-                np.expm1(np.maximum(log_days + self.interval_halfwidth, 0.0)))
+        log_days = self.log_remaining(features)
+        halfwidth = per_prefix_halfwidth(self.interval_halfwidth, self.group_halfwidth, self._activity(features))
+        return (np.expm1(np.maximum(log_days, 0.0)), np.expm1(np.maximum(log_days - halfwidth, 0.0)),
+                np.expm1(np.maximum(log_days + halfwidth, 0.0)))
+
+    def halfwidths(self, features: np.ndarray, interval: tuple[float, bool]) -> np.ndarray:
+        """Each prefix's conformal halfwidth (log days) by the method `interval` (callers check it was fitted)."""
+        if self.residuals is None:
+            raise ValueError("The remaining-time model of this rule was not fitted.")
+        half_life, by_activity = interval
+        groups = self.residuals.group_halfwidths(self.level, half_life) if by_activity else {}
+        return per_prefix_halfwidth(self.residuals.halfwidth(self.level, half_life), groups, self._activity(features))
+
+    def _activity(self, features: np.ndarray) -> np.ndarray:
+        return np.nan_to_num(features[:, self.names.index("activity")], nan=-1).astype(np.int64)
+
+    def log_remaining(self, features: np.ndarray) -> np.ndarray:
+        """The remaining-time model's prediction of log(1 + working days) (callers check it was fitted)."""
+        if self.regressor is None:
+            raise ValueError("The remaining-time model of this rule was not fitted.")
+        return self.regressor.predict(features, num_threads=PREDICT_THREADS)
 
     def contributions(self, kind: str, features: np.ndarray) -> np.ndarray:
         """Per prefix and feature, its additive part of the risk score (log-odds); zeros for `constant`."""
@@ -116,17 +139,18 @@ class RiskModels:
 
 
 def fit_models(data: Labelled, *, methods: dict[str, str] | None = None, level: float = LEVEL,
-               remaining: bool = True) -> RiskModels:
+               remaining: bool = True, interval: tuple[float, bool] = INTERVALS[0]) -> RiskModels:
     """Fit all models on `data`; the latest CALIBRATION_SHARE of its cases (by start) calibrates.
 
-    `remaining=False` leaves out the remaining-time model (the validation slice only compares risks).
+    `remaining=False` leaves out the remaining-time model; `interval` (half-life, by activity) says
+    how its conformal residuals are weighted by recency and grouped (procmine.prediction.conformal).
     """
     prefixes = data.prefixes
     fit, calibrate = _temporal_slices(data.case_start)
     y = data.breached.astype(int)
     models = RiskModels(names=prefixes.names, categorical=prefixes.categorical, boosting=None, logistic=None,
                         constant=float(y.mean()) if len(y) else 0.0, regressor=None, interval_halfwidth=np.nan,
-                        level=level, methods={**DEFAULT_METHODS, **(methods or {})})
+                        level=level, methods={**DEFAULT_METHODS, **(methods or {})}, interval=interval)
     if _two_classes(y[fit]) and _two_classes(y[calibrate]):
         x = prefixes.features[fit]
         models.boosting = _boosting(x, y[fit], prefixes.names, prefixes.categorical, "binary")
@@ -156,7 +180,12 @@ def _fit_remaining(models: RiskModels, data: Labelled, fit: np.ndarray, calibrat
                                  models.categorical, "regression")
     residual = np.abs(models.regressor.predict(x[seen]) - target[seen])
     weights = remaining_weights(data.remaining[calibrate], data.horizon[calibrate])[known[calibrate]]
-    models.interval_halfwidth = weighted_conformal_quantile(residual, weights, models.level)
+    ages = recency_ages(data.case_start[calibrate])[known[calibrate]]
+    models.residuals = Residuals(residual, weights, ages, models._activity(x[seen]))
+    half_life, by_activity = models.interval
+    models.interval_halfwidth = models.residuals.halfwidth(models.level, half_life)
+    if by_activity:
+        models.group_halfwidth = models.residuals.group_halfwidths(models.level, half_life)
 
 
 def conformal_quantile(residuals: np.ndarray, level: float) -> float:

@@ -85,7 +85,8 @@ def _one_rule(log: EventLog, facts: LogFacts, clock: RuleClock) -> tuple[ModelCa
     scored = np.flatnonzero(clock.open)
     now = np.full(len(scored), clock.log_end, np.int64)
     prefixes = prefixes_at(facts, clock, scored, now)
-    models = fit_models(data, methods=card.calibration) if card.note is None else None   # as validated
+    models = (fit_models(data, methods=card.calibration, interval=card.interval)   # as validated
+              if card.note is None else None)
     frame = _open_cases(log, clock, prefixes, models, card)
     return card, pd.concat([frame, _overdue_cases(log, clock)], ignore_index=True)
 

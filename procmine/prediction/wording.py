@@ -9,6 +9,7 @@ import pandas as pd
 from procmine.formatting import format_date, format_number, format_percent
 from procmine.i18n import text
 from procmine.languages import Language
+from procmine.prediction.conformal import MIN_GROUP
 from procmine.prediction.evaluation import ECE_BINS, MAX_ECE, ModelCard
 from procmine.prediction.models import KINDS
 from procmine.prediction.radar import Reason
@@ -32,7 +33,7 @@ def verdict(card: ModelCard, lang: Language) -> str:
                       baseline_brier=_figure(card.scores[best].brier, lang))
         return text("card.verdict.model" if card.holds_on_test else "card.verdict.model_unconfirmed", lang, **values)
     if card.withheld == "calibration" and model_validation is not None:
-        return text("card.verdict.uncalibrated", lang, ece=_figure(model_validation.ece, lang),
+        return text("card.verdict.uncalibrated", lang, ece=_figure(model_validation.gate_ece, lang),
                     limit=_figure(MAX_ECE, lang), **values)
     return text("card.verdict.baseline", lang, **values)
 
@@ -49,9 +50,23 @@ def split_sentence(card: ModelCard, lang: Language) -> str:
 
 
 def remaining_sentence(card: ModelCard, lang: Language) -> str:
-    """The remaining-time figures: MAE against a constant median, and the interval's coverage."""
+    """The remaining-time figures: MAE against a constant median, the interval's coverage and its method."""
     if math.isnan(card.mae):
         return ""
+    return _remaining_figures(card, lang) + " " + interval_sentence(card, lang)
+
+
+def interval_sentence(card: ModelCard, lang: Language) -> str:
+    """How the interval is made (plain, recency-weighted and/or by current step) and its validation coverage."""
+    half_life, by_activity = card.interval
+    method = (text("card.interval.plain", lang) if math.isinf(half_life)
+              else text("card.interval.recent", lang, share=format_percent(half_life, lang, 0)))
+    if by_activity:
+        method += text("card.interval.by_activity", lang, min=format_number(MIN_GROUP, lang))
+    return text("card.interval", lang, method=method, coverage=format_percent(card.validation_coverage, lang))
+
+
+def _remaining_figures(card: ModelCard, lang: Language) -> str:
     return text("card.remaining", lang, mae=format_number(card.mae, lang, 1),
                 baseline_mae=format_number(card.baseline_mae, lang, 1), level=format_percent(card.level, lang, 0),
                 coverage=format_percent(card.coverage, lang), low=format_percent(card.coverage_interval[0], lang),

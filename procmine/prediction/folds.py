@@ -1,0 +1,76 @@
+"""What the validation folds gather: each fold's models' risks and interval hits on the validation cases,
+pooled over the folds (procmine.prediction.evaluation.select decides on them)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from procmine.prediction.censoring import case_standard_error, weighted_share
+from procmine.prediction.conformal import INTERVALS, interval_hits
+from procmine.prediction.models import RiskModels
+from procmine.prediction.samples import Labelled
+from procmine.prediction.scoring import Scores, expected_calibration_error, score
+
+
+class FoldRisks:
+    """Outcomes, cases and risks by (kind, method) of validation prefixes, gathered fold by fold."""
+
+    def __init__(self) -> None:
+        self.y: list[np.ndarray] = []
+        self.owner: list[np.ndarray] = []
+        self.risks: dict[tuple[str, str], list[np.ndarray]] = {}
+        self.folds = 0
+
+    def add(self, models: RiskModels, cases: Labelled) -> None:
+        features = cases.prefixes.features
+        self.folds += 1
+        self.y.append(cases.breached.astype(int))
+        self.owner.append(cases.prefixes.entry)
+        self.risks.setdefault(("constant", "none"), []).append(models.risk("constant", features))
+        for kind in ("boosting", "logistic"):
+            if models.usable(kind) != kind:
+                continue
+            raw = models.raw_score(kind, features)
+            for method, calibrator in models.calibrators[kind].items():
+                self.risks.setdefault((kind, method), []).append(calibrator.predict(raw))
+
+    def complete(self, key: tuple[str, str]) -> bool:
+        return len(self.risks.get(key, ())) == self.folds > 0
+
+    def score(self, key: tuple[str, str], forward: FoldRisks) -> Scores:
+        """The pooled figures of `key`, with the ECE of `forward` (NaN where a forward fold lacks it)."""
+        y, owner = np.concatenate(self.y), np.concatenate(self.owner)
+        pooled = score(y, np.concatenate(self.risks[key]), owner)
+        ahead = (expected_calibration_error(np.concatenate(forward.y), np.concatenate(forward.risks[key]))
+                 if forward.complete(key) else np.nan)
+        return dataclasses.replace(pooled, ece_forward=ahead)
+
+
+class FoldCoverage:
+    """Per interval method (INTERVALS), whether each validation prefix fell in its interval and its weight."""
+
+    def __init__(self) -> None:
+        self.parts: dict[tuple[float, bool], list[tuple[np.ndarray, np.ndarray]]] = {}
+        self.owner: list[np.ndarray] = []
+
+    def add(self, models: RiskModels, cases: Labelled) -> None:
+        if models.residuals is None or not len(cases):
+            return
+        features = cases.prefixes.features
+        self.owner.append(cases.prefixes.entry)
+        log_days = models.log_remaining(features)
+        for interval in INTERVALS:
+            self.parts.setdefault(interval, []).append(interval_hits(
+                cases.remaining, cases.horizon, log_days, models.halfwidths(features, interval)))
+
+    def shares(self) -> tuple[dict[tuple[float, bool], float], float]:
+        """The coverage of each method, and the standard error of the plain one's (whole cases resampled)."""
+        result, error = {}, np.nan
+        for interval, parts in self.parts.items():
+            inside, status = (np.concatenate(column) for column in zip(*parts))
+            result[interval] = weighted_share(inside, status) if status.sum() > 0 else np.nan
+            if interval == INTERVALS[0] and status.sum() > 0:
+                error = case_standard_error(inside, status, np.concatenate(self.owner))
+        return result, error
