@@ -156,7 +156,12 @@ def _attribute_twice(document):
     event["attributes"].append(dict(event["attributes"][0]))
 
 
-@pytest.mark.parametrize("change", [_number_as_text, _attribute_twice])
+def _event_number_as_text(document):
+    event = next(e for e in document["events"] if e.get("attributes"))
+    event["attributes"][0]["value"] = 7.50
+
+
+@pytest.mark.parametrize("change", [_number_as_text, _attribute_twice, _event_number_as_text])
 def test_documents_of_another_shape_are_read_by_the_exact_reader(tmp_path, change):
     path = _example(tmp_path, change)
     assert read_json_columns(path, lambda types, key: _declarations(types, key, path)) is None

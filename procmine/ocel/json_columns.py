@@ -30,6 +30,8 @@ _FITS = {"string": {"VARCHAR"}, "time": {"VARCHAR"}, "integer": {"BIGINT", "UBIG
          "float": {"DOUBLE", "BIGINT", "UBIGINT"}, "boolean": {"BOOLEAN"}}
 _EVENTS = "(SELECT unnest(events) AS e, generate_subscripts(events, 1) - 1 AS position FROM document)"
 _OBJECTS = "(SELECT unnest(objects) AS o FROM document)"
+# an attribute's value as the text of its value (a string unquoted and unescaped; null for JSON null) and its JSON type
+_VALUE = "json_extract_string(a.value, '$') AS value, json_type(a.value) AS json_type"
 
 
 class Unfit(Exception):
@@ -68,14 +70,13 @@ def _table(con, sql: str, required: tuple[str, ...] = ()) -> pa.Table:
 def _objects(con, rows: OcelRows) -> None:
     objects = _table(con, f"SELECT o.id AS id, o.type AS type FROM {_OBJECTS}", ("id", "type"))
     rows.object_ids, rows.object_type_of = objects.column("id"), objects.column("type")
-    _check_kinds(con, "SELECT type, name, json_type(value) FROM (SELECT o.type AS type, "
-                      f"unnest(o.attributes, recursive := true) FROM {_OBJECTS}) GROUP BY ALL", lambda otype, name: rows.object_types.get(otype, {}).get(name, "string"))
-    values = _table(con, f"SELECT o.id AS id, unnest(o.attributes, recursive := true) FROM {_OBJECTS}",
-                    ("id", "name"))
+    values = _table(con, "SELECT id, owner_type, a.name AS name, a.time AS time, " + _VALUE + " FROM (SELECT o.id AS id, "
+                    f"o.type AS owner_type, unnest(o.attributes) AS a FROM {_OBJECTS})", ("id", "name"))
+    _check_kinds(values, lambda otype, name: rows.object_types.get(otype, {}).get(name, "string"))
     if values.num_rows:
         rows.attribute_objects, rows.attribute_names = values.column("id"), values.column("name")
         rows.attribute_times = values.column("time").combine_chunks()
-        rows.attribute_values = _texts(con, values.column("value"))
+        rows.attribute_values = _text_column(values)
     links = _table(con, f"SELECT o.id AS id, unnest(o.relationships, recursive := true) FROM {_OBJECTS}",
                    ("id", "objectId"))
     if links.num_rows:
@@ -88,33 +89,27 @@ def _events(con, rows: OcelRows) -> None:
     rows.event_ids, rows.event_activities = events.column("id"), events.column("type")
     rows.event_times = events.column("time")
     kinds = m.event_column_types(rows.event_types)
-    _check_kinds(con, "SELECT NULL, name, json_type(value) FROM (SELECT "
-                      f"unnest(e.attributes, recursive := true) FROM {_EVENTS}) GROUP BY ALL", lambda _, name: kinds.get(name, "string"))
     relations = _table(con, f"SELECT e.id AS id, unnest(e.relationships, recursive := true) FROM {_EVENTS}",
                        ("id", "objectId"))
     if relations.num_rows:
         rows.relation_events, rows.relation_objects = relations.column("id"), relations.column("objectId")
         rows.relation_qualifiers = relations.column("qualifier")
-    values = _table(con, f"SELECT position, unnest(e.attributes, recursive := true) FROM {_EVENTS}",
-                    ("position", "name"))
+    values = _table(con, "SELECT position, NULL::VARCHAR AS owner_type, a.name AS name, " + _VALUE + " FROM (SELECT "
+                    f"position, unnest(e.attributes) AS a FROM {_EVENTS})", ("position", "name"))
+    _check_kinds(values, lambda _, name: kinds.get(name, "string"))
     if values.num_rows and not spread_event_attributes(rows, values.column("position").to_numpy(),
-                                                       values.column("name"), _texts(con, values.column("value")),
-                                                       events.num_rows):
+                                                       values.column("name"), _text_column(values), events.num_rows):
         raise Unfit("an event has one attribute twice")
 
 
-def _check_kinds(con, sql: str, kind_of) -> None:
-    """Every (type, attribute, JSON type) found must fit the attribute's declared type."""
-    for owner, name, json_type in con.execute(sql).fetchall():
+def _check_kinds(values: pa.Table, kind_of) -> None:
+    """Every (owner type, attribute, JSON type) found must fit the attribute's declared type."""
+    found = values.select(["owner_type", "name", "json_type"]).group_by(["owner_type", "name", "json_type"]).aggregate([])
+    for owner, name, json_type in zip(*(found.column(c).to_pylist() for c in ("owner_type", "name", "json_type"))):
         if name is None or (json_type not in (None, "NULL") and json_type not in _FITS[kind_of(owner, name)]):
             raise Unfit(f"attribute {name!r} has JSON type {json_type}")
 
 
-def _texts(con, values: pa.ChunkedArray) -> pa.Array:
-    """JSON values as the text of their value (a string unquoted and unescaped; null for JSON null)."""
-    con.register("json_values", pa.table({"value": values}))
-    try:
-        return con.sql("SELECT json_extract_string(value, '$') AS value FROM json_values").to_arrow_table() \
-            .column("value").combine_chunks().cast(pa.string())
-    finally:
-        con.unregister("json_values")
+def _text_column(values: pa.Table) -> pa.Array:
+    """The text of the JSON values (a string unquoted and unescaped; null for JSON null)."""
+    return values.column("value").combine_chunks().cast(pa.string())
