@@ -49,20 +49,20 @@ class IdCodes:
 
 def encode_ids(ids: pa.Array | pa.ChunkedArray, *references: pa.Array | pa.ChunkedArray) -> IdCodes:
     """`ids` and the columns referring to them as codes of one dictionary."""
-    ids = _array(ids)
-    parts = [ids, *(_array(r) for r in references)]
-    encoded = pc.dictionary_encode(pa.chunked_array(parts, pa.string()))
-    sizes = np.cumsum([0, *(len(p) for p in parts)])
+    parts = [_chunks(ids), *(_chunks(r) for r in references)]
+    encoded = pc.dictionary_encode(pa.chunked_array([c for chunks in parts for c in chunks], pa.string()))
+    sizes = np.cumsum([0, *(sum(len(c) for c in chunks) for chunks in parts)])
     codes = _codes(encoded)
     dictionary = encoded.chunks[-1].dictionary if encoded.num_chunks else pa.array([], pa.string())
-    return IdCodes(ids, codes[:sizes[1]],
+    known = parts[0][0] if len(parts[0]) == 1 else pa.chunked_array(parts[0], pa.string()).combine_chunks()
+    return IdCodes(known, codes[:sizes[1]],
                    tuple(codes[sizes[i]:sizes[i + 1]] for i in range(1, len(parts))), dictionary)
 
 
-def _array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    return values.cast(pa.string())
+def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    """The values as text chunks, not copied (Arrow's concatenation copies even a single chunk)."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    return [c.cast(pa.string()) for c in chunks] or [pa.array([], pa.string())]
 
 
 def _codes(encoded: pa.ChunkedArray) -> np.ndarray:
@@ -72,5 +72,5 @@ def _codes(encoded: pa.ChunkedArray) -> np.ndarray:
         indices = chunk.indices
         if indices.null_count:
             indices = pc.fill_null(indices, -1)
-        chunks.append(indices.to_numpy(zero_copy_only=False).astype(np.int64))
-    return np.concatenate(chunks) if chunks else np.zeros(0, np.int64)
+        chunks.append(indices.to_numpy(zero_copy_only=False))
+    return np.concatenate(chunks).astype(np.int64) if chunks else np.zeros(0, np.int64)
