@@ -61,11 +61,14 @@ def _database(folder: Path) -> Path:
     return path
 
 
-def test_adbc_columns_equal_what_sqlite_gives(tmp_path):
+@pytest.mark.parametrize("batch_rows", [1 << 16, 1 << 20])
+def test_adbc_columns_equal_what_sqlite_gives(tmp_path, monkeypatch, batch_rows):
+    monkeypatch.setattr(sqlite_arrow, "BATCH_ROWS", batch_rows)
     path = _database(tmp_path)
     reader = ArrowReader(path)
     try:
         late, mixed = reader.text("t", ["late", "mixed"])
+        as_stored = reader.text("t", ["late", "mixed", "number"], frozenset({"late", "mixed"}))
         number, real, unmixed = (reader.values("t", c) for c in ("number", "real", "unmixed"))
         few = reader.values("few", "mixed")
     finally:
@@ -80,10 +83,43 @@ def test_adbc_columns_equal_what_sqlite_gives(tmp_path):
 
     assert late.to_pylist() == text("late") and late[-2].as_py() == "æøå \x1f ; ,"   # null through the first batch
     assert mixed.to_pylist() == text("mixed")
+    assert [c.to_pylist() for c in as_stored] == [text("late"), text("mixed"), text("number")]
     assert number.type == pa.int64() and number.to_pylist() == raw("number")
     assert real.type == pa.float64() and real.to_pylist() == raw("real")
-    assert unmixed is None       # text after a first batch of numbers: the caller reads it by rows
+    if batch_rows < 70_000:
+        assert unmixed is None       # text after a first batch of numbers: the caller reads it by rows
+    else:                            # one batch: numbers and text in it, SQLite's own text of each
+        assert unmixed.to_pylist() == text("unmixed")
     assert few.to_pylist() == ["1", "text", "2.5"]     # numbers and text in one batch: SQLite's own text
+
+
+@pytest.mark.parametrize("batch_rows", [2, 1 << 16])
+def test_text_columns_read_as_stored_equal_their_cast(tmp_path, monkeypatch, batch_rows):
+    """TEXT affinity keeps text, blobs and nulls; numbers become text when stored. A blob, or a column
+    null through the first batch, sends the read back to the CAST."""
+    monkeypatch.setattr(sqlite_arrow, "BATCH_ROWS", batch_rows)
+    path = tmp_path / "t.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (plain TEXT, blobs VARCHAR(20), nulls CLOB, late NCHAR, timed TIMESTAMP, number INT)")
+    rows = [("a", "b", None, None, "2024-01-01T00:00:00Z", 1), (3, "\u00e6".encode(), None, None, 2.5, 2),
+            (2.5, "c", None, "x", 2024, None), ("\u00f8", None, None, "y", None, 3)]
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.commit()
+    columns = ["plain", "blobs", "nulls", "late", "timed", "number"]
+    expected = [[v for (v,) in con.execute(f"SELECT CAST({c} AS TEXT) FROM t ORDER BY rowid")] for c in columns]
+    con.close()
+    reader = ArrowReader(path)
+    try:
+        for stored in (frozenset({"plain", "nulls", "late"}), frozenset({"plain", "blobs", "nulls", "late"})):
+            assert [c.to_pylist() for c in reader.text("t", columns, stored)] == expected
+    finally:
+        reader.close()
+    from procmine.ocel.sqlite_read import _Database
+    database = _Database(path)
+    try:
+        assert database.stored_as_text("t") == frozenset({"plain", "blobs", "nulls", "late"})
+    finally:
+        database.close()
 
 
 def test_adbc_text_of_columns_not_stored_as_text_is_sqlites_text(tmp_path):

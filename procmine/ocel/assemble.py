@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from procmine.analysis import kernels as k
 from procmine.errors import LogValidationError, located
 from procmine.ocel import model as m
+from procmine.ocel.id_codes import IdCodes, encode_ids
 
 
 @dataclass
@@ -41,6 +42,9 @@ class OcelRows:
     attribute_names: list = field(default_factory=list)
     attribute_times: list = field(default_factory=list)
     attribute_values: list = field(default_factory=list)
+    # the log's own list of its events and their types, where the form has one beside the events
+    # themselves (SQLite's event table): (ids, types), checked to agree with the events
+    listed_events: tuple[pa.Array, pa.Array] | None = None
 
     def add_event_attribute(self, name: str, value) -> None:
         """Set attribute `name` of the event added last."""
@@ -73,10 +77,15 @@ def assemble(rows: OcelRows, origin: object) -> m.ObjectCentricLog:
                               m.QUALIFIER: _ids(rows.relation_qualifiers).fill_null("")})
     links = pa.table({m.SOURCE_ID: _ids(rows.link_sources), m.TARGET_ID: _ids(rows.link_targets),
                       m.QUALIFIER: _ids(rows.link_qualifiers).fill_null("")})
-    attributes = _object_attributes(rows, objects, origin)
+    attribute_objects = _ids(rows.attribute_objects)
+    # every reference to an object, coded in one pass: the attribute types and the checks share it
+    object_codes = encode_ids(objects.column(m.OBJECT_ID), event_objects.column(m.OBJECT_ID),
+                              links.column(m.SOURCE_ID), links.column(m.TARGET_ID), attribute_objects)
+    attributes = _object_attributes(rows, objects, attribute_objects, object_codes.rows(3), origin)
     log = m.ObjectCentricLog(events, objects, event_objects, links, attributes,
                              rows.event_types, rows.object_types)
-    return replace(log, relation_positions=check(log, origin))
+    return replace(log, relation_positions=check(log, origin, listed_events=rows.listed_events,
+                                                 object_codes=object_codes))
 
 
 def _ids(values) -> pa.Array:
@@ -109,64 +118,129 @@ def _events(rows: OcelRows, origin: object) -> pa.Table:
     return pa.table(columns)
 
 
-def _object_attributes(rows: OcelRows, objects: pa.Table, origin: object) -> pa.Table:
+def _object_attributes(rows: OcelRows, objects: pa.Table, object_ids: pa.Array, object_rows: np.ndarray,
+                       origin: object) -> pa.Table:
     """Long table of attribute values, each as canonical text of its declared type (typed per kind,
-    in bulk: one conversion per attribute type, not per value)."""
-    object_ids = _ids(rows.attribute_objects)
+    in bulk: one conversion per attribute type, not per value). `object_rows`: the row in `objects` of
+    each value's object (-1 when there is none)."""
     names = _ids(rows.attribute_names)
     listed_times = rows.attribute_times
     listed_times = (listed_times.fill_null(m.EPOCH_TEXT) if isinstance(listed_times, pa.Array)
                     else [m.EPOCH_TEXT if t is None else t for t in listed_times])
     times = m.parse_times(listed_times, f"{origin}: object attribute time")
-    type_of = objects.column(m.OBJECT_TYPE).take(pc.index_in(object_ids, value_set=objects.column(m.OBJECT_ID)))
-    keys = pc.binary_join_element_wise(type_of.combine_chunks().fill_null(""), names, "\x1f")
-    distinct = pc.unique(keys)
-    kind_of_key = np.array([rows.object_types.get(key.split("\x1f")[0], {}).get(key.split("\x1f")[1], "string")
-                            for key in distinct.to_pylist()], dtype=object)
-    kinds = kind_of_key[pc.index_in(keys, value_set=distinct).to_numpy(zero_copy_only=False).astype(np.int64)] \
-        if len(keys) else np.zeros(0, dtype=object)
+    kinds, kind_names = _attribute_kinds(rows.object_types, objects, names, object_rows)
     values = rows.attribute_values
     bulk = values if isinstance(values, pa.Array) else None        # text read in bulk (SQLite)
     listed = np.empty(0 if bulk is not None else len(values), dtype=object)
     if bulk is None:
         listed[:] = values
-    texts = np.empty(len(values), dtype=object)
-    for kind in set(kinds.tolist()):
-        chosen = kinds == kind
-        picked = bulk.filter(pa.array(chosen)) if bulk is not None else listed[chosen].tolist()
+    parts, places = [], []
+    for code in np.unique(kinds).tolist():
+        kind = kind_names[code]
+        chosen = np.flatnonzero(kinds == code)
+        everything = len(chosen) == len(kinds)
+        picked = (values if everything else bulk.take(pa.array(chosen)) if bulk is not None
+                  else listed[chosen].tolist())
         typed = m.typed_array(picked, kind, f"{origin}: object attribute of type {kind}")
-        texts[chosen] = m.canonical_text(typed, kind).to_numpy(zero_copy_only=False)
+        parts.append(m.canonical_text(typed, kind))
+        places.append(chosen)
+    if len(parts) == 1:
+        texts = parts[0]
+    elif parts:     # back into the order read (Arrow's own take: no Python object per value)
+        order = np.concatenate(places)
+        inverse = np.empty(len(order), np.int64)
+        inverse[order] = np.arange(len(order))
+        texts = pa.concat_arrays(parts).take(pa.array(inverse))
+    else:
+        texts = pa.array([], pa.string())
     return pa.table({m.OBJECT_ID: object_ids, m.ATTRIBUTE: names, m.TIME: times,
-                     m.VALUE: pa.array(texts, pa.string())})
+                     m.VALUE: texts.cast(pa.string())})
 
 
-def check(log: m.ObjectCentricLog, origin: object) -> tuple[np.ndarray, np.ndarray]:
+def _attribute_kinds(object_types: dict[str, dict[str, str]], objects: pa.Table, names: pa.Array,
+                     object_rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The declared kind of each attribute value (as a code into the kinds given), by its object's type
+    and its name: a small table of (type, name) looked up in bulk. An unknown object or a type without
+    a name reads as the type named "" (nothing, unless a log declares it)."""
+    types = pc.dictionary_encode(objects.column(m.OBJECT_TYPE).combine_chunks())
+    type_codes = np.append(pc.fill_null(types.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64), -1)
+    encoded_names = pc.dictionary_encode(names)
+    name_codes = pc.fill_null(encoded_names.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    type_names = [*types.dictionary.to_pylist(), ""]          # code -1: the last
+    attribute_names = encoded_names.dictionary.to_pylist()
+    kind_names = list(m.OCEL_TYPES)
+    table = np.zeros((len(type_names), len(attribute_names) + 1), np.int64)
+    for t, type_name in enumerate(type_names):
+        declared = object_types.get(type_name, {})
+        for n, name in enumerate(attribute_names):
+            table[t, n] = kind_names.index(declared.get(name, "string"))
+    return table[type_codes[object_rows], name_codes], kind_names
+
+
+def check(log: m.ObjectCentricLog, origin: object, *, listed_events: tuple[pa.Array, pa.Array] | None = None,
+          object_codes: IdCodes | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Refuse a log OCEL 2.0 does not allow, naming the first offending id; gives the rows in `events`
-    and in `objects` of each event-object relation (found on the way, kept for flattening)."""
-    _unique(log.events.column(m.EVENT_ID), "event", origin)
-    _unique(log.objects.column(m.OBJECT_ID), "object", origin)
+    and in `objects` of each event-object relation (found on the way, kept for flattening).
+
+    `listed_events`: the log's own list of (event ids, types), which must give every event its type;
+    `object_codes`: the object ids coded with the relations, links and attribute values that name them."""
+    relations, links = log.event_objects, log.object_relations
+    event_codes = encode_ids(log.events.column(m.EVENT_ID), relations.column(m.EVENT_ID),
+                             *([] if listed_events is None else [listed_events[0]]))
+    if object_codes is None:
+        object_codes = encode_ids(log.objects.column(m.OBJECT_ID), relations.column(m.OBJECT_ID),
+                                  links.column(m.SOURCE_ID), links.column(m.TARGET_ID),
+                                  log.object_attributes.column(m.OBJECT_ID))
+    if listed_events is not None:
+        _agrees_with_listing(log, event_codes, listed_events[1], origin)
+    _unique(event_codes, "event", origin)
+    _unique(object_codes, "object", origin)
     _no_nulls(log, origin)
     _declared(log.events.column("activity"), log.event_types, "event", origin)
     _declared(log.objects.column(m.OBJECT_TYPE), log.object_types, "object", origin)
-    objects = log.objects.column(m.OBJECT_ID)
-    positions = (_positions(log.event_objects.column(m.EVENT_ID), log.events.column(m.EVENT_ID),
-                            "an event-object relation", "event", origin),
-                 _positions(log.event_objects.column(m.OBJECT_ID), objects, "an event-object relation", "object",
+    positions = (_positions(event_codes, 0, relations.column(m.EVENT_ID), "an event-object relation", "event",
+                            origin),
+                 _positions(object_codes, 0, relations.column(m.OBJECT_ID), "an event-object relation", "object",
                             origin))
-    _known(log.object_relations.column(m.SOURCE_ID), objects, "an object-object relation", "object", origin)
-    _known(log.object_relations.column(m.TARGET_ID), objects, "an object-object relation", "object", origin)
-    _known(log.object_attributes.column(m.OBJECT_ID), objects, "an object attribute", "object", origin)
-    _acyclic(log, origin)
+    sources = _positions(object_codes, 1, links.column(m.SOURCE_ID), "an object-object relation", "object", origin)
+    targets = _positions(object_codes, 2, links.column(m.TARGET_ID), "an object-object relation", "object", origin)
+    _positions(object_codes, 3, log.object_attributes.column(m.OBJECT_ID), "an object attribute", "object", origin)
+    _acyclic(log, sources, targets, origin)
     return positions
 
 
-def _unique(ids: pa.ChunkedArray, kind: str, origin: object) -> None:
-    counts = pc.value_counts(ids)
-    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-    if len(repeated):
+def _agrees_with_listing(log: m.ObjectCentricLog, codes: IdCodes, listed_types: pa.Array, origin: object) -> None:
+    """Each event's type is the one the log's own list of events gives its id (null when it lists
+    no such id: an error too)."""
+    listed = codes.references[1]
+    first_listed = np.full(len(codes.dictionary) + 1, -1, np.int64)   # the extra slot: a null id
+    first_listed[listed[::-1]] = np.arange(len(listed))[::-1]        # the last assignment wins: the first row
+    where = first_listed[codes.codes]
+    types = listed_types.take(pa.array(where, mask=where < 0))
+    activities = log.events.column("activity")
+    wrong = pc.invert(pc.fill_null(pc.equal(types, activities), False))
+    if pc.any(wrong).as_py():
+        first = pc.indices_nonzero(wrong)[0].as_py()
         raise LogValidationError(located(
-            f"The {kind} id {repeated[0].as_py()!r} is used by more than one {kind}", file=origin,
-            hint=f"Give every {kind} its own id"))
+            f"Event {log.events.column(m.EVENT_ID)[first].as_py()!r} is in the table of type "
+            f"{activities[first].as_py()!r} but the event table gives it the type "
+            f"{types[first].as_py()!r}", file=origin, hint="Keep the event table and the event type tables consistent"))
+
+
+def _unique(codes: IdCodes, kind: str, origin: object) -> None:
+    if codes.distinct:
+        return
+    if codes.ids.null_count:        # a null is one more id here (twice: repeated); the null check follows
+        counts = pc.value_counts(codes.ids)
+        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        if not len(repeated):
+            return
+        first = repeated[0].as_py()
+    else:
+        first = codes.first_repeated()
+    raise LogValidationError(located(
+        f"The {kind} id {first!r} is used by more than one {kind}", file=origin,
+        hint=f"Give every {kind} its own id"))
 
 
 def _no_nulls(log: m.ObjectCentricLog, origin: object) -> None:
@@ -191,32 +265,27 @@ def _declared(types: pa.ChunkedArray, declared: dict, kind: str, origin: object)
             hint=f"Declare it in the log's {kind} types"))
 
 
-def _known(ids: pa.ChunkedArray, known: pa.ChunkedArray, where: str, kind: str, origin: object) -> None:
-    _positions(ids, known, where, kind, origin)
-
-
-def _positions(ids: pa.ChunkedArray, known: pa.ChunkedArray, where: str, kind: str, origin: object) -> np.ndarray:
-    """The row in `known` of each id; an id `known` does not hold is an error."""
-    found = pc.index_in(ids, value_set=known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known)
-    if found.null_count:
-        missing = pc.filter(ids, pc.is_null(found))
+def _positions(codes: IdCodes, reference: int, ids: pa.ChunkedArray, where: str, kind: str,
+               origin: object) -> np.ndarray:
+    """The row of each id of reference column `reference` (its values: `ids`); an id the log does not
+    hold is an error."""
+    rows = codes.rows(reference)
+    missing = rows < 0
+    if missing.any():
+        first = int(np.flatnonzero(missing)[0])
         raise LogValidationError(located(
-            f"{where.capitalize()} names the {kind} id {missing[0].as_py()!r}, which the log does not hold "
-            f"({len(missing)} such reference(s))", file=origin,
+            f"{where.capitalize()} names the {kind} id {ids[first].as_py()!r}, which the log does not hold "
+            f"({int(missing.sum())} such reference(s))", file=origin,
             hint=f"Add the {kind} or remove the relation"))
-    if isinstance(found, pa.ChunkedArray):
-        found = found.combine_chunks()
-    return found.to_numpy(zero_copy_only=False).astype(np.int64)
+    return rows
 
 
-def _acyclic(log: m.ObjectCentricLog, origin: object) -> None:
-    """Refuse object-object relations that lead from an object back to itself."""
-    links = log.object_relations
-    if links.num_rows == 0:
+def _acyclic(log: m.ObjectCentricLog, source: np.ndarray, target: np.ndarray, origin: object) -> None:
+    """Refuse object-object relations that lead from an object back to itself (`source`, `target`: the
+    rows of their objects)."""
+    if len(source) == 0:
         return
     known = log.objects.column(m.OBJECT_ID).combine_chunks()
-    source = pc.index_in(links.column(m.SOURCE_ID), value_set=known).to_numpy(zero_copy_only=False)
-    target = pc.index_in(links.column(m.TARGET_ID), value_set=known).to_numpy(zero_copy_only=False)
     edges = k.sorted_unique(source.astype(np.int64) * len(known) + target)
     source, target = edges // len(known), edges % len(known)
     alive = np.ones(len(source), bool)

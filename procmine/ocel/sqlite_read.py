@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -38,6 +39,13 @@ class _Database:
 
     def execute(self, sql: str, *parameters):
         return self.sqlite.execute(sql, *parameters)
+
+    def stored_as_text(self, table: str) -> frozenset[str]:
+        """The columns of `table` with TEXT affinity (SQLite's rule: the declared type names CHAR,
+        CLOB or TEXT and not INT), which hold nothing but text, blobs and nulls."""
+        declared = self.sqlite.execute(f"PRAGMA table_info({quoted(table)})").fetchall()
+        return frozenset(name for _, name, kind, *_ in declared
+                         if "INT" not in str(kind).upper() and any(w in str(kind).upper() for w in ("CHAR", "CLOB", "TEXT")))
 
     def close(self) -> None:
         self.arrow.close()
@@ -75,7 +83,8 @@ def _rows(con: _Database, path: Path) -> OcelRows:
         rows.event_types[ocel_type] = declared
         chunks.append((ocel_type, _event_table(con, f"event_{table}", declared)))
     _join_events(rows, chunks)
-    _check_event_types(rows, listed_ids, listed_types, path)
+    _check_event_count(rows, listed_ids, path)
+    rows.listed_events = (listed_ids, listed_types)     # assemble checks that they give each event its type
     rows.object_ids, rows.object_type_of = text_columns(con, "object", ["ocel_id", "ocel_type"])
     values = []
     for ocel_type, table in con.execute("SELECT ocel_type, ocel_type_map FROM object_map_type").fetchall():
@@ -102,7 +111,7 @@ def text_columns(con: _Database, table: str, columns: list[str],
         for column in exact:
             bulk[column] = _exact_text(con, table, column)
         return [bulk[c] for c in columns]
-    fast = con.arrow.text(table, columns)
+    fast = con.arrow.text(table, columns, con.stored_as_text(table))
     if fast is not None:
         return fast
     joined = ", ".join(f"group_concat(coalesce(CAST({quoted(c)} AS TEXT), '{_NULL}'), '{_SEPARATOR}')"
@@ -166,7 +175,8 @@ def _join_events(rows: OcelRows, chunks: list[tuple[str, dict[str, pa.Array]]]) 
 
     rows.event_ids = joined([columns["ocel_id"] for _, columns in chunks])
     rows.event_times = joined([columns["ocel_time"] for _, columns in chunks])
-    rows.event_activities = joined([pa.array([t] * size, pa.string()) for (t, _), size in zip(chunks, sizes)])
+    type_names = pa.array([t for t, _ in chunks], pa.string())
+    rows.event_activities = type_names.take(pa.array(np.repeat(np.arange(len(chunks)), sizes)))
     names = sorted({n for _, columns in chunks for n in columns} - {"ocel_id", "ocel_time"})
     for name in names:
         parts = [columns.get(name) for _, columns in chunks]
@@ -178,22 +188,12 @@ def _join_events(rows: OcelRows, chunks: list[tuple[str, dict[str, pa.Array]]]) 
                 for p, size in zip(parts, sizes)])
 
 
-def _check_event_types(rows: OcelRows, listed_ids: pa.Array, listed_types: pa.Array, path: Path) -> None:
-    """The event table and the event type tables must agree on every event and its type."""
+def _check_event_count(rows: OcelRows, listed_ids: pa.Array, path: Path) -> None:
+    """The event table and the event type tables must hold as many events (their types: `assemble`)."""
     if len(rows.event_ids) != len(listed_ids):
         raise LogValidationError(located(
             f"The event table lists {len(listed_ids):,} events but the event type tables hold "
             f"{len(rows.event_ids):,}", file=path, hint="Give every event a row in its event_<type> table"))
-    if not len(listed_ids):
-        return
-    types = listed_types.take(pc.index_in(rows.event_ids, value_set=listed_ids))
-    wrong = pc.invert(pc.fill_null(pc.equal(types, rows.event_activities), False))
-    if pc.any(wrong).as_py():
-        first = pc.indices_nonzero(wrong)[0].as_py()
-        raise LogValidationError(located(
-            f"Event {rows.event_ids[first].as_py()!r} is in the table of type "
-            f"{rows.event_activities[first].as_py()!r} but the event table gives it the type "
-            f"{types[first].as_py()!r}", file=path, hint="Keep the event table and the event type tables consistent"))
 
 
 def _object_values(con, table: str, declared: dict[str, str]) -> list[tuple[pa.Array, ...]]:
