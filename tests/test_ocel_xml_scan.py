@@ -145,8 +145,20 @@ def test_generated_documents_read_alike(drawn):
         path = Path(folder) / "log.xmlocel"
         path.write_bytes(document.encode("utf-8"))
         _same(path)
-        if plain and "'" not in re.sub(r"\"[^\"]*\"", "", re.sub(r">[^<]*<", "><", document)):
+        if plain and not _single_quoted(document):
             assert _scanned(path)
+
+
+_QUOTED = r"""(?:"[^"]*"|'[^']*')"""
+_START_TAG = re.compile(rf"<[\w-]+((?:\s+[\w-]+\s*=\s*{_QUOTED})*)\s*/?>")
+_ATTRIBUTE_VALUE = re.compile(rf"\s+[\w-]+\s*=\s*({_QUOTED})")
+
+
+def _single_quoted(document: str) -> bool:
+    """Whether a start tag quotes an attribute with ' (exact for a document without comments and CDATA:
+    there every < starts markup, and an attribute's value may hold > or the other quote, never <)."""
+    return any(value.group(1).startswith("'") for tag in _START_TAG.finditer(document)
+               for value in _ATTRIBUTE_VALUE.finditer(tag.group(1)))
 
 
 @pytest.mark.parametrize("change", [

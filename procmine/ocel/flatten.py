@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from procmine import schema as s
 from procmine.analysis import kernels as k
 from procmine.errors import ConfigError
+from procmine.memory_pages import ordinary_pages
 from procmine.ocel import model as m
 from procmine.ocel.merged_closing import CLOSED_AT, merged_closed_at
 
@@ -107,15 +108,16 @@ def flatten(log: FlatSource, object_type: str,
     if object_type not in log.object_types:
         raise ConfigError(f"{object_type!r} is not an object type of this log; choose one of "
                           f"{', '.join(sorted(log.object_types))}.")
-    rel = relations or relation_rows(log)
-    chosen = rel.object_type == (rel.type_names.index(object_type) if object_type in rel.type_names else -1)
-    event_rows, object_rows = ordered_pairs(log, rel, chosen)
-    events = _flat_events(log, event_rows, object_rows)
-    related = np.bincount(event_rows, minlength=log.events.num_rows)
-    # which other objects each case merges: counted in the report, their closing gives the case's own
-    merged = merged_objects(rel, chosen, event_rows, object_rows, related)
-    cases = _with_merged_closing(log, rel, merged, event_rows, object_rows, _cases(log, object_rows, object_type))
-    return events, cases, _report(log, rel, merged, event_rows, related, object_type, cases.num_rows)
+    with ordinary_pages():  # many large temporaries: see procmine.memory_pages
+        rel = relations or relation_rows(log)
+        chosen = rel.object_type == (rel.type_names.index(object_type) if object_type in rel.type_names else -1)
+        event_rows, object_rows = ordered_pairs(log, rel, chosen)
+        events = _flat_events(log, event_rows, object_rows)
+        related = np.bincount(event_rows, minlength=log.events.num_rows)
+        # which other objects each case merges: counted in the report, their closing gives the case's own
+        merged = merged_objects(rel, chosen, event_rows, object_rows, related)
+        cases = _with_merged_closing(log, rel, merged, event_rows, object_rows, _cases(log, object_rows, object_type))
+        return events, cases, _report(log, rel, merged, event_rows, related, object_type, cases.num_rows)
 
 
 def ordered_pairs(log: FlatSource, rel: FlatRelations, chosen: np.ndarray,

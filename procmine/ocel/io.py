@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from procmine.errors import ConfigError, LogValidationError, located
+from procmine.memory_pages import ordinary_pages
 from procmine.ocel.json_io import read_ocel_json, write_ocel_json
 from procmine.ocel.model import ObjectCentricLog
 from procmine.ocel.sqlite_io import write_ocel_sqlite
@@ -54,7 +55,8 @@ def read_ocel(path: str | os.PathLike) -> ObjectCentricLog:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _READERS[form](path)
+        with ordinary_pages():
+            return _READERS[form](path)
     finally:
         if collecting:
             gc.enable()
