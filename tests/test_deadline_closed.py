@@ -54,12 +54,33 @@ def test_a_log_that_cannot_say_keeps_the_cases_open():
     assert (row.cases, row.met, row.closed_without_end, row.open_cases, row.open_overdue) == (2, 2, 0, 5, 4)
 
 
-def test_a_rule_to_case_end_is_unchanged_by_the_closing():
-    whole = DeadlineRule(name="whole", start="Create", within=10, unit="calendar_days")
-    found = [deadlines(log, (whole,), CALENDAR).rules.iloc[0]
-             for log in (make_log(FINES), declared_end_log(), closed_at_log())]
-    for row in found:
-        assert (row.cases, row.met, row.closed_without_end, row.open_cases) == (7, 3, 0, 0)
+WHOLE = DeadlineRule(name="whole", start="Create", within=10, unit="calendar_days")      # to "case end"
+
+
+def test_a_rule_to_case_end_ends_only_the_closed_cases():
+    # A log that cannot say: every case ended at its last event (sent, paid and new within 10 days).
+    row = deadlines(make_log(FINES), (WHOLE,), CALENDAR).rules.iloc[0]
+    assert (row.cases, row.met, row.closed_without_end, row.open_cases, row.open_overdue) == (7, 3, 0, 0, 0)
+    # "Pay" closes: paid (met), paid late, sent then paid, last ended; sent and waiting run overdue, new is open.
+    report = deadlines(declared_end_log(), (WHOLE,), CALENDAR)
+    row = report.rules.iloc[0]
+    assert (row.cases, row.met, row.closed_without_end, row.open_cases, row.open_overdue) == (4, 1, 0, 3, 2)
+    assert sorted(report.breaches["case_id"]) == ["last", "paid late", "sent then paid"]
+    # closed_at: all but new closed; waiting ended at its last event (25 days), not at its closed_at.
+    report = deadlines(closed_at_log(), (WHOLE,), CALENDAR)
+    row = report.rules.iloc[0]
+    assert (row.cases, row.met, row.closed_without_end, row.open_cases, row.open_overdue) == (6, 2, 0, 1, 0)
+    late = report.breaches.set_index("case_id")
+    assert sorted(late.index) == ["last", "paid late", "sent then paid", "waiting"]
+    assert late.loc["waiting", "days"] == 25 and late.loc["waiting", "end"] == at(25)
+
+
+@pytest.mark.parametrize("make", [closed_at_log, declared_end_log, lambda: make_log(FINES)],
+                         ids=["closed_at", "end_activities", "unknown"])
+def test_a_rule_to_case_end_agrees_in_duckdb_and_the_radar(make):
+    log = make()
+    check_deadlines(DuckDBEngine.for_log(log), log, (WHOLE,))
+    _same_outcomes(log, WHOLE)
 
 
 @pytest.mark.parametrize("make", [closed_at_log, declared_end_log],
@@ -134,8 +155,7 @@ def closing_logs(draw):
 def test_property_duckdb_kernels_and_clock_agree_on_random_closing_logs(log, within, unit, end):
     rule = DeadlineRule(name="r", start="A", end=end, within=within, unit=unit)
     check_deadlines(DuckDBEngine.for_log(log), log, (rule,))
-    if end != "case end":      # the radar waits for the closing at "case end" (prediction.clock)
-        _same_outcomes(log, rule)
+    _same_outcomes(log, rule)
 
 
 def test_a_clock_stopping_on_the_weekend_after_its_due_day_is_late():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from analysis_helpers import make_log
-from closing_logs import RULE, closed_at_log, declared_end_log
+from closing_logs import FINES, RULE, closed_at_log, declared_end_log
 from sqlforms_checks import CHECKS, check_deadlines
 
 import procmine
@@ -70,9 +70,11 @@ def test_declared_end_activities_on_spark_and_duckdb(spark):
         CHECKS["periods"](engine, log)
 
 
-@pytest.mark.parametrize("make", [closed_at_log, declared_end_log], ids=["closed_at", "end_activities"])
+@pytest.mark.parametrize("make", [closed_at_log, declared_end_log, lambda: make_log(FINES)],
+                         ids=["closed_at", "end_activities", "unknown"])
 def test_cases_closed_without_the_end_event_on_spark(make, spark):
-    """A fine paid before it is sent stops its clock (closed_at, or a declared end activity) on Spark too."""
+    """A fine paid before it is sent stops its clock (closed_at, or a declared end activity) on Spark too;
+    at "case end" only the closed cases end (every case where the log cannot say)."""
     from procmine.spark import SparkEngine
 
     log = make()

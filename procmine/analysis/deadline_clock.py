@@ -1,12 +1,16 @@
 """The one definition of a deadline rule's clock: when it starts, when it is due, when it stops, the outcome.
 
 A case a rule covers is measured from its first start activity (or its first event) to the first
-end activity at or after it (or, for a rule that ends at "case end", its last event). The clock
-also stops when the case closes without that end activity (a fine paid before one is sent, an
-application withdrawn): nobody waits for the end any more. Closed is what the log says
-(procmine.analysis.overview.closed_mask: a `closed_at` case attribute, else the dataset's declared
-end activities); the clock stops at the `closed_at` instant, else at the case's last event. A log
-that cannot say has no closed cases: its cases without the end activity run on.
+end activity at or after it. The clock also stops when the case closes without that end activity
+(a fine paid before one is sent, an application withdrawn): nobody waits for the end any more.
+Closed is what the log says (procmine.analysis.overview.closed_mask: a `closed_at` case attribute,
+else the dataset's declared end activities); the clock stops at the `closed_at` instant, else at
+the case's last event. A log that cannot say has no closed cases: its cases without the end
+activity run on.
+
+A rule that ends at "case end" has reached its end at the case's last event once the case has
+closed, as the log says; a case still open has not ended, so its clock runs (open, or overdue),
+however long ago its last event was. A log that cannot say closes every case at its last event.
 
 The outcome: met when the clock stopped by its due instant (the end of the last local day still in
 time), breached when it stopped later; a clock that still runs at the log's last event is overdue
@@ -91,7 +95,8 @@ def clock_of(log: EventLog, rule: DeadlineRule, covered: np.ndarray, codes: tupl
              calendar: WorkCalendar) -> RuleClock:
     """The clock of `rule` over the cases `covered` (deadlines.rule_scope gives them and the activity codes).
 
-    For a rule that ends at "case end" (end code None) every started case ends at its last event.
+    For a rule that ends at "case end" (end code None) a started case ends at its last event when it
+    has closed (closing_instants; every case when the log cannot say); it never closes "without the end".
     """
     arrays = log.arrays
     start_code, end_code = codes
@@ -100,11 +105,13 @@ def clock_of(log: EventLog, rule: DeadlineRule, covered: np.ndarray, codes: tupl
     end_pos = arrays.case_starts[1:] - 1 if end_code is None else k.first_position(arrays, end_code, start_pos)
     case = np.flatnonzero(covered & (start_pos < n))
     start = arrays.timestamp[start_pos[case]]
+    closing = closing_instants(log)
     reached = end_pos[case] < n
+    if end_code is None and closing is not None:
+        reached &= closing[case] != NOT_A_TIME
     end = np.where(reached, arrays.timestamp[np.minimum(end_pos[case], n - 1)], NOT_A_TIME) if n \
         else np.zeros(0, np.int64)
-    closing = None if end_code is None else closing_instants(log)
-    closed = None if closing is None else np.where(reached, NOT_A_TIME, closing[case])
+    closed = None if closing is None or end_code is None else np.where(reached, NOT_A_TIME, closing[case])
     return RuleClock(rule=rule, case=case, start=start, end=end, due=due_instants(rule, start, calendar),
                      log_end=int(arrays.timestamp.max()) if n else NOT_A_TIME, closed=closed)
 

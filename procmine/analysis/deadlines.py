@@ -9,7 +9,8 @@ there (procmine.analysis.deadline_clock holds the one definition, which the pred
 radar shares). It met the deadline when the clock stopped by the end of its due day (the
 `due` of a breach), and its days are counted to the stop. Cases whose clock still runs
 are open (and overdue when the deadline passed before the log's last event). A rule that
-ends at "case end" measures every started case to its last event.
+ends at "case end" measures a started case to its last event once the case has closed, as
+the log says; a case still open runs (a log that cannot say closes every case at its last event).
 """
 
 from __future__ import annotations

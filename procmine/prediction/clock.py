@@ -9,22 +9,16 @@ time until the clock stops, so it exists for every case that is no longer runnin
 clock still runs is open (the cases the radar scores) or, once its deadline passed before the log's
 last event, overdue.
 
-One addition is the radar's own: for a rule that ends at "case end" a case ends only where the log
-says it closed, so the radar has open cases to score (the deadline analysis measures every case to
-its last event for such a rule). A log that cannot say closes every case at its last event, so it
-has no open cases for such a rule.
+For a rule that ends at "case end" a case ends only where the log says it closed, so a case still
+open is open (or overdue), not met or breached at its last event; a log that cannot say closes every
+case at its last event (deadline_clock.clock_of, for the analysis too).
 """
 
 from __future__ import annotations
 
-import dataclasses
-
-import numpy as np
-
 from procmine.analysis.deadline_clock import RuleClock, clock_of, closing_instants, due_instants
-from procmine.analysis.deadlines import CASE_END, DeadlineRule, rule_scope
+from procmine.analysis.deadlines import DeadlineRule, rule_scope
 from procmine.analysis.overview import CLOSED_AT
-from procmine.daytable import NOT_A_TIME
 from procmine.eventlog import EventLog
 from procmine.workcalendar import WorkCalendar
 
@@ -36,8 +30,4 @@ def rule_clock(log: EventLog, rule: DeadlineRule, calendar: WorkCalendar, *, str
     scope = rule_scope(log, rule, strict)
     if scope is None or log.num_events == 0:
         return None
-    clock = clock_of(log, rule, *scope, calendar)
-    closing = closing_instants(log) if rule.end == CASE_END else None
-    if closing is None:
-        return clock
-    return dataclasses.replace(clock, end=np.where(closing[clock.case] != NOT_A_TIME, clock.end, NOT_A_TIME))
+    return clock_of(log, rule, *scope, calendar)

@@ -2,10 +2,11 @@
 median/P90 days, open and overdue cases.
 
 As `analysis.deadlines` (the clock of `analysis.deadline_clock`): a case runs from its first start
-activity (or its first event) to the first end activity at or after it (or its last event), or to
-when it closed without that end activity (closed as `analysis.overview` says: `closed_at` when the
-case table has that column, else a last activity that is a declared end activity, at the last
-event). Working days count as offentlighedsloven § 36 does: working days after the start's local
+activity (or its first event) to the first end activity at or after it, or to when it closed
+without that end activity (closed as `analysis.overview` says: `closed_at` when the case table has
+that column, else a last activity that is a declared end activity, at the last event). A rule that
+ends at "case end" ends at the last event of a closed case (of every case when the log cannot say);
+an open case's clock runs. Working days count as offentlighedsloven § 36 does: working days after the start's local
 date up to and including the end's, the difference of two running counts in the `days` join
 table; calendar days and weeks are local dates apart. A case met its deadline when its clock
 stopped by the end of its due day: for working days, fewer working days than the limit, or the
@@ -33,15 +34,16 @@ from procmine.sqlforms.overview import open_rule
 SQL_RULE_COLUMNS = ("rule", "cases", "met", "share_met", "median_days", "p90_days", "closed_without_end",
                     "open_cases", "open_overdue")
 
-# When a case closed without the rule's end event, by the overview's open-case rule (NULL: not closed,
-# or a rule that ends at "case end"). Joins, not `IN (subquery)`: Spark accepts subqueries only there.
+# When a case closed (NULL while open) and whether it did, by the overview's open-case rule; a log that
+# cannot say closes no case before the rule's end event and every case at "case end". Joins, not
+# `IN (subquery)`: Spark accepts subqueries only there.
 CLOSING = {
-    "no closed_at": ("CASE WHEN $end_activity = '' THEN NULL ELSE CAST(c.closed_at AS TIMESTAMPTZ) END",
+    "no closed_at": ("CAST(c.closed_at AS TIMESTAMPTZ)", "c.closed_at IS NOT NULL",
                      "LEFT JOIN cases c ON c.case_id = m.case_id"),
-    "last activity not an end activity": (
-        "CASE WHEN $end_activity <> '' AND ea.activity IS NOT NULL THEN m.last_at END",
-        "LEFT JOIN end_activities ea ON ea.activity = m.last_activity"),
-    "unknown": ("CAST(NULL AS TIMESTAMPTZ)", ""),
+    "last activity not an end activity": ("CASE WHEN ea.activity IS NOT NULL THEN m.last_at END",
+                                          "ea.activity IS NOT NULL",
+                                          "LEFT JOIN end_activities ea ON ea.activity = m.last_activity"),
+    "unknown": ("CAST(NULL AS TIMESTAMPTZ)", "TRUE", ""),
 }
 
 
@@ -61,7 +63,7 @@ def counted_statement(by_case_type: bool, closing_rule: str = "unknown") -> str:
     """
     covered = ("WHERE e.case_id IN (SELECT case_id FROM cases WHERE case_type = $case_type)"
                if by_case_type else "")
-    closed_at, join_closing = CLOSING[closing_rule]
+    closed_at, closed, join_closing = CLOSING[closing_rule]
     start_day, end_day = local_date("m.start_at", "calendar_zone"), local_date("m.end_at", "calendar_zone")
     after_start = "e.activity = $end_activity AND e.event_index >= s.start_index"
     return f"""
@@ -73,15 +75,16 @@ starts AS (
     FROM ev e {covered} GROUP BY e.case_index),
 measured AS (
     SELECT s.case_index, s.case_id, s.start_at,
-           $end_activity = '' OR count(CASE WHEN {after_start} THEN 1 END) > 0 AS ended,
-           CASE WHEN $end_activity = '' THEN max(e.instant)
-                ELSE min(CASE WHEN {after_start} THEN e.instant END) END AS end_event_at,
+           count(CASE WHEN {after_start} THEN 1 END) > 0 AS ended,
+           min(CASE WHEN {after_start} THEN e.instant END) AS end_event_at,
            arg_max(e.activity, e.event_index) AS last_activity, max(e.instant) AS last_at
     FROM starts s JOIN ev e ON e.case_index = s.case_index
     WHERE s.start_index IS NOT NULL GROUP BY s.case_index, s.case_id, s.start_at),
 stops AS (
-    SELECT m.case_index, m.case_id, m.start_at, m.ended,
-           CASE WHEN m.ended THEN m.end_event_at ELSE {closed_at} END AS stop_at
+    SELECT m.case_index, m.case_id, m.start_at,
+           CASE WHEN $end_activity = '' THEN {closed} ELSE m.ended END AS ended,
+           CASE WHEN $end_activity = '' THEN CASE WHEN {closed} THEN m.last_at END
+                WHEN m.ended THEN m.end_event_at ELSE {closed_at} END AS stop_at
     FROM measured m {join_closing}),
 clocks AS (
     SELECT case_index, case_id, start_at, ended, stop_at IS NOT NULL AS done,
