@@ -100,7 +100,7 @@ class ModelCard:
     interval: tuple[float, bool] = INTERVALS[0]   # conformal half-life and whether by activity, chosen on validation
     validation_coverage: float = np.nan   # the interval's coverage on validation so computed
     coverage_by_interval: dict[tuple[float, bool], float] = field(default_factory=dict)   # on validation, each tried
-    ece_spread: dict[str, EceSpread] = field(default_factory=dict)   # test ECE's interval and noise floor, per kind
+    ece_spread: dict[str, EceSpread] = field(default_factory=dict)   # test ECE's interval and floor: shown, boosting
 
     @property
     def beats_baseline(self) -> bool:
@@ -152,9 +152,11 @@ def evaluate(data: Labelled, cases: np.ndarray, case_start: np.ndarray, rule: st
     models = fit_models(development, methods=choice.methods, interval=choice.interval)
     risks = {kind: models.risk(kind, test.prefixes.features) for kind in KINDS if models.usable(kind) == kind}
     scores = {kind: score(y, risk, test.prefixes.entry) for kind, risk in risks.items()}
-    spread = {kind: ece_spread(y, risk, test.prefixes.entry) for kind, risk in risks.items()}
+    shown = models.usable(choice.shown)
+    spread = {kind: ece_spread(y, risks[kind], test.prefixes.entry) for kind in KINDS   # the shown risks and the model's
+              if kind in risks and kind in (shown, "boosting")}
     return ModelCard(**base, **remaining_figures(models, development, test), scores=scores, level=models.level,
-                     shown=models.usable(choice.shown), validation_cases=choice.cases, validation=choice.scores,
+                     shown=shown, validation_cases=choice.cases, validation=choice.scores,
                      calibration=choice.methods, withheld=choice.withheld, interval=choice.interval,
                      validation_coverage=choice.coverage.get(choice.interval, np.nan),
                      coverage_by_interval=choice.coverage, ece_spread=spread)
