@@ -85,6 +85,8 @@ def imported(name: str, source: Path, end_activities: list[str] | None = None) -
 
 GAINS: dict[str, list[float]] = {"sample": [], "simulated": [], "real": []}
 SHOWN_ECE: list[float] = []
+SHOWN_SPREAD: list = []   # the model's EceSpread, where the model is shown
+EVERY_SHOWN_SPREAD: list = []   # the shown one's (model or baseline), every log
 WITHHELD: list[str] = []
 COVERAGE: list[tuple[float, float, float, float]] = []   # estimate, low, high, level
 
@@ -107,13 +109,14 @@ def card_rows(label: str, folder: Path, rules=None, runs: int = 1) -> tuple[list
 
 def card_row(label: str, card, seconds: float) -> str:
     if card.note:
-        return f"| {label} | {card.rule} | {card.train_cases:,} | " + "– | " * 12 + f"{card.note} |"
+        return f"| {label} | {card.rule} | {card.train_cases:,} | " + "– | " * 14 + f"{card.note} |"
     s, v, method = card.scores, card.validation, card.calibration
     gain = s["boosting"].auc - max(s["logistic"].auc, 0.5)
     kind = label.split()[0] if label.split()[0] in GAINS else "real"
     GAINS[kind].append(gain)
     if card.shown == "boosting":
         SHOWN_ECE.append(s["boosting"].ece)
+        SHOWN_SPREAD.append(card.ece_spread["boosting"])
     if card.withheld:
         WITHHELD.append(f"{label} (forward validation ECE {v['boosting'].ece_forward:.3f}, "
                         f"test ECE {s['boosting'].ece:.3f})")
@@ -122,13 +125,17 @@ def card_row(label: str, card, seconds: float) -> str:
     if card.withheld:
         agrees += f"; model withheld: forward validation ECE {v['boosting'].ece_forward:.3f}"
     low, high = card.coverage_interval
+    spread = card.ece_spread[card.shown]
+    EVERY_SHOWN_SPREAD.append(spread)
     return (f"| {label} | {card.rule} | {card.train_cases:,} ({card.validation_cases:,}) / {card.test_cases:,} "
             f"| {card.test_breach_share:.0%} | {v['boosting'].auc:.3f} / {v['logistic'].auc:.3f} "
             f"| {s['boosting'].auc:.3f} / {s['logistic'].auc:.3f} ({gain:+.3f}) "
             f"| {s['boosting'].brier:.3f} / {s['logistic'].brier:.3f} / {s['constant'].brier:.3f} "
             f"| {v['boosting'].ece:.3f} / {v['boosting'].ece_forward:.3f} "
             f"| {s['boosting'].ece:.3f} ({method['boosting']}) / {s['logistic'].ece:.3f} ({method['logistic']}) "
-            f"| **{card.shown}** ({agrees}) | {s[card.shown].ece:.3f} | {card.mae:.1f} / {card.baseline_mae:.1f} "
+            f"| **{card.shown}** ({agrees}) | {s[card.shown].ece:.3f} | {spread.ece:.3f} [{spread.low:.3f}, {spread.high:.3f}] "
+            f"| {spread.floor:.3f} / {spread.floor_p95:.3f}{' (above)' if spread.miscalibrated else ''} "
+            f"| {card.mae:.1f} / {card.baseline_mae:.1f} "
             f"| {card.unseen_share:.0%} | {interval_name(card.interval)}: {card.validation_coverage:.1%} "
             f"| {card.coverage:.1%} [{low:.1%}, {high:.1%}] | {seconds:.1f} |")
 
@@ -172,6 +179,16 @@ def scoring_seconds(folder: Path, rule) -> tuple[tuple[float, float], int]:
     return (float(np.median(walls)), float(np.median(cpus))), len(scored["risk"])
 
 
+def ece_summary(spreads: list, which: str) -> str:
+    """Of `spreads` (test ECEs): how many meet 0.05, how many hold 0.05 in their interval, how many lie above
+    what chance gives a calibrated model (the noise floor's 95th percentile)."""
+    met = sum(spread.ece <= 0.05 for spread in spreads)
+    held = sum(spread.low <= 0.05 <= spread.high for spread in spreads)
+    above = sum(spread.miscalibrated for spread in spreads)
+    return (f"Test ECE of {which}: at most 0.05 in {met} of {len(spreads)}; 0.05 inside its 95 % case-bootstrap "
+            f"interval in {held}; above the noise floor's 95th percentile (evidence of miscalibration) in {above}.")
+
+
 def coverage_summary() -> str:
     """How many logs' interval coverage is within 2 points of its level, and how many intervals hold the level."""
     near = sum(abs(c - level) <= 0.02 for c, _, _, level in COVERAGE)
@@ -184,10 +201,11 @@ HEADER = [("| log | rule | train (of which validation) / test cases | test breac
            "| validation AUC model / logistic | test AUC model / logistic (gain) "
            "| test Brier model / logistic / constant | validation ECE model: adjacent folds / forward (gate) "
            "| test ECE model / logistic (calibration chosen) "
-           "| shown, chosen on validation (test agrees?) | test ECE of shown | MAE remaining model / constant "
+           "| shown, chosen on validation (test agrees?) | test ECE of shown "
+           "| test ECE of shown [95 % case bootstrap] | ECE noise floor of shown (median / p95) | MAE remaining model / constant "
            "(working days, IPCW) | remaining unseen | interval method chosen: validation coverage "
            "| 90 % interval coverage (IPCW) [95 % case bootstrap] | seconds |"),
-           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+           "| --- " * 18 + "|"]
 METHOD = ("Temporal split by case start, only cases whose deadline has passed: the earliest 70 % develop, the "
           "later 30 % test. Within development, [40 %, 70 %) is the validation slice in three rolling-origin folds "
           "([40, 50), [50, 60), [60, 70) %), each scored by models fitted on the cases started before it. Those models "
@@ -217,7 +235,13 @@ METHOD = ("Temporal split by case start, only cases whose deadline has passed: t
           "origin is nearest 90 %, plain unless another is nearer by at least the plain one's case standard "
           "error. Coverage counts a prefix whose case was still "
           "open when the log's end lay past its interval's top as a miss, and weighs the rest the same way. The coverage's "
-          "95 % interval resamples whole test cases (a case's moments hit or miss together).")
+          "95 % interval resamples whole test cases (a case's moments hit or miss together). The shown model's test ECE "
+          "carries a 95 % case-bootstrap interval (200 resamples of whole test cases; the percentile interval of the "
+          "resampled ECEs) and its noise floor: the median and 95th percentile of the ECE a perfectly calibrated "
+          "model shows at the same risks, bins and prefixes (200 draws; each test case draws one uniform U, and its "
+          "prefix of risk p is breached when U < p: each prefix calibrated, a case's prefixes one draw); "
+          "\"(above)\": the test ECE exceeds the floor's 95th percentile, evidence of miscalibration. Reported only: "
+          "nothing is chosen on them.")
 
 
 LOAD_AT_START = os.getloadavg()[0]
@@ -257,7 +281,8 @@ def main() -> None:
              + f" ({sum(e <= 0.05 for e in SHOWN_ECE)} of {len(SHOWN_ECE)} at most 0.05).",
              "Models that beat the baselines on validation but were withheld for their forward validation ECE: "
              + ("; ".join(WITHHELD) or "none") + ".",
-             coverage_summary(), f"Load average at the start and end of the run: {load_start:.1f} and {os.getloadavg()[0]:.1f} (2 cores)."]
+             ece_summary(SHOWN_SPREAD, "the model where it is shown"),
+             ece_summary(EVERY_SHOWN_SPREAD, "the shown risks (model or baseline), every log"), coverage_summary(), f"Load average at the start and end of the run: {load_start:.1f} and {os.getloadavg()[0]:.1f} (2 cores)."]
     replace_section(BEGIN, END, lines)
     print("\n".join(lines))
 

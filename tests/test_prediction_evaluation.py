@@ -104,6 +104,10 @@ def test_the_split_is_by_case_start_and_counts_every_settled_case(merudgifter_da
     assert card.scores["constant"].auc == 0.5
     assert card.scores["logistic"].auc > 0.7            # elapsed days + step carry the obvious signal
     assert 0.85 <= card.coverage <= 0.95
+    for kind, spread in card.ece_spread.items():   # the test ECE's interval and noise floor, for every model
+        assert spread.ece == card.scores[kind].ece
+        assert 0 <= spread.low <= spread.high and 0 < spread.floor <= spread.floor_p95
+    assert set(card.ece_spread) == {card.shown, "boosting"}   # the shown risks and the model's
 
 
 def test_too_few_cases_give_a_card_without_a_model():

@@ -19,7 +19,7 @@ from procmine.eventlog import EventLog
 from procmine.schema import META_FILE
 
 CACHE_ENV = "PROCMINE_CACHE"
-FORMAT = 5     # 5: forward-ECE gate; recency-weighted / Mondrian conformal interval chosen on validation
+FORMAT = 6     # 6: the test ECE's interval and noise floor; 5: forward-ECE gate, recency-weighted / Mondrian interval
 
 
 def cache_dir() -> Path:

@@ -21,7 +21,9 @@ reports: a test label cannot change what is shown. Every prefix is seen at its o
 figures: AUC, Brier score, expected calibration error (ECE, ECE_BINS equal-width bins of predicted
 probability, weighted by prefixes), MAE of remaining working days against a constant median, and
 the share of test prefixes whose case reached the rule's end within the conformal interval, with a
-95 % case-bootstrap interval. What the log's end hides is weighted for
+95 % case-bootstrap interval. The test ECE carries its own 95 % case-bootstrap interval and the ECE a
+perfectly calibrated model shows at the same risks and cases by chance (scoring.ece_spread): reported
+only, like every test figure. What the log's end hides is weighted for
 (procmine.prediction.censoring); a case still open when the log's end lies past its interval's top
 counts as a miss.
 """
@@ -48,7 +50,7 @@ from procmine.prediction.conformal import INTERVALS, choose_interval
 from procmine.prediction.folds import FoldCoverage, FoldRisks
 from procmine.prediction.models import KINDS, LEVEL, RiskModels, fit_models
 from procmine.prediction.samples import Labelled
-from procmine.prediction.scoring import ECE_BINS, Scores, score
+from procmine.prediction.scoring import ECE_BINS, EceSpread, Scores, ece_spread, score
 
 TRAIN_SHARE = 0.7
 # Of all settled cases by case start: the validation folds [0.4, 0.5), [0.5, 0.6), [0.6, 0.7), each scored
@@ -98,6 +100,7 @@ class ModelCard:
     interval: tuple[float, bool] = INTERVALS[0]   # conformal half-life and whether by activity, chosen on validation
     validation_coverage: float = np.nan   # the interval's coverage on validation so computed
     coverage_by_interval: dict[tuple[float, bool], float] = field(default_factory=dict)   # on validation, each tried
+    ece_spread: dict[str, EceSpread] = field(default_factory=dict)   # test ECE's interval and floor: shown, boosting
 
     @property
     def beats_baseline(self) -> bool:
@@ -147,13 +150,16 @@ def evaluate(data: Labelled, cases: np.ndarray, case_start: np.ndarray, rule: st
         return ModelCard(**base, note="one_class")
     choice = select(development, origins, int(((case_start >= origins[0]) & (case_start < split)).sum()))
     models = fit_models(development, methods=choice.methods, interval=choice.interval)
-    scores = {kind: score(y, models.risk(kind, test.prefixes.features), test.prefixes.entry) for kind in KINDS
-              if models.usable(kind) == kind}
+    risks = {kind: models.risk(kind, test.prefixes.features) for kind in KINDS if models.usable(kind) == kind}
+    scores = {kind: score(y, risk, test.prefixes.entry) for kind, risk in risks.items()}
+    shown = models.usable(choice.shown)
+    spread = {kind: ece_spread(y, risks[kind], test.prefixes.entry) for kind in KINDS   # the shown risks and the model's
+              if kind in risks and kind in (shown, "boosting")}
     return ModelCard(**base, **remaining_figures(models, development, test), scores=scores, level=models.level,
-                     shown=models.usable(choice.shown), validation_cases=choice.cases, validation=choice.scores,
+                     shown=shown, validation_cases=choice.cases, validation=choice.scores,
                      calibration=choice.methods, withheld=choice.withheld, interval=choice.interval,
                      validation_coverage=choice.coverage.get(choice.interval, np.nan),
-                     coverage_by_interval=choice.coverage)
+                     coverage_by_interval=choice.coverage, ece_spread=spread)
 
 
 def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selection:

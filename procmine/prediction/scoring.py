@@ -71,3 +71,90 @@ def ece_beyond_noise(y: np.ndarray, p: np.ndarray, owner: np.ndarray, bins: int 
     filled = n > 0
     bias_squared = np.maximum(gap[filled] ** 2 - variance[filled], 0.0) / n[filled] ** 2
     return float(np.sum(n[filled] * np.sqrt(bias_squared)) / len(y))
+
+
+ECE_ROUNDS = 200   # resamples for the ECE's case-bootstrap interval and draws for its noise floor
+
+
+@dataclass(frozen=True)
+class EceSpread:
+    """How far a slice's ECE can be read: its 95 % case-bootstrap interval and a calibrated model's ECE there."""
+
+    ece: float
+    low: float           # the 95 % case-bootstrap interval of the ECE
+    high: float
+    floor: float         # the median ECE of a perfectly calibrated model at the same risks and cases
+    floor_p95: float     # its 95th percentile: an ECE above it is evidence of miscalibration
+
+    @property
+    def miscalibrated(self) -> bool:
+        """Whether the ECE is above what chance gives a calibrated model in 95 % of draws."""
+        return self.ece > self.floor_p95
+
+
+def ece_spread(y: np.ndarray, p: np.ndarray, owner: np.ndarray, seed: int = 0) -> EceSpread:
+    """The ECE of risks `p` for outcomes `y` (`owner`: each prefix's case), its interval and its noise floor."""
+    low, high = ece_case_interval(y, p, owner, seed=seed)
+    floor, floor_p95 = ece_noise_floor(p, owner, seed=seed)
+    return EceSpread(expected_calibration_error(y, p), low, high, floor, floor_p95)
+
+
+def ece_case_interval(y: np.ndarray, p: np.ndarray, owner: np.ndarray, rounds: int = ECE_ROUNDS, seed: int = 0,
+                      bins: int = ECE_BINS) -> tuple[float, float]:
+    """95 % percentile interval of the ECE over `rounds` resamples of whole cases (`owner` per prefix).
+
+    A case's prefixes share one outcome, so they are drawn together, as the coverage's interval
+    draws them (procmine.prediction.censoring.case_bootstrap_interval). Each resample's ECE is
+    that of the drawn cases' prefixes: per case and bin the sum of (risk − outcome) is taken once,
+    and a round weighs it by how often the case was drawn. The interval is the figure's spread on
+    slices of that many cases, not an interval for the model's true calibration error: resampling
+    adds its own noise, so for a calibrated model it lies above 0 (compare ece_noise_floor).
+    """
+    if len(y) == 0:
+        return np.nan, np.nan
+    which = _bin_of(p, bins)
+    _, case = np.unique(owner, return_inverse=True)
+    cases = int(case.max()) + 1
+    gap = np.bincount(case * bins + which, weights=p - y, minlength=cases * bins).reshape(cases, bins)
+    size = np.bincount(case, minlength=cases).astype(np.float64)
+    rng = np.random.default_rng(seed)
+    values = np.empty(rounds)
+    for round_ in range(rounds):   # one round at a time: rounds × cases counts would not fit a large log
+        times = np.bincount(rng.integers(0, cases, cases), minlength=cases).astype(np.float64)
+        values[round_] = np.abs(times @ gap).sum() / (times @ size)
+    low, high = np.quantile(values, [0.025, 0.975])
+    return float(low), float(high)
+
+
+def ece_noise_floor(p: np.ndarray, owner: np.ndarray, rounds: int = ECE_ROUNDS, seed: int = 0,
+                    bins: int = ECE_BINS) -> tuple[float, float]:
+    """Median and 95th percentile of the ECE a perfectly calibrated model shows at risks `p` by chance alone.
+
+    Each round draws outcomes for which the risks are right and measures the ECE at the same
+    risks, bins and prefixes. How a case's prefixes share an outcome decides the spread: the
+    case has one outcome, so its prefixes are not independent draws (per-prefix draws would
+    count a case of m prefixes as m cases and give too low a floor). One outcome per case
+    drawn with its prefixes' mean risk shares the outcome, but then a prefix whose risk is
+    above its case's mean would be breached less often than it says: the simulated model would
+    not be calibrated in its bin, and the floor would hold a bias, not only noise. So each case
+    draws one uniform U, and its prefix with risk p is breached when U < p: every prefix is
+    breached with exactly its risk (calibrated in every bin), prefixes of equal risk share the
+    outcome, and the case's prefixes are as strongly tied as their risks allow (a calibrated
+    model's risks of one case move towards its outcome as the case goes on; they are one draw).
+    """
+    if len(p) == 0:
+        return np.nan, np.nan
+    which = _bin_of(p, bins)
+    _, case = np.unique(owner, return_inverse=True)
+    predicted = np.bincount(which, weights=p, minlength=bins)
+    rng = np.random.default_rng(seed)
+    values = np.empty(rounds)
+    for round_ in range(rounds):
+        breached = rng.random(int(case.max()) + 1)[case] < p
+        values[round_] = np.abs(predicted - np.bincount(which, weights=breached, minlength=bins)).sum() / len(p)
+    median, p95 = np.quantile(values, [0.5, 0.95])
+    return float(median), float(p95)
+
+
+def _bin_of(p: np.ndarray, bins: int) -> np.ndarray:
+    return np.minimum((p * bins).astype(int), bins - 1)
