@@ -82,6 +82,12 @@ def test_the_validation_slice_lies_between_training_and_test(settled):
     assert row["coverage_low"] <= row["coverage"] <= row["coverage_high"]
     assert 0.0 <= row["unseen_share"] < 0.2
     assert f"Calibration error (ECE, {ECE_BINS} equal-width bins)" in card_table(card, "en").columns
+    table = card_table(card, "en").set_index("Model")
+    shown = next(name for name in table.index if "shown" in name)
+    spread = card.ece_spread[card.shown]
+    assert table.loc[shown, "ECE, 95 % interval (test cases resampled)"] == f"{spread.low:.3f}–{spread.high:.3f}"
+    assert table.loc[shown, "ECE a calibrated model reaches by chance (95 %)"] == f"{spread.floor_p95:.3f}"
+    assert "ECE, 95 %-interval (testsager gentrukket)" in card_table(card, "da").columns
 
 
 def test_recalibration_repairs_an_overconfident_score():

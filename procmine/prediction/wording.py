@@ -13,6 +13,7 @@ from procmine.prediction.conformal import MIN_GROUP
 from procmine.prediction.evaluation import ECE_BINS, MAX_ECE, ModelCard
 from procmine.prediction.models import KINDS
 from procmine.prediction.radar import Reason
+from procmine.prediction.scoring import EceSpread
 
 
 def verdict(card: ModelCard, lang: Language) -> str:
@@ -85,6 +86,8 @@ def card_table(card: ModelCard, lang: Language) -> pd.DataFrame:
                      text("card.auc", lang): _figure(scores.auc, lang),
                      text("card.brier", lang): _figure(scores.brier, lang),
                      text("card.ece", lang, bins=ECE_BINS): _figure(scores.ece, lang),
+                     text("card.ece_interval", lang): _spread_interval(card.ece_spread.get(kind), lang),
+                     text("card.ece_chance", lang): _figure(_chance(card.ece_spread.get(kind)), lang),
                      text("card.calibration", lang): _method(card.calibration.get(kind), lang),
                      text("card.validation_auc", lang): _figure(_validation_auc(card, kind), lang)})
     return pd.DataFrame(rows)
@@ -107,7 +110,17 @@ def reasons_note(kind: str, lang: Language) -> str:
     return text(key, lang)
 
 
-def _figure(value: float, lang: Language) -> str:
+def _spread_interval(spread: EceSpread | None, lang: Language) -> str:
+    """The test ECE's 95 % case-bootstrap interval, "0.018–0.057"."""
+    return "–" if spread is None else f"{_figure(spread.low, lang)}–{_figure(spread.high, lang)}"
+
+
+def _chance(spread: EceSpread | None) -> float | None:
+    """The ECE a perfectly calibrated model reaches by chance in 95 % of such slices (above it: miscalibrated)."""
+    return None if spread is None else spread.floor_p95
+
+
+def _figure(value: float | None, lang: Language) -> str:
     return "–" if value is None or math.isnan(value) else format_number(value, lang, 3)
 
 
