@@ -98,3 +98,12 @@ def written(log, name: str) -> Iterator[Path]:
         path = Path(folder) / name
         write_ocel(log, path)
         yield path
+
+
+TABLES = ("events", "objects", "event_objects", "object_relations", "object_attributes")
+
+
+def assert_same_tables(one, other) -> None:
+    """Two logs read two ways hold the same rows in the same order, table by table."""
+    for name in TABLES:
+        assert getattr(one, name).equals(getattr(other, name)), name

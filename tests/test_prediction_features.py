@@ -11,10 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from analysis_helpers import make_log
+from closing_logs import FINES
+from closing_logs import RULE as FINE_RULE
 
 import procmine
 from procmine.analysis import deadlines
-from procmine.analysis.deadlines import DEFAULT_RULES, DeadlineRule
+from procmine.analysis.deadlines import DEFAULT_RULES
 from procmine.filters import TimeframeFilter
 from procmine.prediction.clock import rule_clock
 from procmine.prediction.features import LogFacts, prefixes_at
@@ -117,17 +119,6 @@ def test_features_do_not_see_the_future(day):
     pd.testing.assert_frame_equal(full.loc[seen.index], seen)
 
 
-# A fine's clock: "Send" within 10 calendar days of "Create"; "Pay" closes a case (declared end activity).
-DAY_S = 86_400
-FINES = [("sent", "Create", 0), ("sent", "Send", 3 * DAY_S),
-         ("paid", "Create", 0), ("paid", "Pay", 2 * DAY_S),                      # closed before due: met
-         ("paid late", "Create", 0), ("paid late", "Pay", 20 * DAY_S),           # closed after due: breached
-         ("sent then paid", "Create", 0), ("sent then paid", "Send", 5 * DAY_S),
-         ("sent then paid", "Pay", 30 * DAY_S),
-         ("waiting", "Create", 0), ("waiting", "Remind", 25 * DAY_S),           # not closed: runs, overdue
-         ("new", "Create", 38 * DAY_S), ("new", "Remind", 39 * DAY_S),
-         ("last", "Create", 0), ("last", "Pay", 40 * DAY_S)]
-FINE_RULE = DeadlineRule(name="sent", start="Create", end="Send", within=10, unit="calendar_days")
 
 
 def _fine_clock(**meta):
