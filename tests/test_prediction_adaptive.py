@@ -157,3 +157,12 @@ def test_an_interval_without_a_top_reads_as_infinity():
 
     assert with_interval("working_days", 4.2, 0.0, math.inf, "da") == "4,2 (0,0–∞)"
     assert format_value("working_days", -math.inf, "en") == "−∞"
+
+
+def test_an_interval_without_a_top_is_null_in_json():
+    import json
+
+    from procmine.cli.output import plain
+
+    assert json.dumps(plain({"remaining_high": np.float64(math.inf), "remaining_low": 0.0})) == \
+        '{"remaining_high": null, "remaining_low": 0.0}'
