@@ -15,6 +15,7 @@ difference of -0.1 days reads "−0.1 d". Machine formats (JSON, CSV) use
 from __future__ import annotations
 
 import datetime as dt
+import math
 import numbers
 from typing import overload
 from zoneinfo import ZoneInfo
@@ -52,6 +53,8 @@ def format_number(value: float | int | None, lang: Language, decimals: int = 0) 
     """A number with thousands separators: 1234.5 -> "1,234.5" (en) or "1.234,5" (da); negatives with −."""
     if value is None or missing(value):
         return DASH
+    if math.isinf(value):   # an interval without a top (adaptive conformal inference at α ≤ 0)
+        return f"{MINUS}∞" if value < 0 else "∞"
     english = f"{abs(value):,.{decimals}f}"
     if lang == "da":
         english = english.replace(",", "\0").replace(".", ",").replace("\0", ".")

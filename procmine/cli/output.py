@@ -91,8 +91,8 @@ def plain(value, timezone: str = DEFAULT_TIMEZONE):
     """A JSON-ready form of one value: integers stay integers, times ISO 8601 with their offset."""
     if isinstance(value, (np.integer, np.bool_)):
         return value.item()
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else float(value)
+    if isinstance(value, (float, np.floating)):   # JSON has no NaN or infinity (an interval without a top): null
+        return None if math.isnan(value) or math.isinf(value) else float(value)
     if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
         return f.iso_instant(value, timezone)
     if isinstance(value, (tuple, list, np.ndarray)):

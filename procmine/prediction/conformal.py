@@ -52,12 +52,18 @@ class Residuals:
     def group_halfwidths(self, level: float, half_life: float = math.inf) -> dict[int, float]:
         """Per activity with at least MIN_GROUP effective prefixes, its own weighted conformal quantile."""
         combined = self.weight * recency_weights(self.age, half_life)
+        return {group: _quantile(self.residual[mine], self.weight[mine], combined[mine], level)
+                for group, mine in self.groups(half_life).items()}
+
+    def groups(self, half_life: float = math.inf) -> dict[int, np.ndarray]:
+        """The activities with at least MIN_GROUP effective prefixes (Kish), each with its residuals' mask."""
+        combined = self.weight * recency_weights(self.age, half_life)
         result = {}
         for group in np.unique(self.group):
             mine = self.group == group
             w = combined[mine]
             if w.sum() > 0 and w.sum() ** 2 / np.sum(w**2) >= MIN_GROUP:
-                result[int(group)] = _quantile(self.residual[mine], self.weight[mine], w, level)
+                result[int(group)] = mine
         return result
 
 

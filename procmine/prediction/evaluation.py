@@ -21,7 +21,10 @@ reports: a test label cannot change what is shown. Every prefix is seen at its o
 figures: AUC, Brier score, expected calibration error (ECE, ECE_BINS equal-width bins of predicted
 probability, weighted by prefixes), MAE of remaining working days against a constant median, and
 the share of test prefixes whose case reached the rule's end within the conformal interval, with a
-95 % case-bootstrap interval. The test ECE carries its own 95 % case-bootstrap interval and the ECE a
+95 % case-bootstrap interval. The interval shown moves its level online (adaptive conformal inference with
+delayed feedback, procmine.prediction.adaptive): on the test slice its replay runs from the final models'
+calibration slice over every test prefix, each prefix's level built from the outcomes known before its
+moment; the coverage at the fixed level is reported beside it, on validation too. The test ECE carries its own 95 % case-bootstrap interval and the ECE a
 perfectly calibrated model shows at the same risks and cases by chance (scoring.ece_spread): reported
 only, like every test figure. What the log's end hides is weighted for
 (procmine.prediction.censoring); a case still open when the log's end lies past its interval's top
@@ -38,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from procmine.prediction.adaptive import GAMMA, QuantileTable, online_intervals
 from procmine.prediction.calibration import METHODS
 from procmine.prediction.censoring import (
     case_bootstrap_interval,
@@ -72,6 +76,7 @@ class Selection:
     withheld: str | None = None   # "calibration": the model beat the baselines but its ECE exceeded MAX_ECE
     interval: tuple[float, bool] = INTERVALS[0]   # the conformal half-life, and whether by activity
     coverage: dict[tuple[float, bool], float] = field(default_factory=dict)   # validation coverage of each
+    adaptive_coverage: float = np.nan   # validation coverage of the chosen method at the adaptive level
 
 
 @dataclass(frozen=True)
@@ -87,8 +92,10 @@ class ModelCard:
     scores: dict[str, Scores] = field(default_factory=dict)
     mae: float = np.nan
     baseline_mae: float = np.nan
-    coverage: float = np.nan
+    coverage: float = np.nan         # of the interval shown: at the adaptive level
     coverage_interval: tuple[float, float] = (np.nan, np.nan)
+    fixed_coverage: float = np.nan   # of the same method at the fixed level
+    fixed_coverage_interval: tuple[float, float] = (np.nan, np.nan)
     unseen_share: float = np.nan     # of test prefixes whose remaining time the log's end hides
     level: float = 0.9
     shown: str = "constant"
@@ -98,7 +105,11 @@ class ModelCard:
     calibration: dict[str, str] = field(default_factory=dict)
     withheld: str | None = None   # why the model is not shown although it beat the baselines ("calibration")
     interval: tuple[float, bool] = INTERVALS[0]   # conformal half-life and whether by activity, chosen on validation
-    validation_coverage: float = np.nan   # the interval's coverage on validation so computed
+    validation_coverage: float = np.nan   # the interval's coverage on validation so computed, at the fixed level
+    validation_adaptive_coverage: float = np.nan   # ... and at the adaptive level
+    adaptive_step: float = GAMMA     # per working day's worth of moments
+    moments_per_day: float = np.nan  # of the final models' calibration slice: the step per outcome is GAMMA / this
+    current_level: float = np.nan    # the adaptive level the radar's intervals use now (set by the radar)
     coverage_by_interval: dict[tuple[float, bool], float] = field(default_factory=dict)   # on validation, each tried
     ece_spread: dict[str, EceSpread] = field(default_factory=dict)   # test ECE's interval and floor: shown, boosting
 
@@ -130,7 +141,12 @@ class ModelCard:
                       beats_baseline=self.beats_baseline, holds_on_test=self.holds_on_test, note=self.note,
                       withheld=self.withheld, max_ece=MAX_ECE,
                       half_life=None if math.isinf(self.interval[0]) else self.interval[0],   # None: plain
-                      interval_by_activity=self.interval[1], validation_coverage=self.validation_coverage)
+                      interval_by_activity=self.interval[1], validation_coverage=self.validation_coverage,
+                      fixed_coverage=self.fixed_coverage, fixed_coverage_low=self.fixed_coverage_interval[0],
+                      fixed_coverage_high=self.fixed_coverage_interval[1],
+                      validation_adaptive_coverage=self.validation_adaptive_coverage,
+                      adaptive_step=self.adaptive_step, moments_per_day=self.moments_per_day,
+                      current_level=self.current_level)
         return record
 
 
@@ -155,10 +171,14 @@ def evaluate(data: Labelled, cases: np.ndarray, case_start: np.ndarray, rule: st
     shown = models.usable(choice.shown)
     spread = {kind: ece_spread(y, risks[kind], test.prefixes.entry) for kind in KINDS   # the shown risks and the model's
               if kind in risks and kind in (shown, "boosting")}
-    return ModelCard(**base, **remaining_figures(models, development, test), scores=scores, level=models.level,
+    history = data.subset(data.case_start >= models.calibration_from)
+    return ModelCard(**base, **remaining_figures(models, development, test, history, history.case_start >= split),
+                     scores=scores, level=models.level,
                      shown=shown, validation_cases=choice.cases, validation=choice.scores,
                      calibration=choice.methods, withheld=choice.withheld, interval=choice.interval,
                      validation_coverage=choice.coverage.get(choice.interval, np.nan),
+                     validation_adaptive_coverage=choice.adaptive_coverage,
+                     moments_per_day=GAMMA / models.adaptive_step if models.residuals is not None else np.nan,
                      coverage_by_interval=choice.coverage, ece_spread=spread)
 
 
@@ -171,8 +191,9 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
     the forward ECE, pooled over the folds, judges the calibration as the test slice does (the
     models of the first fold see 30 % of the cases ahead, as the final ones see the test slice),
     and it is what the gate and the map choice read (Scores.gate_ece). The interval's method is
-    the one whose coverage on those same cases is nearest the level. A classifier or map a fold
-    could not fit (one class among its cases) is not tried.
+    the one whose coverage on those same cases is nearest the level; its coverage at the adaptive
+    level is measured on them too (reported). A classifier or map a fold could not fit (one class
+    among its cases) is not tried.
     """
     bounds = (*origins, np.iinfo(np.int64).max)
     pooled, forward, coverage = FoldRisks(), FoldRisks(), FoldCoverage()
@@ -182,9 +203,8 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
             continue
         models = fit_models(development.subset(development.case_start < low))
         pooled.add(models, later)
-        ahead = development.subset(development.case_start >= low)
-        forward.add(models, ahead)
-        coverage.add(models, ahead)
+        forward.add(models, development.subset(development.case_start >= low))
+        coverage.add(models, development, low)
     methods: dict[str, str] = {}
     scores = {"constant": pooled.score(("constant", "none"), forward)} if pooled.folds else {}
     for kind in ("boosting", "logistic"):
@@ -195,13 +215,14 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
         scores[kind] = tried[methods[kind]]
     found, error = coverage.shares()
     interval = choose_interval(found, LEVEL, error)
+    adaptive = coverage.adaptive_share(interval)
     if not scores:
         return Selection(shown="constant", methods=methods, scores=scores, cases=cases, interval=interval,
-                         coverage=found)
+                         coverage=found, adaptive_coverage=adaptive)
     shown = choose_shown(scores, max_ece=MAX_ECE)
     withheld = "calibration" if shown != "boosting" and choose_shown(scores) == "boosting" else None
     return Selection(shown=shown, methods=methods, scores=scores, cases=cases, withheld=withheld,
-                     interval=interval, coverage=found)
+                     interval=interval, coverage=found, adaptive_coverage=adaptive)
 
 
 def choose_calibration(tried: dict[str, Scores]) -> str:
@@ -232,26 +253,39 @@ def choose_shown(scores: dict[str, Scores], max_ece: float = np.inf) -> str:
     return best_baseline
 
 
-def remaining_figures(models: RiskModels, development: Labelled, test: Labelled) -> dict[str, Any]:
+def remaining_figures(models: RiskModels, development: Labelled, test: Labelled, history: Labelled,
+                      later: np.ndarray) -> dict[str, Any]:
     """MAE (model and constant median) and interval coverage on the test prefixes, weighted for censoring.
 
     MAE weighs the seen remaining times (remaining_weights); the coverage weighs every prefix whose
     interval status is known, including the known misses of cases still open past the interval's
-    top (coverage_weights), as the conformal quantile was calibrated.
+    top (coverage_weights), as the conformal quantile was calibrated. The coverage is that of the
+    adaptive level, replayed over `history` (the models' calibration slice and the test slice, whose
+    prefixes are `later`), and that of the fixed level.
     """
     seen = ~np.isnan(test.remaining)
-    if models.regressor is None or not seen.any():
+    if models.regressor is None or models.residuals is None or not seen.any():
         return {}
-    predicted, low, high = models.remaining(test.prefixes.features)
+    predicted, low, high = models.remaining(test.prefixes.features, adaptive=False)
     constant = np.nanmedian(development.remaining)
     actual = np.nan_to_num(test.remaining)
     weights = remaining_weights(test.remaining, test.horizon)
-    inside = inside_interval(test.remaining, low, high)
-    status = coverage_weights(test.remaining, test.horizon, high)
-    counted = status > 0
+    features = history.prefixes.features
+    adaptive_inside, adaptive_status, _ = online_intervals(
+        QuantileTable(models.residuals, models.interval), history, models.log_remaining(features),
+        models.activity_codes(features), models.level, later, models.adaptive_step)
+    fixed, fixed_interval = _coverage(inside_interval(test.remaining, low, high),
+                                      coverage_weights(test.remaining, test.horizon, high), test.prefixes.entry)
+    adaptive, adaptive_interval = _coverage(adaptive_inside, adaptive_status, history.prefixes.entry[later])
     return {"mae": weighted_share(np.abs(predicted - actual)[seen], weights[seen]),
             "baseline_mae": weighted_share(np.abs(constant - actual)[seen], weights[seen]),
-            "coverage": weighted_share(inside[counted], status[counted]),
-            "coverage_interval": case_bootstrap_interval(inside[counted], status[counted],
-                                                         test.prefixes.entry[counted]),
+            "coverage": adaptive, "coverage_interval": adaptive_interval,
+            "fixed_coverage": fixed, "fixed_coverage_interval": fixed_interval,
             "unseen_share": float(1.0 - seen.mean())}
+
+
+def _coverage(inside: np.ndarray, status: np.ndarray, owner: np.ndarray) -> tuple[float, tuple[float, float]]:
+    """The weighted share of hits among the prefixes whose status is known, and its 95 % case-bootstrap interval."""
+    counted = status > 0
+    return (weighted_share(inside[counted], status[counted]),
+            case_bootstrap_interval(inside[counted], status[counted], owner[counted]))

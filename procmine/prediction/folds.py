@@ -7,6 +7,7 @@ import dataclasses
 
 import numpy as np
 
+from procmine.prediction.adaptive import QuantileTable, online_intervals
 from procmine.prediction.censoring import case_standard_error, weighted_share
 from procmine.prediction.conformal import INTERVALS, interval_hits
 from procmine.prediction.models import RiskModels
@@ -49,15 +50,20 @@ class FoldRisks:
 
 
 class FoldCoverage:
-    """Per interval method (INTERVALS), whether each validation prefix fell in its interval and its weight."""
+    """Per interval method (INTERVALS), whether each validation prefix fell in its interval and its weight;
+    and the folds' models and data, to replay the adaptive level of the method chosen (adaptive_share)."""
 
     def __init__(self) -> None:
         self.parts: dict[tuple[float, bool], list[tuple[np.ndarray, np.ndarray]]] = {}
         self.owner: list[np.ndarray] = []
+        self.fits: list[tuple[RiskModels, Labelled, int]] = []
 
-    def add(self, models: RiskModels, cases: Labelled) -> None:
+    def add(self, models: RiskModels, development: Labelled, origin: int) -> None:
+        """The interval hits of `models` (fitted on the cases before `origin`) on every case from `origin` on."""
+        cases = development.subset(development.case_start >= origin)
         if models.residuals is None or not len(cases):
             return
+        self.fits.append((models, development, origin))
         features = cases.prefixes.features
         self.owner.append(cases.prefixes.entry)
         log_days = models.log_remaining(features)
@@ -74,3 +80,21 @@ class FoldCoverage:
             if interval == INTERVALS[0] and status.sum() > 0:
                 error = case_standard_error(inside, status, np.concatenate(self.owner))
         return result, error
+
+    def adaptive_share(self, interval: tuple[float, bool]) -> float:
+        """The pooled coverage of the method `interval` at the adaptive level, each fold's replay running from
+        its models' calibration slice over every case after its origin (procmine.prediction.adaptive)."""
+        inside, status = [], []
+        for models, development, origin in self.fits:
+            if models.residuals is None:   # add keeps only fitted ones
+                continue
+            history = development.subset(development.case_start >= models.calibration_from)
+            features = history.prefixes.features
+            hit, weight, _ = online_intervals(QuantileTable(models.residuals, interval), history,
+                                              models.log_remaining(features), models.activity_codes(features),
+                                              models.level, history.case_start >= origin,
+                                              models.adaptive_step)
+            inside.append(hit)
+            status.append(weight)
+        weights = np.concatenate(status) if status else np.zeros(0)
+        return weighted_share(np.concatenate(inside), weights) if weights.sum() > 0 else np.nan

@@ -14,7 +14,9 @@ classifiers are fitted again on all cases, the latest included, and keep those m
 Remaining working days: LightGBM on log(1 + days), fitted on the earlier cases, with a
 split-conformal interval from the absolute log residuals on the calibration slice, weighted for the
 remaining times the log's end hides (procmine.prediction.censoring) and, with a finite `half_life`,
-for recency (procmine.prediction.conformal).
+for recency (procmine.prediction.conformal). The interval shown moves its level online from the
+calibration slice on (adaptive conformal inference with delayed feedback, procmine.prediction.adaptive):
+`adaptive_alpha` is the miss rate once every outcome the data knows has counted.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from procmine.prediction.adaptive import QuantileTable, outcome_step, replay
 from procmine.prediction.calibration import Calibrator, fit_calibrators
 from procmine.prediction.censoring import remaining_weights, weighted_conformal_quantile
 from procmine.prediction.conformal import INTERVALS, Residuals, per_prefix_halfwidth, recency_ages
@@ -59,6 +62,10 @@ class RiskModels:
     interval: tuple[float, bool] = INTERVALS[0]   # conformal half-life, and whether by current activity
     residuals: Residuals | None = None
     group_halfwidth: dict[int, float] = field(default_factory=dict)   # by activity code, when by activity
+    calibration_from: int = 0        # µs: the first case start of the calibration slice
+    quantiles: QuantileTable | None = None   # the calibration residuals' quantile at any level, by `interval`
+    adaptive_alpha: float = np.nan   # the miss rate adaptive conformal inference reached over the calibration slice
+    adaptive_step: float = np.nan    # its step per outcome (procmine.prediction.adaptive.outcome_step)
 
     def usable(self, kind: str) -> str:
         """`kind` if it was fitted, else the next simpler model (boosting → logistic → constant)."""
@@ -84,12 +91,19 @@ class RiskModels:
             return model.predict(features, num_threads=PREDICT_THREADS)
         return model.predict_proba(self._baseline_columns(features))[:, 1]
 
-    def remaining(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Predicted remaining working days with the conformal interval (low, high)."""
+    def remaining(self, features: np.ndarray, adaptive: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Predicted remaining working days with the conformal interval (low, high): at the adaptive level
+        (`adaptive_alpha`), or with `adaptive=False` at the fixed one."""
         if self.regressor is None or len(features) == 0:
             return (np.full(len(features), np.nan),) * 3
         log_days = self.log_remaining(features)
-        halfwidth = per_prefix_halfwidth(self.interval_halfwidth, self.group_halfwidth, self._activity(features))
+        activity = self.activity_codes(features)
+        if adaptive and self.quantiles is not None:
+            table, level = self.quantiles, 1.0 - self.adaptive_alpha
+            found = {int(code): table.halfwidth(level, table.key(int(code))) for code in np.unique(activity)}
+            halfwidth = per_prefix_halfwidth(np.nan, found, activity)
+        else:
+            halfwidth = per_prefix_halfwidth(self.interval_halfwidth, self.group_halfwidth, activity)
         return (np.expm1(np.maximum(log_days, 0.0)), np.expm1(np.maximum(log_days - halfwidth, 0.0)),
                 np.expm1(np.maximum(log_days + halfwidth, 0.0)))
 
@@ -99,9 +113,9 @@ class RiskModels:
             raise ValueError("The remaining-time model of this rule was not fitted.")
         half_life, by_activity = interval
         groups = self.residuals.group_halfwidths(self.level, half_life) if by_activity else {}
-        return per_prefix_halfwidth(self.residuals.halfwidth(self.level, half_life), groups, self._activity(features))
+        return per_prefix_halfwidth(self.residuals.halfwidth(self.level, half_life), groups, self.activity_codes(features))
 
-    def _activity(self, features: np.ndarray) -> np.ndarray:
+    def activity_codes(self, features: np.ndarray) -> np.ndarray:
         return np.nan_to_num(features[:, self.names.index("activity")], nan=-1).astype(np.int64)
 
     def log_remaining(self, features: np.ndarray) -> np.ndarray:
@@ -181,11 +195,18 @@ def _fit_remaining(models: RiskModels, data: Labelled, fit: np.ndarray, calibrat
     residual = np.abs(models.regressor.predict(x[seen]) - target[seen])
     weights = remaining_weights(data.remaining[calibrate], data.horizon[calibrate])[known[calibrate]]
     ages = recency_ages(data.case_start[calibrate])[known[calibrate]]
-    models.residuals = Residuals(residual, weights, ages, models._activity(x[seen]))
+    models.residuals = Residuals(residual, weights, ages, models.activity_codes(x[seen]))
     half_life, by_activity = models.interval
     models.interval_halfwidth = models.residuals.halfwidth(models.level, half_life)
     if by_activity:
         models.group_halfwidth = models.residuals.group_halfwidths(models.level, half_life)
+    models.calibration_from = int(data.case_start[calibrate].min())
+    models.quantiles = QuantileTable(models.residuals, models.interval)
+    history = data.subset(calibrate)
+    features = history.prefixes.features
+    models.adaptive_step = outcome_step(history)
+    models.adaptive_alpha = replay(models.quantiles, history, models.log_remaining(features),
+                                   models.activity_codes(features), models.level, models.adaptive_step).final_alpha
 
 
 def conformal_quantile(residuals: np.ndarray, level: float) -> float:

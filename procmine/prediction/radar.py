@@ -6,6 +6,7 @@ one row per open case and rule, riskiest first; `forecast.cards` what the risk i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -87,6 +88,8 @@ def _one_rule(log: EventLog, facts: LogFacts, clock: RuleClock) -> tuple[ModelCa
     prefixes = prefixes_at(facts, clock, scored, now)
     models = (fit_models(data, methods=card.calibration, interval=card.interval)   # as validated
               if card.note is None else None)
+    if models is not None and models.quantiles is not None:   # the level its intervals use now
+        card = dataclasses.replace(card, current_level=1.0 - models.adaptive_alpha)
     frame = _open_cases(log, clock, prefixes, models, card)
     return card, pd.concat([frame, _overdue_cases(log, clock)], ignore_index=True)
 

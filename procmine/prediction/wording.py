@@ -58,13 +58,21 @@ def remaining_sentence(card: ModelCard, lang: Language) -> str:
 
 
 def interval_sentence(card: ModelCard, lang: Language) -> str:
-    """How the interval is made (plain, recency-weighted and/or by current step) and its validation coverage."""
+    """How the interval is made (plain, recency-weighted and/or by current step, its level adapted online) and
+    what it held on validation and test, adapted and at the fixed level."""
     half_life, by_activity = card.interval
     method = (text("card.interval.plain", lang) if math.isinf(half_life)
               else text("card.interval.recent", lang, share=format_percent(half_life, lang, 0)))
     if by_activity:
         method += text("card.interval.by_activity", lang, min=format_number(MIN_GROUP, lang))
-    return text("card.interval", lang, method=method, coverage=format_percent(card.validation_coverage, lang))
+    sentences = [text("card.interval", lang, method=method, coverage=format_percent(card.validation_coverage, lang)),
+                 text("card.interval.adaptive", lang, gamma=format_number(card.adaptive_step, lang, 3),
+                      miss=format_number(1.0 - card.level, lang, 2), rate=format_number(card.moments_per_day, lang, 1),
+                      adaptive=format_percent(card.validation_adaptive_coverage, lang),
+                      test=format_percent(card.coverage, lang), fixed=format_percent(card.fixed_coverage, lang))]
+    if not math.isnan(card.current_level):
+        sentences.append(text("card.interval.now", lang, level=format_percent(card.current_level, lang)))
+    return " ".join(sentences)
 
 
 def _remaining_figures(card: ModelCard, lang: Language) -> str:
