@@ -24,7 +24,6 @@ import pyarrow as pa
 
 from procmine.ocel import model as m
 from procmine.ocel.assemble import OcelRows, spread_event_attributes
-from procmine.ocel.json_spans import members
 
 _RELATIONS = "STRUCT(objectId VARCHAR, qualifier VARCHAR)[]"
 _ELEMENTS = {"objects": {"id": "VARCHAR", "type": "VARCHAR",
@@ -50,8 +49,8 @@ def read_json_columns(path: Path, declarations) -> OcelRows | None:
             return None
         con = duckdb.connect()
         try:
-            rows = OcelRows(event_types=declarations(small.get("eventTypes") or [], "eventTypes"),
-                            object_types=declarations(small.get("objectTypes") or [], "objectTypes"))
+            rows = OcelRows(event_types=declarations(small.get("eventTypes", []), "eventTypes"),
+                            object_types=declarations(small.get("objectTypes", []), "objectTypes"))
             for name, columns in _ELEMENTS.items():
                 con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM read_json(?, format='newline_delimited', "
                             "records=true, columns=?, maximum_object_size=?)",
@@ -68,15 +67,20 @@ def read_json_columns(path: Path, declarations) -> OcelRows | None:
 def _split(path: Path, folder: Path) -> dict | None:
     """The document's members but "objects" and "events" (parsed), those two written one element a line
     to `folder` (as objects.ndjson and events.ndjson); None when it is not of that shape or a member
-    does not parse."""
+    does not parse (or the lines cannot be written: the exact reader needs no room for them)."""
+    from procmine.ocel.json_spans import members  # here: numba takes a third of a second to import
+
     data = np.fromfile(path, np.uint8)
     spans = members(data, tuple(_ELEMENTS))
     if spans is None or not all(name in spans for name in _ELEMENTS):
         return None
-    for name in _ELEMENTS:
-        start, end = spans.pop(name)
-        with open(folder / f"{name}.ndjson", "wb") as handle:
-            handle.write(data[start + 1:end - 1].data)
+    try:
+        for name in _ELEMENTS:
+            start, end = spans.pop(name)
+            with open(folder / f"{name}.ndjson", "wb") as handle:
+                handle.write(data[start + 1:end - 1].data)
+    except OSError:
+        return None
     try:
         return {key: orjson.loads(data[start:end].tobytes()) for key, (start, end) in spans.items()}
     except orjson.JSONDecodeError:
