@@ -192,7 +192,7 @@ def check(log: m.ObjectCentricLog, origin: object, *, listed_events: tuple[pa.Ar
                                   links.column(m.SOURCE_ID), links.column(m.TARGET_ID),
                                   log.object_attributes.column(m.OBJECT_ID))
     if listed_events is not None:
-        _agrees_with_listing(log, event_codes, listed_events[1], origin)
+        _agrees_with_listing(log, event_codes, *listed_events, origin)
     _unique(event_codes, "event", origin)
     _unique(object_codes, "object", origin)
     _no_nulls(log, origin)
@@ -209,13 +209,19 @@ def check(log: m.ObjectCentricLog, origin: object, *, listed_events: tuple[pa.Ar
     return positions
 
 
-def _agrees_with_listing(log: m.ObjectCentricLog, codes: IdCodes, listed_types: pa.Array, origin: object) -> None:
+def _agrees_with_listing(log: m.ObjectCentricLog, codes: IdCodes, listed_ids: pa.Array, listed_types: pa.Array,
+                         origin: object) -> None:
     """Each event's type is the one the log's own list of events gives its id (null when it lists
     no such id: an error too)."""
     listed = codes.references[1]
-    first_listed = np.full(len(codes.dictionary) + 1, -1, np.int64)   # the extra slot: a null id
-    first_listed[listed[::-1]] = np.arange(len(listed))[::-1]        # the last assignment wins: the first row
-    where = first_listed[codes.codes]
+    events = len(codes.first_rows)
+    # slots past the events: a null id (`events`) and an id no event has (`events + 1`)
+    slots = np.where(listed < 0, events + 1, listed)
+    if listed_ids.null_count:
+        slots[pc.is_null(listed_ids).to_numpy(zero_copy_only=False)] = events
+    first_listed = np.full(events + 2, -1, np.int64)
+    first_listed[slots[::-1]] = np.arange(len(slots))[::-1]        # the last assignment wins: the first row
+    where = first_listed[np.where(codes.first_rows < 0, events, codes.first_rows)]
     types = listed_types.take(pa.array(where, mask=where < 0))
     activities = log.events.column("activity")
     wrong = pc.invert(pc.fill_null(pc.equal(types, activities), False))

@@ -21,6 +21,7 @@ from procmine.analysis import kernels as k
 from procmine.errors import ConfigError
 from procmine.memory_pages import ordinary_pages
 from procmine.ocel import model as m
+from procmine.ocel.integer_sort import sorted_distinct, stable_order
 from procmine.ocel.merged_closing import CLOSED_AT, merged_closed_at
 
 FLAT_EVENT_ID = "event_id"
@@ -128,10 +129,10 @@ def ordered_pairs(log: FlatSource, rel: FlatRelations, chosen: np.ndarray,
     num_events = log.events.num_rows
     # One sort of one integer key (object rank, place of the event in time order) both orders and
     # removes repeated pairs: a lexsort of three keys took four times as long.
-    by_time = np.argsort(timestamps, kind="stable")
+    by_time = stable_order(timestamps)
     place = np.empty(num_events, np.int64)
     place[by_time] = np.arange(num_events)
-    keys = k.sorted_unique(rel.rank[rel.obj[chosen]] * num_events + place[rel.event[chosen]])
+    keys = sorted_distinct(rel.rank[rel.obj[chosen]] * num_events + place[rel.event[chosen]])
     return by_time[keys % num_events], rel.by_rank[keys // num_events]
 
 
@@ -284,7 +285,7 @@ def merged_objects(rel: FlatRelations, chosen: np.ndarray, event_rows: np.ndarra
         within = np.arange(len(repeated)) - np.repeat(np.cumsum(per_event) - per_event, per_event)
         cases_of = case_obj[starts[other_event[repeated]] + within]
         objects_of, types_of = other_obj[repeated], other_type[repeated]
-    return k.sorted_unique((cases_of * len(rel.type_names) + types_of) * num_objects + objects_of)
+    return sorted_distinct((cases_of * len(rel.type_names) + types_of) * num_objects + objects_of)
 
 
 def _convergence(rel: FlatRelations, merged: np.ndarray) -> tuple[int, int]:

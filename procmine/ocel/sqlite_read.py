@@ -206,7 +206,7 @@ def _object_values(con, table: str, declared: dict[str, str]) -> list[tuple[pa.A
     for name, column in zip(names, columns):
         keep = pc.and_(pc.is_valid(column), pc.or_kleene(pc.is_null(changed), pc.equal(changed, name)))
         kept = ids.filter(keep)
-        parts.append((kept, pa.array([name] * len(kept), pa.string()), times.filter(keep), column.filter(keep)))
+        parts.append((kept, pa.repeat(pa.scalar(name, pa.string()), len(kept)), times.filter(keep), column.filter(keep)))
     return parts
 
 
