@@ -232,7 +232,7 @@ METHOD = ("Temporal split by case start, only cases whose deadline has passed: t
           "forward ECE is ≤ 0.05, else the lowest; the online map is a Platt map refitted every 5 days on the frozen "
           "classifier's out-of-sample scores of the latest cases whose due time had passed before that day, as many "
           "cases as the calibration slice holds, starting with that slice's; with fewer than 200 such cases the fixed "
-          "Platt map; on test the final models' scores of their calibration slice and of the test slice, so "
+          "map chosen among the fixed ones; on test the final models' scores of their calibration slice and of the test slice, so "
           "replayed; column `best fixed map / online map`: the shown classifier's test ECE with the fixed map "
           "chosen among the fixed ones and with the online map, reported only) and whether the model is shown (AUC ≥ 0.01 above the better baseline on the "
           "adjacent folds, Brier no worse, and forward ECE ≤ 0.05: a model that beats the baselines but fails only "
