@@ -110,7 +110,7 @@ def card_rows(label: str, folder: Path, rules=None, runs: int = 1) -> tuple[list
 
 def card_row(label: str, card, seconds: float) -> str:
     if card.note:
-        return f"| {label} | {card.rule} | {card.train_cases:,} | " + "– | " * 15 + f"{card.note} |"
+        return f"| {label} | {card.rule} | {card.train_cases:,} | " + "– | " * 16 + f"{card.note} |"
     s, v, method = card.scores, card.validation, card.calibration
     gain = s["boosting"].auc - max(s["logistic"].auc, 0.5)
     kind = label.split()[0] if label.split()[0] in GAINS else "real"
@@ -136,13 +136,23 @@ def card_row(label: str, card, seconds: float) -> str:
             f"| {s['boosting'].brier:.3f} / {s['logistic'].brier:.3f} / {s['constant'].brier:.3f} "
             f"| {v['boosting'].ece:.3f} / {v['boosting'].ece_forward:.3f} "
             f"| {s['boosting'].ece:.3f} ({method['boosting']}) / {s['logistic'].ece:.3f} ({method['logistic']}) "
-            f"| **{card.shown}** ({agrees}) | {s[card.shown].ece:.3f} | {spread.ece:.3f} [{spread.low:.3f}, {spread.high:.3f}] "
+            f"| **{card.shown}** ({agrees}) | {s[card.shown].ece:.3f} | {map_eces(card)} "
+            f"| {spread.ece:.3f} [{spread.low:.3f}, {spread.high:.3f}] "
             f"| {spread.floor:.3f} / {spread.floor_p95:.3f}{' (above)' if spread.miscalibrated else ''} "
             f"| {card.mae:.1f} / {card.baseline_mae:.1f} "
             f"| {card.unseen_share:.0%} | {interval_name(card.interval)}: {card.validation_coverage:.1%} "
             f"/ {card.validation_adaptive_coverage:.1%} "
             f"| {card.fixed_coverage:.1%} [{fixed_low:.1%}, {fixed_high:.1%}] "
             f"| {card.coverage:.1%} [{low:.1%}, {high:.1%}] | {card.current_level:.1%} | {seconds:.1f} |")
+
+
+def map_eces(card) -> str:
+    """The shown classifier's test ECE with its best fixed map and with the online map ("–" for the constant)."""
+    kind = card.shown
+    if kind not in card.online_map_ece:
+        return "–"
+    return (f"{card.fixed_map_ece[kind]:.3f} ({card.fixed_calibration.get(kind)}) / "
+            f"{card.online_map_ece[kind]:.3f}")
 
 
 def interval_name(interval: tuple[float, bool]) -> str:
@@ -207,18 +217,24 @@ HEADER = [("| log | rule | train (of which validation) / test cases | test breac
            "| test Brier model / logistic / constant | validation ECE model: adjacent folds / forward (gate) "
            "| test ECE model / logistic (calibration chosen) "
            "| shown, chosen on validation (test agrees?) | test ECE of shown "
+           "| test ECE of shown: best fixed map / online map "
            "| test ECE of shown [95 % case bootstrap] | ECE noise floor of shown (median / p95) | MAE remaining model / constant "
            "(working days, IPCW) | remaining unseen | interval method chosen: validation coverage fixed / adaptive level "
            "| 90 % interval coverage, fixed level (IPCW) [95 % case bootstrap] "
            "| 90 % interval coverage, adaptive level (ACI, shown) [95 % case bootstrap] | level now (ACI) | seconds |"),
-           "| --- " * 20 + "|"]
+           "| --- " * 21 + "|"]
 METHOD = ("Temporal split by case start, only cases whose deadline has passed: the earliest 70 % develop, the "
           "later 30 % test. Within development, [40 %, 70 %) is the validation slice in three rolling-origin folds "
           "([40, 50), [50, 60), [60, 70) %), each scored by models fitted on the cases started before it. Those models "
           "also score every validation case after their origin (the first fold's models see 30 % of the cases ahead, "
           "as the final models see the test slice): the forward ECE, pooled over the folds. It chooses each "
-          "classifier's calibration (none, Platt or isotonic: by Brier score among the maps whose forward ECE is "
-          "≤ 0.05, else the lowest) and whether the model is shown (AUC ≥ 0.01 above the better baseline on the "
+          "classifier's calibration (none, Platt or isotonic fixed, or online: by Brier score among the maps whose "
+          "forward ECE is ≤ 0.05, else the lowest; the online map is a Platt map refitted every 5 days on the frozen "
+          "classifier's out-of-sample scores of the latest cases whose due time had passed before that day, as many "
+          "cases as the calibration slice holds, starting with that slice's; with fewer than 200 such cases the fixed "
+          "map chosen among the fixed ones; on test the final models' scores of their calibration slice and of the test slice, so "
+          "replayed; column `best fixed map / online map`: the shown classifier's test ECE with the fixed map "
+          "chosen among the fixed ones and with the online map, reported only) and whether the model is shown (AUC ≥ 0.01 above the better baseline on the "
           "adjacent folds, Brier no worse, and forward ECE ≤ 0.05: a model that beats the baselines but fails only "
           "that is withheld, and its card says so). The column `validation ECE` gives the ECE of the adjacent folds "
           "pooled (the gate before) and the forward ECE. In every fit the classifiers first learn from "

@@ -35,7 +35,8 @@ def _series(seed: int, n: int, spread: np.ndarray, unseen: np.ndarray | None = N
     features = np.zeros((n, 1), np.float32)
     prefixes = Prefixes(entry=np.arange(n), moment=(day * DAY_US).astype(np.int64), features=features,
                         names=("activity",), categorical=("activity",), levels={"activity": ("a",)})
-    return Labelled(prefixes, np.zeros(n), remaining, (day * DAY_US).astype(np.int64), horizon)
+    start = (day * DAY_US).astype(np.int64)
+    return Labelled(prefixes, np.zeros(n), remaining, start, horizon, start)
 
 
 def _coverage(table: QuantileTable, data: Labelled) -> tuple[float, float]:
@@ -89,7 +90,7 @@ def test_a_prefix_level_does_not_depend_on_outcomes_known_after_its_moment():
     # every outcome known from this moment on turns into a miss known even later (the case runs past its top)
     changed = data.remaining.copy()
     changed[later] = 1e6
-    second = replay(table, Labelled(data.prefixes, data.breached, changed, data.case_start, data.horizon),
+    second = replay(table, Labelled(data.prefixes, data.breached, changed, data.case_start, data.horizon, data.due),
                     log_days, group, 0.9)
     assert np.array_equal(second.alpha[: moment + 1], first.alpha[: moment + 1])
     assert not np.array_equal(second.alpha, first.alpha)    # the changed outcomes do count, later on
@@ -97,7 +98,7 @@ def test_a_prefix_level_does_not_depend_on_outcomes_known_after_its_moment():
     earlier = np.flatnonzero(~later[:moment])[-1]
     changed = data.remaining.copy()
     changed[earlier] = 0.0 if data.remaining[earlier] > 1.0 else 1e6
-    third = replay(table, Labelled(data.prefixes, data.breached, changed, data.case_start, data.horizon),
+    third = replay(table, Labelled(data.prefixes, data.breached, changed, data.case_start, data.horizon, data.due),
                    log_days, group, 0.9)
     assert third.alpha[moment] != first.alpha[moment]
 

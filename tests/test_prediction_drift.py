@@ -30,7 +30,8 @@ def _drifting(seed: int, cases: int, risk_drift: float) -> tuple[Labelled, np.nd
                         levels={"activity": ("a", "b")})
     remaining = np.expm1(np.maximum(1.0 + x[owner] + rng.normal(0, 0.3, len(owner)), 0.0))
     start = (t * 1e13).astype(np.int64)
-    return Labelled(prefixes, y[owner], remaining, start[owner], remaining + 1e4), np.arange(cases), start
+    return (Labelled(prefixes, y[owner], remaining, start[owner], remaining + 1e4, start[owner]), np.arange(cases),
+            start)
 
 
 def test_the_forward_gate_withholds_a_model_whose_calibration_drifts_and_shows_a_steady_one():

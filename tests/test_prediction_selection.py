@@ -57,7 +57,7 @@ def _with_test_labels_permuted(data: Labelled, starts: np.ndarray, seed: int) ->
     shuffled = np.random.default_rng(seed).permutation(test)
     breached, remaining = data.breached.copy(), data.remaining.copy()
     breached[test], remaining[test] = data.breached[shuffled], data.remaining[shuffled]
-    return Labelled(data.prefixes, breached, remaining, data.case_start, data.horizon)
+    return Labelled(data.prefixes, breached, remaining, data.case_start, data.horizon, data.due)
 
 
 @settings(max_examples=3, deadline=None)

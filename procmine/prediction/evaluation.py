@@ -8,7 +8,9 @@ latest of those calibrate), and the folds' scores are pooled. The same models al
 validation case after their origin, as the final models score the test slice (the first fold's
 models see 30 % of the cases ahead): the forward ECE, pooled over the folds. The validation slice
 alone chooses each classifier's calibration map (by Brier score among the maps whose forward ECE
-is at most MAX_ECE), which model is shown (it must beat both baselines and its forward ECE be at
+is at most MAX_ECE; the fixed maps and the online one, procmine.prediction.recalibration, which on
+each fold is replayed from its models' calibration slice over the cases after its origin, and on
+test from the final models' calibration slice over the test slice), which model is shown (it must beat both baselines and its forward ECE be at
 most MAX_ECE, the figure the target is stated in, measured as the test measures it; when only the
 ECE fails, the card says so) and how the remaining-time interval is made (plain, recency-weighted
 or by current activity: procmine.prediction.conformal). The folds pool [0.4, 0.7) because one fold of a
@@ -26,7 +28,7 @@ delayed feedback, procmine.prediction.adaptive): on the test slice its replay ru
 calibration slice over every test prefix, each prefix's level built from the outcomes known before its
 moment; the coverage at the fixed level is reported beside it, on validation too. The test ECE carries its own 95 % case-bootstrap interval and the ECE a
 perfectly calibrated model shows at the same risks and cases by chance (scoring.ece_spread): reported
-only, like every test figure. What the log's end hides is weighted for
+only, like every test figure, as is each classifier's test ECE with its best fixed map and with the online map. What the log's end hides is weighted for
 (procmine.prediction.censoring); a case still open when the log's end lies past its interval's top
 counts as a miss.
 """
@@ -53,8 +55,9 @@ from procmine.prediction.censoring import (
 from procmine.prediction.conformal import INTERVALS, choose_interval
 from procmine.prediction.folds import FoldCoverage, FoldRisks
 from procmine.prediction.models import KINDS, LEVEL, RiskModels, fit_models
+from procmine.prediction.recalibration import ONLINE
 from procmine.prediction.samples import Labelled
-from procmine.prediction.scoring import ECE_BINS, EceSpread, Scores, ece_spread, score
+from procmine.prediction.scoring import ECE_BINS, EceSpread, Scores, ece_spread, expected_calibration_error, score
 
 TRAIN_SHARE = 0.7
 # Of all settled cases by case start: the validation folds [0.4, 0.5), [0.5, 0.6), [0.6, 0.7), each scored
@@ -77,6 +80,7 @@ class Selection:
     interval: tuple[float, bool] = INTERVALS[0]   # the conformal half-life, and whether by activity
     coverage: dict[tuple[float, bool], float] = field(default_factory=dict)   # validation coverage of each
     adaptive_coverage: float = np.nan   # validation coverage of the chosen method at the adaptive level
+    fixed_methods: dict[str, str] = field(default_factory=dict)   # each classifier's map chosen among the fixed ones
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,10 @@ class ModelCard:
     current_level: float = np.nan    # the adaptive level the radar's intervals use now (set by the radar)
     coverage_by_interval: dict[tuple[float, bool], float] = field(default_factory=dict)   # on validation, each tried
     ece_spread: dict[str, EceSpread] = field(default_factory=dict)   # test ECE's interval and floor: shown, boosting
+    fixed_calibration: dict[str, str] = field(default_factory=dict)   # each classifier's best fixed map on validation
+    fixed_map_ece: dict[str, float] = field(default_factory=dict)     # test ECE with that fixed map (reported only)
+    online_map_ece: dict[str, float] = field(default_factory=dict)    # test ECE with the online map (reported only)
+    online_window_cases: int = 0     # cases the online map learns from (the final models' calibration slice)
 
     @property
     def beats_baseline(self) -> bool:
@@ -134,7 +142,11 @@ class ModelCard:
                 scores = table.get(kind)
                 for name in ("auc", "brier", "ece", "ece_beyond_noise", "ece_forward"):
                     record[f"{prefix}{kind}_{name}"] = getattr(scores, name) if scores else np.nan
-        record.update({f"{kind}_calibration": self.calibration.get(kind) for kind in ("boosting", "logistic")})
+        for kind in ("boosting", "logistic"):
+            record.update({f"{kind}_calibration": self.calibration.get(kind),
+                           f"{kind}_fixed_calibration": self.fixed_calibration.get(kind),
+                           f"{kind}_ece_fixed_map": self.fixed_map_ece.get(kind, np.nan),
+                           f"{kind}_ece_online_map": self.online_map_ece.get(kind, np.nan)})
         record.update(mae=self.mae, baseline_mae=self.baseline_mae, coverage=self.coverage,
                       coverage_low=self.coverage_interval[0], coverage_high=self.coverage_interval[1],
                       unseen_share=self.unseen_share, level=self.level, ece_bins=ECE_BINS, shown=self.shown,
@@ -165,8 +177,14 @@ def evaluate(data: Labelled, cases: np.ndarray, case_start: np.ndarray, rule: st
     if len(test) == 0 or y.min() == y.max() or development.breached.min() == development.breached.max():
         return ModelCard(**base, note="one_class")
     choice = select(development, origins, int(((case_start >= origins[0]) & (case_start < split)).sum()))
-    models = fit_models(development, methods=choice.methods, interval=choice.interval)
-    risks = {kind: models.risk(kind, test.prefixes.features) for kind in KINDS if models.usable(kind) == kind}
+    models = fit_models(development, methods=choice.methods, interval=choice.interval, fixed=choice.fixed_methods)
+    classifiers: list[str] = [kind for kind in ("boosting", "logistic") if models.usable(kind) == kind]
+    online = {kind: models.online_risk(kind, test, choice.fixed_methods.get(kind, models.methods[kind]))
+              for kind in classifiers}
+    fixed = {kind: models.risk(kind, test.prefixes.features, choice.fixed_methods.get(kind)) for kind in classifiers}
+    risks = {kind: online[kind] if choice.methods.get(kind) == ONLINE else models.risk(kind, test.prefixes.features)
+             for kind in classifiers}
+    risks["constant"] = models.risk("constant", test.prefixes.features)
     scores = {kind: score(y, risk, test.prefixes.entry) for kind, risk in risks.items()}
     shown = models.usable(choice.shown)
     spread = {kind: ece_spread(y, risks[kind], test.prefixes.entry) for kind in KINDS   # the shown risks and the model's
@@ -179,7 +197,11 @@ def evaluate(data: Labelled, cases: np.ndarray, case_start: np.ndarray, rule: st
                      validation_coverage=choice.coverage.get(choice.interval, np.nan),
                      validation_adaptive_coverage=choice.adaptive_coverage,
                      moments_per_day=GAMMA / models.adaptive_step if models.residuals is not None else np.nan,
-                     coverage_by_interval=choice.coverage, ece_spread=spread)
+                     coverage_by_interval=choice.coverage, ece_spread=spread,
+                     fixed_calibration=choice.fixed_methods,
+                     fixed_map_ece={kind: expected_calibration_error(y, risk) for kind, risk in fixed.items()},
+                     online_map_ece={kind: expected_calibration_error(y, risk) for kind, risk in online.items()},
+                     online_window_cases=models.evidence[classifiers[0]].cases if classifiers else 0)
 
 
 def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selection:
@@ -202,15 +224,25 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
         if len(later) == 0:
             continue
         models = fit_models(development.subset(development.case_start < low))
-        pooled.add(models, later)
-        forward.add(models, development.subset(development.case_start >= low))
+        ahead = development.subset(development.case_start >= low)
+        online: dict[str, np.ndarray] = {kind: models.online_risk(kind, ahead, None) for kind in ("boosting", "logistic")
+                                         if models.usable(kind) == kind}
+        inside = ahead.case_start < high
+        pooled.add(models, later, {kind: risk[inside] for kind, risk in online.items()})
+        forward.add(models, ahead, online)
         coverage.add(models, development, low)
     methods: dict[str, str] = {}
     scores = {"constant": pooled.score(("constant", "none"), forward)} if pooled.folds else {}
+    fixed: dict[str, str] = {}
     for kind in ("boosting", "logistic"):
         tried = {method: pooled.score((kind, method), forward) for method in METHODS if pooled.complete((kind, method))}
         if not tried:
             continue
+        fixed[kind] = choose_calibration(tried)
+        for risks in (pooled, forward):   # the online map falls back on the fixed map chosen
+            risks.fill((kind, ONLINE), (kind, fixed[kind]))
+        if pooled.complete((kind, ONLINE)):
+            tried[ONLINE] = pooled.score((kind, ONLINE), forward)
         methods[kind] = choose_calibration(tried)
         scores[kind] = tried[methods[kind]]
     found, error = coverage.shares()
@@ -218,11 +250,11 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
     adaptive = coverage.adaptive_share(interval)
     if not scores:
         return Selection(shown="constant", methods=methods, scores=scores, cases=cases, interval=interval,
-                         coverage=found, adaptive_coverage=adaptive)
+                         coverage=found, adaptive_coverage=adaptive, fixed_methods=fixed)
     shown = choose_shown(scores, max_ece=MAX_ECE)
     withheld = "calibration" if shown != "boosting" and choose_shown(scores) == "boosting" else None
     return Selection(shown=shown, methods=methods, scores=scores, cases=cases, withheld=withheld,
-                     interval=interval, coverage=found, adaptive_coverage=adaptive)
+                     interval=interval, coverage=found, adaptive_coverage=adaptive, fixed_methods=fixed)
 
 
 def choose_calibration(tried: dict[str, Scores]) -> str:

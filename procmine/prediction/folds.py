@@ -11,6 +11,7 @@ from procmine.prediction.adaptive import QuantileTable, online_intervals
 from procmine.prediction.censoring import case_standard_error, weighted_share
 from procmine.prediction.conformal import INTERVALS, interval_hits
 from procmine.prediction.models import RiskModels
+from procmine.prediction.recalibration import ONLINE
 from procmine.prediction.samples import Labelled
 from procmine.prediction.scoring import Scores, expected_calibration_error, score
 
@@ -24,7 +25,8 @@ class FoldRisks:
         self.risks: dict[tuple[str, str], list[np.ndarray]] = {}
         self.folds = 0
 
-    def add(self, models: RiskModels, cases: Labelled) -> None:
+    def add(self, models: RiskModels, cases: Labelled, online: dict[str, np.ndarray]) -> None:
+        """The risks of `models` on `cases`; the online map's are `online` (by kind: RiskModels.online_risk)."""
         features = cases.prefixes.features
         self.folds += 1
         self.y.append(cases.breached.astype(int))
@@ -35,7 +37,13 @@ class FoldRisks:
                 continue
             raw = models.raw_score(kind, features)
             for method, calibrator in models.calibrators[kind].items():
-                self.risks.setdefault((kind, method), []).append(calibrator.predict(raw))
+                risk = online[kind] if method == ONLINE else calibrator.predict(raw)
+                self.risks.setdefault((kind, method), []).append(risk)
+
+    def fill(self, key: tuple[str, str], source: tuple[str, str]) -> None:
+        """Where the risks of `key` are open (NaN), those of `source`: the online map's fallback, once chosen."""
+        for risk, other in zip(self.risks.get(key, ()), self.risks.get(source, ())):
+            np.copyto(risk, other, where=np.isnan(risk))
 
     def complete(self, key: tuple[str, str]) -> bool:
         return len(self.risks.get(key, ())) == self.folds > 0

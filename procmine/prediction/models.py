@@ -9,7 +9,10 @@
 Both classifiers first learn from the earlier cases of what they are given; their scores of the
 latest CALIBRATION_SHARE (by case start, the cases most like the ones to come) fit every calibration
 map (procmine.prediction.calibration), and `methods` says which map each classifier uses. Then the
-classifiers are fitted again on all cases, the latest included, and keep those maps.
+classifiers are fitted again on all cases, the latest included, and keep those maps. Those scores
+are kept (`evidence`) for the online map (procmine.prediction.recalibration): replayed over later
+cases by `online_risk`, and, as the map `online`, refitted at `now` on the calibration slice's
+cases whose deadline had passed by then.
 
 Remaining working days: LightGBM on log(1 + days), fitted on the earlier cases, with a
 split-conformal interval from the absolute log residuals on the calibration slice, weighted for the
@@ -31,6 +34,7 @@ from procmine.prediction.adaptive import QuantileTable, outcome_step, replay
 from procmine.prediction.calibration import Calibrator, fit_calibrators
 from procmine.prediction.censoring import remaining_weights, weighted_conformal_quantile
 from procmine.prediction.conformal import INTERVALS, Residuals, per_prefix_halfwidth, recency_ages
+from procmine.prediction.recalibration import ONLINE, Evidence, Undecided, map_at, online_risks
 from procmine.prediction.samples import Labelled
 
 KINDS = ("boosting", "logistic", "constant")
@@ -66,6 +70,7 @@ class RiskModels:
     quantiles: QuantileTable | None = None   # the calibration residuals' quantile at any level, by `interval`
     adaptive_alpha: float = np.nan   # the miss rate adaptive conformal inference reached over the calibration slice
     adaptive_step: float = np.nan    # its step per outcome (procmine.prediction.adaptive.outcome_step)
+    evidence: dict[str, Evidence] = field(default_factory=dict)   # kind → its out-of-sample calibration scores
 
     def usable(self, kind: str) -> str:
         """`kind` if it was fitted, else the next simpler model (boosting → logistic → constant)."""
@@ -81,6 +86,22 @@ class RiskModels:
             return np.full(len(features), self.constant)
         maps = self.calibrators[kind]
         return maps.get(method or self.methods[kind], maps["none"]).predict(self.raw_score(kind, features))
+
+    def online_risk(self, kind: str, later: Labelled, fixed: str | None) -> np.ndarray:
+        """Risks of the prefixes of `later` (cases after the calibration slice) by the classifier `kind`, frozen,
+        and the online map replayed from the calibration slice on (procmine.prediction.recalibration); where it
+        has too few settled cases, the fixed map `fixed` (None: NaN, for the caller to fill)."""
+        raw = self.raw_score(kind, later.prefixes.features)
+        start = self.evidence[kind]
+        ahead = Evidence(raw, later.breached, later.prefixes.entry, later.case_start, later.due)
+        if fixed is None:
+            return online_risks(start.join(ahead), raw, later.prefixes.moment, start.cases, Undecided())
+        return online_risks(start.join(ahead), raw, later.prefixes.moment, start.cases, self.fixed_map(kind, fixed))
+
+    def fixed_map(self, kind: str, method: str) -> Calibrator:
+        """The fixed map `method` fitted once on the calibration slice (the classifier's own score if it has none)."""
+        maps = self.calibrators[kind]
+        return maps.get(method, maps["none"])
 
     def raw_score(self, kind: str, features: np.ndarray) -> np.ndarray:
         """The classifier's own probability, before calibration."""
@@ -153,11 +174,14 @@ class RiskModels:
 
 
 def fit_models(data: Labelled, *, methods: dict[str, str] | None = None, level: float = LEVEL,
-               remaining: bool = True, interval: tuple[float, bool] = INTERVALS[0]) -> RiskModels:
+               remaining: bool = True, interval: tuple[float, bool] = INTERVALS[0], now: int | None = None,
+               fixed: dict[str, str] | None = None) -> RiskModels:
     """Fit all models on `data`; the latest CALIBRATION_SHARE of its cases (by start) calibrates.
 
     `remaining=False` leaves out the remaining-time model; `interval` (half-life, by activity) says
     how its conformal residuals are weighted by recency and grouped (procmine.prediction.conformal).
+    `now` (µs; default: just after the latest prefix) is the moment of the online map `online`, and `fixed`
+    the fixed map it falls back on per classifier, with too few settled cases (default: DEFAULT_METHODS').
     """
     prefixes = data.prefixes
     fit, calibrate = _temporal_slices(data.case_start)
@@ -170,8 +194,14 @@ def fit_models(data: Labelled, *, methods: dict[str, str] | None = None, level: 
         models.boosting = _boosting(x, y[fit], prefixes.names, prefixes.categorical, "binary")
         models.logistic, models.baseline_means = _logistic(models._baseline_columns(x), y[fit])
         for kind in ("boosting", "logistic"):
-            models.calibrators[kind] = fit_calibrators(models.raw_score(kind, prefixes.features[calibrate]),
-                                                       y[calibrate])
+            scores = models.raw_score(kind, prefixes.features[calibrate])
+            models.calibrators[kind] = fit_calibrators(scores, y[calibrate])
+            models.evidence[kind] = Evidence(scores, y[calibrate], prefixes.entry[calibrate],
+                                             data.case_start[calibrate], data.due[calibrate])
+            at = int(prefixes.moment.max()) + 1 if now is None else now
+            fallback = models.fixed_map(kind, {**DEFAULT_METHODS, **(fixed or {})}[kind])
+            models.calibrators[kind][ONLINE] = map_at(models.evidence[kind], at, models.evidence[kind].cases,
+                                                      fallback)
         # Then both classifiers learn again from every case, the latest ones included: those are the
         # most like the cases to come (on Road Traffic Fines and the driven simulations this halved the
         # test ECE of the shown model). The maps stay those fitted on the earlier model's scores of

@@ -86,7 +86,8 @@ def _one_rule(log: EventLog, facts: LogFacts, clock: RuleClock) -> tuple[ModelCa
     scored = np.flatnonzero(clock.open)
     now = np.full(len(scored), clock.log_end, np.int64)
     prefixes = prefixes_at(facts, clock, scored, now)
-    models = (fit_models(data, methods=card.calibration, interval=card.interval)   # as validated
+    models = (fit_models(data, methods=card.calibration, interval=card.interval, now=clock.log_end,   # as validated
+                         fixed=card.fixed_calibration)
               if card.note is None else None)
     if models is not None and models.quantiles is not None:   # the level its intervals use now
         card = dataclasses.replace(card, current_level=1.0 - models.adaptive_alpha)

@@ -30,13 +30,14 @@ class Labelled:
     remaining: np.ndarray
     case_start: np.ndarray      # µs of each prefix's case start (the temporal split key)
     horizon: np.ndarray         # working days from each prefix's moment to the log's end (remaining beyond it is unseen)
+    due: np.ndarray             # µs of its case's due time: by then its outcome is known, met or breached
 
     def subset(self, keep: np.ndarray) -> Labelled:
         p = self.prefixes
         prefixes = Prefixes(entry=p.entry[keep], moment=p.moment[keep], features=p.features[keep],
                             names=p.names, categorical=p.categorical, levels=p.levels)
         return Labelled(prefixes, self.breached[keep], self.remaining[keep], self.case_start[keep],
-                        self.horizon[keep])
+                        self.horizon[keep], self.due[keep])
 
     def __len__(self) -> int:
         return len(self.breached)
@@ -63,7 +64,7 @@ def labelled_prefixes(facts: LogFacts, clock: RuleClock, entries: np.ndarray,
     if stopped.any():
         remaining[stopped] = facts.calendar.working_days_between(moment[stopped], clock.stop[entry][stopped])
     horizon = facts.calendar.working_days_between(moment, np.full(len(moment), clock.log_end, np.int64))
-    return Labelled(prefixes, breached, remaining, clock.start[entry], horizon)
+    return Labelled(prefixes, breached, remaining, clock.start[entry], horizon, clock.due[entry])
 
 
 def _step(durations: np.ndarray, max_prefixes: int) -> int:

@@ -13,6 +13,7 @@ from procmine.prediction.conformal import MIN_GROUP
 from procmine.prediction.evaluation import ECE_BINS, MAX_ECE, ModelCard
 from procmine.prediction.models import KINDS
 from procmine.prediction.radar import Reason
+from procmine.prediction.recalibration import MIN_SETTLED, ONLINE, REFIT_DAYS
 from procmine.prediction.scoring import EceSpread
 
 
@@ -40,14 +41,30 @@ def verdict(card: ModelCard, lang: Language) -> str:
 
 
 def split_sentence(card: ModelCard, lang: Language) -> str:
-    """How the card was measured: the split date and the sizes of both sides."""
+    """How the card was measured: the split date and the sizes of both sides (and how the shown risks are
+    calibrated, when online)."""
     if card.split_at is None:
         return ""
-    return text("card.split", lang, train=format_number(card.train_cases, lang),
-                validation=format_number(card.validation_cases, lang),
-                date=format_date(card.split_at, lang), test=format_number(card.test_cases, lang),
-                prefixes=format_number(card.test_prefixes, lang),
-                share=format_percent(card.test_breach_share, lang))
+    split = text("card.split", lang, train=format_number(card.train_cases, lang),
+                 validation=format_number(card.validation_cases, lang),
+                 date=format_date(card.split_at, lang), test=format_number(card.test_cases, lang),
+                 prefixes=format_number(card.test_prefixes, lang),
+                 share=format_percent(card.test_breach_share, lang))
+    online = online_map_sentence(card, lang)
+    return f"{split} {online}" if online else split
+
+
+def online_map_sentence(card: ModelCard, lang: Language) -> str:
+    """How the shown risks are calibrated online and what that map and the best fixed one gave on test ("" if
+    the shown risks use a fixed map)."""
+    kind = card.shown
+    if card.calibration.get(kind) != ONLINE or kind not in card.online_map_ece:
+        return ""
+    return text("card.online_map", lang, kind=text(f"card.kind.{kind}", lang), days=format_number(REFIT_DAYS, lang),
+                cases=format_number(card.online_window_cases, lang), min=format_number(MIN_SETTLED, lang),
+                online=_figure(card.online_map_ece[kind], lang),
+                fixed=_figure(card.fixed_map_ece.get(kind, math.nan), lang),
+                fixed_method=_method(card.fixed_calibration.get(kind), lang))
 
 
 def remaining_sentence(card: ModelCard, lang: Language) -> str:
