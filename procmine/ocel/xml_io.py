@@ -25,8 +25,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def read_ocel_xml(path: Path) -> m.ObjectCentricLog:
-    """Read an OCEL 2.0 XML file (.xml, .xmlocel, optionally gzipped): a plain document scanned with
-    NumPy, anything else (and any error, to name it) through lxml's tree."""
+    """Read an OCEL 2.0 XML file (.xml, .xmlocel, optionally gzipped): a plain document scanned by
+    compiled passes (xml_scan), anything else (and any error, to name it) through lxml's tree."""
     data = read_bytes(path)
     root_at = _ROOT.search(data)
     check_prolog(data[:root_at.start()] if root_at else data[:4096], path)
