@@ -97,7 +97,8 @@ def scan_tags(raw, root, start, end, skeleton, first_value, white_after, values)
             found, table = _class_of(raw, at, closing, table, values, value)
             if len(following) < table.classes:
                 wider = np.full((2 * len(following), 2), -1, np.int64)
-                wider[:len(following)] = following
+                for known in range(len(following)):
+                    wider[known, 0], wider[known, 1] = following[known, 0], following[known, 1]
                 following = wider
         if previous >= 0 and following[previous, 0] != found:
             following[previous, 1], following[previous, 0] = following[previous, 0], found
@@ -233,7 +234,8 @@ def _added(table, raw, at, closing, length, digest):
 def _longer(values, length):
     """`values` copied into an array of `length` (the rest left unset)."""
     longer = np.empty(length, values.dtype)
-    longer[:len(values)] = values
+    for at in range(len(values)):   # a loop, not a slice assignment: numba compiles it several times faster
+        longer[at] = values[at]
     return longer
 
 
@@ -285,7 +287,7 @@ def gather(raw, begin, stop, may_be_special):
     offsets = np.empty(len(begin) + 1, np.int32)
     offsets[0] = total = 0
     for span in range(len(begin)):
-        total += stop[span] - begin[span]
+        total += max(stop[span] - begin[span], 0)     # a reversed span is empty (never written past the end)
         offsets[span + 1] = total
     body = np.empty(total, np.uint8)
     marked = np.empty(len(begin), np.bool_)
