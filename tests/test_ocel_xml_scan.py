@@ -1,4 +1,4 @@
-"""The NumPy scan of OCEL 2.0 XML gives what lxml's tree gives: on the example log, on random logs, and on
+"""The compiled scan of OCEL 2.0 XML gives what lxml's tree gives: on the example log, on random logs, and on
 generated documents with escapes, references, CDATA, comments, odd white space and attribute order."""
 
 from __future__ import annotations
@@ -7,12 +7,14 @@ import re
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ocel_logs import EXAMPLE_XML, random_logs, written
 
 from procmine.errors import LogValidationError
+from procmine.ocel import xml_kernels as kernels
 from procmine.ocel.source import read_bytes
 from procmine.ocel.xml_io import read_ocel_xml, read_ocel_xml_tree
 from procmine.ocel.xml_scan import read_xml_columns
@@ -187,3 +189,94 @@ def test_unusual_documents_are_left_to_lxml_and_read_alike(tmp_path, change):
     path.write_bytes(changed.encode("utf-8"))
     assert not _scanned(path)
     _same(path)
+
+
+_PLAIN = ('<?xml version="1.0" encoding="UTF-8"?>\n<log><object-types><object-type name="t"><attributes>'
+          '<attribute name="note" type="string"/></attributes></object-type></object-types><event-types>'
+          '<event-type name="act"><attributes><attribute name="who" type="string"/></attributes></event-type>'
+          '</event-types><objects>{objects}</objects>\n<events>{events}</events></log>\n')
+
+
+def _document(objects: list[str], events: list[str]) -> str:
+    return _PLAIN.format(objects="".join(objects), events="".join(events))
+
+
+def _event(number: int, inner: str = "", tag: str = '<event id="e{n}" type="act" time="2024-01-02T03:04:05Z">') -> str:
+    return f"{tag.format(n=number)}{inner}</event>"
+
+
+@pytest.mark.parametrize("document", [
+    # '>' and the other quote inside values, and a '>' in text
+    _document([('<object id="o>1" type="t"><attributes><attribute name="note" time="2024-01-01T00:00:00Z">'
+               "a > b 'c'</attribute></attributes></object>")],
+              [_event(1, '<objects><relationship object-id="o>1" qualifier="it\'s > q"/></objects>')]),
+    # references in values and text, resolved as XML resolves them
+    _document([('<object id="o&amp;1" type="t"><attributes><attribute name="note" time="2024-01-01T00:00:00Z">'
+               "&lt;&#x3E;&quot;&#9;&#13;\t\r\n</attribute></attributes></object>")],
+              [_event(1, '<objects><relationship object-id="o&#38;1" qualifier="&quot;&#10;x&#x20;"/></objects>')]),
+    # tags split over lines, white space around '=' and before '>' or '/>', CR LF between tags
+    _document(['<object\n id = "o1"\r\n\ttype="t"\n><objects\n></objects ></object\n>'],
+              ['\r\n' + _event(1, '<objects><relationship\tobject-id="o1"  qualifier="q"\n/></objects>',
+                               '<event time="2024-01-02T03:04:05Z"\n  type="act" id="e{n}" >')]),
+    # a value that is only white space, an empty value, and attributes of an event
+    _document([('<object id="o1" type="t"><attributes><attribute name="note" time="2024-01-01T00:00:00Z">'
+               "  </attribute></attributes></object>")],
+              [_event(1, '<attributes><attribute name="who"></attribute></attributes>'
+                         '<objects><relationship object-id="o1" qualifier=""/></objects>')]),
+    # tags of one element whose skeletons differ only near their end, alternating
+    _document(['<object id="o1" type="t"/>', '<object id="o2" type="t" />', '<object id="o3" type="t"/>'],
+              [_event(n, '<objects><relationship object-id="o1" qualifier="q"/><relationship object-id="o2"'
+                         f' qualifier="q"{" " * (n % 2)}/></objects>') for n in range(4)]),
+], ids=["greater-than-and-quotes", "references", "odd-white-space", "white-and-empty-values", "near-skeletons"])
+def test_plain_documents_with_awkward_values_and_tags_are_scanned_alike(tmp_path, document):
+    path = tmp_path / "log.xmlocel"
+    path.write_bytes(document.encode("utf-8"))
+    assert _scanned(path)
+    _same(path)
+
+
+def test_more_distinct_tag_shapes_than_the_first_table_holds_are_scanned_alike(tmp_path):
+    events = [_event(n, tag='<event id="e{n}"' + " " * (n + 1) + 'type="act" time="2024-01-02T03:04:05Z">')
+              for n in range(150)]
+    path = tmp_path / "log.xmlocel"
+    path.write_bytes(_document(['<object id="o1" type="t"/>'], events).encode("utf-8"))
+    assert _scanned(path)
+    _same(path)
+
+
+@pytest.mark.parametrize("document", [
+    _document([], [_event(1)]).replace('id="e1"', 'id="e<1"'),                      # '<' in a value
+    _document([], [_event(1)]).rstrip("\n")[:-3],                                    # the end tag cut short
+    _document([], [_event(1)]).replace('type="act" time', 'type="act time'),           # a quote not closed
+    _document([], [_event(1)]).replace("</event>", "<!-- a comment --></event>"),    # a comment
+    _document([], [_event(1)]).replace("</event>", "<?pi x?></event>"),              # a processing instruction
+    _document([], [_event(1)]).replace("</event>", "</events>"),                      # an end tag of another element
+    _document([('<object id="o1" type="t"><attributes><attribute name="note"><x/></attribute></attributes>'
+               "</object>")], [_event(1)]),                                           # an element in a value
+], ids=["less-than-in-value", "cut-short", "unclosed-quote", "comment", "processing-instruction",
+        "misnested", "element-in-value"])
+def test_documents_the_scan_does_not_take_are_left_to_lxml_alike(tmp_path, document):
+    path = tmp_path / "log.xmlocel"
+    path.write_bytes(document.encode("utf-8"))
+    assert not _scanned(path)
+    _same(path)
+
+
+def test_the_tag_scan_gives_tag_bounds_values_and_one_class_per_skeleton():
+    data = b'<log a="1>2"><x b=""/>\n <x b="q"/>x</log>'
+    raw = np.frombuffer(data, np.uint8)
+    tags, quotes = kernels.count_marks(raw)
+    start, end, skeleton = np.empty(tags, np.int32), np.empty(tags, np.int32), np.empty(tags, np.int32)
+    first_value, white_after = np.empty(tags + 1, np.int32), np.empty(tags, np.bool_)
+    values = kernels.Values(np.empty(len(raw), np.uint8), np.empty(quotes // 2 + 1, np.int32))
+    status, count, shapes, bounds = kernels.scan_tags(raw, 0, start, end, skeleton, first_value, white_after, values)
+    assert (status, count) == (kernels.OK, 4)
+    assert [data[s:e + 1] for s, e in zip(start, end)] == [b'<log a="1>2">', b'<x b=""/>', b'<x b="q"/>', b"</log>"]
+    assert skeleton.tolist() == [0, 1, 1, 2]
+    assert [shapes[bounds[c]:bounds[c + 1]].tobytes() for c in range(3)] == [b'<log a="">', b'<x b=""/>', b"</log>"]
+    assert first_value.tolist() == [0, 1, 2, 3, 3]
+    assert [values.body[values.offsets[v]:values.offsets[v + 1]].tobytes() for v in range(3)] == [b"1>2", b"", b"q"]
+    assert white_after.tolist() == [True, True, False, True]
+    for cut in (b'<log a="1>', b"<log><x", b'<log a="<">'):
+        assert kernels.scan_tags(np.frombuffer(cut, np.uint8), 0, start, end, skeleton, first_value, white_after,
+                                 values)[0] == kernels.UNENDED

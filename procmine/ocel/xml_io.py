@@ -17,7 +17,6 @@ from procmine.importing.xes_safety import check_prolog
 from procmine.ocel import model as m
 from procmine.ocel.assemble import OcelRows, assemble
 from procmine.ocel.source import grouped, read_bytes
-from procmine.ocel.xml_scan import read_xml_columns
 
 _ROOT = re.compile(rb"<log[\s>/]")
 # XML 1.0 cannot hold these characters even escaped.
@@ -25,8 +24,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def read_ocel_xml(path: Path) -> m.ObjectCentricLog:
-    """Read an OCEL 2.0 XML file (.xml, .xmlocel, optionally gzipped): a plain document scanned with
-    NumPy, anything else (and any error, to name it) through lxml's tree."""
+    """Read an OCEL 2.0 XML file (.xml, .xmlocel, optionally gzipped): a plain document scanned by
+    compiled passes (xml_scan), anything else (and any error, to name it) through lxml's tree."""
+    from procmine.ocel.xml_scan import read_xml_columns  # here: numba, which it compiles with, is slow to import
+
     data = read_bytes(path)
     root_at = _ROOT.search(data)
     check_prolog(data[:root_at.start()] if root_at else data[:4096], path)
