@@ -9,9 +9,10 @@ checks them, so a document is read only when every part of it parses.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import orjson
+
+from procmine.compiled import compiled
 
 _QUOTE, _BACKSLASH, _COMMA, _COLON = 34, 92, 44, 58
 _OPEN_OBJECT, _CLOSE_OBJECT, _OPEN_ARRAY, _CLOSE_ARRAY = 123, 125, 91, 93
@@ -19,12 +20,12 @@ _SPACE, _NEWLINE, _RETURN, _TAB = 32, 10, 13, 9
 MAX_MEMBERS = 64
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@compiled(inline="always")
 def _is_space(c: int) -> bool:
     return c in (_SPACE, _NEWLINE, _RETURN, _TAB)
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _space_end(data: np.ndarray, i: int) -> int:
     """The first position at or after i that is not JSON whitespace."""
     n = len(data)
@@ -33,7 +34,7 @@ def _space_end(data: np.ndarray, i: int) -> int:
     return i
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _string_end(data: np.ndarray, i: int) -> int:
     """The position after the string whose opening quote is at i; -1 when it does not close."""
     n = len(data)
@@ -49,7 +50,7 @@ def _string_end(data: np.ndarray, i: int) -> int:
     return -1
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _value_end(data: np.ndarray, i: int, join_lines: bool) -> int:
     """The position after the value starting at i (a string, an object or array by its nesting, else a
     scalar up to the next delimiter); -1 when a string or nesting does not close. With `join_lines`,
@@ -103,7 +104,7 @@ def members(data: np.ndarray, as_lines: tuple[str, ...]) -> dict[str, tuple[int,
     return {key: (start, end) for key, (_, _, start, end) in zip(keys, spans[:count].tolist())}
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _outline(data: np.ndarray, names: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, int]:
     """Spans of the top-level object's members, row j = (key start, key end, value start, value end),
     the key with its quotes, and their count; -1 when the document is not an object of at most
@@ -137,12 +138,12 @@ def _outline(data: np.ndarray, names: np.ndarray, lengths: np.ndarray) -> tuple[
     return spans, -1
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _escaped(data: np.ndarray, start: int, end: int) -> bool:
     return bool((data[start:end] == _BACKSLASH).any())
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _named(data: np.ndarray, start: int, end: int, names: np.ndarray, lengths: np.ndarray) -> bool:
     """Whether data[start:end] is one of the names."""
     for row in range(len(lengths)):
@@ -155,7 +156,7 @@ def _named(data: np.ndarray, start: int, end: int, names: np.ndarray, lengths: n
     return False
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _array_as_lines(data: np.ndarray, start: int) -> int:
     """Rewrite the array of objects starting at `start` in place so that the text between its brackets
     holds one element a line (newline-delimited JSON): the commas between elements become newlines,
@@ -184,7 +185,7 @@ def _array_as_lines(data: np.ndarray, start: int) -> int:
     return -1
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _spaces_made(data: np.ndarray, i: int) -> int:
     """The first position at or after i that is not JSON whitespace, the whitespace before it made spaces."""
     n = len(data)

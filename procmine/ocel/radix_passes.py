@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from procmine.compiled import compiled
 
-@numba.njit(cache=True, nogil=True)
+
+@compiled
 def digit_starts(keys, shift, mask):
     starts = np.zeros(mask + 2, np.int64)
     for i in range(len(keys)):
@@ -16,7 +17,7 @@ def digit_starts(keys, shift, mask):
     return starts
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def sorted_keys(keys, digit_bits):
     """The non-negative keys, sorted."""
     mask = (1 << digit_bits) - 1
@@ -34,7 +35,7 @@ def sorted_keys(keys, digit_bits):
     return current
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def stable_positions(values, digit_bits):
     """The stable sorting positions of the non-negative values (each pass keeps the order of the last;
     the values travel with their positions, so every pass reads in sequence)."""

@@ -9,18 +9,16 @@ arrays with one entry per tag; no temporary the size of the document. `nest` che
 puts it, and gives the element at level 2 (an object, event or declared type) each tag stands in.
 
 Both give a status: OK, or the reason the document is not of the plain shape (see `REASONS`).
-Compiled code is cached beside this file, or (where this folder is read-only) in NUMBA_CACHE_DIR
-or the user's cache folder; where none is writable, each process compiles anew (about the cost of
-the first process, see benchmarks/RESULTS.md). No shared temporary folder is used: numba's cache
-files are pickles, and loading one another user planted would run their code.
+Compiled and cached as `procmine.compiled` says.
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
 
-import numba
 import numpy as np
+
+from procmine.compiled import compiled
 
 OK, MARKUP, UNENDED, MISNESTED, TOO_DEEP, MISPLACED, NOT_ONE_ROOT = range(7)
 REASONS = {MARKUP: "comment, CDATA, DOCTYPE or processing instruction", UNENDED: "a tag without its end",
@@ -38,16 +36,8 @@ SkeletonTable = namedtuple("SkeletonTable", "slots hashes shapes bounds classes"
 their hash, `slots` an open-addressing table of the classes by hash."""
 
 
-def _compiled(function):
-    """`function` compiled by numba, its machine code cached on disk where numba finds a writable
-    place for it, else compiled in each process."""
-    try:
-        return numba.njit(cache=True, nogil=True)(function)
-    except RuntimeError:            # numba: "cannot cache function ...: no locator available"
-        return numba.njit(nogil=True)(function)
 
-
-@_compiled
+@compiled
 def count_marks(body: np.ndarray) -> tuple[int, int]:
     """How many '<' and how many '"' `body` holds: the most tags and values `scan_tags` meets are
     the first and half the second."""
@@ -58,7 +48,7 @@ def count_marks(body: np.ndarray) -> tuple[int, int]:
     return less, quotes
 
 
-@_compiled
+@compiled
 def scan_tags(raw, root, start, end, skeleton, first_value, white_after, values):
     """Walk the tags from `root` (a '<'), filling per tag its '<' and '>' (`start`, `end`), skeleton
     class, number of its first value (`first_value`, one entry more: the end), and whether only white
@@ -119,7 +109,7 @@ def scan_tags(raw, root, start, end, skeleton, first_value, white_after, values)
             return OK, tag, table.shapes[:table.bounds[table.classes]], table.bounds[:table.classes + 1]
 
 
-@_compiled
+@compiled
 def _kept_value(raw, at, values, value):
     """The closing quote of the value whose opening quote stands at `at` (-1: a '<' or the end comes
     first), the value kept as number `value`."""
@@ -137,7 +127,7 @@ def _kept_value(raw, at, values, value):
     return -1
 
 
-@_compiled
+@compiled
 def _fitting(raw, at, shapes, shape, last, values, value):
     """(its '>', the number after its last value) of the tag at `at` if its skeleton is
     shapes[shape:last + 1], else (-1, value). Keeps its values."""
@@ -155,7 +145,7 @@ def _fitting(raw, at, shapes, shape, last, values, value):
     return -1, value
 
 
-@_compiled
+@compiled
 def _walked(raw, at, values, value):
     """(its '>', the number after its last value) of the tag at `at`: the first '>' outside a quoted
     value; -1 for the '>' when a '<' or the end comes first. Keeps its values."""
@@ -175,7 +165,7 @@ def _walked(raw, at, values, value):
     return -1, value
 
 
-@_compiled
+@compiled
 def _skeleton_of(raw, at, closing, into):
     """The skeleton of the tag from `at` to `closing` written to `into` (when it is long enough: pass
     an empty one to measure), and its length and hash."""
@@ -195,7 +185,7 @@ def _skeleton_of(raw, at, closing, into):
     return length, digest
 
 
-@_compiled
+@compiled
 def _class_of(raw, at, closing, table, values, value):
     """(class, table) of the tag from `at` to `closing` (its values kept from number `value`): a
     known class (compared byte by byte), or a new one added to the table."""
@@ -211,7 +201,7 @@ def _class_of(raw, at, closing, table, values, value):
     return table.classes, _added(table, raw, at, closing, length, digest)
 
 
-@_compiled
+@compiled
 def _added(table, raw, at, closing, length, digest):
     """The table with the skeleton (`length` bytes, hash `digest`) of the tag from `at` to `closing`
     as its next class."""
@@ -230,7 +220,7 @@ def _added(table, raw, at, closing, length, digest):
     return SkeletonTable(slots, hashes, shapes, bounds, classes + 1)
 
 
-@_compiled
+@compiled
 def _longer(values, length):
     """`values` copied into an array of `length` (the rest left unset)."""
     longer = np.empty(length, values.dtype)
@@ -239,7 +229,7 @@ def _longer(values, length):
     return longer
 
 
-@_compiled
+@compiled
 def _place(slots, digest, found):
     """Put class `found` into the first free slot from its hash on."""
     mask = len(slots) - 1
@@ -249,7 +239,7 @@ def _place(slots, digest, found):
     slots[slot] = found
 
 
-@_compiled
+@compiled
 def nest(kind, element, allowed, width, root_element, owner):
     """Check the nesting of the tags (`kind` OPEN, CLOSE or EMPTY; `element` its code; `allowed` at
     (level * width + element) * width + parent element, the parent `width - 1` for the root), and
@@ -280,7 +270,7 @@ def nest(kind, element, allowed, width, root_element, owner):
     return OK
 
 
-@_compiled
+@compiled
 def gather(raw, begin, stop, may_be_special):
     """The spans raw[begin[i]:stop[i]] end to end (offsets, bytes: an Arrow string array's buffers),
     and per span whether it holds a byte `may_be_special` marks."""
