@@ -44,8 +44,8 @@ def test_parse_times_reads_each_spelling_as_pandas_does(text):
 
 
 def test_parse_times_names_a_text_that_is_no_time():
-    with pytest.raises(LogValidationError, match="event time: a time cannot be read"):
-        parse_times(["2024-03-01T09:30:00Z", "the day after"], "event time")
+    with pytest.raises(LogValidationError, match=r"event time: a time cannot be read \('the day after', entry 3\)"):
+        parse_times(["2024-03-01T09:30:00Z", None, "the day after", "2024-13-01T00:00:00Z"], "event time")
 
 
 def _database(folder: Path) -> Path:

@@ -115,14 +115,14 @@ class XesByteSource:
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
-def check_prolog(prolog: bytes, path: Path) -> None:
-    """Refuse anything before the root element that could declare or load entities."""
+def check_prolog(prolog: bytes, path: Path, kind: str = "XES") -> None:
+    """Refuse anything before the root element that could declare or load entities (`kind`: the format, for the message)."""
     if _DOCTYPE.search(prolog):
         if b"<!ENTITY" in prolog or b"SYSTEM" in prolog or b"PUBLIC" in prolog:
             raise LogValidationError(located(
-                "XES with an external entity / entity declarations is not accepted "
+                f"{kind} with an external entity / entity declarations is not accepted "
                 "(the file has a DOCTYPE that declares entities or loads a DTD)", file=path,
-                hint="Remove the DOCTYPE; XES files do not need one"))
+                hint=f"Remove the DOCTYPE; {kind} files do not need one"))
         raise LogValidationError(located(
-            "XES with a document type declaration (DOCTYPE) is not accepted", file=path,
-            hint="Remove the DOCTYPE; XES files do not need one"))
+            f"{kind} with a document type declaration (DOCTYPE) is not accepted", file=path,
+            hint=f"Remove the DOCTYPE; {kind} files do not need one"))

@@ -40,12 +40,22 @@ def parse_times(values, where: str) -> pa.Array:
 
 
 def _parse_slowly(values, where: str) -> pa.Array:
+    series = pd.Series(values, dtype=object)
     try:
-        parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+        parsed = pd.to_datetime(series, utc=True, format="ISO8601")
     except (ValueError, TypeError) as exc:
-        raise LogValidationError(f"{where}: a time cannot be read ({exc}). "
+        raise LogValidationError(f"{where}: a time cannot be read ({_first_unreadable(series)}). "
                                  "Write times as ISO 8601, e.g. 2024-03-01T09:30:00+01:00.") from exc
     return pa.array(parsed.astype("datetime64[us, UTC]"), s.TIMESTAMP_TYPE)
+
+
+def _first_unreadable(series: pd.Series) -> str:
+    """Which value is not an ISO 8601 time, and where (1-based, in the order read)."""
+    coerced = pd.to_datetime(series, utc=True, format="ISO8601", errors="coerce")
+    unreadable = np.flatnonzero(coerced.isna().to_numpy() & series.notna().to_numpy())
+    if not len(unreadable):
+        return "a value pandas refuses"
+    return f"{str(series.iloc[unreadable[0]])[:80]!r}, entry {unreadable[0] + 1:,}"
 
 
 def iso_texts(times: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -30,7 +30,7 @@ def read_ocel_xml(path: Path) -> m.ObjectCentricLog:
 
     data = read_bytes(path)
     root_at = _ROOT.search(data)
-    check_prolog(data[:root_at.start()] if root_at else data[:4096], path)
+    check_prolog(data[:root_at.start()] if root_at else data[:4096], path, "OCEL 2.0 XML")
     scanned = read_xml_columns(data, root_at.start(), path) if root_at else None
     if scanned is not None:
         return assemble(scanned, path)
