@@ -181,6 +181,22 @@ def test_a_model_off_in_calibration_is_not_shown_and_the_card_says_why():
     assert card.row()["withheld"] == "calibration"
 
 
+def test_the_card_says_when_the_shown_model_was_better_on_test_but_off_in_calibration_there():
+    validation = {"boosting": Scores(0.80, 0.15, 0.03), "logistic": Scores(0.70, 0.17, 0.02),
+                  "constant": Scores(0.5, 0.20, 0.01)}
+    miscalibrated = {**validation, "boosting": Scores(0.85, 0.152, 0.070)}
+    card = ModelCard("r", None, 100, 50, 400, 0.3, scores=miscalibrated, validation=validation, shown="boosting",
+                     calibration={"boosting": "none", "logistic": "none"})
+    assert not card.holds_on_test
+    english, danish = verdict(card, "en"), verdict(card, "da")
+    assert "0.070" in english and "0.050" in english and "did not" not in english
+    assert "0,070" in danish or "0.070" in danish
+    worse = {**validation, "boosting": Scores(0.68, 0.18, 0.03)}
+    card = ModelCard("r", None, 100, 50, 400, 0.3, scores=worse, validation=validation, shown="boosting",
+                     calibration={"boosting": "none", "logistic": "none"})
+    assert "it did not" in verdict(card, "en")
+
+
 def _slice_of_cases(seed: int, cases: int, overconfident: bool) -> tuple[np.ndarray, dict[str, Scores], np.ndarray]:
     """A validation slice of `cases` cases, each seen at 1-12 moments, whose outcome is breached with
     risk q; the model says q (calibrated) or an overconfident sigmoid(3 logit q); the logistic baseline

@@ -10,7 +10,7 @@ from procmine.formatting import format_date, format_number, format_percent
 from procmine.i18n import text
 from procmine.languages import Language
 from procmine.prediction.conformal import MIN_GROUP
-from procmine.prediction.evaluation import ECE_BINS, MAX_ECE, ModelCard
+from procmine.prediction.evaluation import ECE_BINS, MAX_ECE, ModelCard, choose_shown
 from procmine.prediction.models import KINDS
 from procmine.prediction.radar import Reason
 from procmine.prediction.recalibration import MIN_SETTLED, ONLINE, REFIT_DAYS
@@ -33,7 +33,12 @@ def verdict(card: ModelCard, lang: Language) -> str:
         best = min(("logistic", "constant"), key=lambda k: card.scores[k].brier)
         values.update(baseline_auc=_figure(max(card.scores[k].auc for k in ("logistic", "constant")), lang),
                       baseline_brier=_figure(card.scores[best].brier, lang))
-        return text("card.verdict.model" if card.holds_on_test else "card.verdict.model_unconfirmed", lang, **values)
+        if card.holds_on_test:
+            return text("card.verdict.model", lang, **values)
+        if model is not None and choose_shown(card.scores) == "boosting":     # better on test, not calibrated there
+            return text("card.verdict.model_uncalibrated_on_test", lang, ece=_figure(model.ece, lang),
+                        limit=_figure(MAX_ECE, lang), **values)
+        return text("card.verdict.model_unconfirmed", lang, **values)
     if card.withheld == "calibration" and model_validation is not None:
         return text("card.verdict.uncalibrated", lang, ece=_figure(model_validation.gate_ece, lang),
                     limit=_figure(MAX_ECE, lang), **values)
