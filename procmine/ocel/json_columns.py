@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from procmine.ocel import model as m
 from procmine.ocel.assemble import OcelRows, spread_event_attributes
+from procmine.ocel.source import mapped_bytes
 
 _RELATIONS = "STRUCT(objectId VARCHAR, qualifier VARCHAR)[]"
 _ELEMENTS = {"objects": {"id": "VARCHAR", "type": "VARCHAR",
@@ -68,9 +69,13 @@ def _split(path: Path, folder: Path) -> dict | None:
     """The document's members but "objects" and "events" (parsed), those two written one element a line
     to `folder` (as objects.ndjson and events.ndjson); None when it is not of that shape or a member
     does not parse (or the lines cannot be written: the exact reader needs no room for them)."""
+    with mapped_bytes(path, writable=True) as content:
+        return _split_lines(np.frombuffer(content, np.uint8), folder)
+
+
+def _split_lines(data: np.ndarray, folder: Path) -> dict | None:
     from procmine.ocel.json_spans import members  # here: numba takes a third of a second to import
 
-    data = np.fromfile(path, np.uint8)
     spans = members(data, tuple(_ELEMENTS))
     if spans is None or not all(name in spans for name in _ELEMENTS):
         return None

@@ -16,7 +16,7 @@ from procmine.errors import LogValidationError, located
 from procmine.importing.xes_safety import check_prolog
 from procmine.ocel import model as m
 from procmine.ocel.assemble import OcelRows, assemble
-from procmine.ocel.source import grouped, read_bytes
+from procmine.ocel.source import grouped, mapped_bytes
 
 _ROOT = re.compile(rb"<log[\s>/]")
 # XML 1.0 cannot hold these characters even escaped.
@@ -28,13 +28,13 @@ def read_ocel_xml(path: Path) -> m.ObjectCentricLog:
     compiled passes (xml_scan), anything else (and any error, to name it) through lxml's tree."""
     from procmine.ocel.xml_scan import read_xml_columns  # here: numba, which it compiles with, is slow to import
 
-    data = read_bytes(path)
-    root_at = _ROOT.search(data)
-    check_prolog(data[:root_at.start()] if root_at else data[:4096], path, "OCEL 2.0 XML")
-    scanned = read_xml_columns(data, root_at.start(), path) if root_at else None
-    if scanned is not None:
-        return assemble(scanned, path)
-    return read_ocel_xml_tree(data, path)
+    with mapped_bytes(path) as data:
+        root_at = _ROOT.search(data)
+        check_prolog(bytes(data[:root_at.start()] if root_at else data[:4096]), path, "OCEL 2.0 XML")
+        scanned = read_xml_columns(data, root_at.start(), path) if root_at else None
+        if scanned is None:
+            return read_ocel_xml_tree(bytes(data), path)
+    return assemble(scanned, path)
 
 
 def read_ocel_xml_tree(data: bytes, path: Path) -> m.ObjectCentricLog:

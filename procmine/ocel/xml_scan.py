@@ -25,6 +25,7 @@ from procmine.importing.xes_tokens import _attribute_value, _resolve
 from procmine.ocel import model as m
 from procmine.ocel import xml_kernels as kernels
 from procmine.ocel.assemble import OcelRows, spread_event_attributes
+from procmine.ocel.source import Content
 
 ELEMENTS = ("log", "object-types", "object-type", "event-types", "event-type", "objects", "object",
             "events", "event", "attributes", "attribute", "relationship")
@@ -80,7 +81,7 @@ class Tags:
     values: kernels.Values
 
 
-def read_xml_columns(data: bytes, root: int, origin: object) -> OcelRows | None:
+def read_xml_columns(data: Content, root: int, origin: object) -> OcelRows | None:
     """What the OCEL XML `data` (its root element at byte `root`) read from `origin` holds, or None when
     it is not of the plain shape (see the module)."""
     try:
@@ -91,7 +92,7 @@ def read_xml_columns(data: bytes, root: int, origin: object) -> OcelRows | None:
         return None
 
 
-def _plain_bytes(data: bytes, root: int) -> None:
+def _plain_bytes(data: Content, root: int) -> None:
     """UTF-8 text without what only the exact reader handles (or refuses); control characters are
     looked for in the values and the gaps between tags, the only places they could stand."""
     prolog = _DECLARATION.fullmatch(data, 0, root)
@@ -117,7 +118,7 @@ def _spans(data: np.ndarray, begin: np.ndarray, end: np.ndarray) -> tuple[pa.Arr
     return pa.StringArray.from_buffers(len(begin), pa.py_buffer(offsets), pa.py_buffer(body)), marked
 
 
-def _tags(data: bytes, root: int) -> Tags:
+def _tags(data: Content, root: int) -> Tags:
     raw = np.frombuffer(data, np.uint8)
     most_tags, most_quotes = kernels.count_marks(raw[root:])
     start, end = np.empty(most_tags, np.int32), np.empty(most_tags, np.int32)
@@ -213,7 +214,7 @@ def _decoded(values: pa.Array, marked: np.ndarray, special: str, decode) -> pa.A
     return pc.replace_with_mask(values, pa.array(mask), fixed)
 
 
-def _texts(data: bytes, tags: Tags, chosen: np.ndarray) -> pa.Array:
+def _texts(data: Content, tags: Tags, chosen: np.ndarray) -> pa.Array:
     """The text of the <attribute> elements opened or left empty at `chosen` ('' for an empty one)."""
     opened = tags.kind[chosen] == OPEN
     begin = tags.end[chosen] + 1
@@ -229,7 +230,7 @@ def _white_between(tags: Tags, texts: np.ndarray) -> None:
         raise Unfit("text where OCEL 2.0 has none")
 
 
-def _declarations(data: bytes, tags: Tags, owner_of: np.ndarray, attribute: np.ndarray, tag: str,
+def _declarations(data: Content, tags: Tags, owner_of: np.ndarray, attribute: np.ndarray, tag: str,
                   origin: object) -> dict[str, dict[str, str]]:
     """The declared types of `tag` (event-type or object-type) and their attributes, as the exact reader
     reads them (a type or attribute declared twice: the last one)."""
@@ -244,7 +245,7 @@ def _declarations(data: bytes, tags: Tags, owner_of: np.ndarray, attribute: np.n
             for position, name in zip(declared.tolist(), names)}
 
 
-def _rows(data: bytes, tags: Tags, owner_of: np.ndarray, origin: object) -> OcelRows:
+def _rows(data: Content, tags: Tags, owner_of: np.ndarray, origin: object) -> OcelRows:
     element, kind = tags.element, tags.kind
     starting = kind != CLOSE
     attribute = np.flatnonzero(starting & (element == _CODE["attribute"]))
