@@ -137,10 +137,13 @@ def _lines(args, rows, report, log, sizes, build_wall, opening, facts) -> list[s
                  f"events, {log.objects.num_rows:,} objects, {log.event_objects.num_rows:,} event-object relations; "
                  + ", ".join(f"{form} {size / 2**20:,.0f} MiB" for form, size in sizes.items())
                  + (f" (simulated and written in {build_wall:.0f} s).  " if build_wall else " (reused from --keep).  "))
-    lines.append(f"Date: {dt.date.today().isoformat()}; 2 cores shared with other engineers' work (the machine was "
-                 f"loaded: load average before/after {args.load_before} / {os.getloadavg()[0]:.1f}, so wall times "
-                 "run several times the CPU times). procmine: median of "
-                 f"{args.runs} runs; pm4py: median of {args.pm4py_runs}. CPU = user+system time of this process.")
+    load_after = os.getloadavg()[0]
+    busy = max(float(args.load_before), load_after) > (os.cpu_count() or 1)
+    lines.append(f"Date: {dt.date.today().isoformat()}; {os.cpu_count()} cores, load average before/after "
+                 f"{args.load_before} / {load_after:.1f}"
+                 + (" (busier than its cores: wall times run above the CPU times)" if busy else "")
+                 + f". procmine: median of {args.runs} runs; pm4py: median of {args.pm4py_runs}. "
+                 "CPU = user+system time of this process.")
     lines.append("")
     lines.append("| step | procmine wall | procmine CPU | pm4py wall | pm4py CPU | ratio (wall) | ratio (CPU) | equal |")
     lines.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
