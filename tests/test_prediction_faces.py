@@ -129,3 +129,16 @@ def test_a_reason_writes_its_number_in_the_reader_s_language():
     assert reason_text(days, "en").endswith("= 7.2")
     assert reason_text(count, "da").endswith("= 3")
     assert reason_text(category, "da").endswith("= Partshøring")
+
+
+def test_predict_on_a_log_no_rule_fits_says_so_also_from_the_cache(tmp_path):
+    events = "".join(f'<event><string key="concept:name" value="{activity}"/><date key="time:timestamp" '
+                      f'value="2024-03-0{day}T10:00:00+01:00"/></event>' for day, activity in ((4, "a"), (5, "b")))
+    traces = "".join(f'<trace><string key="concept:name" value="c{n}"/>{events}</trace>' for n in range(3))
+    log = tmp_path / "plain.xes"
+    log.write_text(f'<?xml version="1.0" encoding="UTF-8"?><log xes.version="1.0">{traces}</log>')
+    assert run("import", log, tmp_path / "plain").exit_code == 0
+    for _ in range(2):      # computed, then read back from the cache
+        result = run("predict", tmp_path / "plain")
+        assert result.exit_code == 0, result.output
+        assert "No deadline rule fits this log" in result.output and "--rules FILE" in result.output

@@ -14,7 +14,7 @@ from procmine.cli.app import app
 from procmine.cli.output import Part, Shown, render
 from procmine.errors import ConfigError
 from procmine.formatting import Language
-from procmine.i18n import check_language
+from procmine.i18n import check_language, text
 
 _stderr = Console(stderr=True)
 
@@ -37,7 +37,8 @@ def predict_command(
     cases = _chosen(forecast, rule)
     plain = _plain_cases(cases, lang)
     cards = [card for card in forecast.cards if not rule or card.rule in rule]
-    render(fmt, Shown((*(line for card in cards for line in _card_lines(card, lang)),
+    nothing_fits = () if cards else (f"\n{text('radar.no_rules_cli', lang)}",)
+    render(fmt, Shown((*nothing_fits, *(line for card in cards for line in _card_lines(card, lang)),
                        Part(plain, "Open cases by risk", rows=top), forecast.calendar),
                       lambda: {"calendar": forecast.calendar, "skipped": list(forecast.skipped),
                                "cards": [dict(c.row(), verdict=wording.verdict(c, lang)) for c in cards],

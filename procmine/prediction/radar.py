@@ -74,9 +74,16 @@ def predict(log: EventLog, rules: tuple[DeadlineRule, ...] | None = None, calend
         frames.append(frame)
     if progress:
         progress("", len(chosen), len(chosen))
-    cases = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(CASE_COLUMNS))
+    cases = pd.concat(frames, ignore_index=True) if frames else _no_cases()
     cases = cases.sort_values(["risk", "days_left"], ascending=[False, True], kind="stable", ignore_index=True)
     return Forecast(cards=tuple(cards), cases=cases, skipped=tuple(skipped), calendar=calendar.describe())
+
+
+def _no_cases() -> pd.DataFrame:
+    """The cases table when no rule fits: no rows, but the columns' types of a table with rows."""
+    return pd.DataFrame(columns=list(CASE_COLUMNS)).astype(
+        {"risk": float, "remaining_days": float, "remaining_low": float, "remaining_high": float,
+         "due": "datetime64[s]", "days_left": float})
 
 
 def _one_rule(log: EventLog, facts: LogFacts, clock: RuleClock) -> tuple[ModelCard, pd.DataFrame]:
