@@ -31,7 +31,6 @@ from procmine.prediction.evaluation import (
     evaluate,
 )
 from procmine.prediction.features import LogFacts
-from procmine.prediction.folds import FoldRisks
 from procmine.prediction.models import conformal_quantile
 from procmine.prediction.samples import Labelled, labelled_prefixes
 from procmine.prediction.scoring import ECE_BINS, Scores, ece_beyond_noise, expected_calibration_error, score
@@ -168,31 +167,6 @@ def test_a_calibration_map_within_the_ece_limit_is_preferred_to_a_lower_brier_sc
     assert choose_calibration(tried) == "isotonic"
     off = {"none": Scores(0.8, 0.150, 0.09), "platt": Scores(0.8, 0.155, 0.07)}
     assert choose_calibration(off) == "platt"                 # none within: the smallest error
-
-
-def test_a_brier_gap_within_its_standard_error_is_a_tie_that_the_lower_ece_breaks():
-    tried = {"none": Scores(0.8, 0.1890, 0.035), "platt": Scores(0.8, 0.1888, 0.040),
-             "online": Scores(0.8, 0.1891, 0.020), "isotonic": Scores(0.8, 0.1880, 0.070)}
-    assert choose_calibration(tried) == "platt"                                   # Brier alone (isotonic is off)
-    assert choose_calibration(tried, lambda method, best: 0.0005) == "online"     # all three tie
-    assert choose_calibration(tried, lambda method, best: 0.0001) == "platt"      # none ties
-    assert choose_calibration(tried, lambda method, best: 0.00025) == "none"      # only none ties with platt
-
-
-def test_the_brier_gap_error_counts_cases_not_prefixes():
-    rng = np.random.default_rng(7)
-    y = (rng.uniform(size=400) < 0.4).astype(int)
-    a, b = rng.uniform(size=400), rng.uniform(size=400)
-    single, repeated = FoldRisks(), FoldRisks()
-    single.y, single.owner = [y], [np.arange(400)]
-    single.risks = {("boosting", "platt"): [a], ("boosting", "online"): [b]}
-    repeated.y, repeated.owner = [np.repeat(y, 3)], [np.repeat(np.arange(400), 3)]
-    repeated.risks = {("boosting", "platt"): [np.repeat(a, 3)], ("boosting", "online"): [np.repeat(b, 3)]}
-    gap = (a - y) ** 2 - (b - y) ** 2
-    error = single.brier_gap_error(("boosting", "platt"), ("boosting", "online"))
-    assert error == pytest.approx(gap.std() / np.sqrt(400), rel=1e-9)
-    assert repeated.brier_gap_error(("boosting", "platt"), ("boosting", "online")) == pytest.approx(error, rel=1e-9)
-    assert single.brier_gap_error(("boosting", "platt"), ("boosting", "platt")) == 0.0
 
 
 def test_a_model_off_in_calibration_is_not_shown_and_the_card_says_why():

@@ -8,7 +8,7 @@ latest of those calibrate), and the folds' scores are pooled. The same models al
 validation case after their origin, as the final models score the test slice (the first fold's
 models see 30 % of the cases ahead): the forward ECE, pooled over the folds. The validation slice
 alone chooses each classifier's calibration map (by Brier score among the maps whose forward ECE
-is at most MAX_ECE, the lowest ECE among those within one standard error of the lowest Brier score; the fixed maps and the online one, procmine.prediction.recalibration, which on
+is at most MAX_ECE; the fixed maps and the online one, procmine.prediction.recalibration, which on
 each fold is replayed from its models' calibration slice over the cases after its origin, and on
 test from the final models' calibration slice over the test slice), which model is shown (it must beat both baselines and its forward ECE be at
 most MAX_ECE, the figure the target is stated in, measured as the test measures it; when only the
@@ -38,7 +38,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,16 +238,12 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
         tried = {method: pooled.score((kind, method), forward) for method in METHODS if pooled.complete((kind, method))}
         if not tried:
             continue
-
-        def gap_error(method: str, other: str, kind: str = kind) -> float:
-            return pooled.brier_gap_error((kind, method), (kind, other))
-
-        fixed[kind] = choose_calibration(tried, gap_error)
+        fixed[kind] = choose_calibration(tried)
         for risks in (pooled, forward):   # the online map falls back on the fixed map chosen
             risks.fill((kind, ONLINE), (kind, fixed[kind]))
         if pooled.complete((kind, ONLINE)):
             tried[ONLINE] = pooled.score((kind, ONLINE), forward)
-        methods[kind] = choose_calibration(tried, gap_error)
+        methods[kind] = choose_calibration(tried)
         scores[kind] = tried[methods[kind]]
     found, error = coverage.shares()
     interval = choose_interval(found, LEVEL, error)
@@ -262,29 +257,19 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
                      interval=interval, coverage=found, adaptive_coverage=adaptive, fixed_methods=fixed)
 
 
-def choose_calibration(tried: dict[str, Scores], gap_error: Callable[[str, str], float] | None = None) -> str:
+def choose_calibration(tried: dict[str, Scores]) -> str:
     """The map with the lowest Brier score among those whose ECE (pooled and forward: Scores.gate_ece) is
     at most MAX_ECE, else the lowest such ECE.
 
     (By Brier score alone, the validation slice chose maps whose risks were off by 0.09-0.12 on
     average on later cases; a map is first of all to make the risks mean what they say.)
 
-    With `gap_error` (the standard error of one map's Brier score less another's on the same
-    prefixes: FoldRisks.brier_gap_error) the one-standard-error rule: every map within that error
-    of the lowest Brier score ties with it, and of those the lowest ECE wins. A Brier difference
-    smaller than its own noise says nothing, and the ECE is what the risks are read by.
-
-    METHODS' order breaks the remaining ties: the simplest map.
+    METHODS' order breaks ties: the simplest map.
     """
     calibrated = [method for method in tried if tried[method].gate_ece <= MAX_ECE]
-    if not calibrated:
-        return min(tried, key=lambda method: tried[method].gate_ece)
-    best = min(calibrated, key=lambda method: tried[method].brier)
-    if gap_error is None:
-        return best
-    tied = [method for method in calibrated
-            if method == best or tried[method].brier - tried[best].brier <= gap_error(method, best)]
-    return min(tied, key=lambda method: tried[method].gate_ece)
+    if calibrated:
+        return min(calibrated, key=lambda method: tried[method].brier)
+    return min(tried, key=lambda method: tried[method].gate_ece)
 
 
 def choose_shown(scores: dict[str, Scores], max_ece: float = np.inf) -> str:

@@ -56,13 +56,6 @@ class FoldRisks:
                  if forward.complete(key) else np.nan)
         return dataclasses.replace(pooled, ece_forward=ahead)
 
-    def brier_gap_error(self, key: tuple[str, str], other: tuple[str, str]) -> float:
-        """The standard error of the pooled Brier score of `key` less that of `other`, on the same prefixes,
-        with whole cases as the units sampled (a case's prefixes share one outcome)."""
-        y, owner = np.concatenate(self.y), np.concatenate(self.owner)
-        gap = (np.concatenate(self.risks[key]) - y) ** 2 - (np.concatenate(self.risks[other]) - y) ** 2
-        return case_standard_error(gap, np.ones(len(gap)), owner)
-
 
 class FoldCoverage:
     """Per interval method (INTERVALS), whether each validation prefix fell in its interval and its weight;
