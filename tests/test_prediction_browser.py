@@ -47,7 +47,12 @@ def test_radar_page_shows_risks_reasons_and_the_model_card(server):
         body = tab.locator("body").inner_text()
         assert "beats both baselines" in body or "No better than the baseline" in body
         assert "What makes cases slow" in body
+        assert "Remaining time: mean absolute error" in body and "Remaining time counts" not in body
         tab.screenshot(path=str(ARTEFACTS / "en-radar.png"), full_page=True)
+        tab.get_by_role("button", name="How this was measured").first.click()
+        tab.get_by_text("Remaining time counts working days").wait_for()       # the details, in the popover
+        tab.screenshot(path=str(ARTEFACTS / "en-radar-card-details.png"))
+        tab.keyboard.press("Escape")
         tab.locator("[data-testid='stSidebar'] label").filter(has_text="Dansk").click()
         _settled(tab)
         tab.get_by_role("heading", name="Frist-radar", exact=True).wait_for()

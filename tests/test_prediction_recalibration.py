@@ -97,7 +97,7 @@ def test_the_card_says_when_the_shown_risks_use_the_online_map_in_both_languages
     import datetime as dt
 
     from procmine.prediction.evaluation import ModelCard
-    from procmine.prediction.wording import online_map_sentence, split_sentence
+    from procmine.prediction.wording import card_details, card_summary, online_map_sentence
 
     card = ModelCard("rule", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), 700, 300, 900, 0.4, shown="boosting",
                      calibration={"boosting": "online", "logistic": "none"},
@@ -108,6 +108,7 @@ def test_the_card_says_when_the_shown_risks_use_the_online_map_in_both_languages
     assert "refitted, every 5 days" in english and "0.042" in english and "(Platt) 0.061" in english
     assert "140 cases" in english
     assert "genberegnes, hver 5. dag" in danish and "0,042" in danish and "0,061" in danish
-    assert english in split_sentence(card, "en") and danish in split_sentence(card, "da")
+    assert english in card_details(card, "en")[0] and danish in card_details(card, "da")[0]
+    assert english not in card_summary(card, "en")                        # the summary stays short
     fixed = dataclasses.replace(card, calibration={"boosting": "platt", "logistic": "none"})
-    assert online_map_sentence(fixed, "en") == "" and split_sentence(fixed, "en").startswith("Trained on")
+    assert online_map_sentence(fixed, "en") == "" and card_summary(fixed, "en").startswith("Trained on")

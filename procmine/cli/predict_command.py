@@ -50,8 +50,8 @@ def _card_lines(card, lang: Language) -> list:
     from procmine.prediction import wording
 
     lines: list = [f"\n{card.rule}: {wording.verdict(card, lang)}"]
-    lines += [f"  {sentence}" for sentence in (wording.split_sentence(card, lang),
-                                               wording.remaining_sentence(card, lang)) if sentence]
+    summary = wording.card_summary(card, lang)
+    lines += [f"  {paragraph}" for paragraph in (summary, *wording.card_details(card, lang)) if paragraph]
     return lines + [Part(wording.card_table(card, lang), f"Model card: {card.rule}")] if card.scores else lines
 
 

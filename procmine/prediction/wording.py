@@ -45,18 +45,40 @@ def verdict(card: ModelCard, lang: Language) -> str:
     return text("card.verdict.baseline", lang, **values)
 
 
-def split_sentence(card: ModelCard, lang: Language) -> str:
-    """How the card was measured: the split date and the sizes of both sides (and how the shown risks are
-    calibrated, when online)."""
+def card_summary(card: ModelCard, lang: Language) -> str:
+    """What a reader needs beside the verdict: the split and its sizes, and the remaining time's error and
+    coverage ("" if nothing was measured). How each was measured: card_details."""
+    return " ".join(sentence for sentence in (_split_summary(card, lang), _remaining_summary(card, lang)) if sentence)
+
+
+def card_details(card: ModelCard, lang: Language) -> list[str]:
+    """How the card was measured, a paragraph each: how the model and its calibration were chosen, the
+    online map (when the shown risks use it), what the remaining time counts and how its interval is made."""
+    paragraphs = []
+    if card.split_at is not None:
+        chosen = text("card.split.details", lang, validation=format_number(card.validation_cases, lang))
+        paragraphs.append(f"{chosen} {online}" if (online := online_map_sentence(card, lang)) else chosen)
+    if not math.isnan(card.mae):
+        paragraphs += [text("card.remaining.details", lang, unseen=format_percent(card.unseen_share, lang)),
+                       interval_sentence(card, lang)]
+    return paragraphs
+
+
+def _split_summary(card: ModelCard, lang: Language) -> str:
     if card.split_at is None:
         return ""
-    split = text("card.split", lang, train=format_number(card.train_cases, lang),
-                 validation=format_number(card.validation_cases, lang),
-                 date=format_date(card.split_at, lang), test=format_number(card.test_cases, lang),
-                 prefixes=format_number(card.test_prefixes, lang),
-                 share=format_percent(card.test_breach_share, lang))
-    online = online_map_sentence(card, lang)
-    return f"{split} {online}" if online else split
+    return text("card.split.summary", lang, train=format_number(card.train_cases, lang),
+                date=format_date(card.split_at, lang), test=format_number(card.test_cases, lang),
+                prefixes=format_number(card.test_prefixes, lang), share=format_percent(card.test_breach_share, lang))
+
+
+def _remaining_summary(card: ModelCard, lang: Language) -> str:
+    if math.isnan(card.mae):
+        return ""
+    return text("card.remaining.summary", lang, mae=format_number(card.mae, lang, 1),
+                baseline_mae=format_number(card.baseline_mae, lang, 1), level=format_percent(card.level, lang, 0),
+                coverage=format_percent(card.coverage, lang), low=format_percent(card.coverage_interval[0], lang),
+                high=format_percent(card.coverage_interval[1], lang))
 
 
 def online_map_sentence(card: ModelCard, lang: Language) -> str:
@@ -70,13 +92,6 @@ def online_map_sentence(card: ModelCard, lang: Language) -> str:
                 online=_figure(card.online_map_ece[kind], lang),
                 fixed=_figure(card.fixed_map_ece.get(kind, math.nan), lang),
                 fixed_method=_method(card.fixed_calibration.get(kind), lang))
-
-
-def remaining_sentence(card: ModelCard, lang: Language) -> str:
-    """The remaining-time figures: MAE against a constant median, the interval's coverage and its method."""
-    if math.isnan(card.mae):
-        return ""
-    return _remaining_figures(card, lang) + " " + interval_sentence(card, lang)
 
 
 def interval_sentence(card: ModelCard, lang: Language) -> str:
@@ -97,13 +112,6 @@ def interval_sentence(card: ModelCard, lang: Language) -> str:
     return " ".join(sentences)
 
 
-def _remaining_figures(card: ModelCard, lang: Language) -> str:
-    return text("card.remaining", lang, mae=format_number(card.mae, lang, 1),
-                baseline_mae=format_number(card.baseline_mae, lang, 1), level=format_percent(card.level, lang, 0),
-                coverage=format_percent(card.coverage, lang), low=format_percent(card.coverage_interval[0], lang),
-                high=format_percent(card.coverage_interval[1], lang), unseen=format_percent(card.unseen_share, lang))
-
-
 def card_table(card: ModelCard, lang: Language) -> pd.DataFrame:
     """The three models' test figures, one row each, the shown one marked."""
     rows = []
@@ -121,6 +129,13 @@ def card_table(card: ModelCard, lang: Language) -> pd.DataFrame:
                      text("card.calibration", lang): _method(card.calibration.get(kind), lang),
                      text("card.validation_auc", lang): _figure(_validation_auc(card, kind), lang)})
     return pd.DataFrame(rows)
+
+
+def driver_label(kind: str, driver: str, value: str, lang: Language) -> str:
+    """A driver as a reader names it: its kind in words, then the attribute and its value (a row of
+    procmine.prediction.drivers' table: kind, driver, value)."""
+    named = text(f"driver.kind.{kind}", lang)
+    return f"{named}: {driver} = {value}" if kind == "attribute" else f"{named}: {value}"
 
 
 def reason_text(reason: Reason, lang: Language) -> str:

@@ -15,6 +15,7 @@ from procmine.eventlog import EventLog
 from procmine.i18n import text
 from procmine.languages import Language
 from procmine.prediction import Drivers, Forecast, drivers, predict, wording
+from procmine.prediction.drivers import MIN_CASES
 from procmine.report.figures import Figures
 from procmine.result_tables import DRIVERS, RISK_DEPARTMENTS
 from procmine.workcalendar import WorkCalendar
@@ -70,20 +71,23 @@ def render_risk(section: RiskSection | None, lang: Language) -> Markup:
                              for row in table.itertuples()]))
     parts.append(Markup("<h3>%s</h3>") % t("report.risk.drivers"))
     top = section.drivers.table.head(DRIVERS_SHOWN)
-    parts.append(_table("risk-drivers", [text("driver.driver", lang), text("driver.cases", lang),
-                                         text("driver.difference", lang), text("driver.compliance", lang)],
-                        [_driver_row(r, fig) for r in top.itertuples()]))
+    if top.empty:
+        parts.append(Markup('<p class="notice">%s</p>') % t("driver.none", min=MIN_CASES))
+    else:
+        parts.append(_table("risk-drivers", [text("driver.driver", lang), text("driver.cases", lang),
+                                             text("driver.difference", lang), text("driver.compliance", lang)],
+                            [_driver_row(r, fig, lang) for r in top.itertuples()]))
     parts.append(Markup("</section>"))
     return Markup("\n").join(parts)
 
 
-def _driver_row(r, fig: Figures) -> list[str]:
+def _driver_row(r, fig: Figures, lang: Language) -> list[str]:
     """A driver's row: the driver, the cases with / without it, the difference in median working days with
     its interval, and the compliance with / without it."""
     def shown(column: str) -> str:
         return fig.column(column, getattr(r, column), DRIVERS)
 
-    return [f"{r.driver} = {r.value}", f"{shown('cases_with')} / {shown('cases_without')}",
+    return [wording.driver_label(r.kind, r.driver, r.value, lang), f"{shown('cases_with')} / {shown('cases_without')}",
             f"{shown('difference')} ({shown('difference_low')} … {shown('difference_high')})",
             f"{shown('compliance_with')} / {shown('compliance_without')}"]
 
@@ -92,9 +96,12 @@ def _card(card, lang: Language) -> Markup:
     """A rule's model card: the verdict, how it was measured, and the three models' test figures."""
     parts = [Markup('<p class="notice" data-rule="%s"><strong>%s:</strong> %s</p>')
              % (card.rule, card.rule, wording.verdict(card, lang))]
-    measured = " ".join(s for s in (wording.split_sentence(card, lang), wording.remaining_sentence(card, lang)) if s)
-    if measured:
-        parts.append(Markup('<p class="caption" data-card="%s">%s</p>') % (card.rule, measured))
+    if summary := wording.card_summary(card, lang):
+        parts.append(Markup('<p class="caption" data-card="%s">%s</p>') % (card.rule, summary))
+    if details := wording.card_details(card, lang):
+        paragraphs = Markup("").join(Markup('<p class="caption">%s</p>') % paragraph for paragraph in details)
+        parts.append(Markup('<details data-card-details="%s"><summary>%s</summary>%s</details>')
+                     % (card.rule, text("card.how_measured", lang), paragraphs))
     if card.scores:
         table = wording.card_table(card, lang)
         parts.append(_table("risk-card", list(table.columns), table.astype(str).values.tolist()))
@@ -102,8 +109,13 @@ def _card(card, lang: Language) -> Markup:
 
 
 def _table(name: str, headers: list[str], rows: list[list[str]]) -> Markup:
-    head = Markup("").join(Markup("<th>%s</th>") % h for h in headers)
-    body = Markup("").join(Markup("<tr>%s</tr>") % Markup("").join(Markup("<td>%s</td>") % c for c in row)
-                           for row in rows)
+    """A table of figures whose first column names the row (left-aligned and wrapped: a driver can be a
+    long variant)."""
+    def cells(tag: str, values: list[str]) -> Markup:
+        return Markup("").join(Markup('<%s class="text">%s</%s>') % (tag, v, tag) if i == 0
+                               else Markup("<%s>%s</%s>") % (tag, v, tag) for i, v in enumerate(values))
+
+    head = cells("th", headers)
+    body = Markup("").join(Markup("<tr>%s</tr>") % cells("td", row) for row in rows)
     return Markup('<div class="table-wrap"><table class="numbers" data-table="%s"><thead><tr>%s</tr></thead>'
                   '<tbody>%s</tbody></table></div>') % (name, head, body)

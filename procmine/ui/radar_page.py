@@ -110,9 +110,12 @@ def _model_card(card) -> None:
     with st.expander(t("radar.card", rule=card.rule), expanded=True):
         sentence = wording.verdict(card, lang)
         (st.success if card.beats_baseline and card.holds_on_test else st.warning)(sentence)
-        for line in (wording.split_sentence(card, lang), wording.remaining_sentence(card, lang)):
-            if line:
-                st.caption(line)
+        if summary := wording.card_summary(card, lang):
+            st.caption(summary)
+        if details := wording.card_details(card, lang):
+            with st.popover(t("card.how_measured"), key=f"radar_card_details_{card.rule}"):
+                for paragraph in details:
+                    st.caption(paragraph)
         if card.scores:
             st.dataframe(wording.card_table(card, lang), hide_index=True, width="stretch")
             st.caption(wording.reasons_note(card.shown, lang))
@@ -129,8 +132,7 @@ def _drivers(rules) -> None:
         st.info(t("driver.none", min=MIN_CASES))
         return
     view = table.assign(
-        driver=[f"{t(f'driver.kind.{k}')}: {n} = {v}" if k == "attribute" else f"{t(f'driver.kind.{k}')}: {v}"
-                for k, n, v in zip(table["kind"], table["driver"], table["value"])],
+        driver=[wording.driver_label(k, n, v, lang) for k, n, v in zip(table["kind"], table["driver"], table["value"])],
         cases=[pair("count", a, b, lang) for a, b in zip(table["cases_with"], table["cases_without"])],
         difference=[with_interval("working_days", d, lo, hi, lang, signed=True, between=" … ") for d, lo, hi in
                     zip(table["difference"], table["difference_low"], table["difference_high"])],
