@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -152,3 +153,37 @@ def _details(card, lang):
     from procmine.prediction.wording import card_details
 
     return " ".join(card_details(card, lang))
+
+
+def _timed(seed: int, cases: int, risk_drift: float) -> tuple[Labelled, np.ndarray, np.ndarray]:
+    """_drifting's cases with a day between their prefixes and each outcome known ten days after the start,
+    so the online map's window fills as time passes."""
+    labelled, entries, start = _drifting(seed, cases, risk_drift)
+    day = 86_400_000_000
+    moment = labelled.case_start + (np.arange(len(labelled)) % 3) * day
+    prefixes = dataclasses.replace(labelled.prefixes, moment=moment)
+    return (Labelled(prefixes, labelled.breached, labelled.remaining, labelled.case_start, labelled.horizon,
+                     labelled.case_start + 10 * day), entries, start)
+
+
+def test_the_online_map_is_used_wherever_it_refits_and_its_fallback_elsewhere():
+    drifting = evaluate(*_timed(2, 4000, 6.0), "drifting")
+    assert drifting.calibration == {"boosting": "online", "logistic": "online"}
+    assert drifting.fixed_calibration["boosting"] in ("none", "platt", "isotonic")
+    assert drifting.online_map_ece["boosting"] < drifting.fixed_map_ece["boosting"]   # what it is there for
+    few = evaluate(*_timed(2, 400, 6.0), "few")        # no fold's window holds 200 settled cases
+    assert few.calibration == few.fixed_calibration and "online" not in few.calibration.values()
+
+
+def test_fold_risks_tell_a_refitted_online_map_from_its_fallback():
+    from procmine.prediction.folds import FoldRisks
+
+    risks = FoldRisks()
+    risks.folds = 2
+    risks.risks[("boosting", "online")] = [np.full(3, np.nan), np.array([np.nan, 0.2, np.nan])]
+    risks.risks[("boosting", "platt")] = [np.full(3, 0.1), np.full(3, 0.3)]
+    assert risks.refitted(("boosting", "online"))
+    risks.risks[("boosting", "online")][1][:] = np.nan
+    assert not risks.refitted(("boosting", "online"))
+    risks.fill(("boosting", "online"), ("boosting", "platt"))
+    assert risks.complete(("boosting", "online")) and risks.refitted(("boosting", "online"))   # filled in, so select asks before fill

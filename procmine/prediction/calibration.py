@@ -4,8 +4,9 @@ Three candidates, fitted on the calibration slice: `none` (the score as it is; l
 already calibrates it on cases like the training ones), `platt` (a logistic regression on the
 score's log-odds: two parameters, so it cannot overfit a small slice) and `isotonic` (any monotone
 map: more flexible, needs more cases). Which one a rule uses is chosen on the validation slice,
-never on the test slice (procmine.prediction.evaluation), beside the online map
-(procmine.prediction.recalibration), a Platt map refitted as outcomes become known.
+never on the test slice (procmine.prediction.evaluation). It is the fallback of the online map
+(procmine.prediction.recalibration), a Platt map refitted as outcomes become known, which is used
+wherever enough outcomes are known to refit it.
 """
 
 from __future__ import annotations

@@ -45,6 +45,10 @@ class FoldRisks:
         for risk, other in zip(self.risks.get(key, ()), self.risks.get(source, ())):
             np.copyto(risk, other, where=np.isnan(risk))
 
+    def refitted(self, key: tuple[str, str]) -> bool:
+        """Whether every fold holds `key`'s risks and some are its own (not yet filled in from a fallback: fill)."""
+        return self.complete(key) and any(np.isfinite(risk).any() for risk in self.risks[key])
+
     def complete(self, key: tuple[str, str]) -> bool:
         return len(self.risks.get(key, ())) == self.folds > 0
 
