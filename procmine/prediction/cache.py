@@ -19,7 +19,7 @@ from procmine.eventlog import EventLog
 from procmine.schema import META_FILE
 
 CACHE_ENV = "PROCMINE_CACHE"
-FORMAT = 9     # 9: typed columns of an empty cases table; 8: the online calibration map; 7: the adaptive conformal level (fixed-level coverage beside it); 6: the test ECE's interval and noise floor; 5: forward-ECE gate, recency-weighted / Mondrian interval
+FORMAT = 10    # 10: the online map used wherever it refits; 9: typed columns of an empty cases table; 8: the online calibration map; 7: the adaptive conformal level (fixed-level coverage beside it); 6: the test ECE's interval and noise floor; 5: forward-ECE gate, recency-weighted / Mondrian interval
 
 
 def cache_dir() -> Path:
