@@ -58,3 +58,32 @@ def test_sections_render_and_screenshots(browser, tmp_path, lang):
     page.pdf(path=str(ARTEFACTS / f"report_{lang}.pdf"), format="A4")
     assert (ARTEFACTS / f"report_{lang}.pdf").stat().st_size > 20_000
     page.close()
+
+
+def test_the_risk_section_keeps_the_card_short_on_screen_and_whole_in_print(browser, tmp_path):
+    data = build_report(procmine.open(ROOT / "sample_logs" / "aktindsigt"),
+                        ReportSettings(lang="en", period="quarter", predict=True), "aktindsigt",
+                        generated_at=dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC))
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(write_html(data, tmp_path / "report_risk.html").as_uri())
+    summary, details = page.locator("[data-card]").first, page.locator("[data-card-details] p").first
+    assert "Remaining time: mean absolute error" in summary.inner_text()
+    assert summary.is_visible() and not details.is_visible()          # the how-it-was-measured paragraphs fold
+    page.locator("[data-card-details] summary").first.click()
+    assert details.is_visible() and "Remaining time counts" in page.locator("[data-card-details]").first.inner_text()
+    page.locator("[data-card-details] summary").first.click()
+    page.emulate_media(media="print")
+    assert details.is_visible()                                         # printed open
+    page.close()
+
+
+def test_the_drivers_of_citizen_journeys_wrap_their_long_variants(browser, tmp_path):
+    log = procmine.open(ROOT / "sample_logs" / "kommune", case_notion="citizen")   # a citizen's variant spans cases
+    data = build_report(log, ReportSettings(lang="en", period="quarter", predict=True), "kommune",
+                        generated_at=dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC))
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(write_html(data, tmp_path / "report_citizen.html").as_uri())
+    drivers = page.locator("[data-table='risk-drivers']")
+    assert "variant: #" in drivers.inner_text() and "rework: yes" in drivers.inner_text()   # drivers in words
+    assert drivers.locator("xpath=..").evaluate("e => e.scrollWidth <= e.clientWidth + 1")   # no sideways scrolling
+    page.close()
