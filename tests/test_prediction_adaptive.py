@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from test_prediction_drift import details_text
 
 from procmine.prediction.adaptive import GAMMA, QuantileTable, online_intervals, replay
 from procmine.prediction.conformal import INTERVALS, Residuals
@@ -136,18 +137,18 @@ def test_the_card_says_the_interval_level_adapts_online_in_english_and_danish():
     card = ModelCard("r", None, 100, 50, 400, 0.3, mae=3.0, baseline_mae=4.0, coverage=0.897,
                      coverage_interval=(0.88, 0.92), unseen_share=0.1, validation_coverage=0.861,
                      fixed_coverage=0.843, validation_adaptive_coverage=0.902)
-    english, danish = _details(card, "en"), _details(card, "da")
+    english, danish = details_text(card, "en"), details_text(card, "da")
     assert "adaptive conformal inference" in english and "γ being 0.005 per working day's worth of moments" in english
     assert "up by γ × (1 − 0.10) if the interval missed and down by γ × 0.10 if it held" in english
-    assert "(12.5 moments a working day" in _details(dataclasses.replace(card, moments_per_day=12.5), "en")
+    assert "(12.5 moments a working day" in details_text(dataclasses.replace(card, moments_per_day=12.5), "en")
     assert "90.2 % on the validation cases and 89.7 % on the test cases (at the fixed level: 84.3 %)" in english
     assert "where it held 86.1 % of the actual remaining times at a fixed level" in english
     assert "adaptiv konformal inferens" in danish and "pr. arbejdsdags tidspunkter" in danish
     assert "90,2 % på valideringssagerne og 89,7 % på testsagerne (ved det faste niveau: 84,3 %)" in danish
     assert "now use the level" not in english                      # a card the radar has not scored with
-    now = _details(dataclasses.replace(card, current_level=0.934), "en")
+    now = details_text(dataclasses.replace(card, current_level=0.934), "en")
     assert "The intervals shown now use the level 93.4 %" in now
-    assert "bruger niveauet 93,4 %" in _details(dataclasses.replace(card, current_level=0.934), "da")
+    assert "bruger niveauet 93,4 %" in details_text(dataclasses.replace(card, current_level=0.934), "da")
     assert card.row()["fixed_coverage"] == 0.843 and card.row()["adaptive_step"] == GAMMA
 
 
@@ -166,10 +167,3 @@ def test_an_interval_without_a_top_is_null_in_json():
 
     assert json.dumps(plain({"remaining_high": np.float64(math.inf), "remaining_low": 0.0})) == \
         '{"remaining_high": null, "remaining_low": 0.0}'
-
-
-def _details(card, lang):
-    """The card's paragraphs on how it was measured, as one text."""
-    from procmine.prediction.wording import card_details
-
-    return " ".join(card_details(card, lang))

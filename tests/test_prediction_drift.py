@@ -140,15 +140,15 @@ def test_the_card_says_how_the_interval_was_made_in_english_and_danish():
     plain, recent = card(INTERVALS[0]), card((0.25, True))
     assert plain.row()["half_life"] is None and recent.row()["half_life"] == 0.25   # JSON has no infinity
     assert recent.row()["interval_by_activity"] is True
-    assert "plain split conformal" in _details(plain, "en") and "89.3 %" in _details(plain, "en")
-    assert "almindelig split-konformal" in _details(plain, "da")
-    english, danish = _details(recent, "en"), _details(recent, "da")
+    assert "plain split conformal" in details_text(plain, "en") and "89.3 %" in details_text(plain, "en")
+    assert "almindelig split-konformal" in details_text(plain, "da")
+    english, danish = details_text(recent, "en"), details_text(recent, "da")
     assert "weighted split conformal" in english and "every 25 % of those cases" in english
     assert "current step" in english and f"fewer than {MIN_GROUP} moments" in english
     assert "vægtet split-konformal" in danish and "aktuelle trin" in danish and "89,3 %" in danish
 
 
-def _details(card, lang):
+def details_text(card, lang):
     """The card's paragraphs on how it was measured, as one text."""
     from procmine.prediction.wording import card_details
 

@@ -8,7 +8,7 @@ latest of those calibrate), and the folds' scores are pooled. The same models al
 validation case after their origin, as the final models score the test slice (the first fold's
 models see 30 % of the cases ahead): the forward ECE, pooled over the folds. The validation slice
 alone chooses each classifier's fixed calibration map (by Brier score among the maps whose forward ECE
-is at most MAX_ECE: select_calibration), the fallback of the online map (procmine.prediction.recalibration,
+is at most MAX_ECE: choose_calibration), the fallback of the online map (procmine.prediction.recalibration,
 which on each fold is replayed from its models' calibration slice over the cases after its origin, and
 on test from the final models' calibration slice over the test slice); the online map is used wherever
 its window of settled cases lets it refit on validation (see select), which model is shown (it must beat both baselines and its forward ECE be at
@@ -248,9 +248,9 @@ def select(development: Labelled, origins: tuple[int, ...], cases: int) -> Selec
             continue
         fixed[kind] = choose_calibration(tried)
         refits = pooled.refitted((kind, ONLINE))
-        for risks in (pooled, forward):   # the online map falls back on the fixed map chosen
-            risks.fill((kind, ONLINE), (kind, fixed[kind]))
         if refits:
+            for risks in (pooled, forward):   # the online map falls back on the fixed map chosen
+                risks.fill((kind, ONLINE), (kind, fixed[kind]))
             tried[ONLINE] = pooled.score((kind, ONLINE), forward)
         methods[kind] = ONLINE if refits else fixed[kind]
         scores[kind] = tried[methods[kind]]
